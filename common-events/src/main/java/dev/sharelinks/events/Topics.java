@@ -1,0 +1,26 @@
+package dev.sharelinks.events;
+
+/**
+ * Topic names: stable strings that outlive any class name. Each topic keeps its full history (audit replay).
+ */
+public final class Topics {
+
+    /** Link lifecycle ({@link LinkCreated}, {@link LinkRevoked}), keyed by link id. */
+    public static final String LINKS = "sharelinks.links.v1";
+
+    /** Requests to mail links to recipients ({@link ShareRequested}), keyed by share id. */
+    public static final String SHARES = "sharelinks.shares.v1";
+
+    /** Granted downloads ({@link DownloadConsumed}), keyed by link id like {@link #LINKS}. */
+    public static final String DOWNLOADS = "sharelinks.downloads.v1";
+
+    /** Suffix of the dead-letter topic where a consumer parks a record it can never process. */
+    public static final String DEAD_LETTER_SUFFIX = "-dlt";
+
+    private Topics() {
+    }
+
+    public static String deadLetterOf(String topic) {
+        return topic + DEAD_LETTER_SUFFIX;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.sharelinks.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins every v1 event to a golden sample. These files are the contract with consumers that may run an older or
+ * newer build: if one stops deserializing, the change broke the wire format and needs a v2 type instead.
+ */
+class GoldenEventsTest {
+
+    private final EventSerde serde = new EventSerde();
+
+    @Test
+    void linkCreatedV1GoldenSampleStillDeserializes() {
+        EventEnvelope<LinkCreated> event = serde.read(golden("link-created.v1.json"), LinkCreated.class);
+
+        assertThat(event.eventId()).isEqualTo(UUID.fromString("3f1c2a5e-8d4b-4f6a-9c1e-2b7d8e9f0a11"));
+        assertThat(event.type()).isEqualTo("sharelinks.link.created.v1");
+        assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-24T10:15:30.123Z"));
+        assertThat(event.source()).isEqualTo("link-api");
+        assertThat(event.subject()).isEqualTo("42");
+        assertThat(event.data()).isEqualTo(new LinkCreated(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 7, 4,
+                "b5Iix0ul_b2bTnT23Jo-", "demo-bucket", "media/4/original.jpg", "test_file",
+                Instant.parse("2026-11-29T00:00:00Z"), 5,
+                "http://localhost:8082/api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA"));
+    }
+
+    @Test
+    void linkRevokedV1GoldenSampleStillDeserializes() {
+        EventEnvelope<LinkRevoked> event = serde.read(golden("link-revoked.v1.json"), LinkRevoked.class);
+
+        assertThat(event.type()).isEqualTo(EventType.LINK_REVOKED.typeName());
+        assertThat(event.data()).isEqualTo(new LinkRevoked(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 7));
+    }
+
+    @Test
+    void shareRequestedV1GoldenSampleStillDeserializes() {
+        EventEnvelope<ShareRequested> event = serde.read(golden("share-requested.v1.json"), ShareRequested.class);
+
+        assertThat(event.subject()).isEqualTo("3");
+        assertThat(event.data()).isEqualTo(new ShareRequested(3, 7,
+                List.of("test1@testmail.test", "test2@testmail.test"), "This is an optional test message",
+                List.of(new ShareRequested.SharedLink(42,
+                        "http://localhost:8082/api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", "test_file",
+                        Instant.parse("2026-11-29T00:00:00Z")))));
+    }
+
+    @Test
+    void downloadConsumedV1GoldenSampleStillDeserializes() {
+        EventEnvelope<DownloadConsumed> event =
+                serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class);
+
+        assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-24T10:20:00.5Z"));
+        assertThat(event.data()).isEqualTo(
+                new DownloadConsumed(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 4, "203.0.113.9", "curl/8.0"));
+    }
+
+    @Test
+    void everyEventSurvivesARoundTripWithItsTypeAndTopic() {
+        for (String sample : List.of("link-created.v1.json", "link-revoked.v1.json", "share-requested.v1.json",
+                "download-consumed.v1.json")) {
+            EventEnvelope<?> event = serde.read(golden(sample));
+            EventEnvelope<?> again = serde.read(serde.serialize(event));
+
+            assertThat(again).as(sample).isEqualTo(event);
+            assertThat(EventType.of(event.data()).typeName()).isEqualTo(event.type());
+            assertThat(event.type()).endsWith(".v1");
+        }
+    }
+
+    @Test
+    void datesAreWrittenAsIsoStringsNotNumbers() {
+        EventEnvelope<LinkRevoked> event = serde.envelope(new LinkRevoked(1, "k", 2), "link-api", "1",
+                Instant.parse("2026-01-02T03:04:05Z"));
+
+        assertThat(new String(serde.serialize(event))).contains("\"occurredAt\":\"2026-01-02T03:04:05Z\"");
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredSoV1CanGrowCompatibly() {
+        String json = new String(golden("link-revoked.v1.json")).replace("\"accountId\": 7",
+                "\"accountId\": 7, \"reason\": \"added later\"");
+
+        assertThat(serde.read(json.getBytes(), LinkRevoked.class).data().accountId()).isEqualTo(7);
+    }
+
+    @Test
+    void garbageUnknownTypesAndMissingFieldsAreMalformed() {
+        assertThatThrownBy(() -> serde.read("not json".getBytes())).isInstanceOf(MalformedEventException.class);
+        assertThatThrownBy(() -> serde.read("[1,2]".getBytes())).isInstanceOf(MalformedEventException.class);
+        String unknownType = new String(golden("link-revoked.v1.json"))
+                .replace("sharelinks.link.revoked.v1", "sharelinks.link.exploded.v1");
+        assertThatThrownBy(() -> serde.read(unknownType.getBytes()))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("unknown event type");
+        String missingKey = new String(golden("link-revoked.v1.json"))
+                .replace("\"key\": \"Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA\",", "");
+        assertThatThrownBy(() -> serde.read(missingKey.getBytes())).isInstanceOf(MalformedEventException.class);
+        String missingLinkId = new String(golden("link-revoked.v1.json")).replace("\"linkId\": 42,", "");
+        assertThatThrownBy(() -> serde.read(missingLinkId.getBytes())).isInstanceOf(MalformedEventException.class);
+    }
+
+    private static byte[] golden(String name) {
+        try (InputStream in = GoldenEventsTest.class.getResourceAsStream("/golden/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.sharelinks.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway PostgreSQL cluster from the machine's binaries (Debian's {@code postgresql-15}). When we run as root it
+ * runs as the {@code postgres} user, since {@code initdb} refuses root. Authentication is {@code trust} on loopback
+ * only: this is a test and development server.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    public static final String USER = "sharelinks";
+    private static final String OS_USER = "postgres";
+
+    private final Path bin;
+    private final Path dataDir;
+    private final Path log;
+    private final int port;
+    private final boolean durable;
+
+    private PostgresServer(Path bin, Path dataDir, int port, boolean durable) {
+        this.bin = bin;
+        this.dataDir = dataDir;
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.port = port;
+        this.durable = durable;
+    }
+
+    /**
+     * Creates a cluster in {@code dataDir} (unless one is there already) and starts it on {@code port}.
+     *
+     * @param durable false turns off fsync for speed (tests); true keeps the defaults (local stack, benchmarks)
+     */
+    public static PostgresServer start(Path dataDir, int port, boolean durable) {
+        PostgresServer server = new PostgresServer(findBinaries(), dataDir.toAbsolutePath(), port, durable);
+        server.initIfNeeded();
+        server.start();
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host() + ":" + port + "/" + database;
+    }
+
+    public String r2dbcUrl(String database) {
+        return "r2dbc:postgresql://" + host() + ":" + port + "/" + database;
+    }
+
+    /** Creates a database owned by {@link #USER}; does nothing if it exists. */
+    public void createDatabase(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain database name: " + name);
+        }
+        if (query("postgres", "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'").equals("0")) {
+            query("postgres", "CREATE DATABASE " + name);
+        }
+    }
+
+    /** Runs SQL with psql and returns its unaligned, tuples-only output. */
+    public String query(String database, String sql) {
+        try {
+            Path out = Files.createTempFile("psql", ".out");
+            try {
+                Processes.run(List.of(bin.resolve("psql").toString(), "-h", host(), "-p", String.valueOf(port), "-U",
+                        USER, "-d", database, "-v", "ON_ERROR_STOP=1", "-AtqX", "-c", sql, "-o", out.toString()),
+                        log, Duration.ofSeconds(30));
+                return Files.readString(out).strip();
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void start() {
+        List<String> options = new ArrayList<>(List.of("-p", String.valueOf(port), "-k", dataDir.toString(),
+                "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"));
+        if (!durable) {
+            options.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
+        }
+        Processes.run(Processes.asUnprivileged(OS_USER, List.of(bin.resolve("pg_ctl").toString(), "-D",
+                dataDir.toString(), "-l", dataDir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                String.join(" ", options), "start")), log, Duration.ofSeconds(90));
+    }
+
+    /** Stops the server, leaving its data; {@link #start()} brings it back. */
+    public void stop() {
+        Processes.run(Processes.asUnprivileged(OS_USER, List.of(bin.resolve("pg_ctl").toString(), "-D",
+                dataDir.toString(), "-m", "fast", "-w", "stop")), log, Duration.ofSeconds(60));
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void initIfNeeded() {
+        if (Files.exists(dataDir.resolve("PG_VERSION"))) {
+            return;
+        }
+        try {
+            Files.createDirectories(dataDir);
+            if (Processes.isRoot()) {
+                UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
+                Files.setOwner(dataDir, users.lookupPrincipalByName(OS_USER));
+                // the postgres user must be able to reach the data folder through its parent
+                Set<PosixFilePermission> parent = EnumSet.copyOf(Files.getPosixFilePermissions(dataDir.getParent()));
+                parent.addAll(EnumSet.of(PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+                Files.setPosixFilePermissions(dataDir.getParent(), parent);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dataDir, e);
+        }
+        Processes.run(Processes.asUnprivileged(OS_USER, List.of(bin.resolve("initdb").toString(), "-D",
+                dataDir.toString(), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")), log,
+                Duration.ofSeconds(120));
+    }
+
+    /** {@code PG_BIN} if set, else the newest {@code /usr/lib/postgresql/N/bin} (Debian's layout). */
+    static Path findBinaries() {
+        String configured = System.getenv("PG_BIN");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Path debian = Path.of("/usr/lib/postgresql");
+        try (Stream<Path> versions = Files.list(debian)) {
+            return versions.map(v -> v.resolve("bin"))
+                    .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString()
+                            .replaceAll("\\D", "0"))))
+                    .orElseThrow(() -> new IllegalStateException("no PostgreSQL under " + debian));
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "PostgreSQL binaries not found: install postgresql-15 or set PG_BIN to the folder of initdb", e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sharelinks.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One set of real servers per test JVM, started on first use on free ports and stopped when the JVM exits. Each
+ * server is created once by a holder class, so nothing here is ever reassigned.
+ */
+public final class SharedServers {
+
+    public static final String S3_ACCESS_KEY = "test-access-key";
+    public static final String S3_SECRET_KEY = "test-secret-key-0123456789";
+
+    private SharedServers() {
+    }
+
+    public static PostgresServer postgres() {
+        return PostgresHolder.SERVER;
+    }
+
+    public static KafkaBroker kafka() {
+        return KafkaHolder.BROKER;
+    }
+
+    public static S3Server s3() {
+        return S3Holder.SERVER;
+    }
+
+    public static SmtpServer smtp() {
+        return SmtpHolder.SERVER;
+    }
+
+    private static Path workDir(String name) {
+        try {
+            return Files.createTempDirectory("sharelinks-" + name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T extends AutoCloseable> T closedAtExit(T server) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // the JVM is going away; the OS reclaims what is left
+            }
+        }));
+        return server;
+    }
+
+    private static final class PostgresHolder {
+        static final PostgresServer SERVER =
+                closedAtExit(PostgresServer.start(workDir("pg").resolve("data"), FreePorts.next(), false));
+    }
+
+    private static final class KafkaHolder {
+        static final KafkaBroker BROKER = closedAtExit(KafkaBroker.startAnywhere(workDir("kafka"), FreePorts.next()));
+    }
+
+    private static final class S3Holder {
+        static final S3Server SERVER = closedAtExit(S3Server.start(FreePorts.next(), S3_ACCESS_KEY, S3_SECRET_KEY, null));
+    }
+
+    private static final class SmtpHolder {
+        static final SmtpServer SERVER = closedAtExit(SmtpServer.start(FreePorts.next(), null));
+    }
+}
