@@ -1,5 +1,7 @@
 package dev.sharelinks.events;
 
+import java.util.List;
+
 /**
  * Topic names: stable strings that outlive any class name. Each topic keeps its full history (audit replay).
  */
@@ -13,6 +15,9 @@ public final class Topics {
 
     /** Granted downloads ({@link DownloadConsumed}), keyed by link id like {@link #LINKS}. */
     public static final String DOWNLOADS = "sharelinks.downloads.v1";
+
+    /** Every event topic, e.g. to declare them at startup. */
+    public static final List<String> ALL = List.of(LINKS, SHARES, DOWNLOADS);
 
     /** Suffix of the dead-letter topic where a consumer parks a record it can never process. */
     public static final String DEAD_LETTER_SUFFIX = "-dlt";

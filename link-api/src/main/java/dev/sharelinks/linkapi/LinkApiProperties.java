@@ -1,0 +1,25 @@
+package dev.sharelinks.linkapi;
+
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param publicRedeemBaseUrl where recipients reach the redirector; a link's URL is this plus
+ *     {@code /api/v2/shareable_links/<key>}
+ * @param adminToken bearer token of the admin API (register accounts, keys, assets); empty disables that API
+ * @param maxRecipients most recipients one share may name
+ * @param maxLinksPerShare most links one share may carry
+ */
+@ConfigurationProperties("sharelinks.link-api")
+public record LinkApiProperties(
+        URI publicRedeemBaseUrl,
+        @DefaultValue("") String adminToken,
+        @DefaultValue("50") int maxRecipients,
+        @DefaultValue("50") int maxLinksPerShare) {
+
+    public String redeemUrl(String key) {
+        String base = publicRedeemBaseUrl.toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v2/shareable_links/" + key;
+    }
+}

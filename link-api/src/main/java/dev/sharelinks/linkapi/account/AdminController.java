@@ -1,0 +1,148 @@
+package dev.sharelinks.linkapi.account;
+
+import dev.sharelinks.linkapi.security.Secrets;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Registers accounts, their API keys and their assets. Not part of the MediaPocket contract: our own endpoints,
+ * answering errors as RFC 9457 problem details. The API key is shown once, at creation; only its digest is kept.
+ */
+@RestController
+@RequestMapping("/admin/accounts")
+class AdminController {
+
+    private final DatabaseClient db;
+    private final TransactionalOperator transaction;
+    private final Secrets secrets;
+
+    AdminController(DatabaseClient db, TransactionalOperator transaction, Secrets secrets) {
+        this.db = db;
+        this.transaction = transaction;
+        this.secrets = secrets;
+    }
+
+    record NewAccount(String name, String bucket) {
+    }
+
+    record CreatedAccount(long id, String name, String bucket, long apiKeyId, String apiKey) {
+    }
+
+    record CreatedApiKey(long id, String apiKey) {
+    }
+
+    record AssetRegistration(String assetId, String objectKey) {
+    }
+
+    record Asset(long mediaId, String assetId, String objectKey) {
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<CreatedAccount>> createAccount(@RequestBody NewAccount request) {
+        requireText(request.name(), "name");
+        requireBucketName(request.bucket());
+        String apiKey = secrets.newApiKey();
+        Mono<CreatedAccount> created = db.sql("INSERT INTO accounts (name, bucket) VALUES (:name, :bucket) RETURNING id")
+                .bind("name", request.name().strip())
+                .bind("bucket", request.bucket())
+                .map(row -> row.get("id", Long.class))
+                .one()
+                .flatMap(accountId -> insertKey(accountId, apiKey)
+                        .map(keyId -> new CreatedAccount(accountId, request.name().strip(), request.bucket(), keyId,
+                                apiKey)));
+        return transaction.transactional(created)
+                .map(account -> ResponseEntity.created(URI.create("/admin/accounts/" + account.id())).body(account));
+    }
+
+    /** Issues another key; the old ones keep working until revoked, so clients can rotate without downtime. */
+    @PostMapping("/{accountId}/api-keys")
+    Mono<ResponseEntity<CreatedApiKey>> createApiKey(@PathVariable long accountId) {
+        String apiKey = secrets.newApiKey();
+        return accountExists(accountId)
+                .then(insertKey(accountId, apiKey))
+                .map(keyId -> ResponseEntity.status(HttpStatus.CREATED).body(new CreatedApiKey(keyId, apiKey)));
+    }
+
+    @DeleteMapping("/{accountId}/api-keys/{keyId}")
+    Mono<ResponseEntity<Void>> revokeApiKey(@PathVariable long accountId, @PathVariable long keyId) {
+        return db.sql("""
+                        UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
+                        WHERE id = :keyId AND account_id = :accountId""")
+                .bind("keyId", keyId)
+                .bind("accountId", accountId)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(updated -> updated == 0
+                        ? Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "no such API key"))
+                        : Mono.just(ResponseEntity.noContent().<Void>build()));
+    }
+
+    /** Registers (or re-points) the asset behind a media id: the object key in the account's bucket. */
+    @PutMapping("/{accountId}/assets/{mediaId}")
+    Mono<Asset> putAsset(@PathVariable long accountId, @PathVariable long mediaId,
+            @RequestBody AssetRegistration request) {
+        requireText(request.assetId(), "assetId");
+        requireText(request.objectKey(), "objectKey");
+        return accountExists(accountId)
+                .then(db.sql("""
+                                INSERT INTO assets (account_id, media_id, asset_id, object_key)
+                                VALUES (:accountId, :mediaId, :assetId, :objectKey)
+                                ON CONFLICT (account_id, media_id)
+                                DO UPDATE SET asset_id = excluded.asset_id, object_key = excluded.object_key""")
+                        .bind("accountId", accountId)
+                        .bind("mediaId", mediaId)
+                        .bind("assetId", request.assetId())
+                        .bind("objectKey", request.objectKey())
+                        .then())
+                .thenReturn(new Asset(mediaId, request.assetId(), request.objectKey()));
+    }
+
+    @ExceptionHandler
+    ProblemDetail duplicate(org.springframework.dao.DataIntegrityViolationException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "conflicts with an existing record");
+    }
+
+    private Mono<Long> insertKey(long accountId, String apiKey) {
+        return db.sql("INSERT INTO api_keys (account_id, key_hash) VALUES (:accountId, :hash) RETURNING id")
+                .bind("accountId", accountId)
+                .bind("hash", Secrets.digest(apiKey))
+                .map(row -> row.get("id", Long.class))
+                .one();
+    }
+
+    private Mono<Void> accountExists(long accountId) {
+        return db.sql("SELECT 1 FROM accounts WHERE id = :id")
+                .bind("id", accountId)
+                .map(row -> 1)
+                .one()
+                .switchIfEmpty(Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "no such account")))
+                .then();
+    }
+
+    private static void requireText(String value, String field) {
+        if (value == null || value.isBlank() || value.length() > 1024 || value.chars().anyMatch(Character::isISOControl)) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, field + " must be a non-empty single-line string");
+        }
+    }
+
+    /** S3's bucket naming rules, so a typo fails here rather than at the first download. */
+    private static void requireBucketName(String bucket) {
+        if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "bucket must be a valid S3 bucket name");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.sharelinks.linkapi.link;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+
+/** Response bodies of the link endpoints, named as MediaPocket names them. */
+final class LinkResponses {
+
+    private LinkResponses() {
+    }
+
+    /** {@code POST /api/v2/shareable_links}: exactly the contract's {@code {id, url, filename}}. */
+    record Created(long id, String url, String filename) {
+    }
+
+    /** Our extra {@code GET /api/v2/shareable_links/{id}/info}, for the link's owner. */
+    record Info(
+            long id,
+            String url,
+            String filename,
+            @JsonProperty("media_id") long mediaId,
+            @JsonProperty("asset_id") String assetId,
+            int limit,
+            int remaining,
+            @JsonProperty("expires_at") Instant expiresAt,
+            @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("revoked_at") Instant revokedAt,
+            String status) {
+    }
+
+    record Message(String message) {
+    }
+}

@@ -1,0 +1,148 @@
+package dev.sharelinks.linkapi.link;
+
+import dev.sharelinks.events.LinkCreated;
+import dev.sharelinks.events.LinkRevoked;
+import dev.sharelinks.linkapi.LinkApiProperties;
+import dev.sharelinks.linkapi.security.AccountPrincipal;
+import dev.sharelinks.linkapi.security.Secrets;
+import dev.sharelinks.linkapi.web.MediaPocketException;
+import dev.sharelinks.messaging.outbox.Outbox;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/** Creates, revokes and describes links; every change commits together with its event in the outbox. */
+@Service
+class LinkService {
+
+    static final String NOT_FOUND = "Link not found";
+    static final String ASSET_NOT_FOUND = "asset not found";
+    /** 24 random bytes: a 32-character key with 192 bits of entropy, unguessable and URL-safe. */
+    private static final int KEY_BYTES = 24;
+
+    private final DatabaseClient db;
+    private final TransactionalOperator transaction;
+    private final Outbox outbox;
+    private final Secrets secrets;
+    private final LinkApiProperties properties;
+    private final Clock clock;
+
+    LinkService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, Secrets secrets,
+            LinkApiProperties properties, Clock clock) {
+        this.db = db;
+        this.transaction = transaction;
+        this.outbox = outbox;
+        this.secrets = secrets;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    Mono<LinkResponses.Created> create(AccountPrincipal account, CreateLinkRequest request) {
+        String key = secrets.randomToken(KEY_BYTES);
+        String url = properties.redeemUrl(key);
+        Mono<LinkResponses.Created> created = findAsset(account, request)
+                .flatMap(asset -> db.sql("""
+                                INSERT INTO links (account_id, key, media_id, asset_id, bucket, object_key, filename,
+                                                   expires_at, download_limit, remaining)
+                                VALUES (:account, :key, :media, :asset, :bucket, :object, :filename, :expires,
+                                        :limit, :limit)
+                                RETURNING id""")
+                        .bind("account", account.accountId())
+                        .bind("key", key)
+                        .bind("media", request.mediaId())
+                        .bind("asset", asset.assetId())
+                        .bind("bucket", account.bucket())
+                        .bind("object", asset.objectKey())
+                        .bind("filename", request.filename())
+                        .bind("expires", request.expiresAt().atOffset(ZoneOffset.UTC))
+                        .bind("limit", request.limit())
+                        .map(row -> row.get("id", Long.class))
+                        .one()
+                        .flatMap(id -> outbox.append(new LinkCreated(id, key, account.accountId(), request.mediaId(),
+                                        asset.assetId(), account.bucket(), asset.objectKey(), request.filename(),
+                                        request.expiresAt(), request.limit(), url), String.valueOf(id))
+                                .thenReturn(new LinkResponses.Created(id, url, request.filename()))));
+        return transaction.transactional(created);
+    }
+
+    /** Revokes a link of this account; revoking it again changes nothing and announces nothing. */
+    Mono<Void> revoke(AccountPrincipal account, long linkId) {
+        Mono<Void> revoked = db.sql("""
+                        UPDATE links SET revoked_at = now()
+                        WHERE id = :id AND account_id = :account AND revoked_at IS NULL
+                        RETURNING key""")
+                .bind("id", linkId)
+                .bind("account", account.accountId())
+                .map(row -> row.get("key", String.class))
+                .one()
+                .flatMap(key -> outbox.append(new LinkRevoked(linkId, key, account.accountId()),
+                        String.valueOf(linkId)).thenReturn(true))
+                .switchIfEmpty(ownedBy(account, linkId))
+                .then();
+        return transaction.transactional(revoked);
+    }
+
+    Mono<LinkResponses.Info> info(AccountPrincipal account, long linkId) {
+        return db.sql("""
+                        SELECT id, key, filename, media_id, asset_id, download_limit, remaining, expires_at,
+                               created_at, revoked_at
+                        FROM links WHERE id = :id AND account_id = :account""")
+                .bind("id", linkId)
+                .bind("account", account.accountId())
+                .map(row -> {
+                    Instant expiresAt = row.get("expires_at", OffsetDateTime.class).toInstant();
+                    OffsetDateTime revokedAt = row.get("revoked_at", OffsetDateTime.class);
+                    int remaining = row.get("remaining", Integer.class);
+                    return new LinkResponses.Info(row.get("id", Long.class),
+                            properties.redeemUrl(row.get("key", String.class)), row.get("filename", String.class),
+                            row.get("media_id", Long.class), row.get("asset_id", String.class),
+                            row.get("download_limit", Integer.class), remaining, expiresAt,
+                            row.get("created_at", OffsetDateTime.class).toInstant(),
+                            revokedAt == null ? null : revokedAt.toInstant(),
+                            status(revokedAt != null, remaining, expiresAt));
+                })
+                .one()
+                .switchIfEmpty(Mono.error(MediaPocketException.notFound(NOT_FOUND)));
+    }
+
+    private String status(boolean revoked, int remaining, Instant expiresAt) {
+        if (revoked) {
+            return "revoked";
+        }
+        if (!expiresAt.isAfter(clock.instant())) {
+            return "expired";
+        }
+        return remaining > 0 ? "active" : "exhausted";
+    }
+
+    private Mono<Boolean> ownedBy(AccountPrincipal account, long linkId) {
+        return db.sql("SELECT true AS owned FROM links WHERE id = :id AND account_id = :account")
+                .bind("id", linkId)
+                .bind("account", account.accountId())
+                .map(row -> true)
+                .one()
+                .switchIfEmpty(Mono.error(MediaPocketException.notFound(NOT_FOUND)));
+    }
+
+    /**
+     * The asset behind {@code payload[media_id]} in this account; if {@code payload[asset_id]} is sent too it must
+     * name the same asset. Anything else, another account's asset included, is "asset not found".
+     */
+    private Mono<Asset> findAsset(AccountPrincipal account, CreateLinkRequest request) {
+        return db.sql("SELECT asset_id, object_key FROM assets WHERE account_id = :account AND media_id = :media")
+                .bind("account", account.accountId())
+                .bind("media", request.mediaId())
+                .map(row -> new Asset(row.get("asset_id", String.class), row.get("object_key", String.class)))
+                .one()
+                .filter(asset -> request.assetId() == null || asset.assetId().equals(request.assetId()))
+                .switchIfEmpty(Mono.error(MediaPocketException.badRequest(ASSET_NOT_FOUND)));
+    }
+
+    private record Asset(String assetId, String objectKey) {
+    }
+}

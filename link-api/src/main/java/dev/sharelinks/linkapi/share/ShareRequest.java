@@ -1,0 +1,89 @@
+package dev.sharelinks.linkapi.share;
+
+import dev.sharelinks.linkapi.web.Params;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A validated {@code POST /api/v2/shareable_links/share} body.
+ *
+ * @param linkIds the ids that look like ids; anything else in {@code shareable_link_ids} can match no link, so
+ *     the request ends as "No shareable links found", as the contract's example shows for {@code "invalid_id"}
+ * @param allIdsWellFormed false if some entry could not be a link id
+ */
+record ShareRequest(List<String> recipients, @Nullable String message, List<Long> linkIds,
+        boolean allIdsWellFormed) {
+
+    static final int MAX_MESSAGE_LENGTH = 5000;
+    /**
+     * A deliberately plain address: ASCII local part and domain, no quoting, no comments, no whitespace, so that
+     * nothing a recipient field holds can reach a mail header as anything but an address.
+     */
+    private static final Pattern ADDRESS = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+    private static final Pattern ID = Pattern.compile("\\d{1,18}");
+
+    static ShareRequest from(@Nullable JsonNode body, int maxRecipients, int maxLinks) {
+        Params params = new Params();
+        JsonNode recipientsNode = params.array(body, "recipients", "recipients", true);
+        String message = params.optionalString(body, "message", "message");
+        JsonNode idsNode = params.array(body, "shareable_link_ids", "shareable_link_ids", false);
+
+        Set<String> recipients = new LinkedHashSet<>();
+        if (recipientsNode != null) {
+            if (recipientsNode.isEmpty()) {
+                params.invalid("recipients must not be empty");
+            } else if (recipientsNode.size() > maxRecipients) {
+                params.invalid("recipients must name at most " + maxRecipients + " addresses");
+            } else {
+                List<String> invalid = new ArrayList<>();
+                for (JsonNode recipient : recipientsNode.values()) {
+                    String address = recipient.isString() ? recipient.stringValue().strip() : null;
+                    if (address == null || address.length() > 254 || !ADDRESS.matcher(address).matches()) {
+                        invalid.add(recipient.isString() ? recipient.stringValue() : recipient.toString());
+                    } else {
+                        recipients.add(address.toLowerCase(Locale.ROOT));
+                    }
+                }
+                if (!invalid.isEmpty()) {
+                    params.invalid("recipients must be e-mail addresses; invalid: "
+                            + String.join(", ", invalid.stream().map(ShareRequest::printable).toList()));
+                }
+            }
+        }
+        if (message != null && message.length() > MAX_MESSAGE_LENGTH) {
+            params.invalid("message must be at most " + MAX_MESSAGE_LENGTH + " characters");
+        }
+        Set<Long> ids = new LinkedHashSet<>();
+        boolean wellFormed = true;
+        if (idsNode != null) {
+            if (idsNode.size() > maxLinks) {
+                params.invalid("shareable_link_ids must name at most " + maxLinks + " links");
+            }
+            for (JsonNode id : idsNode.values()) {
+                if (id.isIntegralNumber() && id.canConvertToLong() && id.longValue() > 0) {
+                    ids.add(id.longValue());
+                } else if (id.isString() && ID.matcher(id.stringValue()).matches()) {
+                    ids.add(Long.parseLong(id.stringValue()));
+                } else {
+                    wellFormed = false;
+                }
+            }
+        }
+        params.throwIfAny();
+        return new ShareRequest(List.copyOf(recipients), message, List.copyOf(ids), wellFormed);
+    }
+
+    /** Echoes a rejected value without letting control characters into the error message. */
+    private static String printable(String value) {
+        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return '"' + shown.replaceAll("\\p{Cntrl}", "?") + '"';
+    }
+}

@@ -1,0 +1,5 @@
+package dev.sharelinks.linkapi.web;
+
+/** The MediaPocket error body: {@code {"error": "..."}}. */
+public record MediaPocketError(String error) {
+}

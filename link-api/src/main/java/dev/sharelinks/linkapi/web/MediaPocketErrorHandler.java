@@ -1,0 +1,67 @@
+package dev.sharelinks.linkapi.web;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ContentTooLargeException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+
+/** Every failure of the MediaPocket API answers in its own format, {@code {"error": "..."}}. */
+@RestControllerAdvice(basePackages = {"dev.sharelinks.linkapi.link", "dev.sharelinks.linkapi.share"})
+class MediaPocketErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaPocketErrorHandler.class);
+
+    @ExceptionHandler
+    ResponseEntity<MediaPocketError> refused(MediaPocketException e) {
+        return ResponseEntity.status(e.status()).body(new MediaPocketError(e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<MediaPocketError> unreadable(ServerWebInputException e) {
+        if (e.getMostSpecificCause() instanceof DataBufferLimitException) {
+            return tooLarge();
+        }
+        return ResponseEntity.badRequest().body(new MediaPocketError("Malformed JSON body"));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<MediaPocketError> tooLarge(DataBufferLimitException e) {
+        return tooLarge();
+    }
+
+    @ExceptionHandler
+    ResponseEntity<MediaPocketError> tooLarge(ContentTooLargeException e) {
+        return tooLarge();
+    }
+
+    @ExceptionHandler
+    ResponseEntity<MediaPocketError> notJson(UnsupportedMediaTypeStatusException e) {
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .body(new MediaPocketError("Content-Type must be application/json"));
+    }
+
+    /** Whatever else WebFlux refuses (wrong method, unacceptable media type...), with its own status. */
+    @ExceptionHandler
+    ResponseEntity<MediaPocketError> refusedByWebFlux(ResponseStatusException e) {
+        HttpStatus status = HttpStatus.resolve(e.getStatusCode().value());
+        String error = status == null ? "Request refused" : status.getReasonPhrase();
+        return ResponseEntity.status(e.getStatusCode()).body(new MediaPocketError(error));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<MediaPocketError> unexpected(Exception e) {
+        log.error("request failed", e);
+        return ResponseEntity.internalServerError().body(new MediaPocketError("Internal Server Error"));
+    }
+
+    private static ResponseEntity<MediaPocketError> tooLarge() {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(new MediaPocketError("Request body too large"));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.sharelinks.linkapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.LinkCreated;
+import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.SharedServers;
+import dev.sharelinks.infra.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CreateLinkTest extends LinkApiIntegrationTest {
+
+    private TestAccount account;
+
+    @BeforeEach
+    void account() {
+        account = newAccount("bucket-create");
+    }
+
+    @Test
+    void whenTheRequestIsValidThenTheLinkIsCreatedAndLinkCreatedIsPublished() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) post(account, "/api/v2/shareable_links", """
+                {"expiry_date": "2099-11-28", "limit": 5,
+                 "payload": {"asset_id": "asset-4", "filename": "test_file", "media_id": 4}}""")
+                .expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+
+        assertThat(body).containsOnlyKeys("id", "url", "filename").containsEntry("filename", "test_file");
+        String url = (String) body.get("url");
+        assertThat(url).startsWith("http://redirector.test/api/v2/shareable_links/");
+        String key = url.substring(url.lastIndexOf('/') + 1);
+        assertThat(key).matches("[A-Za-z0-9_-]{32}");
+
+        long id = ((Number) body.get("id")).longValue();
+        EventEnvelope<LinkCreated> event = publishedLinkCreated(id);
+        assertThat(event.source()).isEqualTo("link-api");
+        assertThat(event.subject()).isEqualTo(String.valueOf(id));
+        assertThat(event.data()).isEqualTo(new LinkCreated(id, key, account.id(), 4, "asset-4", "bucket-create",
+                "media/4/original.bin", "test_file", Instant.parse("2099-11-29T00:00:00Z"), 5, url));
+    }
+
+    @Test
+    void whenExpiryIsTodayThenTheLinkWorksUntilTheEndOfTheDayInUtc() {
+        long id = ((Number) post(account, "/api/v2/shareable_links", """
+                {"expiry_date": "%s", "limit": 1, "payload": {"media_id": "4", "filename": "f"}}"""
+                .formatted(LocalDate.now(ZoneOffset.UTC)))
+                .expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id")).longValue();
+
+        assertThat(publishedLinkCreated(id).data().expiresAt())
+                .isEqualTo(LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
+
+    @Test
+    void whenExpiryIsATimestampThenItIsTheExactExpiry() {
+        long id = ((Number) post(account, "/api/v2/shareable_links", """
+                {"expiry_date": "2099-06-01T12:30:00+02:00", "limit": 1, "payload": {"media_id": 4, "filename": "f"}}""")
+                .expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id")).longValue();
+
+        assertThat(publishedLinkCreated(id).data().expiresAt()).isEqualTo(Instant.parse("2099-06-01T10:30:00Z"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {}                                                                   | Missing parameters: expiry_date, limit, payload
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {}}            | Missing parameters: payload[media_id], payload[filename]
+            {"expiry_date": null, "limit": 5, "payload": {"media_id": 4, "filename": "f"}} | Missing parameters: expiry_date
+            {"expiry_date": 20991128, "limit": 5, "payload": {"media_id": 4, "filename": "f"}} | expiry_date must be a String
+            {"expiry_date": "next week", "limit": 5, "payload": {"media_id": 4, "filename": "f"}} | expiry_date must be a date (YYYY-MM-DD) or an ISO-8601 timestamp with offset
+            {"expiry_date": "2020-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}} | expiry_date must not be in the past
+            {"expiry_date": "2099-01-01", "limit": "five", "payload": {"media_id": 4, "filename": "f"}} | limit must be an Integer
+            {"expiry_date": "2099-01-01", "limit": 2.5, "payload": {"media_id": 4, "filename": "f"}} | limit must be an Integer
+            {"expiry_date": "2099-01-01", "limit": 0, "payload": {"media_id": 4, "filename": "f"}} | limit must be at least 1
+            {"expiry_date": "2099-01-01", "limit": 99999999999, "payload": {"media_id": 4, "filename": "f"}} | limit is out of range
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": "media 4"}    | payload must be a Hash
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": "four", "filename": "f"}} | payload[media_id] must be an Integer
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": 7}} | payload[filename] must be a String
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": " "}} | payload[filename] must not be empty
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "a\\r\\nX-Evil: 1"}} | payload[filename] must not contain control characters
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f", "asset_id": 9}} | payload[asset_id] must be a String
+            [1, 2]                                                               | Missing parameters: expiry_date, limit, payload
+            """)
+    void whenParametersAreMissingOrWrongThenItAnswers422NamingThemAndWritesNothing(String json, String error) {
+        String linksBefore = count("links");
+        String outboxBefore = count("outbox");
+
+        post(account, "/api/v2/shareable_links", json)
+                .expectStatus().isEqualTo(422)
+                .expectBody().json("{\"error\": \"" + error + "\"}", true);
+
+        assertThat(count("links")).isEqualTo(linksBefore);
+        assertThat(count("outbox")).isEqualTo(outboxBefore);
+    }
+
+    @Test
+    void whenMissingAndWrongParametersMixThenOneAnswerNamesThemAll() {
+        post(account, "/api/v2/shareable_links", """
+                {"limit": "x", "payload": {"filename": "f"}}""")
+                .expectStatus().isEqualTo(422)
+                .expectBody().json("""
+                        {"error": "Missing parameters: expiry_date, payload[media_id]; limit must be an Integer"}""",
+                        true);
+    }
+
+    @Test
+    void whenTheMediaIsUnknownOrTheAssetIdDoesNotMatchThenAssetNotFound() {
+        for (String payload : new String[] {
+                "{\"media_id\": 5, \"filename\": \"f\"}",
+                "{\"media_id\": 4, \"asset_id\": \"invalid_id\", \"filename\": \"f\"}"}) {
+            post(account, "/api/v2/shareable_links",
+                    "{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": " + payload + "}")
+                    .expectStatus().isBadRequest()
+                    .expectBody().json("{\"error\": \"asset not found\"}", true);
+        }
+    }
+
+    @Test
+    void whenTheMediaBelongsToAnotherAccountThenAssetNotFound() {
+        TestAccount other = newAccount("bucket-other");
+        http.put().uri("/admin/accounts/{id}/assets/77", other.id())
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("assetId", "theirs", "objectKey", "x"))
+                .exchange().expectStatus().isOk();
+
+        post(account, "/api/v2/shareable_links", """
+                {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 77, "filename": "f"}}""")
+                .expectStatus().isBadRequest()
+                .expectBody().json("{\"error\": \"asset not found\"}", true);
+    }
+
+    @Test
+    void whenTheBodyIsNotJsonThenItAnswers400InTheContractFormat() {
+        post(account, "/api/v2/shareable_links", "{\"expiry_date\": ")
+                .expectStatus().isBadRequest()
+                .expectBody().json("{\"error\": \"Malformed JSON body\"}", true);
+    }
+
+    @Test
+    void whenTheBodyIsHugeThenItAnswers413() {
+        post(account, "/api/v2/shareable_links", "{\"pad\": \"" + "x".repeat(200_000) + "\"}")
+                .expectStatus().isEqualTo(413)
+                .expectBody().json("{\"error\": \"Request body too large\"}", true);
+    }
+
+    private EventEnvelope<LinkCreated> publishedLinkCreated(long linkId) {
+        EventSerde serde = new EventSerde();
+        var records = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.LINKS,
+                seen -> seen.stream().anyMatch(r -> r.key().equals(String.valueOf(linkId))), Duration.ofSeconds(30));
+        ConsumerRecord<String, byte[]> record = records.stream()
+                .filter(r -> r.key().equals(String.valueOf(linkId)))
+                .findFirst().orElseThrow(() -> new AssertionError("no LinkCreated for link " + linkId));
+        assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
+                .isEqualTo("sharelinks.link.created.v1");
+        return serde.read(record.value(), LinkCreated.class);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.sharelinks.linkapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sharelinks.events.DownloadConsumed;
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.LinkRevoked;
+import dev.sharelinks.events.ShareRequested;
+import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.SharedServers;
+import dev.sharelinks.infra.TopicReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ShareAndRevokeTest extends LinkApiIntegrationTest {
+
+    private final EventSerde serde = new EventSerde();
+    private TestAccount account;
+
+    @BeforeEach
+    void account() {
+        account = newAccount("bucket-share");
+    }
+
+    @Test
+    void whenLinksAreSharedThenShareRequestedCarriesRecipientsMessageAndLinks() {
+        long first = createLink(account, 3);
+        long second = createLink(account, 1);
+
+        post(account, "/api/v2/shareable_links/share", """
+                {"message": "Here <b>you</b> go", "recipients": ["test1@testmail.test", "Test2@TestMail.test"],
+                 "shareable_link_ids": [%d, "%d"]}""".formatted(second, first))
+                .expectStatus().isOk()
+                .expectBody().json("{\"message\": \"Shareable links sent\"}", true);
+
+        ShareRequested share = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.SHARES,
+                        seen -> seen.stream().anyMatch(r -> forAccount(r.value())), Duration.ofSeconds(30))
+                .stream().map(r -> serde.read(r.value(), ShareRequested.class).data())
+                .filter(s -> s.accountId() == account.id())
+                .findFirst().orElseThrow();
+        assertThat(share.recipients()).containsExactly("test1@testmail.test", "test2@testmail.test");
+        assertThat(share.message()).isEqualTo("Here <b>you</b> go");
+        assertThat(share.links()).extracting(ShareRequested.SharedLink::linkId).containsExactly(second, first);
+        assertThat(share.links()).allSatisfy(link -> {
+            assertThat(link.filename()).isEqualTo("report.pdf");
+            assertThat(link.url()).startsWith("http://redirector.test/api/v2/shareable_links/");
+            assertThat(link.expiresAt()).isEqualTo(Instant.parse("2099-01-02T00:00:00Z"));
+        });
+    }
+
+    @Test
+    void whenNoIdNamesALiveLinkOfTheAccountThenNoShareableLinksFoundAndNothingIsWritten() {
+        long mine = createLink(account, 1);
+        long theirs = createLink(newAccount("bucket-theirs"), 1);
+        long revoked = createLink(account, 1);
+        http.delete().uri("/api/v2/shareable_links/{id}", revoked).header("X-API-KEY", account.apiKey())
+                .exchange().expectStatus().isOk();
+        String sharesBefore = count("shares");
+
+        for (String ids : List.of("[\"invalid_id\"]", "[]", "[" + theirs + "]", "[" + revoked + "]",
+                "[" + mine + ", 999999999]", "[" + mine + ", \"x\"]")) {
+            post(account, "/api/v2/shareable_links/share",
+                    "{\"recipients\": [\"a@b.test\"], \"shareable_link_ids\": " + ids + "}")
+                    .expectStatus().isBadRequest()
+                    .expectBody().json("{\"error\": \"No shareable links found\"}", true);
+        }
+        post(account, "/api/v2/shareable_links/share", "{\"recipients\": [\"a@b.test\"]}")
+                .expectStatus().isBadRequest()
+                .expectBody().json("{\"error\": \"No shareable links found\"}", true);
+
+        assertThat(count("shares")).isEqualTo(sharesBefore);
+    }
+
+    @Test
+    void whenRecipientsAreMissingOrInvalidThen422AndNothingIsWritten() {
+        long link = createLink(account, 1);
+        String sharesBefore = count("shares");
+
+        post(account, "/api/v2/shareable_links/share", "{\"shareable_link_ids\": [" + link + "]}")
+                .expectStatus().isEqualTo(422)
+                .expectBody().json("{\"error\": \"Missing parameters: recipients\"}", true);
+        post(account, "/api/v2/shareable_links/share",
+                "{\"recipients\": \"a@b.test\", \"shareable_link_ids\": [" + link + "]}")
+                .expectStatus().isEqualTo(422)
+                .expectBody().json("{\"error\": \"recipients must be an array\"}", true);
+        post(account, "/api/v2/shareable_links/share",
+                "{\"recipients\": [\"not-an-address\", \"x@y.test\\r\\nBcc: evil@z.test\", 5], "
+                        + "\"shareable_link_ids\": [" + link + "]}")
+                .expectStatus().isEqualTo(422)
+                .expectBody().json("""
+                        {"error": "recipients must be e-mail addresses; invalid: \\"not-an-address\\", \\"x@y.test??Bcc: evil@z.test\\", \\"5\\""}""",
+                        true);
+        post(account, "/api/v2/shareable_links/share",
+                "{\"recipients\": [], \"shareable_link_ids\": [" + link + "]}")
+                .expectStatus().isEqualTo(422)
+                .expectBody().json("{\"error\": \"recipients must not be empty\"}", true);
+        post(account, "/api/v2/shareable_links/share",
+                "{\"recipients\": [\"a@b.test\"], \"message\": 5, \"shareable_link_ids\": [" + link + "]}")
+                .expectStatus().isEqualTo(422)
+                .expectBody().json("{\"error\": \"message must be a String\"}", true);
+
+        assertThat(count("shares")).isEqualTo(sharesBefore);
+    }
+
+    @Test
+    void whenALinkIsRevokedThenLinkRevokedIsPublishedOnceAndInfoShowsIt() {
+        long link = createLink(account, 2);
+
+        for (int i = 0; i < 2; i++) {
+            http.delete().uri("/api/v2/shareable_links/{id}", link).header("X-API-KEY", account.apiKey())
+                    .exchange().expectStatus().isOk()
+                    .expectBody().json("{\"message\": \"Shareable link revoked\"}", true);
+        }
+
+        http.get().uri("/api/v2/shareable_links/{id}/info", link).header("X-API-KEY", account.apiKey())
+                .exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("revoked")
+                .jsonPath("$.revoked_at").isNotEmpty();
+        var revocations = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.LINKS,
+                        seen -> false, Duration.ofSeconds(3))
+                .stream().filter(r -> r.key().equals(String.valueOf(link)))
+                .<Object>map(r -> serde.read(r.value()).data())
+                .filter(LinkRevoked.class::isInstance)
+                .toList();
+        assertThat(revocations).containsExactly(new LinkRevoked(link, keyOf(link), account.id()));
+    }
+
+    @Test
+    void whenAnotherAccountTouchesALinkThen404RevealsNothing() {
+        long link = createLink(account, 2);
+        TestAccount intruder = newAccount("bucket-intruder");
+
+        http.delete().uri("/api/v2/shareable_links/{id}", link).header("X-API-KEY", intruder.apiKey())
+                .exchange().expectStatus().isNotFound()
+                .expectBody().json("{\"error\": \"Link not found\"}", true);
+        http.get().uri("/api/v2/shareable_links/{id}/info", link).header("X-API-KEY", intruder.apiKey())
+                .exchange().expectStatus().isNotFound()
+                .expectBody().json("{\"error\": \"Link not found\"}", true);
+        http.get().uri("/api/v2/shareable_links/{id}/info", "abc").header("X-API-KEY", account.apiKey())
+                .exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v2/shareable_links/{id}/info", link).header("X-API-KEY", account.apiKey())
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("active");
+    }
+
+    @Test
+    void whenTheRedirectorReportsDownloadsThenInfoShowsTheRemainingCount() throws Exception {
+        long link = createLink(account, 5);
+        String key = keyOf(link);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            // out of order and duplicated, as a replay may deliver them
+            for (int remaining : new int[] {3, 4, 3}) {
+                producer.send(new ProducerRecord<>(Topics.DOWNLOADS, String.valueOf(link), serde.serialize(
+                        serde.envelope(new DownloadConsumed(link, key, remaining, "192.0.2.1", "test"),
+                                "download-redirector", String.valueOf(link), Instant.now())))).get();
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                http.get().uri("/api/v2/shareable_links/{id}/info", link).header("X-API-KEY", account.apiKey())
+                        .exchange().expectStatus().isOk()
+                        .expectBody().jsonPath("$.remaining").isEqualTo(3).jsonPath("$.limit").isEqualTo(5));
+    }
+
+    private boolean forAccount(byte[] value) {
+        return serde.read(value, ShareRequested.class).data().accountId() == account.id();
+    }
+
+    private String keyOf(long link) {
+        return SharedServers.postgres().query(DATABASE, "SELECT key FROM link_api.links WHERE id = " + link);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.sharelinks.messaging.outbox;
+
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.messaging.kafka.KafkaPlumbingAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/** The outbox writer and relay, for any service with R2DBC and Kafka. */
+@AutoConfiguration(after = KafkaPlumbingAutoConfiguration.class, afterName = {
+        "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
+        "org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration"})
+@ConditionalOnClass(DatabaseClient.class)
+@EnableConfigurationProperties(OutboxProperties.class)
+public class OutboxAutoConfiguration {
+
+    @Bean
+    Outbox outbox(DatabaseClient db, EventSerde serde) {
+        return new Outbox(db, serde);
+    }
+
+    @Bean
+    OutboxRelay outboxRelay(DatabaseClient db, ReactiveTransactionManager transactions,
+            KafkaTemplate<String, byte[]> kafka, EventSerde serde, OutboxProperties properties) {
+        return new OutboxRelay(db, TransactionalOperator.create(transactions), kafka, serde, properties);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.sharelinks.messaging.outbox;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param source the service name written into every event envelope ({@code ce_source})
+ * @param relayEnabled whether this instance runs a relay (all replicas may; only one publishes at a time)
+ * @param pollInterval how long the relay waits when it found nothing to publish
+ * @param batchSize how many events one relay transaction publishes at most
+ * @param sendTimeout how long the relay waits for the broker's acknowledgements before retrying the batch
+ */
+@ConfigurationProperties("sharelinks.outbox")
+public record OutboxProperties(
+        String source,
+        @DefaultValue("true") boolean relayEnabled,
+        @DefaultValue("100ms") Duration pollInterval,
+        @DefaultValue("500") int batchSize,
+        @DefaultValue("30s") Duration sendTimeout) {
+}

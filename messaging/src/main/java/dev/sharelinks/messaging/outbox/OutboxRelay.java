@@ -1,0 +1,163 @@
+package dev.sharelinks.messaging.outbox;
+
+import dev.sharelinks.events.EventSerde;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Publishes committed outbox rows to Kafka, oldest first, and deletes them once the broker acknowledged them.
+ *
+ * <p>Every replica runs a relay, but a transaction-scoped advisory lock lets only one publish at a time, so
+ * events with the same key reach Kafka in the order they were committed. If the broker is unreachable the batch
+ * rolls back and is retried: an event may then be published twice, never lost; consumers deduplicate by event id.
+ */
+public class OutboxRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    /** Any constant shared by the replicas of one service; each service has its own database schema. */
+    private static final long RELAY_LOCK = 0x5348_4152_454C_4E4BL;
+
+    private final DatabaseClient db;
+    private final TransactionalOperator transaction;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final EventSerde serde;
+    private final OutboxProperties properties;
+    private @Nullable ScheduledExecutorService executor;
+
+    public OutboxRelay(DatabaseClient db, TransactionalOperator transaction, KafkaTemplate<String, byte[]> kafka,
+            EventSerde serde, OutboxProperties properties) {
+        this.db = db;
+        this.transaction = transaction;
+        this.kafka = kafka;
+        this.serde = serde;
+        this.properties = properties;
+    }
+
+    /** Publishes one batch; returns how many events it published (0 if another replica holds the lock). */
+    public Mono<Integer> publishBatch() {
+        Mono<Integer> batch = db.sql("SELECT pg_try_advisory_xact_lock(:lock) AS locked")
+                .bind("lock", RELAY_LOCK)
+                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+                .one()
+                .flatMap(locked -> locked ? publishPending() : Mono.just(0));
+        return transaction.transactional(batch);
+    }
+
+    private Mono<Integer> publishPending() {
+        return db.sql("""
+                        SELECT seq, event_id, topic, event_key, event_type, occurred_at, data::text AS data
+                        FROM outbox ORDER BY seq LIMIT :limit""")
+                .bind("limit", properties.batchSize())
+                .map(row -> new PendingEvent(
+                        row.get("seq", Long.class),
+                        row.get("event_id", UUID.class),
+                        row.get("topic", String.class),
+                        row.get("event_key", String.class),
+                        row.get("event_type", String.class),
+                        row.get("occurred_at", OffsetDateTime.class).toInstant(),
+                        row.get("data", String.class)))
+                .all()
+                .collectList()
+                .flatMap(events -> events.isEmpty() ? Mono.just(0) : sendAndDelete(events));
+    }
+
+    private Mono<Integer> sendAndDelete(List<PendingEvent> events) {
+        // sending may block while the producer fetches metadata: keep that off the database's event loop
+        return Mono.fromCallable(() -> CompletableFuture.allOf(events.stream()
+                                .map(event -> kafka.send(toRecord(event)))
+                                .toArray(CompletableFuture[]::new)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(Mono::fromFuture)
+                .timeout(properties.sendTimeout())
+                .then(db.sql("DELETE FROM outbox WHERE seq = ANY(:seqs)")
+                        .bind("seqs", events.stream().map(PendingEvent::seq).toArray(Long[]::new))
+                        .fetch()
+                        .rowsUpdated())
+                .thenReturn(events.size());
+    }
+
+    private ProducerRecord<String, byte[]> toRecord(PendingEvent event) {
+        byte[] value = serde.serialize(event.eventId(), event.type(), event.occurredAt(), properties.source(),
+                event.key(), event.data());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), value);
+        header(record, "ce_specversion", "1.0");
+        header(record, "ce_id", event.eventId().toString());
+        header(record, "ce_type", event.type());
+        header(record, "ce_source", properties.source());
+        header(record, "ce_subject", event.key());
+        header(record, "ce_time", event.occurredAt().toString());
+        header(record, "content-type", "application/json");
+        return record;
+    }
+
+    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
+        record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void relayUntilEmpty() {
+        try {
+            Integer published;
+            do {
+                published = publishBatch().block();
+            } while (published != null && published == properties.batchSize());
+        } catch (RuntimeException e) {
+            // the broker or the database is away; the rows stay in the outbox and the next tick retries them
+            log.warn("outbox relay could not publish, will retry: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (executor != null || !properties.relayEnabled()) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "outbox-relay");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = properties.pollInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::relayUntilEmpty, 0, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdown();
+        try {
+            executor.awaitTermination(properties.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor = null;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return executor != null;
+    }
+
+    private record PendingEvent(
+            long seq, UUID eventId, String topic, String key, String type, Instant occurredAt, String data) {
+    }
+}
