@@ -1,0 +1,72 @@
+package dev.sharelinks.redirector.projection;
+
+import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.LinkCreated;
+import dev.sharelinks.events.LinkRevoked;
+import dev.sharelinks.events.Topics;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Applies link events to {@code redeemable_links}. Each event is applied at most once (its id is recorded in the
+ * same transaction) and the offset is committed only after that transaction, so nothing is lost or doubled.
+ */
+@Component
+class LinkProjectionListener {
+
+    private final DatabaseClient db;
+    private final TransactionalOperator transaction;
+    private final EventSerde serde;
+
+    LinkProjectionListener(DatabaseClient db, TransactionalOperator transaction, EventSerde serde) {
+        this.db = db;
+        this.transaction = transaction;
+        this.serde = serde;
+    }
+
+    @KafkaListener(topics = Topics.LINKS, groupId = "download-redirector")
+    void on(ConsumerRecord<String, byte[]> record) {
+        EventEnvelope<?> event = serde.read(record.value());
+        Mono<Void> applied = firstDelivery(event).flatMap(first -> first ? apply(event.data()) : Mono.empty());
+        transaction.transactional(applied).block(Duration.ofSeconds(30));
+    }
+
+    private Mono<Boolean> firstDelivery(EventEnvelope<?> event) {
+        return db.sql("INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING")
+                .bind("id", event.eventId())
+                .fetch()
+                .rowsUpdated()
+                .map(inserted -> inserted == 1);
+    }
+
+    private Mono<Void> apply(Object data) {
+        if (data instanceof LinkCreated created) {
+            return db.sql("""
+                            INSERT INTO redeemable_links
+                                (key, link_id, bucket, object_key, filename, expires_at, remaining)
+                            VALUES (:key, :linkId, :bucket, :objectKey, :filename, :expiresAt, :remaining)
+                            ON CONFLICT (key) DO NOTHING""")
+                    .bind("key", created.key())
+                    .bind("linkId", created.linkId())
+                    .bind("bucket", created.bucket())
+                    .bind("objectKey", created.objectKey())
+                    .bind("filename", created.filename())
+                    .bind("expiresAt", created.expiresAt().atOffset(ZoneOffset.UTC))
+                    .bind("remaining", created.downloadLimit())
+                    .then();
+        }
+        if (data instanceof LinkRevoked revoked) {
+            return db.sql("UPDATE redeemable_links SET revoked = true WHERE link_id = :linkId")
+                    .bind("linkId", revoked.linkId())
+                    .then();
+        }
+        return Mono.empty();
+    }
+}

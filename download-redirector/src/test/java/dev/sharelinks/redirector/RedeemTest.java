@@ -1,0 +1,143 @@
+package dev.sharelinks.redirector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sharelinks.events.DownloadConsumed;
+import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.LinkCreated;
+import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.SharedServers;
+import dev.sharelinks.infra.TopicReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RedeemTest extends RedirectorIntegrationTest {
+
+    private static final byte[] CONTENT = "the exact bytes of the original\n".getBytes(StandardCharsets.UTF_8);
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @Test
+    void whenALinkIsRedeemedThenItRedirectsToAPresignedUrlThatDownloadsTheExactBytesAsAnAttachment()
+            throws Exception {
+        SharedServers.s3().putObject(BUCKET, "media/1/original.bin", CONTENT, "application/octet-stream");
+        LinkCreated link = publishLink("media/1/original.bin", "Asset_file_name.bin", 2,
+                Instant.now().plus(Duration.ofDays(1)));
+
+        String location = redeem(link.key());
+        assertThat(location).startsWith(SharedServers.s3().endpoint() + "/" + BUCKET + "/media/1/original.bin?")
+                .contains("X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Expires=900",
+                        "response-content-disposition=attachment");
+
+        HttpResponse<byte[]> download = get(location);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(CONTENT);
+        assertThat(download.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"Asset_file_name.bin\"");
+    }
+
+    @Test
+    void whenThePresignedUrlIsTamperedWithThenTheS3ServerRefusesIt() throws Exception {
+        SharedServers.s3().putObject(BUCKET, "media/2/original.bin", CONTENT, "application/octet-stream");
+        LinkCreated link = publishLink("media/2/original.bin", "file.bin", 3, Instant.now().plusSeconds(3600));
+        String location = redeem(link.key());
+
+        String signature = location.replaceAll(".*X-Amz-Signature=([0-9a-f]+).*", "$1");
+        String forged = location.replace(signature, signature.substring(0, 63)
+                + (signature.charAt(63) == '0' ? '1' : '0'));
+        assertThat(get(forged).statusCode()).isEqualTo(403);
+        String otherName = location.replace("file.bin", "evil.exe");
+        assertThat(get(otherName).statusCode()).isEqualTo(403);
+        String otherObject = location.replace("media/2/original.bin", "media/1/original.bin");
+        assertThat(get(otherObject).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void whenTheLimitIsReachedThenTheLinkAnswers404AndEachGrantIsRecordedAsDownloadConsumed() {
+        LinkCreated link = publishLink("media/3/original.bin", "three.bin", 3, Instant.now().plusSeconds(3600));
+
+        redeem(link.key());
+        redeem(link.key());
+        redeem(link.key());
+        http.get().uri("/api/v2/shareable_links/{key}", link.key()).exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType("application/json")
+                .expectBody().json("{\"error\": \"Link not found or has expired\"}", true);
+
+        List<EventEnvelope<DownloadConsumed>> consumed = TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
+                        seen -> seen.stream().filter(r -> r.key().equals(String.valueOf(link.linkId()))).count() >= 3,
+                        Duration.ofSeconds(30))
+                .stream().filter(r -> r.key().equals(String.valueOf(link.linkId())))
+                .map(r -> serde.read(r.value(), DownloadConsumed.class))
+                .toList();
+        assertThat(consumed).extracting(e -> e.data().remaining()).containsExactly(2, 1, 0);
+        assertThat(consumed).allSatisfy(e -> {
+            assertThat(e.source()).isEqualTo("download-redirector");
+            assertThat(e.data().key()).isEqualTo(link.key());
+            assertThat(e.data().clientAddress()).isEqualTo("127.0.0.1");
+        });
+        assertThat(consumed).extracting(EventEnvelope::eventId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void whenTheLinkIsUnknownExpiredOrRevokedThenItAnswers404() {
+        LinkCreated expired = publishLink("media/4/original.bin", "x.bin", 5, Instant.now().minusSeconds(1));
+        LinkCreated revoked = publishLink("media/4/original.bin", "x.bin", 5, Instant.now().plusSeconds(3600));
+        revoke(revoked);
+
+        for (String key : List.of(expired.key(), revoked.key(), "invalid_key", "a".repeat(500))) {
+            http.get().uri("/api/v2/shareable_links/{key}", key).exchange()
+                    .expectStatus().isNotFound()
+                    .expectBody().json("{\"error\": \"Link not found or has expired\"}", true);
+        }
+        assertThat(SharedServers.postgres().query(DATABASE,
+                "SELECT remaining FROM redirector.redeemable_links WHERE link_id IN (" + expired.linkId() + ", "
+                        + revoked.linkId() + ")")).isEqualTo("5\n5");
+    }
+
+    @Test
+    void whenALinkIsProbedWithHeadThenNothingIsConsumed() {
+        LinkCreated link = publishLink("media/5/original.bin", "x.bin", 1, Instant.now().plusSeconds(3600));
+
+        for (int i = 0; i < 3; i++) {
+            http.head().uri("/api/v2/shareable_links/{key}", link.key()).exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().doesNotExist("Location");
+        }
+        redeem(link.key());
+        http.head().uri("/api/v2/shareable_links/{key}", link.key()).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void whenTheFilenameIsNotAsciiOrHasQuotesThenTheHeaderStaysIntact() throws Exception {
+        SharedServers.s3().putObject(BUCKET, "media/6/original.bin", CONTENT, "application/octet-stream");
+        LinkCreated accented = publishLink("media/6/original.bin", "Résumé été.pdf", 2,
+                Instant.now().plusSeconds(3600));
+        LinkCreated quoted = publishLink("media/6/original.bin", "a\"b\\c;d.pdf", 2, Instant.now().plusSeconds(3600));
+
+        assertThat(get(redeem(accented.key())).headers().firstValue("Content-Disposition").orElseThrow())
+                .startsWith("attachment; ")
+                .contains("filename*=UTF-8''R%C3%A9sum%C3%A9%20%C3%A9t%C3%A9.pdf");
+        assertThat(get(redeem(quoted.key())).headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"a\\\"b\\\\c;d.pdf\"");
+    }
+
+    private String redeem(String key) {
+        return http.get().uri("/api/v2/shareable_links/{key}", key).exchange()
+                .expectStatus().isFound()
+                .expectHeader().exists("Location")
+                .returnResult(String.class).getResponseHeaders().getLocation().toString();
+    }
+
+    private HttpResponse<byte[]> get(String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.sharelinks.redirector;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.LinkCreated;
+import dev.sharelinks.events.LinkRevoked;
+import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.PostgresServer;
+import dev.sharelinks.infra.S3Server;
+import dev.sharelinks.infra.SharedServers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Boots the redirector against real PostgreSQL, Kafka and S3Proxy. Links arrive as LinkCreated events on the
+ * topic, exactly as link-api publishes them.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+abstract class RedirectorIntegrationTest {
+
+    static final String DATABASE = "redirector_test";
+    static final String BUCKET = "redirector-bucket";
+    private static final AtomicLong LINK_IDS = new AtomicLong(System.currentTimeMillis());
+
+    final EventSerde serde = new EventSerde();
+
+    @Autowired
+    WebTestClient http;
+
+    @DynamicPropertySource
+    static void realServers(DynamicPropertyRegistry registry) {
+        properties().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    /** The settings of a redirector instance wired to the shared real servers. */
+    static Map<String, String> properties() {
+        PostgresServer postgres = SharedServers.postgres();
+        postgres.createDatabase(DATABASE);
+        S3Server s3 = SharedServers.s3();
+        return Map.of(
+                "DB_PORT", String.valueOf(postgres.port()),
+                "DB_NAME", DATABASE,
+                "KAFKA_BOOTSTRAP", SharedServers.kafka().bootstrapServers(),
+                "S3_ENDPOINT", s3.endpoint().toString(),
+                "S3_PATH_STYLE", "true",
+                "S3_ACCESS_KEY_ID", s3.accessKeyId(),
+                "S3_SECRET_ACCESS_KEY", s3.secretAccessKey(),
+                "sharelinks.outbox.poll-interval", "50ms");
+    }
+
+    /** Publishes LinkCreated for a new link and waits until the redirector can redeem it. */
+    LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt) {
+        long id = LINK_IDS.incrementAndGet();
+        String key = "k" + id + "x".repeat(20);
+        LinkCreated link = new LinkCreated(id, key, 1, 4, "asset", BUCKET, objectKey, filename, expiresAt, limit,
+                "http://redirector.test/api/v2/shareable_links/" + key);
+        publish(Topics.LINKS, String.valueOf(id), serde.serialize(serde.envelope(link, "link-api",
+                String.valueOf(id), Instant.now())));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(SharedServers.postgres().query(DATABASE,
+                "SELECT count(*) FROM redirector.redeemable_links WHERE link_id = " + id)));
+        return link;
+    }
+
+    void revoke(LinkCreated link) {
+        publish(Topics.LINKS, String.valueOf(link.linkId()), serde.serialize(serde.envelope(
+                new LinkRevoked(link.linkId(), link.key(), 1), "link-api", String.valueOf(link.linkId()),
+                Instant.now())));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "t".equals(SharedServers.postgres().query(DATABASE,
+                "SELECT revoked FROM redirector.redeemable_links WHERE link_id = " + link.linkId())));
+    }
+
+    static void publish(String topic, String key, byte[] value) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
