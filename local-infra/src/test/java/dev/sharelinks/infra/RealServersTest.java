@@ -1,6 +1,7 @@
 package dev.sharelinks.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -81,6 +82,29 @@ class RealServersTest {
             }
             assertThat(Files.readString(mailDir.resolve("000001-a@x.test.eml"))).contains("Subject: hello");
         }
+    }
+
+    @Test
+    void smtpServerAcceptsMailAgainAfterARestart() throws Exception {
+        try (SmtpServer smtp = SmtpServer.start(FreePorts.next(), null)) {
+            smtp.stop();
+            assertThatThrownBy(() -> send(smtp, "lost@x.test")).isInstanceOf(jakarta.mail.MessagingException.class);
+            smtp.start();
+            send(smtp, "back@x.test");
+
+            assertThat(smtp.receivedMessages()).hasSize(1);
+        }
+    }
+
+    private static void send(SmtpServer smtp, String to) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", smtp.host());
+        props.put("mail.smtp.port", String.valueOf(smtp.port()));
+        MimeMessage message = new MimeMessage(Session.getInstance(props));
+        message.setFrom(new InternetAddress("from@sharelinks.test"));
+        message.setRecipients(Message.RecipientType.TO, to);
+        message.setText("body");
+        Transport.send(message);
     }
 
     private static void produce(KafkaBroker kafka, String value) throws Exception {

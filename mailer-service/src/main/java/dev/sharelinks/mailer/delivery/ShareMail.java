@@ -1,0 +1,46 @@
+package dev.sharelinks.mailer.delivery;
+
+import dev.sharelinks.events.ShareRequested;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.springframework.web.util.HtmlUtils;
+
+/** The text and HTML bodies of a share mail. The sender's message is shown as typed, never as markup. */
+final class ShareMail {
+
+    private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private ShareMail() {
+    }
+
+    static String text(ShareRequested share) {
+        StringBuilder text = new StringBuilder("Hello,\n\nFiles have been shared with you.\n");
+        if (share.message() != null && !share.message().isBlank()) {
+            text.append("\nMessage from the sender:\n").append(share.message().strip()).append('\n');
+        }
+        text.append('\n');
+        for (ShareRequested.SharedLink link : share.links()) {
+            text.append("- ").append(link.filename())
+                    .append(" (available until ").append(EXPIRY.format(link.expiresAt())).append(")\n  ")
+                    .append(link.url()).append('\n');
+        }
+        return text.toString();
+    }
+
+    static String html(ShareRequested share) {
+        StringBuilder html = new StringBuilder(
+                "<!DOCTYPE html><html><body><p>Hello,</p><p>Files have been shared with you.</p>");
+        if (share.message() != null && !share.message().isBlank()) {
+            html.append("<p>Message from the sender:</p><blockquote style=\"white-space: pre-wrap\">")
+                    .append(HtmlUtils.htmlEscape(share.message().strip())).append("</blockquote>");
+        }
+        html.append("<ul>");
+        for (ShareRequested.SharedLink link : share.links()) {
+            html.append("<li><a href=\"").append(HtmlUtils.htmlEscape(link.url())).append("\">")
+                    .append(HtmlUtils.htmlEscape(link.filename())).append("</a> (available until ")
+                    .append(EXPIRY.format(link.expiresAt())).append(")</li>");
+        }
+        return html.append("</ul></body></html>").toString();
+    }
+}

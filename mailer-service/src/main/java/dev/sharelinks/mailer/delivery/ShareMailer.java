@@ -1,0 +1,87 @@
+package dev.sharelinks.mailer.delivery;
+
+import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.ShareRequested;
+import dev.sharelinks.events.Topics;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.mail.MailSendException;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.stereotype.Component;
+
+/**
+ * Mails each recipient of a ShareRequested event once. A recipient is logged right after the SMTP server took
+ * its mail, so a redelivered event skips it. If the server is away the listener fails, and the container's
+ * error handler retries the event with back-off until the server takes it: nothing is lost, and the recipients
+ * already served are not mailed again. A recipient the server refuses for good is logged as failed, not retried.
+ */
+@Component
+class ShareMailer {
+
+    private static final Logger log = LoggerFactory.getLogger(ShareMailer.class);
+
+    private final JavaMailSender mail;
+    private final DeliveryLog deliveries;
+    private final EventSerde serde;
+    private final MailerProperties properties;
+
+    ShareMailer(JavaMailSender mail, DeliveryLog deliveries, EventSerde serde, MailerProperties properties) {
+        this.mail = mail;
+        this.deliveries = deliveries;
+        this.serde = serde;
+        this.properties = properties;
+    }
+
+    @KafkaListener(topics = Topics.SHARES, groupId = "mailer-service")
+    void on(ConsumerRecord<String, byte[]> record) throws MessagingException {
+        EventEnvelope<ShareRequested> event = serde.read(record.value(), ShareRequested.class);
+        ShareRequested share = event.data();
+        Set<String> settled = deliveries.settledRecipients(event.eventId());
+        for (String recipient : share.recipients()) {
+            if (settled.contains(recipient)) {
+                continue;
+            }
+            try {
+                mail.send(compose(share, recipient));
+                deliveries.sent(event.eventId(), share.shareId(), recipient);
+            } catch (MailSendException e) {
+                if (!refusedForGood(e)) {
+                    log.warn("could not mail share {} to {}, will retry: {}", share.shareId(), recipient,
+                            e.getMostSpecificCause().toString());
+                    throw e;
+                }
+                log.warn("SMTP server refused {} for share {} for good: {}", recipient, share.shareId(),
+                        e.getMessage());
+                deliveries.failed(event.eventId(), share.shareId(), recipient, String.valueOf(e.getMessage()));
+            }
+        }
+    }
+
+    private MimeMessage compose(ShareRequested share, String recipient) throws MessagingException {
+        MimeMessage message = mail.createMimeMessage();
+        MimeMessageHelper helper = new MimeMessageHelper(message, true, StandardCharsets.UTF_8.name());
+        helper.setFrom(properties.from());
+        // one address per mail: recipients never see each other, and the address was validated by link-api;
+        // InternetAddress parsing here refuses anything that is not a single address
+        helper.setTo(recipient);
+        helper.setSubject(properties.subject());
+        helper.setText(ShareMail.text(share), ShareMail.html(share));
+        return message;
+    }
+
+    /** A 5xx refusal of the recipient address: trying again will not help. */
+    private static boolean refusedForGood(MailSendException e) {
+        return e.getFailedMessages().values().stream().anyMatch(failure ->
+                failure instanceof SendFailedException refused && refused.getInvalidAddresses() != null
+                        && refused.getInvalidAddresses().length > 0);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.sharelinks.mailer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.ShareRequested;
+import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.PostgresServer;
+import dev.sharelinks.infra.SharedServers;
+import dev.sharelinks.infra.SmtpServer;
+import dev.sharelinks.infra.TopicReader;
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The mailer against real Kafka, PostgreSQL and an SMTP server (GreenMail). */
+@SpringBootTest
+class ShareMailerTest {
+
+    private static final String DATABASE = "mailer_test";
+    private static final AtomicLong SHARE_IDS = new AtomicLong(System.currentTimeMillis());
+    private final EventSerde serde = new EventSerde();
+
+    @DynamicPropertySource
+    static void realServers(DynamicPropertyRegistry registry) {
+        PostgresServer postgres = SharedServers.postgres();
+        postgres.createDatabase(DATABASE);
+        registry.add("DB_PORT", postgres::port);
+        registry.add("DB_NAME", () -> DATABASE);
+        registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
+        registry.add("SMTP_PORT", () -> SharedServers.smtp().port());
+        registry.add("sharelinks.mailer.retry-max-interval", () -> "1s");
+    }
+
+    @Test
+    void whenAShareIsRequestedThenEachRecipientGetsOneMailWithEveryLinkAndTheEscapedMessage() throws Exception {
+        ShareRequested share = share(List.of("ann@mail.test", "bob@mail.test"),
+                "Look <script>alert(1)</script> & enjoy");
+        publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
+
+        List<MimeMessage> mails = awaitMails(share, 2);
+        assertThat(mails).extracting(m -> m.getRecipients(Message.RecipientType.TO)[0].toString())
+                .containsExactlyInAnyOrder("ann@mail.test", "bob@mail.test");
+        for (MimeMessage mail : mails) {
+            assertThat(mail.getRecipients(Message.RecipientType.TO)).hasSize(1);
+            assertThat(mail.getSubject()).isEqualTo("Files have been shared with you");
+            String text = part(mail, "text/plain");
+            String html = part(mail, "text/html");
+            assertThat(text).contains("Look <script>alert(1)</script> & enjoy",
+                    "- report.pdf (available until 2099-01-02 00:00 UTC)",
+                    "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-a",
+                    "- Résumé.pdf", "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-b");
+            assertThat(html).contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; enjoy")
+                    .doesNotContain("<script>")
+                    .contains("<a href=\"http://redirector.test/api/v2/shareable_links/key-" + share.shareId()
+                            + "-a\">report.pdf</a>");
+        }
+    }
+
+    @Test
+    void whenTheSameEventIsDeliveredAgainThenNoMailIsSentTwice() {
+        ShareRequested share = share(List.of("carol@mail.test", "dan@mail.test"), null);
+        EventEnvelope<ShareRequested> event = serde.envelope(share, "link-api", String.valueOf(share.shareId()),
+                Instant.now());
+        publish(event);
+        awaitMails(share, 2);
+
+        publish(event);
+        publish(event);
+        ShareRequested marker = share(List.of("marker@mail.test"), null);
+        publish(serde.envelope(marker, "link-api", String.valueOf(marker.shareId()), Instant.now()));
+        awaitMails(marker, 1);
+
+        assertThat(mailsOf(share)).hasSize(2);
+    }
+
+    @Test
+    void whenTheSmtpServerIsDownThenMailsWaitAndArriveOnceWhenItIsBack() throws Exception {
+        SmtpServer smtp = SharedServers.smtp();
+        smtp.stop();
+        ShareRequested share = share(List.of("erin@mail.test", "frank@mail.test"), "while down");
+        try {
+            publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
+            // the mailer is retrying against a closed port; give it a few attempts
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        } finally {
+            smtp.start();
+        }
+
+        assertThat(awaitMails(share, 2)).hasSize(2);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        assertThat(mailsOf(share)).hasSize(2);
+        assertThat(SharedServers.postgres().query(DATABASE,
+                "SELECT count(*) FROM mailer.deliveries WHERE share_id = " + share.shareId() + " AND status = 'SENT'"))
+                .isEqualTo("2");
+    }
+
+    @Test
+    void whenARecordIsNotAShareEventThenItGoesToTheDeadLetterTopic() {
+        send("poison-share", "[]".getBytes(StandardCharsets.UTF_8));
+
+        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.SHARES),
+                seen -> seen.stream().anyMatch(r -> "poison-share".equals(r.key())), Duration.ofSeconds(30));
+        assertThat(dead).anySatisfy(r -> assertThat(r.key()).isEqualTo("poison-share"));
+    }
+
+    private static ShareRequested share(List<String> recipients, String message) {
+        long id = SHARE_IDS.incrementAndGet();
+        return new ShareRequested(id, 1, recipients, message, List.of(
+                new ShareRequested.SharedLink(1, "http://redirector.test/api/v2/shareable_links/key-" + id + "-a",
+                        "report.pdf", Instant.parse("2099-01-02T00:00:00Z")),
+                new ShareRequested.SharedLink(2, "http://redirector.test/api/v2/shareable_links/key-" + id + "-b",
+                        "Résumé.pdf", Instant.parse("2099-01-02T00:00:00Z"))));
+    }
+
+    private List<MimeMessage> awaitMails(ShareRequested share, int count) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> mailsOf(share).size() >= count);
+        return mailsOf(share);
+    }
+
+    /** The mails of one share: each test shares to recipients of its own. */
+    private static List<MimeMessage> mailsOf(ShareRequested share) {
+        return SharedServers.smtp().receivedMessages().stream()
+                .filter(m -> {
+                    try {
+                        return share.recipients().contains(m.getRecipients(Message.RecipientType.TO)[0].toString());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
+    }
+
+    private static String part(MimeMessage mail, String type) throws Exception {
+        return find((Multipart) mail.getContent(), type);
+    }
+
+    private static String find(Multipart multipart, String type) throws Exception {
+        for (int i = 0; i < multipart.getCount(); i++) {
+            var part = multipart.getBodyPart(i);
+            if (part.isMimeType(type)) {
+                return (String) part.getContent();
+            }
+            if (part.getContent() instanceof Multipart nested) {
+                String found = find(nested, type);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void publish(EventEnvelope<ShareRequested> event) {
+        send(event.subject(), serde.serialize(event));
+    }
+
+    private static void send(String key, byte[] value) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.SHARES, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
