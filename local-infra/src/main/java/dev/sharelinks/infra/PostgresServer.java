@@ -124,10 +124,13 @@ public final class PostgresServer implements AutoCloseable {
             if (Processes.isRoot()) {
                 UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
                 Files.setOwner(dataDir, users.lookupPrincipalByName(OS_USER));
-                // the postgres user must be able to reach the data folder through its parent
-                Set<PosixFilePermission> parent = EnumSet.copyOf(Files.getPosixFilePermissions(dataDir.getParent()));
-                parent.addAll(EnumSet.of(PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
-                Files.setPosixFilePermissions(dataDir.getParent(), parent);
+                // the postgres user must be able to reach the data folder through every folder above it
+                for (Path folder = dataDir.getParent(); folder != null; folder = folder.getParent()) {
+                    Set<PosixFilePermission> permissions = EnumSet.copyOf(Files.getPosixFilePermissions(folder));
+                    if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
+                        Files.setPosixFilePermissions(folder, permissions);
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dataDir, e);

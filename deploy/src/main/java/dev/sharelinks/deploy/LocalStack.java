@@ -1,0 +1,272 @@
+package dev.sharelinks.deploy;
+
+import dev.sharelinks.infra.KafkaBroker;
+import dev.sharelinks.infra.PostgresServer;
+import dev.sharelinks.infra.S3Server;
+import dev.sharelinks.infra.SmtpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Starts the whole system on this machine: PostgreSQL (a throwaway cluster unless an external one is given), a
+ * KRaft Kafka broker, S3Proxy, GreenMail writing each accepted mail into {@code MAIL_DIR}, the three services from
+ * their runnable jars, and demo data (an account, its API key, a stored object registered as an asset). Writes
+ * everything a client needs into {@code stack.env}. Every start is fresh: the previous stack's data is removed.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final long DEMO_MEDIA_ID = 1001;
+    public static final String DEMO_ASSET_ID = "demo-asset";
+    public static final String DEMO_FILENAME = "sharelinks-demo.txt";
+    public static final String DEMO_BUCKET = "demo-media";
+    private static final String DEMO_OBJECT_KEY = "media/1001/original.txt";
+    private static final String S3_ACCESS_KEY = "local-access-key";
+    private static final String S3_SECRET_KEY = "local-secret-key-0123456789";
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private @Nullable SmtpServer smtp;
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        StackSettings settings = StackSettings.fromEnvironment(System.getenv());
+        LocalStack stack = start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }));
+        System.out.println("Sharelinks local stack is up; settings in " + settings.dir().resolve("stack.env"));
+        stopped.await();
+    }
+
+    /** Starts everything and returns once every service is ready and the demo data is in place. */
+    public static LocalStack start(StackSettings settings) {
+        LocalStack stack = new LocalStack();
+        try {
+            stack.startAll(settings);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** The values written to {@code stack.env}. */
+    public Map<String, String> env() {
+        return Map.copyOf(env);
+    }
+
+    public SmtpServer smtp() {
+        return smtp;
+    }
+
+    private void startAll(StackSettings settings) {
+        Path dir = settings.dir();
+        Path envFile = dir.resolve("stack.env");
+        deleteIfExists(envFile);
+        for (String state : List.of("pg", "kafka", "s3", "mail")) {
+            deleteRecursively(dir.resolve(state));
+        }
+        createDirectories(dir.resolve("s3"));
+        createDirectories(dir.resolve("mail"));
+
+        String dbHostPort = settings.externalDatabase();
+        if (dbHostPort == null) {
+            PostgresServer postgres = PostgresServer.start(dir.resolve("pg").resolve("data"),
+                    settings.postgresPort(), true);
+            running.add(postgres);
+            postgres.createDatabase(settings.databaseName());
+            dbHostPort = postgres.host() + ":" + postgres.port();
+        }
+        KafkaBroker kafka = KafkaBroker.startAnywhere(dir.resolve("kafka"), settings.kafkaPort());
+        running.add(kafka);
+        S3Server s3 = S3Server.start(settings.s3Port(), S3_ACCESS_KEY, S3_SECRET_KEY, dir.resolve("s3"));
+        running.add(s3);
+        smtp = SmtpServer.start(settings.smtpPort(), dir.resolve("mail"));
+        running.add(smtp);
+
+        String adminToken = randomToken();
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("DB_HOST", dbHostPort.substring(0, dbHostPort.lastIndexOf(':')));
+        common.put("DB_PORT", dbHostPort.substring(dbHostPort.lastIndexOf(':') + 1));
+        common.put("DB_NAME", settings.databaseName());
+        common.put("DB_USER", settings.databaseUser());
+        common.put("DB_PASSWORD", settings.databasePassword());
+        common.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        String redirectUrl = "http://127.0.0.1:" + settings.redirectorPort();
+
+        Map<String, String> linkApiEnv = new LinkedHashMap<>(common);
+        linkApiEnv.put("ADMIN_TOKEN", adminToken);
+        linkApiEnv.put("PUBLIC_REDEEM_BASE_URL", redirectUrl);
+        Map<String, String> redirectorEnv = new LinkedHashMap<>(common);
+        redirectorEnv.put("S3_ENDPOINT", s3.endpoint().toString());
+        redirectorEnv.put("S3_PATH_STYLE", "true");
+        redirectorEnv.put("S3_ACCESS_KEY_ID", S3_ACCESS_KEY);
+        redirectorEnv.put("S3_SECRET_ACCESS_KEY", S3_SECRET_KEY);
+        Map<String, String> mailerEnv = new LinkedHashMap<>(common);
+        mailerEnv.put("SMTP_HOST", smtp.host());
+        mailerEnv.put("SMTP_PORT", String.valueOf(smtp.port()));
+
+        Path logs = dir.resolve("logs");
+        ServiceProcess linkApi = service("link-api", settings, settings.linkApiPort(), linkApiEnv, logs);
+        ServiceProcess redirector = service("download-redirector", settings, settings.redirectorPort(),
+                redirectorEnv, logs);
+        ServiceProcess mailer = service("mailer-service", settings, settings.mailerPort(), mailerEnv, logs);
+        for (ServiceProcess service : List.of(linkApi, redirector, mailer)) {
+            service.awaitReady(Duration.ofMinutes(3));
+        }
+
+        byte[] demo = ("Sharelinks demo object: if you can read this, the presigned download worked.\n")
+                .getBytes(StandardCharsets.UTF_8);
+        s3.putObject(DEMO_BUCKET, DEMO_OBJECT_KEY, demo, "text/plain");
+        String apiKey = registerDemoAccount(linkApi.url(), adminToken);
+
+        env.put("LINK_API_URL", linkApi.url());
+        env.put("REDIRECT_URL", redirectUrl);
+        env.put("API_KEY", apiKey);
+        env.put("MEDIA_ID", String.valueOf(DEMO_MEDIA_ID));
+        env.put("ASSET_ID", DEMO_ASSET_ID);
+        env.put("ASSET_FILENAME", DEMO_FILENAME);
+        env.put("ASSET_SHA256", sha256(demo));
+        env.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("S3_ENDPOINT", s3.endpoint().toString());
+        env.put("S3_BUCKET", DEMO_BUCKET);
+        env.put("MAIL_DIR", dir.resolve("mail").toString());
+        env.put("SMTP_PORT", String.valueOf(smtp.port()));
+        env.put("DB_URL", "postgresql://" + settings.databaseUser() + "@" + dbHostPort + "/" + settings.databaseName());
+        env.put("ADMIN_TOKEN", adminToken);
+        env.put("LOG_DIR", logs.toString());
+        StringBuilder text = new StringBuilder("# written by the Sharelinks local stack; source it in a shell\n");
+        env.forEach((name, value) -> text.append("export ").append(name).append("='").append(value).append("'\n"));
+        writeAtomically(envFile, text.toString());
+    }
+
+    private ServiceProcess service(String name, StackSettings settings, int port, Map<String, String> env,
+            Path logs) {
+        ServiceProcess service = ServiceProcess.start(name, settings.servicesDir().resolve(name + ".jar"), port, env,
+                logs);
+        running.add(service);
+        return service;
+    }
+
+    /** Registers the demo account and asset through link-api's admin API, as an operator would. */
+    private static String registerDemoAccount(String linkApiUrl, String adminToken) {
+        JsonMapper json = JsonMapper.builder().build();
+        JsonNode account = json.readTree(post(linkApiUrl + "/admin/accounts", adminToken, "POST",
+                "{\"name\": \"Demo account\", \"bucket\": \"" + DEMO_BUCKET + "\"}"));
+        post(linkApiUrl + "/admin/accounts/" + account.get("id").asLong() + "/assets/" + DEMO_MEDIA_ID, adminToken,
+                "PUT", "{\"assetId\": \"" + DEMO_ASSET_ID + "\", \"objectKey\": \"" + DEMO_OBJECT_KEY + "\"}");
+        return account.get("apiKey").asString();
+    }
+
+    private static String post(String url, String adminToken, String method, String body) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + adminToken)
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the services first, then the servers they use. */
+    @Override
+    public void close() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                System.err.println("could not stop " + running.get(i) + ": " + e);
+            }
+        }
+        running.clear();
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void writeAtomically(Path file, String content) {
+        try {
+            Path partial = file.resolveSibling(file.getFileName() + ".part");
+            Files.writeString(partial, content);
+            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+    }
+}
