@@ -18,15 +18,36 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /** The limit holds under concurrency across replicas: two redirector instances share the database. */
 class ConcurrentRedeemTest extends RedirectorIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    /**
+     * Two servers in one JVM: by default both would share Reactor Netty's global event loops, and closing the
+     * second would shut them down under the first. Each replica gets its own, as separate processes would.
+     */
+    private static final class OwnNettyResources implements BeanPostProcessor {
+
+        static void register(ConfigurableApplicationContext context) {
+            context.getBeanFactory().addBeanPostProcessor(new OwnNettyResources());
+        }
+
+        @Override
+        public Object postProcessBeforeInitialization(Object bean, String beanName) {
+            if (bean instanceof ReactorResourceFactory resources) {
+                resources.setUseGlobalResources(false);
+            }
+            return bean;
+        }
+    }
 
     @Test
     void when200ParallelRedeemsHitALimitOf25AcrossTwoInstancesThenExactly25Redirect() {
@@ -35,7 +56,9 @@ class ConcurrentRedeemTest extends RedirectorIntegrationTest {
         second.put("server.port", "0");
         second.put("spring.kafka.consumer.group-id", "second-instance");
         try (ConfigurableApplicationContext other = new SpringApplicationBuilder(RedirectorApplication.class)
-                .properties(second).run()) {
+                .properties(second)
+                .initializers(OwnNettyResources::register)
+                .run()) {
             int otherPort = other.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<CompletableFuture<Integer>> responses = new ArrayList<>();
