@@ -29,7 +29,8 @@ class DownloadPresigner implements AutoCloseable {
                 .region(Region.of(properties.region()))
                 .credentialsProvider(credentials(properties))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(properties.pathStyle()).build());
-        if (properties.endpoint() != null) {
+        // an unset endpoint may bind as an empty URI; both mean AWS's own regional endpoint
+        if (properties.endpoint() != null && !properties.endpoint().toString().isBlank()) {
             builder.endpointOverride(properties.endpoint());
         }
         this.presigner = builder.build();
