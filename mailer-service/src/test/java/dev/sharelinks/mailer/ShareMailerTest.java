@@ -64,7 +64,7 @@ class ShareMailerTest {
             String text = part(mail, "text/plain");
             String html = part(mail, "text/html");
             assertThat(text).contains("Look <script>alert(1)</script> & enjoy",
-                    "- report.pdf (available until 2099-01-02 00:00 UTC)",
+                    "- report.pdf (available through 2099-01-01, UTC)",
                     "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-a",
                     "- Résumé.pdf", "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-b");
             assertThat(html).contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; enjoy")

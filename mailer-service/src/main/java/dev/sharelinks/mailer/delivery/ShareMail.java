@@ -1,6 +1,8 @@
 package dev.sharelinks.mailer.delivery;
 
 import dev.sharelinks.events.ShareRequested;
+import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.springframework.web.util.HtmlUtils;
@@ -8,8 +10,9 @@ import org.springframework.web.util.HtmlUtils;
 /** The text and HTML bodies of a share mail. The sender's message is shown as typed, never as markup. */
 final class ShareMail {
 
-    private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+    private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     private ShareMail() {
     }
@@ -22,7 +25,7 @@ final class ShareMail {
         text.append('\n');
         for (ShareRequested.SharedLink link : share.links()) {
             text.append("- ").append(link.filename())
-                    .append(" (available until ").append(EXPIRY.format(link.expiresAt())).append(")\n  ")
+                    .append(" (").append(availability(link.expiresAt())).append(")\n  ")
                     .append(link.url()).append('\n');
         }
         return text.toString();
@@ -38,9 +41,20 @@ final class ShareMail {
         html.append("<ul>");
         for (ShareRequested.SharedLink link : share.links()) {
             html.append("<li><a href=\"").append(HtmlUtils.htmlEscape(link.url())).append("\">")
-                    .append(HtmlUtils.htmlEscape(link.filename())).append("</a> (available until ")
-                    .append(EXPIRY.format(link.expiresAt())).append(")</li>");
+                    .append(HtmlUtils.htmlEscape(link.filename())).append("</a> (")
+                    .append(availability(link.expiresAt())).append(")</li>");
         }
         return html.append("</ul></body></html>").toString();
+    }
+
+    /**
+     * A link created with an expiry date expires at the next midnight UTC: say "through" that date, as the sender
+     * wrote it, rather than "until" the following midnight.
+     */
+    static String availability(Instant expiresAt) {
+        if (expiresAt.atOffset(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT)) {
+            return "available through " + DAY.format(expiresAt.minusSeconds(1)) + ", UTC";
+        }
+        return "available until " + MOMENT.format(expiresAt);
     }
 }

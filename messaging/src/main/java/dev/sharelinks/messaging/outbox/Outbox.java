@@ -3,6 +3,9 @@ package dev.sharelinks.messaging.outbox;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.EventType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.reactive.TransactionSynchronization;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 import reactor.core.publisher.Mono;
 
 /** Appends events to the outbox. Call it inside the transaction that makes the change the event announces. */
@@ -10,10 +13,16 @@ public class Outbox {
 
     private final DatabaseClient db;
     private final EventSerde serde;
+    private final Runnable afterCommit;
 
-    public Outbox(DatabaseClient db, EventSerde serde) {
+    /**
+     * @param afterCommit run once the appending transaction committed (wakes the relay, so events leave at once
+     *     rather than at its next poll)
+     */
+    public Outbox(DatabaseClient db, EventSerde serde, Runnable afterCommit) {
         this.db = db;
         this.serde = serde;
+        this.afterCommit = afterCommit;
     }
 
     /**
@@ -29,6 +38,20 @@ public class Outbox {
                 .bind("key", subject)
                 .bind("type", type.typeName())
                 .bind("data", serde.dataToJson(data))
+                .then()
+                .then(onCommit());
+    }
+
+    private Mono<Void> onCommit() {
+        return TransactionSynchronizationManager.forCurrentTransaction()
+                .doOnNext(transaction -> transaction.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public Mono<Void> afterCommit() {
+                        return Mono.fromRunnable(Outbox.this.afterCommit);
+                    }
+                }))
+                // outside a transaction the insert commits by itself; the relay's next poll picks it up
+                .onErrorResume(NoTransactionException.class, e -> Mono.empty())
                 .then();
     }
 }

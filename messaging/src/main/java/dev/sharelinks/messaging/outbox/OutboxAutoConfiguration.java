@@ -20,8 +20,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 public class OutboxAutoConfiguration {
 
     @Bean
-    Outbox outbox(DatabaseClient db, EventSerde serde) {
-        return new Outbox(db, serde);
+    Outbox outbox(DatabaseClient db, EventSerde serde, OutboxRelay relay) {
+        return new Outbox(db, serde, relay::wakeUp);
     }
 
     @Bean

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +42,8 @@ public class OutboxRelay implements SmartLifecycle {
     private final KafkaTemplate<String, byte[]> kafka;
     private final EventSerde serde;
     private final OutboxProperties properties;
-    private @Nullable ScheduledExecutorService executor;
+    private final AtomicBoolean wakeUpPending = new AtomicBoolean();
+    private volatile @Nullable ScheduledExecutorService executor;
 
     public OutboxRelay(DatabaseClient db, TransactionalOperator transaction, KafkaTemplate<String, byte[]> kafka,
             EventSerde serde, OutboxProperties properties) {
@@ -121,6 +124,22 @@ public class OutboxRelay implements SmartLifecycle {
         } catch (RuntimeException e) {
             // the broker or the database is away; the rows stay in the outbox and the next tick retries them
             log.warn("outbox relay could not publish, will retry: {}", e.toString());
+        }
+    }
+
+    /** Publishes now instead of at the next poll; calls while a wake-up is pending coalesce into one. */
+    public void wakeUp() {
+        ScheduledExecutorService running = executor;
+        if (running != null && wakeUpPending.compareAndSet(false, true)) {
+            try {
+                running.execute(() -> {
+                    wakeUpPending.set(false);
+                    relayUntilEmpty();
+                });
+            } catch (RejectedExecutionException stopping) {
+                // shutting down: the event stays in the outbox for the next start
+                wakeUpPending.set(false);
+            }
         }
     }
 
