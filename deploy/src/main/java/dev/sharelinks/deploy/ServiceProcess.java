@@ -1,5 +1,6 @@
 package dev.sharelinks.deploy;
 
+import dev.sharelinks.infra.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,10 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** One service's runnable jar in a child JVM, configured through its environment, as Kubernetes runs it. */
 final class ServiceProcess implements AutoCloseable {
@@ -36,19 +36,15 @@ final class ServiceProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(logDir);
-            Path log = logDir.resolve(name + ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().putAll(env);
-            builder.environment().put("PORT", String.valueOf(port));
-            return new ServiceProcess(name, port, builder.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
+            throw new UncheckedIOException("cannot create " + logDir, e);
         }
+        Path log = logDir.resolve(name + ".log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+        Map<String, String> environment = new HashMap<>(env);
+        environment.put("PORT", String.valueOf(port));
+        return new ServiceProcess(name, port, Processes.start(command, environment, log), log);
     }
 
     /** Waits until the service says it is ready to take traffic (its readiness probe). */
@@ -59,7 +55,7 @@ final class ServiceProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited at start; see " + log + "\n" + tail());
+                throw new IllegalStateException(name + " exited at start; see " + log + "\n" + Processes.tail(log));
             }
             try {
                 if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -73,7 +69,7 @@ final class ServiceProcess implements AutoCloseable {
             }
             sleep(250);
         }
-        throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log + "\n" + tail());
+        throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log + "\n" + Processes.tail(log));
     }
 
     String url() {
@@ -82,23 +78,7 @@ final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "";
-        }
+        Processes.stop(process);
     }
 
     private static void sleep(long millis) {

@@ -6,10 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the command-line tools the servers need, failing loudly with their output. */
-final class Processes {
+/** Runs the programs the stack is made of (servers, their tools, the services), failing loudly with their output. */
+public final class Processes {
 
     private Processes() {
     }
@@ -39,13 +40,31 @@ final class Processes {
 
     /** Starts a long-running process whose output goes to {@code log}. */
     static Process start(List<String> command, Path log) {
+        return start(command, Map.of(), log);
+    }
+
+    /** Starts a long-running process with extra environment variables; its output goes to {@code log}. */
+    public static Process start(List<String> command, Map<String, String> environment, Path log) {
         try {
-            return new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            return builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + command, e);
+        }
+    }
+
+    /** Asks a process to stop (SIGTERM, so it shuts down gracefully), and kills it if it has not within 30 s. */
+    public static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -75,7 +94,8 @@ final class Processes {
         return command;
     }
 
-    static String tail(Path log) {
+    /** The last lines of a log, to quote in an error. */
+    public static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
