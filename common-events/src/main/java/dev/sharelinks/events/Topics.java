@@ -13,11 +13,17 @@ public final class Topics {
     /** Requests to mail links to recipients ({@link ShareRequested}), keyed by share id. */
     public static final String SHARES = "sharelinks.shares.v1";
 
-    /** Granted downloads ({@link DownloadConsumed}), keyed by link id like {@link #LINKS}. */
+    /**
+     * Granted downloads: {@link DownloadConsumed} keyed by link id like {@link #LINKS}, and
+     * {@link ShareTokenDownloaded} keyed by token id like {@link #TOKENS}.
+     */
     public static final String DOWNLOADS = "sharelinks.downloads.v1";
 
+    /** Keepeek share-token lifecycle ({@link ShareTokenCreated}, {@link ShareTokenUpdated}, {@link ShareTokenDeleted}), keyed by token id. */
+    public static final String TOKENS = "sharelinks.tokens.v1";
+
     /** Every event topic, e.g. to declare them at startup. */
-    public static final List<String> ALL = List.of(LINKS, SHARES, DOWNLOADS);
+    public static final List<String> ALL = List.of(LINKS, SHARES, DOWNLOADS, TOKENS);
 
     /** Suffix of the dead-letter topic where a consumer parks a record it can never process. */
     public static final String DEAD_LETTER_SUFFIX = "-dlt";

@@ -63,10 +63,65 @@ class GoldenEventsTest {
                 new DownloadConsumed(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 4, "203.0.113.9", "curl/8.0"));
     }
 
+    private static final String TOKEN_VALUE = "Qm9uam91cl9sZV9tb25kZV9zaGFyZQ";
+    private static final MediaFile ORIGINAL = new MediaFile("dam-media", "media/2001/original.jpg", "harbour.jpg");
+
+    @Test
+    void shareTokenCreatedV1GoldenSampleStillDeserializes() {
+        EventEnvelope<ShareTokenCreated> event =
+                serde.read(golden("share-token-created.v1.json"), ShareTokenCreated.class);
+
+        assertThat(event.source()).isEqualTo("token-api");
+        assertThat(event.subject()).isEqualTo("12");
+        assertThat(event.data()).isEqualTo(new ShareTokenCreated(12, new ShareTokenState(TOKEN_VALUE, "?iAmASuffix",
+                2001, "Token of media 1", ExportDefinition.HD, false, Instant.parse("2021-08-16T12:14:03Z"),
+                Instant.parse("2099-08-17T12:14:03Z"), 3, 1, ORIGINAL,
+                new MediaFile("dam-media", "media/2001/bd.jpg", "harbour-bd.jpg"),
+                "http://localhost:8082/share/" + TOKEN_VALUE + "?iAmASuffix"), 5));
+        assertThat(event.data().token().publicPath()).isEqualTo(TOKEN_VALUE + "?iAmASuffix");
+    }
+
+    @Test
+    void shareTokenUpdatedV1GoldenSampleStillDeserializes() {
+        EventEnvelope<ShareTokenUpdated> event =
+                serde.read(golden("share-token-updated.v1.json"), ShareTokenUpdated.class);
+
+        assertThat(event.data()).isEqualTo(new ShareTokenUpdated(12, new ShareTokenState(TOKEN_VALUE, null, 2001,
+                "Token of media 1, low definition", ExportDefinition.BD, true, null, null, 3, 1, ORIGINAL, null,
+                "http://localhost:8082/share/" + TOKEN_VALUE), 5L));
+        assertThat(event.data().token().publicPath()).isEqualTo(TOKEN_VALUE);
+    }
+
+    @Test
+    void shareTokenDeletedV1GoldenSampleStillDeserializes() {
+        EventEnvelope<ShareTokenDeleted> event =
+                serde.read(golden("share-token-deleted.v1.json"), ShareTokenDeleted.class);
+
+        assertThat(event.data()).isEqualTo(new ShareTokenDeleted(12, TOKEN_VALUE, 2001, 1));
+    }
+
+    @Test
+    void shareTokenDownloadedV1GoldenSampleStillDeserializes() {
+        EventEnvelope<ShareTokenDownloaded> event =
+                serde.read(golden("share-token-downloaded.v1.json"), ShareTokenDownloaded.class);
+
+        assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-24T11:07:30.25Z"));
+        assertThat(event.data()).isEqualTo(
+                new ShareTokenDownloaded(12, TOKEN_VALUE, 2001, ExportDefinition.BD, "198.51.100.7", null));
+    }
+
+    @Test
+    void anExportDefinitionOutsideTheEnumIsMalformed() {
+        String unknown = new String(golden("share-token-downloaded.v1.json")).replace("\"BD\"", "\"4K\"");
+
+        assertThatThrownBy(() -> serde.read(unknown.getBytes())).isInstanceOf(MalformedEventException.class);
+    }
+
     @Test
     void everyEventSurvivesARoundTripWithItsTypeAndTopic() {
         for (String sample : List.of("link-created.v1.json", "link-revoked.v1.json", "share-requested.v1.json",
-                "download-consumed.v1.json")) {
+                "download-consumed.v1.json", "share-token-created.v1.json", "share-token-updated.v1.json",
+                "share-token-deleted.v1.json", "share-token-downloaded.v1.json")) {
             EventEnvelope<?> event = serde.read(golden(sample));
             EventEnvelope<?> again = serde.read(serde.serialize(event));
 

@@ -1,7 +1,6 @@
 package dev.sharelinks.linkapi.download;
 
 import dev.sharelinks.events.DownloadConsumed;
-import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.Topics;
 import java.time.Duration;
@@ -27,10 +26,13 @@ class DownloadCountListener {
 
     @KafkaListener(topics = Topics.DOWNLOADS, groupId = "link-api")
     void on(ConsumerRecord<String, byte[]> record) {
-        EventEnvelope<DownloadConsumed> event = serde.read(record.value(), DownloadConsumed.class);
+        // the topic also carries share-token downloads, which are none of link-api's business
+        if (!(serde.read(record.value()).data() instanceof DownloadConsumed consumed)) {
+            return;
+        }
         db.sql("UPDATE links SET remaining = LEAST(remaining, :remaining) WHERE id = :id")
-                .bind("remaining", event.data().remaining())
-                .bind("id", event.data().linkId())
+                .bind("remaining", consumed.remaining())
+                .bind("id", consumed.linkId())
                 .then()
                 .block(Duration.ofSeconds(30));
     }

@@ -2,6 +2,8 @@ package dev.sharelinks.linkapi.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -13,6 +15,8 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /** Every failure of the MediaPocket API answers in its own format, {@code {"error": "..."}}. */
+// before the problem-details handler, which answers every other controller (the admin API)
+@Order(Ordered.HIGHEST_PRECEDENCE)
 @RestControllerAdvice(basePackages = {"dev.sharelinks.linkapi.link", "dev.sharelinks.linkapi.share"})
 class MediaPocketErrorHandler {
 

@@ -1,0 +1,55 @@
+package dev.sharelinks.tokenapi.security;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Checks HTTP Basic credentials against the stored bcrypt hashes. An unknown or disabled login is checked against a
+ * dummy hash all the same, so the answer takes as long whether the login exists or not (no user enumeration by
+ * timing). Hashing runs off the event loop: bcrypt takes tens of milliseconds by design.
+ */
+final class DamUserAuthentication implements ReactiveAuthenticationManager {
+
+    private final DatabaseClient db;
+    private final PasswordEncoder passwords;
+    private final String dummyHash;
+
+    DamUserAuthentication(DatabaseClient db, PasswordEncoder passwords) {
+        this.db = db;
+        this.passwords = passwords;
+        byte[] unguessable = new byte[32];
+        new SecureRandom().nextBytes(unguessable);
+        this.dummyHash = passwords.encode(HexFormat.of().formatHex(unguessable));
+    }
+
+    @Override
+    public Mono<Authentication> authenticate(Authentication presented) {
+        String login = presented.getName();
+        String password = String.valueOf(presented.getCredentials());
+        return db.sql("SELECT id, login, administrator, password_hash FROM users WHERE login = :login "
+                        + "AND disabled_at IS NULL")
+                .bind("login", login)
+                .map(row -> new StoredUser(new DamUser(row.get("id", Long.class), row.get("login", String.class),
+                        row.get("administrator", Boolean.class)), row.get("password_hash", String.class)))
+                .one()
+                .defaultIfEmpty(new StoredUser(null, dummyHash))
+                .publishOn(Schedulers.boundedElastic())
+                .filter(stored -> passwords.matches(password, stored.passwordHash()) && stored.user() != null)
+                .map(stored -> (Authentication) UsernamePasswordAuthenticationToken.authenticated(stored.user(), null,
+                        AuthorityUtils.createAuthorityList(stored.user().administrator()
+                                ? new String[] {"ROLE_USER", "ROLE_ADMINISTRATOR"} : new String[] {"ROLE_USER"})))
+                .switchIfEmpty(Mono.error(() -> new BadCredentialsException("wrong login or password")));
+    }
+
+    private record StoredUser(@org.jspecify.annotations.Nullable DamUser user, String passwordHash) {
+    }
+}

@@ -1,0 +1,95 @@
+package dev.sharelinks.tokenapi.security;
+
+import dev.sharelinks.tokenapi.TokenApiProperties;
+import dev.sharelinks.tokenapi.web.KeepeekError;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Keepeek API authenticates DAM users with HTTP Basic, as Keepeek does; the admin API (users, rights, medias,
+ * templates) takes {@code Authorization: Bearer <admin token>}. Stateless. Refusals answer in the Keepeek error
+ * format: 401 {@code unauthorized} with a {@code WWW-Authenticate} challenge, 403 {@code share-token-operation-forbidden}.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, DatabaseClient db, PasswordEncoder passwords,
+            TokenApiProperties properties) {
+        byte[] adminDigest = properties.adminToken().isBlank() ? null : sha256(properties.adminToken());
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .httpBasic(basic -> basic
+                        .authenticationManager(new DamUserAuthentication(db, passwords))
+                        .authenticationEntryPoint((exchange, e) -> unauthorized(exchange)))
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
+                                "/actuator/prometheus").permitAll()
+                        .pathMatchers("/admin/**").access((authentication, context) -> Mono.just(
+                                new AuthorizationDecision(presentsAdminToken(context.getExchange(), adminDigest))))
+                        .pathMatchers("/api/**").hasRole("USER")
+                        .anyExchange().denyAll())
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((exchange, e) -> unauthorized(exchange))
+                        .accessDeniedHandler((exchange, e) -> write(exchange, new KeepeekError(403,
+                                "share-token-operation-forbidden", "You may not perform this operation"))))
+                .build();
+    }
+
+    /** Compares digests in constant time, so the comparison leaks nothing about where a guess goes wrong. */
+    private static boolean presentsAdminToken(ServerWebExchange exchange, byte[] adminDigest) {
+        String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (adminDigest == null || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(sha256(authorization.substring(7)), adminDigest);
+    }
+
+    private static Mono<Void> unauthorized(ServerWebExchange exchange) {
+        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Sharelinks\"");
+        return write(exchange, new KeepeekError(401, "unauthorized",
+                "Authenticate with HTTP Basic (login and password of a DAM user)"));
+    }
+
+    private static Mono<Void> write(ServerWebExchange exchange, KeepeekError error) {
+        var response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.valueOf(error.status()));
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(JSON.writeValueAsBytes(error))));
+    }
+
+    private static byte[] sha256(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.sharelinks.tokenapi.token;
+
+import dev.sharelinks.events.ExportDefinition;
+import dev.sharelinks.events.ShareTokenCreated;
+import dev.sharelinks.events.ShareTokenDeleted;
+import dev.sharelinks.events.ShareTokenState;
+import dev.sharelinks.events.ShareTokenUpdated;
+import dev.sharelinks.messaging.outbox.Outbox;
+import dev.sharelinks.tokenapi.TokenApiProperties;
+import dev.sharelinks.tokenapi.security.DamUser;
+import dev.sharelinks.tokenapi.web.KeepeekException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Lists, reads, creates, replaces and deletes share tokens; every change commits together with its event in the
+ * outbox. Checks run in the contract's order: the media (404), the caller's right (403), the token (404), then the
+ * body (400), so a refused request writes nothing.
+ */
+@Service
+class ShareTokenService {
+
+    /** 24 random bytes: a 32-character URL-safe value with 192 bits of entropy, so public URLs are unguessable. */
+    private static final int TOKEN_BYTES = 24;
+    private static final String SELECT = "SELECT " + StoredToken.COLUMNS
+            + " FROM share_tokens t JOIN share_templates st ON st.id = t.template_id ";
+
+    private final DatabaseClient db;
+    private final TransactionalOperator transaction;
+    private final Outbox outbox;
+    private final MediaAccess access;
+    private final TokenApiProperties properties;
+    private final SecureRandom random = new SecureRandom();
+
+    ShareTokenService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, MediaAccess access,
+            TokenApiProperties properties) {
+        this.db = db;
+        this.transaction = transaction;
+        this.outbox = outbox;
+        this.access = access;
+        this.properties = properties;
+    }
+
+    /** One page of a media's tokens in creation order (stable across pages), and how many there are in all. */
+    Mono<Listing> list(DamUser user, long mediaId, int page, int size) {
+        Mono<Long> total = db.sql("SELECT count(*) AS total FROM share_tokens WHERE media_id = :media")
+                .bind("media", mediaId)
+                .map(row -> row.get("total", Long.class))
+                .one();
+        Mono<List<StoredToken>> tokens = db.sql(SELECT + "WHERE t.media_id = :media ORDER BY t.id LIMIT :size OFFSET :offset")
+                .bind("media", mediaId)
+                .bind("size", size)
+                .bind("offset", (long) (page - 1) * size)
+                .map(StoredToken::of)
+                .all()
+                .collectList();
+        return access.readable(user, mediaId).then(Mono.zip(total, tokens, (count, items) -> new Listing(items, count)));
+    }
+
+    Mono<StoredToken> get(DamUser user, long mediaId, String reference) {
+        return access.readable(user, mediaId).then(find(mediaId, reference));
+    }
+
+    Mono<StoredToken> create(DamUser user, long mediaId, @Nullable JsonNode body) {
+        Mono<StoredToken> created = access.readable(user, mediaId).flatMap(media -> {
+            TokenRequest request = TokenRequest.forCreate(body);
+            String tokenValue = request.tokenValue() != null ? request.tokenValue() : newTokenValue();
+            String publicPath = StoredToken.publicPath(tokenValue, request.suffix());
+            GenericExecuteSpec insert = db.sql("""
+                            INSERT INTO share_tokens (media_id, token_value, suffix, title, export_definition,
+                                manual_activate, activation_date, deactivation_date, template_id, create_user)
+                            VALUES (:media, :value, :suffix, :title, :definition, :manual, :activation, :deactivation,
+                                :template, :user)
+                            RETURNING id, create_date""")
+                    .bind("media", mediaId)
+                    .bind("value", tokenValue)
+                    .bind("template", request.templateId())
+                    .bind("user", user.id());
+            return checkTemplate(request.templateId(), request.templateDomainId())
+                    .then(checkRendition(media, request.exportDefinition()))
+                    .then(checkUnclaimed(tokenValue, publicPath, -1))
+                    .then(bindAttributes(insert, request)
+                            .map(row -> new StoredToken(row.get("id", Long.class), mediaId, tokenValue,
+                                    request.suffix(), request.title(), request.exportDefinition(),
+                                    request.manualActivate(), request.activationDate(), request.deactivationDate(),
+                                    request.templateId(), request.templateDomainId(), user.id(),
+                                    row.get("create_date", OffsetDateTime.class).toInstant(), null))
+                            .one())
+                    .flatMap(token -> outbox.append(new ShareTokenCreated(token.id(), state(token, media), user.id()),
+                            String.valueOf(token.id())).thenReturn(token));
+        });
+        return transaction.transactional(created);
+    }
+
+    /**
+     * PUT: the body is the token's whole new state; what it leaves out is erased. The value is the token's identity
+     * and cannot change; the template is kept unless the body names one.
+     */
+    Mono<Void> replace(DamUser user, long mediaId, String reference, @Nullable JsonNode body) {
+        Mono<Void> replaced = access.readable(user, mediaId).flatMap(media -> find(mediaId, reference)
+                .flatMap(current -> {
+                    TokenRequest request = TokenRequest.forReplace(body);
+                    long templateId = request.templateId() != null ? request.templateId() : current.templateId();
+                    Long domainId = request.templateId() != null ? request.templateDomainId()
+                            : Long.valueOf(current.templateDomainId());
+                    GenericExecuteSpec update = db.sql("""
+                                    UPDATE share_tokens SET title = :title, suffix = :suffix,
+                                        export_definition = :definition, manual_activate = :manual,
+                                        activation_date = :activation, deactivation_date = :deactivation,
+                                        template_id = :template, update_date = now()
+                                    WHERE id = :id
+                                    RETURNING update_date""")
+                            .bind("template", templateId)
+                            .bind("id", current.id());
+                    return checkSameValue(current, request.tokenValue())
+                            .then(checkTemplate(templateId, domainId))
+                            .then(checkRendition(media, request.exportDefinition()))
+                            .then(checkUnclaimed(current.tokenValue(), StoredToken.publicPath(current.tokenValue(),
+                                    request.suffix()), current.id()))
+                            .then(bindAttributes(update, request)
+                                    .map(row -> row.get("update_date", OffsetDateTime.class).toInstant())
+                                    .one())
+                            .map(updatedAt -> new StoredToken(current.id(), mediaId, current.tokenValue(),
+                                    request.suffix(), request.title(), request.exportDefinition(),
+                                    request.manualActivate(), request.activationDate(), request.deactivationDate(),
+                                    templateId, domainId, current.createUser(), current.createDate(), updatedAt))
+                            .flatMap(token -> outbox.append(new ShareTokenUpdated(token.id(), state(token, media),
+                                    user.id()), String.valueOf(token.id())));
+                }));
+        return transaction.transactional(replaced);
+    }
+
+    /** Deleting needs an administrator; the token's public URL stops working once the redirector hears of it. */
+    Mono<Void> delete(DamUser user, long mediaId, String reference) {
+        Mono<Void> deleted = access.deletable(user, mediaId).then(find(mediaId, reference))
+                .flatMap(token -> db.sql("DELETE FROM share_tokens WHERE id = :id")
+                        .bind("id", token.id())
+                        .then()
+                        .then(outbox.append(new ShareTokenDeleted(token.id(), token.tokenValue(), mediaId, user.id()),
+                                String.valueOf(token.id()))));
+        return transaction.transactional(deleted);
+    }
+
+    String publicUrl(StoredToken token) {
+        return properties.publicUrl(token.publicPath());
+    }
+
+    /**
+     * The token of this media named by {@code reference}: its value (as PUT and DELETE name it) or its id (as GET
+     * and the {@code Location} of a create name it). A value match wins over an id match.
+     */
+    private Mono<StoredToken> find(long mediaId, String reference) {
+        long id = reference.matches("\\d{1,18}") ? Long.parseLong(reference) : -1;
+        return db.sql(SELECT + """
+                        WHERE t.media_id = :media AND (t.token_value = :reference OR t.id = :id)
+                        ORDER BY (t.token_value = :reference) DESC LIMIT 1""")
+                .bind("media", mediaId)
+                .bind("reference", reference)
+                .bind("id", id)
+                .map(StoredToken::of)
+                .one()
+                .switchIfEmpty(Mono.error(() -> KeepeekException.tokenNotFound(mediaId, reference)));
+    }
+
+    private Mono<Void> checkTemplate(long templateId, @Nullable Long domainId) {
+        if (domainId == null) {
+            return Mono.error(KeepeekException.invalid("templateDomainId is required with templateId"));
+        }
+        return db.sql("SELECT 1 AS found FROM share_templates WHERE id = :template AND domain_id = :domain")
+                .bind("template", templateId)
+                .bind("domain", domainId)
+                .map(row -> true)
+                .one()
+                .switchIfEmpty(Mono.error(() -> KeepeekException.templateNotFound(
+                        "There is no share template " + templateId + " in template domain " + domainId)))
+                .then();
+    }
+
+    private static Mono<Void> checkRendition(Media media, ExportDefinition definition) {
+        if (definition == ExportDefinition.BD && media.lowDefinition() == null) {
+            return Mono.error(KeepeekException.invalid(
+                    "exportDefinition BD needs a low-definition rendition, and media " + media.id() + " has none"));
+        }
+        return Mono.empty();
+    }
+
+    /** No other token may hold this value, nor answer the same public URL. */
+    private Mono<Void> checkUnclaimed(String tokenValue, String publicPath, long exceptTokenId) {
+        return db.sql("""
+                        SELECT 1 AS taken FROM share_tokens
+                        WHERE (token_value = :value OR public_path = :path) AND id <> :except LIMIT 1""")
+                .bind("value", tokenValue)
+                .bind("path", publicPath)
+                .bind("except", exceptTokenId)
+                .map(row -> true)
+                .one()
+                .flatMap(taken -> Mono.<Void>error(KeepeekException.alreadyExists(
+                        "A share token with value " + tokenValue + " and this suffix already exists")));
+    }
+
+    private Mono<Void> checkSameValue(StoredToken current, @Nullable String requested) {
+        if (requested == null || requested.equals(current.tokenValue())) {
+            return Mono.empty();
+        }
+        return checkUnclaimed(requested, requested, current.id())
+                .then(Mono.error(KeepeekException.invalid("tokenValue identifies the token and cannot be changed")));
+    }
+
+    private static GenericExecuteSpec bindAttributes(GenericExecuteSpec statement, TokenRequest request) {
+        GenericExecuteSpec bound = statement
+                .bind("title", request.title())
+                .bind("definition", request.exportDefinition().name())
+                .bind("manual", request.manualActivate());
+        bound = request.suffix() == null ? bound.bindNull("suffix", String.class)
+                : bound.bind("suffix", request.suffix());
+        bound = bindInstant(bound, "activation", request.activationDate());
+        return bindInstant(bound, "deactivation", request.deactivationDate());
+    }
+
+    private static GenericExecuteSpec bindInstant(GenericExecuteSpec statement, String name, @Nullable Instant value) {
+        return value == null ? statement.bindNull(name, OffsetDateTime.class)
+                : statement.bind(name, value.atOffset(ZoneOffset.UTC));
+    }
+
+    private ShareTokenState state(StoredToken token, Media media) {
+        return token.state(media, publicUrl(token));
+    }
+
+    private String newTokenValue() {
+        byte[] bytes = new byte[TOKEN_BYTES];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** One page of tokens and the media's total. */
+    record Listing(List<StoredToken> tokens, long total) {
+    }
+}

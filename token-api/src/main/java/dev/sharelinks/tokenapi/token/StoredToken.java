@@ -1,0 +1,73 @@
+package dev.sharelinks.tokenapi.token;
+
+import dev.sharelinks.events.ExportDefinition;
+import dev.sharelinks.events.ShareTokenState;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import org.jspecify.annotations.Nullable;
+
+/** A share token as stored. {@link #COLUMNS} selects what {@link #of} reads, from {@code share_tokens t} joined to its template {@code st}. */
+record StoredToken(
+        long id,
+        long mediaId,
+        String tokenValue,
+        @Nullable String suffix,
+        String title,
+        ExportDefinition exportDefinition,
+        boolean manualActivate,
+        @Nullable Instant activationDate,
+        @Nullable Instant deactivationDate,
+        long templateId,
+        long templateDomainId,
+        long createUser,
+        Instant createDate,
+        @Nullable Instant updateDate) {
+
+    static final String COLUMNS = """
+            t.id, t.media_id, t.token_value, t.suffix, t.title, t.export_definition, t.manual_activate,
+            t.activation_date, t.deactivation_date, t.template_id, st.domain_id, t.create_user, t.create_date,
+            t.update_date""";
+
+    static StoredToken of(Readable row) {
+        return new StoredToken(row.get("id", Long.class), row.get("media_id", Long.class),
+                row.get("token_value", String.class), row.get("suffix", String.class), row.get("title", String.class),
+                ExportDefinition.valueOf(row.get("export_definition", String.class)),
+                row.get("manual_activate", Boolean.class), instant(row, "activation_date"),
+                instant(row, "deactivation_date"), row.get("template_id", Long.class),
+                row.get("domain_id", Long.class), row.get("create_user", Long.class),
+                instant(row, "create_date"), instant(row, "update_date"));
+    }
+
+    /**
+     * Active by hand ({@code manualActivate}), or else within [activationDate, deactivationDate), either bound
+     * open when absent. The redirector decides the same way from its projection.
+     */
+    boolean activeAt(Instant now) {
+        if (manualActivate) {
+            return true;
+        }
+        return (activationDate == null || !now.isBefore(activationDate))
+                && (deactivationDate == null || now.isBefore(deactivationDate));
+    }
+
+    String publicPath() {
+        return publicPath(tokenValue, suffix);
+    }
+
+    /** What follows {@code /share/} in a token's public URL: the suffix is appended without separator. */
+    static String publicPath(String tokenValue, @Nullable String suffix) {
+        return suffix == null ? tokenValue : tokenValue + suffix;
+    }
+
+    ShareTokenState state(Media media, String publicUrl) {
+        return new ShareTokenState(tokenValue, suffix, mediaId, title, exportDefinition, manualActivate,
+                activationDate, deactivationDate, templateId, templateDomainId, media.original(),
+                media.lowDefinition(), publicUrl);
+    }
+
+    private static @Nullable Instant instant(Readable row, String column) {
+        OffsetDateTime value = row.get(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

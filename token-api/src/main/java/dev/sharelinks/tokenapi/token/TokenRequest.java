@@ -1,0 +1,234 @@
+package dev.sharelinks.tokenapi.token;
+
+import dev.sharelinks.events.ExportDefinition;
+import dev.sharelinks.tokenapi.web.KeepeekException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A create (POST) or full replacement (PUT) of a share token, read and checked from the JSON body. Every problem
+ * is collected so that one 400 names them all. Read-only attributes of the token's own representation
+ * ({@code active}, {@code createDate}...) are tolerated so a client may PUT back what it GOT; anything else unknown
+ * is refused, so a misspelt attribute is never silently erased.
+ *
+ * @param tokenValue only when a client imports a token with its existing value; otherwise one is generated
+ */
+record TokenRequest(
+        String title,
+        ExportDefinition exportDefinition,
+        @Nullable String suffix,
+        boolean manualActivate,
+        @Nullable Instant activationDate,
+        @Nullable Instant deactivationDate,
+        @Nullable Long templateId,
+        @Nullable Long templateDomainId,
+        @Nullable String tokenValue) {
+
+    static final int MAX_TITLE = 255;
+    static final int MAX_SUFFIX = 255;
+    /** Printable ASCII but space, {@code #} (never reaches a server), {@code %} and {@code \} (rewritten by clients). */
+    private static final Pattern SUFFIX = Pattern.compile("[\\x21-\\x7E&&[^#%\\\\]]+");
+    static final Pattern TOKEN_VALUE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+    private static final Set<String> WRITABLE = Set.of("title", "exportDefinition", "suffix", "manualActivate",
+            "activationDate", "deactivationDate", "templateId", "templateDomainId", "tokenValue");
+    private static final Set<String> READ_ONLY = Set.of("id", "active", "isManualActive", "createUser", "createDate",
+            "creationDate", "updateDate", "mediaId", "publicUrl", "_links");
+    /** ISO-8601 with an offset; {@code +0000} (no colon) too, as some clients write it. */
+    private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .toFormatter();
+
+    /** POST: {@code title}, {@code exportDefinition}, {@code templateId} and {@code templateDomainId} are required. */
+    static TokenRequest forCreate(@Nullable JsonNode body) {
+        return read(body, true);
+    }
+
+    /**
+     * PUT: the complete representation. {@code title} and {@code exportDefinition} are required; the template is
+     * not among the contract's updatable attributes, so it is kept unless one is named.
+     */
+    static TokenRequest forReplace(@Nullable JsonNode body) {
+        return read(body, false);
+    }
+
+    private static TokenRequest read(@Nullable JsonNode body, boolean create) {
+        if (body == null || !body.isObject()) {
+            throw KeepeekException.invalid("The request body must be a JSON object");
+        }
+        Problems problems = new Problems();
+        List<String> unknown = body.propertyNames().stream()
+                .filter(name -> !WRITABLE.contains(name) && !READ_ONLY.contains(name))
+                .sorted()
+                .toList();
+        if (!unknown.isEmpty()) {
+            problems.invalid("Unknown attributes: " + String.join(", ", unknown));
+        }
+        String title = title(body, problems);
+        ExportDefinition exportDefinition = exportDefinition(body, problems);
+        String suffix = suffix(body, problems);
+        boolean manualActivate = Boolean.TRUE.equals(problems.bool(body, "manualActivate"));
+        Instant activationDate = problems.dateTime(body, "activationDate");
+        Instant deactivationDate = problems.dateTime(body, "deactivationDate");
+        if (activationDate != null && deactivationDate != null && !activationDate.isBefore(deactivationDate)) {
+            problems.invalid("activationDate must be before deactivationDate");
+        }
+        Long templateId = problems.id(body, "templateId", create);
+        Long templateDomainId = problems.id(body, "templateDomainId", create);
+        String tokenValue = tokenValue(body, problems);
+        problems.throwIfAny();
+        return new TokenRequest(title, exportDefinition, suffix, manualActivate, activationDate, deactivationDate,
+                templateId, templateDomainId, tokenValue);
+    }
+
+    /** A string, or Keepeek's localized form {@code [{"type": "string", "value": "..."}]}, of which the first value counts. */
+    private static @Nullable String title(JsonNode body, Problems problems) {
+        JsonNode value = present(body, "title");
+        if (value == null) {
+            problems.missing("title");
+            return null;
+        }
+        if (value.isArray() && !value.isEmpty() && value.get(0).isObject()) {
+            value = present(value.get(0), "value");
+        }
+        if (value == null || !value.isString()) {
+            problems.invalid("title must be a string (or [{\"value\": \"...\"}])");
+            return null;
+        }
+        String title = value.stringValue().strip();
+        if (title.isEmpty() || title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl)) {
+            problems.invalid("title must be 1 to " + MAX_TITLE + " characters on one line");
+            return null;
+        }
+        return title;
+    }
+
+    private static @Nullable ExportDefinition exportDefinition(JsonNode body, Problems problems) {
+        JsonNode value = present(body, "exportDefinition");
+        if (value == null) {
+            problems.missing("exportDefinition");
+            return null;
+        }
+        if (value.isString()) {
+            for (ExportDefinition definition : ExportDefinition.values()) {
+                if (definition.name().equals(value.stringValue())) {
+                    return definition;
+                }
+            }
+        }
+        problems.invalid("exportDefinition must be one of " + Arrays.toString(ExportDefinition.values()));
+        return null;
+    }
+
+    private static @Nullable String suffix(JsonNode body, Problems problems) {
+        JsonNode value = present(body, "suffix");
+        if (value == null || (value.isString() && value.stringValue().isEmpty())) {
+            return null;
+        }
+        if (!value.isString() || value.stringValue().length() > MAX_SUFFIX
+                || !SUFFIX.matcher(value.stringValue()).matches()) {
+            problems.invalid("suffix must be up to " + MAX_SUFFIX
+                    + " printable ASCII characters without spaces, '#', '%' or '\\'");
+            return null;
+        }
+        return value.stringValue();
+    }
+
+    private static @Nullable String tokenValue(JsonNode body, Problems problems) {
+        JsonNode value = present(body, "tokenValue");
+        if (value == null) {
+            return null;
+        }
+        if (!value.isString() || !TOKEN_VALUE.matcher(value.stringValue()).matches()
+                || value.stringValue().chars().allMatch(Character::isDigit)) {
+            problems.invalid("tokenValue must be 16 to 128 letters, digits, '-' or '_', not only digits");
+            return null;
+        }
+        return value.stringValue();
+    }
+
+    /** The attribute, or null when it is absent or JSON null (both mean "left out"). */
+    private static @Nullable JsonNode present(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private static final class Problems {
+
+        private final List<String> missing = new ArrayList<>();
+        private final List<String> invalid = new ArrayList<>();
+
+        void missing(String name) {
+            missing.add(name);
+        }
+
+        void invalid(String problem) {
+            invalid.add(problem);
+        }
+
+        @Nullable Boolean bool(JsonNode body, String name) {
+            JsonNode value = present(body, name);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isBoolean()) {
+                invalid(name + " must be true or false");
+                return null;
+            }
+            return value.booleanValue();
+        }
+
+        @Nullable Instant dateTime(JsonNode body, String name) {
+            JsonNode value = present(body, name);
+            if (value == null) {
+                return null;
+            }
+            if (value.isString()) {
+                try {
+                    return OffsetDateTime.parse(value.stringValue(), DATE_TIME).toInstant();
+                } catch (DateTimeParseException e) {
+                    // falls through to the message below
+                }
+            }
+            invalid(name + " must be an ISO-8601 date-time with an offset, such as 2021-08-16T12:14:03Z");
+            return null;
+        }
+
+        @Nullable Long id(JsonNode body, String name, boolean required) {
+            JsonNode value = present(body, name);
+            if (value == null) {
+                if (required) {
+                    missing(name);
+                }
+                return null;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
+                invalid(name + " must be a positive integer");
+                return null;
+            }
+            return value.longValue();
+        }
+
+        void throwIfAny() {
+            List<String> parts = new ArrayList<>();
+            if (!missing.isEmpty()) {
+                parts.add("Missing attributes: " + String.join(", ", missing));
+            }
+            parts.addAll(invalid);
+            if (!parts.isEmpty()) {
+                throw KeepeekException.invalid(String.join("; ", parts));
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sharelinks.tokenapi.web;
+
+import dev.sharelinks.tokenapi.token.ShareTokenController;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ContentTooLargeException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+
+/** Every failure of the Keepeek API answers as a {@link KeepeekError} carrying the contract's code. */
+// before the problem-details handler, which answers every other controller (the admin API)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+@RestControllerAdvice(assignableTypes = ShareTokenController.class)
+class KeepeekErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(KeepeekErrorHandler.class);
+
+    @ExceptionHandler
+    ResponseEntity<KeepeekError> refused(KeepeekException e) {
+        return ResponseEntity.status(e.status()).body(e.toError());
+    }
+
+    /** Two tokens raced for the same value or public URL; the database's unique index decided. */
+    @ExceptionHandler
+    ResponseEntity<KeepeekError> duplicate(DuplicateKeyException e) {
+        return refused(KeepeekException.alreadyExists("A share token with this value and suffix already exists"));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<KeepeekError> unreadable(ServerWebInputException e) {
+        if (e.getMostSpecificCause() instanceof DataBufferLimitException) {
+            return tooLarge();
+        }
+        return refused(KeepeekException.invalid("The request body is not valid JSON"));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<KeepeekError> tooLarge(DataBufferLimitException e) {
+        return tooLarge();
+    }
+
+    @ExceptionHandler
+    ResponseEntity<KeepeekError> tooLarge(ContentTooLargeException e) {
+        return tooLarge();
+    }
+
+    @ExceptionHandler
+    ResponseEntity<KeepeekError> notJson(UnsupportedMediaTypeStatusException e) {
+        return of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Content-Type must be application/json");
+    }
+
+    /** Whatever else WebFlux refuses (wrong method, unacceptable media type...), with its own status. */
+    @ExceptionHandler
+    ResponseEntity<KeepeekError> refusedByWebFlux(ResponseStatusException e) {
+        HttpStatusCode status = e.getStatusCode();
+        HttpStatus known = HttpStatus.resolve(status.value());
+        String reason = known == null ? "Request refused" : known.getReasonPhrase();
+        return ResponseEntity.status(status)
+                .body(new KeepeekError(status.value(), reason.toLowerCase().replace(' ', '-'), reason));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<KeepeekError> unexpected(Exception e) {
+        log.error("request failed", e);
+        return of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal Server Error");
+    }
+
+    private static ResponseEntity<KeepeekError> tooLarge() {
+        return of(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "The request body is larger than 64 KB");
+    }
+
+    private static ResponseEntity<KeepeekError> of(HttpStatus status, String code, String message) {
+        return ResponseEntity.status(status).body(new KeepeekError(status.value(), code, message));
+    }
+}

@@ -1,0 +1,87 @@
+package dev.sharelinks.tokenapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The operators' API: its bearer token, and its refusals as problem details that change nothing. */
+class AdminApiTest extends TokenApiIntegrationTest {
+
+    @Test
+    void whenTheAdminTokenIsMissingOrWrongThenNothingIsRegistered() {
+        String before = query("SELECT count(*) FROM token_api.users");
+        for (String authorization : List.of("", "Bearer wrong-token", "Basic " + ADMIN_TOKEN, "Bearer " + ADMIN_TOKEN + "x")) {
+            WebTestClient.RequestBodySpec request = http.post().uri("/admin/users");
+            if (!authorization.isEmpty()) {
+                request.header(HttpHeaders.AUTHORIZATION, authorization);
+            }
+            request.contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("login", "intruder", "password", PASSWORD))
+                    .exchange()
+                    .expectStatus().value(status -> assertThat(status).isIn(401, 403));
+        }
+        // a DAM user's own credentials do not open the admin API either
+        DamLogin administrator = newUser(true);
+        as(administrator, http.put().uri("/admin/medias/1")).exchange()
+                .expectStatus().value(status -> assertThat(status).isIn(401, 403));
+        assertThat(query("SELECT count(*) FROM token_api.users")).isEqualTo(
+                String.valueOf(Long.parseLong(before) + 1));
+    }
+
+    @Test
+    void whenRegistrationsAreInvalidThenProblemDetailsSayWhy() {
+        DamLogin user = newUser(false);
+        admin("POST", "/admin/users", Map.of("login", "short-password", "password", "too short"))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").isEqualTo("password must have at least 12 characters");
+        admin("POST", "/admin/users", Map.of("login", user.login(), "password", PASSWORD))
+                .expectStatus().isEqualTo(409);
+        long mediaId = newMedia(false);
+        admin("PUT", "/admin/users/" + user.id() + "/medias/" + mediaId + "/rights", Map.of("rights", List.of("WRITE")))
+                .expectStatus().isBadRequest();
+        admin("PUT", "/admin/users/" + user.id() + "/medias/999999999999999/rights", Map.of("rights", List.of("READ")))
+                .expectStatus().isNotFound();
+        admin("POST", "/admin/share-template-domains/999999999/templates", Map.of("name", "Orphan"))
+                .expectStatus().isNotFound();
+        admin("PUT", "/admin/medias/" + mediaId, Map.of("title", "No bucket",
+                "original", Map.of("objectKey", "a", "filename", "a.jpg")))
+                .expectStatus().isBadRequest();
+        admin("PUT", "/admin/medias/" + mediaId, Map.of("title", "Bad filename", "bucket", "dam-media",
+                "original", Map.of("objectKey", "a", "filename", "../a.jpg")))
+                .expectStatus().isBadRequest();
+        assertThat(query("SELECT count(*) FROM token_api.media_rights WHERE user_id = " + user.id())).isEqualTo("0");
+        assertThat(query("SELECT title FROM token_api.medias WHERE id = " + mediaId)).isEqualTo("Media " + mediaId);
+    }
+
+    @Test
+    void whenBdTokensNeedTheRenditionThenItCannotBeUnregistered() {
+        DamLogin user = newUser(false);
+        long mediaId = newMedia(true);
+        grantRead(user, mediaId);
+        Template template = newTemplate();
+        post(user, mediaId, """
+                {"title": "t", "exportDefinition": "BD", "templateId": %d, "templateDomainId": %d}"""
+                .formatted(template.id(), template.domainId()))
+                .expectStatus().isCreated();
+
+        admin("PUT", "/admin/medias/" + mediaId, Map.of("title", "Without rendition", "bucket", "dam-media",
+                "original", Map.of("objectKey", "media/" + mediaId + "/original.tif", "filename", "original.tif")))
+                .expectStatus().isEqualTo(409);
+        assertThat(query("SELECT bd_key FROM token_api.medias WHERE id = " + mediaId))
+                .isEqualTo("media/" + mediaId + "/bd.jpg");
+    }
+
+    private WebTestClient.ResponseSpec admin(String method, String uri, Object body) {
+        return http.method(HttpMethod.valueOf(method)).uri(uri)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN_TOKEN)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
+    }
+}
