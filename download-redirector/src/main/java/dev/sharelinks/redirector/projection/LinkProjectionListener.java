@@ -24,26 +24,22 @@ class LinkProjectionListener {
     private final DatabaseClient db;
     private final TransactionalOperator transaction;
     private final EventSerde serde;
+    private final ProcessedEvents processed;
 
-    LinkProjectionListener(DatabaseClient db, TransactionalOperator transaction, EventSerde serde) {
+    LinkProjectionListener(DatabaseClient db, TransactionalOperator transaction, EventSerde serde,
+            ProcessedEvents processed) {
         this.db = db;
         this.transaction = transaction;
         this.serde = serde;
+        this.processed = processed;
     }
 
     @KafkaListener(topics = Topics.LINKS, groupId = "download-redirector")
     void on(ConsumerRecord<String, byte[]> record) {
         EventEnvelope<?> event = serde.read(record.value());
-        Mono<Void> applied = firstDelivery(event).flatMap(first -> first ? apply(event.data()) : Mono.empty());
+        Mono<Void> applied = processed.firstDelivery(event.eventId())
+                .flatMap(first -> first ? apply(event.data()) : Mono.empty());
         transaction.transactional(applied).block(Duration.ofSeconds(30));
-    }
-
-    private Mono<Boolean> firstDelivery(EventEnvelope<?> event) {
-        return db.sql("INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING")
-                .bind("id", event.eventId())
-                .fetch()
-                .rowsUpdated()
-                .map(inserted -> inserted == 1);
     }
 
     private Mono<Void> apply(Object data) {

@@ -1,6 +1,5 @@
 package dev.sharelinks.redirector.redeem;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -38,7 +37,7 @@ class RedeemController {
         if (key.length() > MAX_KEY_LENGTH) {
             return Mono.just(notFound());
         }
-        return redemptions.grant(key, clientAddress(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
+        return redemptions.grant(key, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
                 .map(granted -> redirect(presigner.presignedUrl(granted.bucket(), granted.objectKey(),
                         granted.filename())))
                 .defaultIfEmpty(notFound());
@@ -74,10 +73,5 @@ class RedeemController {
                 .cacheControl(CacheControl.noStore())
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(NOT_FOUND_BODY);
-    }
-
-    private static String clientAddress(ServerHttpRequest request) {
-        InetSocketAddress remote = request.getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
     }
 }

@@ -36,8 +36,12 @@ record TokenRequest(
 
     static final int MAX_TITLE = 255;
     static final int MAX_SUFFIX = 255;
-    /** Printable ASCII but space, {@code #} (never reaches a server), {@code %} and {@code \} (rewritten by clients). */
-    private static final Pattern SUFFIX = Pattern.compile("[\\x21-\\x7E&&[^#%\\\\]]+");
+    /**
+     * Characters a URL may carry as they are (RFC 3986 unreserved, sub-delimiters, {@code :@/?}), so the public URL
+     * is the value and the suffix verbatim, every client sends it unchanged, and the redirector can decode it exactly.
+     * Not {@code #} (never reaches a server) nor {@code %} (it would make decoding ambiguous).
+     */
+    private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@/?-]+");
     static final Pattern TOKEN_VALUE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
     private static final Set<String> WRITABLE = Set.of("title", "exportDefinition", "suffix", "manualActivate",
             "activationDate", "deactivationDate", "templateId", "templateDomainId", "tokenValue");
@@ -139,10 +143,21 @@ record TokenRequest(
         if (!value.isString() || value.stringValue().length() > MAX_SUFFIX
                 || !SUFFIX.matcher(value.stringValue()).matches()) {
             problems.invalid("suffix must be up to " + MAX_SUFFIX
-                    + " printable ASCII characters without spaces, '#', '%' or '\\'");
+                    + " characters a URL carries as they are: letters, digits and -._~!$&'()*+,;=:@/?");
+            return null;
+        }
+        if (hasDotSegment(value.stringValue())) {
+            problems.invalid("suffix must not hold a '.' or '..' path segment: clients would resolve it away");
             return null;
         }
         return value.stringValue();
+    }
+
+    /** After the value, a path segment of {@code .} or {@code ..} (before any {@code ?}) would be normalized away. */
+    private static boolean hasDotSegment(String suffix) {
+        int query = suffix.indexOf('?');
+        String[] segments = (query < 0 ? suffix : suffix.substring(0, query)).split("/", -1);
+        return Arrays.stream(segments).skip(1).anyMatch(segment -> segment.equals(".") || segment.equals(".."));
     }
 
     private static @Nullable String tokenValue(JsonNode body, Problems problems) {

@@ -1,0 +1,120 @@
+package dev.sharelinks.redirector.projection;
+
+import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.MediaFile;
+import dev.sharelinks.events.ShareTokenCreated;
+import dev.sharelinks.events.ShareTokenDeleted;
+import dev.sharelinks.events.ShareTokenState;
+import dev.sharelinks.events.ShareTokenUpdated;
+import dev.sharelinks.events.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Applies share-token events to {@code redeemable_tokens}: a created or updated token is stored whole (its state
+ * carries its media's files), a deleted one removed. Like the link projection, each event applies at most once and
+ * the offset is committed after the transaction that applied it.
+ *
+ * <p>One token's events share a key, so they arrive in order. Two tokens' do not: if token A gives up a public path
+ * (deleted, or its suffix changed) and token B takes it, B's event may arrive first. token-api never lets two
+ * tokens hold one path at once, so the later claim is the true one: a row holding the path with an older event is
+ * dropped, and a claim older than the current holder's is ignored until that holder lets go.
+ */
+@Component
+class TokenProjectionListener {
+
+    private final DatabaseClient db;
+    private final TransactionalOperator transaction;
+    private final EventSerde serde;
+    private final ProcessedEvents processed;
+
+    TokenProjectionListener(DatabaseClient db, TransactionalOperator transaction, EventSerde serde,
+            ProcessedEvents processed) {
+        this.db = db;
+        this.transaction = transaction;
+        this.serde = serde;
+        this.processed = processed;
+    }
+
+    @KafkaListener(topics = Topics.TOKENS, groupId = "download-redirector-tokens")
+    void on(ConsumerRecord<String, byte[]> record) {
+        EventEnvelope<?> event = serde.read(record.value());
+        Mono<Void> applied = processed.firstDelivery(event.eventId())
+                .flatMap(first -> first ? apply(event.data(), event.occurredAt()) : Mono.empty());
+        transaction.transactional(applied).block(Duration.ofSeconds(30));
+    }
+
+    private Mono<Void> apply(Object data, Instant occurredAt) {
+        if (data instanceof ShareTokenCreated created) {
+            return store(created.tokenId(), created.token(), occurredAt);
+        }
+        if (data instanceof ShareTokenUpdated updated) {
+            return store(updated.tokenId(), updated.token(), occurredAt);
+        }
+        if (data instanceof ShareTokenDeleted deleted) {
+            return db.sql("DELETE FROM redeemable_tokens WHERE token_id = :id")
+                    .bind("id", deleted.tokenId())
+                    .then();
+        }
+        return Mono.empty();
+    }
+
+    private Mono<Void> store(long tokenId, ShareTokenState token, Instant occurredAt) {
+        OffsetDateTime at = occurredAt.atOffset(ZoneOffset.UTC);
+        Mono<Void> releaseStaleHolder = db.sql("""
+                        DELETE FROM redeemable_tokens
+                        WHERE public_path = :path AND token_id <> :id AND event_at < :at""")
+                .bind("path", token.publicPath())
+                .bind("id", tokenId)
+                .bind("at", at)
+                .then();
+        GenericExecuteSpec upsert = db.sql("""
+                        INSERT INTO redeemable_tokens (token_id, public_path, token_value, media_id, export_definition,
+                            manual_activate, activation_date, deactivation_date, hd_bucket, hd_key, hd_filename,
+                            bd_bucket, bd_key, bd_filename, event_at)
+                        SELECT :id, :path, :value, :media, :definition, :manual, :activation, :deactivation,
+                            :hdBucket, :hdKey, :hdFilename, :bdBucket, :bdKey, :bdFilename, :at
+                        WHERE NOT EXISTS (SELECT 1 FROM redeemable_tokens WHERE public_path = :path AND token_id <> :id)
+                        ON CONFLICT (token_id) DO UPDATE SET public_path = excluded.public_path,
+                            export_definition = excluded.export_definition, manual_activate = excluded.manual_activate,
+                            activation_date = excluded.activation_date, deactivation_date = excluded.deactivation_date,
+                            hd_bucket = excluded.hd_bucket, hd_key = excluded.hd_key, hd_filename = excluded.hd_filename,
+                            bd_bucket = excluded.bd_bucket, bd_key = excluded.bd_key, bd_filename = excluded.bd_filename,
+                            event_at = excluded.event_at
+                        WHERE redeemable_tokens.event_at <= excluded.event_at""")
+                .bind("id", tokenId)
+                .bind("path", token.publicPath())
+                .bind("value", token.tokenValue())
+                .bind("media", token.mediaId())
+                .bind("definition", token.exportDefinition().name())
+                .bind("manual", token.manualActivate())
+                .bind("hdBucket", token.original().bucket())
+                .bind("hdKey", token.original().objectKey())
+                .bind("hdFilename", token.original().filename())
+                .bind("at", at);
+        upsert = bindInstant(upsert, "activation", token.activationDate());
+        upsert = bindInstant(upsert, "deactivation", token.deactivationDate());
+        MediaFile bd = token.lowDefinition();
+        upsert = bd == null
+                ? upsert.bindNull("bdBucket", String.class).bindNull("bdKey", String.class)
+                        .bindNull("bdFilename", String.class)
+                : upsert.bind("bdBucket", bd.bucket()).bind("bdKey", bd.objectKey()).bind("bdFilename", bd.filename());
+        return releaseStaleHolder.then(upsert.then());
+    }
+
+    private static GenericExecuteSpec bindInstant(GenericExecuteSpec statement, String name, @Nullable Instant value) {
+        return value == null ? statement.bindNull(name, OffsetDateTime.class)
+                : statement.bind(name, value.atOffset(ZoneOffset.UTC));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.sharelinks.redirector.redeem;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriUtils;
+import reactor.core.publisher.Mono;
+
+/**
+ * A Keepeek share token's public URL, {@code /share/<tokenValue><suffix>}: 302 to a presigned S3 URL of the file
+ * its export definition grants (HD: the original, BD: the low-definition rendition). Public: the unguessable value
+ * is the capability.
+ *
+ * <p>The suffix is appended without separator and may hold a {@code ?} (the seed's example is
+ * {@code ?iAmASuffix}), so the public path is the percent-decoded path after {@code /share/}, plus {@code ?} and the
+ * decoded query if the request has one. Percent-decoding is exact because token-api refuses {@code %} in suffixes.
+ */
+@RestController
+class ShareTokenController {
+
+    static final String NOT_FOUND_BODY = "{\"status\":404,\"code\":\"share-token-not-found\","
+            + "\"message\":\"No active share token answers this URL\"}";
+    static final String NOT_GRANTED_BODY = "{\"status\":403,\"code\":\"share-token-download-not-granted\","
+            + "\"message\":\"This share token grants no download\"}";
+    private static final String PREFIX = "/share/";
+    /** A value (at most 128) and a suffix (at most 255), percent-encoded at worst. */
+    private static final int MAX_RAW_LENGTH = 3 * (128 + 255) + 1;
+
+    private final ShareTokenGrants grants;
+    private final DownloadPresigner presigner;
+
+    ShareTokenController(ShareTokenGrants grants, DownloadPresigner presigner) {
+        this.grants = grants;
+        this.presigner = presigner;
+    }
+
+    @GetMapping("/share/**")
+    Mono<ResponseEntity<String>> download(ServerHttpRequest request) {
+        String publicPath = publicPath(request);
+        if (publicPath == null) {
+            return Mono.just(notFound());
+        }
+        return grants.grant(publicPath, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
+                .map(grant -> grant.download() == null ? notGranted() : redirect(grant.download()))
+                .defaultIfEmpty(notFound());
+    }
+
+    /** Whether a GET would redirect (200), refuse (403) or not find (404); records nothing, gives no URL. */
+    @RequestMapping(path = "/share/**", method = RequestMethod.HEAD)
+    Mono<ResponseEntity<Void>> probe(ServerHttpRequest request) {
+        String publicPath = publicPath(request);
+        if (publicPath == null) {
+            return Mono.just(status(HttpStatus.NOT_FOUND));
+        }
+        return grants.probe(publicPath)
+                .map(grant -> status(grant.download() == null ? HttpStatus.FORBIDDEN : HttpStatus.OK))
+                .defaultIfEmpty(status(HttpStatus.NOT_FOUND));
+    }
+
+    private static @Nullable String publicPath(ServerHttpRequest request) {
+        String rawPath = request.getPath().pathWithinApplication().value();
+        String rawQuery = request.getURI().getRawQuery();
+        int length = rawPath.length() + (rawQuery == null ? 0 : rawQuery.length() + 1);
+        if (!rawPath.startsWith(PREFIX) || rawPath.length() == PREFIX.length() || length > MAX_RAW_LENGTH) {
+            return null;
+        }
+        try {
+            String path = UriUtils.decode(rawPath.substring(PREFIX.length()), StandardCharsets.UTF_8);
+            return rawQuery == null ? path : path + "?" + UriUtils.decode(rawQuery, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformedEscape) {
+            return null;
+        }
+    }
+
+    private ResponseEntity<String> redirect(Redemptions.GrantedDownload download) {
+        String url = presigner.presignedUrl(download.bucket(), download.objectKey(), download.filename());
+        return ResponseEntity.status(HttpStatus.FOUND)
+                .location(URI.create(url))
+                .cacheControl(CacheControl.noStore())
+                .build();
+    }
+
+    private static ResponseEntity<String> notGranted() {
+        return json(HttpStatus.FORBIDDEN, NOT_GRANTED_BODY);
+    }
+
+    private static ResponseEntity<String> notFound() {
+        return json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY);
+    }
+
+    private static ResponseEntity<String> json(HttpStatus status, String body) {
+        return ResponseEntity.status(status)
+                .cacheControl(CacheControl.noStore())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body);
+    }
+
+    private static ResponseEntity<Void> status(HttpStatus status) {
+        return ResponseEntity.status(status).cacheControl(CacheControl.noStore()).build();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sharelinks.redirector.redeem;
+
+import dev.sharelinks.events.EventType;
+import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+/** The database side of a share token's public URL: one statement finds the active token and records the download. */
+@Repository
+class ShareTokenGrants {
+
+    /**
+     * Active: switched on by hand ({@code manualActivate}), or now within [activationDate, deactivationDate), an
+     * absent bound being open. The same reading as token-api's {@code active}.
+     */
+    private static final String ACTIVE_TOKEN = """
+            SELECT token_id, token_value, media_id, export_definition,
+                   CASE export_definition WHEN 'HD' THEN hd_bucket WHEN 'BD' THEN bd_bucket END AS bucket,
+                   CASE export_definition WHEN 'HD' THEN hd_key WHEN 'BD' THEN bd_key END AS object_key,
+                   CASE export_definition WHEN 'HD' THEN hd_filename WHEN 'BD' THEN bd_filename END AS filename
+            FROM redeemable_tokens
+            WHERE public_path = :path
+              AND (manual_activate OR ((activation_date IS NULL OR activation_date <= now())
+                                       AND (deactivation_date IS NULL OR now() < deactivation_date)))""";
+
+    /**
+     * Finds the active token and, only when it grants a file, writes the ShareTokenDownloaded outbox row in the same
+     * statement (one round trip, one implicit transaction): every redirect handed out is on the record.
+     */
+    private static final String GRANT = "WITH token AS (" + ACTIVE_TOKEN + """
+            ), recorded AS (
+                INSERT INTO outbox (topic, event_key, event_type, data)
+                SELECT :topic, token_id::text, :type,
+                       jsonb_build_object('tokenId', token_id, 'tokenValue', token_value, 'mediaId', media_id,
+                                          'exportDefinition', export_definition,
+                                          'clientAddress', CAST(:client AS text), 'userAgent', CAST(:agent AS text))
+                FROM token WHERE object_key IS NOT NULL
+            )
+            SELECT bucket, object_key, filename FROM token""";
+
+    private final DatabaseClient db;
+
+    ShareTokenGrants(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /**
+     * What the active token at this public path grants: a file, or no download ({@code NOT_GRANTED}); empty if no
+     * active token answers the path.
+     */
+    Mono<Grant> grant(String publicPath, @Nullable String clientAddress, @Nullable String userAgent) {
+        var statement = db.sql(GRANT)
+                .bind("path", publicPath)
+                .bind("topic", EventType.SHARE_TOKEN_DOWNLOADED.topic())
+                .bind("type", EventType.SHARE_TOKEN_DOWNLOADED.typeName());
+        statement = clientAddress == null ? statement.bindNull("client", String.class)
+                : statement.bind("client", clientAddress);
+        statement = userAgent == null ? statement.bindNull("agent", String.class) : statement.bind("agent", userAgent);
+        return statement.map(ShareTokenGrants::grant).one();
+    }
+
+    /** What a GET would grant now; records nothing. */
+    Mono<Grant> probe(String publicPath) {
+        return db.sql(ACTIVE_TOKEN).bind("path", publicPath).map(ShareTokenGrants::grant).one();
+    }
+
+    private static Grant grant(Readable row) {
+        String objectKey = row.get("object_key", String.class);
+        return objectKey == null ? new Grant(null)
+                : new Grant(new Redemptions.GrantedDownload(row.get("bucket", String.class), objectKey,
+                        row.get("filename", String.class)));
+    }
+
+    /** @param download the file to hand out; null when the token grants no download */
+    record Grant(Redemptions.@Nullable GrantedDownload download) {
+    }
+}
