@@ -31,9 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Starts the whole system on this machine: PostgreSQL (a throwaway cluster unless an external one is given), a
- * KRaft Kafka broker, S3Proxy, GreenMail writing each accepted mail into {@code MAIL_DIR}, the three services from
- * their runnable jars, and demo data (an account, its API key, a stored object registered as an asset). Writes
- * everything a client needs into {@code stack.env}. Every start is fresh: the previous stack's data is removed.
+ * KRaft Kafka broker, S3Proxy, GreenMail writing each accepted mail into {@code MAIL_DIR}, the four services from
+ * their runnable jars, and demo data: for MediaPocket an account, its API key and a stored object registered as an
+ * asset; for Keepeek a DAM user with READ on a media whose original and low-definition rendition are stored, an
+ * administrator, and a share template with its domain. Writes everything a client needs into {@code stack.env}.
+ * Every start is fresh: the previous stack's data is removed.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -42,8 +44,15 @@ public final class LocalStack implements AutoCloseable {
     public static final String DEMO_FILENAME = "sharelinks-demo.txt";
     public static final String DEMO_BUCKET = "demo-media";
     private static final String DEMO_OBJECT_KEY = "media/1001/original.txt";
+    public static final long DAM_MEDIA_ID = 2001;
+    public static final String DAM_HD_FILENAME = "harbour-original.txt";
+    public static final String DAM_BD_FILENAME = "harbour-preview.txt";
+    private static final String DAM_HD_KEY = "media/2001/original.txt";
+    private static final String DAM_BD_KEY = "media/2001/bd.txt";
     private static final String S3_ACCESS_KEY = "local-access-key";
     private static final String S3_SECRET_KEY = "local-secret-key-0123456789";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final List<AutoCloseable> running = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -128,6 +137,9 @@ public final class LocalStack implements AutoCloseable {
         redirectorEnv.put("S3_PATH_STYLE", "true");
         redirectorEnv.put("S3_ACCESS_KEY_ID", S3_ACCESS_KEY);
         redirectorEnv.put("S3_SECRET_ACCESS_KEY", S3_SECRET_KEY);
+        Map<String, String> tokenApiEnv = new LinkedHashMap<>(common);
+        tokenApiEnv.put("ADMIN_TOKEN", adminToken);
+        tokenApiEnv.put("PUBLIC_SHARE_BASE_URL", redirectUrl);
         Map<String, String> mailerEnv = new LinkedHashMap<>(common);
         mailerEnv.put("SMTP_HOST", smtp.host());
         mailerEnv.put("SMTP_PORT", String.valueOf(smtp.port()));
@@ -137,7 +149,8 @@ public final class LocalStack implements AutoCloseable {
         ServiceProcess redirector = service("download-redirector", settings, settings.redirectorPort(),
                 redirectorEnv, logs);
         ServiceProcess mailer = service("mailer-service", settings, settings.mailerPort(), mailerEnv, logs);
-        for (ServiceProcess service : List.of(linkApi, redirector, mailer)) {
+        ServiceProcess tokenApi = service("token-api", settings, settings.tokenApiPort(), tokenApiEnv, logs);
+        for (ServiceProcess service : List.of(linkApi, redirector, mailer, tokenApi)) {
             service.awaitReady(Duration.ofMinutes(3));
         }
 
@@ -145,6 +158,12 @@ public final class LocalStack implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8);
         s3.putObject(DEMO_BUCKET, DEMO_OBJECT_KEY, demo, "text/plain");
         String apiKey = registerDemoAccount(linkApi.url(), adminToken);
+        byte[] original = "Sharelinks demo media 2001, the original (HD).\n".getBytes(StandardCharsets.UTF_8);
+        byte[] rendition = "Sharelinks demo media 2001, the low-definition rendition (BD).\n"
+                .getBytes(StandardCharsets.UTF_8);
+        s3.putObject(DEMO_BUCKET, DAM_HD_KEY, original, "text/plain");
+        s3.putObject(DEMO_BUCKET, DAM_BD_KEY, rendition, "text/plain");
+        DemoDam dam = registerDemoDam(tokenApi.url(), adminToken);
 
         env.put("LINK_API_URL", linkApi.url());
         env.put("REDIRECT_URL", redirectUrl);
@@ -153,6 +172,16 @@ public final class LocalStack implements AutoCloseable {
         env.put("ASSET_ID", DEMO_ASSET_ID);
         env.put("ASSET_FILENAME", DEMO_FILENAME);
         env.put("ASSET_SHA256", sha256(demo));
+        env.put("TOKEN_API_URL", tokenApi.url());
+        env.put("DAM_USER", dam.user());
+        env.put("DAM_PASSWORD", dam.password());
+        env.put("DAM_ADMIN", dam.admin());
+        env.put("DAM_ADMIN_PASSWORD", dam.adminPassword());
+        env.put("DAM_MEDIA_ID", String.valueOf(DAM_MEDIA_ID));
+        env.put("DAM_TEMPLATE_ID", String.valueOf(dam.templateId()));
+        env.put("DAM_TEMPLATE_DOMAIN_ID", String.valueOf(dam.templateDomainId()));
+        env.put("DAM_HD_SHA256", sha256(original));
+        env.put("DAM_BD_SHA256", sha256(rendition));
         env.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
         env.put("S3_ENDPOINT", s3.endpoint().toString());
         env.put("S3_BUCKET", DEMO_BUCKET);
@@ -176,15 +205,41 @@ public final class LocalStack implements AutoCloseable {
 
     /** Registers the demo account and asset through link-api's admin API, as an operator would. */
     private static String registerDemoAccount(String linkApiUrl, String adminToken) {
-        JsonMapper json = JsonMapper.builder().build();
-        JsonNode account = json.readTree(post(linkApiUrl + "/admin/accounts", adminToken, "POST",
+        JsonNode account = JSON.readTree(adminCall(linkApiUrl + "/admin/accounts", adminToken, "POST",
                 "{\"name\": \"Demo account\", \"bucket\": \"" + DEMO_BUCKET + "\"}"));
-        post(linkApiUrl + "/admin/accounts/" + account.get("id").asLong() + "/assets/" + DEMO_MEDIA_ID, adminToken,
-                "PUT", "{\"assetId\": \"" + DEMO_ASSET_ID + "\", \"objectKey\": \"" + DEMO_OBJECT_KEY + "\"}");
+        adminCall(linkApiUrl + "/admin/accounts/" + account.get("id").asLong() + "/assets/" + DEMO_MEDIA_ID,
+                adminToken, "PUT",
+                "{\"assetId\": \"" + DEMO_ASSET_ID + "\", \"objectKey\": \"" + DEMO_OBJECT_KEY + "\"}");
         return account.get("apiKey").asString();
     }
 
-    private static String post(String url, String adminToken, String method, String body) {
+    /** The Keepeek side of the demo, registered through token-api's admin API. */
+    private record DemoDam(String user, String password, String admin, String adminPassword, long templateId,
+            long templateDomainId) {
+    }
+
+    private static DemoDam registerDemoDam(String tokenApiUrl, String adminToken) {
+        adminCall(tokenApiUrl + "/admin/medias/" + DAM_MEDIA_ID, adminToken, "PUT", JSON.writeValueAsString(Map.of(
+                "title", "Harbour at dawn", "bucket", DEMO_BUCKET,
+                "original", Map.of("objectKey", DAM_HD_KEY, "filename", DAM_HD_FILENAME),
+                "lowDefinition", Map.of("objectKey", DAM_BD_KEY, "filename", DAM_BD_FILENAME))));
+        String password = randomToken();
+        long userId = JSON.readTree(adminCall(tokenApiUrl + "/admin/users", adminToken, "POST",
+                JSON.writeValueAsString(Map.of("login", "demo", "password", password, "administrator", false))))
+                .get("id").asLong();
+        adminCall(tokenApiUrl + "/admin/users/" + userId + "/medias/" + DAM_MEDIA_ID + "/rights", adminToken, "PUT",
+                "{\"rights\": [\"READ\"]}");
+        String adminPassword = randomToken();
+        adminCall(tokenApiUrl + "/admin/users", adminToken, "POST", JSON.writeValueAsString(
+                Map.of("login", "admin", "password", adminPassword, "administrator", true)));
+        long domainId = JSON.readTree(adminCall(tokenApiUrl + "/admin/share-template-domains", adminToken, "POST",
+                "{\"name\": \"Demo domain\"}")).get("id").asLong();
+        long templateId = JSON.readTree(adminCall(tokenApiUrl + "/admin/share-template-domains/" + domainId
+                + "/templates", adminToken, "POST", "{\"name\": \"Demo template\"}")).get("id").asLong();
+        return new DemoDam("demo", password, "admin", adminPassword, templateId, domainId);
+    }
+
+    private static String adminCall(String url, String adminToken, String method, String body) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
                     .header("Authorization", "Bearer " + adminToken)

@@ -7,6 +7,7 @@ import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.ShareRequested;
+import dev.sharelinks.events.ShareTokenDownloaded;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.TopicReader;
@@ -14,11 +15,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,8 +34,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The whole MediaPocket flow through HTTP only, against the local stack: real PostgreSQL, Kafka, S3Proxy and
- * SMTP, and the three services running from their runnable jars.
+ * The MediaPocket and Keepeek flows through HTTP only, against the local stack: real PostgreSQL, Kafka, S3Proxy and
+ * SMTP, and the four services running from their runnable jars.
  */
 class EndToEndTest {
 
@@ -44,13 +47,15 @@ class EndToEndTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
     private final EventSerde serde = new EventSerde();
+    /** Redirects to S3 this test received from token URLs: each must be on the record as ShareTokenDownloaded. */
+    private int tokenRedirects;
 
     @BeforeAll
     static void startStack() {
         stack = LocalStack.start(new StackSettings(stackDir,
                 Path.of(System.getProperty("sharelinks.services.dir", "target/services")),
                 FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                FreePorts.next(), FreePorts.next(), null, "sharelinks", "sharelinks", ""));
+                FreePorts.next(), FreePorts.next(), FreePorts.next(), null, "sharelinks", "sharelinks", ""));
         env = stack.env();
     }
 
@@ -127,7 +132,8 @@ class EndToEndTest {
                 .satisfies(r -> assertThat(serde.read(r.value(), ShareRequested.class).data().recipients())
                         .containsExactly("alice@example.test", "bob@example.test"));
         List<ConsumerRecord<String, byte[]>> downloads = TopicReader.readUntil(kafka, Topics.DOWNLOADS,
-                seen -> seen.size() >= 3, Duration.ofSeconds(30));
+                        seen -> linkDownloads(seen).size() >= 3, Duration.ofSeconds(30));
+        downloads = linkDownloads(downloads);
         assertThat(downloads).hasSize(3).allSatisfy(r -> assertThat(r.key()).isEqualTo(subject));
         assertThat(downloads).extracting(r -> serde.read(r.value(), DownloadConsumed.class).data().remaining())
                 .containsExactly(2, 1, 0);
@@ -139,6 +145,113 @@ class EndToEndTest {
                     .header("X-API-KEY", env.get("API_KEY")).build(), HttpResponse.BodyHandlers.ofString());
             return json.readTree(info.body()).get("remaining").asInt() == 0;
         });
+    }
+
+    @Test
+    void aShareTokenServesItsOriginalThenItsRenditionUntilDeactivatedOrDeleted() throws Exception {
+        String tokens = env.get("TOKEN_API_URL") + "/api/dam/medias/" + env.get("DAM_MEDIA_ID") + "/share/tokens";
+        String user = env.get("DAM_USER") + ":" + env.get("DAM_PASSWORD");
+        String admin = env.get("DAM_ADMIN") + ":" + env.get("DAM_ADMIN_PASSWORD");
+
+        // create an HD token with a suffix: 201 with its Location
+        HttpResponse<String> created = dam("POST", tokens, user, """
+                {"title": "Harbour for the press", "exportDefinition": "HD", "suffix": "?iAmASuffix",
+                 "templateId": %s, "templateDomainId": %s}""".formatted(env.get("DAM_TEMPLATE_ID"),
+                env.get("DAM_TEMPLATE_DOMAIN_ID")));
+        assertThat(created.statusCode()).isEqualTo(201);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        JsonNode token = json.readTree(dam("GET", location, user, null).body());
+        String tokenValue = token.get("tokenValue").asString();
+        String publicUrl = token.get("publicUrl").asString();
+        assertThat(publicUrl).isEqualTo(env.get("REDIRECT_URL") + "/share/" + tokenValue + "?iAmASuffix");
+
+        // its public URL redirects to the original's exact bytes (once the redirector has heard of it: ~20 ms)
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe(publicUrl) == 200);
+        HttpResponse<byte[]> original = download(publicUrl);
+        assertThat(LocalStack.sha256(original.body())).isEqualTo(env.get("DAM_HD_SHA256"));
+        assertThat(original.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"" + LocalStack.DAM_HD_FILENAME + "\"");
+
+        // updated to BD: the low-definition rendition
+        String bd = "{\"title\": \"Harbour preview\", \"exportDefinition\": \"BD\", \"suffix\": \"?iAmASuffix\"";
+        assertThat(dam("PUT", tokens + "/" + tokenValue, user, bd + "}").statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> LocalStack.sha256(download(publicUrl).body())
+                .equals(env.get("DAM_BD_SHA256")));
+
+        // a deactivation date in the past: 404
+        assertThat(dam("PUT", tokens + "/" + tokenValue, user,
+                bd + ", \"deactivationDate\": \"2020-01-01T00:00:00Z\"}").statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe(publicUrl) == 404);
+        assertThat(get(publicUrl)).isEqualTo(404);
+        assertThat(dam("GET", location, user, null).body()).contains("\"active\":false");
+
+        // switched back on, then deleted: a reader may not, an administrator may, and the URL is gone
+        assertThat(dam("PUT", tokens + "/" + tokenValue, user, bd + "}").statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe(publicUrl) == 200);
+        HttpResponse<String> forbidden = dam("DELETE", tokens + "/" + tokenValue, user, null);
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(forbidden.body()).get("code").asString()).isEqualTo("share-token-operation-forbidden");
+        assertThat(probe(publicUrl)).isEqualTo(200);
+        assertThat(dam("DELETE", tokens + "/" + tokenValue, admin, null).statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe(publicUrl) == 404);
+        assertThat(get(publicUrl)).isEqualTo(404);
+        assertThat(dam("GET", location, user, null).statusCode()).isEqualTo(404);
+
+        // the history: created, three updates, deleted; and a download event per redirect handed out
+        String kafka = env.get("KAFKA_BOOTSTRAP");
+        String subject = String.valueOf(token.get("id").asLong());
+        assertThat(TopicReader.readUntil(kafka, Topics.TOKENS, seen -> seen.stream()
+                        .filter(r -> r.key().equals(subject)).count() >= 5, Duration.ofSeconds(30))
+                .stream().filter(r -> r.key().equals(subject)).map(r -> serde.read(r.value()).type()))
+                .containsExactly("sharelinks.share-token.created.v1", "sharelinks.share-token.updated.v1",
+                        "sharelinks.share-token.updated.v1", "sharelinks.share-token.updated.v1",
+                        "sharelinks.share-token.deleted.v1");
+        assertThat(tokenDownloads(TopicReader.readUntil(kafka, Topics.DOWNLOADS,
+                seen -> tokenDownloads(seen, tokenValue) >= tokenRedirects, Duration.ofSeconds(30)), tokenValue))
+                .isEqualTo(tokenRedirects);
+    }
+
+    private List<ConsumerRecord<String, byte[]>> linkDownloads(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().filter(r -> serde.read(r.value()).data() instanceof DownloadConsumed).toList();
+    }
+
+    private long tokenDownloads(List<ConsumerRecord<String, byte[]>> records, String tokenValue) {
+        return records.stream().map(r -> serde.read(r.value()).data())
+                .filter(data -> data instanceof ShareTokenDownloaded downloaded
+                        && downloaded.tokenValue().equals(tokenValue))
+                .count();
+    }
+
+    private HttpResponse<String> dam(String method, String url, String credentials, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Follows the public URL's redirect to S3. */
+    private HttpResponse<byte[]> download(String publicUrl) throws Exception {
+        String location = redeem(publicUrl);
+        tokenRedirects++;
+        HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(URI.create(location)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        return download;
+    }
+
+    private int get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    /** HEAD: whether the URL would redirect, without recording a download. */
+    private int probe(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String redeem(String url) throws Exception {
