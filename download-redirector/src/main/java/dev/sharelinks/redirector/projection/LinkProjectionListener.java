@@ -5,13 +5,11 @@ import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.LinkRevoked;
 import dev.sharelinks.events.Topics;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -22,14 +20,11 @@ import reactor.core.publisher.Mono;
 class LinkProjectionListener {
 
     private final DatabaseClient db;
-    private final TransactionalOperator transaction;
     private final EventSerde serde;
     private final ProcessedEvents processed;
 
-    LinkProjectionListener(DatabaseClient db, TransactionalOperator transaction, EventSerde serde,
-            ProcessedEvents processed) {
+    LinkProjectionListener(DatabaseClient db, EventSerde serde, ProcessedEvents processed) {
         this.db = db;
-        this.transaction = transaction;
         this.serde = serde;
         this.processed = processed;
     }
@@ -37,9 +32,7 @@ class LinkProjectionListener {
     @KafkaListener(topics = Topics.LINKS, groupId = "download-redirector")
     void on(ConsumerRecord<String, byte[]> record) {
         EventEnvelope<?> event = serde.read(record.value());
-        Mono<Void> applied = processed.firstDelivery(event.eventId())
-                .flatMap(first -> first ? apply(event.data()) : Mono.empty());
-        transaction.transactional(applied).block(Duration.ofSeconds(30));
+        processed.applyOnce(event, () -> apply(event.data()));
     }
 
     private Mono<Void> apply(Object data) {

@@ -1,26 +1,37 @@
 package dev.sharelinks.redirector.projection;
 
-import java.util.UUID;
+import dev.sharelinks.events.EventEnvelope;
+import java.time.Duration;
+import java.util.function.Supplier;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
-/** Event ids already applied to a projection: a redelivered or replayed event changes nothing. */
+/**
+ * Applies each event to a projection at most once: its id goes into {@code processed_events} in the same transaction
+ * as the change, so a redelivered or replayed event changes nothing. Blocking on purpose: the listener thread
+ * returns, and the offset is committed, only after that transaction.
+ */
 @Component
 class ProcessedEvents {
 
-    private final DatabaseClient db;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    ProcessedEvents(DatabaseClient db) {
+    private final DatabaseClient db;
+    private final TransactionalOperator transaction;
+
+    ProcessedEvents(DatabaseClient db, TransactionalOperator transaction) {
         this.db = db;
+        this.transaction = transaction;
     }
 
-    /** Records the event as applied; true only the first time, so call it in the transaction that applies it. */
-    Mono<Boolean> firstDelivery(UUID eventId) {
-        return db.sql("INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING")
-                .bind("id", eventId)
+    void applyOnce(EventEnvelope<?> event, Supplier<Mono<Void>> change) {
+        Mono<Void> applied = db.sql("INSERT INTO processed_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING")
+                .bind("id", event.eventId())
                 .fetch()
                 .rowsUpdated()
-                .map(inserted -> inserted == 1);
+                .flatMap(inserted -> inserted == 1 ? change.get() : Mono.empty());
+        transaction.transactional(applied).block(TIMEOUT);
     }
 }

@@ -8,17 +8,19 @@ import dev.sharelinks.events.ShareTokenDeleted;
 import dev.sharelinks.events.ShareTokenState;
 import dev.sharelinks.events.ShareTokenUpdated;
 import dev.sharelinks.events.Topics;
-import java.time.Duration;
+import io.r2dbc.spi.Parameter;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,14 +37,11 @@ import reactor.core.publisher.Mono;
 class TokenProjectionListener {
 
     private final DatabaseClient db;
-    private final TransactionalOperator transaction;
     private final EventSerde serde;
     private final ProcessedEvents processed;
 
-    TokenProjectionListener(DatabaseClient db, TransactionalOperator transaction, EventSerde serde,
-            ProcessedEvents processed) {
+    TokenProjectionListener(DatabaseClient db, EventSerde serde, ProcessedEvents processed) {
         this.db = db;
-        this.transaction = transaction;
         this.serde = serde;
         this.processed = processed;
     }
@@ -50,9 +49,7 @@ class TokenProjectionListener {
     @KafkaListener(topics = Topics.TOKENS, groupId = "download-redirector-tokens")
     void on(ConsumerRecord<String, byte[]> record) {
         EventEnvelope<?> event = serde.read(record.value());
-        Mono<Void> applied = processed.firstDelivery(event.eventId())
-                .flatMap(first -> first ? apply(event.data(), event.occurredAt()) : Mono.empty());
-        transaction.transactional(applied).block(Duration.ofSeconds(30));
+        processed.applyOnce(event, () -> apply(event.data(), event.occurredAt()));
     }
 
     private Mono<Void> apply(Object data, Instant occurredAt) {
@@ -103,18 +100,21 @@ class TokenProjectionListener {
                 .bind("hdKey", token.original().objectKey())
                 .bind("hdFilename", token.original().filename())
                 .bind("at", at);
-        upsert = bindInstant(upsert, "activation", token.activationDate());
-        upsert = bindInstant(upsert, "deactivation", token.deactivationDate());
-        MediaFile bd = token.lowDefinition();
-        upsert = bd == null
-                ? upsert.bindNull("bdBucket", String.class).bindNull("bdKey", String.class)
-                        .bindNull("bdFilename", String.class)
-                : upsert.bind("bdBucket", bd.bucket()).bind("bdKey", bd.objectKey()).bind("bdFilename", bd.filename());
+        Optional<MediaFile> bd = Optional.ofNullable(token.lowDefinition());
+        upsert = upsert
+                .bind("activation", timestamp(token.activationDate()))
+                .bind("deactivation", timestamp(token.deactivationDate()))
+                .bind("bdBucket", text(bd.map(MediaFile::bucket)))
+                .bind("bdKey", text(bd.map(MediaFile::objectKey)))
+                .bind("bdFilename", text(bd.map(MediaFile::filename)));
         return releaseStaleHolder.then(upsert.then());
     }
 
-    private static GenericExecuteSpec bindInstant(GenericExecuteSpec statement, String name, @Nullable Instant value) {
-        return value == null ? statement.bindNull(name, OffsetDateTime.class)
-                : statement.bind(name, value.atOffset(ZoneOffset.UTC));
+    private static Parameter timestamp(@Nullable Instant value) {
+        return Parameters.in(R2dbcType.TIMESTAMP_WITH_TIME_ZONE, value == null ? null : value.atOffset(ZoneOffset.UTC));
+    }
+
+    private static Parameter text(Optional<String> value) {
+        return Parameters.in(R2dbcType.VARCHAR, value.orElse(null));
     }
 }

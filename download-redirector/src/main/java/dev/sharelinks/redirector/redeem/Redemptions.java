@@ -1,6 +1,8 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.EventType;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -41,14 +43,12 @@ class Redemptions {
 
     /** The object to hand out, or empty if the link is unknown, expired, exhausted or revoked. */
     Mono<GrantedDownload> grant(String key, @Nullable String clientAddress, @Nullable String userAgent) {
-        var statement = db.sql(GRANT)
+        return db.sql(GRANT)
                 .bind("key", key)
                 .bind("topic", EventType.DOWNLOAD_CONSUMED.topic())
-                .bind("type", EventType.DOWNLOAD_CONSUMED.typeName());
-        statement = clientAddress == null ? statement.bindNull("client", String.class)
-                : statement.bind("client", clientAddress);
-        statement = userAgent == null ? statement.bindNull("agent", String.class) : statement.bind("agent", userAgent);
-        return statement
+                .bind("type", EventType.DOWNLOAD_CONSUMED.typeName())
+                .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
+                .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
                 .map(row -> new GrantedDownload(row.get("bucket", String.class), row.get("object_key", String.class),
                         row.get("filename", String.class)))
                 .one();

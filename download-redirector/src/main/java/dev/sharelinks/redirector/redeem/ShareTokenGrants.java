@@ -2,6 +2,8 @@ package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.EventType;
 import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -51,14 +53,14 @@ class ShareTokenGrants {
      * active token answers the path.
      */
     Mono<Grant> grant(String publicPath, @Nullable String clientAddress, @Nullable String userAgent) {
-        var statement = db.sql(GRANT)
+        return db.sql(GRANT)
                 .bind("path", publicPath)
                 .bind("topic", EventType.SHARE_TOKEN_DOWNLOADED.topic())
-                .bind("type", EventType.SHARE_TOKEN_DOWNLOADED.typeName());
-        statement = clientAddress == null ? statement.bindNull("client", String.class)
-                : statement.bind("client", clientAddress);
-        statement = userAgent == null ? statement.bindNull("agent", String.class) : statement.bind("agent", userAgent);
-        return statement.map(ShareTokenGrants::grant).one();
+                .bind("type", EventType.SHARE_TOKEN_DOWNLOADED.typeName())
+                .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
+                .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
+                .map(ShareTokenGrants::grant)
+                .one();
     }
 
     /** What a GET would grant now; records nothing. */

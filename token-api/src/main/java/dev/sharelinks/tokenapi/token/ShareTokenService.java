@@ -9,6 +9,9 @@ import dev.sharelinks.messaging.outbox.Outbox;
 import dev.sharelinks.tokenapi.TokenApiProperties;
 import dev.sharelinks.tokenapi.security.DamUser;
 import dev.sharelinks.tokenapi.web.KeepeekException;
+import io.r2dbc.spi.Parameter;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -218,19 +221,17 @@ class ShareTokenService {
     }
 
     private static GenericExecuteSpec bindAttributes(GenericExecuteSpec statement, TokenRequest request) {
-        GenericExecuteSpec bound = statement
+        return statement
                 .bind("title", request.title())
                 .bind("definition", request.exportDefinition().name())
-                .bind("manual", request.manualActivate());
-        bound = request.suffix() == null ? bound.bindNull("suffix", String.class)
-                : bound.bind("suffix", request.suffix());
-        bound = bindInstant(bound, "activation", request.activationDate());
-        return bindInstant(bound, "deactivation", request.deactivationDate());
+                .bind("manual", request.manualActivate())
+                .bind("suffix", Parameters.in(R2dbcType.VARCHAR, request.suffix()))
+                .bind("activation", timestamp(request.activationDate()))
+                .bind("deactivation", timestamp(request.deactivationDate()));
     }
 
-    private static GenericExecuteSpec bindInstant(GenericExecuteSpec statement, String name, @Nullable Instant value) {
-        return value == null ? statement.bindNull(name, OffsetDateTime.class)
-                : statement.bind(name, value.atOffset(ZoneOffset.UTC));
+    private static Parameter timestamp(@Nullable Instant value) {
+        return Parameters.in(R2dbcType.TIMESTAMP_WITH_TIME_ZONE, value == null ? null : value.atOffset(ZoneOffset.UTC));
     }
 
     private ShareTokenState state(StoredToken token, Media media) {
