@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param relayEnabled whether this instance runs a relay (all replicas may; only one publishes at a time)
  * @param pollInterval how long the relay waits when it found nothing to publish
  * @param batchSize how many events one relay transaction publishes at most
- * @param sendTimeout how long the relay waits for the broker's acknowledgements before retrying the batch
+ * @param sendTimeout how long stopping waits for a batch in flight; a batch settles within the producer's
+ *     {@code max.block.ms} plus {@code delivery.timeout.ms} (10 s and 20 s as the messaging module sets them)
  */
 @ConfigurationProperties("sharelinks.outbox")
 public record OutboxProperties(

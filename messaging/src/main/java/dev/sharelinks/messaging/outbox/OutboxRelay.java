@@ -4,9 +4,11 @@ import dev.sharelinks.events.EventSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,8 +30,10 @@ import reactor.core.scheduler.Schedulers;
  * Publishes committed outbox rows to Kafka, oldest first, and deletes them once the broker acknowledged them.
  *
  * <p>Every replica runs a relay, but a transaction-scoped advisory lock lets only one publish at a time, so
- * events with the same key reach Kafka in the order they were committed. If the broker is unreachable the batch
- * rolls back and is retried: an event may then be published twice, never lost; consumers deduplicate by event id.
+ * events with the same key reach Kafka in the order they were committed. Only acknowledged events leave the
+ * outbox; the others stay for the next attempt, so while the broker is away the events wait in the database, and
+ * once it is back each is published once. Twice only if the broker stored an event whose acknowledgement was
+ * lost, or the delete failed after the acknowledgement: consumers deduplicate by event id.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -84,17 +88,53 @@ public class OutboxRelay implements SmartLifecycle {
 
     private Mono<Integer> sendAndDelete(List<PendingEvent> events) {
         // sending may block while the producer fetches metadata: keep that off the database's event loop
-        return Mono.fromCallable(() -> CompletableFuture.allOf(events.stream()
-                                .map(event -> kafka.send(toRecord(event)))
-                                .toArray(CompletableFuture[]::new)))
+        return Mono.fromCallable(() -> send(events))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(Mono::fromFuture)
-                .timeout(properties.sendTimeout())
-                .then(db.sql("DELETE FROM outbox WHERE seq = ANY(:seqs)")
-                        .bind("seqs", events.stream().map(PendingEvent::seq).toArray(Long[]::new))
-                        .fetch()
-                        .rowsUpdated())
-                .thenReturn(events.size());
+                .flatMap(acknowledged -> acknowledged.isEmpty()
+                        ? Mono.just(0)
+                        : db.sql("DELETE FROM outbox WHERE seq = ANY(:seqs)")
+                                .bind("seqs", acknowledged.toArray(Long[]::new))
+                                .fetch()
+                                .rowsUpdated()
+                                .thenReturn(acknowledged.size()));
+    }
+
+    /**
+     * Sends the events in order and returns the sequence numbers of those the broker acknowledged. Stops at the
+     * first event the producer refuses at once (no metadata: the broker is away), and waits for every send it made
+     * to settle, acknowledged or failed, which the producer's {@code delivery.timeout.ms} bounds. So no send
+     * outlives its batch: an event is never published behind the relay's back after its batch was given up, which
+     * would publish it twice and out of order.
+     */
+    private List<Long> send(List<PendingEvent> events) throws InterruptedException {
+        List<CompletableFuture<?>> sends = new ArrayList<>(events.size());
+        for (PendingEvent event : events) {
+            CompletableFuture<?> send;
+            try {
+                send = kafka.send(toRecord(event));
+            } catch (RuntimeException refused) {
+                send = CompletableFuture.failedFuture(refused);
+            }
+            sends.add(send);
+            if (send.isCompletedExceptionally()) {
+                break;
+            }
+        }
+        List<Long> acknowledged = new ArrayList<>(sends.size());
+        Throwable failure = null;
+        for (int i = 0; i < sends.size(); i++) {
+            try {
+                sends.get(i).get();
+                acknowledged.add(events.get(i).seq());
+            } catch (ExecutionException e) {
+                failure = e.getCause();
+            }
+        }
+        if (failure != null) {
+            log.warn("outbox relay: {} of {} events acknowledged, the rest stay for the next attempt: {}",
+                    acknowledged.size(), events.size(), failure.toString());
+        }
+        return acknowledged;
     }
 
     private ProducerRecord<String, byte[]> toRecord(PendingEvent event) {
