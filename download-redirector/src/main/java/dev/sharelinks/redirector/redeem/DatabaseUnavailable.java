@@ -1,0 +1,39 @@
+package dev.sharelinks.redirector.redeem;
+
+import io.r2dbc.spi.R2dbcException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * When the database cannot answer (restarting, failing over, pool exhausted), a redeem answers 503 with
+ * {@code Retry-After}: a grant is only handed out once its decrement and event are written, so the visitor retries
+ * and nothing is lost or given twice. The pool reconnects by itself; no restart is needed.
+ */
+@RestControllerAdvice(assignableTypes = {RedeemController.class, ShareTokenController.class})
+class DatabaseUnavailable {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailable.class);
+    private static final String RETRY_AFTER_SECONDS = "1";
+
+    @ExceptionHandler({DataAccessException.class, R2dbcException.class})
+    ResponseEntity<String> unavailable(Exception e, ServerHttpRequest request) {
+        log.warn("database unavailable, answering 503: {}", e.toString());
+        String body = request.getPath().pathWithinApplication().value().startsWith("/share/")
+                ? "{\"status\":503,\"code\":\"service-unavailable\",\"message\":\"Try again in a moment\"}"
+                : "{\"error\":\"Service temporarily unavailable\"}";
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .cacheControl(CacheControl.noStore())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body);
+    }
+}
