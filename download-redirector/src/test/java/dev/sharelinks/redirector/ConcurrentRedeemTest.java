@@ -13,10 +13,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -49,37 +57,107 @@ class ConcurrentRedeemTest extends RedirectorIntegrationTest {
         }
     }
 
+    private static ConfigurableApplicationContext secondInstance;
+    private static int secondPort;
+
+    @BeforeAll
+    static void startSecondInstance() {
+        Map<String, Object> second = new HashMap<>(properties());
+        second.put("server.port", "0");
+        second.put("spring.kafka.consumer.group-id", "second-instance");
+        secondInstance = new SpringApplicationBuilder(RedirectorApplication.class)
+                .properties(second)
+                .initializers(OwnNettyResources::register)
+                .run();
+        secondPort = secondInstance.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    }
+
+    @AfterAll
+    static void stopSecondInstance() {
+        if (secondInstance != null) {
+            secondInstance.close();
+        }
+    }
+
     @Test
     void when200ParallelRedeemsHitALimitOf25AcrossTwoInstancesThenExactly25Redirect() {
         LinkCreated link = publishLink("media/9/original.bin", "nine.bin", 25, Instant.now().plusSeconds(3600));
-        Map<String, Object> second = new java.util.HashMap<>(properties());
-        second.put("server.port", "0");
-        second.put("spring.kafka.consumer.group-id", "second-instance");
-        try (ConfigurableApplicationContext other = new SpringApplicationBuilder(RedirectorApplication.class)
-                .properties(second)
-                .initializers(OwnNettyResources::register)
-                .run()) {
-            int otherPort = other.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            List<CompletableFuture<Integer>> responses = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                int target = i % 2 == 0 ? port : otherPort;
-                responses.add(client.sendAsync(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + target + "/api/v2/shareable_links/" + link.key()))
-                                .GET().build(), HttpResponse.BodyHandlers.discarding())
-                        .thenApply(HttpResponse::statusCode));
-            }
-            Map<Integer, Long> statuses = responses.stream().map(CompletableFuture::join)
-                    .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
-
-            assertThat(statuses).containsExactlyInAnyOrderEntriesOf(Map.of(302, 25L, 404, 175L));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<Integer>> responses = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            responses.add(redeem(client, i % 2 == 0 ? port : secondPort, link.key()));
         }
+        Map<Integer, Long> statuses = responses.stream().map(CompletableFuture::join)
+                .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+
+        assertThat(statuses).containsExactlyInAnyOrderEntriesOf(Map.of(302, 25L, 404, 175L));
         assertThat(SharedServers.postgres().query(DATABASE,
                 "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId())).isEqualTo("0");
-        long events = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
-                        seen -> seen.stream().filter(r -> r.key().equals(String.valueOf(link.linkId()))).count() >= 25,
-                        Duration.ofSeconds(30))
-                .stream().filter(r -> r.key().equals(String.valueOf(link.linkId()))).count();
-        assertThat(events).isEqualTo(25);
+        assertThat(downloadEvents(List.of(link), 25)).containsExactly(Map.entry(link.linkId(), 25L));
+    }
+
+    /**
+     * 10,000 redeems, 128 in flight at any time, spread in random order over 100 links whose limits (1 to 50) add up
+     * to a quarter of that, across both instances: each link redirects exactly its limit, and each redirect has
+     * exactly one DownloadConsumed event.
+     */
+    @Test
+    void when10000RedeemsSpreadOver100LinksWithSmallLimitsThenEachLinkRedirectsExactlyItsLimit() throws Exception {
+        List<LinkCreated> links = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            links.add(publishLink("media/load/" + i, "load.bin", 1 + i % 50, Instant.now().plusSeconds(3600)));
+        }
+        List<LinkCreated> requests = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            requests.add(links.get(i % links.size()));
+        }
+        Collections.shuffle(requests, new Random(42));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Semaphore inFlight = new Semaphore(128);
+        Map<String, AtomicInteger> redirects = new ConcurrentHashMap<>();
+        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        List<CompletableFuture<Integer>> responses = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            LinkCreated link = requests.get(i);
+            inFlight.acquire();
+            responses.add(redeem(client, i % 2 == 0 ? port : secondPort, link.key()).whenComplete((status, e) -> {
+                inFlight.release();
+                if (status != null) {
+                    statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                    if (status == 302) {
+                        redirects.computeIfAbsent(link.key(), k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }
+            }));
+        }
+        CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).join();
+
+        int totalLimit = links.stream().mapToInt(LinkCreated::downloadLimit).sum();
+        assertThat(statuses).containsOnlyKeys(302, 404);
+        assertThat(statuses.get(302).get()).isEqualTo(totalLimit);
+        for (LinkCreated link : links) {
+            assertThat(redirects.get(link.key()).get()).as(link.key()).isEqualTo(link.downloadLimit());
+        }
+        Map<Long, Long> events = downloadEvents(links, totalLimit);
+        for (LinkCreated link : links) {
+            assertThat(events.get(link.linkId())).as("events of " + link.linkId()).isEqualTo(link.downloadLimit());
+        }
+    }
+
+    private static CompletableFuture<Integer> redeem(HttpClient client, int port, String key) {
+        return client.sendAsync(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/api/v2/shareable_links/" + key))
+                        .GET().build(), HttpResponse.BodyHandlers.discarding())
+                .thenApply(HttpResponse::statusCode);
+    }
+
+    /** DownloadConsumed events per link id, read until there are {@code expected} of these links' in all. */
+    private Map<Long, Long> downloadEvents(List<LinkCreated> links, long expected) {
+        List<String> keys = links.stream().map(l -> String.valueOf(l.linkId())).toList();
+        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
+                        seen -> seen.stream().filter(r -> keys.contains(r.key())).count() >= expected,
+                        Duration.ofSeconds(60))
+                .stream().filter(r -> keys.contains(r.key()))
+                .collect(Collectors.groupingBy(r -> Long.parseLong(r.key()), Collectors.counting()));
     }
 }
