@@ -1,6 +1,8 @@
 package dev.sharelinks.redirector.redeem;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,23 +26,27 @@ class RedeemController {
     static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
     private static final int MAX_KEY_LENGTH = 128;
 
+    static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
+
     private final Redemptions redemptions;
     private final DownloadPresigner presigner;
+    private final MissLimiter misses;
 
-    RedeemController(Redemptions redemptions, DownloadPresigner presigner) {
+    RedeemController(Redemptions redemptions, DownloadPresigner presigner, MissLimiter misses) {
         this.redemptions = redemptions;
         this.presigner = presigner;
+        this.misses = misses;
     }
 
     @GetMapping("/api/v2/shareable_links/{key}")
     Mono<ResponseEntity<String>> redeem(@PathVariable String key, ServerHttpRequest request) {
         if (key.length() > MAX_KEY_LENGTH) {
-            return Mono.just(notFound());
+            return miss(key, request);
         }
         return redemptions.grant(key, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
                 .map(granted -> redirect(presigner.presignedUrl(granted.bucket(), granted.objectKey(),
                         granted.filename())))
-                .defaultIfEmpty(notFound());
+                .switchIfEmpty(Mono.defer(() -> miss(key, request)));
     }
 
     /**
@@ -48,13 +54,31 @@ class RedeemController {
      * and link previews probe links, and must not use up a recipient's downloads.
      */
     @RequestMapping(path = "/api/v2/shareable_links/{key}", method = RequestMethod.HEAD)
-    Mono<ResponseEntity<Void>> probe(@PathVariable String key) {
-        if (key.length() > MAX_KEY_LENGTH) {
-            return Mono.just(ResponseEntity.notFound().build());
-        }
-        return redemptions.isLive(key).map(live -> live
-                ? ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build()
-                : ResponseEntity.notFound().cacheControl(CacheControl.noStore()).<Void>build());
+    Mono<ResponseEntity<Void>> probe(@PathVariable String key, ServerHttpRequest request) {
+        Mono<Boolean> live = key.length() > MAX_KEY_LENGTH ? Mono.just(false) : redemptions.isLive(key);
+        return live.flatMap(redeemable -> redeemable
+                ? Mono.just(ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build())
+                : miss(key, request).map(refusal -> ResponseEntity.status(refusal.getStatusCode())
+                        .headers(refusal.getHeaders()).<Void>build()));
+    }
+
+    /**
+     * 404, or 429 once this client has asked for too many keys that never existed. Expired, exhausted and revoked
+     * links are known keys: a late recipient is not a guesser.
+     */
+    private Mono<ResponseEntity<String>> miss(String key, ServerHttpRequest request) {
+        Mono<Boolean> known = key.length() > MAX_KEY_LENGTH ? Mono.just(false) : redemptions.isKnown(key);
+        return known.map(exists -> (exists ? Optional.<Duration>empty() : misses.recordMiss(ClientAddress.of(request)))
+                .map(RedeemController::tooMany)
+                .orElseGet(RedeemController::notFound));
+    }
+
+    private static ResponseEntity<String> tooMany(Duration wait) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, MissLimiter.retryAfter(wait))
+                .cacheControl(CacheControl.noStore())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(TOO_MANY_BODY);
     }
 
     private static ResponseEntity<String> redirect(String url) {

@@ -59,6 +59,12 @@ class Redemptions {
         return db.sql(LIVE).bind("key", key).map(row -> true).one().defaultIfEmpty(false);
     }
 
+    /** Whether the key names a link at all, live or not. */
+    Mono<Boolean> isKnown(String key) {
+        return db.sql("SELECT true AS known FROM redeemable_links WHERE key = :key")
+                .bind("key", key).map(row -> true).one().defaultIfEmpty(false);
+    }
+
     record GrantedDownload(String bucket, String objectKey, String filename) {
     }
 }

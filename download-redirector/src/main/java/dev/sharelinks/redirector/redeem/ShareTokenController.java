@@ -2,6 +2,8 @@ package dev.sharelinks.redirector.redeem;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -36,35 +38,54 @@ class ShareTokenController {
     /** A value (at most 128) and a suffix (at most 255), percent-encoded at worst. */
     private static final int MAX_RAW_LENGTH = 3 * (128 + 255) + 1;
 
+    static final String TOO_MANY_BODY = "{\"status\":429,\"code\":\"too-many-requests\","
+            + "\"message\":\"Too many requests for share URLs that do not exist\"}";
+
     private final ShareTokenGrants grants;
     private final DownloadPresigner presigner;
+    private final MissLimiter misses;
 
-    ShareTokenController(ShareTokenGrants grants, DownloadPresigner presigner) {
+    ShareTokenController(ShareTokenGrants grants, DownloadPresigner presigner, MissLimiter misses) {
         this.grants = grants;
         this.presigner = presigner;
+        this.misses = misses;
     }
 
     @GetMapping("/share/**")
     Mono<ResponseEntity<String>> download(ServerHttpRequest request) {
         String publicPath = publicPath(request);
         if (publicPath == null) {
-            return Mono.just(notFound());
+            return miss(null, request);
         }
         return grants.grant(publicPath, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
                 .map(grant -> grant.download() == null ? notGranted() : redirect(grant.download()))
-                .defaultIfEmpty(notFound());
+                .switchIfEmpty(Mono.defer(() -> miss(publicPath, request)));
     }
 
     /** Whether a GET would redirect (200), refuse (403) or not find (404); records nothing, gives no URL. */
     @RequestMapping(path = "/share/**", method = RequestMethod.HEAD)
     Mono<ResponseEntity<Void>> probe(ServerHttpRequest request) {
         String publicPath = publicPath(request);
+        Mono<ResponseEntity<Void>> refused = Mono.defer(() -> miss(publicPath, request)
+                .map(refusal -> ResponseEntity.status(refusal.getStatusCode()).headers(refusal.getHeaders()).build()));
         if (publicPath == null) {
-            return Mono.just(status(HttpStatus.NOT_FOUND));
+            return refused;
         }
         return grants.probe(publicPath)
                 .map(grant -> status(grant.download() == null ? HttpStatus.FORBIDDEN : HttpStatus.OK))
-                .defaultIfEmpty(status(HttpStatus.NOT_FOUND));
+                .switchIfEmpty(refused);
+    }
+
+    /** 404, or 429 once this client has asked for too many paths no token ever answered (inactive ones count as known). */
+    private Mono<ResponseEntity<String>> miss(@Nullable String publicPath, ServerHttpRequest request) {
+        Mono<Boolean> known = publicPath == null ? Mono.just(false) : grants.isKnown(publicPath);
+        return known.map(exists -> (exists ? Optional.<Duration>empty() : misses.recordMiss(ClientAddress.of(request)))
+                .map(wait -> ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                        .header(HttpHeaders.RETRY_AFTER, MissLimiter.retryAfter(wait))
+                        .cacheControl(CacheControl.noStore())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(TOO_MANY_BODY))
+                .orElseGet(ShareTokenController::notFound));
     }
 
     private static @Nullable String publicPath(ServerHttpRequest request) {

@@ -68,6 +68,12 @@ class ShareTokenGrants {
         return db.sql(ACTIVE_TOKEN).bind("path", publicPath).map(ShareTokenGrants::grant).one();
     }
 
+    /** Whether a token answers this public path at all, active or not. */
+    Mono<Boolean> isKnown(String publicPath) {
+        return db.sql("SELECT true AS known FROM redeemable_tokens WHERE public_path = :path")
+                .bind("path", publicPath).map(row -> true).one().defaultIfEmpty(false);
+    }
+
     private static Grant grant(Readable row) {
         String objectKey = row.get("object_key", String.class);
         return objectKey == null ? new Grant(null)

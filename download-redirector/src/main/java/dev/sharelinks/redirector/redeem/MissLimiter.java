@@ -1,0 +1,52 @@
+package dev.sharelinks.redirector.redeem;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Limits, per client address, redeems of keys and share paths that name nothing: whoever guesses gets 429 after a
+ * few, while a link that exists is always served, and expired, exhausted or revoked links (a late recipient, not a
+ * guess) are never counted. Keys carry 192 random bits, so guessing cannot succeed; this keeps scanners from
+ * costing the database and tells them to stop.
+ */
+@Component
+class MissLimiter {
+
+    private final MissLimitProperties properties;
+    /** Each client's misses in its current window; the entry expires with the window. */
+    private final Cache<String, Window> windows;
+
+    MissLimiter(MissLimitProperties properties) {
+        this.properties = properties;
+        this.windows = Caffeine.newBuilder()
+                .maximumSize(properties.maxClients())
+                .expireAfterWrite(properties.window())
+                .build();
+    }
+
+    /** Counts a miss; returns how long the client should wait if it is now over its budget. */
+    Optional<Duration> recordMiss(@Nullable String clientAddress) {
+        String client = clientAddress == null ? "unknown" : clientAddress;
+        long now = System.nanoTime();
+        Window window = windows.get(client, address -> new Window(now, new AtomicInteger()));
+        if (window.misses().incrementAndGet() <= properties.misses()) {
+            return Optional.empty();
+        }
+        Duration elapsed = Duration.ofNanos(now - window.startedAt());
+        Duration wait = properties.window().minus(elapsed);
+        return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+    }
+
+    /** The {@code Retry-After} value for a wait: whole seconds, rounded up, at least one. */
+    static String retryAfter(Duration wait) {
+        return String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000));
+    }
+
+    private record Window(long startedAt, AtomicInteger misses) {
+    }
+}
