@@ -1,9 +1,11 @@
 package dev.sharelinks.redirector.redeem;
 
-import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,7 +26,9 @@ class DatabaseUnavailable {
     private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailable.class);
     private static final String RETRY_AFTER_SECONDS = "1";
 
-    @ExceptionHandler({DataAccessException.class, R2dbcException.class})
+    /** The database being away, not a bug in a statement (that stays a 500, and gets fixed). */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            R2dbcNonTransientResourceException.class, R2dbcTransientException.class})
     ResponseEntity<String> unavailable(Exception e, ServerHttpRequest request) {
         log.warn("database unavailable, answering 503: {}", e.toString());
         String body = request.getPath().pathWithinApplication().value().startsWith("/share/")
