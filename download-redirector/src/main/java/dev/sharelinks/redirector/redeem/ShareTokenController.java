@@ -62,7 +62,7 @@ class ShareTokenController {
                 .switchIfEmpty(Mono.defer(() -> miss(publicPath, request)));
     }
 
-    /** Whether a GET would redirect (200), refuse (403) or not find (404); records nothing, gives no URL. */
+    /** Whether a GET would redirect (200), refuse (403), not find (404) or throttle (429); records nothing. */
     @RequestMapping(path = "/share/**", method = RequestMethod.HEAD)
     Mono<ResponseEntity<Void>> probe(ServerHttpRequest request) {
         String publicPath = publicPath(request);
@@ -76,7 +76,10 @@ class ShareTokenController {
                 .switchIfEmpty(refused);
     }
 
-    /** 404, or 429 once this client has asked for too many paths no token ever answered (inactive ones count as known). */
+    /**
+     * 404, or 429 once this client has asked for too many paths that no token ever answered (an inactive or
+     * not-granted token's path is known: its visitor is not a guesser).
+     */
     private Mono<ResponseEntity<String>> miss(@Nullable String publicPath, ServerHttpRequest request) {
         Mono<Boolean> known = publicPath == null ? Mono.just(false) : grants.isKnown(publicPath);
         return known.map(exists -> (exists ? Optional.<Duration>empty() : misses.recordMiss(ClientAddress.of(request)))
