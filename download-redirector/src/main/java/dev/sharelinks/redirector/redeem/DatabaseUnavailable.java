@@ -2,14 +2,12 @@ package dev.sharelinks.redirector.redeem;
 
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -24,7 +22,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 class DatabaseUnavailable {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailable.class);
-    private static final String RETRY_AFTER_SECONDS = "1";
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     /** The database being away, not a bug in a statement (that stays a 500, and gets fixed). */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
@@ -34,10 +32,6 @@ class DatabaseUnavailable {
         String body = request.getPath().pathWithinApplication().value().startsWith("/share/")
                 ? "{\"status\":503,\"code\":\"service-unavailable\",\"message\":\"Try again in a moment\"}"
                 : "{\"error\":\"Service temporarily unavailable\"}";
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-                .cacheControl(CacheControl.noStore())
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(body);
+        return RedeemResponses.retryLater(HttpStatus.SERVICE_UNAVAILABLE, RETRY_AFTER, body);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * Limits, per client address, redeems of keys and share paths that name nothing: whoever guesses gets 429 after a
@@ -29,8 +30,15 @@ class MissLimiter {
                 .build();
     }
 
-    /** Counts a miss; returns how long the client should wait if it is now over its budget. */
-    Optional<Duration> recordMiss(@Nullable String clientAddress) {
+    /**
+     * A request found nothing to serve: empty means answer 404, a wait means answer 429. Only keys or paths that
+     * were never known count; an expired or used-up link is a late recipient, not a guess.
+     */
+    Mono<Optional<Duration>> judge(Mono<Boolean> known, @Nullable String clientAddress) {
+        return known.map(exists -> exists ? Optional.empty() : recordMiss(clientAddress));
+    }
+
+    private Optional<Duration> recordMiss(@Nullable String clientAddress) {
         String client = clientAddress == null ? "unknown" : clientAddress;
         long now = System.nanoTime();
         Window window = windows.get(client, address -> new Window(now, new AtomicInteger()));
@@ -40,11 +48,6 @@ class MissLimiter {
         Duration elapsed = Duration.ofNanos(now - window.startedAt());
         Duration wait = properties.window().minus(elapsed);
         return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-    }
-
-    /** The {@code Retry-After} value for a wait: whole seconds, rounded up, at least one. */
-    static String retryAfter(Duration wait) {
-        return String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000));
     }
 
     private record Window(long startedAt, AtomicInteger misses) {

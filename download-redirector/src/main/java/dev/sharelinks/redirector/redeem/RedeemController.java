@@ -1,8 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
 import java.net.URI;
-import java.time.Duration;
-import java.util.Optional;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -57,28 +55,16 @@ class RedeemController {
     Mono<ResponseEntity<Void>> probe(@PathVariable String key, ServerHttpRequest request) {
         Mono<Boolean> live = key.length() > MAX_KEY_LENGTH ? Mono.just(false) : redemptions.isLive(key);
         return live.flatMap(redeemable -> redeemable
-                ? Mono.just(ResponseEntity.ok().cacheControl(CacheControl.noStore()).<Void>build())
-                : miss(key, request).map(refusal -> ResponseEntity.status(refusal.getStatusCode())
-                        .headers(refusal.getHeaders()).<Void>build()));
+                ? Mono.just(RedeemResponses.status(HttpStatus.OK))
+                : miss(key, request).map(RedeemResponses::withoutBody));
     }
 
-    /**
-     * 404, or 429 once this client has asked for too many keys that never existed. Expired, exhausted and revoked
-     * links are known keys: a late recipient is not a guesser.
-     */
+    /** 404, or 429 once this client has asked for too many keys that never existed. */
     private Mono<ResponseEntity<String>> miss(String key, ServerHttpRequest request) {
         Mono<Boolean> known = key.length() > MAX_KEY_LENGTH ? Mono.just(false) : redemptions.isKnown(key);
-        return known.map(exists -> (exists ? Optional.<Duration>empty() : misses.recordMiss(ClientAddress.of(request)))
-                .map(RedeemController::tooMany)
-                .orElseGet(RedeemController::notFound));
-    }
-
-    private static ResponseEntity<String> tooMany(Duration wait) {
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                .header(HttpHeaders.RETRY_AFTER, MissLimiter.retryAfter(wait))
-                .cacheControl(CacheControl.noStore())
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(TOO_MANY_BODY);
+        return misses.judge(known, ClientAddress.of(request)).map(wait -> wait
+                .map(seconds -> RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
+                .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
     }
 
     private static ResponseEntity<String> redirect(String url) {
@@ -90,12 +76,5 @@ class RedeemController {
                 .cacheControl(CacheControl.noStore())
                 .contentType(MediaType.TEXT_HTML)
                 .body(body);
-    }
-
-    private static ResponseEntity<String> notFound() {
-        return ResponseEntity.status(HttpStatus.NOT_FOUND)
-                .cacheControl(CacheControl.noStore())
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(NOT_FOUND_BODY);
     }
 }

@@ -2,13 +2,10 @@ package dev.sharelinks.redirector.redeem;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -57,8 +54,10 @@ class ShareTokenController {
         if (publicPath == null) {
             return miss(null, request);
         }
-        return grants.grant(publicPath, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
-                .map(grant -> grant.download() == null ? notGranted() : redirect(grant.download()))
+        String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
+        return grants.grant(publicPath, ClientAddress.of(request), userAgent)
+                .map(grant -> grant.download() == null ? RedeemResponses.json(HttpStatus.FORBIDDEN, NOT_GRANTED_BODY)
+                        : redirect(grant.download()))
                 .switchIfEmpty(Mono.defer(() -> miss(publicPath, request)));
     }
 
@@ -67,12 +66,12 @@ class ShareTokenController {
     Mono<ResponseEntity<Void>> probe(ServerHttpRequest request) {
         String publicPath = publicPath(request);
         Mono<ResponseEntity<Void>> refused = Mono.defer(() -> miss(publicPath, request)
-                .map(refusal -> ResponseEntity.status(refusal.getStatusCode()).headers(refusal.getHeaders()).build()));
+                .map(RedeemResponses::withoutBody));
         if (publicPath == null) {
             return refused;
         }
         return grants.probe(publicPath)
-                .map(grant -> status(grant.download() == null ? HttpStatus.FORBIDDEN : HttpStatus.OK))
+                .map(grant -> RedeemResponses.status(grant.download() == null ? HttpStatus.FORBIDDEN : HttpStatus.OK))
                 .switchIfEmpty(refused);
     }
 
@@ -82,13 +81,9 @@ class ShareTokenController {
      */
     private Mono<ResponseEntity<String>> miss(@Nullable String publicPath, ServerHttpRequest request) {
         Mono<Boolean> known = publicPath == null ? Mono.just(false) : grants.isKnown(publicPath);
-        return known.map(exists -> (exists ? Optional.<Duration>empty() : misses.recordMiss(ClientAddress.of(request)))
-                .map(wait -> ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                        .header(HttpHeaders.RETRY_AFTER, MissLimiter.retryAfter(wait))
-                        .cacheControl(CacheControl.noStore())
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .body(TOO_MANY_BODY))
-                .orElseGet(ShareTokenController::notFound));
+        return misses.judge(known, ClientAddress.of(request)).map(wait -> wait
+                .map(seconds -> RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
+                .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
     }
 
     private static @Nullable String publicPath(ServerHttpRequest request) {
@@ -112,24 +107,5 @@ class ShareTokenController {
                 .location(URI.create(url))
                 .cacheControl(CacheControl.noStore())
                 .build();
-    }
-
-    private static ResponseEntity<String> notGranted() {
-        return json(HttpStatus.FORBIDDEN, NOT_GRANTED_BODY);
-    }
-
-    private static ResponseEntity<String> notFound() {
-        return json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY);
-    }
-
-    private static ResponseEntity<String> json(HttpStatus status, String body) {
-        return ResponseEntity.status(status)
-                .cacheControl(CacheControl.noStore())
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(body);
-    }
-
-    private static ResponseEntity<Void> status(HttpStatus status) {
-        return ResponseEntity.status(status).cacheControl(CacheControl.noStore()).build();
     }
 }
