@@ -241,7 +241,10 @@ public final class LocalStack implements AutoCloseable {
 
     private static String adminCall(String url, String adminToken, String method, String body) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+            // HTTP/1.1 and a timeout: the JDK client's h2c upgrade has been seen to hang against Reactor Netty
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + adminToken)
                     .header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body))

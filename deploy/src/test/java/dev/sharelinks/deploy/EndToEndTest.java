@@ -39,12 +39,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class EndToEndTest {
 
+    /** A request that gets no answer fails the test instead of hanging the build. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
     @TempDir
     static Path stackDir;
 
     private static LocalStack stack;
     private static Map<String, String> env;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final JsonMapper json = JsonMapper.builder().build();
     private final EventSerde serde = new EventSerde();
     /** Redirects to S3 this test received from token URLs: each must be on the record as ShareTokenDownloaded. */
@@ -99,7 +102,7 @@ class EndToEndTest {
 
         // redeem: 302 to a presigned URL that serves the exact bytes as an attachment
         String location = redeem(url);
-        HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(URI.create(location)).build(),
+        HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(location)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(LocalStack.sha256(download.body())).isEqualTo(env.get("ASSET_SHA256"));
@@ -109,13 +112,13 @@ class EndToEndTest {
         // the S3 server checks the signature: a tampered one is refused
         String signature = location.replaceAll(".*X-Amz-Signature=([0-9a-f]{64}).*", "$1");
         String tampered = location.replace(signature, new StringBuilder(signature).reverse().toString());
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(tampered)).build(),
+        assertThat(http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(tampered)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);
 
         // two more redeems use up the limit; the fourth is refused
         redeem(url);
         redeem(url);
-        HttpResponse<String> exhausted = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse<String> exhausted = http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(exhausted.statusCode()).isEqualTo(404);
         assertThat(json.readTree(exhausted.body()).get("error").asString())
@@ -140,7 +143,7 @@ class EndToEndTest {
 
         // and the owner sees the count come down to zero
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            HttpResponse<String> info = http.send(HttpRequest.newBuilder(
+            HttpResponse<String> info = http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(
                             URI.create(env.get("LINK_API_URL") + "/api/v2/shareable_links/" + linkId + "/info"))
                     .header("X-API-KEY", env.get("API_KEY")).build(), HttpResponse.BodyHandlers.ofString());
             return json.readTree(info.body()).get("remaining").asInt() == 0;
@@ -223,7 +226,7 @@ class EndToEndTest {
     }
 
     private HttpResponse<String> dam(String method, String url, String credentials, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder request = HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url))
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         if (body != null) {
@@ -237,32 +240,32 @@ class EndToEndTest {
     private HttpResponse<byte[]> download(String publicUrl) throws Exception {
         String location = redeem(publicUrl);
         tokenRedirects++;
-        HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(URI.create(location)).build(),
+        HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(location)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.statusCode()).isEqualTo(200);
         return download;
     }
 
     private int get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+        return http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
     /** HEAD: whether the URL would redirect, without recording a download. */
     private int probe(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+        return http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String redeem(String url) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(302);
         return response.headers().firstValue("Location").orElseThrow();
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + path))
+        return http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(env.get("LINK_API_URL") + path))
                 .header("X-API-KEY", env.get("API_KEY"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))

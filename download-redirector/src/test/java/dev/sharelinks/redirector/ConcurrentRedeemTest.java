@@ -145,7 +145,7 @@ class ConcurrentRedeemTest extends RedirectorIntegrationTest {
     }
 
     private static CompletableFuture<Integer> redeem(HttpClient client, int port, String key) {
-        return client.sendAsync(HttpRequest.newBuilder(
+        return client.sendAsync(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(
                                 URI.create("http://127.0.0.1:" + port + "/api/v2/shareable_links/" + key))
                         .GET().build(), HttpResponse.BodyHandlers.discarding())
                 .thenApply(HttpResponse::statusCode);

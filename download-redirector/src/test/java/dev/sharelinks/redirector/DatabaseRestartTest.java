@@ -58,7 +58,7 @@ class DatabaseRestartTest extends RedirectorIntegrationTest {
             load.add(workers.submit(() -> {
                 for (int i = worker; running.get(); i += WORKERS) {
                     LinkCreated link = links.get(i % LINKS);
-                    int status = client.send(HttpRequest.newBuilder(URI.create(
+                    int status = client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(
                                     "http://127.0.0.1:" + port + "/api/v2/shareable_links/" + link.key())).build(),
                             HttpResponse.BodyHandlers.discarding()).statusCode();
                     statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class RedeemTest extends RedirectorIntegrationTest {
 
     private static final byte[] CONTENT = "the exact bytes of the original\n".getBytes(StandardCharsets.UTF_8);
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void whenALinkIsRedeemedThenItRedirectsToAPresignedUrlThatDownloadsTheExactBytesAsAnAttachment()
@@ -137,7 +137,7 @@ class RedeemTest extends RedirectorIntegrationTest {
     }
 
     private HttpResponse<byte[]> get(String url) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 }

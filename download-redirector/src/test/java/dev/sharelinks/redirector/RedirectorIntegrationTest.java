@@ -37,6 +37,8 @@ abstract class RedirectorIntegrationTest {
 
     static final String DATABASE = "redirector_test";
     static final String BUCKET = "redirector-bucket";
+    /** A request that gets no answer fails its test instead of hanging the build. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicLong LINK_IDS = new AtomicLong(System.currentTimeMillis());
 
     final EventSerde serde = new EventSerde();

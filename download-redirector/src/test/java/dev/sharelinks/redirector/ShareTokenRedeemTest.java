@@ -37,7 +37,7 @@ class ShareTokenRedeemTest extends RedirectorIntegrationTest {
     private static final MediaFile HD = new MediaFile(BUCKET, "media/2001/original.tif", "harbour.tif");
     private static final MediaFile BD = new MediaFile(BUCKET, "media/2001/bd.jpg", "harbour.jpg");
 
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @LocalServerPort
     int port;
@@ -231,12 +231,12 @@ class ShareTokenRedeemTest extends RedirectorIntegrationTest {
     }
 
     private HttpResponse<byte[]> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private int head(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create("http://127.0.0.1:" + port + path))
                         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
@@ -244,7 +244,7 @@ class ShareTokenRedeemTest extends RedirectorIntegrationTest {
     private HttpResponse<byte[]> follow(HttpResponse<byte[]> redirect) throws Exception {
         assertThat(redirect.statusCode()).isEqualTo(302);
         String location = redirect.headers().firstValue("Location").orElseThrow();
-        return client.send(HttpRequest.newBuilder(URI.create(location)).GET().build(),
+        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(location)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 }
