@@ -30,12 +30,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Starts the whole system on this machine: PostgreSQL (a throwaway cluster unless an external one is given), a
- * KRaft Kafka broker, S3Proxy, GreenMail writing each accepted mail into {@code MAIL_DIR}, the four services from
- * their runnable jars, and demo data: for MediaPocket an account, its API key and a stored object registered as an
- * asset; for Keepeek a DAM user with READ on a media whose original and low-definition rendition are stored, an
- * administrator, and a share template with its domain. Writes everything a client needs into {@code stack.env}.
- * Every start is fresh: the previous stack's data is removed.
+ * Starts the whole system on this machine: PostgreSQL (a throwaway cluster unless an external one is given), a KRaft
+ * Kafka broker, S3Proxy, an SMTP server (SubEthaSMTP) writing each accepted mail into {@code MAIL_DIR}, the four
+ * services from their runnable jars, and demo data: for MediaPocket an account, its API key and a stored object
+ * registered as an asset; for Keepeek a DAM user with READ on a media whose original and low-definition rendition are
+ * stored, an administrator, and a share template with its domain. Writes everything a client needs into
+ * {@code stack.env}. Every start is fresh: the previous stack's data is removed.
  */
 public final class LocalStack implements AutoCloseable {
 

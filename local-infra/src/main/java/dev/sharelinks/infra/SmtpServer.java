@@ -1,29 +1,47 @@
 package dev.sharelinks.infra;
 
-import com.icegreen.greenmail.user.MessageDeliveryHandler;
-import com.icegreen.greenmail.user.UserManager;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
 
 /**
- * A real SMTP server (GreenMail) on loopback. Optionally writes every message it accepts, once per recipient, as one
- * {@code .eml} file into a folder, so a person (or a script) can read the local stack's mail.
+ * A real SMTP server (SubEthaSMTP) on loopback. It keeps every message it accepts, once per recipient, and can write
+ * each as an {@code .eml} file into a folder, so a person (or a script) can read the local stack's mail.
+ * <p>
+ * Like a real server that does not have a mailbox, it refuses for good ({@code 550 5.1.1} at {@code RCPT}) every
+ * recipient in the {@code .invalid} top-level domain, which RFC 2606 reserves for names that can never exist: tests
+ * use such an address to see what a permanently undeliverable recipient does to the mailer.
  */
 public final class SmtpServer implements AutoCloseable {
 
+    /** Recipients in this domain are refused with a permanent error. */
+    public static final String REFUSED_DOMAIN = ".invalid";
+
     private final int port;
     private final @Nullable Path mailDir;
+    private final Session session = Session.getInstance(new Properties());
     private final AtomicLong written = new AtomicLong();
-    private @Nullable GreenMail greenMail;
+    private final List<MimeMessage> received = new CopyOnWriteArrayList<>();
+    private final List<String> refused = new CopyOnWriteArrayList<>();
+    private @Nullable SMTPServer server;
 
     private SmtpServer(int port, @Nullable Path mailDir) {
         this.port = port;
@@ -44,34 +62,35 @@ public final class SmtpServer implements AutoCloseable {
         return "127.0.0.1";
     }
 
-    /** Every message accepted since the server (re)started, one per recipient. */
+    /** Every message accepted so far, one per recipient, restarts included. */
     public List<MimeMessage> receivedMessages() {
-        GreenMail running = greenMail;
-        return running == null ? List.of() : List.of(running.getReceivedMessages());
+        return List.copyOf(received);
+    }
+
+    /** Every recipient refused so far, once per {@code RCPT} that named it: a client retrying it shows here. */
+    public List<String> refusedRecipients() {
+        return List.copyOf(refused);
     }
 
     public synchronized void start() {
-        if (greenMail != null) {
+        if (server != null) {
             return;
         }
-        GreenMail server = new GreenMail(new ServerSetup(port, host(), ServerSetup.PROTOCOL_SMTP));
-        if (mailDir != null) {
-            UserManager users = server.getUserManager();
-            MessageDeliveryHandler store = users.getMessageDeliveryHandler();
-            users.setMessageDeliveryHandler((message, recipient) -> {
-                writeEml(message.getMessage(), recipient.getEmail());
-                return store.handle(message, recipient);
-            });
-        }
-        server.start();
-        greenMail = server;
+        // a stopped SubEthaSMTP server cannot start again: each start builds a new one on the same port
+        SMTPServer started = SMTPServer.port(port)
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("sharelinks-smtp.local")
+                .messageHandlerFactory(this::newMessage)
+                .build();
+        started.start();
+        server = started;
     }
 
     /** Stops accepting mail (connections are refused) until {@link #start()}. */
     public synchronized void stop() {
-        if (greenMail != null) {
-            greenMail.stop();
-            greenMail = null;
+        if (server != null) {
+            server.stop();
+            server = null;
         }
     }
 
@@ -80,18 +99,60 @@ public final class SmtpServer implements AutoCloseable {
         stop();
     }
 
-    private void writeEml(MimeMessage message, String recipient) {
+    private MessageHandler newMessage(MessageContext context) {
+        List<String> recipients = new ArrayList<>();
+        return new MessageHandler() {
+            @Override
+            public void from(String from) {
+                // every sender is welcome
+            }
+
+            @Override
+            public void recipient(String recipient) throws RejectException {
+                if (recipient.toLowerCase(Locale.ROOT).endsWith(REFUSED_DOMAIN)) {
+                    refused.add(recipient);
+                    throw new RejectException(550, "5.1.1 <" + recipient + ">: mailbox unavailable");
+                }
+                recipients.add(recipient);
+            }
+
+            @Override
+            public @Nullable String data(InputStream data) throws IOException {
+                byte[] message = data.readAllBytes();
+                for (String recipient : recipients) {
+                    if (mailDir != null) {
+                        writeEml(message, recipient);
+                    }
+                    received.add(parse(message));
+                }
+                return null;
+            }
+
+            @Override
+            public void done() {
+                // nothing held between messages
+            }
+        };
+    }
+
+    private MimeMessage parse(byte[] message) throws IOException {
+        try {
+            return new MimeMessage(session, new ByteArrayInputStream(message));
+        } catch (MessagingException e) {
+            throw new IOException("not a MIME message", e);
+        }
+    }
+
+    private void writeEml(byte[] message, String recipient) {
         try {
             Path dir = Files.createDirectories(mailDir);
             String name = "%06d-%s.eml".formatted(written.incrementAndGet(), recipient.replaceAll("[^A-Za-z0-9@._-]", "_"));
             Path partial = dir.resolve(name + ".part");
-            try (OutputStream out = Files.newOutputStream(partial)) {
-                message.writeTo(out);
-            }
+            Files.write(partial, message);
             // rename so that a reader polling the folder never sees half a file
             Files.move(partial, dir.resolve(name));
-        } catch (IOException | jakarta.mail.MessagingException e) {
-            throw new UncheckedIOException(new IOException("cannot write mail to " + mailDir, e));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write mail to " + mailDir, e);
         }
     }
 }

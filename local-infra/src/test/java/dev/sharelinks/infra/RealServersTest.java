@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.mail.Message;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
@@ -93,6 +94,19 @@ class RealServersTest {
             send(smtp, "back@x.test");
 
             assertThat(smtp.receivedMessages()).hasSize(1);
+        }
+    }
+
+    @Test
+    void smtpServerRefusesRecipientsInTheReservedInvalidDomainForGood() {
+        try (SmtpServer smtp = SmtpServer.start(FreePorts.next(), null)) {
+            assertThatThrownBy(() -> send(smtp, "nobody@nowhere.invalid"))
+                    .isInstanceOfSatisfying(SendFailedException.class, refused -> assertThat(
+                            refused.getInvalidAddresses()).extracting(Object::toString)
+                            .containsExactly("nobody@nowhere.invalid"));
+
+            assertThat(smtp.refusedRecipients()).containsExactly("nobody@nowhere.invalid");
+            assertThat(smtp.receivedMessages()).isEmpty();
         }
     }
 

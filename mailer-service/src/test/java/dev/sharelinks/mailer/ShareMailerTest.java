@@ -30,7 +30,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The mailer against real Kafka, PostgreSQL and an SMTP server (GreenMail). */
+/** The mailer against real Kafka, PostgreSQL and an SMTP server (SubEthaSMTP). */
 @SpringBootTest
 class ShareMailerTest {
 
@@ -110,6 +110,36 @@ class ShareMailerTest {
         assertThat(SharedServers.postgres().query(DATABASE,
                 "SELECT count(*) FROM mailer.deliveries WHERE share_id = " + share.shareId() + " AND status = 'SENT'"))
                 .isEqualTo("2");
+    }
+
+    @Test
+    void whenTheServerRefusesARecipientForGoodThenItIsRecordedAndDeadLetteredNotRetried() throws Exception {
+        String ghost = "ghost-" + SHARE_IDS.incrementAndGet() + "@nowhere" + SmtpServer.REFUSED_DOMAIN;
+        ShareRequested share = share(List.of(ghost, "gina@mail.test"), null);
+        publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
+
+        assertThat(awaitMails(share, 1)).extracting(m -> m.getRecipients(Message.RecipientType.TO)[0].toString())
+                .containsExactly("gina@mail.test");
+        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.SHARES),
+                seen -> seen.stream().anyMatch(r -> String.valueOf(share.shareId()).equals(r.key())),
+                Duration.ofSeconds(30));
+        assertThat(dead).filteredOn(r -> String.valueOf(share.shareId()).equals(r.key())).singleElement()
+                .satisfies(r -> assertThat(new String(r.headers().lastHeader("kafka_dlt-exception-message").value(),
+                        StandardCharsets.UTF_8)).contains(ghost, "for good"));
+        assertThat(SharedServers.postgres().query(DATABASE, "SELECT status || ' ' || failure FROM mailer.deliveries"
+                + " WHERE recipient = '" + ghost + "'")).startsWith("FAILED 550 5.1.1");
+        assertThat(SharedServers.postgres().query(DATABASE, "SELECT status FROM mailer.deliveries"
+                + " WHERE share_id = " + share.shareId() + " AND recipient = 'gina@mail.test'")).isEqualTo("SENT");
+
+        // the consumer moved on (a later share is mailed) and never asked the server about the address again,
+        // although the test's back-off (at most 1 s) would have retried it several times by now
+        ShareRequested marker = share(List.of("marker-after-refusal@mail.test"), null);
+        publish(serde.envelope(marker, "link-api", String.valueOf(marker.shareId()), Instant.now()));
+        awaitMails(marker, 1);
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+        assertThat(SharedServers.smtp().refusedRecipients()).filteredOn(ghost::equals).hasSize(1);
+        assertThat(SharedServers.postgres().query(DATABASE,
+                "SELECT count(*) FROM mailer.deliveries WHERE share_id = " + share.shareId())).isEqualTo("2");
     }
 
     @Test

@@ -8,7 +8,10 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,8 @@ import org.springframework.stereotype.Component;
  * Mails each recipient of a ShareRequested event once. A recipient is logged right after the SMTP server took
  * its mail, so a redelivered event skips it. If the server is away the listener fails, and the container's
  * error handler retries the event with back-off until the server takes it: nothing is lost, and the recipients
- * already served are not mailed again. A recipient the server refuses for good is logged as failed, not retried.
+ * already served are not mailed again. A recipient the server refuses for good is logged as failed and not retried;
+ * once the others are served, the event goes to the dead-letter topic saying whom the server refused.
  */
 @Component
 class ShareMailer {
@@ -45,24 +49,36 @@ class ShareMailer {
     void on(ConsumerRecord<String, byte[]> record) throws MessagingException {
         EventEnvelope<ShareRequested> event = serde.read(record.value(), ShareRequested.class);
         ShareRequested share = event.data();
-        Set<String> settled = deliveries.settledRecipients(event.eventId());
+        Map<String, Delivery> settled = deliveries.settled(event.eventId());
+        List<String> refused = new ArrayList<>();
         for (String recipient : share.recipients()) {
-            if (settled.contains(recipient)) {
+            Delivery delivery = settled.get(recipient);
+            if (delivery == Delivery.FAILED) {
+                refused.add(recipient);
+            }
+            if (delivery != null) {
                 continue;
             }
             try {
                 mail.send(compose(share, recipient));
                 deliveries.sent(event.eventId(), share.shareId(), recipient);
             } catch (MailSendException e) {
-                if (!refusedForGood(e)) {
+                Optional<String> refusal = refusedForGood(e);
+                if (refusal.isEmpty()) {
                     log.warn("could not mail share {} to {}, will retry: {}", share.shareId(), recipient,
                             e.getMostSpecificCause().toString());
                     throw e;
                 }
                 log.warn("SMTP server refused {} for share {} for good: {}", recipient, share.shareId(),
-                        e.getMessage());
-                deliveries.failed(event.eventId(), share.shareId(), recipient, String.valueOf(e.getMessage()));
+                        refusal.get());
+                deliveries.failed(event.eventId(), share.shareId(), recipient, refusal.get());
+                refused.add(recipient);
             }
+        }
+        // a redelivery (say, after the dead-letter publish itself failed) finds the refusals in the log and
+        // dead-letters the event again rather than dropping the news
+        if (!refused.isEmpty()) {
+            throw new RecipientsRefused(share.shareId(), refused);
         }
     }
 
@@ -78,10 +94,19 @@ class ShareMailer {
         return message;
     }
 
-    /** A 5xx refusal of the recipient address: trying again will not help. */
-    private static boolean refusedForGood(MailSendException e) {
-        return e.getFailedMessages().values().stream().anyMatch(failure ->
-                failure instanceof SendFailedException refused && refused.getInvalidAddresses() != null
-                        && refused.getInvalidAddresses().length > 0);
+    /**
+     * The server's answer when it refused the recipient address with a 5xx (JavaMail lists the address as invalid):
+     * trying again will not help. Empty for anything else, which is worth retrying.
+     */
+    private static Optional<String> refusedForGood(MailSendException e) {
+        return e.getFailedMessages().values().stream()
+                .filter(failure -> failure instanceof SendFailedException refused
+                        && refused.getInvalidAddresses() != null && refused.getInvalidAddresses().length > 0)
+                .map(failure -> {
+                    // the SMTP reply (say "550 5.1.1 <x@y>: mailbox unavailable") is in the nested exception
+                    Exception reply = ((SendFailedException) failure).getNextException();
+                    return String.valueOf(reply != null ? reply.getMessage() : failure.getMessage()).strip();
+                })
+                .findFirst();
     }
 }
