@@ -195,6 +195,28 @@ class ShareTokenRedeemTest extends RedirectorIntegrationTest {
         assertThat(projected(tokenId)).isEqualTo("0");
     }
 
+    @Test
+    void whenATokensRecordIsNotAnEventThenItGoesToTheDeadLetterTopicAndTheConsumerMovesOn() {
+        long tokenId = newTokenId();
+        String key = String.valueOf(tokenId);
+        // the same key as the token's events: one partition, so the token projected afterwards proves the move on
+        publish(Topics.TOKENS, key, "{\"not\": \"an envelope\"}".getBytes(StandardCharsets.UTF_8));
+        publish(Topics.TOKENS, key, """
+                {"eventId": "%s", "type": "ShareTokenTeleported", "version": 1, "occurredAt": "2026-01-01T00:00:00Z",
+                 "source": "token-api", "subject": "%s", "data": {}}""".formatted(UUID.randomUUID(), key)
+                .getBytes(StandardCharsets.UTF_8));
+
+        created(tokenId, token(ExportDefinition.HD, null, false, null, null));
+
+        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.TOKENS),
+                seen -> seen.stream().filter(r -> key.equals(r.key())).count() == 2, Duration.ofSeconds(30));
+        assertThat(dead).filteredOn(r -> key.equals(r.key()))
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .satisfiesExactly(
+                        first -> assertThat(first).isEqualTo("{\"not\": \"an envelope\"}"),
+                        second -> assertThat(second).contains("ShareTokenTeleported"));
+    }
+
     private void created(long tokenId, ShareTokenState token) {
         publishToken(tokenId, new ShareTokenCreated(tokenId, token, 1), Instant.now());
         awaitProjected(tokenId);

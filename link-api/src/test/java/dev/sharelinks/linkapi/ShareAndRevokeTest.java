@@ -10,6 +10,7 @@ import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -155,12 +156,15 @@ class ShareAndRevokeTest extends LinkApiIntegrationTest {
     }
 
     @Test
-    void whenTheRedirectorReportsDownloadsThenInfoShowsTheRemainingCount() throws Exception {
+    void whenTheRedirectorReportsDownloadsThenInfoShowsTheRemainingCountAndPoisonIsDeadLettered() throws Exception {
         long link = createLink(account, 5);
         String key = keyOf(link);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
+            // a record that is not an event, ahead of the real ones in their partition
+            producer.send(new ProducerRecord<>(Topics.DOWNLOADS, String.valueOf(link),
+                    "\u0000garbage".getBytes(StandardCharsets.UTF_8))).get();
             // out of order and duplicated, as a replay may deliver them
             for (int remaining : new int[] {3, 4, 3}) {
                 producer.send(new ProducerRecord<>(Topics.DOWNLOADS, String.valueOf(link), serde.serialize(
@@ -173,6 +177,11 @@ class ShareAndRevokeTest extends LinkApiIntegrationTest {
                 http.get().uri("/api/v2/shareable_links/{id}/info", link).header("X-API-KEY", account.apiKey())
                         .exchange().expectStatus().isOk()
                         .expectBody().jsonPath("$.remaining").isEqualTo(3).jsonPath("$.limit").isEqualTo(5));
+        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(),
+                Topics.deadLetterOf(Topics.DOWNLOADS),
+                seen -> seen.stream().anyMatch(r -> String.valueOf(link).equals(r.key())), Duration.ofSeconds(30));
+        assertThat(dead).filteredOn(r -> String.valueOf(link).equals(r.key())).singleElement()
+                .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("\u0000garbage"));
     }
 
     private boolean forAccount(byte[] value) {
