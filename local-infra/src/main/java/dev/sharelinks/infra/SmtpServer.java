@@ -39,7 +39,7 @@ public final class SmtpServer implements AutoCloseable {
     private final @Nullable Path mailDir;
     private final Session session = Session.getInstance(new Properties());
     private final AtomicLong written = new AtomicLong();
-    private final List<MimeMessage> received = new CopyOnWriteArrayList<>();
+    private final List<Delivered> received = new CopyOnWriteArrayList<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
     private @Nullable SMTPServer server;
 
@@ -64,7 +64,15 @@ public final class SmtpServer implements AutoCloseable {
 
     /** Every message accepted so far, one per recipient, restarts included. */
     public List<MimeMessage> receivedMessages() {
-        return List.copyOf(received);
+        return received.stream().map(Delivered::message).toList();
+    }
+
+    /**
+     * The envelope recipient ({@code RCPT TO}) of every message accepted so far: who the mail really went to,
+     * whatever its headers say.
+     */
+    public List<String> receivedRecipients() {
+        return received.stream().map(Delivered::recipient).toList();
     }
 
     /** Every recipient refused so far, once per {@code RCPT} that named it: a client retrying it shows here. */
@@ -123,7 +131,7 @@ public final class SmtpServer implements AutoCloseable {
                     if (mailDir != null) {
                         writeEml(message, recipient);
                     }
-                    received.add(parse(message));
+                    received.add(new Delivered(recipient, parse(message)));
                 }
                 return null;
             }
@@ -133,6 +141,9 @@ public final class SmtpServer implements AutoCloseable {
                 // nothing held between messages
             }
         };
+    }
+
+    private record Delivered(String recipient, MimeMessage message) {
     }
 
     private MimeMessage parse(byte[] message) throws IOException {

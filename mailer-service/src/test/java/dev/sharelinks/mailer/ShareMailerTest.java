@@ -143,6 +143,31 @@ class ShareMailerTest {
     }
 
     @Test
+    void whenAShareCarriesLineBreaksThenNoHeaderCanBeInjectedAndABrokenRecipientIsRefused() throws Exception {
+        String injection = "\r\nBcc: stowaway@evil.test\r\nSubject: pwned\r\n\r\nfake body";
+        long id = SHARE_IDS.incrementAndGet();
+        String broken = "ivan@mail.test\r\nBcc: stowaway-rcpt@evil.test";
+        ShareRequested share = new ShareRequested(id, 1, List.of("hana@mail.test", broken), "Hi" + injection,
+                List.of(new ShareRequested.SharedLink(1, "http://redirector.test/k-" + id + injection,
+                        "report" + injection + ".pdf", Instant.parse("2099-01-02T00:00:00Z"))));
+        publish(serde.envelope(share, "link-api", String.valueOf(id), Instant.now()));
+
+        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.SHARES),
+                seen -> seen.stream().anyMatch(r -> String.valueOf(id).equals(r.key())), Duration.ofSeconds(30));
+        assertThat(dead).filteredOn(r -> String.valueOf(id).equals(r.key())).hasSize(1);
+        MimeMessage mail = awaitMails(share, 1).get(0);
+        assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly("hana@mail.test");
+        assertThat(mail.getHeader("Bcc")).isNull();
+        assertThat(mail.getHeader("Subject")).containsExactly("Files have been shared with you");
+        assertThat(part(mail, "text/plain")).contains("Hi\r\nBcc: stowaway@evil.test", "fake body");
+        assertThat(SharedServers.smtp().receivedRecipients()).noneMatch(to -> to.contains("evil.test"))
+                .doesNotContain("ivan@mail.test");
+        assertThat(SharedServers.postgres().query(DATABASE, "SELECT status || ' ' || failure FROM mailer.deliveries"
+                + " WHERE share_id = " + id + " AND recipient <> 'hana@mail.test'"))
+                .isEqualTo("FAILED not one e-mail address");
+    }
+
+    @Test
     void whenARecordIsNotAShareEventThenItGoesToTheDeadLetterTopic() {
         send("poison-share", "[]".getBytes(StandardCharsets.UTF_8));
 

@@ -6,6 +6,8 @@ import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,8 +61,20 @@ class ShareMailer {
             if (delivery != null) {
                 continue;
             }
+            InternetAddress address;
             try {
-                mail.send(compose(share, recipient));
+                address = singleAddress(recipient);
+            } catch (AddressException e) {
+                // link-api never lets such a recipient through; an event from elsewhere (a replay, another
+                // producer) still must not loop or reach a header, so it is refused as a server would refuse it
+                log.warn("share {} names a recipient that is not one e-mail address: {}", share.shareId(),
+                        e.getMessage());
+                deliveries.failed(event.eventId(), share.shareId(), recipient, "not one e-mail address");
+                refused.add(recipient);
+                continue;
+            }
+            try {
+                mail.send(compose(share, address));
                 deliveries.sent(event.eventId(), share.shareId(), recipient);
             } catch (MailSendException e) {
                 Optional<String> refusal = refusedForGood(e);
@@ -82,12 +96,24 @@ class ShareMailer {
         }
     }
 
-    private MimeMessage compose(ShareRequested share, String recipient) throws MessagingException {
+    /**
+     * The recipient as exactly one plain address, or an AddressException: strict parsing refuses groups, lists and
+     * anything with a line break, and the comparison refuses a display name or comment around the address.
+     */
+    private static InternetAddress singleAddress(String recipient) throws AddressException {
+        InternetAddress address = new InternetAddress(recipient, true);
+        if (!recipient.equals(address.getAddress())) {
+            throw new AddressException("not a plain address", recipient);
+        }
+        return address;
+    }
+
+    private MimeMessage compose(ShareRequested share, InternetAddress recipient) throws MessagingException {
         MimeMessage message = mail.createMimeMessage();
         MimeMessageHelper helper = new MimeMessageHelper(message, true, StandardCharsets.UTF_8.name());
         helper.setFrom(properties.from());
-        // one address per mail: recipients never see each other, and the address was validated by link-api;
-        // InternetAddress parsing here refuses anything that is not a single address
+        // one address per mail: recipients never see each other. Nothing from the event reaches a header but this
+        // address: the subject is fixed, and the message, filenames and URLs go into the bodies only
         helper.setTo(recipient);
         helper.setSubject(properties.subject());
         helper.setText(ShareMail.text(share), ShareMail.html(share));
