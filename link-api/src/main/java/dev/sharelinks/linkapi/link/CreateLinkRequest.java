@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -16,6 +17,7 @@ record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable S
     /** Checks every parameter, throwing one 422 that names all that are missing or wrong. */
     static CreateLinkRequest from(@Nullable JsonNode body, Clock clock) {
         Params params = new Params();
+        params.onlyKnown(body, null, Set.of("expiry_date", "limit", "payload"));
         String expiry = params.requiredString(body, "expiry_date", "expiry_date");
         OptionalInt limit = params.requiredInt(body, "limit", "limit");
         JsonNode payload = params.requiredHash(body, "payload", "payload");
@@ -23,6 +25,7 @@ record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable S
                 : params.requiredInteger(payload, "media_id", "payload[media_id]");
         String filename = payload == null ? null : params.requiredString(payload, "filename", "payload[filename]");
         String assetId = payload == null ? null : params.optionalString(payload, "asset_id", "payload[asset_id]");
+        params.onlyKnown(payload, "payload", Set.of("media_id", "filename", "asset_id"));
 
         Instant expiresAt = null;
         if (expiry != null) {

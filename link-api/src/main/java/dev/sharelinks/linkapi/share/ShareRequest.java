@@ -32,6 +32,7 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
 
     static ShareRequest from(@Nullable JsonNode body, int maxRecipients, int maxLinks) {
         Params params = new Params();
+        params.onlyKnown(body, null, Set.of("recipients", "message", "shareable_link_ids"));
         JsonNode recipientsNode = params.array(body, "recipients", "recipients", true);
         String message = params.optionalString(body, "message", "message");
         JsonNode idsNode = params.array(body, "shareable_link_ids", "shareable_link_ids", false);
@@ -54,7 +55,8 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
                 }
                 if (!invalid.isEmpty()) {
                     params.invalid("recipients must be e-mail addresses; invalid: "
-                            + String.join(", ", invalid.stream().map(ShareRequest::printable).toList()));
+                            + String.join(", ", invalid.stream().map(value -> '"' + Params.printable(value) + '"')
+                            .toList()));
                 }
             }
         }
@@ -79,11 +81,5 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
         }
         params.throwIfAny();
         return new ShareRequest(List.copyOf(recipients), message, List.copyOf(ids), wellFormed);
-    }
-
-    /** Echoes a rejected value without letting control characters into the error message. */
-    private static String printable(String value) {
-        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-        return '"' + shown.replaceAll("\\p{Cntrl}", "?") + '"';
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ public final class Params {
     private static final Pattern DIGITS = Pattern.compile("-?\\d{1,19}");
 
     private final List<String> missing = new ArrayList<>();
+    private final List<String> unknown = new ArrayList<>();
     private final List<String> invalid = new ArrayList<>();
 
     /** The child of {@code node} named {@code name}; absent and JSON {@code null} are both "missing". */
@@ -99,6 +101,21 @@ public final class Params {
         return value;
     }
 
+    /**
+     * Notes every parameter of {@code parent} that is not in {@code known}: a misspelt optional parameter would
+     * otherwise be dropped without a word. {@code prefix} labels nested ones ({@code payload[x]}).
+     */
+    public void onlyKnown(@Nullable JsonNode parent, @Nullable String prefix, Set<String> known) {
+        if (parent == null || !parent.isObject()) {
+            return;
+        }
+        for (String name : parent.propertyNames()) {
+            if (!known.contains(name)) {
+                unknown.add(prefix == null ? name : prefix + "[" + name + "]");
+            }
+        }
+    }
+
     public void invalid(String problem) {
         invalid.add(problem);
     }
@@ -109,10 +126,19 @@ public final class Params {
         if (!missing.isEmpty()) {
             parts.add("Missing parameters: " + String.join(", ", missing));
         }
+        if (!unknown.isEmpty()) {
+            parts.add("Unknown parameters: " + String.join(", ", unknown.stream().map(Params::printable).toList()));
+        }
         parts.addAll(invalid);
         if (!parts.isEmpty()) {
             throw MediaPocketException.unprocessable(String.join("; ", parts));
         }
+    }
+
+    /** A name or value from the request, echoed without control characters and at a readable length. */
+    public static String printable(String value) {
+        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return shown.replaceAll("\\p{Cntrl}", "?");
     }
 
     private @Nullable String string(JsonNode value, String label) {
