@@ -26,6 +26,7 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
     private Map<String, Object> token;
     private String tokenValue;
     private String tokenRow;
+    private String writes;
 
     @BeforeEach
     void media() {
@@ -38,6 +39,7 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
         token = createToken(reader, mediaId, template, "\"suffix\": \".jpg\"");
         tokenValue = (String) token.get("tokenValue");
         tokenRow = tokenRow();
+        writes = writes();
     }
 
     @Test
@@ -171,7 +173,35 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
                 new Case(Map.of("suffix", "\"/a/.\""), "suffix must not hold a '.' or '..' path segment"),
                 new Case(Map.of("tokenValue", "\"short\""), "tokenValue must be 16 to 128"),
                 new Case(Map.of("tokenValue", "\"1234567890123456\""), "tokenValue must be 16 to 128"),
-                new Case(Map.of("expiryDate", "\"2030-01-01\""), "Unknown attributes: expiryDate"));
+                new Case(Map.of("expiryDate", "\"2030-01-01\""), "Unknown attributes: expiryDate"),
+                // nulls, empty strings, out-of-range numbers, other date formats, non-ASCII
+                new Case(Map.of("title", "null"), "Missing attributes: title"),
+                new Case(Map.of("exportDefinition", "null", "templateId", "null"),
+                        "Missing attributes: exportDefinition, templateId"),
+                new Case(Map.of("title", "\"\""), "title must be 1 to 255 characters"),
+                new Case(Map.of("title", "\"" + "é".repeat(256) + "\""), "title must be 1 to 255 characters"),
+                new Case(Map.of("exportDefinition", "\"\""), "exportDefinition must be one of"),
+                new Case(Map.of("exportDefinition", "\"ＨＤ\""), "exportDefinition must be one of"),
+                new Case(Map.of("templateId", "\"\""), "templateId must be a positive integer"),
+                new Case(Map.of("templateId", "99999999999999999999"), "templateId must be a positive integer"),
+                new Case(Map.of("templateId", "1.5"), "templateId must be a positive integer"),
+                new Case(Map.of("templateId", "0"), "templateId must be a positive integer"),
+                new Case(Map.of("templateDomainId", "\"\u0661\""), "templateDomainId must be a positive integer"),
+                new Case(Map.of("manualActivate", "\"\""), "manualActivate must be true or false"),
+                new Case(Map.of("manualActivate", "null", "activationDate", "\"\""),
+                        "activationDate must be an ISO-8601 date-time"),
+                new Case(Map.of("activationDate", "\"2021-08-16\""), "activationDate must be an ISO-8601 date-time"),
+                new Case(Map.of("activationDate", "1629116043"), "activationDate must be an ISO-8601 date-time"),
+                new Case(Map.of("activationDate", "\"Mon, 16 Aug 2021 12:14:03 GMT\""),
+                        "activationDate must be an ISO-8601 date-time"),
+                new Case(Map.of("activationDate", "\"2021-02-30T12:14:03Z\""),
+                        "activationDate must be an ISO-8601 date-time"),
+                new Case(Map.of("deactivationDate", "\"\u0662\u0660\u0662\u0661-08-16T12:14:03Z\""),
+                        "deactivationDate must be an ISO-8601 date-time"),
+                new Case(Map.of("suffix", "\"é\""), "suffix must be up to 255"),
+                new Case(Map.of("suffix", "\"a\\r\\nb\""), "suffix must be up to 255"),
+                new Case(Map.of("tokenValue", "\"ééééééééééééééééé\""), "tokenValue must be 16 to 128"),
+                new Case(Map.of("tokenValue", "\"\""), "tokenValue must be 16 to 128"));
         for (Case invalid : cases) {
             Map<String, String> attributes = new LinkedHashMap<>(Map.of("title", "\"t\"", "exportDefinition", "\"HD\"",
                     "templateId", String.valueOf(template.id()), "templateDomainId", String.valueOf(template.domainId())));
@@ -218,7 +248,7 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
         post(reader, mediaId, validBody().replace("}", ", \"tokenValue\": \"" + imported + "\"}"))
                 .expectStatus().isCreated()
                 .expectBody().jsonPath("$.tokenValue").isEqualTo(imported);
-        String before = tokensOf(mediaId);
+        writes = writes();
 
         // the same value again, even on another media
         long otherMedia = newMedia(false);
@@ -233,17 +263,17 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
         // a PUT taking another token's value
         expectError(put(reader, mediaId, tokenValue, "{\"title\": \"t\", \"exportDefinition\": \"HD\", \"tokenValue\": \""
                 + imported + "\"}"), 400, "share-token-create-all-ready-exist");
+        assertUnchanged();
         // a PUT whose suffix makes a token answer another token's public URL
         String prefix = imported.substring(0, imported.length() - 2);
         post(reader, mediaId, validBody().replace("}", ", \"tokenValue\": \"" + prefix + "\"}"))
                 .expectStatus().isCreated();
+        writes = writes();
         String prefixRow = query("SELECT t::text FROM token_api.share_tokens t WHERE token_value = '" + prefix + "'");
         expectError(put(reader, mediaId, prefix, "{\"title\": \"t\", \"exportDefinition\": \"HD\", \"suffix\": \""
                 + imported.substring(imported.length() - 2) + "\"}"), 400, "share-token-create-all-ready-exist");
         assertThat(query("SELECT t::text FROM token_api.share_tokens t WHERE token_value = '" + prefix + "'"))
                 .isEqualTo(prefixRow);
-        before = tokensOf(mediaId);
-        assertThat(tokensOf(mediaId)).isEqualTo(before);
         assertThat(tokensOf(otherMedia)).isEqualTo("0");
         assertUnchanged();
     }
@@ -294,5 +324,18 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
 
     private void assertUnchanged() {
         assertThat(tokenRow()).isEqualTo(tokenRow);
+        assertThat(writes()).as("tokens and outbox").isEqualTo(writes);
+    }
+
+    /**
+     * Every token row, and the identity sequences of tokens and outbox: the outbox's rows are deleted once
+     * published, but an insert, even a rolled-back one, moves its sequence.
+     */
+    private String writes() {
+        return query("""
+                SELECT concat_ws(' | ',
+                    (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t.id), '')) FROM token_api.share_tokens t),
+                    pg_sequence_last_value(pg_get_serial_sequence('token_api.share_tokens', 'id')::regclass),
+                    pg_sequence_last_value(pg_get_serial_sequence('token_api.outbox', 'seq')::regclass))""");
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,12 +48,16 @@ record TokenRequest(
             "activationDate", "deactivationDate", "templateId", "templateDomainId", "tokenValue");
     private static final Set<String> READ_ONLY = Set.of("id", "active", "isManualActive", "createUser", "createDate",
             "creationDate", "updateDate", "mediaId", "publicUrl", "_links");
-    /** ISO-8601 with an offset; {@code +0000} (no colon) too, as some clients write it. */
+    /**
+     * ISO-8601 with an offset; {@code +0000} (no colon) too, as some clients write it. Strict: February 30th is an
+     * error, not quietly the 28th.
+     */
     private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
             .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
             .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .toFormatter();
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT);
 
     /** POST: {@code title}, {@code exportDefinition}, {@code templateId} and {@code templateDomainId} are required. */
     static TokenRequest forCreate(@Nullable JsonNode body) {
