@@ -17,11 +17,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 class RedeemTest extends RedirectorIntegrationTest {
 
     private static final byte[] CONTENT = "the exact bytes of the original\n".getBytes(StandardCharsets.UTF_8);
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @LocalServerPort
+    private int port;
 
     @Test
     void whenALinkIsRedeemedThenItRedirectsToAPresignedUrlThatDownloadsTheExactBytesAsAnAttachment()
@@ -103,6 +106,27 @@ class RedeemTest extends RedirectorIntegrationTest {
     }
 
     @Test
+    void whenAPublicPathIsMalformedThenItAnswersInItsContractsFormatAndRecordsNothing() throws Exception {
+        String outboxBefore = outboxSequence();
+        List<String> keys = List.of("%C3%A9t%C3%A9", "%00", "%0D%0ASet-Cookie:%20stolen=1", "..%2F..%2Fadmin",
+                "%2e%2e", "k".repeat(2000), "%F0%9F%94%91", "a%20b");
+        for (String key : keys) {
+            HttpResponse<String> response = raw("/api/v2/shareable_links/" + key);
+            assertThat(response.statusCode()).as(key).isEqualTo(404);
+            assertThat(response.body()).as(key).isEqualTo("{\"error\":\"Link not found or has expired\"}");
+            assertThat(response.headers().firstValue("Set-Cookie")).as(key).isEmpty();
+        }
+        for (String path : List.of("%C3%A9t%C3%A9", "%00", "%0D%0ASet-Cookie:%20stolen=1", "..%2F..%2Fadmin",
+                "a/../../api/v2/shareable_links/x", "", "k".repeat(2000), "%F0%9F%94%91?%00")) {
+            HttpResponse<String> response = raw("/share/" + path);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.body()).as(path).contains("\"code\":\"share-token-not-found\"");
+            assertThat(response.headers().firstValue("Set-Cookie")).as(path).isEmpty();
+        }
+        assertThat(outboxSequence()).isEqualTo(outboxBefore);
+    }
+
+    @Test
     void whenALinkIsProbedWithHeadThenNothingIsConsumed() {
         LinkCreated link = publishLink("media/5/original.bin", "x.bin", 1, Instant.now().plusSeconds(3600));
 
@@ -113,6 +137,18 @@ class RedeemTest extends RedirectorIntegrationTest {
         }
         redeem(link.key());
         http.head().uri("/api/v2/shareable_links/{key}", link.key()).exchange().expectStatus().isNotFound();
+    }
+
+    /** The path exactly as given, percent-escapes and all. */
+    private HttpResponse<String> raw(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT)
+                .uri(URI.create("http://127.0.0.1:" + port + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Moves with every outbox insert, even one rolled back; the rows themselves are deleted once published. */
+    private static String outboxSequence() {
+        return SharedServers.postgres().query(DATABASE,
+                "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sharelinks.redirector.redeem;
 
 import java.net.URI;
+import java.util.regex.Pattern;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -22,7 +23,11 @@ import reactor.core.publisher.Mono;
 class RedeemController {
 
     static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
-    private static final int MAX_KEY_LENGTH = 128;
+    /**
+     * Link keys are short printable ASCII. Anything else is a miss without asking the database, which could not
+     * even hold it (PostgreSQL text has no NUL).
+     */
+    private static final Pattern PLAUSIBLE_KEY = Pattern.compile("\\p{Graph}{1,128}");
 
     static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
 
@@ -38,7 +43,7 @@ class RedeemController {
 
     @GetMapping("/api/v2/shareable_links/{key}")
     Mono<ResponseEntity<String>> redeem(@PathVariable String key, ServerHttpRequest request) {
-        if (key.length() > MAX_KEY_LENGTH) {
+        if (!plausible(key)) {
             return miss(key, request);
         }
         return redemptions.grant(key, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
@@ -53,7 +58,7 @@ class RedeemController {
      */
     @RequestMapping(path = "/api/v2/shareable_links/{key}", method = RequestMethod.HEAD)
     Mono<ResponseEntity<Void>> probe(@PathVariable String key, ServerHttpRequest request) {
-        Mono<Boolean> live = key.length() > MAX_KEY_LENGTH ? Mono.just(false) : redemptions.isLive(key);
+        Mono<Boolean> live = plausible(key) ? redemptions.isLive(key) : Mono.just(false);
         return live.flatMap(redeemable -> redeemable
                 ? Mono.just(RedeemResponses.status(HttpStatus.OK))
                 : miss(key, request).map(RedeemResponses::withoutBody));
@@ -61,10 +66,14 @@ class RedeemController {
 
     /** 404, or 429 once this client has asked for too many keys that never existed. */
     private Mono<ResponseEntity<String>> miss(String key, ServerHttpRequest request) {
-        Mono<Boolean> known = key.length() > MAX_KEY_LENGTH ? Mono.just(false) : redemptions.isKnown(key);
+        Mono<Boolean> known = plausible(key) ? redemptions.isKnown(key) : Mono.just(false);
         return misses.judge(known, ClientAddress.of(request)).map(wait -> wait
                 .map(seconds -> RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
                 .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
+    }
+
+    private static boolean plausible(String key) {
+        return PLAUSIBLE_KEY.matcher(key).matches();
     }
 
     private static ResponseEntity<String> redirect(String url) {

@@ -2,6 +2,7 @@ package dev.sharelinks.redirector.redeem;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -34,6 +35,11 @@ class ShareTokenController {
     private static final String PREFIX = "/share/";
     /** A value (at most 128) and a suffix (at most 255), percent-encoded at worst. */
     private static final int MAX_RAW_LENGTH = 3 * (128 + 255) + 1;
+    /**
+     * Token values and suffixes are printable ASCII. A decoded path with anything else is a miss without asking the
+     * database, which could not even hold it (PostgreSQL text has no NUL).
+     */
+    private static final Pattern PLAUSIBLE_PATH = Pattern.compile("\\p{Graph}+");
 
     static final String TOO_MANY_BODY = "{\"status\":429,\"code\":\"too-many-requests\","
             + "\"message\":\"Too many requests for share URLs that do not exist\"}";
@@ -95,7 +101,9 @@ class ShareTokenController {
         }
         try {
             String path = UriUtils.decode(rawPath.substring(PREFIX.length()), StandardCharsets.UTF_8);
-            return rawQuery == null ? path : path + "?" + UriUtils.decode(rawQuery, StandardCharsets.UTF_8);
+            String publicPath = rawQuery == null ? path
+                    : path + "?" + UriUtils.decode(rawQuery, StandardCharsets.UTF_8);
+            return PLAUSIBLE_PATH.matcher(publicPath).matches() ? publicPath : null;
         } catch (IllegalArgumentException malformedEscape) {
             return null;
         }
