@@ -55,6 +55,7 @@ public final class LocalStack implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final List<AutoCloseable> running = new ArrayList<>();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private @Nullable SmtpServer smtp;
 
@@ -92,6 +93,28 @@ public final class LocalStack implements AutoCloseable {
 
     public SmtpServer smtp() {
         return smtp;
+    }
+
+    /** Kills a service with SIGKILL, as a crashed node would lose it; {@link #restart} brings it back. */
+    public synchronized void kill(String service) {
+        running(service).kill();
+    }
+
+    /** Starts a killed service again, as Kubernetes would, and waits until it is ready. */
+    public synchronized void restart(String service) {
+        ServiceProcess dead = running(service);
+        ServiceProcess started = dead.restarted();
+        running.set(running.indexOf(dead), started);
+        services.put(service, started);
+        started.awaitReady(Duration.ofMinutes(3));
+    }
+
+    private ServiceProcess running(String service) {
+        ServiceProcess process = services.get(service);
+        if (process == null) {
+            throw new IllegalArgumentException("no service " + service + "; there are " + services.keySet());
+        }
+        return process;
     }
 
     private void startAll(StackSettings settings) {
@@ -200,6 +223,7 @@ public final class LocalStack implements AutoCloseable {
         ServiceProcess service = ServiceProcess.start(name, settings.servicesDir().resolve(name + ".jar"), port, env,
                 logs);
         running.add(service);
+        services.put(name, service);
         return service;
     }
 
@@ -264,7 +288,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Stops the services first, then the servers they use. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (int i = running.size() - 1; i >= 0; i--) {
             try {
                 running.get(i).close();

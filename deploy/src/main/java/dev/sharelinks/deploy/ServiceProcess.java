@@ -19,13 +19,20 @@ import java.util.Map;
 final class ServiceProcess implements AutoCloseable {
 
     private final String name;
+    private final Path jar;
     private final int port;
+    private final Map<String, String> env;
+    private final Path logDir;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, Path jar, int port, Map<String, String> env, Path logDir, Process process,
+            Path log) {
         this.name = name;
+        this.jar = jar;
         this.port = port;
+        this.env = Map.copyOf(env);
+        this.logDir = logDir;
         this.process = process;
         this.log = log;
     }
@@ -44,8 +51,31 @@ final class ServiceProcess implements AutoCloseable {
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
         Map<String, String> environment = new HashMap<>(env);
         environment.put("PORT", String.valueOf(port));
-        return new ServiceProcess(name, port, Processes.start(command, environment, log), log);
+        return new ServiceProcess(name, jar, port, env, logDir, Processes.start(command, environment, log), log);
     }
+
+    /**
+     * Kills the process the way a node failure or the OOM killer does (SIGKILL): no shutdown hook, no graceful
+     * drain, no last commit.
+     */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same service started again, on the same port with the same settings, its log appended to. */
+    ServiceProcess restarted() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        return start(name, jar, port, env, logDir);
+    }
+
 
     /** Waits until the service says it is ready to take traffic (its readiness probe). */
     void awaitReady(Duration timeout) {

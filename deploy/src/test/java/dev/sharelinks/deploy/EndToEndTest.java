@@ -9,7 +9,6 @@ import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.ShareTokenDownloaded;
 import dev.sharelinks.events.Topics;
-import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,8 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class EndToEndTest {
 
-    /** A request that gets no answer fails the test instead of hanging the build. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration REQUEST_TIMEOUT = TestStacks.REQUEST_TIMEOUT;
 
     @TempDir
     static Path stackDir;
@@ -55,10 +53,7 @@ class EndToEndTest {
 
     @BeforeAll
     static void startStack() {
-        stack = LocalStack.start(new StackSettings(stackDir,
-                Path.of(System.getProperty("sharelinks.services.dir", "target/services")),
-                FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                FreePorts.next(), FreePorts.next(), FreePorts.next(), null, "sharelinks", "sharelinks", ""));
+        stack = TestStacks.start(stackDir);
         env = stack.env();
     }
 
@@ -247,14 +242,11 @@ class EndToEndTest {
     }
 
     private int get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode();
+        return new TestStacks.Client(http, env).status(url);
     }
 
-    /** HEAD: whether the URL would redirect, without recording a download. */
     private int probe(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return new TestStacks.Client(http, env).probe(url);
     }
 
     private String redeem(String url) throws Exception {
@@ -265,11 +257,7 @@ class EndToEndTest {
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(env.get("LINK_API_URL") + path))
-                .header("X-API-KEY", env.get("API_KEY"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return new TestStacks.Client(http, env).postToLinkApi(path, body);
     }
 
     private static List<Path> emlFiles(Path dir) throws Exception {

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +40,9 @@ public final class SmtpServer implements AutoCloseable {
     private final @Nullable Path mailDir;
     private final Session session = Session.getInstance(new Properties());
     private final AtomicLong written = new AtomicLong();
-    private final List<Delivered> received = new CopyOnWriteArrayList<>();
+    private final List<ReceivedMail> received = new CopyOnWriteArrayList<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
+    private volatile Duration acceptDelay = Duration.ZERO;
     private @Nullable SMTPServer server;
 
     private SmtpServer(int port, @Nullable Path mailDir) {
@@ -62,22 +64,36 @@ public final class SmtpServer implements AutoCloseable {
         return "127.0.0.1";
     }
 
-    /** Every message accepted so far, one per recipient, restarts included. */
-    public List<MimeMessage> receivedMessages() {
-        return received.stream().map(Delivered::message).toList();
+    /** One accepted message for one envelope recipient ({@code RCPT TO}): who it really went to. */
+    public record ReceivedMail(String recipient, MimeMessage message) {
     }
 
-    /**
-     * The envelope recipient ({@code RCPT TO}) of every message accepted so far: who the mail really went to,
-     * whatever its headers say.
-     */
+    /** Every message accepted so far, one per recipient, restarts included. */
+    public List<ReceivedMail> received() {
+        return List.copyOf(received);
+    }
+
+    /** The messages of {@link #received()}. */
+    public List<MimeMessage> receivedMessages() {
+        return received.stream().map(ReceivedMail::message).toList();
+    }
+
+    /** The envelope recipients of {@link #received()}, whatever the messages' headers say. */
     public List<String> receivedRecipients() {
-        return received.stream().map(Delivered::recipient).toList();
+        return received.stream().map(ReceivedMail::recipient).toList();
     }
 
     /** Every recipient refused so far, once per {@code RCPT} that named it: a client retrying it shows here. */
     public List<String> refusedRecipients() {
         return List.copyOf(refused);
+    }
+
+    /**
+     * Makes the server take {@code delay} to accept each message, as a busy real server does: a test can then stop
+     * a client in the middle of a batch of mails rather than after it.
+     */
+    public void delayEachMessage(Duration delay) {
+        acceptDelay = delay;
     }
 
     public synchronized void start() {
@@ -127,11 +143,12 @@ public final class SmtpServer implements AutoCloseable {
             @Override
             public @Nullable String data(InputStream data) throws IOException {
                 byte[] message = data.readAllBytes();
+                pause(acceptDelay);
                 for (String recipient : recipients) {
                     if (mailDir != null) {
                         writeEml(message, recipient);
                     }
-                    received.add(new Delivered(recipient, parse(message)));
+                    received.add(new ReceivedMail(recipient, parse(message)));
                 }
                 return null;
             }
@@ -143,7 +160,13 @@ public final class SmtpServer implements AutoCloseable {
         };
     }
 
-    private record Delivered(String recipient, MimeMessage message) {
+    private static void pause(Duration delay) throws IOException {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while accepting a message", e);
+        }
     }
 
     private MimeMessage parse(byte[] message) throws IOException {

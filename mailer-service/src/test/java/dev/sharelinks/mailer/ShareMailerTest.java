@@ -53,9 +53,15 @@ class ShareMailerTest {
     void whenAShareIsRequestedThenEachRecipientGetsOneMailWithEveryLinkAndTheEscapedMessage() throws Exception {
         ShareRequested share = share(List.of("ann@mail.test", "bob@mail.test"),
                 "Look <script>alert(1)</script> & enjoy");
-        publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
+        EventEnvelope<ShareRequested> event = serde.envelope(share, "link-api", String.valueOf(share.shareId()),
+                Instant.now());
+        publish(event);
 
         List<MimeMessage> mails = awaitMails(share, 2);
+        // stable per event and recipient, so a mail resent after a crash is recognisably the same message
+        assertThat(mails).extracting(MimeMessage::getMessageID).doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(id)
+                        .matches("<" + event.eventId() + "\\.[0-9a-f]{24}@sharelinks\\.mailer>"));
         assertThat(mails).extracting(m -> m.getRecipients(Message.RecipientType.TO)[0].toString())
                 .containsExactlyInAnyOrder("ann@mail.test", "bob@mail.test");
         for (MimeMessage mail : mails) {

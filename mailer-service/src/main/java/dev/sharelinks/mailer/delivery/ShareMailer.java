@@ -6,6 +6,7 @@ import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,8 @@ class ShareMailer {
     private final DeliveryLog deliveries;
     private final EventSerde serde;
     private final MailerProperties properties;
+    /** Composes messages only; the sender's own session sends them. */
+    private final Session session = Session.getInstance(new Properties());
 
     ShareMailer(JavaMailSender mail, DeliveryLog deliveries, EventSerde serde, MailerProperties properties) {
         this.mail = mail;
@@ -74,7 +78,7 @@ class ShareMailer {
                 continue;
             }
             try {
-                mail.send(compose(share, address));
+                mail.send(compose(event, address));
                 deliveries.sent(event.eventId(), share.shareId(), recipient);
             } catch (MailSendException e) {
                 Optional<String> refusal = refusedForGood(e);
@@ -108,8 +112,10 @@ class ShareMailer {
         return address;
     }
 
-    private MimeMessage compose(ShareRequested share, InternetAddress recipient) throws MessagingException {
-        MimeMessage message = mail.createMimeMessage();
+    private MimeMessage compose(EventEnvelope<ShareRequested> event, InternetAddress recipient)
+            throws MessagingException {
+        ShareRequested share = event.data();
+        MimeMessage message = new StableIdMessage(session, event.eventId(), recipient.getAddress());
         MimeMessageHelper helper = new MimeMessageHelper(message, true, StandardCharsets.UTF_8.name());
         helper.setFrom(properties.from());
         // one address per mail: recipients never see each other. Nothing from the event reaches a header but this
