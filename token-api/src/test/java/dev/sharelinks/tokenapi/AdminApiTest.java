@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -75,6 +76,70 @@ class AdminApiTest extends TokenApiIntegrationTest {
                 .expectStatus().isEqualTo(409);
         assertThat(query("SELECT bd_key FROM token_api.medias WHERE id = " + mediaId))
                 .isEqualTo("media/" + mediaId + "/bd.jpg");
+    }
+
+    @Test
+    void whenABodyOrPathIsMalformedThenAProblemDetailSaysWhatAndNothingIsWritten() {
+        DamLogin user = newUser(false);
+        long mediaId = newMedia(false);
+        String rights = "/admin/users/" + user.id() + "/medias/" + mediaId + "/rights";
+        String media = "/admin/medias/" + mediaId;
+        String validMedia = "\"bucket\": \"dam-media\", \"original\": {\"objectKey\": \"a\", \"filename\": \"a.jpg\"}";
+        record Case(String method, String uri, String body, String detail) {
+        }
+        List<Case> cases = List.of(
+                new Case("POST", "/admin/users", "{\"login\": ", "the body must be a JSON object"),
+                new Case("POST", "/admin/users", "[]", "the body must be a JSON object"),
+                new Case("POST", "/admin/users", "{\"login\": null, \"password\": \"" + PASSWORD + "\"}", "login"),
+                new Case("POST", "/admin/users", "{\"login\": \"\", \"password\": \"" + PASSWORD + "\"}", "login"),
+                new Case("POST", "/admin/users", "{\"login\": [\"x\"], \"password\": \"" + PASSWORD + "\"}",
+                        "login has the wrong type"),
+                new Case("POST", "/admin/users", "{\"login\": \"new-login\", \"password\": \"" + PASSWORD
+                        + "\", \"role\": \"root\"}", "unknown property: role"),
+                new Case("PUT", "/admin/users/abc/medias/" + mediaId + "/rights", "{\"rights\": [\"READ\"]}",
+                        "userId must be a number"),
+                new Case("PUT", rights, "{\"rights\": \"READ\"}", "rights has the wrong type"),
+                new Case("PUT", rights, "{\"rights\": [null]}", "rights"),
+                new Case("PUT", rights, "{\"rights\": [\"read\"]}", "rights"),
+                new Case("POST", "/admin/share-template-domains", "{\"name\": \"\"}", "name"),
+                new Case("POST", "/admin/share-template-domains/abc/templates", "{\"name\": \"t\"}",
+                        "domainId must be a number"),
+                new Case("PUT", "/admin/medias/abc", "{\"title\": \"t\", " + validMedia + "}",
+                        "mediaId must be a number"),
+                new Case("PUT", media, "{\"title\": \"t\", \"bucket\": \"dam-media\", \"original\": \"a.jpg\"}",
+                        "original has the wrong type"),
+                new Case("PUT", media, "{\"title\": \"t\", " + validMedia + ", \"colour\": 1}",
+                        "unknown property: colour"));
+        String before = writes();
+        SoftAssertions softly = new SoftAssertions();
+        for (Case bad : cases) {
+            var result = http.method(HttpMethod.valueOf(bad.method())).uri(bad.uri())
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN_TOKEN)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(bad.body())
+                    .exchange().expectBody(String.class).returnResult();
+            String what = bad.method() + " " + bad.uri() + " " + bad.body();
+            softly.assertThat(result.getStatus().value()).as(what).isEqualTo(400);
+            softly.assertThat(result.getResponseHeaders().getContentType()).as(what)
+                    .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            softly.assertThat(result.getResponseBody()).as(what).contains("\"detail\":\"").contains(bad.detail());
+            softly.assertThat(writes()).as("database after " + what).isEqualTo(before);
+        }
+        softly.assertAll();
+    }
+
+    /** Every row the admin API can write, and the identity sequences (which even a rolled-back insert moves). */
+    private String writes() {
+        return query("""
+                SELECT concat_ws(' | ',
+                    (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM token_api.users t),
+                    (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM token_api.medias t),
+                    (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM token_api.media_rights t),
+                    (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), ''))
+                     FROM token_api.share_template_domains t),
+                    (SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM token_api.share_templates t),
+                    pg_sequence_last_value(pg_get_serial_sequence('token_api.users', 'id')::regclass),
+                    pg_sequence_last_value(pg_get_serial_sequence('token_api.share_template_domains', 'id')::regclass),
+                    pg_sequence_last_value(pg_get_serial_sequence('token_api.share_templates', 'id')::regclass))""");
     }
 
     private WebTestClient.ResponseSpec admin(String method, String uri, Object body) {

@@ -1,8 +1,8 @@
 package dev.sharelinks.linkapi.account;
 
 import dev.sharelinks.linkapi.security.Secrets;
+import dev.sharelinks.operator.InputProblems;
 import java.net.URI;
-import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -19,8 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Registers accounts, their API keys and their assets. Not part of the MediaPocket contract: our own endpoints,
@@ -118,19 +116,7 @@ class AdminController {
     /** Names what could not be read, where Spring's own detail would only say "Failed to read HTTP message". */
     @ExceptionHandler
     ProblemDetail unreadable(ServerWebInputException e) {
-        MethodParameter parameter = e.getMethodParameter();
-        if (parameter != null && parameter.hasParameterAnnotation(PathVariable.class)) {
-            return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                    parameter.getParameterName() + " must be a number");
-        }
-        Throwable cause = e.getMostSpecificCause();
-        String detail = "the body must be a JSON object";
-        if (cause instanceof UnrecognizedPropertyException unknown) {
-            detail = "unknown property: " + unknown.getPropertyName();
-        } else if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            detail = mismatch.getPath().get(mismatch.getPath().size() - 1).getPropertyName() + " has the wrong type";
-        }
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        return InputProblems.of(e);
     }
 
     @ExceptionHandler

@@ -1,5 +1,6 @@
 package dev.sharelinks.linkapi.security;
 
+import dev.sharelinks.operator.AdminToken;
 import dev.sharelinks.linkapi.LinkApiProperties;
 import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
@@ -80,11 +81,11 @@ class SecurityConfiguration {
 
     private static ReactiveAuthenticationManager authenticationManager(DatabaseClient db,
             LinkApiProperties properties) {
-        byte[] adminDigest = properties.adminToken().isBlank() ? null : Secrets.digest(properties.adminToken());
+        AdminToken adminToken = AdminToken.of(properties.adminToken());
         return authentication -> {
             String presented = String.valueOf(authentication.getCredentials());
             if (authentication.getPrincipal() == Kind.ADMIN_TOKEN) {
-                if (adminDigest != null && Secrets.matches(presented, adminDigest)) {
+                if (adminToken.matches(presented)) {
                     return Mono.just(new PreAuthenticatedAuthenticationToken("admin", null,
                             AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
                 }

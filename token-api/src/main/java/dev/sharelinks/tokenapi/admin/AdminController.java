@@ -1,5 +1,6 @@
 package dev.sharelinks.tokenapi.admin;
 
+import dev.sharelinks.operator.InputProblems;
 import java.net.URI;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -145,6 +147,12 @@ class AdminController {
                         .one())
                 .map(id -> ResponseEntity.created(URI.create("/admin/share-templates/" + id))
                         .body(new Template(id, domainId, name)));
+    }
+
+    /** Names what could not be read, where Spring's own detail would only say "Failed to read HTTP message". */
+    @ExceptionHandler
+    ProblemDetail unreadable(ServerWebInputException e) {
+        return InputProblems.of(e);
     }
 
     @ExceptionHandler

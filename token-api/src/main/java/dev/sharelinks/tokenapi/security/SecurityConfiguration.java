@@ -1,10 +1,8 @@
 package dev.sharelinks.tokenapi.security;
 
+import dev.sharelinks.operator.AdminToken;
 import dev.sharelinks.tokenapi.TokenApiProperties;
 import dev.sharelinks.tokenapi.web.KeepeekError;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -39,7 +37,7 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, DatabaseClient db, PasswordEncoder passwords,
             TokenApiProperties properties) {
-        byte[] adminDigest = properties.adminToken().isBlank() ? null : sha256(properties.adminToken());
+        AdminToken adminToken = AdminToken.of(properties.adminToken());
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -53,7 +51,8 @@ class SecurityConfiguration {
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
                                 "/actuator/prometheus").permitAll()
                         .pathMatchers("/admin/**").access((authentication, context) -> Mono.just(
-                                new AuthorizationDecision(presentsAdminToken(context.getExchange(), adminDigest))))
+                                new AuthorizationDecision(adminToken.presentedIn(context.getExchange().getRequest()
+                                        .getHeaders().getFirst(HttpHeaders.AUTHORIZATION)))))
                         .pathMatchers("/api/**").hasRole("USER")
                         .anyExchange().denyAll())
                 .exceptionHandling(errors -> errors
@@ -61,15 +60,6 @@ class SecurityConfiguration {
                         .accessDeniedHandler((exchange, e) -> write(exchange, new KeepeekError(403,
                                 "share-token-operation-forbidden", "You may not perform this operation"))))
                 .build();
-    }
-
-    /** Compares digests in constant time, so the comparison leaks nothing about where a guess goes wrong. */
-    private static boolean presentsAdminToken(ServerWebExchange exchange, byte[] adminDigest) {
-        String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (adminDigest == null || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        return MessageDigest.isEqual(sha256(authorization.substring(7)), adminDigest);
     }
 
     private static Mono<Void> unauthorized(ServerWebExchange exchange) {
@@ -83,13 +73,5 @@ class SecurityConfiguration {
         response.setStatusCode(HttpStatus.valueOf(error.status()));
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(JSON.writeValueAsBytes(error))));
-    }
-
-    private static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

@@ -3,16 +3,20 @@ package dev.sharelinks.tokenapi.token;
 import dev.sharelinks.events.MediaFile;
 import dev.sharelinks.events.ShareTokenUpdated;
 import dev.sharelinks.messaging.outbox.Outbox;
+import dev.sharelinks.operator.InputProblems;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -144,5 +148,11 @@ class MediaRegistration {
 
     private static ResponseStatusException badRequest(String problem) {
         return new ResponseStatusException(HttpStatus.BAD_REQUEST, problem);
+    }
+
+    /** Names what could not be read, as the other admin routes do. */
+    @ExceptionHandler
+    ProblemDetail unreadable(ServerWebInputException e) {
+        return InputProblems.of(e);
     }
 }
