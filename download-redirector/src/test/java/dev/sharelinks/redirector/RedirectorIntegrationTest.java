@@ -33,15 +33,15 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "sharelinks.redeem.miss-limit.misses=1000000")
 @AutoConfigureWebTestClient
-abstract class RedirectorIntegrationTest {
+public abstract class RedirectorIntegrationTest {
 
-    static final String DATABASE = "redirector_test";
+    protected static final String DATABASE = "redirector_test";
     static final String BUCKET = "redirector-bucket";
     /** A request that gets no answer fails its test instead of hanging the build. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicLong LINK_IDS = new AtomicLong(System.currentTimeMillis());
 
-    final EventSerde serde = new EventSerde();
+    protected final EventSerde serde = new EventSerde();
 
     @Autowired
     WebTestClient http;
@@ -68,7 +68,7 @@ abstract class RedirectorIntegrationTest {
     }
 
     /** Publishes LinkCreated for a new link and waits until the redirector can redeem it. */
-    LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt) {
+    protected LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt) {
         long id = LINK_IDS.incrementAndGet();
         String key = "k" + id + "x".repeat(20);
         LinkCreated link = new LinkCreated(id, key, 1, 4, "asset", BUCKET, objectKey, filename, expiresAt, limit,

@@ -32,11 +32,13 @@ class RedeemController {
     static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
 
     private final Redemptions redemptions;
+    private final GrantBatcher grants;
     private final DownloadPresigner presigner;
     private final MissLimiter misses;
 
-    RedeemController(Redemptions redemptions, DownloadPresigner presigner, MissLimiter misses) {
+    RedeemController(Redemptions redemptions, GrantBatcher grants, DownloadPresigner presigner, MissLimiter misses) {
         this.redemptions = redemptions;
+        this.grants = grants;
         this.presigner = presigner;
         this.misses = misses;
     }
@@ -46,7 +48,7 @@ class RedeemController {
         if (!plausible(key)) {
             return miss(key, request);
         }
-        return redemptions.grant(key, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
+        return grants.grant(key, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
                 .map(granted -> redirect(presigner.presignedUrl(granted.bucket(), granted.objectKey(),
                         granted.filename())))
                 .switchIfEmpty(Mono.defer(() -> miss(key, request)));

@@ -1,57 +1,65 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.EventType;
-import io.r2dbc.spi.Parameters;
-import io.r2dbc.spi.R2dbcType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
-/** The database side of redeeming: one statement grants a download and records its event. */
+/**
+ * The database side of redeeming: one statement grants a whole batch of redeems and records their events, inside a
+ * transaction whose commit comes before any answer, so no redirect is ever handed out for a decrement that did not
+ * commit.
+ */
 @Repository
 class Redemptions {
 
-    /**
-     * Decrements only a live link with downloads left, and writes the DownloadConsumed outbox row for exactly the
-     * row it decremented, in one statement (so one round trip and one implicit transaction). Concurrent redeems
-     * of one key serialize on its row lock: a limit of N grants exactly N, across any number of replicas.
-     */
-    private static final String GRANT = """
-            WITH granted AS (
-                UPDATE redeemable_links SET remaining = remaining - 1
-                WHERE key = :key AND remaining > 0 AND NOT revoked AND expires_at > now()
-                RETURNING link_id, key, bucket, object_key, filename, remaining
-            ), recorded AS (
-                INSERT INTO outbox (topic, event_key, event_type, data)
-                SELECT :topic, link_id::text, :type,
-                       jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                          'clientAddress', CAST(:client AS text), 'userAgent', CAST(:agent AS text))
-                FROM granted
-            )
-            SELECT bucket, object_key, filename FROM granted""";
+    private static final String GRANT = statement("redeem/grant.sql");
 
     private static final String LIVE = """
             SELECT true AS live FROM redeemable_links
             WHERE key = :key AND remaining > 0 AND NOT revoked AND expires_at > now()""";
 
     private final DatabaseClient db;
+    private final TransactionalOperator transaction;
 
-    Redemptions(DatabaseClient db) {
+    Redemptions(DatabaseClient db, TransactionalOperator transaction) {
         this.db = db;
+        this.transaction = transaction;
     }
 
-    /** The object to hand out, or empty if the link is unknown, expired, exhausted or revoked. */
-    Mono<GrantedDownload> grant(String key, @Nullable String clientAddress, @Nullable String userAgent) {
-        return db.sql(GRANT)
-                .bind("key", key)
+    /**
+     * Grants what it can of {@code requests}: the granted ones by their index in the list, once committed. A
+     * request missing from the answer gets nothing (its link is unknown, expired, used up or revoked).
+     */
+    Mono<Map<Integer, GrantedDownload>> grantAll(List<Redeem> requests) {
+        String[] keys = new String[requests.size()];
+        String[] clients = new String[requests.size()];
+        String[] agents = new String[requests.size()];
+        for (int i = 0; i < requests.size(); i++) {
+            keys[i] = requests.get(i).key();
+            clients[i] = requests.get(i).clientAddress();
+            agents[i] = requests.get(i).userAgent();
+        }
+        Mono<Map<Integer, GrantedDownload>> granted = db.sql(GRANT)
+                .bind("keys", keys)
+                .bind("clients", clients)
+                .bind("agents", agents)
                 .bind("topic", EventType.DOWNLOAD_CONSUMED.topic())
                 .bind("type", EventType.DOWNLOAD_CONSUMED.typeName())
-                .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
-                .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
-                .map(row -> new GrantedDownload(row.get("bucket", String.class), row.get("object_key", String.class),
-                        row.get("filename", String.class)))
-                .one();
+                .map(row -> Map.entry(Math.toIntExact(row.get("ord", Long.class) - 1), new GrantedDownload(
+                        row.get("bucket", String.class), row.get("object_key", String.class),
+                        row.get("filename", String.class))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+        return transaction.transactional(granted);
     }
 
     /** Whether a GET would grant a download now; consumes nothing. */
@@ -65,6 +73,18 @@ class Redemptions {
                 .bind("key", key).map(row -> true).one().defaultIfEmpty(false);
     }
 
+    /** One visitor's redeem of a key. */
+    record Redeem(String key, @Nullable String clientAddress, @Nullable String userAgent) {
+    }
+
     record GrantedDownload(String bucket, String objectKey, String filename) {
+    }
+
+    private static String statement(String resource) {
+        try {
+            return new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
     }
 }

@@ -1,0 +1,17 @@
+package dev.sharelinks.redirector.redeem;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How redeems are grouped into grant statements.
+ *
+ * @param maxSize most redeems one statement grants
+ * @param maxConcurrent most grant statements in flight at once; keep it below the connection pool's size, so that
+ *     probes and projections always find a connection
+ */
+@ConfigurationProperties("sharelinks.redeem.batch")
+public record GrantBatchProperties(
+        @DefaultValue("256") int maxSize,
+        @DefaultValue("8") int maxConcurrent) {
+}

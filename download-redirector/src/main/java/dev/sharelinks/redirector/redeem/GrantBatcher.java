@@ -1,0 +1,88 @@
+package dev.sharelinks.redirector.redeem;
+
+import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
+import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * Groups concurrent redeems into one grant statement each, without a timer: a redeem that finds a free slot goes
+ * at once, alone; redeems that arrive while {@code maxConcurrent} statements are in flight wait and leave together
+ * with the next free slot. So an idle redirector answers with one statement's latency, and a busy one makes one
+ * transaction of many redeems instead of one each, which is what lets it pass the database's one-statement limit.
+ */
+@Component
+class GrantBatcher {
+
+    private final Redemptions redemptions;
+    private final GrantBatchProperties properties;
+    private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    GrantBatcher(Redemptions redemptions, GrantBatchProperties properties) {
+        this.redemptions = redemptions;
+        this.properties = properties;
+    }
+
+    /** The object to hand out once its grant is committed, or empty if the link cannot be redeemed. */
+    Mono<GrantedDownload> grant(String key, @Nullable String clientAddress, @Nullable String userAgent) {
+        return Mono.create(sink -> {
+            waiting.add(new Waiting(new Redeem(key, clientAddress, userAgent), sink));
+            dispatch();
+        });
+    }
+
+    /** Starts statements while there are redeems waiting and slots free; called on every arrival and completion. */
+    private void dispatch() {
+        while (!waiting.isEmpty()) {
+            int running = inFlight.get();
+            if (running >= properties.maxConcurrent()) {
+                return;
+            }
+            if (!inFlight.compareAndSet(running, running + 1)) {
+                continue;
+            }
+            List<Waiting> batch = new ArrayList<>();
+            for (Waiting next; batch.size() < properties.maxSize() && (next = waiting.poll()) != null; ) {
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
+                // another thread took them between the check and the poll
+                inFlight.decrementAndGet();
+                continue;
+            }
+            run(batch);
+        }
+    }
+
+    private void run(List<Waiting> batch) {
+        redemptions.grantAll(batch.stream().map(Waiting::redeem).toList())
+                .doFinally(signal -> {
+                    inFlight.decrementAndGet();
+                    dispatch();
+                })
+                .subscribe(granted -> answer(batch, granted), failure -> batch.forEach(w -> w.sink().error(failure)));
+    }
+
+    private static void answer(List<Waiting> batch, Map<Integer, GrantedDownload> granted) {
+        for (int i = 0; i < batch.size(); i++) {
+            GrantedDownload download = granted.get(i);
+            if (download == null) {
+                batch.get(i).sink().success();
+            } else {
+                batch.get(i).sink().success(download);
+            }
+        }
+    }
+
+    private record Waiting(Redeem redeem, MonoSink<GrantedDownload> sink) {
+    }
+}

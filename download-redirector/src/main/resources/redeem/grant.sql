@@ -1,0 +1,37 @@
+-- Grants a batch of redeems in one statement: request i asks for one download of keys[i] on behalf of clients[i]
+-- (with agents[i]). Per key, the first min(asked, remaining) requests in batch order are granted, each with the
+-- count left after it, and each grant writes its DownloadConsumed outbox row. Rows are locked in key order, so
+-- concurrent batches (from any number of replicas) serialize per key without deadlocking: a limit of N grants
+-- exactly N. Run inside a transaction whose commit comes before any answer.
+WITH request AS (
+    SELECT r.ord, r.key, r.client, r.agent,
+           row_number() OVER (PARTITION BY r.key ORDER BY r.ord) AS nth
+    FROM unnest(CAST(:keys AS text[]), CAST(:clients AS text[]), CAST(:agents AS text[]))
+         WITH ORDINALITY AS r(key, client, agent, ord)
+), wanted AS (
+    SELECT key, count(*) AS wanted FROM request GROUP BY key
+), locked AS (
+    SELECT l.key, l.remaining AS before, LEAST(w.wanted, l.remaining) AS granting
+    FROM redeemable_links l JOIN wanted w ON w.key = l.key
+    WHERE l.remaining > 0 AND NOT l.revoked AND l.expires_at > now()
+    ORDER BY l.key
+    FOR UPDATE OF l
+), granted AS (
+    UPDATE redeemable_links l SET remaining = l.remaining - k.granting
+    FROM locked k
+    WHERE l.key = k.key
+    RETURNING l.key, l.link_id, l.bucket, l.object_key, l.filename, k.before, k.granting
+), served AS (
+    SELECT q.ord, g.link_id, g.key, g.bucket, g.object_key, g.filename, g.before - q.nth AS remaining,
+           q.client, q.agent
+    FROM request q JOIN granted g ON g.key = q.key
+    WHERE q.nth <= g.granting
+), recorded AS (
+    INSERT INTO outbox (topic, event_key, event_type, data)
+    SELECT :topic, link_id::text, :type,
+           jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
+                              'clientAddress', client, 'userAgent', agent)
+    FROM served
+    ORDER BY ord
+)
+SELECT ord, bucket, object_key, filename FROM served
