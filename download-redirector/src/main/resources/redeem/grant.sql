@@ -2,7 +2,7 @@
 -- (with agents[i]). Per key, the first min(asked, remaining) requests in batch order are granted, each with the
 -- count left after it, and each grant writes its DownloadConsumed outbox row. Rows are locked in key order, so
 -- concurrent batches (from any number of replicas) serialize per key without deadlocking: a limit of N grants
--- exactly N. Run inside a transaction whose commit comes before any answer.
+-- exactly N. No answer may leave before the statement's (implicit) transaction has committed.
 WITH request AS (
     SELECT r.ord, r.key, r.client, r.agent,
            row_number() OVER (PARTITION BY r.key ORDER BY r.ord) AS nth

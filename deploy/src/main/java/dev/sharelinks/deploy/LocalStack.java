@@ -58,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private @Nullable SmtpServer smtp;
+    private @Nullable PostgresServer postgres;
 
     private LocalStack() {
     }
@@ -95,6 +96,16 @@ public final class LocalStack implements AutoCloseable {
         return smtp;
     }
 
+    /** The stack's own PostgreSQL cluster; null when it runs against an external database. */
+    public @Nullable PostgresServer postgres() {
+        return postgres;
+    }
+
+    /** The process id of a service, to watch what it costs. */
+    public long pid(String service) {
+        return running(service).pid();
+    }
+
     /** Kills a service with SIGKILL, as a crashed node would lose it; {@link #restart} brings it back. */
     public synchronized void kill(String service) {
         running(service).kill();
@@ -129,11 +140,12 @@ public final class LocalStack implements AutoCloseable {
 
         String dbHostPort = settings.externalDatabase();
         if (dbHostPort == null) {
-            PostgresServer postgres = PostgresServer.start(dir.resolve("pg").resolve("data"),
-                    settings.postgresPort(), true);
-            running.add(postgres);
-            postgres.createDatabase(settings.databaseName());
-            dbHostPort = postgres.host() + ":" + postgres.port();
+            PostgresServer cluster = PostgresServer.start(dir.resolve("pg").resolve("data"), settings.postgresPort(),
+                    true);
+            postgres = cluster;
+            running.add(cluster);
+            cluster.createDatabase(settings.databaseName());
+            dbHostPort = cluster.host() + ":" + cluster.port();
         }
         KafkaBroker kafka = KafkaBroker.startAnywhere(dir.resolve("kafka"), settings.kafkaPort());
         running.add(kafka);

@@ -11,12 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** One service's runnable jar in a child JVM, configured through its environment, as Kubernetes runs it. */
 final class ServiceProcess implements AutoCloseable {
+
+    /** The services' JVM options, when set: the benchmark runs them as production would, with the C2 compiler. */
+    static final String JAVA_OPTIONS = "SERVICE_JAVA_OPTS";
+    /** Small heaps and the quick compiler only: four services start fast on a small machine. */
+    private static final String QUICK_START = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private final String name;
     private final Path jar;
@@ -47,8 +53,10 @@ final class ServiceProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + logDir, e);
         }
         Path log = logDir.resolve(name + ".log");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(System.getenv().getOrDefault(JAVA_OPTIONS, QUICK_START).strip().split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString()));
         Map<String, String> environment = new HashMap<>(env);
         environment.put("PORT", String.valueOf(port));
         return new ServiceProcess(name, jar, port, env, logDir, Processes.start(command, environment, log), log);
@@ -100,6 +108,10 @@ final class ServiceProcess implements AutoCloseable {
             sleep(250);
         }
         throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log + "\n" + Processes.tail(log));
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     String url() {

@@ -58,6 +58,20 @@ public final class PostgresServer implements AutoCloseable {
         return "127.0.0.1";
     }
 
+    /** A program of the PostgreSQL installation this cluster runs from ({@code psql}, {@code pgbench}...). */
+    public Path binary(String name) {
+        return bin.resolve(name);
+    }
+
+    /** The postmaster's process id: every server process of the cluster is its child. */
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("is the cluster in " + dataDir + " running?", e);
+        }
+    }
+
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + host() + ":" + port + "/" + database;
     }

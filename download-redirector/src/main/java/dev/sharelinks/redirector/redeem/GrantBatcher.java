@@ -2,40 +2,55 @@ package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
 import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Groups concurrent redeems into one grant statement each, without a timer: a redeem that finds a free slot goes
- * at once, alone; redeems that arrive while {@code maxConcurrent} statements are in flight wait and leave together
- * with the next free slot. So an idle redirector answers with one statement's latency, and a busy one makes one
- * transaction of many redeems instead of one each, which is what lets it pass the database's one-statement limit.
+ * at once, alone; redeems that arrive while {@code maxConcurrent} statements (one by default) are in flight wait
+ * and leave together with the next free slot. So an idle redirector answers with one statement's latency, and a
+ * busy one commits many redeems per transaction (one WAL flush) instead of one each, which is what lets it pass
+ * the database's one-statement-per-redeem limit.
  */
 @Component
 class GrantBatcher {
 
     private final Redemptions redemptions;
     private final GrantBatchProperties properties;
+    private final Counter granted;
+    private final Counter abandoned;
     private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    GrantBatcher(Redemptions redemptions, GrantBatchProperties properties) {
+    GrantBatcher(Redemptions redemptions, GrantBatchProperties properties, MeterRegistry meters) {
         this.redemptions = redemptions;
         this.properties = properties;
+        this.granted = Counter.builder("sharelinks.redeem.grants")
+                .description("downloads granted: each one a committed decrement with its DownloadConsumed event")
+                .register(meters);
+        this.abandoned = Counter.builder("sharelinks.redeem.grants.abandoned")
+                .description("downloads granted (and recorded) for visitors who had gone before the answer")
+                .register(meters);
     }
 
     /** The object to hand out once its grant is committed, or empty if the link cannot be redeemed. */
     Mono<GrantedDownload> grant(String key, @Nullable String clientAddress, @Nullable String userAgent) {
         return Mono.create(sink -> {
-            waiting.add(new Waiting(new Redeem(key, clientAddress, userAgent), sink));
+            Waiting redeem = new Waiting(new Redeem(key, clientAddress, userAgent), sink, new AtomicBoolean());
+            sink.onCancel(() -> redeem.gone().set(true));
+            waiting.add(redeem);
             dispatch();
         });
     }
@@ -64,25 +79,43 @@ class GrantBatcher {
     }
 
     private void run(List<Waiting> batch) {
-        redemptions.grantAll(batch.stream().map(Waiting::redeem).toList())
-                .doFinally(signal -> {
-                    inFlight.decrementAndGet();
-                    dispatch();
-                })
-                .subscribe(granted -> answer(batch, granted), failure -> batch.forEach(w -> w.sink().error(failure)));
+        redemptions.grantAll(batch.stream().map(Waiting::redeem).toList()).subscribe(
+                granted -> {
+                    // the next statement goes first: it runs while this batch's redirects are presigned and written
+                    release();
+                    answer(batch, granted);
+                },
+                failure -> {
+                    release();
+                    batch.forEach(w -> w.sink().error(failure));
+                });
     }
 
-    private static void answer(List<Waiting> batch, Map<Integer, GrantedDownload> granted) {
+    private void release() {
+        inFlight.decrementAndGet();
+        dispatch();
+    }
+
+    private void answer(List<Waiting> batch, Map<Integer, GrantedDownload> granted) {
         for (int i = 0; i < batch.size(); i++) {
             GrantedDownload download = granted.get(i);
             if (download == null) {
                 batch.get(i).sink().success();
             } else {
-                batch.get(i).sink().success(download);
+                this.granted.increment();
+                if (batch.get(i).gone().get()) {
+                    // the grant is recorded like any other; counted so that grants and 302s can be reconciled
+                    abandoned.increment();
+                }
+                MonoSink<GrantedDownload> sink = batch.get(i).sink();
+                // a batch's answers all arrive on the one thread of its database connection; each visitor's presign
+                // and response are spread over the CPU workers instead of queueing behind each other there
+                Schedulers.parallel().schedule(() -> sink.success(download));
             }
         }
     }
 
-    private record Waiting(Redeem redeem, MonoSink<GrantedDownload> sink) {
+    /** A redeem waiting for its statement; {@code gone} once its visitor hung up. */
+    private record Waiting(Redeem redeem, MonoSink<GrantedDownload> sink, AtomicBoolean gone) {
     }
 }

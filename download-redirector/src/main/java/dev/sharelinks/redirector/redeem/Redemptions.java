@@ -10,13 +10,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * The database side of redeeming: one statement grants a whole batch of redeems and records their events, inside a
- * transaction whose commit comes before any answer, so no redirect is ever handed out for a decrement that did not
- * commit.
+ * The database side of redeeming: one statement grants a whole batch of redeems and records their events, and no
+ * answer leaves before that statement has committed, so no redirect is ever handed out for a decrement that did not.
  */
 @Repository
 class Redemptions {
@@ -28,16 +26,18 @@ class Redemptions {
             WHERE key = :key AND remaining > 0 AND NOT revoked AND expires_at > now()""";
 
     private final DatabaseClient db;
-    private final TransactionalOperator transaction;
 
-    Redemptions(DatabaseClient db, TransactionalOperator transaction) {
+    Redemptions(DatabaseClient db) {
         this.db = db;
-        this.transaction = transaction;
     }
 
     /**
      * Grants what it can of {@code requests}: the granted ones by their index in the list, once committed. A
      * request missing from the answer gets nothing (its link is unknown, expired, used up or revoked).
+     * <p>
+     * The statement is its own implicit transaction, one round trip. The map is only emitted when the statement's
+     * result completes, and r2dbc-postgresql completes it on ReadyForQuery, which PostgreSQL sends after the commit;
+     * a commit that fails arrives as an error instead. (Rows alone would not do: they arrive before the commit.)
      */
     Mono<Map<Integer, GrantedDownload>> grantAll(List<Redeem> requests) {
         String[] keys = new String[requests.size()];
@@ -48,7 +48,7 @@ class Redemptions {
             clients[i] = requests.get(i).clientAddress();
             agents[i] = requests.get(i).userAgent();
         }
-        Mono<Map<Integer, GrantedDownload>> granted = db.sql(GRANT)
+        return db.sql(GRANT)
                 .bind("keys", keys)
                 .bind("clients", clients)
                 .bind("agents", agents)
@@ -59,7 +59,6 @@ class Redemptions {
                         row.get("filename", String.class))))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
-        return transaction.transactional(granted);
     }
 
     /** Whether a GET would grant a download now; consumes nothing. */

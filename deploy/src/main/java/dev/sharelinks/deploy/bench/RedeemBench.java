@@ -1,0 +1,356 @@
+package dev.sharelinks.deploy.bench;
+
+import dev.sharelinks.deploy.LocalStack;
+import dev.sharelinks.deploy.StackSettings;
+import dev.sharelinks.deploy.bench.ProcessSampler.Usage;
+import dev.sharelinks.infra.FreePorts;
+import dev.sharelinks.infra.PostgresServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+
+/**
+ * The redeem benchmark: in one run, on one machine, the redirector against the database's limit for the naive
+ * design. It starts the local stack, seeds N links straight into the redirector's projection, then measures
+ * <ol>
+ * <li>pgbench running the naive design's statement (one redeem per statement: decrement plus outbox insert in one
+ * CTE, its own implicit transaction), the baseline;</li>
+ * <li>pgbench running the redirector's own grant statement, taken from its jar, with one redeem per statement;</li>
+ * <li>the redirector over HTTP, driven by wrk,</li>
+ * </ol>
+ * all at the same concurrency, and prints throughput, latency percentiles, the ratio to the baseline, CPU and memory
+ * per process, and whether the decrements the database recorded equal the 302s the redirector served.
+ */
+public final class RedeemBench {
+
+    private static final long SEEDED_REMAINING = 2_000_000_000L;
+    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+    private static final Pattern WRK = Pattern.compile("BENCH requests=(\\d+) redirects=(\\d+) others=(\\d+) "
+            + "errors=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+)");
+    private static final Pattern GRANTS = Pattern.compile("sharelinks_redeem_grants_total(?:\\{[^}]*})? ([0-9.E]+)");
+    private static final Pattern ABANDONED = Pattern.compile(
+            "sharelinks_redeem_grants_abandoned_total(?:\\{[^}]*})? ([0-9.E]+)");
+    private static final Pattern SERVED_302 = Pattern.compile(
+            "http_server_requests_seconds_count\\{[^}]*status=\"302\"[^}]*"
+                    + "uri=\"/api/v2/shareable_links/\\{key}\"[^}]*} ([0-9.E]+)");
+
+    private final Options options;
+    private final LocalStack stack;
+    private final PostgresServer postgres;
+    private final Path work;
+
+    private RedeemBench(Options options, LocalStack stack, Path work) {
+        this.options = options;
+        this.stack = stack;
+        this.postgres = java.util.Objects.requireNonNull(stack.postgres(), "the bench runs its own PostgreSQL");
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path work = Files.createDirectories(options.dir().resolve("run-" + Instant.now().getEpochSecond()));
+        StackSettings settings = new StackSettings(work.resolve("stack"), options.services(),
+                FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
+                FreePorts.next(), FreePorts.next(), FreePorts.next(), null, "sharelinks", "sharelinks", "");
+        System.out.println("starting the stack in " + work + " ...");
+        try (LocalStack stack = LocalStack.start(settings)) {
+            String report = new RedeemBench(options, stack, work).run();
+            Files.writeString(work.resolve("report.md"), report);
+            System.out.println(report);
+            System.out.println("(written to " + work.resolve("report.md") + ")");
+        }
+    }
+
+    private String run() throws Exception {
+        seed();
+        Measurement naive = pgbench("naive", resource("bench/naive-grant.pgbench"));
+        Measurement statement = pgbench("redirector-statement", redirectorStatementAsPgbench());
+        wrk(options.warmup());
+        long decrementsBefore = decrements();
+        Metrics before = metrics();
+        if (options.profile()) {
+            profileRedirector();
+        }
+        Measurement http = wrk(options.duration());
+        // what was in flight when wrk stopped is still answered; let it settle before counting
+        Thread.sleep(2_000);
+        long decrements = decrements() - decrementsBefore;
+        Metrics after = metrics();
+        return report(naive, statement, http, decrements, new Metrics(after.grants() - before.grants(),
+                after.served302() - before.served302(), after.abandoned() - before.abandoned()));
+    }
+
+    /** N links with more downloads than any run can use, keys bench-1 .. bench-N. */
+    private void seed() {
+        System.out.println("seeding " + options.links() + " links ...");
+        sql("""
+                INSERT INTO redirector.redeemable_links
+                    (key, link_id, bucket, object_key, filename, expires_at, remaining)
+                SELECT 'bench-' || i, 9000000000 + i, 'demo-media', 'bench/object.bin', 'bench.bin',
+                       now() + interval '1 day', %d
+                FROM generate_series(1, %d) AS i""".formatted(SEEDED_REMAINING, options.links()));
+        sql("VACUUM ANALYZE redirector.redeemable_links");
+    }
+
+    private Measurement pgbench(String name, String script) throws Exception {
+        System.out.println("pgbench: " + name + " ...");
+        Path file = work.resolve(name + ".pgbench");
+        Files.writeString(file, script);
+        Path logs = Files.createDirectories(work.resolve(name + "-log"));
+        List<String> command = List.of(postgres.binary("pgbench").toString(), "-h", postgres.host(),
+                "-p", String.valueOf(postgres.port()), "-U", PostgresServer.USER, "-n", "-M", "prepared",
+                "-c", String.valueOf(options.clients()), "-j", "2", "-T", String.valueOf(options.duration().toSeconds()),
+                "-D", "links=" + options.links(), "-D", "topic=sharelinks.downloads.v1", "-D", "type=DownloadConsumed",
+                "-f", file.toString(), "-l", "--log-prefix=" + logs.resolve("tx"), "sharelinks");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PGOPTIONS", "-c search_path=redirector");
+        Run run = measure(builder, name);
+        Matcher tps = TPS.matcher(run.output());
+        if (run.exitCode() != 0 || !tps.find()) {
+            throw new IllegalStateException("pgbench failed:\n" + run.output());
+        }
+        long[] latencies = pgbenchLatencies(logs);
+        return new Measurement(name, Double.parseDouble(tps.group(1)), percentile(latencies, 50),
+                percentile(latencies, 99), percentile(latencies, 99.9), run.usage());
+    }
+
+    private Measurement wrk(Duration duration) throws Exception {
+        Path script = work.resolve("redeem.lua");
+        Files.writeString(script, resource("bench/redeem.lua"));
+        String url = stack.env().get("REDIRECT_URL");
+        ProcessBuilder builder = new ProcessBuilder("wrk", "-t", "2", "-c", String.valueOf(options.clients()),
+                "-d", duration.toSeconds() + "s", "--timeout", "10s", "-s", script.toString(), url)
+                .redirectErrorStream(true);
+        builder.environment().put("BENCH_LINKS", String.valueOf(options.links()));
+        System.out.println("wrk: " + duration.toSeconds() + " s against " + url + " ...");
+        Run run = measure(builder, "wrk");
+        Matcher result = WRK.matcher(run.output());
+        if (run.exitCode() != 0 || !result.find()) {
+            throw new IllegalStateException("wrk failed:\n" + run.output());
+        }
+        double seconds = Long.parseLong(result.group(5)) / 1e6;
+        long redirects = Long.parseLong(result.group(2));
+        if (Long.parseLong(result.group(3)) > 0 || Long.parseLong(result.group(4)) > 0) {
+            System.out.println("warning: answers other than 302, or errors: " + result.group());
+        }
+        return new Measurement("redirector over HTTP", redirects / seconds, Long.parseLong(result.group(6)),
+                Long.parseLong(result.group(7)), Long.parseLong(result.group(8)), run.usage(), redirects);
+    }
+
+    /** Records a Java Flight Recording of the redirector during the measured run, for {@code jfr print}. */
+    private void profileRedirector() throws Exception {
+        Path recording = work.resolve("redirector.jfr");
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(stack.pid("download-redirector")), "JFR.start", "settings=profile",
+                "duration=" + options.duration().toSeconds() + "s", "filename=" + recording)
+                .redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd failed: " + output);
+        }
+        System.out.println("recording the redirector to " + recording);
+    }
+
+    /** Runs a load process while sampling it, PostgreSQL and the redirector. */
+    private Run measure(ProcessBuilder builder, String name) throws Exception {
+        Path output = work.resolve(name + ".out");
+        builder.redirectOutput(output.toFile());
+        Process process = builder.start();
+        Map<String, Long> roots = new LinkedHashMap<>();
+        roots.put("postgres", postgres.pid());
+        roots.put("redirector", stack.pid("download-redirector"));
+        roots.put("load generator", process.pid());
+        try (ProcessSampler sampler = new ProcessSampler(roots)) {
+            sampler.start();
+            int exit = process.waitFor();
+            return new Run(exit, Files.readString(output), sampler.stop());
+        }
+    }
+
+    private String redirectorStatementAsPgbench() throws IOException {
+        Path jar = options.services().resolve("download-redirector.jar");
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            var entry = zip.getEntry("BOOT-INF/classes/redeem/grant.sql");
+            if (entry == null) {
+                throw new IllegalStateException("no redeem/grant.sql in " + jar);
+            }
+            String statement;
+            try (InputStream in = zip.getInputStream(entry)) {
+                statement = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            // the same statement, with a batch of one redeem bound where the redirector binds its arrays
+            String single = statement.lines().filter(line -> !line.startsWith("--"))
+                    .reduce((a, b) -> a + "\n" + b).orElseThrow()
+                    .replace(":keys", "ARRAY['bench-' || :n]")
+                    .replace(":clients", "ARRAY['127.0.0.1']")
+                    .replace(":agents", "ARRAY['pgbench']");
+            return "\\set n random(1, :links)\n" + single + ";\n";
+        }
+    }
+
+    private long decrements() {
+        return Long.parseLong(sql("SELECT coalesce(sum(" + SEEDED_REMAINING + " - remaining), 0)"
+                + " FROM redirector.redeemable_links WHERE link_id > 9000000000"));
+    }
+
+    /**
+     * The redirector's own counts: the grants it handed out, the 302s it answered (Micrometer's
+     * http.server.requests), and the grants whose visitor had hung up before the answer.
+     */
+    private Metrics metrics() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String metrics = client.send(HttpRequest.newBuilder(URI.create(stack.env().get("REDIRECT_URL")
+                        + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return new Metrics(count(GRANTS, metrics), count(SERVED_302, metrics), count(ABANDONED, metrics));
+    }
+
+    private static double count(Pattern metric, String metrics) {
+        Matcher value = metric.matcher(metrics);
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
+    private record Metrics(double grants, double served302, double abandoned) {
+    }
+
+    private String report(Measurement naive, Measurement statement, Measurement http, long decrements,
+            Metrics counted) throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append("## Redeem benchmark, ").append(Instant.now()).append("\n\n");
+        out.append("Command: `bench/redeem ").append(String.join(" ", options.args())).append("`  \n");
+        out.append("Machine: ").append(machine()).append("  \n");
+        out.append("Links: ").append(options.links()).append(", concurrency: ").append(options.clients())
+                .append(" (pgbench clients = wrk connections), ").append(options.duration().toSeconds())
+                .append(" s each, ").append(options.warmup().toSeconds()).append(" s of HTTP warm-up\n\n");
+        out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirector / load "
+                + "| PSS MB: postgres / redirector |\n|---|---:|---:|---:|---:|---|---|\n");
+        for (Measurement m : List.of(naive, statement, http)) {
+            out.append(m.row()).append('\n');
+        }
+        out.append("\nRatio redirector / pgbench naive statement: **")
+                .append(String.format("%.2f", http.perSecond() / naive.perSecond())).append("x** (target >= 1.0)  \n");
+        out.append("Ratio redirector / pgbench redirector statement, one redeem each: ")
+                .append(String.format("%.2f", http.perSecond() / statement.perSecond())).append("x  \n");
+        long grants = Math.round(counted.grants());
+        out.append("Exactness: ").append(decrements).append(" decrements recorded, ").append(grants)
+                .append(" grants handed out: ").append(decrements == grants ? "**equal**" : "**DIFFERENT**")
+                .append(". Of the grants, ").append(Math.round(counted.served302())).append(" were answered 302 (")
+                .append(http.redirects()).append(" received by wrk before it stopped) and ")
+                .append(Math.round(counted.abandoned()))
+                .append(" went to visitors who had hung up (wrk closing its connections at the end)\n");
+        return out.toString();
+    }
+
+    private static String machine() throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU");
+        String memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memory + ", Java "
+                + Runtime.version();
+    }
+
+    private String sql(String statement) {
+        return postgres.query("sharelinks", statement);
+    }
+
+    private static long[] pgbenchLatencies(Path logs) throws IOException {
+        List<Long> latencies = new ArrayList<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    String[] fields = line.split(" ");
+                    if (fields.length > 2) {
+                        latencies.add(Long.parseLong(fields[2]));
+                    }
+                }
+            }
+        }
+        return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    private static long percentile(long[] sorted, double percentile) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RedeemBench.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Run(int exitCode, String output, Map<String, Usage> usage) {
+    }
+
+    /** One run's figures; latencies in microseconds. */
+    private record Measurement(String name, double perSecond, long p50, long p99, long p999,
+            Map<String, Usage> usage, long redirects) {
+
+        Measurement(String name, double perSecond, long p50, long p99, long p999, Map<String, Usage> usage) {
+            this(name, perSecond, p50, p99, p999, usage, 0);
+        }
+
+        String row() {
+            Usage pg = usage.get("postgres");
+            Usage service = usage.get("redirector");
+            Usage load = usage.get("load generator");
+            return String.format("| %s | %.0f | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f | %d / %d |", name, perSecond,
+                    p50 / 1000.0, p99 / 1000.0, p999 / 1000.0, pg.cores(), service.cores(), load.cores(), pg.pssMb(),
+                    service.pssMb());
+        }
+    }
+
+    /**
+     * Command-line settings: {@code --links N --clients C --seconds S --warmup W --dir D --services S
+     * --profile true}.
+     */
+    private record Options(int links, int clients, Duration duration, Duration warmup, Path dir, Path services,
+            boolean profile, List<String> args) {
+
+        static Options parse(String[] args) {
+            Map<String, String> given = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                if (!args[i].startsWith("--")) {
+                    throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
+                }
+                given.put(args[i].substring(2), args[i + 1]);
+            }
+            return new Options(
+                    Integer.parseInt(given.getOrDefault("links", "100000")),
+                    Integer.parseInt(given.getOrDefault("clients", "32")),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("seconds", "20"))),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup", "10"))),
+                    Path.of(given.getOrDefault("dir", "target/bench")).toAbsolutePath(),
+                    Path.of(given.getOrDefault("services", "deploy/target/services")).toAbsolutePath(),
+                    Boolean.parseBoolean(given.getOrDefault("profile", "false")),
+                    List.of(args));
+        }
+    }
+}
