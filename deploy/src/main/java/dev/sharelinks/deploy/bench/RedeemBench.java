@@ -250,12 +250,13 @@ public final class RedeemBench {
         out.append("Ratio redirector / pgbench redirector statement, one redeem each: ")
                 .append(String.format("%.2f", http.perSecond() / statement.perSecond())).append("x  \n");
         long grants = Math.round(counted.grants());
+        long served = Math.round(counted.served302());
         out.append("Exactness: ").append(decrements).append(" decrements recorded, ").append(grants)
                 .append(" grants handed out: ").append(decrements == grants ? "**equal**" : "**DIFFERENT**")
-                .append(". Of the grants, ").append(Math.round(counted.served302())).append(" were answered 302 (")
-                .append(http.redirects()).append(" received by wrk before it stopped) and ")
-                .append(Math.round(counted.abandoned()))
-                .append(" went to visitors who had hung up (wrk closing its connections at the end)\n");
+                .append(". ").append(served).append(" of the grants were answered 302 (").append(http.redirects())
+                .append(" received by wrk before it stopped); the other ").append(grants - served)
+                .append(" were for visitors who hung up first (wrk closes its connections at the end; ")
+                .append(Math.round(counted.abandoned())).append(" of them before the grant came back)\n");
         return out.toString();
     }
 
