@@ -3,6 +3,7 @@ package dev.sharelinks.redirector.redeem;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -26,7 +27,7 @@ class DatabaseUnavailable {
 
     /** The database being away, not a bug in a statement (that stays a 500, and gets fixed). */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
-            R2dbcNonTransientResourceException.class, R2dbcTransientException.class})
+            R2dbcNonTransientResourceException.class, R2dbcTransientException.class, TimeoutException.class})
     ResponseEntity<String> unavailable(Exception e, ServerHttpRequest request) {
         log.warn("database unavailable, answering 503: {}", e.toString());
         String body = request.getPath().pathWithinApplication().value().startsWith("/share/")

@@ -15,7 +15,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Groups concurrent redeems into one grant statement each, without a timer: a redeem that finds a free slot goes
@@ -79,21 +78,14 @@ class GrantBatcher {
     }
 
     private void run(List<Waiting> batch) {
-        redemptions.grantAll(batch.stream().map(Waiting::redeem).toList()).subscribe(
-                granted -> {
-                    // the next statement goes first: it runs while this batch's redirects are presigned and written
-                    release();
-                    answer(batch, granted);
-                },
-                failure -> {
-                    release();
-                    batch.forEach(w -> w.sink().error(failure));
-                });
-    }
-
-    private void release() {
-        inFlight.decrementAndGet();
-        dispatch();
+        redemptions.grantAll(batch.stream().map(Waiting::redeem).toList())
+                // a statement that never comes back must not hold the slot, and its visitors, forever
+                .timeout(properties.statementTimeout())
+                .doFinally(signal -> {
+                    inFlight.decrementAndGet();
+                    dispatch();
+                })
+                .subscribe(granted -> answer(batch, granted), failure -> batch.forEach(w -> w.sink().error(failure)));
     }
 
     private void answer(List<Waiting> batch, Map<Integer, GrantedDownload> granted) {
@@ -107,10 +99,7 @@ class GrantBatcher {
                     // the grant is recorded like any other; counted so that grants and 302s can be reconciled
                     abandoned.increment();
                 }
-                MonoSink<GrantedDownload> sink = batch.get(i).sink();
-                // a batch's answers all arrive on the one thread of its database connection; each visitor's presign
-                // and response are spread over the CPU workers instead of queueing behind each other there
-                Schedulers.parallel().schedule(() -> sink.success(download));
+                batch.get(i).sink().success(download);
             }
         }
     }
