@@ -28,18 +28,18 @@ class GrantBatcher {
 
     private final Redemptions redemptions;
     private final GrantBatchProperties properties;
-    private final Counter granted;
-    private final Counter abandoned;
+    private final Counter grants;
+    private final Counter abandonedGrants;
     private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
     GrantBatcher(Redemptions redemptions, GrantBatchProperties properties, MeterRegistry meters) {
         this.redemptions = redemptions;
         this.properties = properties;
-        this.granted = Counter.builder("sharelinks.redeem.grants")
+        this.grants = Counter.builder("sharelinks.redeem.grants")
                 .description("downloads granted: each one a committed decrement with its DownloadConsumed event")
                 .register(meters);
-        this.abandoned = Counter.builder("sharelinks.redeem.grants.abandoned")
+        this.abandonedGrants = Counter.builder("sharelinks.redeem.grants.abandoned")
                 .description("downloads granted (and recorded) for visitors who had gone before the answer")
                 .register(meters);
     }
@@ -94,10 +94,10 @@ class GrantBatcher {
             if (download == null) {
                 batch.get(i).sink().success();
             } else {
-                this.granted.increment();
+                grants.increment();
                 if (batch.get(i).gone().get()) {
                     // the grant is recorded like any other; counted so that grants and 302s can be reconciled
-                    abandoned.increment();
+                    abandonedGrants.increment();
                 }
                 batch.get(i).sink().success(download);
             }
