@@ -9,6 +9,11 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.S3Server;
 import dev.sharelinks.infra.SharedServers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -86,6 +91,27 @@ public abstract class RedirectorIntegrationTest {
                 Instant.now())));
         await().atMost(Duration.ofSeconds(30)).until(() -> "t".equals(SharedServers.postgres().query(DATABASE,
                 "SELECT revoked FROM redirector.redeemable_links WHERE link_id = " + link.linkId())));
+    }
+
+    /**
+     * A GET that must be refused (a miss records nothing, so asking again is harmless), sent on a connection of its
+     * own and asked once more if no answer comes within 10 s, saying so on stderr. The redirector intermittently
+     * leaves such a request unanswered, with nothing logged and nothing running; that problem is open (see
+     * docs/reliability.md), and these tests are about the answer, not about it.
+     */
+    protected static HttpResponse<String> getRefused(URI uri) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            try {
+                return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (HttpTimeoutException unanswered) {
+                if (attempt == 2) {
+                    throw unanswered;
+                }
+                System.err.println("no answer to GET " + uri + " within 10 s; asking again (open problem)");
+            }
+        }
     }
 
     static void publish(String topic, String key, byte[] value) {
