@@ -141,7 +141,7 @@ class RedeemTest extends RedirectorIntegrationTest {
 
     /** The path exactly as given, percent-escapes and all. */
     private HttpResponse<String> raw(String path) throws Exception {
-        return getRefused(URI.create("http://127.0.0.1:" + port + path));
+        return getRaw(URI.create("http://127.0.0.1:" + port + path));
     }
 
     /** Moves with every outbox insert, even one rolled back; the rows themselves are deleted once published. */

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -44,6 +43,8 @@ public abstract class RedirectorIntegrationTest {
     static final String BUCKET = "redirector-bucket";
     /** A request that gets no answer fails its test instead of hanging the build. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final HttpClient KEEP_ALIVE_CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).build();
     private static final AtomicLong LINK_IDS = new AtomicLong(System.currentTimeMillis());
 
     protected final EventSerde serde = new EventSerde();
@@ -94,24 +95,12 @@ public abstract class RedirectorIntegrationTest {
     }
 
     /**
-     * A GET that must be refused (a miss records nothing, so asking again is harmless), sent on a connection of its
-     * own and asked once more if no answer comes within 10 s, saying so on stderr. The redirector intermittently
-     * leaves such a request unanswered, with nothing logged and nothing running; that problem is open (see
-     * docs/reliability.md), and these tests are about the answer, not about it.
+     * A GET exactly as given (percent-escapes and all), on keep-alive connections reused from one test to the next,
+     * as browsers and scanners send them.
      */
-    protected static HttpResponse<String> getRefused(URI uri) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            try {
-                return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (HttpTimeoutException unanswered) {
-                if (attempt == 2) {
-                    throw unanswered;
-                }
-                System.err.println("no answer to GET " + uri + " within 10 s; asking again (open problem)");
-            }
-        }
+    protected static HttpResponse<String> getRaw(URI uri) throws Exception {
+        return KEEP_ALIVE_CLIENT.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static void publish(String topic, String key, byte[] value) {

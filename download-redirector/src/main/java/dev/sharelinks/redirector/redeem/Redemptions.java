@@ -63,13 +63,13 @@ class Redemptions {
 
     /** Whether a GET would grant a download now; consumes nothing. */
     Mono<Boolean> isLive(String key) {
-        return db.sql(LIVE).bind("key", key).map(row -> true).one().defaultIfEmpty(false);
+        return Detached.call(db.sql(LIVE).bind("key", key).map(row -> true).one().defaultIfEmpty(false));
     }
 
     /** Whether the key names a link at all, live or not. */
     Mono<Boolean> isKnown(String key) {
-        return db.sql("SELECT true AS known FROM redeemable_links WHERE key = :key")
-                .bind("key", key).map(row -> true).one().defaultIfEmpty(false);
+        return Detached.call(db.sql("SELECT true AS known FROM redeemable_links WHERE key = :key")
+                .bind("key", key).map(row -> true).one().defaultIfEmpty(false));
     }
 
     /** One visitor's redeem of a key. */

@@ -53,25 +53,27 @@ class ShareTokenGrants {
      * active token answers the path.
      */
     Mono<Grant> grant(String publicPath, @Nullable String clientAddress, @Nullable String userAgent) {
-        return db.sql(GRANT)
+        // runs to its end even if the visitor hangs up: the download is then recorded without a 302 answered, as it
+        // always was for a hang-up just after the commit
+        return Detached.call(db.sql(GRANT)
                 .bind("path", publicPath)
                 .bind("topic", EventType.SHARE_TOKEN_DOWNLOADED.topic())
                 .bind("type", EventType.SHARE_TOKEN_DOWNLOADED.typeName())
                 .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
                 .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
                 .map(ShareTokenGrants::grant)
-                .one();
+                .one());
     }
 
     /** What a GET would grant now; records nothing. */
     Mono<Grant> probe(String publicPath) {
-        return db.sql(ACTIVE_TOKEN).bind("path", publicPath).map(ShareTokenGrants::grant).one();
+        return Detached.call(db.sql(ACTIVE_TOKEN).bind("path", publicPath).map(ShareTokenGrants::grant).one());
     }
 
     /** Whether a token answers this public path at all, active or not. */
     Mono<Boolean> isKnown(String publicPath) {
-        return db.sql("SELECT true AS known FROM redeemable_tokens WHERE public_path = :path")
-                .bind("path", publicPath).map(row -> true).one().defaultIfEmpty(false);
+        return Detached.call(db.sql("SELECT true AS known FROM redeemable_tokens WHERE public_path = :path")
+                .bind("path", publicPath).map(row -> true).one().defaultIfEmpty(false));
     }
 
     private static Grant grant(Readable row) {

@@ -1,0 +1,40 @@
+package dev.sharelinks.redirector.redeem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/** A visitor's hang-up cancels the answer, never the database call under it. */
+class DetachedTest {
+
+    @Test
+    void whenTheSubscriberCancelsThenTheCallRunsToItsEndAndItsAnswerIsDropped() {
+        Sinks.One<String> database = Sinks.one();
+        AtomicBoolean callCancelled = new AtomicBoolean();
+        AtomicReference<String> callResult = new AtomicReference<>();
+        Mono<String> call = database.asMono()
+                .doOnCancel(() -> callCancelled.set(true))
+                .doOnNext(callResult::set);
+        AtomicReference<String> answered = new AtomicReference<>();
+
+        Disposable visitor = Detached.call(call).subscribe(answered::set);
+        visitor.dispose();
+        database.tryEmitValue("row");
+
+        assertThat(callCancelled).isFalse();
+        assertThat(callResult).hasValue("row");
+        assertThat(answered).hasNullValue();
+    }
+
+    @Test
+    void whenNobodyCancelsThenTheAnswerAndEmptinessPassThrough() {
+        assertThat(Detached.call(Mono.just("row")).block(Duration.ofSeconds(1))).isEqualTo("row");
+        assertThat(Detached.call(Mono.<String>empty()).blockOptional(Duration.ofSeconds(1))).isEmpty();
+    }
+}
