@@ -69,8 +69,7 @@ public abstract class RedirectorIntegrationTest {
                 "S3_ENDPOINT", s3.endpoint().toString(),
                 "S3_PATH_STYLE", "true",
                 "S3_ACCESS_KEY_ID", s3.accessKeyId(),
-                "S3_SECRET_ACCESS_KEY", s3.secretAccessKey(),
-                "sharelinks.outbox.poll-interval", "50ms");
+                "S3_SECRET_ACCESS_KEY", s3.secretAccessKey());
     }
 
     /** Publishes LinkCreated for a new link and waits until the redirector can redeem it. */

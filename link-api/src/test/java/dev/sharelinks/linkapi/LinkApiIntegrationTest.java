@@ -34,7 +34,6 @@ abstract class LinkApiIntegrationTest {
         registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
         registry.add("ADMIN_TOKEN", () -> ADMIN_TOKEN);
         registry.add("PUBLIC_REDEEM_BASE_URL", () -> "http://redirector.test");
-        registry.add("sharelinks.outbox.poll-interval", () -> "50ms");
     }
 
     /** A new account with one asset (media id 4, asset id "asset-4"); returns its id and API key. */

@@ -47,7 +47,6 @@ abstract class TokenApiIntegrationTest {
         registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
         registry.add("ADMIN_TOKEN", () -> ADMIN_TOKEN);
         registry.add("PUBLIC_SHARE_BASE_URL", () -> SHARE_BASE_URL);
-        registry.add("sharelinks.outbox.poll-interval", () -> "50ms");
     }
 
     /** A fresh user; administrators need no rights on medias. */

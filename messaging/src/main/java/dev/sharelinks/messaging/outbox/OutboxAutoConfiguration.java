@@ -2,8 +2,10 @@ package dev.sharelinks.messaging.outbox;
 
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.messaging.kafka.KafkaPlumbingAutoConfiguration;
+import io.r2dbc.spi.ConnectionFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -28,5 +30,12 @@ public class OutboxAutoConfiguration {
     OutboxRelay outboxRelay(DatabaseClient db, ReactiveTransactionManager transactions,
             KafkaTemplate<String, byte[]> kafka, EventSerde serde, OutboxProperties properties) {
         return new OutboxRelay(db, TransactionalOperator.create(transactions), kafka, serde, properties);
+    }
+
+    @Bean
+    @ConditionalOnClass(name = "io.r2dbc.postgresql.api.PostgresqlConnection")
+    @ConditionalOnProperty(name = "sharelinks.outbox.relay-enabled", matchIfMissing = true)
+    OutboxNotifications outboxNotifications(ConnectionFactory connections, OutboxRelay relay) {
+        return new OutboxNotifications(connections, relay);
     }
 }

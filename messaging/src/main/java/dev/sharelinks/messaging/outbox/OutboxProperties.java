@@ -7,7 +7,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param source the service name written into every event envelope ({@code ce_source})
  * @param relayEnabled whether this instance runs a relay (all replicas may; only one publishes at a time)
- * @param pollInterval how long the relay waits when it found nothing to publish
+ * @param pollInterval how long the relay waits when it found nothing to publish; a safety net, because commits
+ *     wake it ({@link OutboxNotifications}), so it can be long and an idle service stays idle
+ * @param retryInterval how soon the relay tries again after an attempt failed (broker or database away), whatever
+ *     the poll interval
  * @param batchSize how many events one relay transaction publishes at most
  * @param sendTimeout how long stopping waits for a batch in flight; a batch settles within the producer's
  *     {@code max.block.ms} plus {@code delivery.timeout.ms} (10 s and 20 s as the messaging module sets them)
@@ -16,7 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record OutboxProperties(
         String source,
         @DefaultValue("true") boolean relayEnabled,
-        @DefaultValue("100ms") Duration pollInterval,
+        @DefaultValue("5s") Duration pollInterval,
+        @DefaultValue("1s") Duration retryInterval,
         @DefaultValue("500") int batchSize,
         @DefaultValue("30s") Duration sendTimeout) {
 }

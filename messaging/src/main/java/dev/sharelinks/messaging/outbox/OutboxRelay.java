@@ -162,8 +162,21 @@ public class OutboxRelay implements SmartLifecycle {
                 published = publishBatch().block();
             } while (published != null && published == properties.batchSize());
         } catch (RuntimeException e) {
-            // the broker or the database is away; the rows stay in the outbox and the next tick retries them
-            log.warn("outbox relay could not publish, will retry: {}", e.toString());
+            // the broker or the database is away; the rows stay in the outbox for another attempt, soon: the poll
+            // may be long, and the notifications of commits made while it was away are gone
+            log.warn("outbox relay could not publish, will retry in {}: {}", properties.retryInterval(), e.toString());
+            retryLater();
+        }
+    }
+
+    private void retryLater() {
+        ScheduledExecutorService running = executor;
+        if (running != null) {
+            try {
+                running.schedule(this::wakeUp, properties.retryInterval().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // shutting down: the rows stay in the outbox for the next start
+            }
         }
     }
 
