@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,8 +65,11 @@ public final class SmtpServer implements AutoCloseable {
         return "127.0.0.1";
     }
 
-    /** One accepted message for one envelope recipient ({@code RCPT TO}): who it really went to. */
-    public record ReceivedMail(String recipient, MimeMessage message) {
+    /**
+     * One accepted message for one envelope recipient ({@code RCPT TO}): who it really went to, and when the server
+     * accepted it (the end of {@code DATA}, after any {@link #delayEachMessage} delay).
+     */
+    public record ReceivedMail(String recipient, MimeMessage message, Instant acceptedAt) {
     }
 
     /** Every message accepted so far, one per recipient, restarts included. */
@@ -144,11 +148,12 @@ public final class SmtpServer implements AutoCloseable {
             public @Nullable String data(InputStream data) throws IOException {
                 byte[] message = data.readAllBytes();
                 pause(acceptDelay);
+                Instant acceptedAt = Instant.now();
                 for (String recipient : recipients) {
                     if (mailDir != null) {
                         writeEml(message, recipient);
                     }
-                    received.add(new ReceivedMail(recipient, parse(message)));
+                    received.add(new ReceivedMail(recipient, parse(message), acceptedAt));
                 }
                 return null;
             }

@@ -1,9 +1,7 @@
 package dev.sharelinks.deploy.bench;
 
 import dev.sharelinks.deploy.LocalStack;
-import dev.sharelinks.deploy.StackSettings;
 import dev.sharelinks.deploy.bench.ProcessSampler.Usage;
-import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,11 +64,8 @@ public final class RedeemBench {
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         Path work = Files.createDirectories(options.dir().resolve("run-" + Instant.now().getEpochSecond()));
-        StackSettings settings = new StackSettings(work.resolve("stack"), options.services(),
-                FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                FreePorts.next(), FreePorts.next(), FreePorts.next(), null, "sharelinks", "sharelinks", "");
         System.out.println("starting the stack in " + work + " ...");
-        try (LocalStack stack = LocalStack.start(settings)) {
+        try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services())) {
             String report = new RedeemBench(options, stack, work).run();
             Files.writeString(work.resolve("report.md"), report);
             System.out.println(report);
@@ -128,8 +122,8 @@ public final class RedeemBench {
             throw new IllegalStateException("pgbench failed:\n" + run.output());
         }
         long[] latencies = pgbenchLatencies(logs);
-        return new Measurement(name, Double.parseDouble(tps.group(1)), percentile(latencies, 50),
-                percentile(latencies, 99), percentile(latencies, 99.9), run.usage());
+        return new Measurement(name, Double.parseDouble(tps.group(1)), Benches.percentile(latencies, 50),
+                Benches.percentile(latencies, 99), Benches.percentile(latencies, 99.9), run.usage());
     }
 
     private Measurement wrk(Duration duration) throws Exception {
@@ -236,7 +230,7 @@ public final class RedeemBench {
         StringBuilder out = new StringBuilder();
         out.append("## Redeem benchmark, ").append(Instant.now()).append("\n\n");
         out.append("Command: `bench/redeem ").append(String.join(" ", options.args())).append("`  \n");
-        out.append("Machine: ").append(machine()).append("  \n");
+        out.append("Machine: ").append(Benches.machine()).append("  \n");
         out.append("Links: ").append(options.links()).append(", concurrency: ").append(options.clients())
                 .append(" (pgbench clients = wrk connections), ").append(options.duration().toSeconds())
                 .append(" s each, ").append(options.warmup().toSeconds()).append(" s of HTTP warm-up\n\n");
@@ -260,15 +254,6 @@ public final class RedeemBench {
         return out.toString();
     }
 
-    private static String machine() throws IOException {
-        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                .filter(line -> line.startsWith("model name")).findFirst()
-                .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU");
-        String memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
-        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memory + ", Java "
-                + Runtime.version();
-    }
-
     private String sql(String statement) {
         return postgres.query("sharelinks", statement);
     }
@@ -286,14 +271,6 @@ public final class RedeemBench {
             }
         }
         return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-    }
-
-    private static long percentile(long[] sorted, double percentile) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
     private static String resource(String name) {
@@ -336,13 +313,7 @@ public final class RedeemBench {
             boolean profile, List<String> args) {
 
         static Options parse(String[] args) {
-            Map<String, String> given = new LinkedHashMap<>();
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                if (!args[i].startsWith("--")) {
-                    throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
-                }
-                given.put(args[i].substring(2), args[i + 1]);
-            }
+            Map<String, String> given = Benches.options(args);
             return new Options(
                     Integer.parseInt(given.getOrDefault("links", "100000")),
                     Integer.parseInt(given.getOrDefault("clients", "32")),

@@ -1,0 +1,63 @@
+package dev.sharelinks.deploy.bench;
+
+import dev.sharelinks.deploy.LocalStack;
+import dev.sharelinks.deploy.StackSettings;
+import dev.sharelinks.infra.FreePorts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What every benchmark here does the same way: its own stack on free ports, the machine line, percentiles. */
+final class Benches {
+
+    private Benches() {
+    }
+
+    /**
+     * Starts a throwaway stack in {@code dir}, with its own PostgreSQL, on free ports. It is also stopped when the
+     * benchmark is interrupted (Ctrl-C, a timeout's SIGTERM): its servers are child processes that would outlive it.
+     */
+    static LocalStack startStack(Path dir, Path services) {
+        LocalStack stack = LocalStack.start(new StackSettings(dir, services, FreePorts.next(), FreePorts.next(),
+                FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
+                FreePorts.next(), null, "sharelinks", "sharelinks", ""));
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stop-the-stack"));
+        return stack;
+    }
+
+    static String machine() throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU");
+        String memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memory + ", Java "
+                + Runtime.version();
+    }
+
+    /** Command-line {@code --name value} pairs, by name. */
+    static Map<String, String> options(String[] args) {
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
+        }
+        Map<String, String> given = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
+            }
+            given.put(args[i].substring(2), args[i + 1]);
+        }
+        return given;
+    }
+
+    /** The nearest-rank percentile of ascending values; 0 for none. */
+    static long percentile(long[] sorted, double percentile) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}

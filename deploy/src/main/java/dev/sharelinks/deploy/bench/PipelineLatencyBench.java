@@ -1,0 +1,251 @@
+package dev.sharelinks.deploy.bench;
+
+import dev.sharelinks.deploy.LocalStack;
+import dev.sharelinks.deploy.bench.ProcessSampler.Usage;
+import dev.sharelinks.infra.SmtpServer.ReceivedMail;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The pipeline latency benchmark: how long after an API call its effect shows elsewhere, at a steady rate.
+ * <ul>
+ * <li>create→redeemable: from link-api's answer to a create to the link's row committed in the redirector's
+ * projection, which is what its GET and HEAD read (outbox, relay, Kafka, the projection);</li>
+ * <li>share→SMTP: from link-api's answer to a share to the SMTP server accepting the recipient's mail (outbox,
+ * relay, Kafka, the mailer, SMTP).</li>
+ * </ul>
+ * Each tick creates a link and shares it to a recipient of its own. Before the load it also measures what each
+ * process burns while idle, which the relays' commit notifications keep near zero.
+ */
+public final class PipelineLatencyBench {
+
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
+    private static final Pattern URL = Pattern.compile("\"url\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Duration GIVE_UP = Duration.ofSeconds(30);
+    private static final Duration IDLE = Duration.ofSeconds(10);
+
+    private final Options options;
+    private final LocalStack stack;
+    private final ProjectionWatcher projection;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private PipelineLatencyBench(Options options, LocalStack stack, ProjectionWatcher projection) {
+        this.options = options;
+        this.stack = stack;
+        this.projection = projection;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path work = Files.createDirectories(options.dir().resolve("pipeline-" + Instant.now().getEpochSecond()));
+        System.out.println("starting the stack in " + work + " ...");
+        try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services());
+                ProjectionWatcher projection = ProjectionWatcher.start(stack.postgres().jdbcUrl("sharelinks"))) {
+            String report = new PipelineLatencyBench(options, stack, projection).run();
+            Files.writeString(work.resolve("report.md"), report);
+            System.out.println(report);
+            System.out.println("(written to " + work.resolve("report.md") + ")");
+        }
+        // the HTTP client's threads are not daemons; the stack is closed by now
+        System.exit(0);
+    }
+
+    private String run() throws Exception {
+        System.out.println("idle for " + IDLE.toSeconds() + " s ...");
+        Map<String, Usage> idle;
+        try (ProcessSampler sampler = new ProcessSampler(processes())) {
+            sampler.start();
+            Thread.sleep(IDLE.toMillis());
+            idle = sampler.stop();
+        }
+        System.out.println("warming up for " + options.warmup().toSeconds() + " s ...");
+        load("warmup", options.warmup());
+        System.out.println("measuring " + options.rate() + " creates and shares a second for "
+                + options.duration().toSeconds() + " s ...");
+        Map<String, Usage> busy;
+        Results results;
+        try (ProcessSampler sampler = new ProcessSampler(processes())) {
+            sampler.start();
+            results = load("measured", options.duration());
+            busy = sampler.stop();
+        }
+        return report(results, idle, busy);
+    }
+
+    private Map<String, Long> processes() {
+        Map<String, Long> roots = new LinkedHashMap<>();
+        roots.put("postgres", stack.postgres().pid());
+        for (String service : List.of("link-api", "download-redirector", "mailer-service", "token-api")) {
+            roots.put(service, stack.pid(service));
+        }
+        return roots;
+    }
+
+    /** Creates and shares at the rate for the duration, then waits for every effect (or gives up on it). */
+    private Results load(String phase, Duration duration) throws Exception {
+        Results results = new Results();
+        int rounds = (int) (options.rate() * duration.toSeconds());
+        AtomicInteger started = new AtomicInteger();
+        Queue<CompletableFuture<Void>> pending = new ConcurrentLinkedQueue<>();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        try {
+            ticker.scheduleAtFixedRate(() -> {
+                int round = started.getAndIncrement();
+                if (round < rounds) {
+                    pending.add(round(phase + "-" + round, results));
+                }
+            }, 0, 1_000_000_000L / options.rate(), TimeUnit.NANOSECONDS);
+            while (started.get() < rounds) {
+                Thread.sleep(50);
+            }
+        } finally {
+            ticker.shutdownNow();
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .get(GIVE_UP.toSeconds() + 10, TimeUnit.SECONDS);
+        projection.awaitAll(GIVE_UP, results);
+        awaitMails(results);
+        return results;
+    }
+
+    private CompletableFuture<Void> round(String name, Results results) {
+        String create = """
+                {"expiry_date": "2099-01-01", "limit": 1000,
+                 "payload": {"media_id": %s, "filename": "%s.txt"}}""".formatted(stack.env().get("MEDIA_ID"), name);
+        return post("/api/v2/shareable_links", create).thenCompose(created -> {
+            long createdAt = System.nanoTime();
+            if (created.statusCode() != 200) {
+                results.failures.add("create " + created.statusCode() + " " + created.body());
+                return CompletableFuture.completedFuture(null);
+            }
+            String id = group(ID, created.body());
+            String url = group(URL, created.body());
+            projection.watch(url.substring(url.lastIndexOf('/') + 1), createdAt, results);
+            String recipient = name + "@pipeline.test";
+            CompletableFuture<Void> shared = post("/api/v2/shareable_links/share", """
+                    {"recipients": ["%s"], "shareable_link_ids": [%s]}""".formatted(recipient, id))
+                    .thenAccept(answer -> {
+                        if (answer.statusCode() == 200) {
+                            results.sharedAt.put(recipient, Instant.now());
+                        } else {
+                            results.failures.add("share " + answer.statusCode() + " " + answer.body());
+                        }
+                    });
+            return shared;
+        }).exceptionally(failure -> {
+            results.failures.add(name + ": " + failure);
+            return null;
+        });
+    }
+
+    private void awaitMails(Results results) throws InterruptedException {
+        Instant deadline = Instant.now().plus(GIVE_UP);
+        while (Instant.now().isBefore(deadline) && !mailsArrived(results)) {
+            Thread.sleep(100);
+        }
+        Map<String, Instant> accepted = new ConcurrentHashMap<>();
+        for (ReceivedMail mail : stack.smtp().received()) {
+            accepted.putIfAbsent(mail.recipient(), mail.acceptedAt());
+        }
+        results.sharedAt.forEach((recipient, sharedAt) -> {
+            Instant at = accepted.get(recipient);
+            if (at == null) {
+                results.failures.add("no mail for " + recipient);
+            } else {
+                results.mailedNanos.add(Duration.between(sharedAt, at).toNanos());
+            }
+        });
+    }
+
+    private boolean mailsArrived(Results results) {
+        return stack.smtp().receivedRecipients().containsAll(results.sharedAt.keySet());
+    }
+
+    private CompletableFuture<HttpResponse<String>> post(String path, String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.env().get("LINK_API_URL") + path))
+                .header("X-API-KEY", stack.env().get("API_KEY"))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String group(Pattern pattern, String body) {
+        Matcher matcher = pattern.matcher(body);
+        if (!matcher.find()) {
+            throw new IllegalStateException(pattern + " not in " + body);
+        }
+        return matcher.group(1);
+    }
+
+    private String report(Results results, Map<String, Usage> idle, Map<String, Usage> busy) throws Exception {
+        StringBuilder out = new StringBuilder();
+        out.append("## Pipeline latency benchmark, ").append(Instant.now()).append("\n\n");
+        out.append("Command: `bench/pipeline ").append(String.join(" ", options.args())).append("`  \n");
+        out.append("Machine: ").append(Benches.machine()).append("  \n");
+        out.append("Load: ").append(options.rate()).append(" creates and ").append(options.rate())
+                .append(" shares (one recipient each) a second for ").append(options.duration().toSeconds())
+                .append(" s, after ").append(options.warmup().toSeconds()).append(" s of warm-up\n\n");
+        out.append("| latency | count | p50 ms | p99 ms | max ms | target p99 |\n|---|---:|---:|---:|---:|---|\n");
+        out.append(row("create → redeemable (in the redirector's projection)", results.redeemableNanos));
+        out.append(row("share → accepted by SMTP", results.mailedNanos));
+        out.append("\nFailures: ").append(results.failures.isEmpty() ? "none" : results.failures.size() + ", e.g. "
+                + results.failures.peek()).append("\n\n");
+        out.append("| process | CPU cores idle (").append(IDLE.toSeconds())
+                .append(" s) | CPU cores under this load | PSS MB |\n|---|---:|---:|---:|\n");
+        idle.forEach((process, usage) -> out.append(String.format("| %s | %.3f | %.3f | %d |%n", process,
+                usage.cores(), busy.get(process).cores(), busy.get(process).pssMb())));
+        return out.toString();
+    }
+
+    private static String row(String name, Queue<Long> nanos) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        long p99 = Benches.percentile(sorted, 99);
+        return String.format("| %s | %d | %.1f | %.1f | %.1f | < 100 ms: %s |%n", name, sorted.length,
+                Benches.percentile(sorted, 50) / 1e6, p99 / 1e6,
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
+                sorted.length > 0 && p99 < 100_000_000L ? "**met**" : "**missed**");
+    }
+
+    /** What one phase saw; filled from the HTTP client's threads and the projection watcher. */
+    static final class Results {
+        final Queue<Long> redeemableNanos = new ConcurrentLinkedQueue<>();
+        final Queue<Long> mailedNanos = new ConcurrentLinkedQueue<>();
+        final Map<String, Instant> sharedAt = new ConcurrentHashMap<>();
+        final Queue<String> failures = new ConcurrentLinkedQueue<>();
+    }
+
+    /** Command-line settings: {@code --rate R --seconds S --warmup W --dir D --services S}. */
+    private record Options(int rate, Duration duration, Duration warmup, Path dir, Path services, List<String> args) {
+
+        static Options parse(String[] args) {
+            Map<String, String> given = Benches.options(args);
+            return new Options(
+                    Integer.parseInt(given.getOrDefault("rate", "50")),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("seconds", "30"))),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup", "10"))),
+                    Path.of(given.getOrDefault("dir", "target/bench")).toAbsolutePath(),
+                    Path.of(given.getOrDefault("services", "deploy/target/services")).toAbsolutePath(),
+                    List.of(args));
+        }
+    }
+}
