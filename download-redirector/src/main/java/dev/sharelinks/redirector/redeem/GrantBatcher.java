@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.messaging.outbox.OutboxRelay;
 import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
 import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
 import io.micrometer.core.instrument.Counter;
@@ -27,14 +28,16 @@ import reactor.core.publisher.MonoSink;
 class GrantBatcher {
 
     private final Redemptions redemptions;
+    private final OutboxRelay relay;
     private final GrantBatchProperties properties;
     private final Counter grants;
     private final Counter abandonedGrants;
     private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    GrantBatcher(Redemptions redemptions, GrantBatchProperties properties, MeterRegistry meters) {
+    GrantBatcher(Redemptions redemptions, OutboxRelay relay, GrantBatchProperties properties, MeterRegistry meters) {
         this.redemptions = redemptions;
+        this.relay = relay;
         this.properties = properties;
         this.grants = Counter.builder("sharelinks.redeem.grants")
                 .description("downloads granted: each one a committed decrement with its DownloadConsumed event")
@@ -89,6 +92,10 @@ class GrantBatcher {
     }
 
     private void answer(List<Waiting> batch, Map<Integer, GrantedDownload> granted) {
+        if (!granted.isEmpty()) {
+            // their DownloadConsumed rows are committed: send them on now rather than at the relay's next poll
+            relay.wakeUp();
+        }
         for (int i = 0; i < batch.size(); i++) {
             GrantedDownload download = granted.get(i);
             if (download == null) {

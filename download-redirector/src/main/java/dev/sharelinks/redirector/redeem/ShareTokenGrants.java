@@ -1,6 +1,7 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.EventType;
+import dev.sharelinks.messaging.outbox.OutboxRelay;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
@@ -43,9 +44,11 @@ class ShareTokenGrants {
             SELECT bucket, object_key, filename FROM token""";
 
     private final DatabaseClient db;
+    private final OutboxRelay relay;
 
-    ShareTokenGrants(DatabaseClient db) {
+    ShareTokenGrants(DatabaseClient db, OutboxRelay relay) {
         this.db = db;
+        this.relay = relay;
     }
 
     /**
@@ -62,7 +65,13 @@ class ShareTokenGrants {
                 .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
                 .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
                 .map(ShareTokenGrants::grant)
-                .one());
+                .one()
+                // committed (the statement's answer completes after its commit): send the event on now
+                .doOnSuccess(grant -> {
+                    if (grant != null && grant.download() != null) {
+                        relay.wakeUp();
+                    }
+                }));
     }
 
     /** What a GET would grant now; records nothing. */

@@ -34,7 +34,8 @@ public class OutboxAutoConfiguration {
 
     @Bean
     @ConditionalOnClass(name = "io.r2dbc.postgresql.api.PostgresqlConnection")
-    @ConditionalOnProperty(name = "sharelinks.outbox.relay-enabled", matchIfMissing = true)
+    @ConditionalOnProperty(name = {"sharelinks.outbox.relay-enabled", "sharelinks.outbox.commit-notifications"},
+            matchIfMissing = true)
     OutboxNotifications outboxNotifications(ConnectionFactory connections, OutboxRelay relay) {
         return new OutboxNotifications(connections, relay);
     }

@@ -40,6 +40,13 @@ public class OutboxRelay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     /** Any constant shared by the replicas of one service; each service has its own database schema. */
     private static final long RELAY_LOCK = 0x5348_4152_454C_4E4BL;
+    /** What a batch returns when another replica's relay holds the lock. */
+    private static final int LOCKED_ELSEWHERE = -1;
+    /**
+     * How soon to look again when another replica held the lock: it may have read its batch before this replica's
+     * rows committed, and then nobody would publish them before the next poll.
+     */
+    private static final long LOCKED_RETRY_MILLIS = 50;
 
     private final DatabaseClient db;
     private final TransactionalOperator transaction;
@@ -58,13 +65,13 @@ public class OutboxRelay implements SmartLifecycle {
         this.properties = properties;
     }
 
-    /** Publishes one batch; returns how many events it published (0 if another replica holds the lock). */
-    public Mono<Integer> publishBatch() {
+    /** Publishes one batch; returns how many events it published, or {@link #LOCKED_ELSEWHERE}. */
+    private Mono<Integer> publishBatch() {
         Mono<Integer> batch = db.sql("SELECT pg_try_advisory_xact_lock(:lock) AS locked")
                 .bind("lock", RELAY_LOCK)
                 .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
                 .one()
-                .flatMap(locked -> locked ? publishPending() : Mono.just(0));
+                .flatMap(locked -> locked ? publishPending() : Mono.just(LOCKED_ELSEWHERE));
         return transaction.transactional(batch);
     }
 
@@ -161,34 +168,40 @@ public class OutboxRelay implements SmartLifecycle {
             do {
                 published = publishBatch().block();
             } while (published != null && published == properties.batchSize());
+            if (published != null && published == LOCKED_ELSEWHERE) {
+                retryIn(LOCKED_RETRY_MILLIS);
+            }
         } catch (RuntimeException e) {
             // the broker or the database is away; the rows stay in the outbox for another attempt, soon: the poll
             // may be long, and the notifications of commits made while it was away are gone
             log.warn("outbox relay could not publish, will retry in {}: {}", properties.retryInterval(), e.toString());
-            retryLater();
+            retryIn(properties.retryInterval().toMillis());
         }
     }
 
-    private void retryLater() {
+    private void retryIn(long millis) {
         ScheduledExecutorService running = executor;
         if (running != null) {
             try {
-                running.schedule(this::wakeUp, properties.retryInterval().toMillis(), TimeUnit.MILLISECONDS);
+                running.schedule(this::wakeUp, millis, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
                 // shutting down: the rows stay in the outbox for the next start
             }
         }
     }
 
-    /** Publishes now instead of at the next poll; calls while a wake-up is pending coalesce into one. */
+    /**
+     * Publishes soon instead of at the next poll: after {@code wake-up-delay}, so that under a stream of commits the
+     * relay publishes batches rather than one event per transaction; calls while a wake-up is pending coalesce.
+     */
     public void wakeUp() {
         ScheduledExecutorService running = executor;
         if (running != null && wakeUpPending.compareAndSet(false, true)) {
             try {
-                running.execute(() -> {
+                running.schedule(() -> {
                     wakeUpPending.set(false);
                     relayUntilEmpty();
-                });
+                }, properties.wakeUpDelay().toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException stopping) {
                 // shutting down: the event stays in the outbox for the next start
                 wakeUpPending.set(false);
