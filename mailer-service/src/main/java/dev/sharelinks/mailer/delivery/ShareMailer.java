@@ -51,7 +51,9 @@ class ShareMailer {
         this.properties = properties;
     }
 
-    @KafkaListener(topics = Topics.SHARES, groupId = "mailer-service")
+    // Mails to different shares go out in parallel, one consumer per partition at most: an SMTP exchange is mostly
+    // waiting, and one at a time kept up with about 40 shares a second here (docs/performance.md)
+    @KafkaListener(topics = Topics.SHARES, groupId = "mailer-service", concurrency = "${MAILER_CONSUMERS:3}")
     void on(ConsumerRecord<String, byte[]> record) throws MessagingException {
         EventEnvelope<ShareRequested> event = serde.read(record.value(), ShareRequested.class);
         ShareRequested share = event.data();
