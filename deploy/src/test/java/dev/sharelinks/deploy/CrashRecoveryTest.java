@@ -114,6 +114,9 @@ class CrashRecoveryTest {
                 + " %d answered 503%n", redirectsBeforeKill, redirects.get(), unanswered.get(), unavailable.get());
     }
 
+    /** The mailer's default {@code MAILER_CONSUMERS}: shares mailed in parallel. */
+    private static final int MAILER_CONSUMERS = 3;
+
     @Test
     void whenTheMailerIsKilledWhileMailingThenEveryRecipientGetsTheMailAndNoneGetsTwoDifferentOnes()
             throws Exception {
@@ -144,7 +147,9 @@ class CrashRecoveryTest {
             // which mail servers and clients recognise; no recipient gets two different mails
             assertThat(messageIds.values()).allSatisfy(ids -> assertThat(Set.copyOf(ids)).hasSize(1));
             long resent = messageIds.values().stream().filter(ids -> ids.size() > 1).count();
-            assertThat(resent).as("recipients whose mail was in flight at the kill").isLessThanOrEqualTo(1);
+            // the three shares can land on three partitions, each with its own consumer and one mail in flight
+            assertThat(resent).as("recipients whose mail was in flight at the kill")
+                    .isLessThanOrEqualTo(MAILER_CONSUMERS);
             System.out.printf("mailer killed after %d of %d mails; %d resent as the same message%n",
                     mailedBeforeKill, recipients.size(), resent);
         } finally {
