@@ -208,6 +208,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("ASSET_FILENAME", DEMO_FILENAME);
         env.put("ASSET_SHA256", sha256(demo));
         env.put("TOKEN_API_URL", tokenApi.url());
+        env.put("MAILER_URL", mailer.url());
         env.put("DAM_USER", dam.user());
         env.put("DAM_PASSWORD", dam.password());
         env.put("DAM_ADMIN", dam.admin());

@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -143,6 +144,36 @@ class EndToEndTest {
                     .header("X-API-KEY", env.get("API_KEY")).build(), HttpResponse.BodyHandlers.ofString());
             return json.readTree(info.body()).get("remaining").asInt() == 0;
         });
+
+        // and every service says so on /actuator/prometheus
+        String linkApi = scrape(env.get("LINK_API_URL"));
+        assertThat(metric(linkApi, "http_server_requests_seconds_count\\{[^}]*status=\"200\"[^}]*"
+                + "uri=\"/api/v2/shareable_links\"[^}]*}")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(linkApi, "sharelinks_outbox_published_total(\\{[^}]*})?")).isGreaterThanOrEqualTo(2);
+        assertThat(linkApi).containsPattern("(?m)^sharelinks_outbox_pending(\\{[^}]*})? ")
+                .containsPattern("(?m)^sharelinks_outbox_oldest_age_seconds(\\{[^}]*})? ")
+                // the consumer of DownloadConsumed reports its lag (Kafka's client metrics)
+                .containsPattern("(?m)^kafka_consumer_fetch_manager_records_lag(_max)?\\{");
+        String redirector = scrape(env.get("REDIRECT_URL"));
+        assertThat(metric(redirector, "sharelinks_redeem_grants_total(\\{[^}]*})?")).isGreaterThanOrEqualTo(3);
+        assertThat(metric(redirector, "sharelinks_outbox_published_total(\\{[^}]*})?")).isGreaterThanOrEqualTo(3);
+        String mailer = scrape(env.get("MAILER_URL"));
+        assertThat(metric(mailer, "sharelinks_mails_total\\{[^}]*outcome=\"sent\"[^}]*}")).isGreaterThanOrEqualTo(2);
+        assertThat(mailer).containsPattern("(?m)^kafka_consumer_fetch_manager_records_lag(_max)?\\{");
+    }
+
+    private String scrape(String serviceUrl) throws Exception {
+        HttpResponse<String> scraped = http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT)
+                .uri(URI.create(serviceUrl + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        return scraped.body();
+    }
+
+    /** The sum of a metric's samples whose name and labels match {@code series}; 0 if there is none. */
+    private static double metric(String scraped, String series) {
+        return Pattern.compile("(?m)^" + series + " ([0-9.eE+-]+)$").matcher(scraped).results()
+                // the value is the last group: the series may hold groups of its own
+                .mapToDouble(match -> Double.parseDouble(match.group(match.groupCount()))).sum();
     }
 
     @Test

@@ -4,6 +4,8 @@ import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
@@ -44,11 +46,23 @@ class ShareMailer {
     /** Composes messages only; the sender's own session sends them. */
     private final Session session = Session.getInstance(new Properties());
 
-    ShareMailer(JavaMailSender mail, DeliveryLog deliveries, EventSerde serde, MailerProperties properties) {
+    private final Counter sent;
+    private final Counter refusedForGood;
+    private final Counter failedForNow;
+
+    ShareMailer(JavaMailSender mail, DeliveryLog deliveries, EventSerde serde, MailerProperties properties,
+            MeterRegistry meters) {
         this.mail = mail;
         this.deliveries = deliveries;
         this.serde = serde;
         this.properties = properties;
+        this.sent = mails(meters, "sent", "mails the SMTP server accepted");
+        this.refusedForGood = mails(meters, "refused", "recipients refused for good: logged FAILED, dead-lettered");
+        this.failedForNow = mails(meters, "retried", "sends that failed for now (server away): retried with back-off");
+    }
+
+    private static Counter mails(MeterRegistry meters, String outcome, String description) {
+        return Counter.builder("sharelinks.mails").tag("outcome", outcome).description(description).register(meters);
     }
 
     // Mails to different shares go out in parallel, one consumer per partition at most: an SMTP exchange is mostly
@@ -76,22 +90,26 @@ class ShareMailer {
                 log.warn("share {} names a recipient that is not one e-mail address: {}", share.shareId(),
                         e.getMessage());
                 deliveries.failed(event.eventId(), share.shareId(), recipient, "not one e-mail address");
+                refusedForGood.increment();
                 refused.add(recipient);
                 continue;
             }
             try {
                 mail.send(compose(event, address));
+                sent.increment();
                 deliveries.sent(event.eventId(), share.shareId(), recipient);
             } catch (MailSendException e) {
                 Optional<String> refusal = refusedForGood(e);
                 if (refusal.isEmpty()) {
                     log.warn("could not mail share {} to {}, will retry: {}", share.shareId(), recipient,
                             e.getMostSpecificCause().toString());
+                    failedForNow.increment();
                     throw e;
                 }
                 log.warn("SMTP server refused {} for share {} for good: {}", recipient, share.shareId(),
                         refusal.get());
                 deliveries.failed(event.eventId(), share.shareId(), recipient, refusal.get());
+                refusedForGood.increment();
                 refused.add(recipient);
             }
         }

@@ -2,7 +2,10 @@ package dev.sharelinks.messaging.outbox;
 
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.messaging.kafka.KafkaPlumbingAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,8 +31,10 @@ public class OutboxAutoConfiguration {
 
     @Bean
     OutboxRelay outboxRelay(DatabaseClient db, ReactiveTransactionManager transactions,
-            KafkaTemplate<String, byte[]> kafka, EventSerde serde, OutboxProperties properties) {
-        return new OutboxRelay(db, TransactionalOperator.create(transactions), kafka, serde, properties);
+            KafkaTemplate<String, byte[]> kafka, EventSerde serde, OutboxProperties properties,
+            ObjectProvider<MeterRegistry> meters) {
+        return new OutboxRelay(db, TransactionalOperator.create(transactions), kafka, serde, properties,
+                meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

@@ -1,6 +1,9 @@
 package dev.sharelinks.messaging.outbox;
 
 import dev.sharelinks.events.EventSerde;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +51,7 @@ public class OutboxRelay implements SmartLifecycle {
      * rows committed, and then nobody would publish them before the next poll.
      */
     private static final long LOCKED_RETRY_MILLIS = 50;
+    private static final long BACKLOG_COUNT_INTERVAL_NANOS = 1_000_000_000L;
 
     private final DatabaseClient db;
     private final TransactionalOperator transaction;
@@ -54,15 +59,28 @@ public class OutboxRelay implements SmartLifecycle {
     private final EventSerde serde;
     private final OutboxProperties properties;
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
+    private final Counter published;
+    private final AtomicReference<Backlog> backlog = new AtomicReference<>(new Backlog(0, 0));
+    private volatile long backlogCountedAt;
     private volatile @Nullable ScheduledExecutorService executor;
 
     public OutboxRelay(DatabaseClient db, TransactionalOperator transaction, KafkaTemplate<String, byte[]> kafka,
-            EventSerde serde, OutboxProperties properties) {
+            EventSerde serde, OutboxProperties properties, MeterRegistry meters) {
         this.db = db;
         this.transaction = transaction;
         this.kafka = kafka;
         this.serde = serde;
         this.properties = properties;
+        this.published = Counter.builder("sharelinks.outbox.published")
+                .description("events the broker acknowledged and the relay deleted from the outbox")
+                .register(meters);
+        Gauge.builder("sharelinks.outbox.pending", backlog, value -> value.get().pending())
+                .description("events waiting in the outbox, as last counted (at most every second while relaying)")
+                .register(meters);
+        Gauge.builder("sharelinks.outbox.oldest.age", backlog, value -> value.get().oldestAgeSeconds())
+                .description("age of the oldest event waiting in the outbox: the relay's lag")
+                .baseUnit("seconds")
+                .register(meters);
     }
 
     /** Publishes one batch; returns how many events it published, or {@link #LOCKED_ELSEWHERE}. */
@@ -103,6 +121,7 @@ public class OutboxRelay implements SmartLifecycle {
                                 .bind("seqs", acknowledged.toArray(Long[]::new))
                                 .fetch()
                                 .rowsUpdated()
+                                .doOnSuccess(deleted -> published.increment(acknowledged.size()))
                                 .thenReturn(acknowledged.size()));
     }
 
@@ -171,11 +190,31 @@ public class OutboxRelay implements SmartLifecycle {
             if (published != null && published == LOCKED_ELSEWHERE) {
                 retryIn(LOCKED_RETRY_MILLIS);
             }
+            countBacklog();
         } catch (RuntimeException e) {
             // the broker or the database is away; the rows stay in the outbox for another attempt, soon: the poll
             // may be long, and the notifications of commits made while it was away are gone
             log.warn("outbox relay could not publish, will retry in {}: {}", properties.retryInterval(), e.toString());
             retryIn(properties.retryInterval().toMillis());
+        }
+    }
+
+    /** Refreshes the backlog gauges, at most once a second: the relay may run hundreds of times a second. */
+    private void countBacklog() {
+        long now = System.nanoTime();
+        if (now - backlogCountedAt < BACKLOG_COUNT_INTERVAL_NANOS) {
+            return;
+        }
+        backlogCountedAt = now;
+        Backlog counted = db.sql("""
+                        SELECT count(*) AS pending,
+                               coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float8 AS oldest
+                        FROM outbox""")
+                .map(row -> new Backlog(row.get("pending", Long.class), row.get("oldest", Double.class)))
+                .one()
+                .block();
+        if (counted != null) {
+            backlog.set(counted);
         }
     }
 
@@ -240,6 +279,9 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public synchronized boolean isRunning() {
         return executor != null;
+    }
+
+    private record Backlog(long pending, double oldestAgeSeconds) {
     }
 
     private record PendingEvent(
