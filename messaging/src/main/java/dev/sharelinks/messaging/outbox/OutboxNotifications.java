@@ -45,6 +45,8 @@ public class OutboxNotifications implements SmartLifecycle {
                 // the notifications end with their connection: listen again, as after an error
                 .concatWith(Mono.error(() -> new IllegalStateException("the listening connection closed")))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RETRY).maxBackoff(MAX_RETRY)
+                        // a connection that delivered notifications was good: the next outage starts the back-off over
+                        .transientErrors(true)
                         .doBeforeRetry(retry -> log.warn("outbox notifications: listening again: {}",
                                 retry.failure().toString())));
     }
