@@ -157,6 +157,9 @@ class EndToEndTest {
         String redirector = scrape(env.get("REDIRECT_URL"));
         assertThat(metric(redirector, "sharelinks_redeem_grants_total(\\{[^}]*})?")).isGreaterThanOrEqualTo(3);
         assertThat(metric(redirector, "sharelinks_outbox_published_total(\\{[^}]*})?")).isGreaterThanOrEqualTo(3);
+        // the fourth redeem of the used-up link
+        assertThat(metric(redirector, "sharelinks_redeem_refused_total\\{[^}]*reason=\"not-live\"[^}]*"
+                + "route=\"link\"[^}]*}")).isGreaterThanOrEqualTo(1);
         String mailer = scrape(env.get("MAILER_URL"));
         assertThat(metric(mailer, "sharelinks_mails_total\\{[^}]*outcome=\"sent\"[^}]*}")).isGreaterThanOrEqualTo(2);
         assertThat(mailer).containsPattern("(?m)^kafka_consumer_fetch_manager_records_lag(_max)?\\{");

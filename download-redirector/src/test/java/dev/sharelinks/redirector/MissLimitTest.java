@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharelinks.events.LinkCreated;
 import java.time.Instant;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -13,6 +15,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"sharelinks.redeem.miss-limit.misses=3", "server.forward-headers-strategy=native"})
 class MissLimitTest extends RedirectorIntegrationTest {
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void whenAClientGuessesTooManyKeysThenItGets429ButLinksThatExistStillWork() {
@@ -38,6 +43,16 @@ class MissLimitTest extends RedirectorIntegrationTest {
         redeem("203.0.113.7", exhausted.key()).expectStatus().isNotFound();
         // other clients are not affected
         redeem("198.51.100.20", "guess-0").expectStatus().isNotFound();
+
+        // and the refusals are counted by reason
+        assertThat(refused("link", "unknown")).isEqualTo(4);      // three guesses, and the other client's
+        assertThat(refused("link", "throttled")).isEqualTo(2);    // the GET and the HEAD over the limit
+        assertThat(refused("share-token", "throttled")).isEqualTo(1);
+        assertThat(refused("link", "not-live")).isEqualTo(1);     // the used-up link
+    }
+
+    private double refused(String route, String reason) {
+        return meters.get("sharelinks.redeem.refused").tag("route", route).tag("reason", reason).counter().count();
     }
 
     private WebTestClient.ResponseSpec redeem(String client, String key) {

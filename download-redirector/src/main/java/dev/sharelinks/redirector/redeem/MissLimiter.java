@@ -2,6 +2,8 @@ package dev.sharelinks.redirector.redeem;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,9 +23,11 @@ class MissLimiter {
     private final MissLimitProperties properties;
     /** Each client's misses in its current window; the entry expires with the window. */
     private final Cache<String, Window> windows;
+    private final MeterRegistry meters;
 
-    MissLimiter(MissLimitProperties properties) {
+    MissLimiter(MissLimitProperties properties, MeterRegistry meters) {
         this.properties = properties;
+        this.meters = meters;
         this.windows = Caffeine.newBuilder()
                 .maximumSize(properties.maxClients())
                 .expireAfterWrite(properties.window())
@@ -34,8 +38,36 @@ class MissLimiter {
      * A request found nothing to serve: empty means answer 404, a wait means answer 429. Only keys or paths that
      * were never known count; an expired or used-up link is a late recipient, not a guess.
      */
-    Mono<Optional<Duration>> judge(Mono<Boolean> known, @Nullable String clientAddress) {
-        return known.map(exists -> exists ? Optional.empty() : recordMiss(clientAddress));
+    Mono<Optional<Duration>> judge(Mono<Boolean> known, @Nullable String clientAddress, Route route) {
+        return known.map(exists -> {
+            Optional<Duration> wait = exists ? Optional.<Duration>empty() : recordMiss(clientAddress);
+            refused(route, exists ? "not-live" : wait.isPresent() ? "throttled" : "unknown");
+            return wait;
+        });
+    }
+
+    /**
+     * Counts a refused redeem: {@code not-live} (expired, used up, revoked or inactive: a late visitor),
+     * {@code unknown} (never existed), {@code throttled} (429), {@code not-granted} (a token without download).
+     */
+    void refused(Route route, String reason) {
+        Counter.builder("sharelinks.redeem.refused")
+                .description("GETs and HEADs of the public routes answered without a download, by route and reason")
+                .tag("route", route.tag)
+                .tag("reason", reason)
+                .register(meters)
+                .increment();
+    }
+
+    /** The two public routes. */
+    enum Route {
+        LINK("link"), SHARE_TOKEN("share-token");
+
+        private final String tag;
+
+        Route(String tag) {
+            this.tag = tag;
+        }
     }
 
     private Optional<Duration> recordMiss(@Nullable String clientAddress) {

@@ -69,7 +69,7 @@ class RedeemController {
     /** 404, or 429 once this client has asked for too many keys that never existed. */
     private Mono<ResponseEntity<String>> miss(String key, ServerHttpRequest request) {
         Mono<Boolean> known = plausible(key) ? redemptions.isKnown(key) : Mono.just(false);
-        return misses.judge(known, ClientAddress.of(request)).map(wait -> wait
+        return misses.judge(known, ClientAddress.of(request), MissLimiter.Route.LINK).map(wait -> wait
                 .map(seconds -> RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
                 .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
     }

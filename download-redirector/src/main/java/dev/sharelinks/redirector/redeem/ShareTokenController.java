@@ -62,8 +62,7 @@ class ShareTokenController {
         }
         String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
         return grants.grant(publicPath, ClientAddress.of(request), userAgent)
-                .map(grant -> grant.download() == null ? RedeemResponses.json(HttpStatus.FORBIDDEN, NOT_GRANTED_BODY)
-                        : redirect(grant.download()))
+                .map(grant -> grant.download() == null ? notGranted() : redirect(grant.download()))
                 .switchIfEmpty(Mono.defer(() -> miss(publicPath, request)));
     }
 
@@ -87,7 +86,7 @@ class ShareTokenController {
      */
     private Mono<ResponseEntity<String>> miss(@Nullable String publicPath, ServerHttpRequest request) {
         Mono<Boolean> known = publicPath == null ? Mono.just(false) : grants.isKnown(publicPath);
-        return misses.judge(known, ClientAddress.of(request)).map(wait -> wait
+        return misses.judge(known, ClientAddress.of(request), MissLimiter.Route.SHARE_TOKEN).map(wait -> wait
                 .map(seconds -> RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
                 .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
     }
@@ -107,6 +106,11 @@ class ShareTokenController {
         } catch (IllegalArgumentException malformedEscape) {
             return null;
         }
+    }
+
+    private ResponseEntity<String> notGranted() {
+        misses.refused(MissLimiter.Route.SHARE_TOKEN, "not-granted");
+        return RedeemResponses.json(HttpStatus.FORBIDDEN, NOT_GRANTED_BODY);
     }
 
     private ResponseEntity<String> redirect(Redemptions.GrantedDownload download) {
