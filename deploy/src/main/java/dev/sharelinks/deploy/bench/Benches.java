@@ -6,8 +6,10 @@ import dev.sharelinks.infra.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What every benchmark here does the same way: its own stack on free ports, the machine line, percentiles. */
@@ -50,6 +52,14 @@ final class Benches {
             given.put(args[i].substring(2), args[i + 1]);
         }
         return given;
+    }
+
+    /** A report's first lines: what ran, when, by which command, on which machine. */
+    static StringBuilder reportHeader(String title, String command, List<String> args) throws IOException {
+        return new StringBuilder()
+                .append("## ").append(title).append(", ").append(Instant.now()).append("\n\n")
+                .append("Command: `").append(command).append(' ').append(String.join(" ", args)).append("`  \n")
+                .append("Machine: ").append(machine()).append("  \n");
     }
 
     /** The nearest-rank percentile of ascending values; 0 for none. */

@@ -198,10 +198,7 @@ public final class PipelineLatencyBench {
     }
 
     private String report(Results results, Map<String, Usage> idle, Map<String, Usage> busy) throws Exception {
-        StringBuilder out = new StringBuilder();
-        out.append("## Pipeline latency benchmark, ").append(Instant.now()).append("\n\n");
-        out.append("Command: `bench/pipeline ").append(String.join(" ", options.args())).append("`  \n");
-        out.append("Machine: ").append(Benches.machine()).append("  \n");
+        StringBuilder out = Benches.reportHeader("Pipeline latency benchmark", "bench/pipeline", options.args());
         out.append("Load: ").append(options.rate()).append(" creates and ").append(options.rate())
                 .append(" shares (one recipient each) a second for ").append(options.duration().toSeconds())
                 .append(" s, after ").append(options.warmup().toSeconds()).append(" s of warm-up\n\n");

@@ -227,10 +227,7 @@ public final class RedeemBench {
 
     private String report(Measurement naive, Measurement statement, Measurement http, long decrements,
             Metrics counted) throws IOException {
-        StringBuilder out = new StringBuilder();
-        out.append("## Redeem benchmark, ").append(Instant.now()).append("\n\n");
-        out.append("Command: `bench/redeem ").append(String.join(" ", options.args())).append("`  \n");
-        out.append("Machine: ").append(Benches.machine()).append("  \n");
+        StringBuilder out = Benches.reportHeader("Redeem benchmark", "bench/redeem", options.args());
         out.append("Links: ").append(options.links()).append(", concurrency: ").append(options.clients())
                 .append(" (pgbench clients = wrk connections), ").append(options.duration().toSeconds())
                 .append(" s each, ").append(options.warmup().toSeconds()).append(" s of HTTP warm-up\n\n");

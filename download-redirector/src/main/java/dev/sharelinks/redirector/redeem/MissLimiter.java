@@ -3,6 +3,7 @@ package dev.sharelinks.redirector.redeem;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,11 +24,13 @@ class MissLimiter {
     private final MissLimitProperties properties;
     /** Each client's misses in its current window; the entry expires with the window. */
     private final Cache<String, Window> windows;
-    private final MeterRegistry meters;
+    private final Meter.MeterProvider<Counter> refusals;
 
     MissLimiter(MissLimitProperties properties, MeterRegistry meters) {
         this.properties = properties;
-        this.meters = meters;
+        this.refusals = Counter.builder("sharelinks.redeem.refused")
+                .description("GETs and HEADs of the public routes answered without a download, by route and reason")
+                .withRegistry(meters);
         this.windows = Caffeine.newBuilder()
                 .maximumSize(properties.maxClients())
                 .expireAfterWrite(properties.window())
@@ -51,12 +54,7 @@ class MissLimiter {
      * {@code unknown} (never existed), {@code throttled} (429), {@code not-granted} (a token without download).
      */
     void refused(Route route, String reason) {
-        Counter.builder("sharelinks.redeem.refused")
-                .description("GETs and HEADs of the public routes answered without a download, by route and reason")
-                .tag("route", route.tag)
-                .tag("reason", reason)
-                .register(meters)
-                .increment();
+        refusals.withTags("route", route.tag, "reason", reason).increment();
     }
 
     /** The two public routes. */
