@@ -13,8 +13,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Applies link events to {@code redeemable_links}. Each event is applied at most once (its id is recorded in the
- * same transaction) and the offset is committed only after that transaction, so nothing is lost or doubled.
+ * Applies link events to {@code redeemable_links} ({@link DownloadProjectionListener} applies their downloads).
+ * Each event is applied at most once (its id is recorded in the same transaction) and the offset is committed only
+ * after that transaction, so nothing is lost or doubled.
  */
 @Component
 class LinkProjectionListener {
@@ -29,7 +30,7 @@ class LinkProjectionListener {
         this.processed = processed;
     }
 
-    @KafkaListener(topics = Topics.LINKS, groupId = "download-redirector")
+    @KafkaListener(topics = Topics.LINKS, groupId = "${sharelinks.projection.consumer-group}")
     void on(ConsumerRecord<String, byte[]> record) {
         EventEnvelope<?> event = serde.read(record.value());
         processed.applyOnce(event, () -> apply(event.data()));
@@ -37,10 +38,17 @@ class LinkProjectionListener {
 
     private Mono<Void> apply(Object data) {
         if (data instanceof LinkCreated created) {
+            // starts at the lowest count its downloads reported, if a replay brought them first (V3 migration)
             return db.sql("""
+                            WITH reported AS (
+                                INSERT INTO reported_remaining (link_id, remaining) VALUES (:linkId, :remaining)
+                                ON CONFLICT (link_id)
+                                    DO UPDATE SET remaining = LEAST(reported_remaining.remaining, excluded.remaining)
+                                RETURNING remaining
+                            )
                             INSERT INTO redeemable_links
                                 (key, link_id, bucket, object_key, filename, expires_at, remaining)
-                            VALUES (:key, :linkId, :bucket, :objectKey, :filename, :expiresAt, :remaining)
+                            SELECT :key, :linkId, :bucket, :objectKey, :filename, :expiresAt, remaining FROM reported
                             ON CONFLICT (key) DO NOTHING""")
                     .bind("key", created.key())
                     .bind("linkId", created.linkId())

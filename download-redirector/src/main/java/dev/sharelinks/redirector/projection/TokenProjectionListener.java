@@ -46,7 +46,7 @@ class TokenProjectionListener {
         this.processed = processed;
     }
 
-    @KafkaListener(topics = Topics.TOKENS, groupId = "download-redirector-tokens")
+    @KafkaListener(topics = Topics.TOKENS, groupId = "${sharelinks.projection.consumer-group}-tokens")
     void on(ConsumerRecord<String, byte[]> record) {
         EventEnvelope<?> event = serde.read(record.value());
         processed.applyOnce(event, () -> apply(event.data(), event.occurredAt()));

@@ -98,6 +98,9 @@ class ShareMailer {
                 mail.send(compose(event, address));
                 sent.increment();
                 deliveries.sent(event.eventId(), share.shareId(), recipient);
+                // no address in the log: the delivery log has it. The line carries the share request's traceId
+                log.info("share {}: mail {} of {} accepted by the SMTP server", share.shareId(),
+                        share.recipients().indexOf(recipient) + 1, share.recipients().size());
             } catch (MailSendException e) {
                 Optional<String> refusal = refusedForGood(e);
                 if (refusal.isEmpty()) {

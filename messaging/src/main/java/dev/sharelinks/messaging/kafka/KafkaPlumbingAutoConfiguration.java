@@ -43,6 +43,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @EnableConfigurationProperties(SharelinksKafkaProperties.class)
 public class KafkaPlumbingAutoConfiguration {
 
+    /** The bean name of the container factory for batch listeners. */
+    public static final String BATCH_LISTENER_FACTORY = "batchKafkaListenerContainerFactory";
+
     @Bean
     @ConditionalOnMissingBean
     EventSerde eventSerde() {
@@ -99,11 +102,36 @@ public class KafkaPlumbingAutoConfiguration {
     @ConditionalOnMissingBean(name = "kafkaListenerContainerFactory")
     ConcurrentKafkaListenerContainerFactory<String, byte[]> kafkaListenerContainerFactory(
             ConsumerFactory<String, byte[]> consumerFactory, CommonErrorHandler errorHandler) {
+        // commit each record's offset right after its own transaction: a restart redoes at most one record
+        return listenerContainerFactory(consumerFactory, errorHandler, ContainerProperties.AckMode.RECORD);
+    }
+
+    /**
+     * For a listener that applies a whole poll in one transaction ({@code @KafkaListener(batch = "true",
+     * containerFactory = BATCH_LISTENER_FACTORY)}): the offsets are committed once it returned. To send a record that
+     * is not an event to the dead-letter topic, it applies the records before it and throws
+     * {@code BatchListenerFailedException} with its index.
+     */
+    @Bean(BATCH_LISTENER_FACTORY)
+    @ConditionalOnMissingBean(name = BATCH_LISTENER_FACTORY)
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> batchKafkaListenerContainerFactory(
+            ConsumerFactory<String, byte[]> consumerFactory, CommonErrorHandler errorHandler) {
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory =
+                listenerContainerFactory(consumerFactory, errorHandler, ContainerProperties.AckMode.BATCH);
+        factory.setBatchListener(true);
+        return factory;
+    }
+
+    private static ConcurrentKafkaListenerContainerFactory<String, byte[]> listenerContainerFactory(
+            ConsumerFactory<String, byte[]> consumerFactory, CommonErrorHandler errorHandler,
+            ContainerProperties.AckMode ackMode) {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.setCommonErrorHandler(errorHandler);
-        // commit each record's offset right after its own transaction: a restart redoes at most one record
-        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
+        factory.getContainerProperties().setAckMode(ackMode);
+        // a record listener runs in the span of the record's trace context (the traceparent header the outbox relay
+        // sent), so its logs and its own outbox rows carry the trace of the request that wrote the event
+        factory.getContainerProperties().setObservationEnabled(true);
         return factory;
     }
 

@@ -2,6 +2,9 @@ package dev.sharelinks.messaging.outbox;
 
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.EventType;
+import io.micrometer.tracing.propagation.Propagator;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.NoTransactionException;
 import org.springframework.transaction.reactive.TransactionSynchronization;
@@ -13,15 +16,19 @@ public class Outbox {
 
     private final DatabaseClient db;
     private final EventSerde serde;
+    private final TraceContextHeaders traceContext;
     private final Runnable afterCommit;
 
     /**
+     * @param propagator writes the appending request's trace context into the row, for the relay to send on
+     *     ({@link Propagator#NOOP} without tracing)
      * @param afterCommit run once the appending transaction committed (wakes the relay, so events leave at once
      *     rather than at its next poll)
      */
-    public Outbox(DatabaseClient db, EventSerde serde, Runnable afterCommit) {
+    public Outbox(DatabaseClient db, EventSerde serde, Propagator propagator, Runnable afterCommit) {
         this.db = db;
         this.serde = serde;
+        this.traceContext = new TraceContextHeaders(propagator);
         this.afterCommit = afterCommit;
     }
 
@@ -31,14 +38,15 @@ public class Outbox {
      */
     public Mono<Void> append(Object data, String subject) {
         EventType type = EventType.of(data);
-        return db.sql("""
-                        INSERT INTO outbox (topic, event_key, event_type, data)
-                        VALUES (:topic, :key, :type, CAST(:data AS jsonb))""")
-                .bind("topic", type.topic())
-                .bind("key", subject)
-                .bind("type", type.typeName())
-                .bind("data", serde.dataToJson(data))
-                .then()
+        return traceContext.current().flatMap(trace -> db.sql("""
+                                INSERT INTO outbox (topic, event_key, event_type, data, trace_context)
+                                VALUES (:topic, :key, :type, CAST(:data AS jsonb), CAST(:trace AS jsonb))""")
+                        .bind("topic", type.topic())
+                        .bind("key", subject)
+                        .bind("type", type.typeName())
+                        .bind("data", serde.dataToJson(data))
+                        .bind("trace", Parameters.in(R2dbcType.VARCHAR, trace.orElse(null)))
+                        .then())
                 .then(onCommit());
     }
 

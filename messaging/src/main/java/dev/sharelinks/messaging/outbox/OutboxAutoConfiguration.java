@@ -4,6 +4,7 @@ import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.messaging.kafka.KafkaPlumbingAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.propagation.Propagator;
 import io.r2dbc.spi.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,8 +26,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 public class OutboxAutoConfiguration {
 
     @Bean
-    Outbox outbox(DatabaseClient db, EventSerde serde, OutboxRelay relay) {
-        return new Outbox(db, serde, relay::wakeUp);
+    Outbox outbox(DatabaseClient db, EventSerde serde, ObjectProvider<Propagator> propagator, OutboxRelay relay) {
+        return new Outbox(db, serde, propagator.getIfAvailable(() -> Propagator.NOOP), relay::wakeUp);
     }
 
     @Bean

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -95,7 +96,8 @@ public class OutboxRelay implements SmartLifecycle {
 
     private Mono<Integer> publishPending() {
         return db.sql("""
-                        SELECT seq, event_id, topic, event_key, event_type, occurred_at, data::text AS data
+                        SELECT seq, event_id, topic, event_key, event_type, occurred_at, data::text AS data,
+                               trace_context::text AS trace_context
                         FROM outbox ORDER BY seq LIMIT :limit""")
                 .bind("limit", properties.batchSize())
                 .map(row -> new PendingEvent(
@@ -105,7 +107,8 @@ public class OutboxRelay implements SmartLifecycle {
                         row.get("event_key", String.class),
                         row.get("event_type", String.class),
                         row.get("occurred_at", OffsetDateTime.class).toInstant(),
-                        row.get("data", String.class)))
+                        row.get("data", String.class),
+                        TraceContextHeaders.read(row.get("trace_context", String.class))))
                 .all()
                 .collectList()
                 .flatMap(events -> events.isEmpty() ? Mono.just(0) : sendAndDelete(events));
@@ -174,6 +177,7 @@ public class OutboxRelay implements SmartLifecycle {
         header(record, "ce_subject", event.key());
         header(record, "ce_time", event.occurredAt().toString());
         header(record, "content-type", "application/json");
+        event.traceContext().forEach((name, text) -> header(record, name, text));
         return record;
     }
 
@@ -284,7 +288,8 @@ public class OutboxRelay implements SmartLifecycle {
     private record Backlog(long pending, double oldestAgeSeconds) {
     }
 
-    private record PendingEvent(
-            long seq, UUID eventId, String topic, String key, String type, Instant occurredAt, String data) {
+    /** @param traceContext the headers that carry the trace of the request that wrote the event; often none */
+    private record PendingEvent(long seq, UUID eventId, String topic, String key, String type, Instant occurredAt,
+            String data, Map<String, String> traceContext) {
     }
 }
