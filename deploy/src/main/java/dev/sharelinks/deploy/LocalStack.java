@@ -120,6 +120,21 @@ public final class LocalStack implements AutoCloseable {
         started.awaitReady(Duration.ofMinutes(3));
     }
 
+    /**
+     * Starts one more instance of a service, named {@code name} (its log is {@code logs/<name>.log}), on {@code port},
+     * with the service's settings changed by {@code overrides}; it stops with the stack. Returns its URL once ready.
+     */
+    public synchronized String startAnother(String service, String name, int port, Map<String, String> overrides) {
+        if (services.containsKey(name)) {
+            throw new IllegalArgumentException(name + " runs already");
+        }
+        ServiceProcess another = running(service).another(name, port, overrides);
+        running.add(another);
+        services.put(name, another);
+        another.awaitReady(Duration.ofMinutes(3));
+        return another.url();
+    }
+
     private ServiceProcess running(String service) {
         ServiceProcess process = services.get(service);
         if (process == null) {

@@ -76,6 +76,16 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Another instance of this service, under another name (its log's) on another port, with some settings changed:
+     * a second redirector that rebuilds its projection into another database, say.
+     */
+    ServiceProcess another(String otherName, int otherPort, Map<String, String> overrides) {
+        Map<String, String> otherEnv = new HashMap<>(env);
+        otherEnv.putAll(overrides);
+        return start(otherName, jar, otherPort, otherEnv, logDir);
+    }
+
     /** The same service started again, on the same port with the same settings, its log appended to. */
     ServiceProcess restarted() {
         if (process.isAlive()) {

@@ -16,7 +16,7 @@ public final class Processes {
     }
 
     /** Runs a command to completion; its output goes to {@code log}, which the exception quotes on failure. */
-    static void run(List<String> command, Path log, Duration timeout) {
+    public static void run(List<String> command, Path log, Duration timeout) {
         try {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)

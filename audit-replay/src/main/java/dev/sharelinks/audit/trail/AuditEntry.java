@@ -1,0 +1,52 @@
+package dev.sharelinks.audit.trail;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One line of the audit trail: one event, what it says happened, and where it was read. Link keys and token values
+ * are left out on purpose: they are the secrets in the public URLs, and the trail names links and tokens by id.
+ *
+ * @param time when it happened (the event's {@code occurredAt}: committed in the producing service)
+ * @param event what happened: {@code link.created}, {@code link.revoked}, {@code share.requested},
+ *     {@code download.consumed}, {@code share-token.created}, {@code .updated}, {@code .deleted}, {@code .downloaded},
+ *     or {@code unreadable} for a record that is not a Sharelinks event ({@code problem} says why)
+ * @param sharedLinkIds the links a share mailed
+ * @param remaining a link's downloads left after this download
+ * @param userId the token-api user who created, replaced or deleted a token
+ */
+@JsonPropertyOrder({"time", "event", "eventId", "source", "linkId", "shareId", "tokenId", "accountId", "mediaId",
+        "assetId", "filename", "expiresAt", "downloadLimit", "recipients", "sharedLinkIds", "remaining",
+        "clientAddress", "userAgent", "title", "exportDefinition", "activationDate", "deactivationDate", "userId",
+        "topic", "partition", "offset", "problem"})
+public record AuditEntry(
+        Instant time,
+        String event,
+        @Nullable String eventId,
+        @Nullable String source,
+        @Nullable Long linkId,
+        @Nullable Long shareId,
+        @Nullable Long tokenId,
+        @Nullable Long accountId,
+        @Nullable Long mediaId,
+        @Nullable String assetId,
+        @Nullable String filename,
+        @Nullable Instant expiresAt,
+        @Nullable Integer downloadLimit,
+        @Nullable List<String> recipients,
+        @Nullable List<Long> sharedLinkIds,
+        @Nullable Integer remaining,
+        @Nullable String clientAddress,
+        @Nullable String userAgent,
+        @Nullable String title,
+        @Nullable String exportDefinition,
+        @Nullable Instant activationDate,
+        @Nullable Instant deactivationDate,
+        @Nullable Long userId,
+        String topic,
+        int partition,
+        long offset,
+        @Nullable String problem) {
+}
