@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.http.MediaType;
 
 class CreateLinkTest extends LinkApiIntegrationTest {
 
@@ -155,6 +156,26 @@ class CreateLinkTest extends LinkApiIntegrationTest {
         post(account, "/api/v2/shareable_links", "{\"pad\": \"" + "x".repeat(200_000) + "\"}")
                 .expectStatus().isEqualTo(413)
                 .expectBody().json("{\"error\": \"Request body too large\"}", true);
+    }
+
+    @ParameterizedTest(name = "POST {0}")
+    @CsvSource({"/api/v2/shareable_links", "/api/v2/shareable_links/share"})
+    void whenTheBodyIsNotDeclaredJsonThenItAnswers415InTheContractFormatAndRecordsNothing(String path) {
+        String links = count("links");
+        String shares = count("shares");
+
+        http.post().uri(path)
+                .header("X-API-KEY", account.apiKey())
+                .contentType(MediaType.TEXT_PLAIN)
+                .bodyValue("{\"expiry_date\": \"2099-01-01\", \"limit\": 1, \"payload\": {\"media_id\": 4, "
+                        + "\"filename\": \"f\"}}")
+                .exchange()
+                .expectStatus().isEqualTo(415)
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody().json("{\"error\": \"Content-Type must be application/json\"}", true);
+
+        assertThat(count("links")).isEqualTo(links);
+        assertThat(count("shares")).isEqualTo(shares);
     }
 
     private EventEnvelope<LinkCreated> publishedLinkCreated(long linkId) {

@@ -34,7 +34,8 @@ class LinkController {
         this.clock = clock;
     }
 
-    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    // no "consumes", as for the share: a wrong Content-Type gets the contract's 415 from this controller's handler
+    @PostMapping
     Mono<LinkResponses.Created> create(@AuthenticationPrincipal AccountPrincipal account,
             @RequestBody(required = false) JsonNode body) {
         return Mono.fromCallable(() -> CreateLinkRequest.from(body, clock))

@@ -25,8 +25,9 @@ class ShareController {
     }
 
     /** Answers once the share and its event are committed; the mailer sends the mails from the event. */
-    @PostMapping(path = "/api/v2/shareable_links/share", consumes = MediaType.APPLICATION_JSON_VALUE,
-            produces = MediaType.APPLICATION_JSON_VALUE)
+    // no "consumes": another Content-Type must reach this controller, whose error handler answers 415 in the
+    // contract's format (a mapping that refused it would leave the answer to the problem-details handler)
+    @PostMapping(path = "/api/v2/shareable_links/share", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<Sent> share(@AuthenticationPrincipal AccountPrincipal account, @RequestBody(required = false) JsonNode body) {
         return Mono.fromCallable(() -> ShareRequest.from(body, properties.maxRecipients(),
                         properties.maxLinksPerShare()))

@@ -6,6 +6,7 @@ import dev.sharelinks.tokenapi.web.KeepeekError;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -50,6 +51,8 @@ class SecurityConfiguration {
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
                                 "/actuator/prometheus").permitAll()
+                        // the OpenAPI description of the public API (static/openapi/)
+                        .pathMatchers(HttpMethod.GET, "/openapi/*.yaml").permitAll()
                         .pathMatchers("/admin/**").access((authentication, context) -> Mono.just(
                                 new AuthorizationDecision(adminToken.presentedIn(context.getExchange().getRequest()
                                         .getHeaders().getFirst(HttpHeaders.AUTHORIZATION)))))
