@@ -103,14 +103,20 @@ public class KafkaPlumbingAutoConfiguration {
     ConcurrentKafkaListenerContainerFactory<String, byte[]> kafkaListenerContainerFactory(
             ConsumerFactory<String, byte[]> consumerFactory, CommonErrorHandler errorHandler) {
         // commit each record's offset right after its own transaction: a restart redoes at most one record
-        return listenerContainerFactory(consumerFactory, errorHandler, ContainerProperties.AckMode.RECORD);
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory =
+                listenerContainerFactory(consumerFactory, errorHandler, ContainerProperties.AckMode.RECORD);
+        // the listener runs in the span of the record's trace context (the traceparent header the outbox relay
+        // sent), so its logs and its own outbox rows carry the trace of the request that wrote the event
+        factory.getContainerProperties().setObservationEnabled(true);
+        return factory;
     }
 
     /**
      * For a listener that applies a whole poll in one transaction ({@code @KafkaListener(batch = "true",
      * containerFactory = BATCH_LISTENER_FACTORY)}): the offsets are committed once it returned. To send a record that
      * is not an event to the dead-letter topic, it applies the records before it and throws
-     * {@code BatchListenerFailedException} with its index.
+     * {@code BatchListenerFailedException} with its index. No observation: a batch listener runs in no record's span,
+     * and one observation per record would be a span per event for nothing (the redirector reads back every grant).
      */
     @Bean(BATCH_LISTENER_FACTORY)
     @ConditionalOnMissingBean(name = BATCH_LISTENER_FACTORY)
@@ -129,9 +135,6 @@ public class KafkaPlumbingAutoConfiguration {
         factory.setConsumerFactory(consumerFactory);
         factory.setCommonErrorHandler(errorHandler);
         factory.getContainerProperties().setAckMode(ackMode);
-        // a record listener runs in the span of the record's trace context (the traceparent header the outbox relay
-        // sent), so its logs and its own outbox rows carry the trace of the request that wrote the event
-        factory.getContainerProperties().setObservationEnabled(true);
         return factory;
     }
 
