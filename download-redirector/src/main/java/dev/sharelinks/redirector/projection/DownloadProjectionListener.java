@@ -2,8 +2,9 @@ package dev.sharelinks.redirector.projection;
 
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventSerde;
-import dev.sharelinks.events.MalformedEventException;
+import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.messaging.kafka.EventBatches;
 import dev.sharelinks.messaging.kafka.KafkaPlumbingAutoConfiguration;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -46,19 +46,19 @@ class DownloadProjectionListener {
     @KafkaListener(topics = Topics.DOWNLOADS, groupId = "${sharelinks.projection.consumer-group}-downloads",
             batch = "true", containerFactory = KafkaPlumbingAutoConfiguration.BATCH_LISTENER_FACTORY)
     void on(List<ConsumerRecord<String, byte[]>> records) {
-        // link id -> the lowest count this batch reports; in link order, so concurrent batches upsert rows in one order
+        EventBatches.apply(records, serde, events -> apply(lowestRemaining(events)));
+    }
+
+    /** Link id to the lowest count the events report; in link order, so concurrent batches upsert rows in one order. */
+    private static Map<Long, Integer> lowestRemaining(List<EventEnvelope<?>> events) {
         Map<Long, Integer> lowest = new TreeMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            try {
-                if (serde.read(records.get(i).value()).data() instanceof DownloadConsumed download) {
-                    lowest.merge(download.linkId(), download.remaining(), Math::min);
-                }
-            } catch (MalformedEventException e) {
-                apply(lowest);
-                throw new BatchListenerFailedException(e.getMessage(), e, i);
+        for (EventEnvelope<?> event : events) {
+            // the topic also carries share-token downloads, which count nothing
+            if (event.data() instanceof DownloadConsumed download) {
+                lowest.merge(download.linkId(), download.remaining(), Math::min);
             }
         }
-        apply(lowest);
+        return lowest;
     }
 
     private void apply(Map<Long, Integer> lowest) {

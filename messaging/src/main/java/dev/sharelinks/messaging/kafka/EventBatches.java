@@ -1,0 +1,36 @@
+package dev.sharelinks.messaging.kafka;
+
+import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.MalformedEventException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+
+/** Reads the records of a batch listener's poll as events, for a listener that applies them all at once. */
+public final class EventBatches {
+
+    private EventBatches() {
+    }
+
+    /**
+     * Reads the records in order and hands the events to {@code apply} in one call. A record that is not an event
+     * stops the reading: the events before it are applied, and a {@link BatchListenerFailedException} naming it lets
+     * the error handler commit those, send it to the dead-letter topic, and go on with the records after it.
+     */
+    public static void apply(List<ConsumerRecord<String, byte[]>> records, EventSerde serde,
+            Consumer<List<EventEnvelope<?>>> apply) {
+        List<EventEnvelope<?>> events = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                events.add(serde.read(records.get(i).value()));
+            } catch (MalformedEventException e) {
+                apply.accept(events);
+                throw new BatchListenerFailedException(e.getMessage(), e, i);
+            }
+        }
+        apply.accept(events);
+    }
+}
