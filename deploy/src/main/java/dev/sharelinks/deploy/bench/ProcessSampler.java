@@ -22,6 +22,12 @@ import java.util.stream.Stream;
  */
 final class ProcessSampler implements AutoCloseable {
 
+    /**
+     * The group of every process in no other group: the other services, Kafka, the benchmark itself. Whether the
+     * machine had CPU to spare is in the sum of all groups.
+     */
+    static final String REST = "rest";
+
     /** Linux's USER_HZ: the unit of utime and stime in /proc/[pid]/stat. */
     private static final double TICKS_PER_SECOND = 100.0;
 
@@ -54,7 +60,7 @@ final class ProcessSampler implements AutoCloseable {
         sample(false);
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Usage> usage = new LinkedHashMap<>();
-        for (String group : roots.keySet()) {
+        for (String group : Stream.concat(roots.keySet().stream(), Stream.of(REST)).toList()) {
             long ticks = 0;
             for (Map.Entry<Long, String> process : groupOf.entrySet()) {
                 if (process.getValue().equals(group)) {
@@ -96,10 +102,8 @@ final class ProcessSampler implements AutoCloseable {
         }
         Map<String, Long> pss = new HashMap<>();
         for (long pid : ticks.keySet()) {
-            String group = groupOf(pid, parents);
-            if (group == null) {
-                continue;
-            }
+            String named = groupOf(pid, parents);
+            String group = named == null ? REST : named;
             groupOf.putIfAbsent(pid, group);
             // a process first seen now started during the run: all its CPU time is the run's
             firstTicks.putIfAbsent(pid, baseline ? ticks.get(pid) : 0L);

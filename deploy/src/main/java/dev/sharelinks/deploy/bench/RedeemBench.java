@@ -2,6 +2,7 @@ package dev.sharelinks.deploy.bench;
 
 import dev.sharelinks.deploy.LocalStack;
 import dev.sharelinks.deploy.bench.ProcessSampler.Usage;
+import dev.sharelinks.events.EventType;
 import dev.sharelinks.infra.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,7 +113,9 @@ public final class RedeemBench {
         List<String> command = List.of(postgres.binary("pgbench").toString(), "-h", postgres.host(),
                 "-p", String.valueOf(postgres.port()), "-U", PostgresServer.USER, "-n", "-M", "prepared",
                 "-c", String.valueOf(options.clients()), "-j", "2", "-T", String.valueOf(options.duration().toSeconds()),
-                "-D", "links=" + options.links(), "-D", "topic=sharelinks.downloads.v1", "-D", "type=DownloadConsumed",
+                "-D", "links=" + options.links(), "-D", "topic=" + EventType.DOWNLOAD_CONSUMED.topic(),
+                // the events the relay then publishes are real DownloadConsumed ones, which the redirector applies
+                "-D", "type=" + EventType.DOWNLOAD_CONSUMED.typeName(),
                 "-f", file.toString(), "-l", "--log-prefix=" + logs.resolve("tx"), "sharelinks");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PGOPTIONS", "-c search_path=redirector");
@@ -231,7 +234,7 @@ public final class RedeemBench {
         out.append("Links: ").append(options.links()).append(", concurrency: ").append(options.clients())
                 .append(" (pgbench clients = wrk connections), ").append(options.duration().toSeconds())
                 .append(" s each, ").append(options.warmup().toSeconds()).append(" s of HTTP warm-up\n\n");
-        out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirector / load "
+        out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirector / load / rest "
                 + "| PSS MB: postgres / redirector |\n|---|---:|---:|---:|---:|---|---|\n");
         for (Measurement m : List.of(naive, statement, http)) {
             out.append(m.row()).append('\n');
@@ -296,9 +299,10 @@ public final class RedeemBench {
             Usage pg = usage.get("postgres");
             Usage service = usage.get("redirector");
             Usage load = usage.get("load generator");
-            return String.format("| %s | %.0f | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f | %d / %d |", name, perSecond,
-                    p50 / 1000.0, p99 / 1000.0, p999 / 1000.0, pg.cores(), service.cores(), load.cores(), pg.pssMb(),
-                    service.pssMb());
+            Usage rest = usage.get(ProcessSampler.REST);
+            return String.format("| %s | %.0f | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f / %.2f | %d / %d |", name,
+                    perSecond, p50 / 1000.0, p99 / 1000.0, p999 / 1000.0, pg.cores(), service.cores(), load.cores(),
+                    rest.cores(), pg.pssMb(), service.pssMb());
         }
     }
 
