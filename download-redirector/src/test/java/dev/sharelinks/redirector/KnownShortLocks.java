@@ -1,0 +1,20 @@
+package dev.sharelinks.redirector;
+
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * What BlockHound may see park a reactive thread in these tests without failing them, each a lock held for a few
+ * instructions, never across I/O: a thread parks only while another holds it.
+ */
+public class KnownShortLocks implements BlockHoundIntegration {
+
+    @Override
+    public void applyTo(BlockHound.Builder builder) {
+        // the AWS signer borrows and returns a MessageDigest from a LinkedBlockingDeque per presign (SHA-256 of the
+        // canonical request); BlockHound caught two event loops contending for it under ConcurrentRedeemTest
+        builder.allowBlockingCallsInside("software.amazon.awssdk.checksums.internal.DigestAlgorithm", "getDigest");
+        builder.allowBlockingCallsInside(
+                "software.amazon.awssdk.checksums.internal.DigestAlgorithm$CloseableMessageDigest", "close");
+    }
+}
