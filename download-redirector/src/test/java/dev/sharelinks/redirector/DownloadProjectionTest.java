@@ -71,6 +71,9 @@ class DownloadProjectionTest extends RedirectorIntegrationTest {
         List<ConsumerRecord<String, byte[]>> own = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(),
                         Topics.DOWNLOADS, seen -> ofLink(seen, link).size() == 2, Duration.ofSeconds(30));
         for (ConsumerRecord<String, byte[]> grant : ofLink(own, link)) {
+            // they name this projection, which skips them: it applied them when it granted them
+            assertThat(new String(grant.headers().lastHeader("sharelinks_origin").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("download-redirector");
             awaitConsumed(new TopicPartition(grant.topic(), grant.partition()), grant.offset());
         }
 

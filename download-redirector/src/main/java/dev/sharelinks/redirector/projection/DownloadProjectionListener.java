@@ -6,11 +6,15 @@ import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.messaging.kafka.EventBatches;
 import dev.sharelinks.messaging.kafka.KafkaPlumbingAutoConfiguration;
+import dev.sharelinks.messaging.outbox.OutboxProperties;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -23,7 +27,8 @@ import reactor.core.publisher.Mono;
  * to the count it reports and never raises it, so events apply in any order and any number of times without an
  * idempotency log; on the live projection they change nothing, its grants having lowered the counts already. A
  * download that arrives before its link (a replay reads the two topics independently) is kept in
- * {@code reported_remaining} until the link's LinkCreated starts it there.
+ * {@code reported_remaining} until the link's LinkCreated starts it there. This projection's own grants are skipped
+ * by their origin header: it applied them when it made them.
  *
  * <p>A batch listener: one transaction per poll, not per event, because on a busy redirector this reads back every
  * grant it made. A record that is not an event goes to the dead-letter topic once the events before it applied.
@@ -36,17 +41,32 @@ class DownloadProjectionListener {
     private final DatabaseClient db;
     private final EventSerde serde;
     private final TransactionalOperator transaction;
+    private final String ownOrigin;
 
-    DownloadProjectionListener(DatabaseClient db, EventSerde serde, TransactionalOperator transaction) {
+    DownloadProjectionListener(DatabaseClient db, EventSerde serde, TransactionalOperator transaction,
+            OutboxProperties outbox) {
         this.db = db;
         this.serde = serde;
         this.transaction = transaction;
+        this.ownOrigin = Objects.requireNonNull(outbox.origin(),
+                "sharelinks.outbox.origin names this projection in the events its grants write");
     }
 
     @KafkaListener(topics = Topics.DOWNLOADS, groupId = "${sharelinks.projection.consumer-group}-downloads",
             batch = "true", containerFactory = KafkaPlumbingAutoConfiguration.BATCH_LISTENER_FACTORY)
     void on(List<ConsumerRecord<String, byte[]>> records) {
-        EventBatches.apply(records, serde, events -> apply(lowestRemaining(events)));
+        List<ConsumerRecord<String, byte[]>> others = records.stream().filter(record -> !isOwn(record)).toList();
+        EventBatches.apply(others, serde, events -> apply(lowestRemaining(events)));
+    }
+
+    /**
+     * Whether this projection's own grants wrote the record (its relay names the projection in the origin header):
+     * those counts are in its table already, and on a busy redirector reading every grant back cost a few percent of
+     * its CPU. A projection being rebuilt has another consumer group, so another origin, and applies them all.
+     */
+    private boolean isOwn(ConsumerRecord<String, byte[]> record) {
+        Header origin = record.headers().lastHeader(OutboxProperties.ORIGIN_HEADER);
+        return origin != null && ownOrigin.equals(new String(origin.value(), StandardCharsets.UTF_8));
     }
 
     /** Link id to the lowest count the events report; in link order, so concurrent batches upsert rows in one order. */

@@ -16,19 +16,20 @@ public final class EventBatches {
     }
 
     /**
-     * Reads the records in order and hands the events to {@code apply} in one call. A record that is not an event
+     * Reads the records (of the poll, in order, or some of them) and hands the events to {@code apply} in one call. A record that is not an event
      * stops the reading: the events before it are applied, and a {@link BatchListenerFailedException} naming it lets
      * the error handler commit those, send it to the dead-letter topic, and go on with the records after it.
      */
     public static void apply(List<ConsumerRecord<String, byte[]>> records, EventSerde serde,
             Consumer<List<EventEnvelope<?>>> apply) {
         List<EventEnvelope<?>> events = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
+        for (ConsumerRecord<String, byte[]> record : records) {
             try {
-                events.add(serde.read(records.get(i).value()));
+                events.add(serde.read(record.value()));
             } catch (MalformedEventException e) {
                 apply.accept(events);
-                throw new BatchListenerFailedException(e.getMessage(), e, i);
+                // the record itself, not its index: the caller may have left records of the poll out
+                throw new BatchListenerFailedException(e.getMessage(), e, record);
             }
         }
         apply.accept(events);

@@ -1,11 +1,14 @@
 package dev.sharelinks.messaging.outbox;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param source the service name written into every event envelope ({@code ce_source})
+ * @param origin when set, written into every event's {@link #ORIGIN_HEADER} header: a service that consumes the
+ *     topics it publishes on tells its own events by it
  * @param relayEnabled whether this instance runs a relay (all replicas may; only one publishes at a time)
  * @param commitNotifications whether the relay listens for PostgreSQL's commit notifications; needs the Flyway
  *     location {@code classpath:db/outbox-notify}, which only services with occasional writes should take
@@ -23,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("sharelinks.outbox")
 public record OutboxProperties(
         String source,
+        @Nullable String origin,
         @DefaultValue("true") boolean relayEnabled,
         @DefaultValue("true") boolean commitNotifications,
         @DefaultValue("5s") Duration pollInterval,
@@ -30,4 +34,7 @@ public record OutboxProperties(
         @DefaultValue("1s") Duration retryInterval,
         @DefaultValue("500") int batchSize,
         @DefaultValue("30s") Duration sendTimeout) {
+
+    /** The Kafka header that carries {@link #origin()}. */
+    public static final String ORIGIN_HEADER = "sharelinks_origin";
 }

@@ -178,6 +178,9 @@ public class OutboxRelay implements SmartLifecycle {
         header(record, "ce_time", event.occurredAt().toString());
         header(record, "content-type", "application/json");
         event.traceContext().forEach((name, text) -> header(record, name, text));
+        if (properties.origin() != null) {
+            header(record, OutboxProperties.ORIGIN_HEADER, properties.origin());
+        }
         return record;
     }
 
