@@ -81,13 +81,20 @@ class GrantBatcher {
     }
 
     private void run(List<Waiting> batch) {
+        AtomicBoolean slotHeld = new AtomicBoolean(true);
+        Runnable freeSlot = () -> {
+            if (slotHeld.compareAndSet(true, false)) {
+                inFlight.decrementAndGet();
+                dispatch();
+            }
+        };
         redemptions.grantAll(batch.stream().map(Waiting::redeem).toList())
                 // a statement that never comes back must not hold the slot, and its visitors, forever
                 .timeout(properties.statementTimeout())
-                .doFinally(signal -> {
-                    inFlight.decrementAndGet();
-                    dispatch();
-                })
+                // the next statement leaves as soon as this one's result is in, before this batch is answered: the
+                // database grants the next batch while this thread presigns and answers this one
+                .doOnNext(granted -> freeSlot.run())
+                .doFinally(signal -> freeSlot.run())
                 .subscribe(granted -> answer(batch, granted), failure -> batch.forEach(w -> w.sink().error(failure)));
     }
 

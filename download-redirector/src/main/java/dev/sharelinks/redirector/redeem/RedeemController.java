@@ -78,12 +78,12 @@ class RedeemController {
         return PLAUSIBLE_KEY.matcher(key).matches();
     }
 
-    private static ResponseEntity<String> redirect(String url) {
+    private static ResponseEntity<String> redirect(URI url) {
         // the same small HTML body Rails sends with its 302, for clients that show it
-        String body = "<html><body>You are being <a href=\"" + url.replace("&", "&amp;") + "\">redirected</a>."
-                + "</body></html>";
+        String body = "<html><body>You are being <a href=\"" + url.toString().replace("&", "&amp;")
+                + "\">redirected</a>.</body></html>";
         return ResponseEntity.status(HttpStatus.FOUND)
-                .location(URI.create(url))
+                .location(url)
                 .cacheControl(CacheControl.noStore())
                 .contentType(MediaType.TEXT_HTML)
                 .body(body);

@@ -1,6 +1,5 @@
 package dev.sharelinks.redirector.redeem;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -114,9 +113,8 @@ class ShareTokenController {
     }
 
     private ResponseEntity<String> redirect(Redemptions.GrantedDownload download) {
-        String url = presigner.presignedUrl(download.bucket(), download.objectKey(), download.filename());
         return ResponseEntity.status(HttpStatus.FOUND)
-                .location(URI.create(url))
+                .location(presigner.presignedUrl(download.bucket(), download.objectKey(), download.filename()))
                 .cacheControl(CacheControl.noStore())
                 .build();
     }

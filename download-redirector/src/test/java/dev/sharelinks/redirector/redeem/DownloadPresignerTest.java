@@ -12,7 +12,7 @@ class DownloadPresignerTest {
     @Test
     void whenNoEndpointIsSetThenItSignsForAwsInTheConfiguredRegion() {
         try (DownloadPresigner presigner = new DownloadPresigner(properties(URI.create(""), "eu-central-1", false))) {
-            String url = presigner.presignedUrl("acme-media", "media/4/original.jpg", "photo.jpg");
+            String url = presigner.presignedUrl("acme-media", "media/4/original.jpg", "photo.jpg").toString();
 
             assertThat(url).startsWith("https://acme-media.s3.eu-central-1.amazonaws.com/media/4/original.jpg?")
                     .contains("X-Amz-Credential=AKIDEXAMPLE%2F", "%2Feu-central-1%2Fs3%2Faws4_request",
@@ -27,9 +27,9 @@ class DownloadPresignerTest {
         try (DownloadPresigner virtualHosted = new DownloadPresigner(properties(wasabi, "eu-central-1", false));
                 DownloadPresigner pathStyle = new DownloadPresigner(
                         properties(URI.create("http://minio.local:9000"), "us-east-1", true))) {
-            assertThat(virtualHosted.presignedUrl("mediapocket-test-account-5", "test_key", "f"))
+            assertThat(virtualHosted.presignedUrl("mediapocket-test-account-5", "test_key", "f").toString())
                     .startsWith("https://mediapocket-test-account-5.s3.eu-central-1.wasabisys.com/test_key?");
-            assertThat(pathStyle.presignedUrl("bucket", "a/b c.bin", "f"))
+            assertThat(pathStyle.presignedUrl("bucket", "a/b c.bin", "f").toString())
                     .startsWith("http://minio.local:9000/bucket/a/b%20c.bin?");
         }
     }
