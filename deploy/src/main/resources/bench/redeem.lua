@@ -1,6 +1,10 @@
 -- wrk script: each request redeems one of BENCH_LINKS seeded links (keys bench-1 .. bench-N) at random, counting
 -- the 302s, so the run can be checked against the decrements the database recorded.
+-- With BENCH_RATE_PER_THREAD set, each wrk thread sends that many requests a second on a fixed schedule (an open
+-- loop, as pgbench --rate does): a connection waits for its request's slot, and a late answer does not push the
+-- schedule back.
 local threads = {}
+local ratePerThread = tonumber(os.getenv("BENCH_RATE_PER_THREAD") or "0")
 
 function setup(thread)
   table.insert(threads, thread)
@@ -15,6 +19,28 @@ end
 
 function request()
   return wrk.format("GET", "/api/v2/shareable_links/bench-" .. math.random(1, links))
+end
+
+if ratePerThread > 0 then
+  local ffi = require("ffi")
+  ffi.cdef[[
+    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+    int clock_gettime(int clock, bench_timespec *now);
+  ]]
+  local now = ffi.new("bench_timespec")
+  local function nowMs()
+    ffi.C.clock_gettime(1, now) -- CLOCK_MONOTONIC
+    return tonumber(now.tv_sec) * 1000 + tonumber(now.tv_nsec) / 1e6
+  end
+  local interval = 1000 / ratePerThread
+  local nextSlot = nil
+
+  -- called before each request of every connection of this thread: the wait until the thread's next free slot
+  function delay()
+    local at = nowMs()
+    nextSlot = (nextSlot or at) + interval
+    return math.max(0, math.floor(nextSlot - at))
+  end
 end
 
 function response(status, headers, body)

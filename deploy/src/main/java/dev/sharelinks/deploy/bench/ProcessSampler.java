@@ -42,6 +42,7 @@ final class ProcessSampler implements AutoCloseable {
         return thread;
     });
     private long startNanos;
+    private long samples;
 
     /** @param roots a name for each group, and the process id at its root */
     ProcessSampler(Map<String, Long> roots) {
@@ -83,6 +84,9 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     private synchronized void sample(boolean baseline) {
+        // CPU every 200 ms (a backend may live less than a second); PSS once a second, for the named groups only:
+        // reading smaps_rollup walks a process's page tables, and the sampler must not load the machine it measures
+        boolean withPss = samples++ % 5 == 0;
         Map<Long, Long> parents = new HashMap<>();
         Map<Long, Long> ticks = new HashMap<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
@@ -108,7 +112,9 @@ final class ProcessSampler implements AutoCloseable {
             // a process first seen now started during the run: all its CPU time is the run's
             firstTicks.putIfAbsent(pid, baseline ? ticks.get(pid) : 0L);
             lastTicks.put(pid, ticks.get(pid));
-            pssKb(pid).ifPresent(kb -> pss.merge(group, kb, Long::sum));
+            if (withPss && named != null) {
+                pssKb(pid).ifPresent(kb -> pss.merge(group, kb, Long::sum));
+            }
         }
         pss.forEach((group, kb) -> maxPssKb.merge(group, kb, Math::max));
     }

@@ -24,30 +24,36 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The redeem benchmark: in one run, on one machine, the redirector against the database's limit for the naive
  * design. It starts the local stack, seeds N links straight into the redirector's projection, then measures
  * <ol>
- * <li>pgbench running the naive design's statement (one redeem per statement: decrement plus outbox insert in one
- * CTE, its own implicit transaction), the baseline;</li>
  * <li>pgbench running the redirector's own grant statement, taken from its jar, with one redeem per statement;</li>
- * <li>the redirector over HTTP, driven by wrk,</li>
+ * <li>the redirector over HTTP, driven by wrk, until its JIT has warmed up (throughput stable between runs);</li>
+ * <li>in each of R rounds, pgbench running the naive design's statement (one redeem per statement: decrement plus
+ * outbox insert in one CTE, its own implicit transaction), the baseline, then the redirector over HTTP, at the same
+ * concurrency: the ratio of a round is measured side by side, and the report gives every round and the median;</li>
+ * <li>both again at a fixed rate, a fraction of the baseline's peak (pgbench --rate, wrk on a schedule), for the
+ * latency of a system that is not saturated,</li>
  * </ol>
- * all at the same concurrency, and prints throughput, latency percentiles, the ratio to the baseline, CPU and memory
- * per process, and whether the decrements the database recorded equal the 302s the redirector served.
+ * and prints throughput, latency percentiles, the ratios, CPU and memory per process, and whether the decrements the
+ * database recorded equal the grants the redirector counted.
  */
 public final class RedeemBench {
 
     private static final long SEEDED_REMAINING = 2_000_000_000L;
+    private static final int WRK_THREADS = 2;
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
     private static final Pattern WRK = Pattern.compile("BENCH requests=(\\d+) redirects=(\\d+) others=(\\d+) "
             + "errors=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+)");
     private static final Pattern GRANTS = Pattern.compile("sharelinks_redeem_grants_total(?:\\{[^}]*})? ([0-9.E]+)");
     private static final Pattern ABANDONED = Pattern.compile(
             "sharelinks_redeem_grants_abandoned_total(?:\\{[^}]*})? ([0-9.E]+)");
+    /** 302s answered; the series of answers cut short (outcome UNKNOWN: the visitor hung up) are others. */
     private static final Pattern SERVED_302 = Pattern.compile(
-            "http_server_requests_seconds_count\\{[^}]*status=\"302\"[^}]*"
+            "http_server_requests_seconds_count\\{[^}]*outcome=\"REDIRECTION\"[^}]*status=\"302\"[^}]*"
                     + "uri=\"/api/v2/shareable_links/\\{key}\"[^}]*} ([0-9.E]+)");
 
     private final Options options;
@@ -76,20 +82,77 @@ public final class RedeemBench {
 
     private String run() throws Exception {
         seed();
-        Measurement naive = pgbench("naive", resource("bench/naive-grant.pgbench"));
-        Measurement statement = pgbench("redirector-statement", redirectorStatementAsPgbench());
-        wrk(options.warmup());
+        Measurement statement = pgbench("redirector-statement", redirectorStatementAsPgbench(), 0);
+        List<WarmUpStep> warmUp = warmUp();
+        List<Round> rounds = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            Measurement naive = pgbench("naive-" + round, resource("bench/naive-grant.pgbench"), 0);
+            if (round == 1 && options.profile()) {
+                profileRedirector();
+            }
+            rounds.add(new Round(naive, measuredHttp("redirector-" + round, 0)));
+        }
+        double rate = options.rateFraction() * median(rounds.stream().map(r -> r.naive().perSecond()).toList());
+        Round paced = new Round(pgbench("naive-at-rate", resource("bench/naive-grant.pgbench"), rate),
+                measuredHttp("redirector-at-rate", rate));
+        return report(statement, warmUp, rounds, paced, rate);
+    }
+
+    /**
+     * Runs the redirector until its JIT compilers have done their work (the C2 compiler takes minutes on a small
+     * machine, and the throughput grows while it does): runs of {@code --warmup-step} until the compilers used less
+     * than 2% of a run's time, for at least {@code --warmup} and at most {@code --max-warmup} in all. Returns each
+     * run's throughput and compile time.
+     */
+    private List<WarmUpStep> warmUp() throws Exception {
+        List<WarmUpStep> steps = new ArrayList<>();
+        Duration spent = Duration.ZERO;
+        double compiled = compileSeconds();
+        while (spent.compareTo(options.maxWarmup()) < 0) {
+            double perSecond = wrk("warm-up", options.warmupStep(), 0).perSecond();
+            double nowCompiled = compileSeconds();
+            steps.add(new WarmUpStep(perSecond, nowCompiled - compiled));
+            compiled = nowCompiled;
+            spent = spent.plus(options.warmupStep());
+            boolean compilersQuiet = steps.get(steps.size() - 1).compileSeconds()
+                    < 0.02 * options.warmupStep().toSeconds();
+            if (spent.compareTo(options.warmup()) >= 0 && compilersQuiet) {
+                break;
+            }
+        }
+        return steps;
+    }
+
+    /** A warm-up run: the redirector's throughput and the seconds its JIT compilers spent meanwhile. */
+    private record WarmUpStep(double perSecond, double compileSeconds) {
+    }
+
+    /** The redirector's JIT compile time so far, from its HotSpot performance counters. */
+    private double compileSeconds() throws Exception {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(stack.pid("download-redirector")), "PerfCounter.print").redirectErrorStream(true)
+                .start();
+        String counters = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd failed: " + counters);
+        }
+        Matcher ticks = Pattern.compile("java\\.ci\\.totalTime=(\\d+)").matcher(counters);
+        Matcher frequency = Pattern.compile("sun\\.os\\.hrt\\.frequency=(\\d+)").matcher(counters);
+        if (!ticks.find() || !frequency.find()) {
+            throw new IllegalStateException("no JIT compile time in the redirector's counters");
+        }
+        return Double.parseDouble(ticks.group(1)) / Double.parseDouble(frequency.group(1));
+    }
+
+    /** One HTTP run, with the database's decrements and the redirector's grants counted around it. */
+    private Measurement measuredHttp(String name, double rate) throws Exception {
         long decrementsBefore = decrements();
         Metrics before = metrics();
-        if (options.profile()) {
-            profileRedirector();
-        }
-        Measurement http = wrk(options.duration());
+        Measurement http = wrk(name, options.duration(), rate);
         // what was in flight when wrk stopped is still answered; let it settle before counting
         Thread.sleep(2_000);
-        long decrements = decrements() - decrementsBefore;
         Metrics after = metrics();
-        return report(naive, statement, http, decrements, new Metrics(after.grants() - before.grants(),
+        return http.reconciled(decrements() - decrementsBefore, new Metrics(after.grants() - before.grants(),
                 after.served302() - before.served302(), after.abandoned() - before.abandoned()));
     }
 
@@ -105,18 +168,22 @@ public final class RedeemBench {
         sql("VACUUM ANALYZE redirector.redeemable_links");
     }
 
-    private Measurement pgbench(String name, String script) throws Exception {
-        System.out.println("pgbench: " + name + " ...");
+    /** @param rate transactions a second on a schedule (pgbench --rate); 0 for as many as it can */
+    private Measurement pgbench(String name, String script, double rate) throws Exception {
+        System.out.println("pgbench: " + name + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + " ...");
         Path file = work.resolve(name + ".pgbench");
         Files.writeString(file, script);
         Path logs = Files.createDirectories(work.resolve(name + "-log"));
-        List<String> command = List.of(postgres.binary("pgbench").toString(), "-h", postgres.host(),
+        List<String> command = new ArrayList<>(List.of(postgres.binary("pgbench").toString(), "-h", postgres.host(),
                 "-p", String.valueOf(postgres.port()), "-U", PostgresServer.USER, "-n", "-M", "prepared",
                 "-c", String.valueOf(options.clients()), "-j", "2", "-T", String.valueOf(options.duration().toSeconds()),
                 "-D", "links=" + options.links(), "-D", "topic=" + EventType.DOWNLOAD_CONSUMED.topic(),
                 // the events the relay then publishes are real DownloadConsumed ones, which the redirector applies
                 "-D", "type=" + EventType.DOWNLOAD_CONSUMED.typeName(),
-                "-f", file.toString(), "-l", "--log-prefix=" + logs.resolve("tx"), "sharelinks");
+                "-f", file.toString(), "-l", "--log-prefix=" + logs.resolve("tx"), "sharelinks"));
+        if (rate > 0) {
+            command.add(1, "--rate=" + Math.round(rate));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PGOPTIONS", "-c search_path=redirector");
         Run run = measure(builder, name);
@@ -129,16 +196,22 @@ public final class RedeemBench {
                 Benches.percentile(latencies, 99), Benches.percentile(latencies, 99.9), run.usage());
     }
 
-    private Measurement wrk(Duration duration) throws Exception {
+    /** @param rate requests a second on a schedule; 0 for as many as the connections can get answered */
+    private Measurement wrk(String name, Duration duration, double rate) throws Exception {
         Path script = work.resolve("redeem.lua");
         Files.writeString(script, resource("bench/redeem.lua"));
         String url = stack.env().get("REDIRECT_URL");
-        ProcessBuilder builder = new ProcessBuilder("wrk", "-t", "2", "-c", String.valueOf(options.clients()),
-                "-d", duration.toSeconds() + "s", "--timeout", "10s", "-s", script.toString(), url)
+        ProcessBuilder builder = new ProcessBuilder("wrk", "-t", String.valueOf(WRK_THREADS),
+                "-c", String.valueOf(options.clients()), "-d", duration.toSeconds() + "s", "--timeout", "10s",
+                "-s", script.toString(), url)
                 .redirectErrorStream(true);
         builder.environment().put("BENCH_LINKS", String.valueOf(options.links()));
-        System.out.println("wrk: " + duration.toSeconds() + " s against " + url + " ...");
-        Run run = measure(builder, "wrk");
+        if (rate > 0) {
+            builder.environment().put("BENCH_RATE_PER_THREAD", String.valueOf(rate / WRK_THREADS));
+        }
+        System.out.println("wrk: " + name + ", " + duration.toSeconds() + " s"
+                + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + " against " + url + " ...");
+        Run run = measure(builder, name);
         Matcher result = WRK.matcher(run.output());
         if (run.exitCode() != 0 || !result.find()) {
             throw new IllegalStateException("wrk failed:\n" + run.output());
@@ -148,8 +221,8 @@ public final class RedeemBench {
         if (Long.parseLong(result.group(3)) > 0 || Long.parseLong(result.group(4)) > 0) {
             System.out.println("warning: answers other than 302, or errors: " + result.group());
         }
-        return new Measurement("redirector over HTTP", redirects / seconds, Long.parseLong(result.group(6)),
-                Long.parseLong(result.group(7)), Long.parseLong(result.group(8)), run.usage(), redirects);
+        return new Measurement(name, redirects / seconds, Long.parseLong(result.group(6)),
+                Long.parseLong(result.group(7)), Long.parseLong(result.group(8)), run.usage(), redirects, null);
     }
 
     /** Records a Java Flight Recording of the redirector during the measured run, for {@code jfr print}. */
@@ -217,6 +290,8 @@ public final class RedeemBench {
         String metrics = client.send(HttpRequest.newBuilder(URI.create(stack.env().get("REDIRECT_URL")
                         + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+        // the last scrape, to read what the reconciliation read
+        Files.writeString(work.resolve("redirector-metrics.txt"), metrics);
         return new Metrics(count(GRANTS, metrics), count(SERVED_302, metrics), count(ABANDONED, metrics));
     }
 
@@ -228,30 +303,63 @@ public final class RedeemBench {
     private record Metrics(double grants, double served302, double abandoned) {
     }
 
-    private String report(Measurement naive, Measurement statement, Measurement http, long decrements,
-            Metrics counted) throws IOException {
+    private String report(Measurement statement, List<WarmUpStep> warmUp, List<Round> rounds, Round paced,
+            double rate) throws IOException {
         StringBuilder out = Benches.reportHeader("Redeem benchmark", "bench/redeem", options.args());
         out.append("Links: ").append(options.links()).append(", concurrency: ").append(options.clients())
                 .append(" (pgbench clients = wrk connections), ").append(options.duration().toSeconds())
-                .append(" s each, ").append(options.warmup().toSeconds()).append(" s of HTTP warm-up\n\n");
+                .append(" s each; HTTP warm-up ").append(warmUp.size() * options.warmupStep().toSeconds())
+                .append(" s, until the redirector's JIT compilers were quiet; each ")
+                .append(options.warmupStep().toSeconds()).append(" s run's redeems/s (compile seconds): ")
+                .append(warmUp.stream().map(step -> String.format("%.0f (%.1f)", step.perSecond(),
+                        step.compileSeconds())).toList()).append("\n\n");
         out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirector / load / rest "
                 + "| PSS MB: postgres / redirector |\n|---|---:|---:|---:|---:|---|---|\n");
-        for (Measurement m : List.of(naive, statement, http)) {
-            out.append(m.row()).append('\n');
+        out.append(statement.row()).append('\n');
+        List<Double> ratios = new ArrayList<>();
+        for (Round round : rounds) {
+            out.append(round.naive().row()).append('\n').append(round.http().row()).append('\n');
+            ratios.add(round.http().perSecond() / round.naive().perSecond());
         }
-        out.append("\nRatio redirector / pgbench naive statement: **")
-                .append(String.format("%.2f", http.perSecond() / naive.perSecond())).append("x** (target >= 1.0)  \n");
-        out.append("Ratio redirector / pgbench redirector statement, one redeem each: ")
-                .append(String.format("%.2f", http.perSecond() / statement.perSecond())).append("x  \n");
-        long grants = Math.round(counted.grants());
-        long served = Math.round(counted.served302());
-        out.append("Exactness: ").append(decrements).append(" decrements recorded, ").append(grants)
-                .append(" grants handed out: ").append(decrements == grants ? "**equal**" : "**DIFFERENT**")
-                .append(". ").append(served).append(" of the grants were answered 302 (").append(http.redirects())
+        out.append(paced.naive().row()).append('\n').append(paced.http().row()).append('\n');
+
+        out.append("\nRatio redirector / pgbench naive statement, round by round: ")
+                .append(ratios.stream().map(r -> String.format("%.2fx", r)).toList()).append("; median **")
+                .append(String.format("%.2fx", median(ratios))).append("** (target >= 1.0)  \n");
+        out.append("Ratio redirector / pgbench redirector statement, one redeem each (median round): ")
+                .append(String.format("%.2fx", median(rounds.stream().map(r -> r.http().perSecond()).toList())
+                        / statement.perSecond())).append("  \n");
+        out.append(String.format("At %.0f redeems/s (%.0f%% of the baseline's median peak): p99 %.2f ms against "
+                        + "pgbench's %.2f ms, **%.2fx** (target <= 3); the redirector answered %.0f/s, pgbench %.0f/s"
+                        + "  %n", rate, 100 * options.rateFraction(), paced.http().p99() / 1000.0,
+                paced.naive().p99() / 1000.0, (double) paced.http().p99() / paced.naive().p99(),
+                paced.http().perSecond(), paced.naive().perSecond()));
+        long decrements = 0;
+        long grants = 0;
+        long served = 0;
+        long received = 0;
+        long abandoned = 0;
+        for (Measurement http : Stream.concat(rounds.stream().map(Round::http), Stream.of(paced.http())).toList()) {
+            decrements += http.decrements();
+            grants += Math.round(http.counted().grants());
+            served += Math.round(http.counted().served302());
+            received += http.redirects();
+            abandoned += Math.round(http.counted().abandoned());
+        }
+        out.append("Exactness, over every measured HTTP run: ").append(decrements).append(" decrements recorded, ")
+                .append(grants).append(" grants handed out: ")
+                .append(decrements == grants ? "**equal**" : "**DIFFERENT**").append(". ").append(served)
+                .append(" of the grants were answered 302 (").append(received)
                 .append(" received by wrk before it stopped); the other ").append(grants - served)
                 .append(" were for visitors who hung up first (wrk closes its connections at the end; ")
-                .append(Math.round(counted.abandoned())).append(" of them before the grant came back)\n");
+                .append(abandoned).append(" of them before the grant came back)\n");
         return out.toString();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private String sql(String statement) {
@@ -287,12 +395,32 @@ public final class RedeemBench {
     private record Run(int exitCode, String output, Map<String, Usage> usage) {
     }
 
-    /** One run's figures; latencies in microseconds. */
+    /** A baseline run and the redirector's, side by side. */
+    private record Round(Measurement naive, Measurement http) {
+    }
+
+    /**
+     * One run's figures; latencies in microseconds. An HTTP run also has the 302s wrk received, and once reconciled
+     * the decrements the database recorded and the redirector's own counts.
+     */
     private record Measurement(String name, double perSecond, long p50, long p99, long p999,
-            Map<String, Usage> usage, long redirects) {
+            Map<String, Usage> usage, long redirects, @Nullable Reconciled reconciled) {
 
         Measurement(String name, double perSecond, long p50, long p99, long p999, Map<String, Usage> usage) {
-            this(name, perSecond, p50, p99, p999, usage, 0);
+            this(name, perSecond, p50, p99, p999, usage, 0, null);
+        }
+
+        Measurement reconciled(long decrements, Metrics counted) {
+            return new Measurement(name, perSecond, p50, p99, p999, usage, redirects,
+                    new Reconciled(decrements, counted));
+        }
+
+        long decrements() {
+            return reconciled == null ? 0 : reconciled.decrements();
+        }
+
+        Metrics counted() {
+            return reconciled == null ? new Metrics(0, 0, 0) : reconciled.counted();
         }
 
         String row() {
@@ -306,12 +434,16 @@ public final class RedeemBench {
         }
     }
 
+    private record Reconciled(long decrements, Metrics counted) {
+    }
+
     /**
-     * Command-line settings: {@code --links N --clients C --seconds S --warmup W --dir D --services S
-     * --profile true}.
+     * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
+     * --warmup-step T --max-warmup M --dir D --services S --profile true}.
      */
-    private record Options(int links, int clients, Duration duration, Duration warmup, Path dir, Path services,
-            boolean profile, List<String> args) {
+    private record Options(int links, int clients, Duration duration, int rounds, double rateFraction,
+            Duration warmup, Duration warmupStep, Duration maxWarmup, Path dir, Path services, boolean profile,
+            List<String> args) {
 
         static Options parse(String[] args) {
             Map<String, String> given = Benches.options(args);
@@ -319,7 +451,11 @@ public final class RedeemBench {
                     Integer.parseInt(given.getOrDefault("links", "100000")),
                     Integer.parseInt(given.getOrDefault("clients", "32")),
                     Duration.ofSeconds(Long.parseLong(given.getOrDefault("seconds", "20"))),
-                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup", "10"))),
+                    Integer.parseInt(given.getOrDefault("rounds", "3")),
+                    Double.parseDouble(given.getOrDefault("rate-fraction", "0.5")),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup", "60"))),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup-step", "15"))),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("max-warmup", "420"))),
                     Path.of(given.getOrDefault("dir", "target/bench")).toAbsolutePath(),
                     Path.of(given.getOrDefault("services", "deploy/target/services")).toAbsolutePath(),
                     Boolean.parseBoolean(given.getOrDefault("profile", "false")),
