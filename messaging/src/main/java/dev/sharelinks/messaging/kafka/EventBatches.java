@@ -16,9 +16,10 @@ public final class EventBatches {
     }
 
     /**
-     * Reads the records (of the poll, in order, or some of them) and hands the events to {@code apply} in one call. A record that is not an event
-     * stops the reading: the events before it are applied, and a {@link BatchListenerFailedException} naming it lets
-     * the error handler commit those, send it to the dead-letter topic, and go on with the records after it.
+     * Reads the records (the poll's, in order, or some of them) and hands the events to {@code apply} in one call. A
+     * record that is not an event stops the reading: the events before it are applied, and a
+     * {@link BatchListenerFailedException} naming it lets the error handler commit those, send it to the dead-letter
+     * topic, and go on with the records after it.
      */
     public static void apply(List<ConsumerRecord<String, byte[]>> records, EventSerde serde,
             Consumer<List<EventEnvelope<?>>> apply) {

@@ -113,9 +113,8 @@ public class KafkaPlumbingAutoConfiguration {
 
     /**
      * For a listener that applies a whole poll in one transaction ({@code @KafkaListener(batch = "true",
-     * containerFactory = BATCH_LISTENER_FACTORY)}): the offsets are committed once it returned. To send a record that
-     * is not an event to the dead-letter topic, it applies the records before it and throws
-     * {@code BatchListenerFailedException} with its index. No observation: a batch listener runs in no record's span,
+     * containerFactory = BATCH_LISTENER_FACTORY)}): the offsets are committed once it returned. {@link EventBatches}
+     * reads the poll and sends a record that is not an event to the dead-letter topic. No observation: a batch listener runs in no record's span,
      * and one observation per record would be a span per event for nothing (the redirector reads back every grant).
      */
     @Bean(BATCH_LISTENER_FACTORY)
