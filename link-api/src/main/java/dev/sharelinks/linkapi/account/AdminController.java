@@ -137,7 +137,7 @@ class AdminController {
                 .bind("id", accountId)
                 .map(row -> 1)
                 .one()
-                .switchIfEmpty(Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "no such account")))
+                .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such account")))
                 .then();
     }
 

@@ -107,7 +107,8 @@ class SecurityConfiguration {
                     .map(stored -> (org.springframework.security.core.Authentication)
                             new PreAuthenticatedAuthenticationToken(stored.account(), null,
                                     AuthorityUtils.createAuthorityList("ROLE_ACCOUNT")))
-                    .switchIfEmpty(Mono.error(new BadCredentialsException("unknown API key")));
+                    // made only for a key that is unknown: an exception fills in its stack trace when constructed
+                    .switchIfEmpty(Mono.error(() -> new BadCredentialsException("unknown API key")));
         };
     }
 
