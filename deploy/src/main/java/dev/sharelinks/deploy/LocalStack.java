@@ -77,9 +77,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts everything and returns once every service is ready and the demo data is in place. */
     public static LocalStack start(StackSettings settings) {
+        return start(settings, Map.of());
+    }
+
+    /** As {@link #start(StackSettings)}, with server settings for the stack's own PostgreSQL (benchmarks). */
+    public static LocalStack start(StackSettings settings, Map<String, String> postgresSettings) {
         LocalStack stack = new LocalStack();
         try {
-            stack.startAll(settings);
+            stack.startAll(settings, postgresSettings);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -143,7 +148,7 @@ public final class LocalStack implements AutoCloseable {
         return process;
     }
 
-    private void startAll(StackSettings settings) {
+    private void startAll(StackSettings settings, Map<String, String> postgresSettings) {
         Path dir = settings.dir();
         Path envFile = dir.resolve("stack.env");
         deleteIfExists(envFile);
@@ -156,7 +161,7 @@ public final class LocalStack implements AutoCloseable {
         String dbHostPort = settings.externalDatabase();
         if (dbHostPort == null) {
             PostgresServer cluster = PostgresServer.start(dir.resolve("pg").resolve("data"), settings.postgresPort(),
-                    true);
+                    true, postgresSettings);
             postgres = cluster;
             running.add(cluster);
             cluster.createDatabase(settings.databaseName());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -29,13 +30,15 @@ public final class PostgresServer implements AutoCloseable {
     private final Path log;
     private final int port;
     private final boolean durable;
+    private final Map<String, String> settings;
 
-    private PostgresServer(Path bin, Path dataDir, int port, boolean durable) {
+    private PostgresServer(Path bin, Path dataDir, int port, boolean durable, Map<String, String> settings) {
         this.bin = bin;
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         this.port = port;
         this.durable = durable;
+        this.settings = Map.copyOf(settings);
     }
 
     /**
@@ -44,7 +47,15 @@ public final class PostgresServer implements AutoCloseable {
      * @param durable false turns off fsync for speed (tests); true keeps the defaults (local stack, benchmarks)
      */
     public static PostgresServer start(Path dataDir, int port, boolean durable) {
-        PostgresServer server = new PostgresServer(findBinaries(), dataDir.toAbsolutePath(), port, durable);
+        return start(dataDir, port, durable, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean)}, with server settings of its own ({@code -c name=value} at every start),
+     * such as {@code track_commit_timestamp} for a benchmark.
+     */
+    public static PostgresServer start(Path dataDir, int port, boolean durable, Map<String, String> settings) {
+        PostgresServer server = new PostgresServer(findBinaries(), dataDir.toAbsolutePath(), port, durable, settings);
         server.initIfNeeded();
         server.start();
         return server;
@@ -113,6 +124,7 @@ public final class PostgresServer implements AutoCloseable {
         if (!durable) {
             options.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
         }
+        settings.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
         Processes.run(Processes.asUnprivileged(OS_USER, List.of(bin.resolve("pg_ctl").toString(), "-D",
                 dataDir.toString(), "-l", dataDir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
                 String.join(" ", options), "start")), log, Duration.ofSeconds(90));

@@ -4,6 +4,7 @@ import dev.sharelinks.deploy.LocalStack;
 import dev.sharelinks.deploy.StackSettings;
 import dev.sharelinks.infra.FreePorts;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,6 +12,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** What every benchmark here does the same way: its own stack on free ports, the machine line, percentiles. */
 final class Benches {
@@ -23,9 +26,14 @@ final class Benches {
      * benchmark is interrupted (Ctrl-C, a timeout's SIGTERM): its servers are child processes that would outlive it.
      */
     static LocalStack startStack(Path dir, Path services) {
+        return startStack(dir, services, Map.of());
+    }
+
+    /** As {@link #startStack(Path, Path)}, with server settings for its PostgreSQL. */
+    static LocalStack startStack(Path dir, Path services, Map<String, String> postgresSettings) {
         LocalStack stack = LocalStack.start(new StackSettings(dir, services, FreePorts.next(), FreePorts.next(),
                 FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                FreePorts.next(), null, "sharelinks", "sharelinks", ""));
+                FreePorts.next(), null, "sharelinks", "sharelinks", ""), postgresSettings);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stop-the-stack"));
         return stack;
     }
@@ -60,6 +68,26 @@ final class Benches {
                 .append("## ").append(title).append(", ").append(Instant.now()).append("\n\n")
                 .append("Command: `").append(command).append(' ').append(String.join(" ", args)).append("`  \n")
                 .append("Machine: ").append(machine()).append("  \n");
+    }
+
+    /**
+     * A JVM's JIT compile time so far, in seconds, from its HotSpot performance counters ({@code jcmd}). The C2
+     * compiler takes minutes on a small machine, and a service measured before it is done runs at a fraction of its
+     * speed: a warm-up lasts until this stops growing.
+     */
+    static double compileSeconds(long pid) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid), "PerfCounter.print").redirectErrorStream(true).start();
+        String counters = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd failed: " + counters);
+        }
+        Matcher ticks = Pattern.compile("java\\.ci\\.totalTime=(\\d+)").matcher(counters);
+        Matcher frequency = Pattern.compile("sun\\.os\\.hrt\\.frequency=(\\d+)").matcher(counters);
+        if (!ticks.find() || !frequency.find()) {
+            throw new IllegalStateException("no JIT compile time in the counters of process " + pid);
+        }
+        return Double.parseDouble(ticks.group(1)) / Double.parseDouble(frequency.group(1));
     }
 
     /** The nearest-rank percentile of ascending values; 0 for none. */

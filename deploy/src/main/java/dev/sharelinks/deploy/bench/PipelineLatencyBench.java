@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,8 @@ public final class PipelineLatencyBench {
         Options options = Options.parse(args);
         Path work = Files.createDirectories(options.dir().resolve("pipeline-" + Instant.now().getEpochSecond()));
         System.out.println("starting the stack in " + work + " ...");
-        try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services());
+        try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services(),
+                ProjectionWatcher.POSTGRES_SETTINGS);
                 ProjectionWatcher projection = ProjectionWatcher.start(stack.postgres().jdbcUrl("sharelinks"))) {
             String report = new PipelineLatencyBench(options, stack, projection).run();
             Files.writeString(work.resolve("report.md"), report);
@@ -77,8 +79,7 @@ public final class PipelineLatencyBench {
             Thread.sleep(IDLE.toMillis());
             idle = sampler.stop();
         }
-        System.out.println("warming up for " + options.warmup().toSeconds() + " s ...");
-        load("warmup", options.warmup());
+        List<String> warmUp = warmUp();
         System.out.println("measuring " + options.rate() + " creates and shares a second for "
                 + options.duration().toSeconds() + " s ...");
         Map<String, Usage> busy;
@@ -88,14 +89,48 @@ public final class PipelineLatencyBench {
             results = load("measured", options.duration());
             busy = sampler.stop();
         }
-        return report(results, idle, busy);
+        return report(results, idle, busy, warmUp);
     }
 
-    private Map<String, Long> processes() {
-        Map<String, Long> roots = new LinkedHashMap<>();
-        roots.put("postgres", stack.postgres().pid());
+    /**
+     * Loads the stack at the measured rate in runs of {@code --warmup-step} until the JIT compilers of the services
+     * on the path (link-api, the redirector, the mailer) each used less than 2% of a run, for at least
+     * {@code --warmup} and at most {@code --max-warmup}: the C2 compiler takes minutes here, and a service measured
+     * before it is done spends several times the CPU per request. Returns each run's compile seconds, per service.
+     */
+    private List<String> warmUp() throws Exception {
+        List<String> services = List.of("link-api", "download-redirector", "mailer-service");
+        List<String> steps = new ArrayList<>();
+        Map<String, Double> compiled = new LinkedHashMap<>();
+        for (String service : services) {
+            compiled.put(service, Benches.compileSeconds(stack.pid(service)));
+        }
+        Duration spent = Duration.ZERO;
+        while (spent.compareTo(options.maxWarmup()) < 0) {
+            System.out.println("warm-up, " + options.warmupStep().toSeconds() + " s ...");
+            load("warmup", options.warmupStep());
+            spent = spent.plus(options.warmupStep());
+            double most = 0;
+            List<String> step = new ArrayList<>();
+            for (String service : services) {
+                double now = Benches.compileSeconds(stack.pid(service));
+                most = Math.max(most, now - compiled.get(service));
+                step.add(String.format("%.1f", now - compiled.get(service)));
+                compiled.put(service, now);
+            }
+            steps.add(String.join("/", step));
+            if (spent.compareTo(options.warmup()) >= 0 && most < 0.02 * options.warmupStep().toSeconds()) {
+                break;
+            }
+        }
+        return steps;
+    }
+
+    private Map<String, List<Long>> processes() {
+        Map<String, List<Long>> roots = new LinkedHashMap<>();
+        roots.put("postgres", List.of(stack.postgres().pid()));
         for (String service : List.of("link-api", "download-redirector", "mailer-service", "token-api")) {
-            roots.put(service, stack.pid(service));
+            roots.put(service, List.of(stack.pid(service)));
         }
         return roots;
     }
@@ -132,7 +167,7 @@ public final class PipelineLatencyBench {
                 {"expiry_date": "2099-01-01", "limit": 1000,
                  "payload": {"media_id": %s, "filename": "%s.txt"}}""".formatted(stack.env().get("MEDIA_ID"), name);
         return post("/api/v2/shareable_links", create).thenCompose(created -> {
-            long createdAt = System.nanoTime();
+            Instant createdAt = Instant.now();
             if (created.statusCode() != 200) {
                 results.failures.add("create " + created.statusCode() + " " + created.body());
                 return CompletableFuture.completedFuture(null);
@@ -197,11 +232,15 @@ public final class PipelineLatencyBench {
         return matcher.group(1);
     }
 
-    private String report(Results results, Map<String, Usage> idle, Map<String, Usage> busy) throws Exception {
+    private String report(Results results, Map<String, Usage> idle, Map<String, Usage> busy, List<String> warmUp)
+            throws Exception {
         StringBuilder out = Benches.reportHeader("Pipeline latency benchmark", "bench/pipeline", options.args());
         out.append("Load: ").append(options.rate()).append(" creates and ").append(options.rate())
                 .append(" shares (one recipient each) a second for ").append(options.duration().toSeconds())
-                .append(" s, after ").append(options.warmup().toSeconds()).append(" s of warm-up\n\n");
+                .append(" s, after ").append(warmUp.size() * options.warmupStep().toSeconds())
+                .append(" s of warm-up at that rate, until the JIT compilers were quiet; each ")
+                .append(options.warmupStep().toSeconds())
+                .append(" s run's compile seconds (link-api/redirector/mailer): ").append(warmUp).append("\n\n");
         out.append("| latency | count | p50 ms | p99 ms | max ms | target p99 |\n|---|---:|---:|---:|---:|---|\n");
         out.append(row("create → redeemable (in the redirector's projection)", results.redeemableNanos));
         out.append(row("share → accepted by SMTP", results.mailedNanos));
@@ -231,15 +270,21 @@ public final class PipelineLatencyBench {
         final Queue<String> failures = new ConcurrentLinkedQueue<>();
     }
 
-    /** Command-line settings: {@code --rate R --seconds S --warmup W --dir D --services S}. */
-    private record Options(int rate, Duration duration, Duration warmup, Path dir, Path services, List<String> args) {
+    /**
+     * Command-line settings: {@code --rate R --seconds S --warmup W --warmup-step T --max-warmup M --dir D
+     * --services S}.
+     */
+    private record Options(int rate, Duration duration, Duration warmup, Duration warmupStep, Duration maxWarmup,
+            Path dir, Path services, List<String> args) {
 
         static Options parse(String[] args) {
             Map<String, String> given = Benches.options(args);
             return new Options(
                     Integer.parseInt(given.getOrDefault("rate", "50")),
                     Duration.ofSeconds(Long.parseLong(given.getOrDefault("seconds", "30"))),
-                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup", "10"))),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup", "30"))),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup-step", "15"))),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("max-warmup", "420"))),
                     Path.of(given.getOrDefault("dir", "target/bench")).toAbsolutePath(),
                     Path.of(given.getOrDefault("services", "deploy/target/services")).toAbsolutePath(),
                     List.of(args));

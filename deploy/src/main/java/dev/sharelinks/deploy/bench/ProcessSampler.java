@@ -18,12 +18,12 @@ import java.util.stream.Stream;
  * Watches groups of processes through {@code /proc} while a load runs: CPU time used (user + system, including
  * processes that start and end during the run, such as PostgreSQL backends) and the largest proportional set size
  * (PSS: shared memory is split among its sharers, so PostgreSQL's shared buffers are not counted once per backend).
- * A group is a root process and all its descendants.
+ * A group is one or more root processes and all their descendants.
  */
 final class ProcessSampler implements AutoCloseable {
 
     /**
-     * The group of every process in no other group: the other services, Kafka, the benchmark itself. Whether the
+     * The group of every process in no other group: Kafka and the benchmark itself, for instance. Whether the
      * machine had CPU to spare is in the sum of all groups.
      */
     static final String REST = "rest";
@@ -31,7 +31,7 @@ final class ProcessSampler implements AutoCloseable {
     /** Linux's USER_HZ: the unit of utime and stime in /proc/[pid]/stat. */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private final Map<String, Long> roots;
+    private final Map<String, List<Long>> roots;
     private final Map<Long, Long> firstTicks = new HashMap<>();
     private final Map<Long, Long> lastTicks = new HashMap<>();
     private final Map<Long, String> groupOf = new HashMap<>();
@@ -44,8 +44,8 @@ final class ProcessSampler implements AutoCloseable {
     private long startNanos;
     private long samples;
 
-    /** @param roots a name for each group, and the process id at its root */
-    ProcessSampler(Map<String, Long> roots) {
+    /** @param roots a name for each group, and the process ids at its roots */
+    ProcessSampler(Map<String, List<Long>> roots) {
         this.roots = new LinkedHashMap<>(roots);
     }
 
@@ -121,8 +121,8 @@ final class ProcessSampler implements AutoCloseable {
 
     private String groupOf(long pid, Map<Long, Long> parents) {
         for (long ancestor = pid, depth = 0; ancestor > 1 && depth < 64; depth++) {
-            for (Map.Entry<String, Long> root : roots.entrySet()) {
-                if (root.getValue() == ancestor) {
+            for (Map.Entry<String, List<Long>> root : roots.entrySet()) {
+                if (root.getValue().contains(ancestor)) {
                     return root.getKey();
                 }
             }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,6 +52,8 @@ import org.jspecify.annotations.Nullable;
 public final class RedeemBench {
 
     private static final long SEEDED_REMAINING = 2_000_000_000L;
+    private static final Duration SETTLE_LIMIT = Duration.ofMinutes(3);
+    private static final String OTHER_SERVICES = "other services";
     private static final int WRK_THREADS = 2;
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
     private static final Pattern WRK = Pattern.compile("BENCH requests=(\\d+) redirects=(\\d+) others=(\\d+) "
@@ -107,10 +117,10 @@ public final class RedeemBench {
     private List<WarmUpStep> warmUp() throws Exception {
         List<WarmUpStep> steps = new ArrayList<>();
         Duration spent = Duration.ZERO;
-        double compiled = compileSeconds();
+        double compiled = Benches.compileSeconds(stack.pid("download-redirector"));
         while (spent.compareTo(options.maxWarmup()) < 0) {
             double perSecond = wrk("warm-up", options.warmupStep(), 0).perSecond();
-            double nowCompiled = compileSeconds();
+            double nowCompiled = Benches.compileSeconds(stack.pid("download-redirector"));
             steps.add(new WarmUpStep(perSecond, nowCompiled - compiled));
             compiled = nowCompiled;
             spent = spent.plus(options.warmupStep());
@@ -127,25 +137,9 @@ public final class RedeemBench {
     private record WarmUpStep(double perSecond, double compileSeconds) {
     }
 
-    /** The redirector's JIT compile time so far, from its HotSpot performance counters. */
-    private double compileSeconds() throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(stack.pid("download-redirector")), "PerfCounter.print").redirectErrorStream(true)
-                .start();
-        String counters = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (jcmd.waitFor() != 0) {
-            throw new IllegalStateException("jcmd failed: " + counters);
-        }
-        Matcher ticks = Pattern.compile("java\\.ci\\.totalTime=(\\d+)").matcher(counters);
-        Matcher frequency = Pattern.compile("sun\\.os\\.hrt\\.frequency=(\\d+)").matcher(counters);
-        if (!ticks.find() || !frequency.find()) {
-            throw new IllegalStateException("no JIT compile time in the redirector's counters");
-        }
-        return Double.parseDouble(ticks.group(1)) / Double.parseDouble(frequency.group(1));
-    }
-
     /** One HTTP run, with the database's decrements and the redirector's grants counted around it. */
     private Measurement measuredHttp(String name, double rate) throws Exception {
+        settle();
         long decrementsBefore = decrements();
         Metrics before = metrics();
         Measurement http = wrk(name, options.duration(), rate);
@@ -170,6 +164,7 @@ public final class RedeemBench {
 
     /** @param rate transactions a second on a schedule (pgbench --rate); 0 for as many as it can */
     private Measurement pgbench(String name, String script, double rate) throws Exception {
+        settle();
         System.out.println("pgbench: " + name + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + " ...");
         Path file = work.resolve(name + ".pgbench");
         Files.writeString(file, script);
@@ -239,15 +234,62 @@ public final class RedeemBench {
         System.out.println("recording the redirector to " + recording);
     }
 
-    /** Runs a load process while sampling it, PostgreSQL and the redirector. */
+    /**
+     * Waits until the previous run's events are done with: the outbox published, and every consumer group caught up
+     * with its topics. Without it a run is charged with its predecessor's backlog (the relay, Kafka and the
+     * consumers working off a naive run's events while the redirector is measured, and the other way round), and the
+     * two sides of a round are no longer measured alike.
+     */
+    private void settle() throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + SETTLE_LIMIT.toNanos();
+        try (Admin kafka = Admin.create(Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.env().get("KAFKA_BOOTSTRAP")))) {
+            long outbox;
+            long lag;
+            do {
+                outbox = Long.parseLong(sql("SELECT count(*) FROM redirector.outbox"));
+                lag = consumerLag(kafka);
+                if (outbox == 0 && lag == 0) {
+                    System.out.printf("settled in %.1f s%n", (System.nanoTime() - start) / 1e9);
+                    return;
+                }
+                Thread.sleep(500);
+            } while (System.nanoTime() < deadline);
+            System.out.printf("warning: not settled after %d s (outbox %d rows, consumer lag %d records)%n",
+                    SETTLE_LIMIT.toSeconds(), outbox, lag);
+        }
+    }
+
+    /** The records on the topics that their consumer groups have not committed yet, over every group. */
+    private static long consumerLag(Admin kafka) throws Exception {
+        long lag = 0;
+        for (GroupListing group : kafka.listGroups().all().get()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(group.groupId())
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResultInfo> ends = kafka.listOffsets(latest).all().get();
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : committed.entrySet()) {
+                if (offset.getValue() != null) {
+                    lag += ends.get(offset.getKey()).offset() - offset.getValue().offset();
+                }
+            }
+        }
+        return lag;
+    }
+
+    /** Runs a load process while sampling it, PostgreSQL, the redirector and the other services. */
     private Run measure(ProcessBuilder builder, String name) throws Exception {
         Path output = work.resolve(name + ".out");
         builder.redirectOutput(output.toFile());
         Process process = builder.start();
-        Map<String, Long> roots = new LinkedHashMap<>();
-        roots.put("postgres", postgres.pid());
-        roots.put("redirector", stack.pid("download-redirector"));
-        roots.put("load generator", process.pid());
+        Map<String, List<Long>> roots = new LinkedHashMap<>();
+        roots.put("postgres", List.of(postgres.pid()));
+        roots.put("redirector", List.of(stack.pid("download-redirector")));
+        roots.put("load generator", List.of(process.pid()));
+        // they consume the events of every run: link-api counts downloads
+        roots.put(OTHER_SERVICES, Stream.of("link-api", "token-api", "mailer-service").map(stack::pid).toList());
         try (ProcessSampler sampler = new ProcessSampler(roots)) {
             sampler.start();
             int exit = process.waitFor();
@@ -313,8 +355,8 @@ public final class RedeemBench {
                 .append(options.warmupStep().toSeconds()).append(" s run's redeems/s (compile seconds): ")
                 .append(warmUp.stream().map(step -> String.format("%.0f (%.1f)", step.perSecond(),
                         step.compileSeconds())).toList()).append("\n\n");
-        out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirector / load / rest "
-                + "| PSS MB: postgres / redirector |\n|---|---:|---:|---:|---:|---|---|\n");
+        out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirector / load / "
+                + "other services / rest | PSS MB: postgres / redirector |\n|---|---:|---:|---:|---:|---|---|\n");
         out.append(statement.row()).append('\n');
         List<Double> ratios = new ArrayList<>();
         for (Round round : rounds) {
@@ -427,10 +469,11 @@ public final class RedeemBench {
             Usage pg = usage.get("postgres");
             Usage service = usage.get("redirector");
             Usage load = usage.get("load generator");
+            Usage others = usage.get(OTHER_SERVICES);
             Usage rest = usage.get(ProcessSampler.REST);
-            return String.format("| %s | %.0f | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f / %.2f | %d / %d |", name,
-                    perSecond, p50 / 1000.0, p99 / 1000.0, p999 / 1000.0, pg.cores(), service.cores(), load.cores(),
-                    rest.cores(), pg.pssMb(), service.pssMb());
+            return String.format("| %s | %.0f | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f / %.2f / %.2f | %d / %d |",
+                    name, perSecond, p50 / 1000.0, p99 / 1000.0, p999 / 1000.0, pg.cores(), service.cores(),
+                    load.cores(), others.cores(), rest.cores(), pg.pssMb(), service.pssMb());
         }
     }
 
