@@ -2,7 +2,9 @@ package dev.sharelinks.deploy.bench;
 
 import dev.sharelinks.deploy.LocalStack;
 import dev.sharelinks.deploy.bench.ProcessSampler.Usage;
+import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SmtpServer.ReceivedMail;
+import dev.sharelinks.infra.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The pipeline latency benchmark: how long after an API call its effect shows elsewhere, at a steady rate.
@@ -48,6 +52,7 @@ public final class PipelineLatencyBench {
     private final LocalStack stack;
     private final ProjectionWatcher projection;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private Results measured = new Results();
 
     private PipelineLatencyBench(Options options, LocalStack stack, ProjectionWatcher projection) {
         this.options = options;
@@ -62,7 +67,9 @@ public final class PipelineLatencyBench {
         try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services(),
                 ProjectionWatcher.POSTGRES_SETTINGS);
                 ProjectionWatcher projection = ProjectionWatcher.start(stack.postgres().jdbcUrl("sharelinks"))) {
-            String report = new PipelineLatencyBench(options, stack, projection).run();
+            PipelineLatencyBench bench = new PipelineLatencyBench(options, stack, projection);
+            String report = bench.run();
+            Files.writeString(work.resolve("links.csv"), bench.measured.timeline);
             Files.writeString(work.resolve("report.md"), report);
             System.out.println(report);
             System.out.println("(written to " + work.resolve("report.md") + ")");
@@ -87,6 +94,7 @@ public final class PipelineLatencyBench {
         try (ProcessSampler sampler = new ProcessSampler(processes())) {
             sampler.start();
             results = load("measured", options.duration());
+            measured = results;
             busy = sampler.stop();
         }
         return report(results, idle, busy, warmUp);
@@ -159,7 +167,31 @@ public final class PipelineLatencyBench {
                 .get(GIVE_UP.toSeconds() + 10, TimeUnit.SECONDS);
         projection.awaitAll(GIVE_UP, results);
         awaitMails(results);
+        splitAtKafka(results);
         return results;
+    }
+
+    /**
+     * Splits each create→redeemable at the moment its LinkCreated record was sent (the record's timestamp, set by
+     * the relay's producer): the hop through link-api's outbox and relay, and the hop through Kafka and the
+     * projection. So a report says where the time went.
+     */
+    private void splitAtKafka(Results results) {
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(stack.env().get("KAFKA_BOOTSTRAP"),
+                Topics.LINKS, seen -> seen.stream().map(ConsumerRecord::key).collect(Collectors.toSet())
+                        .containsAll(results.projected.keySet()), GIVE_UP);
+        StringBuilder csv = new StringBuilder("link_id,created_answered_at,sent_to_kafka_at,projected_at\n");
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Projected link = results.projected.get(record.key());
+            if (link != null) {
+                Instant sent = Instant.ofEpochMilli(record.timestamp());
+                results.relayedNanos.add(Duration.between(link.createdAt(), sent).toNanos());
+                results.consumedNanos.add(Duration.between(sent, link.committedAt()).toNanos());
+                csv.append(record.key()).append(',').append(link.createdAt()).append(',').append(sent).append(',')
+                        .append(link.committedAt()).append('\n');
+            }
+        }
+        results.timeline = csv.toString();
     }
 
     private CompletableFuture<Void> round(String name, Results results) {
@@ -174,7 +206,7 @@ public final class PipelineLatencyBench {
             }
             String id = group(ID, created.body());
             String url = group(URL, created.body());
-            projection.watch(url.substring(url.lastIndexOf('/') + 1), createdAt, results);
+            projection.watch(url.substring(url.lastIndexOf('/') + 1), Long.parseLong(id), createdAt, results);
             String recipient = name + "@pipeline.test";
             CompletableFuture<Void> shared = post("/api/v2/shareable_links/share", """
                     {"recipients": ["%s"], "shareable_link_ids": [%s]}""".formatted(recipient, id))
@@ -243,6 +275,8 @@ public final class PipelineLatencyBench {
                 .append(" s run's compile seconds (link-api/redirector/mailer): ").append(warmUp).append("\n\n");
         out.append("| latency | count | p50 ms | p99 ms | max ms | target p99 |\n|---|---:|---:|---:|---:|---|\n");
         out.append(row("create → redeemable (in the redirector's projection)", results.redeemableNanos));
+        out.append(part("... of which create → sent to Kafka (outbox, relay)", results.relayedNanos));
+        out.append(part("... and sent to Kafka → redeemable (broker, projection)", results.consumedNanos));
         out.append(row("share → accepted by SMTP", results.mailedNanos));
         out.append("\nFailures: ").append(results.failures.isEmpty() ? "none" : results.failures.size() + ", e.g. "
                 + results.failures.peek()).append("\n\n");
@@ -254,17 +288,35 @@ public final class PipelineLatencyBench {
     }
 
     private static String row(String name, Queue<Long> nanos) {
-        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        long p99 = Benches.percentile(sorted, 99);
-        return String.format("| %s | %d | %.1f | %.1f | %.1f | < 100 ms: %s |%n", name, sorted.length,
-                Benches.percentile(sorted, 50) / 1e6, p99 / 1e6,
-                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
-                sorted.length > 0 && p99 < 100_000_000L ? "**met**" : "**missed**");
+        long p99 = Benches.percentile(sorted(nanos), 99);
+        return part(name, nanos).replace(" |  |", String.format(" | < 100 ms: %s |",
+                !nanos.isEmpty() && p99 < 100_000_000L ? "**met**" : "**missed**"));
+    }
+
+    /** A row without a target: a part of a latency that has one. */
+    private static String part(String name, Queue<Long> nanos) {
+        long[] sorted = sorted(nanos);
+        return String.format("| %s | %d | %.1f | %.1f | %.1f |  |%n", name, sorted.length,
+                Benches.percentile(sorted, 50) / 1e6, Benches.percentile(sorted, 99) / 1e6,
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+    }
+
+    private static long[] sorted(Queue<Long> nanos) {
+        return nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    record Projected(Instant createdAt, Instant committedAt) {
     }
 
     /** What one phase saw; filled from the HTTP client's threads and the projection watcher. */
     static final class Results {
         final Queue<Long> redeemableNanos = new ConcurrentLinkedQueue<>();
+        final Queue<Long> relayedNanos = new ConcurrentLinkedQueue<>();
+        final Queue<Long> consumedNanos = new ConcurrentLinkedQueue<>();
+        /** By link id: when its create was answered, and when its row was committed in the projection. */
+        final Map<String, Projected> projected = new ConcurrentHashMap<>();
+        /** Each link's three moments, as CSV, for a look at when the slow ones were. */
+        volatile String timeline = "";
         final Queue<Long> mailedNanos = new ConcurrentLinkedQueue<>();
         final Map<String, Instant> sharedAt = new ConcurrentHashMap<>();
         final Queue<String> failures = new ConcurrentLinkedQueue<>();

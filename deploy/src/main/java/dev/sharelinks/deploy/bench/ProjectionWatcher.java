@@ -42,8 +42,8 @@ final class ProjectionWatcher implements AutoCloseable {
         return new ProjectionWatcher(DriverManager.getConnection(jdbcUrl, "sharelinks", ""));
     }
 
-    void watch(String key, Instant createdAt, PipelineLatencyBench.Results results) {
-        awaited.put(key, new Awaited(createdAt, results));
+    void watch(String key, long linkId, Instant createdAt, PipelineLatencyBench.Results results) {
+        awaited.put(key, new Awaited(linkId, createdAt, results));
     }
 
     /**
@@ -60,6 +60,8 @@ final class ProjectionWatcher implements AutoCloseable {
                     Awaited seen = awaited.remove(rows.getString(1));
                     Instant commit = rows.getObject(2, java.time.OffsetDateTime.class).toInstant();
                     seen.results().redeemableNanos.add(Duration.between(seen.createdAt(), commit).toNanos());
+                    seen.results().projected.put(String.valueOf(seen.linkId()),
+                            new PipelineLatencyBench.Projected(seen.createdAt(), commit));
                 }
             }
             if (awaited.isEmpty() || System.nanoTime() > deadline) {
@@ -76,6 +78,6 @@ final class ProjectionWatcher implements AutoCloseable {
         connection.close();
     }
 
-    private record Awaited(Instant createdAt, PipelineLatencyBench.Results results) {
+    private record Awaited(long linkId, Instant createdAt, PipelineLatencyBench.Results results) {
     }
 }
