@@ -63,8 +63,8 @@ class MediaPocketErrorHandler {
     @ExceptionHandler
     Mono<ResponseEntity<MediaPocketError>> unexpected(Exception e) {
         // logged in handle(), where Reactor puts the request's observation back on the thread from its context, so
-        // the line carries the request's traceId (the services do not propagate context on every operator: at a
-        // hundred requests a second that was half of link-api's CPU)
+        // the line carries the request's traceId (the services do not propagate context on every operator, which
+        // took more than half of link-api's CPU)
         return Mono.just(ResponseEntity.internalServerError().body(new MediaPocketError("Internal Server Error")))
                 .handle((response, sink) -> {
                     log.error("request failed", e);
