@@ -114,8 +114,9 @@ public class KafkaPlumbingAutoConfiguration {
     /**
      * For a listener that applies a whole poll in one transaction ({@code @KafkaListener(batch = "true",
      * containerFactory = BATCH_LISTENER_FACTORY)}): the offsets are committed once it returned. {@link EventBatches}
-     * reads the poll and sends a record that is not an event to the dead-letter topic. No observation: a batch listener runs in no record's span,
-     * and one observation per record would be a span per event for nothing (the redirector reads back every grant).
+     * reads the poll and sends a record that is not an event to the dead-letter topic. No observation: a batch
+     * listener runs in no record's span, and one observation per record would be a span per event for nothing (the
+     * redirector receives every grant, its own included).
      */
     @Bean(BATCH_LISTENER_FACTORY)
     @ConditionalOnMissingBean(name = BATCH_LISTENER_FACTORY)
