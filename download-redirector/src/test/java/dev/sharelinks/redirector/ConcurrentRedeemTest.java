@@ -6,6 +6,8 @@ import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +28,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -37,6 +40,9 @@ class ConcurrentRedeemTest extends RedirectorIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     /**
      * Two servers in one JVM: by default both would share Reactor Netty's global event loops, and closing the
@@ -113,6 +119,9 @@ class ConcurrentRedeemTest extends RedirectorIntegrationTest {
         }
         Collections.shuffle(requests, new Random(42));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        DistributionSummary batchSizes = meters.get("sharelinks.redeem.batch.size").summary();
+        long statementsBefore = batchSizes.count();
+        double batchedBefore = batchSizes.totalAmount();
         Semaphore inFlight = new Semaphore(128);
         Map<String, AtomicInteger> redirects = new ConcurrentHashMap<>();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
@@ -142,6 +151,11 @@ class ConcurrentRedeemTest extends RedirectorIntegrationTest {
         for (LinkCreated link : links) {
             assertThat(events.get(link.linkId())).as("events of " + link.linkId()).isEqualTo(link.downloadLimit());
         }
+        // this instance's half went through its grant statements once each, and concurrent redeems shared them
+        long statements = batchSizes.count() - statementsBefore;
+        assertThat(batchSizes.totalAmount() - batchedBefore).isEqualTo(requests.size() / 2.0);
+        assertThat(statements).as("statements for %d redeems", requests.size() / 2)
+                .isLessThanOrEqualTo(requests.size() / 4);
     }
 
     private static CompletableFuture<Integer> redeem(HttpClient client, int port, String key) {

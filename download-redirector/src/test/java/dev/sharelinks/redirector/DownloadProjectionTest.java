@@ -13,13 +13,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
 /**
  * The projection applies DownloadConsumed events as well as link events, so that one rebuilt from history ends with
@@ -29,6 +34,27 @@ class DownloadProjectionTest extends RedirectorIntegrationTest {
 
     private static final String DOWNLOADS_GROUP = "download-redirector-downloads";
     private static final Instant LATER = Instant.now().plus(Duration.ofDays(1));
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    /**
+     * Every grant comes back on the downloads topic: its fetches wait for many records (64 KiB, or half a second),
+     * so a busy topic costs a poll, a transaction and an offset commit per hundreds of events. The links listener,
+     * on the way from a created link to a redeemable one, takes what there is at once.
+     */
+    @Test
+    void theDownloadsListenerFetchesInBulkWhileTheLinksListenerDoesNotWait() {
+        Map<String, Properties> consumerProperties = listeners.getListenerContainers().stream().collect(
+                Collectors.toMap(container -> String.join(",", container.getContainerProperties().getTopics()),
+                        container -> container.getContainerProperties().getKafkaConsumerProperties()));
+
+        assertThat(consumerProperties.get(Topics.DOWNLOADS))
+                .containsEntry(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536")
+                .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
+        assertThat(consumerProperties.get(Topics.LINKS)).doesNotContainKeys(ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+    }
 
     @Test
     void whenDownloadsArriveBeforeTheirLinkThenTheLinkStartsAtTheLowestCountReported() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -92,9 +93,18 @@ public final class KafkaProcessBroker implements KafkaBroker {
                         .toString())), log, Duration.ofSeconds(120));
     }
 
+    /**
+     * Quick-start options by default (the C1 compiler only: tests start many brokers and run each briefly);
+     * {@code SHARELINKS_KAFKA_JAVA_OPTS} replaces them, as the benchmarks do with a production broker's options: a
+     * benchmark's sustained load on a C1-only broker measures a broker nobody runs.
+     */
     private List<String> jvmOptions() {
-        return List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
+        String configured = System.getenv("SHARELINKS_KAFKA_JAVA_OPTS");
+        List<String> options = new ArrayList<>(configured == null || configured.isBlank()
+                ? List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                : List.of(configured.trim().split("\\s+")));
+        options.add("-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
+        return options;
     }
 
     private String serverProperties(Path data, int controllerPort) {

@@ -4,12 +4,16 @@ import dev.sharelinks.messaging.outbox.OutboxRelay;
 import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
 import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -32,8 +36,11 @@ class GrantBatcher {
     private final GrantBatchProperties properties;
     private final Counter grants;
     private final Counter abandonedGrants;
+    private final DistributionSummary batchSizes;
+    private final Timer statements;
     private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final MeterRegistry meters;
 
     GrantBatcher(Redemptions redemptions, OutboxRelay relay, GrantBatchProperties properties, MeterRegistry meters) {
         this.redemptions = redemptions;
@@ -45,12 +52,26 @@ class GrantBatcher {
         this.abandonedGrants = Counter.builder("sharelinks.redeem.grants.abandoned")
                 .description("downloads granted (and recorded) for visitors who had gone before the answer")
                 .register(meters);
+        this.batchSizes = DistributionSummary.builder("sharelinks.redeem.batch.size")
+                .description("redeems per grant statement: how well concurrent redeems share a commit")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+                .register(meters);
+        this.statements = Timer.builder("sharelinks.redeem.statement")
+                .description("grant statements, from leaving to their committed result (or failure)")
+                .publishPercentileHistogram()
+                .register(meters);
+        this.meters = meters;
     }
 
-    /** The object to hand out once its grant is committed, or empty if the link cannot be redeemed. */
-    Mono<GrantedDownload> grant(String key, @Nullable String clientAddress, @Nullable String userAgent) {
+    /**
+     * The object to hand out once its grant is committed, or empty if the link cannot be redeemed; signalled on
+     * {@code answerOn} (the request's event loop), not on the database connection's thread.
+     */
+    Mono<GrantedDownload> grant(String key, @Nullable String clientAddress, @Nullable String userAgent,
+            Executor answerOn) {
         return Mono.create(sink -> {
-            Waiting redeem = new Waiting(new Redeem(key, clientAddress, userAgent), sink, new AtomicBoolean());
+            Waiting redeem = new Waiting(new Redeem(key, clientAddress, userAgent), sink, answerOn,
+                    new AtomicBoolean());
             sink.onCancel(() -> redeem.gone().set(true));
             waiting.add(redeem);
             dispatch();
@@ -81,9 +102,12 @@ class GrantBatcher {
     }
 
     private void run(List<Waiting> batch) {
+        batchSizes.record(batch.size());
+        Timer.Sample statement = Timer.start(meters);
         AtomicBoolean slotHeld = new AtomicBoolean(true);
         Runnable freeSlot = () -> {
             if (slotHeld.compareAndSet(true, false)) {
+                statement.stop(statements);
                 inFlight.decrementAndGet();
                 dispatch();
             }
@@ -92,10 +116,11 @@ class GrantBatcher {
                 // a statement that never comes back must not hold the slot, and its visitors, forever
                 .timeout(properties.statementTimeout())
                 // the next statement leaves as soon as this one's result is in, before this batch is answered: the
-                // database grants the next batch while this thread presigns and answers this one
+                // database grants the next batch while the event loops presign and answer this one
                 .doOnNext(granted -> freeSlot.run())
                 .doFinally(signal -> freeSlot.run())
-                .subscribe(granted -> answer(batch, granted), failure -> batch.forEach(w -> w.sink().error(failure)));
+                .subscribe(granted -> answer(batch, granted),
+                        failure -> batch.forEach(w -> w.answer(() -> w.sink().error(failure))));
     }
 
     private void answer(List<Waiting> batch, Map<Integer, GrantedDownload> granted) {
@@ -104,21 +129,31 @@ class GrantBatcher {
             relay.wakeUp();
         }
         for (int i = 0; i < batch.size(); i++) {
+            Waiting redeem = batch.get(i);
             GrantedDownload download = granted.get(i);
             if (download == null) {
-                batch.get(i).sink().success();
+                redeem.answer(() -> redeem.sink().success());
             } else {
                 grants.increment();
-                if (batch.get(i).gone().get()) {
+                if (redeem.gone().get()) {
                     // the grant is recorded like any other; counted so that grants and 302s can be reconciled
                     abandonedGrants.increment();
                 }
-                batch.get(i).sink().success(download);
+                redeem.answer(() -> redeem.sink().success(download));
             }
         }
     }
 
-    /** A redeem waiting for its statement; {@code gone} once its visitor hung up. */
-    private record Waiting(Redeem redeem, MonoSink<GrantedDownload> sink, AtomicBoolean gone) {
+    /** A redeem waiting for its statement, answered on {@code answerOn}; {@code gone} once its visitor hung up. */
+    private record Waiting(Redeem redeem, MonoSink<GrantedDownload> sink, Executor answerOn, AtomicBoolean gone) {
+
+        void answer(Runnable signal) {
+            try {
+                answerOn.execute(signal);
+            } catch (RejectedExecutionException stopping) {
+                // the event loop is shutting down: answer here rather than leave the visitor without one
+                signal.run();
+            }
+        }
     }
 }

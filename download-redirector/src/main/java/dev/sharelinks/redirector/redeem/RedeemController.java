@@ -48,7 +48,8 @@ class RedeemController {
         if (!plausible(key)) {
             return miss(key, request);
         }
-        return grants.grant(key, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT))
+        return grants.grant(key, ClientAddress.of(request), request.getHeaders().getFirst(HttpHeaders.USER_AGENT),
+                        ConnectionThread.of(request))
                 .map(granted -> redirect(presigner.presignedUrl(granted.bucket(), granted.objectKey(),
                         granted.filename())))
                 .switchIfEmpty(Mono.defer(() -> miss(key, request)));

@@ -5,6 +5,7 @@ import dev.sharelinks.events.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -116,15 +117,29 @@ public class KafkaPlumbingAutoConfiguration {
      * containerFactory = BATCH_LISTENER_FACTORY)}): the offsets are committed once it returned. {@link EventBatches}
      * reads the poll and sends a record that is not an event to the dead-letter topic. No observation: a batch
      * listener runs in no record's span, and one observation per record would be a span per event for nothing (the
-     * redirector receives every grant, its own included).
+     * redirector receives every grant, its own included). Its fetches wait for a few hundred records (or
+     * {@code batch-fetch-max-wait}), so that a busy topic is applied in a transaction per hundreds of events, not per
+     * few.
      */
     @Bean(BATCH_LISTENER_FACTORY)
     @ConditionalOnMissingBean(name = BATCH_LISTENER_FACTORY)
     ConcurrentKafkaListenerContainerFactory<String, byte[]> batchKafkaListenerContainerFactory(
-            ConsumerFactory<String, byte[]> consumerFactory, CommonErrorHandler errorHandler) {
+            ConsumerFactory<String, byte[]> consumerFactory, CommonErrorHandler errorHandler,
+            SharelinksKafkaProperties properties) {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory =
                 listenerContainerFactory(consumerFactory, errorHandler, ContainerProperties.AckMode.BATCH);
         factory.setBatchListener(true);
+        // on each container: the factory does not hand its own consumer properties on to the containers it makes
+        factory.setContainerCustomizer(container -> {
+            Properties consumer = new Properties();
+            consumer.setProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
+                    String.valueOf(properties.batchFetchMinBytes().toBytes()));
+            consumer.setProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                    String.valueOf(properties.batchFetchMaxWait().toMillis()));
+            // what a listener sets itself (@KafkaListener properties) wins
+            consumer.putAll(container.getContainerProperties().getKafkaConsumerProperties());
+            container.getContainerProperties().setKafkaConsumerProperties(consumer);
+        });
         // nor Spring Kafka's own listener timer: it is named like the record listeners' observation timer but has
         // other tags, which Prometheus refuses in one service. Consumer lag is in Kafka's client metrics
         factory.getContainerProperties().setMicrometerEnabled(false);

@@ -3,6 +3,7 @@ package dev.sharelinks.messaging.kafka;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * @param createTopics declare the event and dead-letter topics at startup (off where an operator such as Strimzi
@@ -12,6 +13,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryInitialInterval first wait before a failed record is retried
  * @param retryMaxInterval longest wait between retries
  * @param retryMaxElapsed how long a failing record is retried before it goes to the dead-letter topic
+ * @param batchFetchMinBytes how much a batch listener's fetch waits for ({@code fetch.min.bytes}): batch listeners
+ *     read the busy topics (every download), where a fetch per few records meant a poll, a transaction and an offset
+ *     commit per few records, for the broker, the database and the consumer alike
+ * @param batchFetchMaxWait how long a batch listener's fetch waits for that much ({@code fetch.max.wait.ms}): how
+ *     late it may apply a quiet topic's events
  */
 @ConfigurationProperties("sharelinks.kafka")
 public record SharelinksKafkaProperties(
@@ -20,5 +26,7 @@ public record SharelinksKafkaProperties(
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("200ms") Duration retryInitialInterval,
         @DefaultValue("30s") Duration retryMaxInterval,
-        @DefaultValue("10m") Duration retryMaxElapsed) {
+        @DefaultValue("10m") Duration retryMaxElapsed,
+        @DefaultValue("64KB") DataSize batchFetchMinBytes,
+        @DefaultValue("500ms") Duration batchFetchMaxWait) {
 }
