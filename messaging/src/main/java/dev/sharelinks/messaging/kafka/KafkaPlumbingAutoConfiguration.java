@@ -119,7 +119,7 @@ public class KafkaPlumbingAutoConfiguration {
      * listener runs in no record's span, and one observation per record would be a span per event for nothing (the
      * redirector receives every grant, its own included). Its fetches wait for a few hundred records (or
      * {@code batch-fetch-max-wait}), so that a busy topic is applied in a transaction per hundreds of events, not per
-     * few.
+     * few dozen.
      */
     @Bean(BATCH_LISTENER_FACTORY)
     @ConditionalOnMissingBean(name = BATCH_LISTENER_FACTORY)
