@@ -351,7 +351,7 @@ public final class RedeemBench {
         out.append("Links: ").append(options.links()).append(", concurrency: ").append(options.clients())
                 .append(" (pgbench clients = wrk connections), ").append(options.duration().toSeconds())
                 .append(" s each; HTTP warm-up ").append(warmUp.size() * options.warmupStep().toSeconds())
-                .append(" s, until the redirector's JIT compilers were quiet; each ")
+                .append(" s (until the redirector's JIT compilers were quiet, or at most --max-warmup); each ")
                 .append(options.warmupStep().toSeconds()).append(" s run's redeems/s (compile seconds): ")
                 .append(warmUp.stream().map(step -> String.format("%.0f (%.1f)", step.perSecond(),
                         step.compileSeconds())).toList()).append("\n\n");

@@ -14,8 +14,8 @@ import org.springframework.util.unit.DataSize;
  * @param retryMaxInterval longest wait between retries
  * @param retryMaxElapsed how long a failing record is retried before it goes to the dead-letter topic
  * @param batchFetchMinBytes how much a batch listener's fetch waits for ({@code fetch.min.bytes}): batch listeners
- *     read the busy topics (every download), where a fetch per few dozen records meant a poll, a transaction and an
- *     offset commit per few dozen records, for the broker, the database and the consumer alike
+ *     read the busy topics (every download), where each fetch of a few dozen records meant a poll, a transaction
+ *     and an offset commit, for the broker, the database and the consumer alike
  * @param batchFetchMaxWait how long a batch listener's fetch waits for that much ({@code fetch.max.wait.ms}): how
  *     late it may apply a quiet topic's events
  */
