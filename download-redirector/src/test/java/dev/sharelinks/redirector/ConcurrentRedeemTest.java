@@ -71,10 +71,12 @@ class ConcurrentRedeemTest extends RedirectorIntegrationTest {
         Map<String, Object> second = new HashMap<>(properties());
         second.put("server.port", "0");
         second.put("spring.kafka.consumer.group-id", "second-instance");
+        // as command-line arguments, which win over application.yml (default properties would not: its
+        // server.port of 8082 bound the second instance to that fixed port)
         secondInstance = new SpringApplicationBuilder(RedirectorApplication.class)
-                .properties(second)
                 .initializers(OwnNettyResources::register)
-                .run();
+                .run(second.entrySet().stream().map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                        .toArray(String[]::new));
         secondPort = secondInstance.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
     }
 

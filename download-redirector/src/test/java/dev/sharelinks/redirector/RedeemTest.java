@@ -8,6 +8,8 @@ import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 class RedeemTest extends RedirectorIntegrationTest {
@@ -25,6 +28,8 @@ class RedeemTest extends RedirectorIntegrationTest {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     @LocalServerPort
     private int port;
+    @Autowired
+    private MeterRegistry meters;
 
     @Test
     void whenALinkIsRedeemedThenItRedirectsToAPresignedUrlThatDownloadsTheExactBytesAsAnAttachment()
@@ -43,6 +48,40 @@ class RedeemTest extends RedirectorIntegrationTest {
         assertThat(download.body()).isEqualTo(CONTENT);
         assertThat(download.headers().firstValue("Content-Disposition"))
                 .hasValue("attachment; filename=\"Asset_file_name.bin\"");
+    }
+
+    /**
+     * The GET is served by its own Reactor Netty route, not WebFlux: the whole answer is still MediaPocket's (Rails'
+     * 302 with its small HTML body), the key is bound as WebFlux bound it (percent-decoded, the query string not part
+     * of it), and the request is counted in {@code http.server.requests}, where the autoscaler and dashboards read it.
+     */
+    @Test
+    void whenALinkIsRedeemedThenTheWholeAnswerIsMediaPocketsAndTheRequestIsCounted() throws Exception {
+        LinkCreated link = publishLink("media/7/original.bin", "seven.bin", 1, Instant.now().plusSeconds(3600));
+        double redirectsBefore = requests("302");
+        double missesBefore = requests("404");
+        // one character of the key percent-encoded, and a query string, as mail trackers rewrite links
+        String path = "/api/v2/shareable_links/" + link.key().substring(0, 1) + "%"
+                + Integer.toHexString(link.key().charAt(1)) + link.key().substring(2) + "?utm_source=mail";
+
+        HttpResponse<String> found = getRaw(URI.create("http://127.0.0.1:" + port + path));
+        assertThat(found.statusCode()).isEqualTo(302);
+        String location = found.headers().firstValue("Location").orElseThrow();
+        assertThat(location).contains("/" + BUCKET + "/media/7/original.bin?", "X-Amz-Signature=");
+        assertThat(found.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(found.headers().firstValue("Content-Type")).hasValue("text/html");
+        assertThat(found.body()).isEqualTo("<html><body>You are being <a href=\"" + location.replace("&", "&amp;")
+                + "\">redirected</a>.</body></html>");
+        assertThat(found.headers().firstValueAsLong("Content-Length"))
+                .hasValue(found.body().getBytes(StandardCharsets.UTF_8).length);
+
+        HttpResponse<String> usedUp = getRaw(URI.create("http://127.0.0.1:" + port + path));
+        assertThat(usedUp.statusCode()).isEqualTo(404);
+        assertThat(usedUp.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(usedUp.body()).isEqualTo("{\"error\":\"Link not found or has expired\"}");
+
+        assertThat(requests("302")).isEqualTo(redirectsBefore + 1);
+        assertThat(requests("404")).isEqualTo(missesBefore + 1);
     }
 
     @Test
@@ -169,6 +208,12 @@ class RedeemTest extends RedirectorIntegrationTest {
                 .expectStatus().isFound()
                 .expectHeader().exists("Location")
                 .returnResult(String.class).getResponseHeaders().getLocation().toString();
+    }
+
+    private double requests(String status) {
+        Timer timer = meters.find("http.server.requests").tag("method", "GET")
+                .tag("uri", "/api/v2/shareable_links/{key}").tag("status", status).timer();
+        return timer == null ? 0 : timer.count();
     }
 
     private HttpResponse<byte[]> get(String url) throws Exception {

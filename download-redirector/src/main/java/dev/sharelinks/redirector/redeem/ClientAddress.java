@@ -11,7 +11,11 @@ final class ClientAddress {
     }
 
     static @Nullable String of(ServerHttpRequest request) {
-        InetSocketAddress remote = request.getRemoteAddress();
+        return of(request.getRemoteAddress());
+    }
+
+    /** The request's remote address, as the server resolved it (Reactor Netty's own forwarded-header support). */
+    static @Nullable String of(@Nullable InetSocketAddress remote) {
         return remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
     }
 }

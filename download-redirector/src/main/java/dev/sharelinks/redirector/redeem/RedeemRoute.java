@@ -1,0 +1,118 @@
+package dev.sharelinks.redirector.redeem;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriUtils;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+
+/**
+ * {@code GET /api/v2/shareable_links/:key}, the hot path, served by Reactor Netty directly, ahead of WebFlux on the
+ * same server (Spring Boot's {@link NettyRouteProvider}); every other request, the HEAD probe of this path included,
+ * goes on to WebFlux. WebFlux's dispatch, its result handling and its per-request observation were about a third
+ * of the event loops' CPU per redeem in the benchmark's profile (docs/performance.md), for a request whose whole
+ * answer is {@link LinkAnswers#redeem}. What WebFlux did for this route is done here: the path variable decoded,
+ * the answer written as the same {@code ResponseEntity}, the database being away answered 503 by
+ * {@link DatabaseUnavailable}, anything else 500 in MediaPocket's format (and logged), and the request timed as
+ * WebFlux's {@code http.server.requests}, which the autoscaler and the benchmark read.
+ */
+@Component
+class RedeemRoute implements NettyRouteProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(RedeemRoute.class);
+    private static final String FAILED_BODY = "{\"error\":\"Internal server error\"}";
+    private static final Executor CALLER = Runnable::run;
+
+    private final LinkAnswers answers;
+    private final Meter.MeterProvider<Timer> requests;
+
+    RedeemRoute(LinkAnswers answers, MeterRegistry meters,
+            @Value("${server.forward-headers-strategy:none}") String forwardHeadersStrategy) {
+        if ("framework".equalsIgnoreCase(forwardHeadersStrategy)) {
+            // WebFlux's ForwardedHeaderTransformer never sees this route: the client address would be the proxy's
+            throw new IllegalStateException("server.forward-headers-strategy=framework does not reach the redeem "
+                    + "route; use native (Reactor Netty reads X-Forwarded-For and Forwarded itself) or none");
+        }
+        this.answers = answers;
+        this.requests = Timer.builder("http.server.requests")
+                .tags("method", "GET", "uri", LinkAnswers.PATH, "exception", "none", "error", "none")
+                .withRegistry(meters);
+    }
+
+    @Override
+    public HttpServerRoutes apply(HttpServerRoutes routes) {
+        // GET only: a HEAD does not match, and goes on to RedeemController
+        return routes.get(LinkAnswers.PATH, this::redeem);
+    }
+
+    private Mono<Void> redeem(HttpServerRequest request, HttpServerResponse response) {
+        long started = System.nanoTime();
+        // the request's own event loop answers it, not the database connection's (GrantBatcher)
+        Executor answerOn = request instanceof Connection connection ? connection.channel().eventLoop() : CALLER;
+        return Mono.defer(() -> answers.redeem(pathVariable(request.param("key")),
+                        ClientAddress.of(request.remoteAddress()),
+                        request.requestHeaders().get(HttpHeaderNames.USER_AGENT), answerOn))
+                .onErrorResume(failure -> Mono.just(failed(failure, request.fullPath())))
+                .flatMap(answer -> {
+                    record(answer.getStatusCode(), started);
+                    return send(answer, response);
+                });
+    }
+
+    /** The key as WebFlux would bind it: percent-decoded as UTF-8; an invalid escape is a key no link has. */
+    private static String pathVariable(String raw) {
+        try {
+            return UriUtils.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException invalidEscape) {
+            return "";
+        }
+    }
+
+    private static ResponseEntity<String> failed(Throwable failure, String path) {
+        return DatabaseUnavailable.answerFor(failure, path).orElseGet(() -> {
+            log.error("redeem failed, answering 500", failure);
+            return RedeemResponses.json(HttpStatus.INTERNAL_SERVER_ERROR, FAILED_BODY);
+        });
+    }
+
+    private static Mono<Void> send(ResponseEntity<String> answer, HttpServerResponse response) {
+        byte[] body = answer.getBody() == null ? new byte[0] : answer.getBody().getBytes(StandardCharsets.UTF_8);
+        response.status(answer.getStatusCode().value());
+        answer.getHeaders().forEach((name, values) -> response.responseHeaders().set(name, values));
+        response.responseHeaders().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return response.sendByteArray(Mono.just(body)).then();
+    }
+
+    /** Until the answer is ready; a visitor who hung up before it is not timed. */
+    private void record(HttpStatusCode status, long started) {
+        requests.withTags("status", String.valueOf(status.value()), "outcome", outcome(status))
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    /** Spring's outcome tag values. */
+    private static String outcome(HttpStatusCode status) {
+        if (status.is2xxSuccessful()) {
+            return "SUCCESS";
+        }
+        if (status.is3xxRedirection()) {
+            return "REDIRECTION";
+        }
+        return status.is4xxClientError() ? "CLIENT_ERROR" : "SERVER_ERROR";
+    }
+}
