@@ -25,6 +25,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * The projection applies DownloadConsumed events as well as link events, so that one rebuilt from history ends with
@@ -54,6 +56,23 @@ class DownloadProjectionTest extends RedirectorIntegrationTest {
                 .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
         assertThat(consumerProperties.get(Topics.LINKS)).doesNotContainKeys(ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+    }
+
+    /**
+     * Link events are applied a transaction each: several consumers (one per partition at most) share the topic, so
+     * a busy moment does not queue created links behind one consumer's round trips. One link's events stay in order:
+     * they share its partition.
+     */
+    @Test
+    void theLinksListenerRunsAConsumerPerPartitionOfTheLocalTopic() {
+        MessageListenerContainer links = listeners.getListenerContainers().stream()
+                .filter(container -> List.of(container.getContainerProperties().getTopics()).contains(Topics.LINKS))
+                .findFirst().orElseThrow();
+
+        assertThat(links).isInstanceOfSatisfying(ConcurrentMessageListenerContainer.class,
+                concurrent -> assertThat(concurrent.getConcurrency()).isEqualTo(3));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(links.getAssignedPartitions())
+                .extracting(TopicPartition::partition).containsExactlyInAnyOrder(0, 1, 2));
     }
 
     @Test

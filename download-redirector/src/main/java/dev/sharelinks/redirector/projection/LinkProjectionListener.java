@@ -30,7 +30,10 @@ class LinkProjectionListener {
         this.processed = processed;
     }
 
-    @KafkaListener(topics = Topics.LINKS, groupId = "${sharelinks.projection.consumer-group}")
+    // each record is a transaction of its own, four round trips: one consumer fell behind at 50 creates a second on a
+    // busy machine, so several (each with its partitions, whose per-link order they keep) apply them side by side
+    @KafkaListener(topics = Topics.LINKS, groupId = "${sharelinks.projection.consumer-group}",
+            concurrency = "${sharelinks.projection.link-consumers}")
     void on(ConsumerRecord<String, byte[]> record) {
         EventEnvelope<?> event = serde.read(record.value());
         processed.applyOnce(event, () -> apply(event.data()));

@@ -21,8 +21,8 @@ import reactor.core.publisher.Mono;
 class LinkAnswers {
 
     static final String PATH = "/api/v2/shareable_links/{key}";
-    static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
-    static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
+    private static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
+    private static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
     /**
      * Link keys are short printable ASCII. Anything else is a miss without asking the database, which could not
      * even hold it (PostgreSQL text has no NUL).
