@@ -3,6 +3,7 @@ package dev.sharelinks.redirector.redeem;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.http.Outcome;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
@@ -101,18 +102,7 @@ class RedeemRoute implements NettyRouteProvider {
 
     /** Until the answer is ready; a visitor who hung up before it is not timed. */
     private void record(HttpStatusCode status, long started) {
-        requests.withTags("status", String.valueOf(status.value()), "outcome", outcome(status))
+        requests.withTags("status", String.valueOf(status.value()), "outcome", Outcome.forStatus(status.value()).name())
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    }
-
-    /** Spring's outcome tag values. */
-    private static String outcome(HttpStatusCode status) {
-        if (status.is2xxSuccessful()) {
-            return "SUCCESS";
-        }
-        if (status.is3xxRedirection()) {
-            return "REDIRECTION";
-        }
-        return status.is4xxClientError() ? "CLIENT_ERROR" : "SERVER_ERROR";
     }
 }
