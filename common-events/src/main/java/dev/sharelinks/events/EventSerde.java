@@ -7,6 +7,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The wire format of every event: a JSON envelope with the data inside. Consumers map the data to their own
@@ -75,11 +76,14 @@ public final class EventSerde {
         return withData(envelope, dataType.cast(envelope.data()));
     }
 
-    /** Builds the wire bytes of an envelope whose data is already JSON text (an outbox row). */
+    /**
+     * Builds the wire bytes of an envelope whose data is already JSON text (an outbox row's, which PostgreSQL's
+     * jsonb guarantees is valid): the text goes into the envelope as it is, not parsed into a tree and written out
+     * again, which was over a quarter of the redirector's relay CPU per event.
+     */
     public byte[] serialize(UUID eventId, String type, Instant occurredAt, String source, String subject,
             String dataJson) {
-        JsonNode data = mapper.readTree(dataJson);
-        return serialize(new EventEnvelope<>(eventId, type, occurredAt, source, subject, data));
+        return serialize(new EventEnvelope<>(eventId, type, occurredAt, source, subject, new RawValue(dataJson)));
     }
 
     private <T> T dataOf(EventEnvelope<JsonNode> raw, Class<T> dataType) {

@@ -58,7 +58,10 @@ public abstract class RedirectorIntegrationTest {
         properties().forEach((name, value) -> registry.add(name, () -> value));
     }
 
-    /** The settings of a redirector instance wired to the shared real servers. */
+    /**
+     * The settings of a redirector instance wired to the shared real servers. Netty's leak detection stays at its
+     * default here, to find leaks, where the service turns it off for speed.
+     */
     static Map<String, String> properties() {
         PostgresServer postgres = SharedServers.postgres();
         postgres.createDatabase(DATABASE);
@@ -70,7 +73,8 @@ public abstract class RedirectorIntegrationTest {
                 "S3_ENDPOINT", s3.endpoint().toString(),
                 "S3_PATH_STYLE", "true",
                 "S3_ACCESS_KEY_ID", s3.accessKeyId(),
-                "S3_SECRET_ACCESS_KEY", s3.secretAccessKey());
+                "S3_SECRET_ACCESS_KEY", s3.secretAccessKey(),
+                "NETTY_LEAK_DETECTION", "simple");
     }
 
     /** Publishes LinkCreated for a new link and waits until the redirector can redeem it. */

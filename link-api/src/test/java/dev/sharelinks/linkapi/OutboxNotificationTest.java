@@ -2,15 +2,19 @@ package dev.sharelinks.linkapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The relay is woken by PostgreSQL's commit notification, wherever the outbox row was written: another replica, or a
@@ -20,6 +24,7 @@ import org.springframework.test.context.TestPropertySource;
 class OutboxNotificationTest extends LinkApiIntegrationTest {
 
     private static final String TOPIC = "sharelinks.test.outbox-notifications";
+    private static final EventSerde SERDE = new EventSerde();
 
     @Test
     void whenAnotherConnectionCommitsAnOutboxRowThenTheRelayPublishesItWithoutPolling() {
@@ -39,6 +44,25 @@ class OutboxNotificationTest extends LinkApiIntegrationTest {
         // and from then on by notifications again
         String afterwards = insertAsAnotherReplica();
         assertThat(published(afterwards)).hasSize(1);
+    }
+
+    @Test
+    void theRelayPublishesTheRowAsStoredToTheMicrosecond() {
+        String key = UUID.randomUUID().toString();
+        UUID eventId = UUID.randomUUID();
+        SharedServers.postgres().query(DATABASE, """
+                INSERT INTO link_api.outbox (event_id, topic, event_key, event_type, occurred_at, data)
+                VALUES ('%s', '%s', '%s', 'TestEvent', '2026-03-04 05:06:07.123456+00',
+                        '{"name": "\u00e9t\u00e9 \\"quoted\\"", "nested": {"list": [1, 2.5, null, true]}}')
+                """.formatted(eventId, TOPIC, key));
+
+        EventEnvelope<JsonNode> event = SERDE.readRaw(published(key).get(0).value());
+
+        assertThat(event.eventId()).isEqualTo(eventId);
+        assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-03-04T05:06:07.123456Z"));
+        assertThat(event.data().get("name").asString()).isEqualTo("\u00e9t\u00e9 \"quoted\"");
+        assertThat(event.data().get("nested").get("list")).hasSize(4);
+        assertThat(event.data().get("nested").get("list").get(1).asDouble()).isEqualTo(2.5);
     }
 
     /** What a replica other than this one writes: a committed outbox row, and nothing in this JVM to wake. */

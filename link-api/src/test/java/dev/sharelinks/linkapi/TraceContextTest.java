@@ -2,6 +2,7 @@ package dev.sharelinks.linkapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
@@ -21,6 +22,8 @@ import org.springframework.http.MediaType;
  * relay sends it as the record's {@code traceparent} header, for the consumers to continue.
  */
 class TraceContextTest extends LinkApiIntegrationTest {
+
+    private static final EventSerde SERDE = new EventSerde();
 
     private TestAccount account;
 
@@ -83,7 +86,8 @@ class TraceContextTest extends LinkApiIntegrationTest {
     }
 
     private static boolean sharesLink(ConsumerRecord<String, byte[]> record, long linkId) {
-        return new String(record.value(), StandardCharsets.UTF_8).contains("\"linkId\":" + linkId + ",");
+        return SERDE.readRaw(record.value()).data().findValues("linkId").stream()
+                .anyMatch(id -> id.asLong() == linkId);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

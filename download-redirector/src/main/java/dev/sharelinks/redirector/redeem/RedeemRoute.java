@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.http.Outcome;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,6 +44,8 @@ class RedeemRoute implements NettyRouteProvider {
 
     private final LinkAnswers answers;
     private final Meter.MeterProvider<Timer> requests;
+    /** The timer of each status answered so far: a few, looked up on every request without building its tags. */
+    private final Map<Integer, Timer> requestsByStatus = new ConcurrentHashMap<>();
 
     RedeemRoute(LinkAnswers answers, MeterRegistry meters,
             @Value("${server.forward-headers-strategy:none}") String forwardHeadersStrategy) {
@@ -102,7 +106,8 @@ class RedeemRoute implements NettyRouteProvider {
 
     /** Until the answer is ready; a visitor who hung up before it is not timed. */
     private void record(HttpStatusCode status, long started) {
-        requests.withTags("status", String.valueOf(status.value()), "outcome", Outcome.forStatus(status.value()).name())
+        requestsByStatus.computeIfAbsent(status.value(), code -> requests.withTags(
+                        "status", String.valueOf(code), "outcome", Outcome.forStatus(code).name()))
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -79,9 +80,17 @@ class Redemptions {
     record GrantedDownload(String bucket, String objectKey, String filename) {
     }
 
+    /**
+     * The statement without its comment lines and indentation: the file documents it, but r2dbc-postgresql scans
+     * the text of every statement it sends for its parameters, and the grant statement is sent hundreds of times a
+     * second.
+     */
     private static String statement(String resource) {
         try {
-            return new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8);
+            return new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8).lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("--"))
+                    .collect(Collectors.joining("\n"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +96,9 @@ public class OutboxRelay implements SmartLifecycle {
 
     private Mono<Integer> publishPending() {
         return db.sql("""
-                        SELECT seq, event_id, topic, event_key, event_type, occurred_at, data::text AS data,
-                               trace_context::text AS trace_context
+                        SELECT seq, event_id, topic, event_key, event_type,
+                               (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_micros,
+                               data::text AS data, trace_context::text AS trace_context
                         FROM outbox ORDER BY seq LIMIT :limit""")
                 .bind("limit", properties.batchSize())
                 .map(row -> new PendingEvent(
@@ -106,7 +107,8 @@ public class OutboxRelay implements SmartLifecycle {
                         row.get("topic", String.class),
                         row.get("event_key", String.class),
                         row.get("event_type", String.class),
-                        row.get("occurred_at", OffsetDateTime.class).toInstant(),
+                        // a number rather than timestamptz's text, whose parsing was a fifth of the relay's CPU
+                        Instant.EPOCH.plus(row.get("occurred_micros", Long.class), ChronoUnit.MICROS),
                         row.get("data", String.class),
                         TraceContextHeaders.read(row.get("trace_context", String.class))))
                 .all()
