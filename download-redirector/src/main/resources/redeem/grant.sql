@@ -1,12 +1,13 @@
 -- Grants a batch of redeems in one statement: request i asks for one download of keys[i] on behalf of clients[i]
--- (with agents[i]). Per key, the first min(asked, remaining) requests in batch order are granted, each with the
+-- (with agents[i]). Parameters: $1 keys, $2 clients, $3 agents (text arrays of one length), $4 the outbox topic,
+-- $5 the event type. Per key, the first min(asked, remaining) requests in batch order are granted, each with the
 -- count left after it, and each grant writes its DownloadConsumed outbox row. Rows are locked in key order, so
 -- concurrent batches (from any number of replicas) serialize per key without deadlocking: a limit of N grants
 -- exactly N. No answer may leave before the statement's (implicit) transaction has committed.
 WITH request AS (
     SELECT r.ord, r.key, r.client, r.agent,
            row_number() OVER (PARTITION BY r.key ORDER BY r.ord) AS nth
-    FROM unnest(CAST(:keys AS text[]), CAST(:clients AS text[]), CAST(:agents AS text[]))
+    FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]))
          WITH ORDINALITY AS r(key, client, agent, ord)
 ), wanted AS (
     SELECT key, count(*) AS wanted FROM request GROUP BY key
@@ -28,7 +29,7 @@ WITH request AS (
     WHERE q.nth <= g.granting
 ), recorded AS (
     INSERT INTO outbox (topic, event_key, event_type, data)
-    SELECT :topic, link_id::text, :type,
+    SELECT $4, link_id::text, $5,
            jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
                               'clientAddress', client, 'userAgent', agent)
     FROM served

@@ -308,12 +308,15 @@ public final class RedeemBench {
             try (InputStream in = zip.getInputStream(entry)) {
                 statement = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            // the same statement, with a batch of one redeem bound where the redirector binds its arrays
+            // the same statement, with a batch of one redeem bound where the redirector binds its arrays, and the
+            // topic and type as pgbench variables; the named parameters are those of jars before 2026-12-02
             String single = statement.lines().filter(line -> !line.startsWith("--"))
                     .reduce((a, b) -> a + "\n" + b).orElseThrow()
-                    .replace(":keys", "ARRAY['bench-' || :n]")
-                    .replace(":clients", "ARRAY['127.0.0.1']")
-                    .replace(":agents", "ARRAY['pgbench']");
+                    .replace("$1", "ARRAY['bench-' || :n]").replace(":keys", "ARRAY['bench-' || :n]")
+                    .replace("$2", "ARRAY['127.0.0.1']").replace(":clients", "ARRAY['127.0.0.1']")
+                    .replace("$3", "ARRAY['pgbench']").replace(":agents", "ARRAY['pgbench']")
+                    .replace("$4", ":topic")
+                    .replace("$5", ":type");
             return "\\set n random(1, :links)\n" + single + ";\n";
         }
     }

@@ -27,9 +27,11 @@ class Redemptions {
             WHERE key = :key AND remaining > 0 AND NOT revoked AND expires_at > now()""";
 
     private final DatabaseClient db;
+    private final GrantConnection grantConnection;
 
-    Redemptions(DatabaseClient db) {
+    Redemptions(DatabaseClient db, GrantConnection grantConnection) {
         this.db = db;
+        this.grantConnection = grantConnection;
     }
 
     /**
@@ -39,6 +41,8 @@ class Redemptions {
      * The statement is its own implicit transaction, one round trip. The map is only emitted when the statement's
      * result completes, and r2dbc-postgresql completes it on ReadyForQuery, which PostgreSQL sends after the commit;
      * a commit that fails arrives as an error instead. (Rows alone would not do: they arrive before the commit.)
+     * It runs on the kept {@link GrantConnection}, with R2DBC's own API: Spring's {@code DatabaseClient} would
+     * borrow a connection per statement and expand the named parameters each time.
      */
     Mono<Map<Integer, GrantedDownload>> grantAll(List<Redeem> requests) {
         String[] keys = new String[requests.size()];
@@ -49,16 +53,17 @@ class Redemptions {
             clients[i] = requests.get(i).clientAddress();
             agents[i] = requests.get(i).userAgent();
         }
-        return db.sql(GRANT)
-                .bind("keys", keys)
-                .bind("clients", clients)
-                .bind("agents", agents)
-                .bind("topic", EventType.DOWNLOAD_CONSUMED.topic())
-                .bind("type", EventType.DOWNLOAD_CONSUMED.typeName())
-                .map(row -> Map.entry(Math.toIntExact(row.get("ord", Long.class) - 1), new GrantedDownload(
-                        row.get("bucket", String.class), row.get("object_key", String.class),
-                        row.get("filename", String.class))))
-                .all()
+        return grantConnection.run(connection -> connection.createStatement(GRANT)
+                        .bind(0, keys)
+                        .bind(1, clients)
+                        .bind(2, agents)
+                        .bind(3, EventType.DOWNLOAD_CONSUMED.topic())
+                        .bind(4, EventType.DOWNLOAD_CONSUMED.typeName())
+                        .execute())
+                .flatMap(result -> result.map((row, metadata) -> Map.entry(
+                        Math.toIntExact(row.get("ord", Long.class) - 1), new GrantedDownload(
+                                row.get("bucket", String.class), row.get("object_key", String.class),
+                                row.get("filename", String.class)))))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 

@@ -1,6 +1,7 @@
 package dev.sharelinks.redirector.redeem;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.LinkCreated;
@@ -17,12 +18,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import reactor.core.publisher.Flux;
 
 /** The batch grant statement on its own, with a batch whose outcome is known in advance. */
 class GrantStatementTest extends RedirectorIntegrationTest {
 
     @Autowired
     Redemptions redemptions;
+
+    @Autowired
+    GrantConnection grantConnection;
 
     @Test
     void whenABatchAsksForMoreThanALinkHasThenTheFirstRequestsInBatchOrderGetWhatIsLeft() {
@@ -45,6 +50,36 @@ class GrantStatementTest extends RedirectorIntegrationTest {
         assertThat(grantsOf(b, 1)).isEqualTo(Map.of(0, "c2"));
         // and a used-up link grants nothing more
         assertThat(redemptions.grantAll(List.of(redeem(a, "c7"))).block(Duration.ofSeconds(30))).isEmpty();
+    }
+
+    @Test
+    void grantStatementsKeepTheirConnectionAndOneClosedUnderThemIsReplacedWithoutAFailedGrant() throws Exception {
+        LinkCreated link = publishLink("media/batch/kept", "kept.bin", 10, Instant.now().plusSeconds(86_400));
+        int kept = keptBackend();
+        for (int i = 0; i < 3; i++) {
+            assertThat(redemptions.grantAll(List.of(redeem(link, "k" + i))).block(Duration.ofSeconds(30))).hasSize(1);
+        }
+        assertThat(keptBackend()).as("the grant statements' backend").isEqualTo(kept);
+
+        // the server closes the kept connection while it is idle, as a restart or a failover would
+        SharedServers.postgres().query(DATABASE, "SELECT pg_terminate_backend(" + kept + ")");
+        await().atMost(Duration.ofSeconds(10)).until(() -> SharedServers.postgres()
+                .query(DATABASE, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + kept).equals("0"));
+        // the driver learns of the close when its event loop reads the end of the stream, a moment later
+        Thread.sleep(200);
+
+        assertThat(redemptions.grantAll(List.of(redeem(link, "after"))).block(Duration.ofSeconds(30)))
+                .as("the first grant after the close").hasSize(1);
+        assertThat(keptBackend()).isNotEqualTo(kept);
+        assertThat(SharedServers.postgres().query(DATABASE,
+                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId())).isEqualTo("6");
+    }
+
+    /** The server process behind the kept grant connection. */
+    private int keptBackend() {
+        return grantConnection.run(connection -> Flux.from(connection.createStatement("SELECT pg_backend_pid()")
+                        .execute()).flatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))))
+                .single().block(Duration.ofSeconds(30));
     }
 
     private static Redeem redeem(LinkCreated link, String client) {
