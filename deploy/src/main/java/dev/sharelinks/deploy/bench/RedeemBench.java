@@ -82,7 +82,8 @@ public final class RedeemBench {
         Options options = Options.parse(args);
         Path work = Files.createDirectories(options.dir().resolve("run-" + Instant.now().getEpochSecond()));
         System.out.println("starting the stack in " + work + " ...");
-        try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services())) {
+        try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services(),
+                options.postgresSettings())) {
             String report = new RedeemBench(options, stack, work).run();
             Files.writeString(work.resolve("report.md"), report);
             System.out.println(report);
@@ -485,11 +486,12 @@ public final class RedeemBench {
 
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
-     * --warmup-step T --max-warmup M --dir D --services S --profile true}.
+     * --warmup-step T --max-warmup M --dir D --services S --profile true --postgres name=value,name=value}; the
+     * PostgreSQL settings apply to the one server both the baseline and the redirector run against.
      */
     private record Options(int links, int clients, Duration duration, int rounds, double rateFraction,
             Duration warmup, Duration warmupStep, Duration maxWarmup, Path dir, Path services, boolean profile,
-            List<String> args) {
+            Map<String, String> postgresSettings, List<String> args) {
 
         static Options parse(String[] args) {
             Map<String, String> given = Benches.options(args);
@@ -505,7 +507,23 @@ public final class RedeemBench {
                     Path.of(given.getOrDefault("dir", "target/bench")).toAbsolutePath(),
                     Path.of(given.getOrDefault("services", "deploy/target/services")).toAbsolutePath(),
                     Boolean.parseBoolean(given.getOrDefault("profile", "false")),
+                    postgresSettings(given.getOrDefault("postgres", "")),
                     List.of(args));
+        }
+
+        private static Map<String, String> postgresSettings(String given) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (String setting : given.split(",")) {
+                if (setting.isBlank()) {
+                    continue;
+                }
+                int equals = setting.indexOf('=');
+                if (equals < 1) {
+                    throw new IllegalArgumentException("--postgres takes name=value,name=value; got " + setting);
+                }
+                settings.put(setting.substring(0, equals).strip(), setting.substring(equals + 1).strip());
+            }
+            return settings;
         }
     }
 }
