@@ -358,7 +358,8 @@ public final class RedeemBench {
                 .append(" s (until the redirector's JIT compilers were quiet, or at most --max-warmup); each ")
                 .append(options.warmupStep().toSeconds()).append(" s run's redeems/s (compile seconds): ")
                 .append(warmUp.stream().map(step -> String.format("%.0f (%.1f)", step.perSecond(),
-                        step.compileSeconds())).toList()).append("\n\n");
+                        step.compileSeconds())).toList()).append("  \nPostgreSQL settings: ")
+                .append(options.postgresSettings()).append("\n\n");
         out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirector / load / "
                 + "other services / rest | PSS MB: postgres / redirector |\n|---|---:|---:|---:|---:|---|---|\n");
         out.append(statement.row()).append('\n');
@@ -487,11 +488,20 @@ public final class RedeemBench {
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
      * --warmup-step T --max-warmup M --dir D --services S --profile true --postgres name=value,name=value}; the
-     * PostgreSQL settings apply to the one server both the baseline and the redirector run against.
+     * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
+     * {@link #POSTGRES_DEFAULTS}.
      */
     private record Options(int links, int clients, Duration duration, int rounds, double rateFraction,
             Duration warmup, Duration warmupStep, Duration maxWarmup, Path dir, Path services, boolean profile,
             Map<String, String> postgresSettings, List<String> args) {
+
+        /**
+         * Shared buffers sized like a database server's, whose working set fits in them: PostgreSQL's own default
+         * (128 MB) is that of a small shared install, and a million links with their indexes (223 MB) did not fit in
+         * it, so both sides measured reads from the kernel's page cache instead of the statements (docs/performance.md,
+         * 2026-12-02 morning). {@code --postgres shared_buffers=128MB} measures the default again.
+         */
+        private static final Map<String, String> POSTGRES_DEFAULTS = Map.of("shared_buffers", "1GB");
 
         static Options parse(String[] args) {
             Map<String, String> given = Benches.options(args);
@@ -512,7 +522,7 @@ public final class RedeemBench {
         }
 
         private static Map<String, String> postgresSettings(String given) {
-            Map<String, String> settings = new LinkedHashMap<>();
+            Map<String, String> settings = new LinkedHashMap<>(POSTGRES_DEFAULTS);
             for (String setting : given.split(",")) {
                 if (setting.isBlank()) {
                     continue;
