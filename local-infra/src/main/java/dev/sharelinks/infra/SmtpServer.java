@@ -67,9 +67,10 @@ public final class SmtpServer implements AutoCloseable {
 
     /**
      * One accepted message for one envelope recipient ({@code RCPT TO}): who it really went to, and when the server
-     * accepted it (the end of {@code DATA}, after any {@link #delayEachMessage} delay).
+     * accepted it (the end of {@code DATA}, after any {@link #delayEachMessage} delay), and over which connection:
+     * the client's address and port, so a test can tell mails sent over one connection from mails sent over several.
      */
-    public record ReceivedMail(String recipient, MimeMessage message, Instant acceptedAt) {
+    public record ReceivedMail(String recipient, MimeMessage message, Instant acceptedAt, String connection) {
     }
 
     /** Every message accepted so far, one per recipient, restarts included. */
@@ -153,7 +154,8 @@ public final class SmtpServer implements AutoCloseable {
                     if (mailDir != null) {
                         writeEml(message, recipient);
                     }
-                    received.add(new ReceivedMail(recipient, parse(message), acceptedAt));
+                    received.add(new ReceivedMail(recipient, parse(message), acceptedAt,
+                            String.valueOf(context.getRemoteAddress())));
                 }
                 return null;
             }

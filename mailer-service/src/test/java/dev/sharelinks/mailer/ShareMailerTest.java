@@ -11,6 +11,7 @@ import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.SmtpServer;
 import dev.sharelinks.infra.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
@@ -27,16 +28,23 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.TestConstructor;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The mailer against real Kafka, PostgreSQL and an SMTP server (SubEthaSMTP). */
 @SpringBootTest
+@TestConstructor(autowireMode = TestConstructor.AutowireMode.ALL)
 class ShareMailerTest {
 
     private static final String DATABASE = "mailer_test";
     private static final AtomicLong SHARE_IDS = new AtomicLong(System.currentTimeMillis());
     private final EventSerde serde = new EventSerde();
+    private final MeterRegistry meters;
+
+    ShareMailerTest(MeterRegistry meters) {
+        this.meters = meters;
+    }
 
     @DynamicPropertySource
     static void realServers(DynamicPropertyRegistry registry) {
@@ -78,6 +86,36 @@ class ShareMailerTest {
                     .contains("<a href=\"http://redirector.test/api/v2/shareable_links/key-" + share.shareId()
                             + "-a\">report.pdf</a>");
         }
+    }
+
+    @Test
+    void whenOneShareHasSeveralRecipientsThenTheirMailsGoOverOneSmtpConnection() {
+        ShareRequested share = share(List.of("kim@mail.test", "lee@mail.test", "max@mail.test"), null);
+        publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
+
+        awaitMails(share, 3);
+        assertThat(receivedOf(share)).extracting(SmtpServer.ReceivedMail::connection).hasSize(3)
+                .containsOnly(receivedOf(share).get(0).connection());
+    }
+
+    @Test
+    void whenTheServerClosedTheKeptConnectionThenTheNextMailGoesOverANewOneAtOnce() {
+        ShareRequested before = share(List.of("nora@mail.test"), null);
+        publish(serde.envelope(before, "link-api", String.valueOf(before.shareId()), Instant.now()));
+        awaitMails(before, 1);
+        // a restart closes every connection the server had, as a server restarting or timing a client out does
+        SharedServers.smtp().stop();
+        SharedServers.smtp().start();
+        double retriedBefore = meters.counter("sharelinks.mails", "outcome", "retried").count();
+
+        ShareRequested after = share(List.of("otto@mail.test"), null);
+        publish(serde.envelope(after, "link-api", String.valueOf(after.shareId()), Instant.now()));
+
+        awaitMails(after, 1);
+        assertThat(receivedOf(after).get(0).connection()).isNotEqualTo(receivedOf(before).get(0).connection());
+        // sent again on a new connection by the mailer itself, not after a failed attempt and the retry back-off
+        assertThat(meters.counter("sharelinks.mails", "outcome", "retried").count()).isEqualTo(retriedBefore);
+        assertThat(mailsOf(after)).hasSize(1);
     }
 
     @Test
@@ -198,10 +236,15 @@ class ShareMailerTest {
 
     /** The mails of one share: each test shares to recipients of its own. */
     private static List<MimeMessage> mailsOf(ShareRequested share) {
-        return SharedServers.smtp().receivedMessages().stream()
-                .filter(m -> {
+        return receivedOf(share).stream().map(SmtpServer.ReceivedMail::message).toList();
+    }
+
+    private static List<SmtpServer.ReceivedMail> receivedOf(ShareRequested share) {
+        return SharedServers.smtp().received().stream()
+                .filter(mail -> {
                     try {
-                        return share.recipients().contains(m.getRecipients(Message.RecipientType.TO)[0].toString());
+                        return share.recipients().contains(
+                                mail.message().getRecipients(Message.RecipientType.TO)[0].toString());
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

@@ -22,9 +22,8 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.mail.MailSendException;
-import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
 
@@ -40,20 +39,20 @@ class ShareMailer {
 
     private static final Logger log = LoggerFactory.getLogger(ShareMailer.class);
 
-    private final JavaMailSender mail;
+    private final SmtpConnections smtp;
     private final DeliveryLog deliveries;
     private final EventSerde serde;
     private final MailerProperties properties;
-    /** Composes messages only; the sender's own session sends them. */
+    /** Composes messages only; the SMTP connections' own session sends them. */
     private final Session session = Session.getInstance(new Properties());
 
     private final Counter sent;
     private final Counter refusedForGood;
     private final Counter failedForNow;
 
-    ShareMailer(JavaMailSender mail, DeliveryLog deliveries, EventSerde serde, MailerProperties properties,
+    ShareMailer(SmtpConnections smtp, DeliveryLog deliveries, EventSerde serde, MailerProperties properties,
             MeterRegistry meters) {
-        this.mail = mail;
+        this.smtp = smtp;
         this.deliveries = deliveries;
         this.serde = serde;
         this.properties = properties;
@@ -96,17 +95,17 @@ class ShareMailer {
                 continue;
             }
             try {
-                mail.send(compose(event, address));
+                smtp.send(compose(event, address));
                 sent.increment();
                 deliveries.sent(event.eventId(), share.shareId(), recipient);
                 // no address in the log: the delivery log has it. The line carries the share request's traceId
                 log.info("share {}: mail {} of {} accepted by the SMTP server", share.shareId(),
                         share.recipients().indexOf(recipient) + 1, share.recipients().size());
-            } catch (MailSendException e) {
+            } catch (MessagingException e) {
                 Optional<String> refusal = refusedForGood(e);
                 if (refusal.isEmpty()) {
                     log.warn("could not mail share {} to {}, will retry: {}", share.shareId(), recipient,
-                            e.getMostSpecificCause().toString());
+                            NestedExceptionUtils.getMostSpecificCause(e).toString());
                     failedForNow.increment();
                     throw e;
                 }
@@ -154,17 +153,15 @@ class ShareMailer {
      * The server's answer when it refused the recipient address with a 5xx (JavaMail lists the address as invalid):
      * trying again will not help. Empty for anything else, which is worth retrying.
      */
-    private static Optional<String> refusedForGood(MailSendException e) {
-        return e.getFailedMessages().values().stream()
-                .filter(failure -> failure instanceof SendFailedException refused
-                        && refused.getInvalidAddresses() != null && refused.getInvalidAddresses().length > 0)
-                .map(failure -> {
-                    // the SMTP reply (say "550 5.1.1 <x@y>: mailbox unavailable") is in the nested exception
-                    Exception reply = ((SendFailedException) failure).getNextException();
-                    return String.valueOf(reply != null ? reply.getMessage() : failure.getMessage()).strip();
-                })
-                .findFirst();
+    private static Optional<String> refusedForGood(MessagingException failure) {
+        if (!SmtpConnections.refusedRecipients(failure)) {
+            return Optional.empty();
+        }
+        // the SMTP reply (say "550 5.1.1 <x@y>: mailbox unavailable") is in the nested exception
+        Exception reply = failure.getNextException();
+        return Optional.of(String.valueOf(reply != null ? reply.getMessage() : failure.getMessage()).strip());
     }
+
 
     /**
      * A {@code MimeMessageHelper} that builds no file type map of its own: the plain one reads Spring's
