@@ -19,22 +19,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.TestConstructor;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestConstructor;
 
 /** The mailer against real Kafka, PostgreSQL and an SMTP server (SubEthaSMTP). */
 @SpringBootTest
 @TestConstructor(autowireMode = TestConstructor.AutowireMode.ALL)
+// closed after the class: the two test classes' listeners share the consumer group, and each must get every share
+@DirtiesContext
 class ShareMailerTest {
 
     private static final String DATABASE = "mailer_test";
@@ -240,16 +237,7 @@ class ShareMailerTest {
     }
 
     private static List<SmtpServer.ReceivedMail> receivedOf(ShareRequested share) {
-        return SharedServers.smtp().received().stream()
-                .filter(mail -> {
-                    try {
-                        return share.recipients().contains(
-                                mail.message().getRecipients(Message.RecipientType.TO)[0].toString());
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .toList();
+        return SharesTopic.receivedOf(share);
     }
 
     private static String part(MimeMessage mail, String type) throws Exception {
@@ -277,12 +265,6 @@ class ShareMailerTest {
     }
 
     private static void send(String key, byte[] value) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.SHARES, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        SharesTopic.send(key, value);
     }
 }
