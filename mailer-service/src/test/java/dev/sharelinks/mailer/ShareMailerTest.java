@@ -7,7 +7,6 @@ import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
-import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.SmtpServer;
 import dev.sharelinks.infra.TopicReader;
@@ -45,12 +44,7 @@ class ShareMailerTest {
 
     @DynamicPropertySource
     static void realServers(DynamicPropertyRegistry registry) {
-        PostgresServer postgres = SharedServers.postgres();
-        postgres.createDatabase(DATABASE);
-        registry.add("DB_PORT", postgres::port);
-        registry.add("DB_NAME", () -> DATABASE);
-        registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
-        registry.add("SMTP_PORT", () -> SharedServers.smtp().port());
+        MailerTestServers.register(registry, DATABASE);
         registry.add("sharelinks.mailer.retry-max-interval", () -> "1s");
     }
 
@@ -91,8 +85,8 @@ class ShareMailerTest {
         publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
 
         awaitMails(share, 3);
-        assertThat(receivedOf(share)).extracting(SmtpServer.ReceivedMail::connection).hasSize(3)
-                .containsOnly(receivedOf(share).get(0).connection());
+        assertThat(MailerTestServers.receivedOf(share)).extracting(SmtpServer.ReceivedMail::connection).hasSize(3)
+                .containsOnly(MailerTestServers.receivedOf(share).get(0).connection());
     }
 
     @Test
@@ -109,7 +103,8 @@ class ShareMailerTest {
         publish(serde.envelope(after, "link-api", String.valueOf(after.shareId()), Instant.now()));
 
         awaitMails(after, 1);
-        assertThat(receivedOf(after).get(0).connection()).isNotEqualTo(receivedOf(before).get(0).connection());
+        assertThat(MailerTestServers.receivedOf(after).get(0).connection())
+                .isNotEqualTo(MailerTestServers.receivedOf(before).get(0).connection());
         // sent again on a new connection by the mailer itself, not after a failed attempt and the retry back-off
         assertThat(meters.counter("sharelinks.mails", "outcome", "retried").count()).isEqualTo(retriedBefore);
         assertThat(mailsOf(after)).hasSize(1);
@@ -210,7 +205,7 @@ class ShareMailerTest {
 
     @Test
     void whenARecordIsNotAShareEventThenItGoesToTheDeadLetterTopic() {
-        send("poison-share", "[]".getBytes(StandardCharsets.UTF_8));
+        MailerTestServers.send("poison-share", "[]".getBytes(StandardCharsets.UTF_8));
 
         var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.SHARES),
                 seen -> seen.stream().anyMatch(r -> "poison-share".equals(r.key())), Duration.ofSeconds(30));
@@ -233,11 +228,7 @@ class ShareMailerTest {
 
     /** The mails of one share: each test shares to recipients of its own. */
     private static List<MimeMessage> mailsOf(ShareRequested share) {
-        return receivedOf(share).stream().map(SmtpServer.ReceivedMail::message).toList();
-    }
-
-    private static List<SmtpServer.ReceivedMail> receivedOf(ShareRequested share) {
-        return SharesTopic.receivedOf(share);
+        return MailerTestServers.receivedOf(share).stream().map(SmtpServer.ReceivedMail::message).toList();
     }
 
     private static String part(MimeMessage mail, String type) throws Exception {
@@ -261,10 +252,6 @@ class ShareMailerTest {
     }
 
     private void publish(EventEnvelope<ShareRequested> event) {
-        send(event.subject(), serde.serialize(event));
-    }
-
-    private static void send(String key, byte[] value) {
-        SharesTopic.send(key, value);
+        MailerTestServers.send(event.subject(), serde.serialize(event));
     }
 }

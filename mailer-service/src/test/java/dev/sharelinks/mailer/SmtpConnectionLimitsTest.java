@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.ShareRequested;
-import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.SmtpServer;
 import java.time.Duration;
@@ -36,12 +35,7 @@ class SmtpConnectionLimitsTest {
 
     @DynamicPropertySource
     static void realServers(DynamicPropertyRegistry registry) {
-        PostgresServer postgres = SharedServers.postgres();
-        postgres.createDatabase(DATABASE);
-        registry.add("DB_PORT", postgres::port);
-        registry.add("DB_NAME", () -> DATABASE);
-        registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
-        registry.add("SMTP_PORT", () -> SharedServers.smtp().port());
+        MailerTestServers.register(registry, DATABASE);
     }
 
     @Test
@@ -73,7 +67,7 @@ class SmtpConnectionLimitsTest {
         ShareRequested share = new ShareRequested(id, 1, recipients, null, List.of(new ShareRequested.SharedLink(1,
                 "http://redirector.test/api/v2/shareable_links/key-" + id, "report.pdf",
                 Instant.parse("2099-01-02T00:00:00Z"))));
-        SharesTopic.send(String.valueOf(id),
+        MailerTestServers.send(String.valueOf(id),
                 serde.serialize(serde.envelope(share, "link-api", String.valueOf(id), Instant.now())));
         return share;
     }
@@ -81,7 +75,7 @@ class SmtpConnectionLimitsTest {
     /** The connections the share's mails came over, in the order the server accepted them, once all arrived. */
     private static List<String> awaitConnections(ShareRequested share) {
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> SharesTopic.receivedOf(share).size() >= share.recipients().size());
-        return SharesTopic.receivedOf(share).stream().map(SmtpServer.ReceivedMail::connection).toList();
+                .until(() -> MailerTestServers.receivedOf(share).size() >= share.recipients().size());
+        return MailerTestServers.receivedOf(share).stream().map(SmtpServer.ReceivedMail::connection).toList();
     }
 }

@@ -6,8 +6,8 @@ import jakarta.mail.SendFailedException;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Date;
-import java.util.concurrent.BlockingDeque;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
@@ -37,7 +37,7 @@ class SmtpConnections implements AutoCloseable {
 
     private final JavaMailSenderImpl sender;
     private final MailerProperties properties;
-    private final BlockingDeque<Kept> idle = new LinkedBlockingDeque<>();
+    private final Deque<Kept> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
     SmtpConnections(JavaMailSenderImpl sender, MailerProperties properties) {
@@ -85,16 +85,15 @@ class SmtpConnections implements AutoCloseable {
         giveBack(connection.used());
     }
 
-    /** What {@code JavaMailSenderImpl} does before sending: a date, the headers updated, the Message-ID kept. */
+    /**
+     * What {@code JavaMailSenderImpl} does before sending: a date, and the headers brought up to date (the mailer's
+     * messages set their own stable Message-ID there, {@link StableIdMessage}).
+     */
     private static void prepare(MimeMessage message) throws MessagingException {
         if (message.getSentDate() == null) {
             message.setSentDate(new Date());
         }
-        String messageId = message.getMessageID();
         message.saveChanges();
-        if (messageId != null) {
-            message.setHeader("Message-ID", messageId);
-        }
     }
 
     /** Whether the server refused the recipients (their addresses listed as invalid): trying again will not help. */

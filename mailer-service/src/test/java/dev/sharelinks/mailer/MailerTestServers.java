@@ -2,6 +2,7 @@ package dev.sharelinks.mailer;
 
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.SmtpServer;
 import jakarta.mail.Message;
@@ -13,11 +14,25 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
-/** The mailer tests' two ends: a record into the shares topic, and the mails the SMTP server took for a share. */
-final class SharesTopic {
+/**
+ * The real servers of the mailer tests: their addresses for the application context, a record sent into the shares
+ * topic, and the mails the SMTP server took for a share.
+ */
+final class MailerTestServers {
 
-    private SharesTopic() {
+    private MailerTestServers() {
+    }
+
+    /** Points the mailer at the shared PostgreSQL (its own database there), Kafka and SMTP server. */
+    static void register(DynamicPropertyRegistry registry, String database) {
+        PostgresServer postgres = SharedServers.postgres();
+        postgres.createDatabase(database);
+        registry.add("DB_PORT", postgres::port);
+        registry.add("DB_NAME", () -> database);
+        registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
+        registry.add("SMTP_PORT", () -> SharedServers.smtp().port());
     }
 
     static void send(String key, byte[] value) {
