@@ -1,9 +1,9 @@
 -- Grants a batch of redeems in one statement: request i asks for one download of keys[i] on behalf of clients[i]
 -- (with agents[i]). Parameters: $1 keys, $2 clients, $3 agents (text arrays of one length), $4 the outbox topic,
 -- $5 the event type. Per key, the first min(asked, remaining) requests in batch order are granted, each with the
--- count left after it, and each grant writes its DownloadConsumed outbox row. Rows are locked in key order, so
--- concurrent batches (from any number of replicas) serialize per key without deadlocking: a limit of N grants
--- exactly N. No answer may leave before the statement's (implicit) transaction has committed.
+-- count left after it, and each grant gets its DownloadConsumed event (all in one outbox row). Rows are locked in
+-- key order, so concurrent batches (from any number of replicas) serialize per key without deadlocking: a limit of
+-- N grants exactly N. No answer may leave before the statement's (implicit) transaction has committed.
 WITH request AS (
     SELECT r.ord, r.key, r.client, r.agent,
            row_number() OVER (PARTITION BY r.key ORDER BY r.ord) AS nth
@@ -28,11 +28,13 @@ WITH request AS (
     FROM request q JOIN granted g ON g.key = q.key
     WHERE q.nth <= g.granting
 ), recorded AS (
-    INSERT INTO outbox (topic, event_key, event_type, data)
-    SELECT $4, link_id::text, $5,
-           jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                              'clientAddress', client, 'userAgent', agent)
+    -- one outbox row for all the batch's grants, one event each (messaging's V0_4): with a row per grant, the rows
+    -- took a third of the statement's time
+    INSERT INTO outbox (topic, event_keys, event_type, data)
+    SELECT $4, array_agg(link_id::text ORDER BY ord), $5,
+           jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
+                                        'clientAddress', client, 'userAgent', agent) ORDER BY ord)
     FROM served
-    ORDER BY ord
+    HAVING count(*) > 0
 )
 SELECT ord, bucket, object_key, filename FROM served

@@ -1,9 +1,11 @@
 package dev.sharelinks.redirector.redeem;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.DownloadConsumed;
+import dev.sharelinks.events.EventType;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
@@ -15,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import reactor.core.publisher.Flux;
@@ -37,6 +41,7 @@ class GrantStatementTest extends RedirectorIntegrationTest {
         List<Redeem> batch = List.of(redeem(a, "c0"), redeem(a, "c1"), redeem(b, "c2"),
                 new Redeem("no-such-key", "c3", null), redeem(a, "c4"), redeem(a, "c5"), redeem(b, "c6"));
 
+        long outboxRowsBefore = outboxRowsWritten();
         Map<Integer, GrantedDownload> granted = redemptions.grantAll(batch).block(Duration.ofSeconds(30));
 
         assertThat(granted).containsOnlyKeys(0, 1, 2, 4);
@@ -48,6 +53,10 @@ class GrantStatementTest extends RedirectorIntegrationTest {
         // each grant is recorded with its own request's client and the count left after it
         assertThat(grantsOf(a, 3)).isEqualTo(Map.of(2, "c0", 1, "c1", 0, "c4"));
         assertThat(grantsOf(b, 1)).isEqualTo(Map.of(0, "c2"));
+        // all four from one outbox row, each an event of its own
+        assertThat(outboxRowsWritten() - outboxRowsBefore).isEqualTo(1);
+        assertThat(eventIdsOf(List.of(String.valueOf(a.linkId()), String.valueOf(b.linkId())), 4))
+                .doesNotHaveDuplicates();
         // and a used-up link grants nothing more
         assertThat(redemptions.grantAll(List.of(redeem(a, "c7"))).block(Duration.ofSeconds(30))).isEmpty();
     }
@@ -73,6 +82,58 @@ class GrantStatementTest extends RedirectorIntegrationTest {
         assertThat(keptBackend()).isNotEqualTo(kept);
         assertThat(SharedServers.postgres().query(DATABASE,
                 "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId())).isEqualTo("6");
+    }
+
+    @Test
+    void whenARowOfSeveralEventsIsPublishedAgainThenItsEventsKeepTheirIds() {
+        List<String> keys = List.of("9100000001", "9100000002");
+        String row = """
+                INSERT INTO redirector.outbox (event_id, topic, event_keys, event_type, data)
+                VALUES ('6f1c2b3a-0000-4000-8000-000000000001', '%s', ARRAY['9100000001', '9100000002'], '%s',
+                        '[{"linkId": 9100000001, "key": "k1", "remaining": 0, "clientAddress": null, "userAgent": null},
+                          {"linkId": 9100000002, "key": "k2", "remaining": 0, "clientAddress": null, "userAgent": null}]')
+                """.formatted(Topics.DOWNLOADS, EventType.DOWNLOAD_CONSUMED.typeName());
+        SharedServers.postgres().query(DATABASE, row);
+        List<UUID> first = eventIdsOf(keys, 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "0".equals(SharedServers.postgres().query(DATABASE,
+                "SELECT count(*) FROM redirector.outbox")));
+
+        // as after an acknowledgement lost on the way: the same row once more
+        SharedServers.postgres().query(DATABASE, row);
+        List<UUID> all = eventIdsOf(keys, 4);
+
+        assertThat(first).hasSize(2).doesNotHaveDuplicates();
+        assertThat(all).containsExactlyElementsOf(Stream.concat(first.stream(), first.stream()).toList());
+    }
+
+    @Test
+    void aRowOfSeveralEventsWithoutAKeyForEachIsRefused() {
+        assertThatThrownBy(() -> SharedServers.postgres().query(DATABASE, """
+                INSERT INTO redirector.outbox (topic, event_keys, event_type, data)
+                VALUES ('%s', ARRAY['9100000003'], '%s', '[{"linkId": 9100000003}, {"linkId": 9100000004}]')
+                """.formatted(Topics.DOWNLOADS, EventType.DOWNLOAD_CONSUMED.typeName())))
+                .hasMessageContaining("outbox_event_keys");
+        assertThatThrownBy(() -> SharedServers.postgres().query(DATABASE, """
+                INSERT INTO redirector.outbox (topic, event_key, event_keys, event_type, data)
+                VALUES ('%s', '9100000003', ARRAY['9100000003'], '%s', '[{"linkId": 9100000003}]')
+                """.formatted(Topics.DOWNLOADS, EventType.DOWNLOAD_CONSUMED.typeName())))
+                .hasMessageContaining("outbox_event_keys");
+    }
+
+    /** Moves with every outbox row written, even one deleted since. */
+    private static long outboxRowsWritten() {
+        return Long.parseLong(SharedServers.postgres().query(DATABASE,
+                "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)"));
+    }
+
+    /** The ids of the events on the downloads topic with one of these keys, in the topic's order, once there are n. */
+    private List<UUID> eventIdsOf(List<String> keys, int n) {
+        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
+                        seen -> seen.stream().filter(r -> keys.contains(r.key())).count() >= n,
+                        Duration.ofSeconds(30))
+                .stream().filter(r -> keys.contains(r.key()))
+                .map(r -> serde.read(r.value()).eventId())
+                .toList();
     }
 
     /** The server process behind the kept grant connection. */

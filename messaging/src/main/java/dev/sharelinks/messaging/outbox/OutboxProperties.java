@@ -19,7 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the grants
  * @param retryInterval how soon the relay tries again after an attempt failed (broker or database away), whatever
  *     the poll interval
- * @param batchSize how many events one relay transaction publishes at most
+ * @param batchSize how many outbox rows one relay transaction publishes at most (a row may hold several events)
  * @param sendTimeout how long stopping waits for a batch in flight; a batch settles within the producer's
  *     {@code max.block.ms} plus {@code delivery.timeout.ms} (10 s and 20 s as the messaging module sets them)
  */

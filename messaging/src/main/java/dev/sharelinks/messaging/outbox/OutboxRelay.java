@@ -84,7 +84,7 @@ public class OutboxRelay implements SmartLifecycle {
                 .register(meters);
     }
 
-    /** Publishes one batch; returns how many events it published, or {@link #LOCKED_ELSEWHERE}. */
+    /** Publishes one batch; returns how many outbox rows it published, or {@link #LOCKED_ELSEWHERE}. */
     private Mono<Integer> publishBatch() {
         Mono<Integer> batch = db.sql("SELECT pg_try_advisory_xact_lock(:lock) AS locked")
                 .bind("lock", RELAY_LOCK)
@@ -95,15 +95,19 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     private Mono<Integer> publishPending() {
+        // a row of several events (event_keys, V0_4) becomes one result row per event, in order
         return db.sql("""
-                        SELECT seq, event_id, topic, event_key, event_type,
-                               (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_micros,
-                               data::text AS data, trace_context::text AS trace_context
-                        FROM outbox ORDER BY seq LIMIT :limit""")
+                        SELECT o.seq, o.event_id, o.topic, coalesce(o.event_key, o.event_keys[e.nth]) AS event_key,
+                               o.event_type, (extract(epoch FROM o.occurred_at) * 1000000)::bigint AS occurred_micros,
+                               coalesce(e.data, o.data)::text AS data, o.trace_context::text AS trace_context, e.nth
+                        FROM (SELECT * FROM outbox ORDER BY seq LIMIT :limit) o
+                        LEFT JOIN LATERAL jsonb_array_elements(CASE WHEN o.event_keys IS NOT NULL THEN o.data END)
+                            WITH ORDINALITY AS e(data, nth) ON true
+                        ORDER BY o.seq, e.nth""")
                 .bind("limit", properties.batchSize())
                 .map(row -> new PendingEvent(
                         row.get("seq", Long.class),
-                        row.get("event_id", UUID.class),
+                        eventId(row.get("event_id", UUID.class), row.get("nth", Long.class)),
                         row.get("topic", String.class),
                         row.get("event_key", String.class),
                         row.get("event_type", String.class),
@@ -116,28 +120,37 @@ public class OutboxRelay implements SmartLifecycle {
                 .flatMap(events -> events.isEmpty() ? Mono.just(0) : sendAndDelete(events));
     }
 
+    /**
+     * The id of a row's event: the row's own for a single event; for the {@code nth} event of a row of several, one
+     * derived from the row's, so that the row published again (after a lost acknowledgement) repeats its ids.
+     */
+    private static UUID eventId(UUID rowEventId, @Nullable Long nth) {
+        return nth == null ? rowEventId
+                : UUID.nameUUIDFromBytes((rowEventId + "/" + nth).getBytes(StandardCharsets.UTF_8));
+    }
+
     private Mono<Integer> sendAndDelete(List<PendingEvent> events) {
         // sending may block while the producer fetches metadata: keep that off the database's event loop
         return Mono.fromCallable(() -> send(events))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(acknowledged -> acknowledged.isEmpty()
+                .flatMap(acknowledged -> acknowledged.rows().isEmpty()
                         ? Mono.just(0)
                         : db.sql("DELETE FROM outbox WHERE seq = ANY(:seqs)")
-                                .bind("seqs", acknowledged.toArray(Long[]::new))
+                                .bind("seqs", acknowledged.rows().toArray(Long[]::new))
                                 .fetch()
                                 .rowsUpdated()
-                                .doOnSuccess(deleted -> published.increment(acknowledged.size()))
-                                .thenReturn(acknowledged.size()));
+                                .doOnSuccess(deleted -> published.increment(acknowledged.events()))
+                                .thenReturn(acknowledged.rows().size()));
     }
 
     /**
-     * Sends the events in order and returns the sequence numbers of those the broker acknowledged. Stops at the
-     * first event the producer refuses at once (no metadata: the broker is away), and waits for every send it made
-     * to settle, acknowledged or failed, which the producer's {@code delivery.timeout.ms} bounds. So no send
-     * outlives its batch: an event is never published behind the relay's back after its batch was given up, which
-     * would publish it twice and out of order.
+     * Sends the events in order and returns the rows whose events the broker all acknowledged. Stops at the first
+     * event the producer refuses at once (no metadata: the broker is away), and waits for every send it made to
+     * settle, acknowledged or failed, which the producer's {@code delivery.timeout.ms} bounds. So no send outlives
+     * its batch: an event is never published behind the relay's back after its batch was given up, which would
+     * publish it twice and out of order. A row of several events stays whole until all of them are acknowledged.
      */
-    private List<Long> send(List<PendingEvent> events) throws InterruptedException {
+    private Acknowledged send(List<PendingEvent> events) throws InterruptedException {
         List<CompletableFuture<?>> sends = new ArrayList<>(events.size());
         for (PendingEvent event : events) {
             CompletableFuture<?> send;
@@ -151,21 +164,37 @@ public class OutboxRelay implements SmartLifecycle {
                 break;
             }
         }
-        List<Long> acknowledged = new ArrayList<>(sends.size());
+        boolean[] acknowledged = new boolean[events.size()];
+        int acknowledgedEvents = 0;
         Throwable failure = null;
         for (int i = 0; i < sends.size(); i++) {
             try {
                 sends.get(i).get();
-                acknowledged.add(events.get(i).seq());
+                acknowledged[i] = true;
+                acknowledgedEvents++;
             } catch (ExecutionException e) {
                 failure = e.getCause();
             }
         }
         if (failure != null) {
             log.warn("outbox relay: {} of {} events acknowledged, the rest stay for the next attempt: {}",
-                    acknowledged.size(), events.size(), failure.toString());
+                    acknowledgedEvents, events.size(), failure.toString());
         }
-        return acknowledged;
+        // a row's events are next to each other, in order
+        List<Long> rows = new ArrayList<>();
+        int rowEvents = 0;
+        for (int first = 0, end; first < events.size(); first = end) {
+            long seq = events.get(first).seq();
+            boolean whole = true;
+            for (end = first; end < events.size() && events.get(end).seq() == seq; end++) {
+                whole &= acknowledged[end];
+            }
+            if (whole) {
+                rows.add(seq);
+                rowEvents += end - first;
+            }
+        }
+        return new Acknowledged(rows, rowEvents);
     }
 
     private ProducerRecord<String, byte[]> toRecord(PendingEvent event) {
@@ -216,7 +245,7 @@ public class OutboxRelay implements SmartLifecycle {
         }
         backlogCountedAt = now;
         Backlog counted = db.sql("""
-                        SELECT count(*) AS pending,
+                        SELECT coalesce(sum(coalesce(cardinality(event_keys), 1)), 0) AS pending,
                                coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float8 AS oldest
                         FROM outbox""")
                 .map(row -> new Backlog(row.get("pending", Long.class), row.get("oldest", Double.class)))
@@ -291,6 +320,10 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     private record Backlog(long pending, double oldestAgeSeconds) {
+    }
+
+    /** The outbox rows to delete, and how many events they held. */
+    private record Acknowledged(List<Long> rows, int events) {
     }
 
     /** @param traceContext the headers that carry the trace of the request that wrote the event; often none */
