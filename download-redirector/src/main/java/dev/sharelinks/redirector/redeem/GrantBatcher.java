@@ -125,7 +125,7 @@ class GrantBatcher {
 
     private void answer(List<Waiting> batch, Map<Integer, GrantedDownload> granted) {
         if (!granted.isEmpty()) {
-            // their DownloadConsumed rows are committed: the relay sends them after its wake-up delay, not its poll
+            // their DownloadConsumed events are committed: the relay sends them after its wake-up delay, not its poll
             relay.wakeUp();
         }
         for (int i = 0; i < batch.size(); i++) {
