@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import reactor.core.publisher.Flux;
@@ -55,8 +54,8 @@ class GrantStatementTest extends RedirectorIntegrationTest {
         assertThat(grantsOf(b, 1)).isEqualTo(Map.of(0, "c2"));
         // all four from one outbox row, each an event of its own
         assertThat(outboxRowsWritten() - outboxRowsBefore).isEqualTo(1);
-        assertThat(eventIdsOf(List.of(String.valueOf(a.linkId()), String.valueOf(b.linkId())), 4))
-                .doesNotHaveDuplicates();
+        assertThat(eventIdsByKey(List.of(String.valueOf(a.linkId()), String.valueOf(b.linkId())), 4).values()
+                .stream().flatMap(List::stream).toList()).hasSize(4).doesNotHaveDuplicates();
         // and a used-up link grants nothing more
         assertThat(redemptions.grantAll(List.of(redeem(a, "c7"))).block(Duration.ofSeconds(30))).isEmpty();
     }
@@ -94,16 +93,19 @@ class GrantStatementTest extends RedirectorIntegrationTest {
                           {"linkId": 9100000002, "key": "k2", "remaining": 0, "clientAddress": null, "userAgent": null}]')
                 """.formatted(Topics.DOWNLOADS, EventType.DOWNLOAD_CONSUMED.typeName());
         SharedServers.postgres().query(DATABASE, row);
-        List<UUID> first = eventIdsOf(keys, 2);
+        Map<String, List<UUID>> first = eventIdsByKey(keys, 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> "0".equals(SharedServers.postgres().query(DATABASE,
                 "SELECT count(*) FROM redirector.outbox")));
 
         // as after an acknowledgement lost on the way: the same row once more
         SharedServers.postgres().query(DATABASE, row);
-        List<UUID> all = eventIdsOf(keys, 4);
+        Map<String, List<UUID>> all = eventIdsByKey(keys, 4);
 
-        assertThat(first).hasSize(2).doesNotHaveDuplicates();
-        assertThat(all).containsExactlyElementsOf(Stream.concat(first.stream(), first.stream()).toList());
+        assertThat(first).containsOnlyKeys(keys);
+        UUID one = first.get(keys.get(0)).get(0);
+        UUID two = first.get(keys.get(1)).get(0);
+        assertThat(one).isNotEqualTo(two);
+        assertThat(all).isEqualTo(Map.of(keys.get(0), List.of(one, one), keys.get(1), List.of(two, two)));
     }
 
     @Test
@@ -126,14 +128,14 @@ class GrantStatementTest extends RedirectorIntegrationTest {
                 "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)"));
     }
 
-    /** The ids of the events on the downloads topic with one of these keys, in the topic's order, once there are n. */
-    private List<UUID> eventIdsOf(List<String> keys, int n) {
+    /** The ids of the events on the downloads topic with one of these keys, by key in order, once there are n. */
+    private Map<String, List<UUID>> eventIdsByKey(List<String> keys, int n) {
         return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
                         seen -> seen.stream().filter(r -> keys.contains(r.key())).count() >= n,
                         Duration.ofSeconds(30))
                 .stream().filter(r -> keys.contains(r.key()))
-                .map(r -> serde.read(r.value()).eventId())
-                .toList();
+                .collect(Collectors.groupingBy(r -> r.key(),
+                        Collectors.mapping(r -> serde.read(r.value()).eventId(), Collectors.toList())));
     }
 
     /** The server process behind the kept grant connection. */
