@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.activation.FileTypeMap;
 import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -161,7 +160,6 @@ class ShareMailer {
         Exception reply = failure.getNextException();
         return Optional.of(String.valueOf(reply != null ? reply.getMessage() : failure.getMessage()).strip());
     }
-
 
     /**
      * A {@code MimeMessageHelper} that builds no file type map of its own: the plain one reads Spring's
