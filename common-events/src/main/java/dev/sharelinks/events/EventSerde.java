@@ -1,22 +1,37 @@
 package dev.sharelinks.events;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.util.RawValue;
 
 /**
  * The wire format of every event: a JSON envelope with the data inside. Consumers map the data to their own
  * record by the envelope's {@code type}; unknown extra fields are ignored so a v1 event can grow compatibly.
- * Thread-safe; build one per application.
+ * A v1 event grows by {@code @Nullable} fields only: such a field absent from an older event reads as null, while
+ * every other field is required, so an event that lost one is refused as malformed. Thread-safe; build one per
+ * application.
  */
 public final class EventSerde {
 
     private final JsonMapper mapper;
+    /** Per record type, its fields as the wire sees them: nullable ones are optional, records are walked into. */
+    private final ClassValue<List<Field>> fields = new ClassValue<>() {
+        @Override
+        protected List<Field> computeValue(Class<?> type) {
+            return Arrays.stream(type.getRecordComponents()).map(Field::of).toList();
+        }
+    };
 
     public EventSerde() {
         this.mapper = JsonMapper.builder()
@@ -64,6 +79,8 @@ public final class EventSerde {
         EventEnvelope<JsonNode> raw = readRaw(json);
         EventType type = EventType.fromTypeName(raw.type())
                 .orElseThrow(() -> new MalformedEventException("unknown event type " + raw.type()));
+        // FAIL_ON_MISSING_CREATOR_PROPERTIES would refuse an event written before a nullable field existed
+        nullForAbsentOptionalFields(type.dataType(), raw.data());
         return withData(raw, dataOf(raw, type.dataType()));
     }
 
@@ -84,6 +101,44 @@ public final class EventSerde {
     public byte[] serialize(UUID eventId, String type, Instant occurredAt, String source, String subject,
             String dataJson) {
         return serialize(new EventEnvelope<>(eventId, type, occurredAt, source, subject, new RawValue(dataJson)));
+    }
+
+    /** Puts an explicit null where a record (or a record in it, or in a list of it) lacks a nullable field. */
+    private void nullForAbsentOptionalFields(Class<?> recordType, JsonNode json) {
+        if (!(json instanceof ObjectNode object)) {
+            return;
+        }
+        for (Field field : fields.get(recordType)) {
+            JsonNode value = object.get(field.name());
+            if (value == null) {
+                if (field.optional()) {
+                    object.putNull(field.name());
+                }
+            } else if (field.recordType() != null && field.list()) {
+                value.forEach(element -> nullForAbsentOptionalFields(field.recordType(), element));
+            } else if (field.recordType() != null) {
+                nullForAbsentOptionalFields(field.recordType(), value);
+            }
+        }
+    }
+
+    /**
+     * @param recordType the field's record type, or its elements' for a list of records; null for anything else
+     */
+    private record Field(String name, boolean optional, @Nullable Class<?> recordType, boolean list) {
+
+        static Field of(RecordComponent component) {
+            boolean optional = component.getAnnotatedType().isAnnotationPresent(Nullable.class);
+            Class<?> type = component.getType();
+            if (type.isRecord()) {
+                return new Field(component.getName(), optional, type, false);
+            }
+            if (List.class.isAssignableFrom(type) && component.getGenericType() instanceof ParameterizedType list
+                    && list.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+                return new Field(component.getName(), optional, element, true);
+            }
+            return new Field(component.getName(), optional, null, false);
+        }
     }
 
     private <T> T dataOf(EventEnvelope<JsonNode> raw, Class<T> dataType) {

@@ -9,6 +9,7 @@ public enum EventType {
     LINK_REVOKED("sharelinks.link.revoked.v1", Topics.LINKS, LinkRevoked.class),
     SHARE_REQUESTED("sharelinks.share.requested.v1", Topics.SHARES, ShareRequested.class),
     DOWNLOAD_CONSUMED("sharelinks.download.consumed.v1", Topics.DOWNLOADS, DownloadConsumed.class),
+    DOWNLOAD_REPEATED("sharelinks.download.repeated.v1", Topics.DOWNLOADS, DownloadRepeated.class),
     SHARE_TOKEN_CREATED("sharelinks.share-token.created.v1", Topics.TOKENS, ShareTokenCreated.class),
     SHARE_TOKEN_UPDATED("sharelinks.share-token.updated.v1", Topics.TOKENS, ShareTokenUpdated.class),
     SHARE_TOKEN_DELETED("sharelinks.share-token.deleted.v1", Topics.TOKENS, ShareTokenDeleted.class),

@@ -34,6 +34,31 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aLinkCreatedWithALandingPageCarriesThePasswordHashAndAnOlderOneReadsAsAPlainLink() {
+        EventEnvelope<LinkCreated> gated = serde.read(golden("link-created-landing-page.v1.json"), LinkCreated.class);
+        EventEnvelope<LinkCreated> plain = serde.read(golden("link-created.v1.json"), LinkCreated.class);
+
+        assertThat(gated.data().landingPage()).isEqualTo(new LinkCreated.LandingPage(
+                "{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG"));
+        assertThat(plain.data().landingPage()).isNull();
+        String withoutPassword = new String(golden("link-created-landing-page.v1.json"))
+                .replace("\"passwordHash\": \"{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG\"", "");
+        assertThat(serde.read(withoutPassword.getBytes(), LinkCreated.class).data().landingPage())
+                .isEqualTo(new LinkCreated.LandingPage(null));
+    }
+
+    @Test
+    void downloadRepeatedV1GoldenSampleStillDeserializes() {
+        EventEnvelope<DownloadRepeated> event =
+                serde.read(golden("download-repeated.v1.json"), DownloadRepeated.class);
+
+        assertThat(event.type()).isEqualTo(EventType.DOWNLOAD_REPEATED.typeName());
+        assertThat(event.data()).isEqualTo(new DownloadRepeated(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA",
+                "203.0.113.9", "Mozilla/5.0 (X11; Linux x86_64)"));
+        assertThat(EventType.DOWNLOAD_REPEATED.topic()).isEqualTo(Topics.DOWNLOADS);
+    }
+
+    @Test
     void linkRevokedV1GoldenSampleStillDeserializes() {
         EventEnvelope<LinkRevoked> event = serde.read(golden("link-revoked.v1.json"), LinkRevoked.class);
 
@@ -121,7 +146,8 @@ class GoldenEventsTest {
     void everyEventSurvivesARoundTripWithItsTypeAndTopic() {
         for (String sample : List.of("link-created.v1.json", "link-revoked.v1.json", "share-requested.v1.json",
                 "download-consumed.v1.json", "share-token-created.v1.json", "share-token-updated.v1.json",
-                "share-token-deleted.v1.json", "share-token-downloaded.v1.json")) {
+                "share-token-deleted.v1.json", "share-token-downloaded.v1.json", "link-created-landing-page.v1.json",
+                "download-repeated.v1.json")) {
             EventEnvelope<?> event = serde.read(golden(sample));
             EventEnvelope<?> again = serde.read(serde.serialize(event));
 
@@ -160,6 +186,9 @@ class GoldenEventsTest {
         assertThatThrownBy(() -> serde.read(missingKey.getBytes())).isInstanceOf(MalformedEventException.class);
         String missingLinkId = new String(golden("link-revoked.v1.json")).replace("\"linkId\": 42,", "");
         assertThatThrownBy(() -> serde.read(missingLinkId.getBytes())).isInstanceOf(MalformedEventException.class);
+        String missingFilename = new String(golden("link-created.v1.json"))
+                .replace("\"filename\": \"test_file\",", "");
+        assertThatThrownBy(() -> serde.read(missingFilename.getBytes())).isInstanceOf(MalformedEventException.class);
     }
 
     private static byte[] golden(String name) {

@@ -177,6 +177,13 @@ class BadInputSweepTest extends LinkApiIntegrationTest {
         cases.add(new Case(HttpMethod.PUT, accounts + "/999999999/assets/9", "{\"assetId\": \"a\", \"objectKey\": \"k\"}",
                 404, "no such account"));
         cases.add(new Case(HttpMethod.POST, accounts + "/999999999/api-keys", null, 404, "no such account"));
+        cases.add(new Case(HttpMethod.PATCH, accounts + "/" + account.id(), "{\"landingPage\": \"yes\"}", 400,
+                "landingPage has the wrong type"));
+        cases.add(new Case(HttpMethod.PATCH, accounts + "/" + account.id(), "{\"landing\": true}", 400,
+                "unknown property: landing"));
+        cases.add(new Case(HttpMethod.PATCH, accounts + "/999999999", "{\"landingPage\": true}", 404,
+                "no such account"));
+        cases.add(new Case(HttpMethod.GET, accounts + "/999999999", null, 404, "no such account"));
         cases.add(new Case(HttpMethod.POST, accounts + "/x/api-keys", null, 400, "accountId must be a number"));
         cases.add(new Case(HttpMethod.DELETE, accounts + "/" + account.id() + "/api-keys/999999999", null, 404,
                 "no such API key"));

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.http.MediaType;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
 class CreateLinkTest extends LinkApiIntegrationTest {
 
@@ -94,6 +95,12 @@ class CreateLinkTest extends LinkApiIntegrationTest {
             {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "a\\r\\nX-Evil: 1"}} | payload[filename] must not contain control characters
             {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f", "asset_id": 9}} | payload[asset_id] must be a String
             [1, 2]                                                               | Missing parameters: expiry_date, limit, payload
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}, "landing_page": "yes"} | landing_page must be a Boolean
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}, "password": 1234} | password must be a String
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}, "password": ""} | password must not be empty
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}, "password": "a\\u0000b"} | password must not contain control characters
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}, "password": "ééééééééééééééééééééééééééééééééééééé"} | password must be at most 72 bytes in UTF-8
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}, "password": "s3cret", "landing_page": false} | password needs landing_page: a password is asked on the landing page
             """)
     void whenParametersAreMissingOrWrongThenItAnswers422NamingThemAndWritesNothing(String json, String error) {
         String linksBefore = count("links");
@@ -178,8 +185,72 @@ class CreateLinkTest extends LinkApiIntegrationTest {
         assertThat(count("shares")).isEqualTo(shares);
     }
 
+    /**
+     * The extensions: a plain vendor client's answer is unchanged ({@code id, url, filename}); the event carries
+     * the landing page and the password's bcrypt hash, and neither the event nor the database holds the password.
+     */
+    @Test
+    void whenALinkHasAPasswordThenOnlyItsSlowHashIsKeptAndTheLinkShowsALandingPage() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) post(account, "/api/v2/shareable_links", """
+                {"expiry_date": "2099-01-01", "limit": 2, "payload": {"media_id": 4, "filename": "f.pdf"},
+                 "password": "correct horse battery"}""")
+                .expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(body).containsOnlyKeys("id", "url", "filename");
+        long id = ((Number) body.get("id")).longValue();
+
+        LinkCreated.LandingPage landingPage = publishedLinkCreated(id).data().landingPage();
+        assertThat(landingPage).isNotNull();
+        assertThat(landingPage.passwordHash()).startsWith("{bcrypt}$2a$10$");
+        assertThat(PasswordEncoderFactories.createDelegatingPasswordEncoder()
+                .matches("correct horse battery", landingPage.passwordHash())).isTrue();
+        assertThat(new String(publishedRecord(id).value(), StandardCharsets.UTF_8))
+                .doesNotContain("correct horse battery");
+        assertThat(SharedServers.postgres().query(DATABASE, "SELECT count(*) FROM link_api.links WHERE "
+                + "password_hash LIKE '%correct horse%' OR filename LIKE '%correct horse%'")).isEqualTo("0");
+        http.get().uri("/api/v2/shareable_links/{id}/info", id).header("X-API-KEY", account.apiKey()).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.landing_page").isEqualTo(true)
+                .jsonPath("$.password_protected").isEqualTo(true);
+    }
+
+    @Test
+    void whenTheAccountDefaultsToLandingPagesThenACreateThatDoesNotSayGetsOne() {
+        http.patch().uri("/admin/accounts/{id}", account.id())
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"landingPage\": true}")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.landingPage").isEqualTo(true);
+        String create = """
+                {"expiry_date": "2099-01-01", "limit": 1, "payload": {"media_id": 4, "filename": "f"}%s}""";
+
+        long byDefault = createdId(create.formatted(""));
+        long optedOut = createdId(create.formatted(", \"landing_page\": false"));
+
+        assertThat(publishedLinkCreated(byDefault).data().landingPage()).isEqualTo(new LinkCreated.LandingPage(null));
+        assertThat(publishedLinkCreated(optedOut).data().landingPage()).isNull();
+        http.get().uri("/api/v2/shareable_links/{id}/info", optedOut).header("X-API-KEY", account.apiKey())
+                .exchange()
+                .expectBody()
+                .jsonPath("$.landing_page").isEqualTo(false)
+                .jsonPath("$.password_protected").isEqualTo(false);
+    }
+
+    private long createdId(String json) {
+        return ((Number) post(account, "/api/v2/shareable_links", json)
+                .expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id")).longValue();
+    }
+
     private EventEnvelope<LinkCreated> publishedLinkCreated(long linkId) {
-        EventSerde serde = new EventSerde();
+        return new EventSerde().read(publishedRecord(linkId).value(), LinkCreated.class);
+    }
+
+    private ConsumerRecord<String, byte[]> publishedRecord(long linkId) {
         var records = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.LINKS,
                 seen -> seen.stream().anyMatch(r -> r.key().equals(String.valueOf(linkId))), Duration.ofSeconds(30));
         ConsumerRecord<String, byte[]> record = records.stream()
@@ -187,6 +258,6 @@ class CreateLinkTest extends LinkApiIntegrationTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no LinkCreated for link " + linkId));
         assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
                 .isEqualTo("sharelinks.link.created.v1");
-        return serde.read(record.value(), LinkCreated.class);
+        return record;
     }
 }

@@ -9,7 +9,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -38,10 +41,18 @@ class AdminController {
         this.secrets = secrets;
     }
 
-    record NewAccount(String name, String bucket) {
+    /** @param landingPage the account's default for links whose create does not say; false when absent */
+    record NewAccount(String name, String bucket, @Nullable Boolean landingPage) {
     }
 
-    record CreatedAccount(long id, String name, String bucket, long apiKeyId, String apiKey) {
+    record CreatedAccount(long id, String name, String bucket, boolean landingPage, long apiKeyId, String apiKey) {
+    }
+
+    /** An account's settings; a field left out of a PATCH keeps its value. */
+    record AccountSettings(@Nullable Boolean landingPage) {
+    }
+
+    record Account(long id, String name, String bucket, boolean landingPage) {
     }
 
     record CreatedApiKey(long id, String apiKey) {
@@ -58,16 +69,44 @@ class AdminController {
         requireText(request.name(), "name");
         requireBucketName(request.bucket());
         String apiKey = secrets.newApiKey();
-        Mono<CreatedAccount> created = db.sql("INSERT INTO accounts (name, bucket) VALUES (:name, :bucket) RETURNING id")
+        boolean landingPage = Boolean.TRUE.equals(request.landingPage());
+        Mono<CreatedAccount> created = db.sql("""
+                        INSERT INTO accounts (name, bucket, landing_page_default) VALUES (:name, :bucket, :landing)
+                        RETURNING id""")
                 .bind("name", request.name().strip())
                 .bind("bucket", request.bucket())
+                .bind("landing", landingPage)
                 .map(row -> row.get("id", Long.class))
                 .one()
                 .flatMap(accountId -> insertKey(accountId, apiKey)
-                        .map(keyId -> new CreatedAccount(accountId, request.name().strip(), request.bucket(), keyId,
-                                apiKey)));
+                        .map(keyId -> new CreatedAccount(accountId, request.name().strip(), request.bucket(),
+                                landingPage, keyId, apiKey)));
         return transaction.transactional(created)
                 .map(account -> ResponseEntity.created(URI.create("/admin/accounts/" + account.id())).body(account));
+    }
+
+    @GetMapping("/{accountId}")
+    Mono<Account> account(@PathVariable long accountId) {
+        return db.sql("SELECT id, name, bucket, landing_page_default FROM accounts WHERE id = :id")
+                .bind("id", accountId)
+                .map(row -> new Account(row.get("id", Long.class), row.get("name", String.class),
+                        row.get("bucket", String.class), row.get("landing_page_default", Boolean.class)))
+                .one()
+                .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such account")));
+    }
+
+    /** Changes the account's settings: {@code landingPage} is the default for links created from now on. */
+    @PatchMapping("/{accountId}")
+    Mono<Account> updateAccount(@PathVariable long accountId, @RequestBody AccountSettings settings) {
+        if (settings.landingPage() == null) {
+            return account(accountId);
+        }
+        return db.sql("UPDATE accounts SET landing_page_default = :landing WHERE id = :id")
+                .bind("landing", settings.landingPage())
+                .bind("id", accountId)
+                .fetch()
+                .rowsUpdated()
+                .then(account(accountId));
     }
 
     /** Issues another key; the old ones keep working until revoked, so clients can rotate without downtime. */

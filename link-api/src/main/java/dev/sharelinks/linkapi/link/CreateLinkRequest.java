@@ -1,6 +1,7 @@
 package dev.sharelinks.linkapi.link;
 
 import dev.sharelinks.linkapi.web.Params;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.OptionalInt;
@@ -9,15 +10,24 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-/** A validated {@code POST /api/v2/shareable_links} body. */
-record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable String assetId, String filename) {
+/**
+ * A validated {@code POST /api/v2/shareable_links} body.
+ *
+ * @param landingPage the extension {@code landing_page}: null when the create does not say (the account's default
+ *     applies); always true with a password
+ * @param password the extension {@code password}, to be hashed and then forgotten; null for none
+ */
+record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable String assetId, String filename,
+        @Nullable Boolean landingPage, @Nullable String password) {
 
     static final int MAX_FILENAME_LENGTH = 255;
+    /** bcrypt reads at most 72 bytes of a password; a longer one would be cut silently (Spring refuses it). */
+    static final int MAX_PASSWORD_BYTES = 72;
 
     /** Checks every parameter, throwing one 422 that names all that are missing or wrong. */
     static CreateLinkRequest from(@Nullable JsonNode body, Clock clock) {
         Params params = new Params();
-        params.onlyKnown(body, null, Set.of("expiry_date", "limit", "payload"));
+        params.onlyKnown(body, null, Set.of("expiry_date", "limit", "payload", "landing_page", "password"));
         String expiry = params.requiredString(body, "expiry_date", "expiry_date");
         OptionalInt limit = params.requiredInt(body, "limit", "limit");
         JsonNode payload = params.requiredHash(body, "payload", "payload");
@@ -26,6 +36,8 @@ record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable S
         String filename = payload == null ? null : params.requiredString(payload, "filename", "payload[filename]");
         String assetId = payload == null ? null : params.optionalString(payload, "asset_id", "payload[asset_id]");
         params.onlyKnown(payload, "payload", Set.of("media_id", "filename", "asset_id"));
+        Boolean landingPage = params.optionalBoolean(body, "landing_page", "landing_page");
+        String password = params.optionalString(body, "password", "password");
 
         Instant expiresAt = null;
         if (expiry != null) {
@@ -53,7 +65,19 @@ record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable S
                 params.invalid("payload[filename] must not contain path separators");
             }
         }
+        if (password != null) {
+            if (password.isEmpty()) {
+                params.invalid("password must not be empty");
+            } else if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+                params.invalid("password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
+            } else if (password.chars().anyMatch(Character::isISOControl)) {
+                params.invalid("password must not contain control characters");
+            } else if (Boolean.FALSE.equals(landingPage)) {
+                params.invalid("password needs landing_page: a password is asked on the landing page");
+            }
+        }
         params.throwIfAny();
-        return new CreateLinkRequest(expiresAt, limit.getAsInt(), mediaId.getAsLong(), assetId, filename);
+        return new CreateLinkRequest(expiresAt, limit.getAsInt(), mediaId.getAsLong(), assetId, filename,
+                password != null ? Boolean.TRUE : landingPage, password);
     }
 }

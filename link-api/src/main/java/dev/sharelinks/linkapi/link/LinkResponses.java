@@ -25,7 +25,9 @@ final class LinkResponses {
             @JsonProperty("expires_at") Instant expiresAt,
             @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("revoked_at") Instant revokedAt,
-            String status) {
+            String status,
+            @JsonProperty("landing_page") boolean landingPage,
+            @JsonProperty("password_protected") boolean passwordProtected) {
     }
 
     record Message(String message) {

@@ -7,14 +7,20 @@ import dev.sharelinks.linkapi.security.AccountPrincipal;
 import dev.sharelinks.linkapi.security.Secrets;
 import dev.sharelinks.linkapi.web.MediaPocketException;
 import dev.sharelinks.messaging.outbox.Outbox;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Creates, revokes and describes links; every change commits together with its event in the outbox. */
 @Service
@@ -30,44 +36,65 @@ class LinkService {
     private final Outbox outbox;
     private final Secrets secrets;
     private final LinkApiProperties properties;
+    private final PasswordEncoder passwords;
     private final Clock clock;
 
     LinkService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, Secrets secrets,
-            LinkApiProperties properties, Clock clock) {
+            LinkApiProperties properties, PasswordEncoder passwords, Clock clock) {
         this.db = db;
         this.transaction = transaction;
         this.outbox = outbox;
         this.secrets = secrets;
         this.properties = properties;
+        this.passwords = passwords;
         this.clock = clock;
     }
 
     Mono<LinkResponses.Created> create(AccountPrincipal account, CreateLinkRequest request) {
         String key = secrets.randomToken(KEY_BYTES);
         String url = properties.redeemUrl(key);
+        Mono<Optional<String>> passwordHash = request.password() == null ? Mono.just(Optional.empty())
+                // a slow hash on purpose (bcrypt, tens of milliseconds): off the event loop
+                : Mono.fromCallable(() -> Optional.of(passwords.encode(request.password())))
+                        .subscribeOn(Schedulers.boundedElastic());
         Mono<LinkResponses.Created> created = findAsset(account, request)
-                .flatMap(asset -> db.sql("""
-                                INSERT INTO links (account_id, key, media_id, asset_id, bucket, object_key, filename,
-                                                   expires_at, download_limit, remaining)
-                                VALUES (:account, :key, :media, :asset, :bucket, :object, :filename, :expires,
-                                        :limit, :limit)
-                                RETURNING id""")
-                        .bind("account", account.accountId())
-                        .bind("key", key)
-                        .bind("media", request.mediaId())
-                        .bind("asset", asset.assetId())
-                        .bind("bucket", account.bucket())
-                        .bind("object", asset.objectKey())
-                        .bind("filename", request.filename())
-                        .bind("expires", request.expiresAt().atOffset(ZoneOffset.UTC))
-                        .bind("limit", request.limit())
-                        .map(row -> row.get("id", Long.class))
-                        .one()
-                        .flatMap(id -> outbox.append(new LinkCreated(id, key, account.accountId(), request.mediaId(),
-                                        asset.assetId(), account.bucket(), asset.objectKey(), request.filename(),
-                                        request.expiresAt(), request.limit(), url), String.valueOf(id))
-                                .thenReturn(new LinkResponses.Created(id, url, request.filename()))));
+                .zipWith(passwordHash)
+                .flatMap(assetAndHash -> insert(account, request, key, assetAndHash.getT1(),
+                        assetAndHash.getT2().orElse(null))
+                        .flatMap(row -> outbox.append(new LinkCreated(row.id(), key, account.accountId(),
+                                        request.mediaId(), assetAndHash.getT1().assetId(), account.bucket(),
+                                        assetAndHash.getT1().objectKey(), request.filename(), request.expiresAt(),
+                                        request.limit(), url, row.landingPage()
+                                                ? new LinkCreated.LandingPage(assetAndHash.getT2().orElse(null))
+                                                : null),
+                                        String.valueOf(row.id()))
+                                .thenReturn(new LinkResponses.Created(row.id(), url, request.filename()))));
         return transaction.transactional(created);
+    }
+
+    /** The link's row; without {@code landing_page} in the request, the account's default decides. */
+    private Mono<InsertedLink> insert(AccountPrincipal account, CreateLinkRequest request, String key, Asset asset,
+            @Nullable String passwordHash) {
+        return db.sql("""
+                        INSERT INTO links (account_id, key, media_id, asset_id, bucket, object_key, filename,
+                                           expires_at, download_limit, remaining, landing_page, password_hash)
+                        SELECT :account, :key, :media, :asset, :bucket, :object, :filename, :expires, :limit, :limit,
+                               coalesce(CAST(:landing AS boolean), a.landing_page_default), :password
+                        FROM accounts a WHERE a.id = :account
+                        RETURNING id, landing_page""")
+                .bind("account", account.accountId())
+                .bind("key", key)
+                .bind("media", request.mediaId())
+                .bind("asset", asset.assetId())
+                .bind("bucket", account.bucket())
+                .bind("object", asset.objectKey())
+                .bind("filename", request.filename())
+                .bind("expires", request.expiresAt().atOffset(ZoneOffset.UTC))
+                .bind("limit", request.limit())
+                .bind("landing", Parameters.in(R2dbcType.BOOLEAN, request.landingPage()))
+                .bind("password", Parameters.in(R2dbcType.VARCHAR, passwordHash))
+                .map(row -> new InsertedLink(row.get("id", Long.class), row.get("landing_page", Boolean.class)))
+                .one();
     }
 
     /** Revokes a link of this account; revoking it again changes nothing and announces nothing. */
@@ -90,7 +117,7 @@ class LinkService {
     Mono<LinkResponses.Info> info(AccountPrincipal account, long linkId) {
         return db.sql("""
                         SELECT id, key, filename, media_id, asset_id, download_limit, remaining, expires_at,
-                               created_at, revoked_at
+                               created_at, revoked_at, landing_page, password_hash IS NOT NULL AS password_protected
                         FROM links WHERE id = :id AND account_id = :account""")
                 .bind("id", linkId)
                 .bind("account", account.accountId())
@@ -104,7 +131,8 @@ class LinkService {
                             row.get("download_limit", Integer.class), remaining, expiresAt,
                             row.get("created_at", OffsetDateTime.class).toInstant(),
                             revokedAt == null ? null : revokedAt.toInstant(),
-                            status(revokedAt != null, remaining, expiresAt));
+                            status(revokedAt != null, remaining, expiresAt),
+                            row.get("landing_page", Boolean.class), row.get("password_protected", Boolean.class));
                 })
                 .one()
                 .switchIfEmpty(Mono.error(MediaPocketException.notFound(NOT_FOUND)));
@@ -144,5 +172,8 @@ class LinkService {
     }
 
     private record Asset(String assetId, String objectKey) {
+    }
+
+    private record InsertedLink(long id, boolean landingPage) {
     }
 }

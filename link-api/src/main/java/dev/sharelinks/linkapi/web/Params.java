@@ -44,6 +44,19 @@ public final class Params {
         return value == null ? null : string(value, label);
     }
 
+    /** A JSON {@code true} or {@code false}; null when absent. */
+    public @Nullable Boolean optionalBoolean(@Nullable JsonNode parent, String field, String label) {
+        JsonNode value = child(parent, field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            invalid.add(label + " must be a Boolean");
+            return null;
+        }
+        return value.booleanValue();
+    }
+
     /** An Integer as the contract means it: a JSON integer, or a string of digits as a form client sends. */
     public OptionalLong requiredInteger(@Nullable JsonNode parent, String field, String label) {
         JsonNode value = child(parent, field);
