@@ -3,7 +3,8 @@
 -- $5 the event type. Per key, the first min(asked, remaining) requests in batch order are granted, each with the
 -- count left after it, and each grant gets its DownloadConsumed event (all in one outbox row). Rows are locked in
 -- key order, so concurrent batches (from any number of replicas) serialize per key without deadlocking: a limit of
--- N grants exactly N. No answer may leave before the statement's (implicit) transaction has committed.
+-- N grants exactly N. No answer may leave before the statement's (implicit) transaction has committed. A link with a
+-- landing page is never granted here: its GET shows the page, and only the page's form spends (FormGrants).
 WITH request AS (
     SELECT r.ord, r.key, r.client, r.agent,
            row_number() OVER (PARTITION BY r.key ORDER BY r.ord) AS nth
@@ -14,7 +15,7 @@ WITH request AS (
 ), locked AS (
     SELECT l.key, l.remaining AS before, LEAST(w.wanted, l.remaining) AS granting
     FROM redeemable_links l JOIN wanted w ON w.key = l.key
-    WHERE l.remaining > 0 AND NOT l.revoked AND l.expires_at > now()
+    WHERE l.remaining > 0 AND NOT l.revoked AND l.expires_at > now() AND NOT l.landing_page
     ORDER BY l.key
     FOR UPDATE OF l
 ), granted AS (

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.jspecify.annotations.Nullable;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -41,6 +42,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 public abstract class RedirectorIntegrationTest {
 
     protected static final String DATABASE = "redirector_test";
+    /** The receipts' and form nonces' keys: k2 signs, k1 (rotated out of signing) still verifies. */
+    static final String SIGNING_KEY_2 = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=";
+    static final String SIGNING_KEY_1 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     static final String BUCKET = "redirector-bucket";
     /** A request that gets no answer fails its test instead of hanging the build. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -67,6 +71,7 @@ public abstract class RedirectorIntegrationTest {
         postgres.createDatabase(DATABASE);
         S3Server s3 = SharedServers.s3();
         return Map.of(
+                "VISITOR_SIGNING_KEYS", "k2:" + SIGNING_KEY_2 + ",k1:" + SIGNING_KEY_1,
                 "DB_PORT", String.valueOf(postgres.port()),
                 "DB_NAME", DATABASE,
                 "KAFKA_BOOTSTRAP", SharedServers.kafka().bootstrapServers(),
@@ -79,10 +84,16 @@ public abstract class RedirectorIntegrationTest {
 
     /** Publishes LinkCreated for a new link and waits until the redirector can redeem it. */
     protected LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt) {
+        return publishLink(objectKey, filename, limit, expiresAt, null);
+    }
+
+    /** The same, for a link with a landing page (and its password's hash) when {@code landingPage} is given. */
+    protected LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt,
+            LinkCreated.@Nullable LandingPage landingPage) {
         long id = LINK_IDS.incrementAndGet();
         String key = "k" + id + "x".repeat(20);
         LinkCreated link = new LinkCreated(id, key, 1, 4, "asset", BUCKET, objectKey, filename, expiresAt, limit,
-                "http://redirector.test/api/v2/shareable_links/" + key);
+                "http://redirector.test/api/v2/shareable_links/" + key, landingPage);
         publish(Topics.LINKS, String.valueOf(id), serde.serialize(serde.envelope(link, "link-api",
                 String.valueOf(id), Instant.now())));
         await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(SharedServers.postgres().query(DATABASE,

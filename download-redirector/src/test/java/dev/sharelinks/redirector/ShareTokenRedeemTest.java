@@ -139,6 +139,28 @@ class ShareTokenRedeemTest extends RedirectorIntegrationTest {
     }
 
     @Test
+    void whenALinkPreviewAgentOpensATokensUrlThenItGetsAPreviewPageAndNoDownloadIsRecorded() throws Exception {
+        long tokenId = newTokenId();
+        ShareTokenState token = token(ExportDefinition.HD, null, false, null, null);
+        created(tokenId, token);
+        String outboxBefore = outboxSequence();
+
+        for (String agent : List.of("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+                "facebookexternalhit/1.1", "WhatsApp/2.23.20.0 A")) {
+            HttpResponse<byte[]> preview = get("/share/" + token.tokenValue(), agent);
+            String page = new String(preview.body(), StandardCharsets.UTF_8);
+            assertThat(preview.statusCode()).as(agent).isEqualTo(200);
+            assertThat(preview.headers().firstValue("X-Robots-Tag")).as(agent).isPresent();
+            assertThat(page).as(agent).contains("<meta property=\"og:title\" content=\"harbour.tif\">")
+                    .doesNotContain(HD.objectKey(), "X-Amz", BUCKET);
+        }
+        assertThat(outboxSequence()).as("no ShareTokenDownloaded written").isEqualTo(outboxBefore);
+
+        assertThat(get("/share/" + token.tokenValue()).statusCode()).isEqualTo(302);
+        assertThat(outboxSequence()).isNotEqualTo(outboxBefore);
+    }
+
+    @Test
     void whenATokenIsUpdatedOrDeletedThenItsUrlFollows() throws Exception {
         long tokenId = newTokenId();
         ShareTokenState token = token(ExportDefinition.HD, ".tif", false, null, null);
@@ -253,8 +275,18 @@ class ShareTokenRedeemTest extends RedirectorIntegrationTest {
     }
 
     private HttpResponse<byte[]> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return get(path, "Java-http-client/17");
+    }
+
+    private HttpResponse<byte[]> get(String path, String userAgent) throws Exception {
+        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT)
+                        .uri(URI.create("http://127.0.0.1:" + port + path)).header("User-Agent", userAgent).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String outboxSequence() {
+        return SharedServers.postgres().query(DATABASE,
+                "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)");
     }
 
     private int head(String path) throws Exception {

@@ -5,6 +5,8 @@ import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.LinkRevoked;
 import dev.sharelinks.events.Topics;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import java.time.ZoneOffset;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -49,9 +51,11 @@ class LinkProjectionListener {
                                     DO UPDATE SET remaining = LEAST(reported_remaining.remaining, excluded.remaining)
                                 RETURNING remaining
                             )
-                            INSERT INTO redeemable_links
-                                (key, link_id, bucket, object_key, filename, expires_at, remaining)
-                            SELECT :key, :linkId, :bucket, :objectKey, :filename, :expiresAt, remaining FROM reported
+                            INSERT INTO redeemable_links (key, link_id, bucket, object_key, filename, expires_at,
+                                                          remaining, landing_page, password_hash)
+                            SELECT :key, :linkId, :bucket, :objectKey, :filename, :expiresAt, remaining, :landingPage,
+                                   :passwordHash
+                            FROM reported
                             ON CONFLICT (key) DO NOTHING""")
                     .bind("key", created.key())
                     .bind("linkId", created.linkId())
@@ -60,6 +64,9 @@ class LinkProjectionListener {
                     .bind("filename", created.filename())
                     .bind("expiresAt", created.expiresAt().atOffset(ZoneOffset.UTC))
                     .bind("remaining", created.downloadLimit())
+                    .bind("landingPage", created.landingPage() != null)
+                    .bind("passwordHash", Parameters.in(R2dbcType.VARCHAR,
+                            created.landingPage() == null ? null : created.landingPage().passwordHash()))
                     .then();
         }
         if (data instanceof LinkRevoked revoked) {

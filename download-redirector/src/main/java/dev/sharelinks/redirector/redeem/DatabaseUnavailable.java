@@ -24,7 +24,8 @@ import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
  * The redeem GET is served outside WebFlux ({@link RedeemRoute}), where no controller advice reaches; it asks
  * {@link #answerFor}, which goes by this class's own {@code @ExceptionHandler} list, so the list is kept in one place.
  */
-@RestControllerAdvice(assignableTypes = {RedeemController.class, ShareTokenController.class})
+@RestControllerAdvice(assignableTypes = {RedeemController.class, ShareTokenController.class,
+        LandingFormController.class})
 class DatabaseUnavailable {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailable.class);

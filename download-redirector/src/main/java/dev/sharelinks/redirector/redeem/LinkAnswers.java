@@ -1,10 +1,18 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.redirector.page.VisitorPages;
+import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
+import dev.sharelinks.redirector.redeem.Redemptions.LinkState;
+import dev.sharelinks.redirector.visitor.DownloadReceipts;
+import dev.sharelinks.redirector.visitor.FormNonces;
+import dev.sharelinks.redirector.visitor.PreviewAgents;
 import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -16,13 +24,20 @@ import reactor.core.publisher.Mono;
  * redeems (302 to a presigned S3 URL, {@link RedeemRoute}), a HEAD probes without consuming ({@link RedeemController});
  * a key that cannot be redeemed gets 404, or 429 once its client has asked for too many keys that never existed.
  * Public: the unguessable key is the capability, so recipients need no API key (an {@code X-API-KEY} sent is ignored).
+ * <p>
+ * A download is a person's: a GET from a link-preview or scanner agent gets a preview page and spends nothing; a
+ * GET carrying the receipt of this link's download a few minutes ago gets the file again and spends nothing; a
+ * link with a landing page shows it to every GET, and only its form ({@link LandingForms}) spends. A plain GET
+ * from a browser or API client is still exactly MediaPocket's redeem, plus the receipt cookie.
  */
 @Component
 class LinkAnswers {
 
     static final String PATH = "/api/v2/shareable_links/{key}";
-    private static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
+    static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
     private static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
+    private static final String REPEAT_NOTE =
+            "You downloaded this file a moment ago: downloading it again now uses up no download.";
     /**
      * Link keys are short printable ASCII. Anything else is a miss without asking the database, which could not
      * even hold it (PostgreSQL text has no NUL).
@@ -33,24 +48,45 @@ class LinkAnswers {
     private final GrantBatcher grants;
     private final DownloadPresigner presigner;
     private final MissLimiter misses;
+    private final PreviewAgents previewAgents;
+    private final DownloadReceipts receipts;
+    private final FormNonces nonces;
+    private final VisitorPages pages;
+    private final UnspentDownloads unspent;
 
-    LinkAnswers(Redemptions redemptions, GrantBatcher grants, DownloadPresigner presigner, MissLimiter misses) {
+    LinkAnswers(Redemptions redemptions, GrantBatcher grants, DownloadPresigner presigner, MissLimiter misses,
+            PreviewAgents previewAgents, DownloadReceipts receipts, FormNonces nonces, VisitorPages pages,
+            UnspentDownloads unspent) {
         this.redemptions = redemptions;
         this.grants = grants;
         this.presigner = presigner;
         this.misses = misses;
+        this.previewAgents = previewAgents;
+        this.receipts = receipts;
+        this.nonces = nonces;
+        this.pages = pages;
+        this.unspent = unspent;
     }
 
-    /** A GET: one download granted and a 302 to it, signalled on {@code answerOn}; or why not. */
-    Mono<ResponseEntity<String>> redeem(String key, @Nullable String clientAddress, @Nullable String userAgent,
-            Executor answerOn) {
+    /**
+     * A GET: one download granted and a 302 to it, signalled on {@code answerOn}; a preview page, a repeat, the
+     * landing page; or why not.
+     */
+    Mono<ResponseEntity<String>> redeem(Visit visit, Executor answerOn) {
+        String key = visit.key();
         if (!plausible(key)) {
-            return miss(key, clientAddress);
+            return miss(key, visit.clientAddress());
         }
-        return grants.grant(key, clientAddress, userAgent, answerOn)
-                .map(granted -> redirect(presigner.presignedUrl(granted.bucket(), granted.objectKey(),
-                        granted.filename())))
-                .switchIfEmpty(Mono.defer(() -> miss(key, clientAddress)));
+        Optional<String> previewAgent = previewAgents.match(visit.userAgent());
+        if (previewAgent.isPresent()) {
+            return preview(visit, previewAgent.get());
+        }
+        if (receipts.holdsReceipt(key, visit.cookies())) {
+            return repeat(visit);
+        }
+        return grants.grant(key, visit.clientAddress(), visit.userAgent(), answerOn)
+                .map(granted -> redirect(presign(granted), receipts.issue(key)))
+                .switchIfEmpty(Mono.defer(() -> notGranted(visit, false)));
     }
 
     /**
@@ -64,26 +100,95 @@ class LinkAnswers {
                 : miss(key, clientAddress).map(RedeemResponses::withoutBody));
     }
 
+    /** The landing page of a live link, with a fresh form; {@code message} above its details, if any. */
+    ResponseEntity<String> landingPage(HttpStatus status, String key, LinkState link,
+            VisitorPages.@Nullable Message message) {
+        return pages.landing(status, new VisitorPages.Landing(link.filename(), link.passwordProtected(),
+                link.expiresAt(), link.remaining(), link.live() ? nonces.issue(key) : null, message));
+    }
+
+    URI presign(GrantedDownload download) {
+        return presigner.presignedUrl(download.bucket(), download.objectKey(), download.filename());
+    }
+
+    static boolean plausible(String key) {
+        return PLAUSIBLE_KEY.matcher(key).matches();
+    }
+
     /** 404, or 429 once this client has asked for too many keys that never existed. */
-    private Mono<ResponseEntity<String>> miss(String key, @Nullable String clientAddress) {
+    Mono<ResponseEntity<String>> miss(String key, @Nullable String clientAddress) {
         Mono<Boolean> known = plausible(key) ? redemptions.isKnown(key) : Mono.just(false);
+        return judged(known, clientAddress);
+    }
+
+    /** A preview agent's GET: the preview page of a live link, spending nothing; a dead link's usual 404. */
+    private Mono<ResponseEntity<String>> preview(Visit visit, String agent) {
+        return redemptions.state(visit.key())
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(state -> {
+                    if (state.isPresent() && state.get().live()) {
+                        unspent.preview(MissLimiter.Route.LINK, agent);
+                        return Mono.just(pages.preview(state.get().filename(), state.get().passwordProtected()));
+                    }
+                    return judged(Mono.just(state.isPresent()), visit.clientAddress());
+                });
+    }
+
+    /** A GET with this link's receipt: the file again, recorded as a repeat; a landing-page link shows its page. */
+    private Mono<ResponseEntity<String>> repeat(Visit visit) {
+        return redemptions.repeat(visit.key(), visit.clientAddress(), visit.userAgent())
+                .flatMap(repeat -> {
+                    if (repeat.landingPage()) {
+                        return notGranted(visit, true);
+                    }
+                    unspent.count(MissLimiter.Route.LINK, "repeat");
+                    return Mono.just(redirect(presign(repeat.download()), null));
+                })
+                .switchIfEmpty(Mono.defer(() -> miss(visit.key(), visit.clientAddress())));
+    }
+
+    /** Nothing granted: the landing page of a live link that has one, else 404 (or 429 for a guesser). */
+    private Mono<ResponseEntity<String>> notGranted(Visit visit, boolean holdsReceipt) {
+        return redemptions.state(visit.key())
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(state -> {
+                    if (state.isPresent() && state.get().live() && state.get().landingPage()) {
+                        unspent.count(MissLimiter.Route.LINK, "landing-page");
+                        return Mono.just(landingPage(HttpStatus.OK, visit.key(), state.get(),
+                                holdsReceipt ? new VisitorPages.Message(REPEAT_NOTE, false) : null));
+                    }
+                    return judged(Mono.just(state.isPresent()), visit.clientAddress());
+                });
+    }
+
+    private Mono<ResponseEntity<String>> judged(Mono<Boolean> known, @Nullable String clientAddress) {
         return misses.judge(known, clientAddress, MissLimiter.Route.LINK).map(wait -> wait
                 .map(seconds -> RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
                 .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
     }
 
-    private static boolean plausible(String key) {
-        return PLAUSIBLE_KEY.matcher(key).matches();
-    }
-
-    private static ResponseEntity<String> redirect(URI url) {
+    private static ResponseEntity<String> redirect(URI url, @Nullable String receipt) {
         // the same small HTML body Rails sends with its 302, for clients that show it
         String body = "<html><body>You are being <a href=\"" + url.toString().replace("&", "&amp;")
                 + "\">redirected</a>.</body></html>";
-        return ResponseEntity.status(HttpStatus.FOUND)
+        ResponseEntity.BodyBuilder found = ResponseEntity.status(HttpStatus.FOUND)
                 .location(url)
                 .cacheControl(CacheControl.noStore())
-                .contentType(MediaType.TEXT_HTML)
-                .body(body);
+                .contentType(MediaType.TEXT_HTML);
+        if (receipt != null) {
+            found.header(HttpHeaders.SET_COOKIE, receipt);
+        }
+        return found.body(body);
+    }
+
+    /**
+     * One GET of a link, as the route read it.
+     *
+     * @param key the path's key, percent-decoded
+     * @param cookies the request's {@code Cookie} header, where a download receipt would be
+     */
+    record Visit(String key, @Nullable String clientAddress, @Nullable String userAgent, @Nullable String cookies) {
     }
 }

@@ -66,6 +66,10 @@ class MissLimiter {
         Route(String tag) {
             this.tag = tag;
         }
+
+        String tag() {
+            return tag;
+        }
     }
 
     private Optional<Duration> recordMiss(@Nullable String clientAddress) {

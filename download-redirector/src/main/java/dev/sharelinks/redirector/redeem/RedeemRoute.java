@@ -70,9 +70,10 @@ class RedeemRoute implements NettyRouteProvider {
         long started = System.nanoTime();
         // the request's own event loop answers it, not the database connection's (GrantBatcher)
         Executor answerOn = request instanceof Connection connection ? connection.channel().eventLoop() : CALLER;
-        return Mono.defer(() -> answers.redeem(pathVariable(request.param("key")),
+        return Mono.defer(() -> answers.redeem(new LinkAnswers.Visit(pathVariable(request.param("key")),
                         ClientAddress.of(request.remoteAddress()),
-                        request.requestHeaders().get(HttpHeaderNames.USER_AGENT), answerOn))
+                        request.requestHeaders().get(HttpHeaderNames.USER_AGENT),
+                        request.requestHeaders().get(HttpHeaderNames.COOKIE)), answerOn))
                 .onErrorResume(failure -> Mono.just(failed(failure, request.fullPath())))
                 .flatMap(answer -> {
                     record(answer.getStatusCode(), started);

@@ -1,9 +1,13 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.EventType;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -25,6 +29,29 @@ class Redemptions {
     private static final String LIVE = """
             SELECT true AS live FROM redeemable_links
             WHERE key = :key AND remaining > 0 AND NOT revoked AND expires_at > now()""";
+
+    private static final String STATE = """
+            SELECT filename, expires_at, remaining, landing_page, password_hash,
+                   remaining > 0 AND NOT revoked AND expires_at > now() AS live
+            FROM redeemable_links WHERE key = :key""";
+
+    /**
+     * A repeat: the link's file again, without a decrement, while the link is neither revoked nor expired (used up
+     * is fine: the receipt is of a download already counted). Recorded as DownloadRepeated in the same statement;
+     * a landing-page link is not served by a GET, so nothing is recorded for it.
+     */
+    private static final String REPEAT = """
+            WITH link AS (
+                SELECT link_id, key, bucket, object_key, filename, landing_page FROM redeemable_links
+                WHERE key = :key AND NOT revoked AND expires_at > now()
+            ), recorded AS (
+                INSERT INTO outbox (topic, event_key, event_type, data)
+                SELECT :topic, link_id::text, :type,
+                       jsonb_build_object('linkId', link_id, 'key', key, 'clientAddress', CAST(:client AS text),
+                                          'userAgent', CAST(:agent AS text))
+                FROM link WHERE NOT landing_page
+            )
+            SELECT bucket, object_key, filename, landing_page FROM link""";
 
     private final DatabaseClient db;
     private final GrantConnection grantConnection;
@@ -67,6 +94,34 @@ class Redemptions {
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
+    /** What a page about the link shows, and whether it is live; empty for a key no link has. */
+    Mono<LinkState> state(String key) {
+        return Detached.call(db.sql(STATE).bind("key", key)
+                .map(row -> new LinkState(row.get("filename", String.class),
+                        row.get("expires_at", OffsetDateTime.class).toInstant(), row.get("remaining", Integer.class),
+                        row.get("live", Boolean.class), row.get("landing_page", Boolean.class),
+                        row.get("password_hash", String.class)))
+                .one());
+    }
+
+    /**
+     * A person's repeat of a download they were granted minutes ago: the file again, recorded and not counted.
+     * Empty when the link was revoked or has expired since; {@link Repeat#landingPage} when the link's GET shows
+     * its page instead (nothing recorded).
+     */
+    Mono<Repeat> repeat(String key, @Nullable String clientAddress, @Nullable String userAgent) {
+        return Detached.call(db.sql(REPEAT)
+                .bind("key", key)
+                .bind("topic", EventType.DOWNLOAD_REPEATED.topic())
+                .bind("type", EventType.DOWNLOAD_REPEATED.typeName())
+                .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
+                .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
+                .map(row -> new Repeat(new GrantedDownload(row.get("bucket", String.class),
+                        row.get("object_key", String.class), row.get("filename", String.class)),
+                        row.get("landing_page", Boolean.class)))
+                .one());
+    }
+
     /** Whether a GET would grant a download now; consumes nothing. */
     Mono<Boolean> isLive(String key) {
         return Detached.call(db.sql(LIVE).bind("key", key).map(row -> true).one().defaultIfEmpty(false));
@@ -83,6 +138,24 @@ class Redemptions {
     }
 
     record GrantedDownload(String bucket, String objectKey, String filename) {
+    }
+
+    /**
+     * A link as its pages describe it.
+     *
+     * @param live it can be downloaded now: downloads left, not revoked, not expired
+     * @param passwordHash its password's hash, null without one; for checking, never shown
+     */
+    record LinkState(String filename, Instant expiresAt, int remaining, boolean live, boolean landingPage,
+            @Nullable String passwordHash) {
+
+        boolean passwordProtected() {
+            return passwordHash != null;
+        }
+    }
+
+    /** @param landingPage the link shows its landing page to a GET; the download was neither served nor recorded */
+    record Repeat(GrantedDownload download, boolean landingPage) {
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.redirector.page.VisitorPages;
+import dev.sharelinks.redirector.visitor.PreviewAgents;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
@@ -23,6 +26,7 @@ import reactor.core.publisher.Mono;
  * <p>The suffix is appended without separator and may hold a {@code ?} (the seed's example is
  * {@code ?iAmASuffix}), so the public path is the percent-decoded path after {@code /share/}, plus {@code ?} and the
  * decoded query if the request has one. Percent-decoding is exact because token-api refuses {@code %} in suffixes.
+ * A GET from a link-preview or scanner agent gets the preview page of an active token and records no download.
  */
 @RestController
 class ShareTokenController {
@@ -46,11 +50,18 @@ class ShareTokenController {
     private final ShareTokenGrants grants;
     private final DownloadPresigner presigner;
     private final MissLimiter misses;
+    private final PreviewAgents previewAgents;
+    private final VisitorPages pages;
+    private final UnspentDownloads unspent;
 
-    ShareTokenController(ShareTokenGrants grants, DownloadPresigner presigner, MissLimiter misses) {
+    ShareTokenController(ShareTokenGrants grants, DownloadPresigner presigner, MissLimiter misses,
+            PreviewAgents previewAgents, VisitorPages pages, UnspentDownloads unspent) {
         this.grants = grants;
         this.presigner = presigner;
         this.misses = misses;
+        this.previewAgents = previewAgents;
+        this.pages = pages;
+        this.unspent = unspent;
     }
 
     @GetMapping("/share/**")
@@ -60,6 +71,19 @@ class ShareTokenController {
             return miss(null, request);
         }
         String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
+        Optional<String> previewAgent = previewAgents.match(userAgent);
+        if (previewAgent.isPresent()) {
+            // a link preview of the token's URL: its page, and no ShareTokenDownloaded on the record
+            return grants.probe(publicPath)
+                    .map(grant -> {
+                        if (grant.download() == null) {
+                            return notGranted();
+                        }
+                        unspent.preview(MissLimiter.Route.SHARE_TOKEN, previewAgent.get());
+                        return pages.preview(grant.download().filename(), false);
+                    })
+                    .switchIfEmpty(Mono.defer(() -> miss(publicPath, request)));
+        }
         return grants.grant(publicPath, ClientAddress.of(request), userAgent)
                 .map(grant -> grant.download() == null ? notGranted() : redirect(grant.download()))
                 .switchIfEmpty(Mono.defer(() -> miss(publicPath, request)));

@@ -1,0 +1,116 @@
+package dev.sharelinks.redirector.redeem;
+
+import dev.sharelinks.events.EventType;
+import dev.sharelinks.messaging.outbox.OutboxRelay;
+import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.jspecify.annotations.Nullable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+/**
+ * The database side of a landing page's form: each POST is one statement that records its nonce as used and, only
+ * if the nonce was new, spends one download (or, for a person holding a receipt, repeats one) with its event. A
+ * replayed form finds its nonce taken and changes nothing; two POSTs of one form race on the nonce's key, and
+ * concurrent forms of a link serialize on its row, so a limit of N grants exactly N.
+ * <p>
+ * A form is one statement per download, not batched like the GETs' grants: a person clicks a button, and the
+ * statement's commit is what the answer waits for either way.
+ */
+@Repository
+class FormGrants {
+
+    private static final String NONCE = """
+            WITH nonce AS (
+                INSERT INTO spent_form_nonces (nonce_id, expires_at) VALUES (:nonce, :nonceExpires)
+                ON CONFLICT (nonce_id) DO NOTHING
+                RETURNING nonce_id
+            )""";
+
+    private static final String SPEND = NONCE + """
+            , granted AS (
+                UPDATE redeemable_links SET remaining = remaining - 1
+                WHERE key = :key AND remaining > 0 AND NOT revoked AND expires_at > now() AND landing_page
+                  AND EXISTS (SELECT 1 FROM nonce)
+                RETURNING link_id, key, bucket, object_key, filename, remaining
+            ), recorded AS (
+                INSERT INTO outbox (topic, event_key, event_type, data)
+                SELECT :topic, link_id::text, :type,
+                       jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
+                                          'clientAddress', CAST(:client AS text), 'userAgent', CAST(:agent AS text))
+                FROM granted
+            )
+            SELECT EXISTS (SELECT 1 FROM nonce) AS fresh, g.bucket, g.object_key, g.filename
+            FROM (SELECT 1) AS one LEFT JOIN granted g ON true""";
+
+    private static final String REPEAT = NONCE + """
+            , link AS (
+                SELECT link_id, key, bucket, object_key, filename FROM redeemable_links
+                WHERE key = :key AND NOT revoked AND expires_at > now() AND EXISTS (SELECT 1 FROM nonce)
+            ), recorded AS (
+                INSERT INTO outbox (topic, event_key, event_type, data)
+                SELECT :topic, link_id::text, :type,
+                       jsonb_build_object('linkId', link_id, 'key', key, 'clientAddress', CAST(:client AS text),
+                                          'userAgent', CAST(:agent AS text))
+                FROM link
+            )
+            SELECT EXISTS (SELECT 1 FROM nonce) AS fresh, l.bucket, l.object_key, l.filename
+            FROM (SELECT 1) AS one LEFT JOIN link l ON true""";
+
+    private final DatabaseClient db;
+    private final OutboxRelay relay;
+
+    FormGrants(DatabaseClient db, OutboxRelay relay) {
+        this.db = db;
+        this.relay = relay;
+    }
+
+    /** Spends one download of the landing-page link {@code key} for the form whose nonce is {@code nonceId}. */
+    Mono<Outcome> spend(String key, String nonceId, Instant nonceExpires, @Nullable String clientAddress,
+            @Nullable String userAgent) {
+        return run(SPEND, EventType.DOWNLOAD_CONSUMED, key, nonceId, nonceExpires, clientAddress, userAgent);
+    }
+
+    /** The file again for a person holding a receipt of this link: recorded as a repeat, nothing spent. */
+    Mono<Outcome> repeat(String key, String nonceId, Instant nonceExpires, @Nullable String clientAddress,
+            @Nullable String userAgent) {
+        return run(REPEAT, EventType.DOWNLOAD_REPEATED, key, nonceId, nonceExpires, clientAddress, userAgent);
+    }
+
+    private Mono<Outcome> run(String statement, EventType event, String key, String nonceId, Instant nonceExpires,
+            @Nullable String clientAddress, @Nullable String userAgent) {
+        return Detached.call(db.sql(statement)
+                .bind("nonce", nonceId)
+                .bind("nonceExpires", nonceExpires.atOffset(ZoneOffset.UTC))
+                .bind("key", key)
+                .bind("topic", event.topic())
+                .bind("type", event.typeName())
+                .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
+                .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
+                .map(FormGrants::outcome)
+                .one()
+                .doOnSuccess(outcome -> {
+                    if (outcome != null && outcome.download() != null) {
+                        relay.wakeUp();
+                    }
+                }));
+    }
+
+    private static Outcome outcome(Readable row) {
+        String objectKey = row.get("object_key", String.class);
+        return new Outcome(Boolean.TRUE.equals(row.get("fresh", Boolean.class)), objectKey == null ? null
+                : new GrantedDownload(row.get("bucket", String.class), objectKey, row.get("filename", String.class)));
+    }
+
+    /**
+     * @param freshNonce the form had not been submitted before (a false one changed nothing)
+     * @param download the file to hand out; null when nothing was granted (a used form, or no download left)
+     */
+    record Outcome(boolean freshNonce, @Nullable GrantedDownload download) {
+    }
+}

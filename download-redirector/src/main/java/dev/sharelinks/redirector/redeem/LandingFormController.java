@@ -1,0 +1,55 @@
+package dev.sharelinks.redirector.redeem;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /api/v2/shareable_links/:key}: a landing page's form (a Sharelinks extension; MediaPocket has no
+ * such route). The page posts to its own URL, {@code application/x-www-form-urlencoded} with {@code nonce} and,
+ * for a password-protected link, {@code password}. A body of another type reads as a form without fields.
+ */
+@RestController
+class LandingFormController {
+
+    private static final Logger log = LoggerFactory.getLogger(LandingFormController.class);
+
+    private final LandingForms forms;
+
+    LandingFormController(LandingForms forms) {
+        this.forms = forms;
+    }
+
+    @PostMapping(LinkAnswers.PATH)
+    Mono<ResponseEntity<String>> submit(@PathVariable String key, ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
+        return exchange.getFormData().flatMap(fields -> forms.submit(new LandingForms.Submission(key,
+                first(fields, "nonce"), first(fields, "password"), ClientAddress.of(request),
+                request.getHeaders().getFirst(HttpHeaders.USER_AGENT),
+                request.getHeaders().getFirst(HttpHeaders.COOKIE))));
+    }
+
+    /** As the redeem GET answers: the database being away is 503 ({@link DatabaseUnavailable}), anything else 500. */
+    @ExceptionHandler
+    ResponseEntity<String> failed(Exception failure, ServerHttpRequest request) {
+        return DatabaseUnavailable.answerFor(failure, request.getPath().value()).orElseGet(() -> {
+            log.error("landing form failed, answering 500", failure);
+            return RedeemResponses.json(HttpStatus.INTERNAL_SERVER_ERROR, "{\"error\":\"Internal server error\"}");
+        });
+    }
+
+    private static @Nullable String first(MultiValueMap<String, String> fields, String name) {
+        return fields.getFirst(name);
+    }
+}
