@@ -3,6 +3,7 @@ package dev.sharelinks.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharelinks.events.DownloadConsumed;
+import dev.sharelinks.events.DownloadRepeated;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.ExportDefinition;
@@ -77,6 +78,9 @@ class AuditReplayTest {
                 "203.0.113.5", "curl/8"));
         publish(Topics.DOWNLOADS, linkId, t0.plusMillis(4), new DownloadConsumed(linkId, "secret-key-" + linkId, 1,
                 "198.51.100.7", "Firefox"));
+        // the same person's reload, within the receipt's grace period: recorded, nothing spent
+        publish(Topics.DOWNLOADS, linkId, t0.plusMillis(4).plusNanos(500_000), new DownloadRepeated(linkId,
+                "secret-key-" + linkId, "198.51.100.7", "Firefox"));
         publish(Topics.LINKS, linkId, t0.plusMillis(5), new LinkRevoked(linkId, "secret-key-" + linkId, 7));
         publish(Topics.TOKENS, tokenId, t0.plusMillis(6), new ShareTokenCreated(tokenId, token("Press",
                 ExportDefinition.HD), 11));
@@ -95,7 +99,7 @@ class AuditReplayTest {
                         || e.path("shareId").asLong() == shareId)
                 .map(e -> e.get("event").asString()))
                 .containsExactly("link.created", "share.requested", "download.consumed", "download.consumed",
-                        "link.revoked");
+                        "download.repeated", "link.revoked");
         assertThat(trail.stream().filter(e -> e.path("tokenId").asLong() == tokenId)
                 .map(e -> e.get("event").asString() + " " + e.path("exportDefinition").asString()))
                 .containsExactly("share-token.created HD", "share-token.downloaded HD", "share-token.updated BD",
@@ -127,6 +131,7 @@ class AuditReplayTest {
         assertThat(summary.get("sharedTo").valueStream().map(JsonNode::asString))
                 .containsExactly("a@example.test", "b@example.test");
         assertThat(summary.get("downloads").asInt()).isEqualTo(2);
+        assertThat(summary.get("repeats").asInt()).isEqualTo(1);
         assertThat(summary.get("remaining").asInt()).isEqualTo(1);
         assertThat(summary.get("firstDownloadAt").asString()).isEqualTo(t0.plusMillis(3).toString());
         assertThat(summary.get("lastDownloadAt").asString()).isEqualTo(t0.plusMillis(4).toString());
@@ -149,9 +154,9 @@ class AuditReplayTest {
 
         List<String> csv = Files.readAllLines(out.resolve("links.csv"));
         assertThat(csv.get(0)).isEqualTo("linkId,accountId,mediaId,assetId,filename,createdAt,expiresAt,"
-                + "downloadLimit,shares,sharedTo,downloads,remaining,firstDownloadAt,lastDownloadAt,revokedAt");
+                + "downloadLimit,shares,sharedTo,downloads,repeats,remaining,firstDownloadAt,lastDownloadAt,revokedAt");
         assertThat(csv).contains(linkId + ",7,4,asset-4,report-" + linkId + ".pdf," + t0 + "," + EXPIRY
-                + ",3,1,\"a@example.test;b@example.test\",2,1," + t0.plusMillis(3) + "," + t0.plusMillis(4) + ","
+                + ",3,1,\"a@example.test;b@example.test\",2,1,1," + t0.plusMillis(3) + "," + t0.plusMillis(4) + ","
                 + t0.plusMillis(5));
         List<String> trailCsv = Files.readAllLines(out.resolve("audit-trail.csv"));
         assertThat(trailCsv.get(0)).startsWith("time,event,eventId,source,linkId,");

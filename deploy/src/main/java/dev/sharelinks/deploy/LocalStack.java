@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -192,6 +193,9 @@ public final class LocalStack implements AutoCloseable {
         redirectorEnv.put("S3_PATH_STYLE", "true");
         redirectorEnv.put("S3_ACCESS_KEY_ID", S3_ACCESS_KEY);
         redirectorEnv.put("S3_SECRET_ACCESS_KEY", S3_SECRET_KEY);
+        redirectorEnv.put("PUBLIC_REDEEM_BASE_URL", redirectUrl);
+        // one key for every redirector of the stack (a second one started later honours the first one's receipts)
+        redirectorEnv.put("VISITOR_SIGNING_KEYS", "local:" + randomKey());
         Map<String, String> tokenApiEnv = new LinkedHashMap<>(common);
         tokenApiEnv.put("ADMIN_TOKEN", adminToken);
         tokenApiEnv.put("PUBLIC_SHARE_BASE_URL", redirectUrl);
@@ -336,6 +340,13 @@ public final class LocalStack implements AutoCloseable {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** 32 random bytes, base64: a signing key of the redirector's receipts and forms. */
+    private static String randomKey() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     static String sha256(byte[] content) {

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param time when it happened (the event's {@code occurredAt}: committed in the producing service)
  * @param event what happened: {@code link.created}, {@code link.revoked}, {@code share.requested},
- *     {@code download.consumed}, {@code share-token.created}, {@code .updated}, {@code .deleted}, {@code .downloaded},
+ *     {@code download.consumed}, {@code download.repeated} (a person's download again, nothing spent),
+ *     {@code share-token.created}, {@code .updated}, {@code .deleted}, {@code .downloaded},
  *     or {@code unreadable} for a record that is not a Sharelinks event ({@code problem} says why)
  * @param sharedLinkIds the links a share mailed
  * @param remaining a link's downloads left after this download

@@ -2,6 +2,7 @@ package dev.sharelinks.audit.trail;
 
 import dev.sharelinks.audit.history.HistoryRecord;
 import dev.sharelinks.events.DownloadConsumed;
+import dev.sharelinks.events.DownloadRepeated;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
@@ -90,6 +91,9 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         if (event.data() instanceof DownloadConsumed download) {
             return entry.download(download);
         }
+        if (event.data() instanceof DownloadRepeated repeat) {
+            return entry.repeat(repeat);
+        }
         if (event.data() instanceof ShareTokenCreated created) {
             return entry.token("share-token.created", created.tokenId(), created.token(), created.createUser());
         }
@@ -135,6 +139,13 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                     null, record.topic(), record.partition(), record.offset(), null);
         }
 
+        AuditEntry repeat(DownloadRepeated repeat) {
+            return new AuditEntry(event.occurredAt(), "download.repeated", event.eventId().toString(), event.source(),
+                    repeat.linkId(), null, null, null, null, null, null, null, null, null, null, null,
+                    repeat.clientAddress(), repeat.userAgent(), null, null, null, null, null, record.topic(),
+                    record.partition(), record.offset(), null);
+        }
+
         AuditEntry token(String type, long tokenId, ShareTokenState token, @Nullable Long userId) {
             return new AuditEntry(event.occurredAt(), type, event.eventId().toString(), event.source(), null, null,
                     tokenId, null, token.mediaId(), null, null, null, null, null, null, null, null, null,
@@ -166,6 +177,7 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         private final Set<String> sharedTo = new LinkedHashSet<>();
         private int shares;
         private int downloads;
+        private int repeats;
         private @Nullable Integer lowestReported;
         private @Nullable Instant firstDownloadAt;
         private @Nullable Instant lastDownloadAt;
@@ -191,6 +203,7 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                     firstDownloadAt = firstDownloadAt == null ? entry.time() : firstDownloadAt;
                     lastDownloadAt = entry.time();
                 }
+                case "download.repeated" -> repeats++;
                 default -> throw new IllegalArgumentException("not a link event: " + entry.event());
             }
         }
@@ -201,7 +214,8 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
             return new LinkSummary(linkId, link == null ? null : link.accountId(), link == null ? null : link.mediaId(),
                     link == null ? null : link.assetId(), link == null ? null : link.filename(),
                     link == null ? null : link.time(), link == null ? null : link.expiresAt(),
-                    link == null ? null : link.downloadLimit(), shares, List.copyOf(sharedTo), downloads, remaining,
+                    link == null ? null : link.downloadLimit(), shares, List.copyOf(sharedTo), downloads, repeats,
+                    remaining,
                     firstDownloadAt, lastDownloadAt, revokedAt);
         }
     }

@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param sharedTo every recipient it was mailed to, in the order of the shares
  * @param downloads how many downloads were granted
+ * @param repeats how many times a person got a download again within its receipt's grace period, spending nothing
  * @param remaining the downloads left: the count the last download reported, or the limit if none
  */
 @JsonPropertyOrder({"linkId", "accountId", "mediaId", "assetId", "filename", "createdAt", "expiresAt",
-        "downloadLimit", "shares", "sharedTo", "downloads", "remaining", "firstDownloadAt", "lastDownloadAt",
+        "downloadLimit", "shares", "sharedTo", "downloads", "repeats", "remaining", "firstDownloadAt", "lastDownloadAt",
         "revokedAt"})
 public record LinkSummary(
         long linkId,
@@ -28,6 +29,7 @@ public record LinkSummary(
         int shares,
         List<String> sharedTo,
         int downloads,
+        int repeats,
         @Nullable Integer remaining,
         @Nullable Instant firstDownloadAt,
         @Nullable Instant lastDownloadAt,

@@ -486,6 +486,8 @@ class ManifestTest {
             "HEAD,   /share/Tk9aZ2-harbour,                         download-redirector",
             "POST,   /api/v2/shareable_links,                       link-api",
             "POST,   /api/v2/shareable_links/share,                 link-api",
+            "POST,   /api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA, download-redirector",
+            "POST,   /api/v2/shareable_links/42/info,               nowhere",
             "DELETE, /api/v2/shareable_links/42,                    link-api",
             "GET,    /api/v2/shareable_links/42/info,               link-api",
             "GET,    /api/dam/medias/2001/share/tokens,             token-api",
