@@ -92,6 +92,21 @@ class OpenApiTest {
         String unknown = env.get("REDIRECT_URL") + links + "/no-such-key-at-all";
         api.check("GET", redeem, get(unknown));
         api.check("HEAD", redeem, head(unknown));
+        // the extensions: a link preview's page, and a password link's landing page and form
+        api.check("GET", redeem, send(HttpRequest.newBuilder(URI.create(url))
+                .header("User-Agent", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)")));
+        String protectedUrl = JSON.readTree(linkApi("POST", links, valid.substring(0, valid.lastIndexOf('}'))
+                + ", \"password\": \"open sesame\"}", "application/json").body()).get("url").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> head(protectedUrl).statusCode() == 200);
+        HttpResponse<String> page = get(protectedUrl);
+        api.check("GET", redeem, page);
+        String nonce = page.body().replaceAll("(?s).*name=\"nonce\" value=\"([^\"]+)\".*", "$1");
+        api.check("POST", redeem, form(protectedUrl, "password=open+sesame"));
+        api.check("POST", redeem, form(protectedUrl, "nonce=" + nonce + "&password=open"));
+        api.check("POST", redeem, form(protectedUrl, "nonce=" + nonce + "&password=open+sesame"));
+        api.check("POST", redeem, form(protectedUrl, "nonce=" + nonce + "&password=open+sesame"));
+        api.check("POST", redeem, form(url, "nonce=" + nonce));
+        api.check("POST", redeem, form(unknown, "nonce=" + nonce));
 
         String revoke = links + "/{id}";
         api.check("DELETE", revoke, linkApi("DELETE", links + "/" + id, null, null));
@@ -172,6 +187,11 @@ class OpenApiTest {
         }
         return send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static HttpResponse<String> form(String url, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static HttpResponse<String> get(String url) throws Exception {
