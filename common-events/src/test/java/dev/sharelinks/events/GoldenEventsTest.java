@@ -33,16 +33,17 @@ class GoldenEventsTest {
                 "http://localhost:8082/api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA"));
     }
 
+    private static final String HASH = "{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG";
+
     @Test
     void aLinkCreatedWithALandingPageCarriesThePasswordHashAndAnOlderOneReadsAsAPlainLink() {
         EventEnvelope<LinkCreated> gated = serde.read(golden("link-created-landing-page.v1.json"), LinkCreated.class);
         EventEnvelope<LinkCreated> plain = serde.read(golden("link-created.v1.json"), LinkCreated.class);
 
-        assertThat(gated.data().landingPage()).isEqualTo(new LinkCreated.LandingPage(
-                "{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG"));
+        assertThat(gated.data().landingPage()).isEqualTo(new LinkCreated.LandingPage(HASH));
         assertThat(plain.data().landingPage()).isNull();
         String withoutPassword = new String(golden("link-created-landing-page.v1.json"))
-                .replace("\"passwordHash\": \"{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG\"", "");
+                .replace("\"passwordHash\": \"" + HASH + "\"", "");
         assertThat(serde.read(withoutPassword.getBytes(), LinkCreated.class).data().landingPage())
                 .isEqualTo(new LinkCreated.LandingPage(null));
     }

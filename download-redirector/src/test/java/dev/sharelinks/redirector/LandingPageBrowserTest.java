@@ -146,7 +146,8 @@ class LandingPageBrowserTest extends RedirectorIntegrationTest {
         browser.findElement(By.id("password")).sendKeys("harbour light");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         screenshot("wrong-password");
-        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).isEqualTo("Wrong password. Try again.");
+        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+                .isEqualTo("Wrong password. Try again.");
         assertThat(remaining(link)).isEqualTo(2);
 
         browser.findElement(By.id("password")).sendKeys("harbour lights");

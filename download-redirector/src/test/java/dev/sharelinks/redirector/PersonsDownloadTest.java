@@ -136,7 +136,8 @@ class PersonsDownloadTest extends RedirectorIntegrationTest {
         String oldKeys = receipt("k1", SIGNING_KEY_1, link.key(), inTenMinutes);
         String valid = receipt("k2", SIGNING_KEY_2, link.key(), inTenMinutes);
 
-        assertThat(get(link.key(), BROWSER, oldKeys).statusCode()).as("signed by the rotated-out key k1").isEqualTo(302);
+        assertThat(get(link.key(), BROWSER, oldKeys).statusCode()).as("signed by the rotated-out key k1")
+                .isEqualTo(302);
         assertThat(get(link.key(), BROWSER, valid).statusCode()).as("forged here as the service signs").isEqualTo(302);
         assertThat(remaining(link)).as("three GETs, one download").isEqualTo(9);
 

@@ -280,7 +280,8 @@ class ShareTokenRedeemTest extends RedirectorIntegrationTest {
 
     private HttpResponse<byte[]> get(String path, String userAgent) throws Exception {
         return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT)
-                        .uri(URI.create("http://127.0.0.1:" + port + path)).header("User-Agent", userAgent).GET().build(),
+                        .uri(URI.create("http://127.0.0.1:" + port + path)).header("User-Agent", userAgent).GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 

@@ -3,8 +3,6 @@ package dev.sharelinks.redirector.redeem;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.messaging.outbox.OutboxRelay;
 import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
-import io.r2dbc.spi.Parameters;
-import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -84,14 +82,10 @@ class FormGrants {
 
     private Mono<Outcome> run(String statement, EventType event, String key, String nonceId, Instant nonceExpires,
             @Nullable String clientAddress, @Nullable String userAgent) {
-        return Detached.call(db.sql(statement)
+        return Detached.call(DownloadEventParameters.bind(db.sql(statement), event, clientAddress, userAgent)
                 .bind("nonce", nonceId)
                 .bind("nonceExpires", nonceExpires.atOffset(ZoneOffset.UTC))
                 .bind("key", key)
-                .bind("topic", event.topic())
-                .bind("type", event.typeName())
-                .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
-                .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
                 .map(FormGrants::outcome)
                 .one()
                 .doOnSuccess(outcome -> {

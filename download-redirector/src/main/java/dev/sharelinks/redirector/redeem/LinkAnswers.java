@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
 class LinkAnswers {
 
     static final String PATH = "/api/v2/shareable_links/{key}";
-    static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
+    private static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
     private static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
     private static final String REPEAT_NOTE =
             "You downloaded this file a moment ago: downloading it again now uses up no download.";

@@ -1,8 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.EventType;
-import io.r2dbc.spi.Parameters;
-import io.r2dbc.spi.R2dbcType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -110,12 +108,9 @@ class Redemptions {
      * its page instead (nothing recorded).
      */
     Mono<Repeat> repeat(String key, @Nullable String clientAddress, @Nullable String userAgent) {
-        return Detached.call(db.sql(REPEAT)
+        return Detached.call(DownloadEventParameters.bind(db.sql(REPEAT), EventType.DOWNLOAD_REPEATED, clientAddress,
+                        userAgent)
                 .bind("key", key)
-                .bind("topic", EventType.DOWNLOAD_REPEATED.topic())
-                .bind("type", EventType.DOWNLOAD_REPEATED.typeName())
-                .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
-                .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
                 .map(row -> new Repeat(new GrantedDownload(row.get("bucket", String.class),
                         row.get("object_key", String.class), row.get("filename", String.class)),
                         row.get("landing_page", Boolean.class)))

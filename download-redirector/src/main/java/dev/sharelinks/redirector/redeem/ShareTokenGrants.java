@@ -3,8 +3,6 @@ package dev.sharelinks.redirector.redeem;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.messaging.outbox.OutboxRelay;
 import io.r2dbc.spi.Readable;
-import io.r2dbc.spi.Parameters;
-import io.r2dbc.spi.R2dbcType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -58,12 +56,9 @@ class ShareTokenGrants {
     Mono<Grant> grant(String publicPath, @Nullable String clientAddress, @Nullable String userAgent) {
         // runs to its end even if the visitor hangs up: the download is then recorded without a 302 answered, as it
         // always was for a hang-up just after the commit
-        return Detached.call(db.sql(GRANT)
+        return Detached.call(DownloadEventParameters.bind(db.sql(GRANT), EventType.SHARE_TOKEN_DOWNLOADED,
+                        clientAddress, userAgent)
                 .bind("path", publicPath)
-                .bind("topic", EventType.SHARE_TOKEN_DOWNLOADED.topic())
-                .bind("type", EventType.SHARE_TOKEN_DOWNLOADED.typeName())
-                .bind("client", Parameters.in(R2dbcType.VARCHAR, clientAddress))
-                .bind("agent", Parameters.in(R2dbcType.VARCHAR, userAgent))
                 .map(ShareTokenGrants::grant)
                 .one()
                 // committed (the statement's answer completes after its commit): send the event on now

@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.ResponseCookie;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -29,7 +28,8 @@ public class DownloadReceipts {
     private final SigningKeys keys;
     private final Duration gracePeriod;
     private final String pathPrefix;
-    private final boolean secure;
+    /** The cookie's attributes after its path: the same for every receipt. */
+    private final String attributes;
     private final Clock clock;
 
     @Autowired
@@ -42,7 +42,11 @@ public class DownloadReceipts {
         this.gracePeriod = properties.receiptGracePeriod();
         String basePath = properties.publicRedeemBaseUrl().getRawPath();
         this.pathPrefix = (basePath == null ? "" : basePath.replaceAll("/+$", "")) + "/api/v2/shareable_links/";
-        this.secure = "https".equalsIgnoreCase(properties.publicRedeemBaseUrl().getScheme());
+        boolean secure = "https".equalsIgnoreCase(properties.publicRedeemBaseUrl().getScheme());
+        // Max-Age alone, which every current browser reads: an Expires date (Spring's ResponseCookie writes one) would
+        // be formatted on every redirect, and the value and path are base64url and digits, with nothing to quote
+        this.attributes = "; Max-Age=" + gracePeriod.toSeconds() + (secure ? "; Secure" : "")
+                + "; HttpOnly; SameSite=Lax";
         this.clock = clock;
     }
 
@@ -51,20 +55,17 @@ public class DownloadReceipts {
         return !gracePeriod.isZero() && !gracePeriod.isNegative();
     }
 
-    /** The {@code Set-Cookie} value of a new receipt for a download of the link {@code key}; null when off. */
+    /**
+     * The {@code Set-Cookie} value of a new receipt for a download of the link {@code key}; null when off, or for a
+     * key that cannot be a cookie's path (link-api's keys are base64url; a {@code ;} would end the path).
+     */
     public @Nullable String issue(String key) {
-        if (!enabled()) {
+        if (!enabled() || key.indexOf(';') >= 0) {
             return null;
         }
         String expiry = String.valueOf(clock.instant().plus(gracePeriod).getEpochSecond());
-        return ResponseCookie.from(COOKIE, expiry + "." + keys.sign(PURPOSE, key, expiry))
-                .path(pathPrefix + key)
-                .maxAge(gracePeriod)
-                .httpOnly(true)
-                .secure(secure)
-                .sameSite("Lax")
-                .build()
-                .toString();
+        return COOKIE + "=" + expiry + "." + keys.sign(PURPOSE, key, expiry) + "; Path=" + pathPrefix + key
+                + attributes;
     }
 
     /**
