@@ -60,6 +60,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private @Nullable SmtpServer smtp;
     private @Nullable PostgresServer postgres;
+    private @Nullable KafkaBroker kafka;
 
     private LocalStack() {
     }
@@ -105,6 +106,27 @@ public final class LocalStack implements AutoCloseable {
     /** The stack's own PostgreSQL cluster; null when it runs against an external database. */
     public @Nullable PostgresServer postgres() {
         return postgres;
+    }
+
+    /** The stack's Kafka broker, to stop and start it under the services. */
+    public KafkaBroker kafka() {
+        if (kafka == null) {
+            throw new IllegalStateException("the stack has not started");
+        }
+        return kafka;
+    }
+
+    /**
+     * Stops a service's process where it stands (SIGSTOP), as a long pause of its JVM or node would: it answers
+     * nothing and consumes nothing, but keeps its connections and group membership until {@link #thaw}.
+     */
+    public synchronized void freeze(String service) {
+        running(service).signal("STOP");
+    }
+
+    /** Lets a frozen service go on (SIGCONT). */
+    public synchronized void thaw(String service) {
+        running(service).signal("CONT");
     }
 
     /** The process id of a service, to watch what it costs. */
@@ -169,6 +191,7 @@ public final class LocalStack implements AutoCloseable {
             dbHostPort = cluster.host() + ":" + cluster.port();
         }
         KafkaBroker kafka = KafkaBroker.startAnywhere(dir.resolve("kafka"), settings.kafkaPort());
+        this.kafka = kafka;
         running.add(kafka);
         S3Server s3 = S3Server.start(settings.s3Port(), S3_ACCESS_KEY, S3_SECRET_KEY, dir.resolve("s3"));
         running.add(s3);

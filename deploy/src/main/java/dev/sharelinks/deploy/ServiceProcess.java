@@ -62,6 +62,21 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(name, jar, port, env, logDir, Processes.start(command, environment, log), log);
     }
 
+    /** Sends the process a signal ({@code STOP}, {@code CONT}...) with the system's {@code kill}. */
+    void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * Kills the process the way a node failure or the OOM killer does (SIGKILL): no shutdown hook, no graceful
      * drain, no last commit.

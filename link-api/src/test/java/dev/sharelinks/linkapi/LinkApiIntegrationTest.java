@@ -34,6 +34,8 @@ abstract class LinkApiIntegrationTest {
         registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
         registry.add("ADMIN_TOKEN", () -> ADMIN_TOKEN);
         registry.add("PUBLIC_REDEEM_BASE_URL", () -> "http://redirector.test");
+        // no redirector here to wait for; ReadYourWritesTest runs a projecting consumer group of its own
+        registry.add("READ_YOUR_WRITES_GROUP", () -> "");
     }
 
     /** A new account with one asset (media id 4, asset id "asset-4"); returns its id and API key. */

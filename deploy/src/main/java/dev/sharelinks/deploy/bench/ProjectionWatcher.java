@@ -42,13 +42,14 @@ final class ProjectionWatcher implements AutoCloseable {
         return new ProjectionWatcher(DriverManager.getConnection(jdbcUrl, "sharelinks", ""));
     }
 
-    void watch(String key, long linkId, Instant createdAt, PipelineLatencyBench.Results results) {
-        awaited.put(key, new Awaited(linkId, createdAt, results));
+    void watch(String key, long linkId, Instant sentAt, Instant answeredAt, PipelineLatencyBench.Results results) {
+        awaited.put(key, new Awaited(linkId, sentAt, answeredAt, results));
     }
 
     /**
      * Waits until every watched link is in the projection, or the timeout, recording each one's latency from its
-     * create's answer to its row's commit; the ones never there are failures.
+     * create's request to its row's commit, and whether that commit came after the create's answer; the ones never
+     * there are failures.
      */
     void awaitAll(Duration timeout, PipelineLatencyBench.Results results) throws InterruptedException, SQLException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -59,9 +60,12 @@ final class ProjectionWatcher implements AutoCloseable {
                 while (rows.next()) {
                     Awaited seen = awaited.remove(rows.getString(1));
                     Instant commit = rows.getObject(2, java.time.OffsetDateTime.class).toInstant();
-                    seen.results().redeemableNanos.add(Duration.between(seen.createdAt(), commit).toNanos());
+                    seen.results().redeemableNanos.add(Duration.between(seen.sentAt(), commit).toNanos());
+                    if (commit.isAfter(seen.answeredAt())) {
+                        seen.results().redeemableAfterAnswer.add(Duration.between(seen.answeredAt(), commit).toNanos());
+                    }
                     seen.results().projected.put(String.valueOf(seen.linkId()),
-                            new PipelineLatencyBench.Projected(seen.createdAt(), commit));
+                            new PipelineLatencyBench.Projected(seen.sentAt(), commit));
                 }
             }
             if (awaited.isEmpty() || System.nanoTime() > deadline) {
@@ -78,6 +82,6 @@ final class ProjectionWatcher implements AutoCloseable {
         connection.close();
     }
 
-    private record Awaited(long linkId, Instant createdAt, PipelineLatencyBench.Results results) {
+    private record Awaited(long linkId, Instant sentAt, Instant answeredAt, PipelineLatencyBench.Results results) {
     }
 }

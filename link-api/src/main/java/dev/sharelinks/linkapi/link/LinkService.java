@@ -6,7 +6,9 @@ import dev.sharelinks.linkapi.LinkApiProperties;
 import dev.sharelinks.linkapi.security.AccountPrincipal;
 import dev.sharelinks.linkapi.security.Secrets;
 import dev.sharelinks.linkapi.web.MediaPocketException;
+import dev.sharelinks.messaging.outbox.AppendedEvent;
 import dev.sharelinks.messaging.outbox.Outbox;
+import dev.sharelinks.messaging.outbox.ReadYourWrites;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import java.time.Clock;
@@ -37,16 +39,18 @@ class LinkService {
     private final Secrets secrets;
     private final LinkApiProperties properties;
     private final PasswordEncoder passwords;
+    private final ReadYourWrites readYourWrites;
     private final Clock clock;
 
     LinkService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, Secrets secrets,
-            LinkApiProperties properties, PasswordEncoder passwords, Clock clock) {
+            LinkApiProperties properties, PasswordEncoder passwords, ReadYourWrites readYourWrites, Clock clock) {
         this.db = db;
         this.transaction = transaction;
         this.outbox = outbox;
         this.secrets = secrets;
         this.properties = properties;
         this.passwords = passwords;
+        this.readYourWrites = readYourWrites;
         this.clock = clock;
     }
 
@@ -57,7 +61,7 @@ class LinkService {
                 // a slow hash on purpose (bcrypt, tens of milliseconds): off the event loop
                 : Mono.fromCallable(() -> Optional.of(passwords.encode(request.password())))
                         .subscribeOn(Schedulers.boundedElastic());
-        Mono<LinkResponses.Created> created = findAsset(account, request)
+        Mono<Written<LinkResponses.Created>> created = findAsset(account, request)
                 .zipWith(passwordHash)
                 .flatMap(assetAndHash -> insert(account, request, key, assetAndHash.getT1(),
                         assetAndHash.getT2().orElse(null))
@@ -68,8 +72,11 @@ class LinkService {
                                                 ? new LinkCreated.LandingPage(assetAndHash.getT2().orElse(null))
                                                 : null),
                                         String.valueOf(row.id()))
-                                .thenReturn(new LinkResponses.Created(row.id(), url, request.filename()))));
-        return transaction.transactional(created);
+                                .map(event -> new Written<>(new LinkResponses.Created(row.id(), url,
+                                        request.filename()), event))));
+        // answered once the redirector can redeem it, so the URL works the moment the client has it
+        return transaction.transactional(created)
+                .flatMap(written -> readYourWrites.awaitApplied(written.event()).thenReturn(written.answer()));
     }
 
     /** The link's row; without {@code landing_page} in the request, the account's default decides. */
@@ -97,9 +104,12 @@ class LinkService {
                 .one();
     }
 
-    /** Revokes a link of this account; revoking it again changes nothing and announces nothing. */
+    /**
+     * Revokes a link of this account, answered once the redirector refuses it; revoking it again changes nothing
+     * and announces nothing.
+     */
     Mono<Void> revoke(AccountPrincipal account, long linkId) {
-        Mono<Void> revoked = db.sql("""
+        Mono<AppendedEvent> revoked = db.sql("""
                         UPDATE links SET revoked_at = now()
                         WHERE id = :id AND account_id = :account AND revoked_at IS NULL
                         RETURNING key""")
@@ -108,10 +118,9 @@ class LinkService {
                 .map(row -> row.get("key", String.class))
                 .one()
                 .flatMap(key -> outbox.append(new LinkRevoked(linkId, key, account.accountId()),
-                        String.valueOf(linkId)).thenReturn(true))
-                .switchIfEmpty(ownedBy(account, linkId))
-                .then();
-        return transaction.transactional(revoked);
+                        String.valueOf(linkId)))
+                .switchIfEmpty(ownedBy(account, linkId).then(Mono.<AppendedEvent>empty()));
+        return transaction.transactional(revoked).flatMap(readYourWrites::awaitApplied);
     }
 
     Mono<LinkResponses.Info> info(AccountPrincipal account, long linkId) {
@@ -175,5 +184,9 @@ class LinkService {
     }
 
     private record InsertedLink(long id, boolean landingPage) {
+    }
+
+    /** A write's answer, and its event, to wait for. */
+    private record Written<T>(T answer, AppendedEvent event) {
     }
 }

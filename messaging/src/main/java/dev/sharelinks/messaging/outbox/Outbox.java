@@ -35,19 +35,22 @@ public class Outbox {
     /**
      * @param data an event record of {@code common-events}
      * @param subject the aggregate id: the Kafka key and the envelope's subject
+     * @return the appended row, by which {@link ReadYourWrites} follows the event once committed
      */
-    public Mono<Void> append(Object data, String subject) {
+    public Mono<AppendedEvent> append(Object data, String subject) {
         EventType type = EventType.of(data);
         return traceContext.current().flatMap(trace -> db.sql("""
                                 INSERT INTO outbox (topic, event_key, event_type, data, trace_context)
-                                VALUES (:topic, :key, :type, CAST(:data AS jsonb), CAST(:trace AS jsonb))""")
+                                VALUES (:topic, :key, :type, CAST(:data AS jsonb), CAST(:trace AS jsonb))
+                                RETURNING seq""")
                         .bind("topic", type.topic())
                         .bind("key", subject)
                         .bind("type", type.typeName())
                         .bind("data", serde.dataToJson(data))
                         .bind("trace", Parameters.in(R2dbcType.VARCHAR, trace.orElse(null)))
-                        .then())
-                .then(onCommit());
+                        .map(row -> new AppendedEvent(row.get("seq", Long.class), type.topic(), subject))
+                        .one())
+                .flatMap(appended -> onCommit().thenReturn(appended));
     }
 
     private Mono<Void> onCommit() {

@@ -6,12 +6,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.tracing.propagation.Propagator;
 import io.r2dbc.spi.ConnectionFactory;
+import org.apache.kafka.clients.admin.Admin;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -22,7 +24,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
         "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
         "org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration"})
 @ConditionalOnClass(DatabaseClient.class)
-@EnableConfigurationProperties(OutboxProperties.class)
+@EnableConfigurationProperties({OutboxProperties.class, ReadYourWritesProperties.class})
 public class OutboxAutoConfiguration {
 
     @Bean
@@ -35,6 +37,13 @@ public class OutboxAutoConfiguration {
             KafkaTemplate<String, byte[]> kafka, EventSerde serde, OutboxProperties properties,
             ObjectProvider<MeterRegistry> meters) {
         return new OutboxRelay(db, TransactionalOperator.create(transactions), kafka, serde, properties,
+                meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    ReadYourWrites readYourWrites(DatabaseClient db, KafkaAdmin kafkaAdmin, ReadYourWritesProperties properties,
+            ObjectProvider<MeterRegistry> meters) {
+        return new ReadYourWrites(db, Admin.create(kafkaAdmin.getConfigurationProperties()), properties,
                 meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 

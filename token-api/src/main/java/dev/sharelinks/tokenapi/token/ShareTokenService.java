@@ -5,7 +5,9 @@ import dev.sharelinks.events.ShareTokenCreated;
 import dev.sharelinks.events.ShareTokenDeleted;
 import dev.sharelinks.events.ShareTokenState;
 import dev.sharelinks.events.ShareTokenUpdated;
+import dev.sharelinks.messaging.outbox.AppendedEvent;
 import dev.sharelinks.messaging.outbox.Outbox;
+import dev.sharelinks.messaging.outbox.ReadYourWrites;
 import dev.sharelinks.tokenapi.TokenApiProperties;
 import dev.sharelinks.tokenapi.security.DamUser;
 import dev.sharelinks.tokenapi.web.KeepeekException;
@@ -44,15 +46,17 @@ class ShareTokenService {
     private final Outbox outbox;
     private final MediaAccess access;
     private final TokenApiProperties properties;
+    private final ReadYourWrites readYourWrites;
     private final SecureRandom random = new SecureRandom();
 
     ShareTokenService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, MediaAccess access,
-            TokenApiProperties properties) {
+            TokenApiProperties properties, ReadYourWrites readYourWrites) {
         this.db = db;
         this.transaction = transaction;
         this.outbox = outbox;
         this.access = access;
         this.properties = properties;
+        this.readYourWrites = readYourWrites;
     }
 
     /** One page of a media's tokens in creation order (stable across pages), and how many there are in all. */
@@ -75,8 +79,9 @@ class ShareTokenService {
         return access.readable(user, mediaId).then(find(mediaId, reference));
     }
 
+    /** Answered once the redirector serves the token's public URL (or after the wait's bound). */
     Mono<StoredToken> create(DamUser user, long mediaId, @Nullable JsonNode body) {
-        Mono<StoredToken> created = access.readable(user, mediaId).flatMap(media -> {
+        Mono<Written> created = access.readable(user, mediaId).flatMap(media -> {
             TokenRequest request = TokenRequest.forCreate(body);
             String tokenValue = request.tokenValue() != null ? request.tokenValue() : newTokenValue();
             String publicPath = StoredToken.publicPath(tokenValue, request.suffix());
@@ -101,17 +106,19 @@ class ShareTokenService {
                                     row.get("create_date", OffsetDateTime.class).toInstant(), null))
                             .one())
                     .flatMap(token -> outbox.append(new ShareTokenCreated(token.id(), state(token, media), user.id()),
-                            String.valueOf(token.id())).thenReturn(token));
+                            String.valueOf(token.id())).map(event -> new Written(token, event)));
         });
-        return transaction.transactional(created);
+        return transaction.transactional(created)
+                .flatMap(written -> readYourWrites.awaitApplied(written.event()).thenReturn(written.token()));
     }
 
     /**
      * PUT: the body is the token's whole new state; what it leaves out is erased. The value is the token's identity
-     * and cannot change; the template is kept unless the body names one.
+     * and cannot change; the template is kept unless the body names one. Answered once the redirector serves the
+     * new state.
      */
     Mono<Void> replace(DamUser user, long mediaId, String reference, @Nullable JsonNode body) {
-        Mono<Void> replaced = access.readable(user, mediaId).flatMap(media -> find(mediaId, reference)
+        Mono<AppendedEvent> replaced = access.readable(user, mediaId).flatMap(media -> find(mediaId, reference)
                 .flatMap(current -> {
                     TokenRequest request = TokenRequest.forReplace(body);
                     long templateId = request.templateId() != null ? request.templateId() : current.templateId();
@@ -141,18 +148,22 @@ class ShareTokenService {
                             .flatMap(token -> outbox.append(new ShareTokenUpdated(token.id(), state(token, media),
                                     user.id()), String.valueOf(token.id())));
                 }));
-        return transaction.transactional(replaced);
+        return transaction.transactional(replaced).flatMap(readYourWrites::awaitApplied);
     }
 
-    /** Deleting needs an administrator; the token's public URL stops working once the redirector hears of it. */
+    /** Deleting needs an administrator; answered once the token's public URL has stopped working. */
     Mono<Void> delete(DamUser user, long mediaId, String reference) {
-        Mono<Void> deleted = access.deletable(user, mediaId).then(find(mediaId, reference))
+        Mono<AppendedEvent> deleted = access.deletable(user, mediaId).then(find(mediaId, reference))
                 .flatMap(token -> db.sql("DELETE FROM share_tokens WHERE id = :id")
                         .bind("id", token.id())
                         .then()
                         .then(outbox.append(new ShareTokenDeleted(token.id(), token.tokenValue(), mediaId, user.id()),
                                 String.valueOf(token.id()))));
-        return transaction.transactional(deleted);
+        return transaction.transactional(deleted).flatMap(readYourWrites::awaitApplied);
+    }
+
+    /** A created token, and its event to wait for. */
+    private record Written(StoredToken token, AppendedEvent event) {
     }
 
     String publicUrl(StoredToken token) {

@@ -1,0 +1,240 @@
+package dev.sharelinks.messaging.outbox;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Read-your-writes across the event boundary: a write's answer waits (bounded) until the consumer group that
+ * projects its events (the redirector's) has applied the event the write appended to the outbox. So a link's URL
+ * redeems as soon as its create answered, on any replica, and a revoked link stops at once, while state still
+ * reaches the projection only through Kafka.
+ * <p>
+ * How it knows: the event left the outbox (the relay deletes a row only once the broker acknowledged it, whichever
+ * replica's relay that was); then the end offset of the partition its key goes to is read, which is past the
+ * event; then the group's committed offset there is read until it reaches that end. Listeners commit each record
+ * after applying it ({@code AckMode.RECORD}), so a committed offset means applied. One loop serves every waiting
+ * write with one outbox query and one call of each kind to the broker per pass.
+ * <p>
+ * A write whose event is not applied within the timeout (the broker or the projection away or behind) is answered
+ * all the same: it is committed and its event will follow; {@code sharelinks.read_your_writes{outcome="timeout"}}
+ * counts those.
+ */
+public class ReadYourWrites implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadYourWrites.class);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
+
+    private final DatabaseClient db;
+    private final Admin admin;
+    private final ReadYourWritesProperties properties;
+    private final Timer applied;
+    private final Timer timedOut;
+    private final Queue<Waiter> arrivals = new ConcurrentLinkedQueue<>();
+    /** Only the loop's thread touches these. */
+    private final List<Waiter> waiting = new ArrayList<>();
+    private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
+    private final AtomicBoolean passScheduled = new AtomicBoolean();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "read-your-writes");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public ReadYourWrites(DatabaseClient db, Admin admin, ReadYourWritesProperties properties, MeterRegistry meters) {
+        this.db = db;
+        this.admin = admin;
+        this.properties = properties;
+        Timer.Builder waits = Timer.builder("sharelinks.read_your_writes")
+                .description("writes waiting until the projecting consumer group applied their event, by outcome");
+        this.applied = waits.tag("outcome", "applied").register(meters);
+        this.timedOut = waits.tag("outcome", "timeout").register(meters);
+    }
+
+    /** Whether writes wait at all: a consumer group is configured. */
+    public boolean enabled() {
+        return properties.consumerGroup() != null && !properties.consumerGroup().isBlank();
+    }
+
+    /**
+     * Completes once the consumer group applied the appended event, or once the timeout passed; at once when no
+     * group is configured. Call it after the write's transaction committed.
+     */
+    public Mono<Void> awaitApplied(AppendedEvent event) {
+        if (!enabled()) {
+            return Mono.empty();
+        }
+        return Mono.defer(() -> {
+            Waiter waiter = new Waiter(event.seq(), event.topic(), event.key(), System.nanoTime());
+            arrivals.add(waiter);
+            schedulePass(0);
+            return Mono.fromFuture(waiter.done, true);
+        });
+    }
+
+    private void schedulePass(long delayNanos) {
+        if (passScheduled.compareAndSet(false, true)) {
+            try {
+                loop.schedule(this::pass, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                passScheduled.set(false);
+                for (Waiter waiter; (waiter = arrivals.poll()) != null; ) {
+                    waiter.done.complete(null);
+                }
+            }
+        }
+    }
+
+    private void pass() {
+        passScheduled.set(false);
+        try {
+            for (Waiter waiter; (waiter = arrivals.poll()) != null; ) {
+                waiting.add(waiter);
+            }
+            expire();
+            readEndOffsetsOfPublished();
+            completeApplied();
+        } catch (RuntimeException e) {
+            // the database or the broker is away: the waiters stay until they are seen through or time out
+            log.debug("read-your-writes pass failed: {}", e.toString());
+        }
+        if (!waiting.isEmpty() || !arrivals.isEmpty()) {
+            schedulePass(properties.pollInterval().toNanos());
+        }
+    }
+
+    private void expire() {
+        long now = System.nanoTime();
+        waiting.removeIf(waiter -> {
+            if (now - waiter.since < properties.timeout().toNanos()) {
+                return false;
+            }
+            timedOut.record(now - waiter.since, TimeUnit.NANOSECONDS);
+            log.warn("outbox row {} ({}, key {}) not applied by {} within {}: answering all the same", waiter.seq,
+                    waiter.topic, waiter.key, properties.consumerGroup(), properties.timeout());
+            waiter.done.complete(null);
+            return true;
+        });
+    }
+
+    /** For the rows the relay has published since the last pass, the end offset of their event's partition. */
+    private void readEndOffsetsOfPublished() {
+        List<Waiter> unpublished = waiting.stream().filter(waiter -> waiter.endOffset < 0).toList();
+        if (unpublished.isEmpty()) {
+            return;
+        }
+        Set<Long> stillInOutbox = new HashSet<>(db.sql("SELECT seq FROM outbox WHERE seq = ANY(:seqs)")
+                .bind("seqs", unpublished.stream().map(waiter -> waiter.seq).toArray(Long[]::new))
+                .map(row -> row.get("seq", Long.class))
+                .all()
+                .collectList()
+                .block(CALL_TIMEOUT));
+        List<Waiter> published = unpublished.stream().filter(waiter -> !stillInOutbox.contains(waiter.seq)).toList();
+        if (published.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (Waiter waiter : published) {
+            waiter.partition = new TopicPartition(waiter.topic, partitionOf(waiter.topic, waiter.key));
+            latest.put(waiter.partition, OffsetSpec.latest());
+        }
+        Map<TopicPartition, ListOffsetsResultInfo> ends = get(admin.listOffsets(latest).all());
+        for (Waiter waiter : published) {
+            waiter.endOffset = ends.get(waiter.partition).offset();
+        }
+    }
+
+    private void completeApplied() {
+        if (waiting.stream().noneMatch(waiter -> waiter.endOffset >= 0)) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = get(admin
+                .listConsumerGroupOffsets(properties.consumerGroup()).partitionsToOffsetAndMetadata());
+        long now = System.nanoTime();
+        waiting.removeIf(waiter -> {
+            OffsetAndMetadata offset = waiter.endOffset < 0 ? null : committed.get(waiter.partition);
+            if (offset == null || offset.offset() < waiter.endOffset) {
+                return false;
+            }
+            applied.record(now - waiter.since, TimeUnit.NANOSECONDS);
+            waiter.done.complete(null);
+            return true;
+        });
+    }
+
+    /** The partition Kafka's default partitioner gives a keyed record (murmur2 of the key's UTF-8 bytes). */
+    private int partitionOf(String topic, String key) {
+        int partitions = partitionCounts.computeIfAbsent(topic, name -> get(admin.describeTopics(Set.of(name))
+                .allTopicNames()).get(name).partitions().size());
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> call) {
+        try {
+            return call.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        admin.close(CALL_TIMEOUT);
+        for (Waiter waiter : waiting) {
+            waiter.done.complete(null);
+        }
+        for (Waiter waiter; (waiter = arrivals.poll()) != null; ) {
+            waiter.done.complete(null);
+        }
+    }
+
+    /** One write waiting for its event to be applied; its partition and end offset once the event is published. */
+    private static final class Waiter {
+
+        final long seq;
+        final String topic;
+        final String key;
+        final long since;
+        final CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+        @Nullable TopicPartition partition;
+        long endOffset = -1;
+
+        Waiter(long seq, String topic, String key, long since) {
+            this.seq = seq;
+            this.topic = topic;
+            this.key = key;
+            this.since = since;
+        }
+    }
+}
