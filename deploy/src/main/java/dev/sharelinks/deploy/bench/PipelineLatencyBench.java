@@ -290,7 +290,7 @@ public final class PipelineLatencyBench {
                 .append("answered");
         if (!results.redeemableAfterAnswer.isEmpty()) {
             long[] late = results.redeemableAfterAnswer.stream().mapToLong(Long::longValue).sorted().toArray();
-            out.append(String.format(" (by %.1f ms at most: the create's wait timed out)", late[late.length - 1] / 1e6));
+            out.append(String.format(" (by %.1f ms at most)", late[late.length - 1] / 1e6));
         }
         out.append("\n");
         out.append("\nFailures: ").append(results.failures.isEmpty() ? "none" : results.failures.size() + ", e.g. "

@@ -35,9 +35,9 @@ public class OutboxAutoConfiguration {
     @Bean
     OutboxRelay outboxRelay(DatabaseClient db, ReactiveTransactionManager transactions,
             KafkaTemplate<String, byte[]> kafka, EventSerde serde, OutboxProperties properties,
-            ObjectProvider<MeterRegistry> meters) {
+            ObjectProvider<MeterRegistry> meters, ReadYourWrites readYourWrites) {
         return new OutboxRelay(db, TransactionalOperator.create(transactions), kafka, serde, properties,
-                meters.getIfAvailable(SimpleMeterRegistry::new));
+                meters.getIfAvailable(SimpleMeterRegistry::new), readYourWrites::published);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,13 +20,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -62,12 +66,20 @@ public class OutboxRelay implements SmartLifecycle {
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
     private final Counter published;
     private final AtomicReference<Backlog> backlog = new AtomicReference<>(new Backlog(0, 0));
+    /** Told of each batch's single-event rows and where the broker stored their events, once deleted. */
+    private final Consumer<Map<Long, StoredAt>> publishedRows;
     private volatile long backlogCountedAt;
     private volatile @Nullable ScheduledExecutorService executor;
 
+    /**
+     * @param publishedRows told, after each batch's deletes committed, of its single-event rows and where their
+     *     events were stored (by row sequence number): what {@link ReadYourWrites} waits for, without asking
+     */
     public OutboxRelay(DatabaseClient db, TransactionalOperator transaction, KafkaTemplate<String, byte[]> kafka,
-            EventSerde serde, OutboxProperties properties, MeterRegistry meters) {
+            EventSerde serde, OutboxProperties properties, MeterRegistry meters,
+            Consumer<Map<Long, StoredAt>> publishedRows) {
         this.db = db;
+        this.publishedRows = publishedRows;
         this.transaction = transaction;
         this.kafka = kafka;
         this.serde = serde;
@@ -84,17 +96,20 @@ public class OutboxRelay implements SmartLifecycle {
                 .register(meters);
     }
 
-    /** Publishes one batch; returns how many outbox rows it published, or {@link #LOCKED_ELSEWHERE}. */
-    private Mono<Integer> publishBatch() {
-        Mono<Integer> batch = db.sql("SELECT pg_try_advisory_xact_lock(:lock) AS locked")
+    /**
+     * Publishes one batch; returns how many outbox rows it published, or {@link #LOCKED_ELSEWHERE}, and where the
+     * events of its single-event rows went.
+     */
+    private Mono<Published> publishBatch() {
+        Mono<Published> batch = db.sql("SELECT pg_try_advisory_xact_lock(:lock) AS locked")
                 .bind("lock", RELAY_LOCK)
                 .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
                 .one()
-                .flatMap(locked -> locked ? publishPending() : Mono.just(LOCKED_ELSEWHERE));
+                .flatMap(locked -> locked ? publishPending() : Mono.just(new Published(LOCKED_ELSEWHERE, Map.of())));
         return transaction.transactional(batch);
     }
 
-    private Mono<Integer> publishPending() {
+    private Mono<Published> publishPending() {
         // a row of several events (event_keys, V0_4) becomes one result row per event, in order
         return db.sql("""
                         SELECT o.seq, o.event_id, o.topic, coalesce(o.event_key, o.event_keys[e.nth]) AS event_key,
@@ -117,7 +132,7 @@ public class OutboxRelay implements SmartLifecycle {
                         TraceContextHeaders.read(row.get("trace_context", String.class))))
                 .all()
                 .collectList()
-                .flatMap(events -> events.isEmpty() ? Mono.just(0) : sendAndDelete(events));
+                .flatMap(events -> events.isEmpty() ? Mono.just(new Published(0, Map.of())) : sendAndDelete(events));
     }
 
     /**
@@ -129,18 +144,18 @@ public class OutboxRelay implements SmartLifecycle {
                 : UUID.nameUUIDFromBytes((rowEventId + "/" + nth).getBytes(StandardCharsets.UTF_8));
     }
 
-    private Mono<Integer> sendAndDelete(List<PendingEvent> events) {
+    private Mono<Published> sendAndDelete(List<PendingEvent> events) {
         // sending may block while the producer fetches metadata: keep that off the database's event loop
         return Mono.fromCallable(() -> send(events))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(acknowledged -> acknowledged.rows().isEmpty()
-                        ? Mono.just(0)
+                        ? Mono.just(new Published(0, Map.of()))
                         : db.sql("DELETE FROM outbox WHERE seq = ANY(:seqs)")
                                 .bind("seqs", acknowledged.rows().toArray(Long[]::new))
                                 .fetch()
                                 .rowsUpdated()
                                 .doOnSuccess(deleted -> published.increment(acknowledged.events()))
-                                .thenReturn(acknowledged.rows().size()));
+                                .thenReturn(new Published(acknowledged.rows().size(), acknowledged.stored())));
     }
 
     /**
@@ -165,11 +180,15 @@ public class OutboxRelay implements SmartLifecycle {
             }
         }
         boolean[] acknowledged = new boolean[events.size()];
+        StoredAt[] storedAt = new StoredAt[events.size()];
         int acknowledgedEvents = 0;
         Throwable failure = null;
         for (int i = 0; i < sends.size(); i++) {
             try {
-                sends.get(i).get();
+                if (sends.get(i).get() instanceof SendResult<?, ?> result && result.getRecordMetadata() != null) {
+                    RecordMetadata stored = result.getRecordMetadata();
+                    storedAt[i] = new StoredAt(stored.topic(), stored.partition(), stored.offset());
+                }
                 acknowledged[i] = true;
                 acknowledgedEvents++;
             } catch (ExecutionException e) {
@@ -182,6 +201,7 @@ public class OutboxRelay implements SmartLifecycle {
         }
         // a row's events are next to each other, in order
         List<Long> rows = new ArrayList<>();
+        Map<Long, StoredAt> stored = new HashMap<>();
         int rowEvents = 0;
         for (int first = 0, end; first < events.size(); first = end) {
             long seq = events.get(first).seq();
@@ -192,9 +212,12 @@ public class OutboxRelay implements SmartLifecycle {
             if (whole) {
                 rows.add(seq);
                 rowEvents += end - first;
+                if (end - first == 1 && storedAt[first] != null) {
+                    stored.put(seq, storedAt[first]);
+                }
             }
         }
-        return new Acknowledged(rows, rowEvents);
+        return new Acknowledged(rows, rowEvents, stored);
     }
 
     private ProducerRecord<String, byte[]> toRecord(PendingEvent event) {
@@ -221,11 +244,14 @@ public class OutboxRelay implements SmartLifecycle {
 
     private void relayUntilEmpty() {
         try {
-            Integer published;
+            Published published;
             do {
                 published = publishBatch().block();
-            } while (published != null && published == properties.batchSize());
-            if (published != null && published == LOCKED_ELSEWHERE) {
+                if (published != null && !published.stored().isEmpty()) {
+                    publishedRows.accept(published.stored());
+                }
+            } while (published != null && published.rows() == properties.batchSize());
+            if (published != null && published.rows() == LOCKED_ELSEWHERE) {
                 retryIn(LOCKED_RETRY_MILLIS);
             }
             countBacklog();
@@ -322,8 +348,19 @@ public class OutboxRelay implements SmartLifecycle {
     private record Backlog(long pending, double oldestAgeSeconds) {
     }
 
-    /** The outbox rows to delete, and how many events they held. */
-    private record Acknowledged(List<Long> rows, int events) {
+    /**
+     * The outbox rows to delete, how many events they held, and where the broker stored the events of the
+     * single-event ones.
+     */
+    private record Acknowledged(List<Long> rows, int events, Map<Long, StoredAt> stored) {
+    }
+
+    /** What one batch published: its row count (or {@link #LOCKED_ELSEWHERE}), and {@link Acknowledged#stored}. */
+    private record Published(int rows, Map<Long, StoredAt> stored) {
+    }
+
+    /** Where the broker stored an event. */
+    public record StoredAt(String topic, int partition, long offset) {
     }
 
     /** @param traceContext the headers that carry the trace of the request that wrote the event; often none */

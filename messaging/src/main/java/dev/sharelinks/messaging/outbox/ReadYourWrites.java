@@ -37,11 +37,12 @@ import reactor.core.publisher.Mono;
  * redeems as soon as its create answered, on any replica, and a revoked link stops at once, while state still
  * reaches the projection only through Kafka.
  * <p>
- * How it knows: the event left the outbox (the relay deletes a row only once the broker acknowledged it, whichever
- * replica's relay that was); then the end offset of the partition its key goes to is read, which is past the
- * event; then the group's committed offset there is read until it reaches that end. Listeners commit each record
- * after applying it ({@code AckMode.RECORD}), so a committed offset means applied. One loop serves every waiting
- * write with one outbox query and one call of each kind to the broker per pass.
+ * How it knows where the event is: this replica's relay says where the broker stored it ({@link #published}), or,
+ * when another replica's relay sent it, its row is seen gone from the outbox (a row is deleted only once the broker
+ * acknowledged its event) and the end offset of the partition its key goes to is read, which is past the event.
+ * Then the group's committed offset there is read until it passes the event. Listeners commit each record after
+ * applying it ({@code AckMode.RECORD}), so a committed offset means applied. One loop serves every waiting write
+ * with at most one outbox query and one call of each kind to the broker per pass.
  * <p>
  * A write whose event is not applied within the timeout (the broker or the projection away or behind) is answered
  * all the same: it is committed and its event will follow; {@code sharelinks.read_your_writes{outcome="timeout"}}
@@ -61,6 +62,8 @@ public class ReadYourWrites implements AutoCloseable {
     /** Only the loop's thread touches these. */
     private final List<Waiter> waiting = new ArrayList<>();
     private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
+    /** Every write waiting, by outbox row, for the relay's reports. */
+    private final Map<Long, Waiter> bySeq = new ConcurrentHashMap<>();
     private final AtomicBoolean passScheduled = new AtomicBoolean();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "read-your-writes");
@@ -93,10 +96,32 @@ public class ReadYourWrites implements AutoCloseable {
         }
         return Mono.defer(() -> {
             Waiter waiter = new Waiter(event.seq(), event.topic(), event.key(), System.nanoTime());
+            bySeq.put(waiter.seq, waiter);
             arrivals.add(waiter);
             schedulePass(0);
             return Mono.fromFuture(waiter.done, true);
         });
+    }
+
+    /**
+     * The relay's report of rows it published and where the broker stored their events (after the rows' deletes
+     * committed): the writes waiting for them skip the outbox query and the end offsets.
+     */
+    public void published(Map<Long, OutboxRelay.StoredAt> rows) {
+        if (bySeq.isEmpty()) {
+            return;
+        }
+        boolean any = false;
+        for (Map.Entry<Long, OutboxRelay.StoredAt> row : rows.entrySet()) {
+            Waiter waiter = bySeq.get(row.getKey());
+            if (waiter != null) {
+                waiter.storedAt = row.getValue();
+                any = true;
+            }
+        }
+        if (any) {
+            schedulePass(0);
+        }
     }
 
     private void schedulePass(long delayNanos) {
@@ -137,6 +162,7 @@ public class ReadYourWrites implements AutoCloseable {
                 return false;
             }
             timedOut.record(now - waiter.since, TimeUnit.NANOSECONDS);
+            bySeq.remove(waiter.seq);
             log.warn("outbox row {} ({}, key {}) not applied by {} within {}: answering all the same", waiter.seq,
                     waiter.topic, waiter.key, properties.consumerGroup(), properties.timeout());
             waiter.done.complete(null);
@@ -144,8 +170,18 @@ public class ReadYourWrites implements AutoCloseable {
         });
     }
 
-    /** For the rows the relay has published since the last pass, the end offset of their event's partition. */
+    /**
+     * For the rows published since the last pass, the offset the group must reach: past the event where this
+     * replica's relay stored it, or else the end offset of the partition its key goes to.
+     */
     private void readEndOffsetsOfPublished() {
+        for (Waiter waiter : waiting) {
+            OutboxRelay.StoredAt stored = waiter.storedAt;
+            if (waiter.endOffset < 0 && stored != null) {
+                waiter.partition = new TopicPartition(stored.topic(), stored.partition());
+                waiter.endOffset = stored.offset() + 1;
+            }
+        }
         List<Waiter> unpublished = waiting.stream().filter(waiter -> waiter.endOffset < 0).toList();
         if (unpublished.isEmpty()) {
             return;
@@ -184,6 +220,7 @@ public class ReadYourWrites implements AutoCloseable {
                 return false;
             }
             applied.record(now - waiter.since, TimeUnit.NANOSECONDS);
+            bySeq.remove(waiter.seq);
             waiter.done.complete(null);
             return true;
         });
@@ -210,6 +247,7 @@ public class ReadYourWrites implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        bySeq.clear();
         admin.close(CALL_TIMEOUT);
         for (Waiter waiter : waiting) {
             waiter.done.complete(null);
@@ -229,6 +267,8 @@ public class ReadYourWrites implements AutoCloseable {
         final CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
         @Nullable TopicPartition partition;
         long endOffset = -1;
+        /** Where this replica's relay reported the event stored; set on the relay's thread. */
+        volatile OutboxRelay.@Nullable StoredAt storedAt;
 
         Waiter(long seq, String topic, String key, long since) {
             this.seq = seq;
