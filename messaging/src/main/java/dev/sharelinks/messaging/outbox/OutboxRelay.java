@@ -180,14 +180,13 @@ public class OutboxRelay implements SmartLifecycle {
             }
         }
         boolean[] acknowledged = new boolean[events.size()];
-        StoredAt[] storedAt = new StoredAt[events.size()];
+        RecordMetadata[] storedAt = new RecordMetadata[events.size()];
         int acknowledgedEvents = 0;
         Throwable failure = null;
         for (int i = 0; i < sends.size(); i++) {
             try {
-                if (sends.get(i).get() instanceof SendResult<?, ?> result && result.getRecordMetadata() != null) {
-                    RecordMetadata stored = result.getRecordMetadata();
-                    storedAt[i] = new StoredAt(stored.topic(), stored.partition(), stored.offset());
+                if (sends.get(i).get() instanceof SendResult<?, ?> result) {
+                    storedAt[i] = result.getRecordMetadata();
                 }
                 acknowledged[i] = true;
                 acknowledgedEvents++;
@@ -213,7 +212,8 @@ public class OutboxRelay implements SmartLifecycle {
                 rows.add(seq);
                 rowEvents += end - first;
                 if (end - first == 1 && storedAt[first] != null) {
-                    stored.put(seq, storedAt[first]);
+                    stored.put(seq, new StoredAt(storedAt[first].topic(), storedAt[first].partition(),
+                            storedAt[first].offset()));
                 }
             }
         }
