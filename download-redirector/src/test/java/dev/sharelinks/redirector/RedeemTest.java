@@ -69,7 +69,9 @@ class RedeemTest extends RedirectorIntegrationTest {
         String location = found.headers().firstValue("Location").orElseThrow();
         assertThat(location).contains("/" + BUCKET + "/media/7/original.bin?", "X-Amz-Signature=");
         assertThat(found.headers().firstValue("Cache-Control")).hasValue("no-store");
-        assertThat(found.headers().firstValue("Content-Type")).hasValue("text/html");
+        assertThat(found.headers().firstValue("Content-Type")).hasValue("text/html;charset=UTF-8");
+        assertThat(found.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(found.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
         assertThat(found.body()).isEqualTo("<html><body>You are being <a href=\"" + location.replace("&", "&amp;")
                 + "\">redirected</a>.</body></html>");
         assertThat(found.headers().firstValueAsLong("Content-Length"))
@@ -78,6 +80,8 @@ class RedeemTest extends RedirectorIntegrationTest {
         HttpResponse<String> usedUp = getRaw(URI.create("http://127.0.0.1:" + port + path));
         assertThat(usedUp.statusCode()).isEqualTo(404);
         assertThat(usedUp.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(usedUp.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(usedUp.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
         assertThat(usedUp.body()).isEqualTo("{\"error\":\"Link not found or has expired\"}");
 
         assertThat(requests("302")).isEqualTo(redirectsBefore + 1);
@@ -176,6 +180,42 @@ class RedeemTest extends RedirectorIntegrationTest {
         }
         redeem(link.key());
         http.head().uri("/api/v2/shareable_links/{key}", link.key()).exchange().expectStatus().isNotFound();
+    }
+
+    /**
+     * Every public answer, whichever server code makes it (the redeem route, WebFlux's controllers, a refusal),
+     * forbids content sniffing and sends no referrer; OPTIONS names the methods each public URL answers to.
+     */
+    @Test
+    void everyPublicAnswerForbidsSniffingAndReferrersAndOptionsNamesTheMethods() throws Exception {
+        LinkCreated link = publishLink("media/8/original.bin", "eight.bin", 5, Instant.now().plusSeconds(3600));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://127.0.0.1:" + port;
+        List<HttpRequest> requests = List.of(
+                HttpRequest.newBuilder(URI.create(base + "/api/v2/shareable_links/" + link.key()))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpRequest.newBuilder(URI.create(base + "/api/v2/shareable_links/no-such-key")).GET().build(),
+                HttpRequest.newBuilder(URI.create(base + "/share/no-such-token")).GET().build(),
+                HttpRequest.newBuilder(URI.create(base + "/api/v2/shareable_links/" + link.key()))
+                        .POST(HttpRequest.BodyPublishers.ofString("nonce=x")).build(),
+                HttpRequest.newBuilder(URI.create(base + "/api/v2/shareable_links/" + link.key()))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpRequest.newBuilder(URI.create(base + "/share/some-token-value"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        for (HttpRequest request : requests) {
+            HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            String what = request.method() + " " + request.uri().getPath() + " answering " + answer.statusCode();
+            assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(what).hasValue("nosniff");
+            assertThat(answer.headers().firstValue("Referrer-Policy")).as(what).hasValue("no-referrer");
+        }
+        HttpResponse<Void> linkOptions = http.send(requests.get(4), HttpResponse.BodyHandlers.discarding());
+        assertThat(linkOptions.statusCode()).isEqualTo(204);
+        assertThat(linkOptions.headers().firstValue("Allow")).hasValue("GET,HEAD,POST,OPTIONS");
+        HttpResponse<Void> tokenOptions = http.send(requests.get(5), HttpResponse.BodyHandlers.discarding());
+        assertThat(tokenOptions.statusCode()).isEqualTo(204);
+        assertThat(tokenOptions.headers().firstValue("Allow")).hasValue("GET,HEAD,OPTIONS");
+        assertThat(SharedServers.postgres().query(DATABASE, "SELECT remaining FROM redirector.redeemable_links "
+                + "WHERE link_id = " + link.linkId())).as("none of these spent").isEqualTo("5");
     }
 
     /** The path exactly as given, percent-escapes and all. */

@@ -104,21 +104,28 @@ class ShareTokenRedeemTest extends RedirectorIntegrationTest {
     }
 
     @Test
-    void whenOutsideItsDatesThenOnlyAManuallyActivatedTokenAnswers() throws Exception {
+    void whenOutsideItsDatesThenOnlyAManuallyActivatedTokenAnswersAndNeverAfterItsDeactivation() throws Exception {
         Instant now = Instant.now();
         ShareTokenState ended = token(ExportDefinition.HD, null, false, null, now.minusSeconds(1));
         ShareTokenState notYet = token(ExportDefinition.HD, null, false, now.plusSeconds(3600), null);
         ShareTokenState within = token(ExportDefinition.HD, null, false, now.minusSeconds(3600), now.plusSeconds(3600));
-        ShareTokenState switchedOn = token(ExportDefinition.HD, null, true, null, now.minusSeconds(1));
-        for (ShareTokenState token : List.of(ended, notYet, within, switchedOn)) {
+        ShareTokenState switchedOnEarly = token(ExportDefinition.HD, null, true, now.plusSeconds(3600),
+                now.plusSeconds(7200));
+        ShareTokenState switchedOnEnded = token(ExportDefinition.HD, null, true, now.minusSeconds(3600),
+                now.minusSeconds(1));
+        for (ShareTokenState token : List.of(ended, notYet, within, switchedOnEarly, switchedOnEnded)) {
             created(newTokenId(), token);
         }
 
         assertThat(get("/share/" + ended.tokenValue()).statusCode()).isEqualTo(404);
         assertThat(get("/share/" + notYet.tokenValue()).statusCode()).isEqualTo(404);
         assertThat(get("/share/" + within.tokenValue()).statusCode()).isEqualTo(302);
-        assertThat(get("/share/" + switchedOn.tokenValue()).statusCode()).isEqualTo(302);
+        assertThat(get("/share/" + switchedOnEarly.tokenValue()).statusCode()).as("on by hand before its activation")
+                .isEqualTo(302);
+        assertThat(get("/share/" + switchedOnEnded.tokenValue()).statusCode())
+                .as("a deactivation date ends access, by hand or not").isEqualTo(404);
         assertThat(head("/share/" + ended.tokenValue())).isEqualTo(404);
+        assertThat(head("/share/" + switchedOnEnded.tokenValue())).isEqualTo(404);
     }
 
     @Test

@@ -88,8 +88,4 @@ class BrokerOutageTest extends LinkApiIntegrationTest {
         return settled.stream().filter(r -> keys.contains(r.key())).<EventEnvelope<?>>map(r -> serde.read(r.value()))
                 .toList();
     }
-
-    private static String query(String sql) {
-        return SharedServers.postgres().query(DATABASE, sql);
-    }
 }

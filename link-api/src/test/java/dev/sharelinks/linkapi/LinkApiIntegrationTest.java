@@ -74,6 +74,10 @@ abstract class LinkApiIntegrationTest {
         return ((Number) created.get("id")).longValue();
     }
 
+    static String query(String sql) {
+        return SharedServers.postgres().query(DATABASE, sql);
+    }
+
     String count(String table) {
         return SharedServers.postgres().query(DATABASE, "SELECT count(*) FROM link_api." + table);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.DownloadConsumed;
+import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkRevoked;
 import dev.sharelinks.events.ShareRequested;
@@ -68,8 +69,11 @@ class ShareAndRevokeTest extends LinkApiIntegrationTest {
                 .exchange().expectStatus().isOk();
         String sharesBefore = count("shares");
 
+        long usedUp = createLink(account, 1);
+        query("UPDATE link_api.links SET remaining = 0 WHERE id = " + usedUp);
         for (String ids : List.of("[\"invalid_id\"]", "[]", "[" + theirs + "]", "[" + revoked + "]",
-                "[" + mine + ", 999999999]", "[" + mine + ", \"x\"]")) {
+                "[" + usedUp + "]", "[" + revoked + ", " + usedUp + "]", "[" + mine + ", 999999999]",
+                "[" + mine + ", \"x\"]", "[" + mine + ", " + theirs + "]")) {
             post(account, "/api/v2/shareable_links/share",
                     "{\"recipients\": [\"a@b.test\"], \"shareable_link_ids\": " + ids + "}")
                     .expectStatus().isBadRequest()
@@ -80,6 +84,31 @@ class ShareAndRevokeTest extends LinkApiIntegrationTest {
                 .expectBody().json("{\"error\": \"No shareable links found\"}", true);
 
         assertThat(count("shares")).isEqualTo(sharesBefore);
+    }
+
+    /** A share of live and dead links of the account mails the live ones only, and records only those. */
+    @Test
+    void whenSomeOfTheLinksAreRevokedOrUsedUpThenOnlyTheLiveOnesAreShared() {
+        long live = createLink(account, 1);
+        long revoked = createLink(account, 1);
+        http.delete().uri("/api/v2/shareable_links/{id}", revoked).header("X-API-KEY", account.apiKey())
+                .exchange().expectStatus().isOk();
+        long usedUp = createLink(account, 1);
+        query("UPDATE link_api.links SET remaining = 0 WHERE id = " + usedUp);
+
+        post(account, "/api/v2/shareable_links/share", """
+                {"recipients": ["mixed@b.test"], "shareable_link_ids": [%d, %d, %d]}"""
+                .formatted(revoked, live, usedUp))
+                .expectStatus().isOk();
+
+        assertThat(query("SELECT link_ids FROM link_api.shares WHERE recipients = '{mixed@b.test}'"))
+                .isEqualTo("{" + live + "}");
+        EventEnvelope<ShareRequested> event = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(),
+                        Topics.SHARES, seen -> seen.stream()
+                                .anyMatch(r -> new String(r.value()).contains("mixed@b.test")), Duration.ofSeconds(30))
+                .stream().filter(r -> new String(r.value()).contains("mixed@b.test"))
+                .map(r -> new EventSerde().read(r.value(), ShareRequested.class)).findFirst().orElseThrow();
+        assertThat(event.data().links()).extracting(ShareRequested.SharedLink::linkId).containsExactly(live);
     }
 
     @Test

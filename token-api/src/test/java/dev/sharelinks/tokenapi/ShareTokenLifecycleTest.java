@@ -63,7 +63,8 @@ class ShareTokenLifecycleTest extends TokenApiIntegrationTest {
         assertThat(location).endsWith("/" + token.get("id"));
         assertThat(token).containsEntry("title", "Token of media 1")
                 .containsEntry("suffix", "?iAmASuffix")
-                .containsEntry("active", true)
+                // the seed's example dates are in 2021: its deactivation date has ended the token, by hand or not
+                .containsEntry("active", false)
                 .containsEntry("manualActivate", true)
                 .containsEntry("isManualActive", true)
                 .containsEntry("exportDefinition", "HD")
@@ -184,6 +185,37 @@ class ShareTokenLifecycleTest extends TokenApiIntegrationTest {
         put(reader, mediaId, tokenValue, serde.dataToJson(roundTrip)).expectStatus().isNoContent();
         assertThat(query("SELECT title FROM token_api.share_tokens WHERE token_value = '" + tokenValue + "'"))
                 .isEqualTo("Round trip");
+    }
+
+    /**
+     * The URLs a deleted token, or a token's former suffix, leaves behind went out with shares: no later token may
+     * answer them, whether it takes the value again or makes the same URL from another value and suffix.
+     */
+    @Test
+    void whenATokenIsDeletedOrItsSuffixChangesThenItsFormerUrlStaysRetired() {
+        String value = "retired_value_" + mediaId + "_" + System.nanoTime();
+        createToken(reader, mediaId, template, "\"tokenValue\": \"" + value + "\", \"suffix\": \"-a\"");
+        put(reader, mediaId, value, "{\"title\": \"t\", \"exportDefinition\": \"HD\", \"suffix\": \"-b\"}")
+                .expectStatus().isNoContent();
+        String sameUrlOtherSplit = "{\"title\": \"t\", \"exportDefinition\": \"HD\", \"templateId\": %d, "
+                + "\"templateDomainId\": %d, \"tokenValue\": \"%s\"%s}";
+        post(reader, mediaId, sameUrlOtherSplit.formatted(template.id(), template.domainId(), value + "-a", ""))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.code").isEqualTo("share-token-create-all-ready-exist");
+        put(reader, mediaId, value, "{\"title\": \"t\", \"exportDefinition\": \"HD\", \"suffix\": \"-a\"}")
+                .expectStatus().isNoContent();
+
+        delete(administrator, mediaId, value).expectStatus().isNoContent();
+
+        for (String again : List.of(sameUrlOtherSplit.formatted(template.id(), template.domainId(), value, ""),
+                sameUrlOtherSplit.formatted(template.id(), template.domainId(), value, ", \"suffix\": \"-c\""),
+                sameUrlOtherSplit.formatted(template.id(), template.domainId(), value + "-b", ""))) {
+            post(reader, mediaId, again)
+                    .expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.code").isEqualTo("share-token-create-all-ready-exist");
+        }
+        post(reader, mediaId, sameUrlOtherSplit.formatted(template.id(), template.domainId(), value + "-d", ""))
+                .expectStatus().isCreated();
     }
 
     @Test

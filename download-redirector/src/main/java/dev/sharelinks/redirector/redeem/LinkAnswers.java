@@ -7,6 +7,7 @@ import dev.sharelinks.redirector.visitor.DownloadReceipts;
 import dev.sharelinks.redirector.visitor.FormNonces;
 import dev.sharelinks.redirector.visitor.PreviewAgents;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
@@ -35,6 +36,7 @@ class LinkAnswers {
 
     static final String PATH = "/api/v2/shareable_links/{key}";
     private static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
+    private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
     private static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
     private static final String REPEAT_NOTE =
             "You downloaded this file a moment ago: downloading it again now uses up no download.";
@@ -176,7 +178,7 @@ class LinkAnswers {
         ResponseEntity.BodyBuilder found = ResponseEntity.status(HttpStatus.FOUND)
                 .location(url)
                 .cacheControl(CacheControl.noStore())
-                .contentType(MediaType.TEXT_HTML);
+                .contentType(HTML);
         if (receipt != null) {
             found.header(HttpHeaders.SET_COOKIE, receipt);
         }

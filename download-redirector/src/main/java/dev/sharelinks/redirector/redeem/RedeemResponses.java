@@ -3,6 +3,7 @@ package dev.sharelinks.redirector.redeem;
 import java.time.Duration;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,6 +34,11 @@ final class RedeemResponses {
     /** The same answer to a HEAD: status and headers, no body. */
     static ResponseEntity<Void> withoutBody(ResponseEntity<?> response) {
         return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders()).build();
+    }
+
+    /** An {@code OPTIONS} answer: 204 with the methods the URL answers to. */
+    static ResponseEntity<Void> allow(HttpMethod... methods) {
+        return ResponseEntity.noContent().allow(methods).cacheControl(CacheControl.noStore()).build();
     }
 
     static ResponseEntity<Void> status(HttpStatus status) {

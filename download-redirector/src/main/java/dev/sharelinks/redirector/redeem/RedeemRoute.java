@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.http.Outcome;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,11 @@ class RedeemRoute implements NettyRouteProvider {
     private static final Logger log = LoggerFactory.getLogger(RedeemRoute.class);
     private static final String FAILED_BODY = "{\"error\":\"Internal server error\"}";
     private static final Executor CALLER = Runnable::run;
+    private static final AsciiString CONTENT_TYPE_OPTIONS =
+            AsciiString.cached(PublicAnswerHeaders.CONTENT_TYPE_OPTIONS);
+    private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
+    private static final AsciiString REFERRER_POLICY = AsciiString.cached(PublicAnswerHeaders.REFERRER_POLICY);
+    private static final AsciiString NO_REFERRER = AsciiString.cached("no-referrer");
 
     private final LinkAnswers answers;
     private final Meter.MeterProvider<Timer> requests;
@@ -101,6 +107,8 @@ class RedeemRoute implements NettyRouteProvider {
         byte[] body = answer.getBody() == null ? new byte[0] : answer.getBody().getBytes(StandardCharsets.UTF_8);
         response.status(answer.getStatusCode().value());
         answer.getHeaders().forEach((name, values) -> response.responseHeaders().set(name, values));
+        // what PublicAnswerHeaders adds to WebFlux's answers, which this route's never pass through
+        response.responseHeaders().set(CONTENT_TYPE_OPTIONS, NOSNIFF).set(REFERRER_POLICY, NO_REFERRER);
         response.responseHeaders().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return response.sendByteArray(Mono.just(body)).then();
     }

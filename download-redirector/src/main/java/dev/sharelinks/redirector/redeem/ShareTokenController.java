@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -101,6 +102,12 @@ class ShareTokenController {
         return grants.probe(publicPath)
                 .map(grant -> RedeemResponses.status(grant.download() == null ? HttpStatus.FORBIDDEN : HttpStatus.OK))
                 .switchIfEmpty(refused);
+    }
+
+    /** What a token's public URL answers to. */
+    @RequestMapping(path = "/share/**", method = RequestMethod.OPTIONS)
+    ResponseEntity<Void> options() {
+        return RedeemResponses.allow(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     }
 
     /**

@@ -13,8 +13,9 @@ import reactor.core.publisher.Mono;
 class ShareTokenGrants {
 
     /**
-     * Active: switched on by hand ({@code manualActivate}), or now within [activationDate, deactivationDate), an
-     * absent bound being open. The same reading as token-api's {@code active}.
+     * Active: from its activation date, or at once when switched on by hand ({@code manualActivate}), until its
+     * deactivation date, which ends access in either mode; an absent bound is open. The same reading as token-api's
+     * {@code active}.
      */
     private static final String ACTIVE_TOKEN = """
             SELECT token_id, token_value, media_id, export_definition,
@@ -23,8 +24,8 @@ class ShareTokenGrants {
                    CASE export_definition WHEN 'HD' THEN hd_filename WHEN 'BD' THEN bd_filename END AS filename
             FROM redeemable_tokens
             WHERE public_path = :path
-              AND (manual_activate OR ((activation_date IS NULL OR activation_date <= now())
-                                       AND (deactivation_date IS NULL OR now() < deactivation_date)))""";
+              AND (manual_activate OR activation_date IS NULL OR activation_date <= now())
+              AND (deactivation_date IS NULL OR now() < deactivation_date)""";
 
     /**
      * Finds the active token and, only when it grants a file, writes the ShareTokenDownloaded outbox row in the same

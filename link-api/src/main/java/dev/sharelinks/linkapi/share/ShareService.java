@@ -30,29 +30,38 @@ class ShareService {
     }
 
     /**
-     * Records the share and its ShareRequested event in one transaction. Every id must be a live link of this
-     * account (not revoked, not expired); otherwise nothing is recorded and the answer is "No shareable links
-     * found", which also never tells whether another account's link exists.
+     * Records the share and its ShareRequested event in one transaction, for the links that can still be redeemed.
+     * Every id must name a link of this account, or nothing is recorded and the answer is "No shareable links
+     * found" (which never tells whether another account's link exists). Of those, the revoked, expired and used-up
+     * ones are left out of the mails; if none is left, the same answer and nothing recorded.
      */
     Mono<Long> share(AccountPrincipal account, ShareRequest request) {
         if (request.linkIds().isEmpty() || !request.allIdsWellFormed()) {
             return Mono.error(MediaPocketException.badRequest(NO_LINKS));
         }
         Mono<Long> shared = db.sql("""
-                        SELECT id, key, filename, expires_at FROM links
-                        WHERE account_id = :account AND id = ANY(:ids) AND revoked_at IS NULL AND expires_at > now()
+                        SELECT id, key, filename, expires_at,
+                               revoked_at IS NULL AND expires_at > now() AND remaining > 0 AS live
+                        FROM links
+                        WHERE account_id = :account AND id = ANY(:ids)
                         ORDER BY array_position(:ids, id)""")
                 .bind("account", account.accountId())
                 .bind("ids", request.linkIds().toArray(Long[]::new))
-                .map(row -> new ShareRequested.SharedLink(row.get("id", Long.class),
+                .map(row -> new OwnLink(new ShareRequested.SharedLink(row.get("id", Long.class),
                         properties.redeemUrl(row.get("key", String.class)), row.get("filename", String.class),
-                        row.get("expires_at", OffsetDateTime.class).toInstant()))
+                        row.get("expires_at", OffsetDateTime.class).toInstant()), row.get("live", Boolean.class)))
                 .all()
                 .collectList()
                 .filter(links -> links.size() == request.linkIds().size())
+                .map(links -> links.stream().filter(OwnLink::live).map(OwnLink::link).toList())
+                .filter(live -> !live.isEmpty())
                 .switchIfEmpty(Mono.error(MediaPocketException.badRequest(NO_LINKS)))
                 .flatMap(links -> record(account, request, links));
         return transaction.transactional(shared);
+    }
+
+    /** A link of the account named by the share, and whether it can still be redeemed. */
+    private record OwnLink(ShareRequested.SharedLink link, boolean live) {
     }
 
     private Mono<Long> record(AccountPrincipal account, ShareRequest request, List<ShareRequested.SharedLink> links) {
@@ -61,7 +70,7 @@ class ShareService {
                         VALUES (:account, :recipients, :message, :links) RETURNING id""")
                 .bind("account", account.accountId())
                 .bind("recipients", request.recipients().toArray(String[]::new))
-                .bind("links", request.linkIds().toArray(Long[]::new));
+                .bind("links", links.stream().map(ShareRequested.SharedLink::linkId).toArray(Long[]::new));
         insert = request.message() == null ? insert.bindNull("message", String.class)
                 : insert.bind("message", request.message());
         return insert.map(row -> row.get("id", Long.class))

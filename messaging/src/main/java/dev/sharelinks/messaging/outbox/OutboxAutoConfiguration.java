@@ -43,7 +43,7 @@ public class OutboxAutoConfiguration {
     @Bean
     ReadYourWrites readYourWrites(DatabaseClient db, KafkaAdmin kafkaAdmin, ReadYourWritesProperties properties,
             ObjectProvider<MeterRegistry> meters) {
-        return new ReadYourWrites(db, Admin.create(kafkaAdmin.getConfigurationProperties()), properties,
+        return new ReadYourWrites(db, () -> Admin.create(kafkaAdmin.getConfigurationProperties()), properties,
                 meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -54,7 +55,8 @@ public class ReadYourWrites implements AutoCloseable {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
 
     private final DatabaseClient db;
-    private final Admin admin;
+    /** Only where writes wait: a service that names no consumer group opens no admin connection. */
+    private final @Nullable Admin admin;
     private final ReadYourWritesProperties properties;
     private final Timer applied;
     private final Timer timedOut;
@@ -71,10 +73,11 @@ public class ReadYourWrites implements AutoCloseable {
         return thread;
     });
 
-    public ReadYourWrites(DatabaseClient db, Admin admin, ReadYourWritesProperties properties, MeterRegistry meters) {
+    public ReadYourWrites(DatabaseClient db, Supplier<Admin> admin, ReadYourWritesProperties properties,
+            MeterRegistry meters) {
         this.db = db;
-        this.admin = admin;
         this.properties = properties;
+        this.admin = enabled() ? admin.get() : null;
         Timer.Builder waits = Timer.builder("sharelinks.read_your_writes")
                 .description("writes waiting until the projecting consumer group applied their event, by outcome");
         this.applied = waits.tag("outcome", "applied").register(meters);
@@ -201,7 +204,7 @@ public class ReadYourWrites implements AutoCloseable {
             waiter.partition = new TopicPartition(waiter.topic, partitionOf(waiter.topic, waiter.key));
             latest.put(waiter.partition, OffsetSpec.latest());
         }
-        Map<TopicPartition, ListOffsetsResultInfo> ends = get(admin.listOffsets(latest).all());
+        Map<TopicPartition, ListOffsetsResultInfo> ends = get(admin().listOffsets(latest).all());
         for (Waiter waiter : published) {
             waiter.endOffset = ends.get(waiter.partition).offset();
         }
@@ -211,7 +214,7 @@ public class ReadYourWrites implements AutoCloseable {
         if (waiting.stream().noneMatch(waiter -> waiter.endOffset >= 0)) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> committed = get(admin
+        Map<TopicPartition, OffsetAndMetadata> committed = get(admin()
                 .listConsumerGroupOffsets(properties.consumerGroup()).partitionsToOffsetAndMetadata());
         long now = System.nanoTime();
         waiting.removeIf(waiter -> {
@@ -228,9 +231,16 @@ public class ReadYourWrites implements AutoCloseable {
 
     /** The partition Kafka's default partitioner gives a keyed record (murmur2 of the key's UTF-8 bytes). */
     private int partitionOf(String topic, String key) {
-        int partitions = partitionCounts.computeIfAbsent(topic, name -> get(admin.describeTopics(Set.of(name))
+        int partitions = partitionCounts.computeIfAbsent(topic, name -> get(admin().describeTopics(Set.of(name))
                 .allTopicNames()).get(name).partitions().size());
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private Admin admin() {
+        if (admin == null) {
+            throw new IllegalStateException("no consumer group to wait for");
+        }
+        return admin;
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> call) {
@@ -248,7 +258,9 @@ public class ReadYourWrites implements AutoCloseable {
     public void close() {
         loop.shutdownNow();
         bySeq.clear();
-        admin.close(CALL_TIMEOUT);
+        if (admin != null) {
+            admin.close(CALL_TIMEOUT);
+        }
         for (Waiter waiter : waiting) {
             waiter.done.complete(null);
         }

@@ -124,13 +124,23 @@ class ShareTokenService {
                     long templateId = request.templateId() != null ? request.templateId() : current.templateId();
                     Long domainId = request.templateId() != null ? request.templateDomainId()
                             : Long.valueOf(current.templateDomainId());
+                    // a suffix changed leaves its former public URL behind, retired like a deleted token's
                     GenericExecuteSpec update = db.sql("""
-                                    UPDATE share_tokens SET title = :title, suffix = :suffix,
-                                        export_definition = :definition, manual_activate = :manual,
-                                        activation_date = :activation, deactivation_date = :deactivation,
-                                        template_id = :template, update_date = now()
-                                    WHERE id = :id
-                                    RETURNING update_date""")
+                                    WITH before AS (SELECT public_path, token_value FROM share_tokens WHERE id = :id),
+                                    updated AS (
+                                        UPDATE share_tokens SET title = :title, suffix = :suffix,
+                                            export_definition = :definition, manual_activate = :manual,
+                                            activation_date = :activation, deactivation_date = :deactivation,
+                                            template_id = :template, update_date = now()
+                                        WHERE id = :id
+                                        RETURNING update_date, public_path
+                                    ), retired AS (
+                                        INSERT INTO retired_share_urls (public_path, token_value)
+                                        SELECT b.public_path, b.token_value FROM before b, updated u
+                                        WHERE b.public_path <> u.public_path
+                                        ON CONFLICT (public_path) DO NOTHING
+                                    )
+                                    SELECT update_date FROM updated""")
                             .bind("template", templateId)
                             .bind("id", current.id());
                     return checkSameValue(current, request.tokenValue())
@@ -154,7 +164,11 @@ class ShareTokenService {
     /** Deleting needs an administrator; answered once the token's public URL has stopped working. */
     Mono<Void> delete(DamUser user, long mediaId, String reference) {
         Mono<AppendedEvent> deleted = access.deletable(user, mediaId).then(find(mediaId, reference))
-                .flatMap(token -> db.sql("DELETE FROM share_tokens WHERE id = :id")
+                .flatMap(token -> db.sql("""
+                                WITH gone AS (DELETE FROM share_tokens WHERE id = :id RETURNING token_value, public_path)
+                                INSERT INTO retired_share_urls (public_path, token_value)
+                                SELECT public_path, token_value FROM gone
+                                ON CONFLICT (public_path) DO NOTHING""")
                         .bind("id", token.id())
                         .then()
                         .then(outbox.append(new ShareTokenDeleted(token.id(), token.tokenValue(), mediaId, user.id()),
@@ -210,10 +224,19 @@ class ShareTokenService {
     }
 
     /** No other token may hold this value, nor answer the same public URL. */
+    /**
+     * Refuses a value or public path another token holds, or that a deleted token (or a token's former suffix) left
+     * behind: its URL went out with a share, and must not come back to life as someone else's.
+     */
     private Mono<Void> checkUnclaimed(String tokenValue, String publicPath, long exceptTokenId) {
         return db.sql("""
                         SELECT 1 AS taken FROM share_tokens
-                        WHERE (token_value = :value OR public_path = :path) AND id <> :except LIMIT 1""")
+                        WHERE (token_value = :value OR public_path = :path) AND id <> :except
+                        UNION ALL
+                        SELECT 1 FROM retired_share_urls
+                        WHERE (token_value = :value OR public_path = :path)
+                          AND NOT EXISTS (SELECT 1 FROM share_tokens WHERE id = :except AND token_value = :value)
+                        LIMIT 1""")
                 .bind("value", tokenValue)
                 .bind("path", publicPath)
                 .bind("except", exceptTokenId)

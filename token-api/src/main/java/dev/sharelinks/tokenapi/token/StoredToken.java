@@ -40,14 +40,12 @@ record StoredToken(
     }
 
     /**
-     * Active by hand ({@code manualActivate}), or else within [activationDate, deactivationDate), either bound
-     * open when absent. The redirector decides the same way from its projection.
+     * Active from its activation date, or at once when switched on by hand ({@code manualActivate}), until its
+     * deactivation date, which ends access in either mode; an absent bound is open. The redirector decides the same
+     * way from its projection.
      */
     boolean activeAt(Instant now) {
-        if (manualActivate) {
-            return true;
-        }
-        return (activationDate == null || !now.isBefore(activationDate))
+        return (manualActivate || activationDate == null || !now.isBefore(activationDate))
                 && (deactivationDate == null || now.isBefore(deactivationDate));
     }
 
