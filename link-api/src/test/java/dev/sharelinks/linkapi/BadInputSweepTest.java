@@ -131,6 +131,24 @@ class BadInputSweepTest extends LinkApiIntegrationTest {
                 "message must be a String"));
         cases.add(share("{\"recipients\": [\"a@b.test\"], \"message\": \"" + "m".repeat(5001) + "\", " + ids + "}",
                 422, "message must be at most 5000"));
+        // NUL and lone surrogates in any text field (PostgreSQL cannot store them as sent), control characters in
+        // the message
+        cases.add(share("{\"recipients\": [\"a@b.test\"], \"message\": \"a\\u0000b\", " + ids + "}", 422,
+                "message must not contain NUL"));
+        cases.add(share("{\"recipients\": [\"a@b.test\"], \"message\": \"a\\ud800b\", " + ids + "}", 422,
+                "message must not contain NUL or unpaired surrogates"));
+        for (String control : List.of("\\u0007", "\\u001b[31m", "\\u007f", "\\u0085")) {
+            cases.add(share("{\"recipients\": [\"a@b.test\"], \"message\": \"ring" + control + "\", " + ids + "}",
+                    422, "message must not contain control characters"));
+        }
+        cases.add(share("{\"recipients\": [\"a\\u0000@b.test\"], " + ids + "}", 422, "recipients"));
+        cases.add(create("{\"expiry_date\": \"2099-01-01\\u0000\", \"limit\": 5, " + payload + "}", 422,
+                "expiry_date must not contain NUL"));
+        cases.add(create("{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": {\"media_id\": 4, "
+                + "\"filename\": \"a\\udc00.pdf\"}}", 422, "payload[filename] must not contain NUL or unpaired"));
+        cases.add(create("{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": {\"media_id\": 4, "
+                + "\"asset_id\": \"a\\u0000\", \"filename\": \"a.pdf\"}}", 422, "payload[asset_id] must not contain"));
+        cases.add(create("{" + valid + ", \"password\": \"pw\\u0000\"}", 422, "password must not contain NUL"));
         cases.add(share("{\"recipients\": [\"a@b.test\"], \"mesage\": \"hi\", " + ids + "}", 422,
                 "Unknown parameters: mesage"));
         cases.add(share("{\"recipients\": [\"a@b.test\"], \"shareable_link_ids\": " + link + "}", 422,
@@ -162,6 +180,8 @@ class BadInputSweepTest extends LinkApiIntegrationTest {
         cases.add(new Case(HttpMethod.POST, accounts, "{\"name\": null, \"bucket\": \"b-ok\"}", 400, "name must"));
         cases.add(new Case(HttpMethod.POST, accounts, "{\"name\": \"\", \"bucket\": \"b-ok\"}", 400, "name must"));
         cases.add(new Case(HttpMethod.POST, accounts, "{\"name\": \"a\\nb\", \"bucket\": \"b-ok\"}", 400, "name must"));
+        cases.add(new Case(HttpMethod.POST, accounts, "{\"name\": \"a\\u0000b\", \"bucket\": \"b-ok\"}", 400, "name must"));
+        cases.add(new Case(HttpMethod.POST, accounts, "{\"name\": \"a\\udfffb\", \"bucket\": \"b-ok\"}", 400, "name must"));
         cases.add(new Case(HttpMethod.POST, accounts, "{\"name\": [\"x\"], \"bucket\": \"b-ok\"}", 400,
                 "name has the wrong type"));
         cases.add(new Case(HttpMethod.POST, accounts, "{\"name\": \"N\", \"bucket\": \"Not_A_Bucket\"}", 400,

@@ -179,6 +179,8 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
                 new Case(Map.of("exportDefinition", "null", "templateId", "null"),
                         "Missing attributes: exportDefinition, templateId"),
                 new Case(Map.of("title", "\"\""), "title must be 1 to 255 characters"),
+                new Case(Map.of("title", "\"a\\u0000b\""), "title must be 1 to 255 characters"),
+                new Case(Map.of("title", "\"a\\ud800b\""), "title must be 1 to 255 characters"),
                 new Case(Map.of("title", "\"" + "é".repeat(256) + "\""), "title must be 1 to 255 characters"),
                 new Case(Map.of("exportDefinition", "\"\""), "exportDefinition must be one of"),
                 new Case(Map.of("exportDefinition", "\"ＨＤ\""), "exportDefinition must be one of"),

@@ -2,14 +2,15 @@ package dev.sharelinks.linkapi.account;
 
 import dev.sharelinks.linkapi.security.Secrets;
 import dev.sharelinks.operator.InputProblems;
+import dev.sharelinks.operator.StorableText;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -181,7 +182,8 @@ class AdminController {
     }
 
     private static void requireText(String value, String field) {
-        if (value == null || value.isBlank() || value.length() > 1024 || value.chars().anyMatch(Character::isISOControl)) {
+        if (value == null || value.isBlank() || value.length() > 1024 || value.chars().anyMatch(Character::isISOControl)
+                || !StorableText.isStorable(value)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, field + " must be a non-empty single-line string");
         }
     }

@@ -62,6 +62,10 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
         }
         if (message != null && message.length() > MAX_MESSAGE_LENGTH) {
             params.invalid("message must be at most " + MAX_MESSAGE_LENGTH + " characters");
+        } else if (message != null && message.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n'
+                && c != '\r' && c != '\t')) {
+            // line breaks and tabs are a message's; BEL, ESC and the like would reach the recipient's mail
+            params.invalid("message must not contain control characters other than line breaks and tabs");
         }
         Set<Long> ids = new LinkedHashSet<>();
         boolean wellFormed = true;

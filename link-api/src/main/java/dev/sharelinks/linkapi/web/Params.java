@@ -1,5 +1,6 @@
 package dev.sharelinks.linkapi.web;
 
+import dev.sharelinks.operator.StorableText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -159,6 +160,11 @@ public final class Params {
             invalid.add(label + " must be a String");
             return null;
         }
-        return value.stringValue();
+        String text = value.stringValue();
+        if (!StorableText.isStorable(text)) {
+            invalid.add(label + " must not contain NUL or unpaired surrogates");
+            return null;
+        }
+        return text;
     }
 }

@@ -1,6 +1,7 @@
 package dev.sharelinks.tokenapi.admin;
 
 import dev.sharelinks.operator.InputProblems;
+import dev.sharelinks.operator.StorableText;
 import java.net.URI;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -175,7 +176,8 @@ class AdminController {
     }
 
     static String requireText(@Nullable String value, String field) {
-        if (value == null || value.isBlank() || value.length() > 255 || value.chars().anyMatch(Character::isISOControl)) {
+        if (value == null || value.isBlank() || value.length() > 255 || value.chars().anyMatch(Character::isISOControl)
+                || !StorableText.isStorable(value)) {
             throw badRequest(field + " must be a non-empty single-line string of at most 255 characters");
         }
         return value.strip();

@@ -4,6 +4,7 @@ import dev.sharelinks.events.MediaFile;
 import dev.sharelinks.events.ShareTokenUpdated;
 import dev.sharelinks.messaging.outbox.Outbox;
 import dev.sharelinks.operator.InputProblems;
+import dev.sharelinks.operator.StorableText;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -140,7 +141,8 @@ class MediaRegistration {
 
     private static String text(@Nullable String value, String field) {
         if (value == null || value.isBlank() || value.length() > 1024
-                || value.chars().anyMatch(Character::isISOControl)) {
+                || value.chars().anyMatch(Character::isISOControl)
+                || !StorableText.isStorable(value)) {
             throw badRequest(field + " must be a non-empty single-line string");
         }
         return Objects.requireNonNull(value);

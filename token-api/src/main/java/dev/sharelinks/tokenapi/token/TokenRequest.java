@@ -1,13 +1,14 @@
 package dev.sharelinks.tokenapi.token;
 
 import dev.sharelinks.events.ExportDefinition;
+import dev.sharelinks.operator.StorableText;
 import dev.sharelinks.tokenapi.web.KeepeekException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.ResolverStyle;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,7 +117,8 @@ record TokenRequest(
             return null;
         }
         String title = value.stringValue().strip();
-        if (title.isEmpty() || title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl)) {
+        if (title.isEmpty() || title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl)
+                || !StorableText.isStorable(title)) {
             problems.invalid("title must be 1 to " + MAX_TITLE + " characters on one line");
             return null;
         }
