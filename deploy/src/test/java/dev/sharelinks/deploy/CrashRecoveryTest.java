@@ -34,6 +34,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,7 +48,8 @@ class CrashRecoveryTest {
 
     private static final int CLIENTS = 8;
 
-    @TempDir
+    // a failed run keeps the stack's folder, with every service's log in logs/
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path stackDir;
 
     private static LocalStack stack;

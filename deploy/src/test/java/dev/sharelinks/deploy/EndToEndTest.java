@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,7 +42,8 @@ class EndToEndTest {
 
     private static final Duration REQUEST_TIMEOUT = TestStacks.REQUEST_TIMEOUT;
 
-    @TempDir
+    // a failed run keeps the stack's folder, with every service's log in logs/
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path stackDir;
 
     private static LocalStack stack;

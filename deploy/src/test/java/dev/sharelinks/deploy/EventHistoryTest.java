@@ -30,6 +30,7 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,7 +54,8 @@ class EventHistoryTest {
                    deactivation_date, hd_bucket, hd_key, hd_filename, bd_bucket, bd_key, bd_filename, event_at
             FROM redirector.redeemable_tokens ORDER BY token_id""";
 
-    @TempDir
+    // a failed run keeps the stack's folder, with every service's log in logs/
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path stackDir;
 
     private static LocalStack stack;

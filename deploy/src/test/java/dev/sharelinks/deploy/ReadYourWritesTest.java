@@ -26,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,7 +46,8 @@ class ReadYourWritesTest {
     /** link-api's and token-api's wait for the projection, at most (READ_YOUR_WRITES_TIMEOUT's default). */
     private static final Duration BOUND = Duration.ofSeconds(2);
 
-    @TempDir
+    // a failed run keeps the stack's folder, with every service's log in logs/
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path stackDir;
     private static LocalStack stack;
     private static Map<String, String> env;
