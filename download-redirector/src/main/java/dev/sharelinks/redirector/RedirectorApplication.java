@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector;
 
+import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -15,6 +16,12 @@ public class RedirectorApplication {
 
     public static void main(String[] args) {
         SpringApplication.run(RedirectorApplication.class, args);
+    }
+
+    /** The time receipts and form nonces are signed and judged by. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
     }
 
     @Bean

@@ -21,11 +21,11 @@ import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
  * {@code Retry-After}: a grant is only handed out once its decrement and event are written, so the visitor retries
  * and nothing is lost or given twice. The pool reconnects by itself; no restart is needed.
  * <p>
- * The redeem GET is served outside WebFlux ({@link RedeemRoute}), where no controller advice reaches; it asks
- * {@link #answerFor}, which goes by this class's own {@code @ExceptionHandler} list, so the list is kept in one place.
+ * The redeem GET is served outside WebFlux ({@link RedeemRoute}), where no controller advice reaches, and
+ * {@link LandingFormController} answers its other failures itself; both ask {@link #answerFor}, which goes by this
+ * class's own {@code @ExceptionHandler} list, so the list is kept in one place.
  */
-@RestControllerAdvice(assignableTypes = {RedeemController.class, ShareTokenController.class,
-        LandingFormController.class})
+@RestControllerAdvice(assignableTypes = {RedeemController.class, ShareTokenController.class})
 class DatabaseUnavailable {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailable.class);

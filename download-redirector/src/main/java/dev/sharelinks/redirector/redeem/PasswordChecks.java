@@ -49,7 +49,7 @@ class PasswordChecks implements AutoCloseable {
     Mono<Duration> countAttempt(String key, @Nullable String client) {
         return Detached.call(db.sql(COUNT)
                 .bind("key", key)
-                .bind("client", client == null ? "unknown" : client)
+                .bind("client", clientKey(client))
                 .bind("seconds", Math.toIntExact(properties.window().toSeconds()))
                 .map(row -> row.get("attempts", Integer.class) > properties.attempts()
                         ? Duration.ofSeconds(Math.max(1, row.get("seconds_left", Long.class))) : Duration.ZERO)
@@ -61,8 +61,13 @@ class PasswordChecks implements AutoCloseable {
     Mono<Void> clear(String key, @Nullable String client) {
         return Detached.call(db.sql("DELETE FROM password_attempts WHERE key = :key AND client = :client")
                 .bind("key", key)
-                .bind("client", client == null ? "unknown" : client)
+                .bind("client", clientKey(client))
                 .then());
+    }
+
+    /** Attempts of clients whose address is not known share one count. */
+    private static String clientKey(@Nullable String client) {
+        return client == null ? "unknown" : client;
     }
 
     /** Whether {@code password} is the one {@code hash} was made from. */

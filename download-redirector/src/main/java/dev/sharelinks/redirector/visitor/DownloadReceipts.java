@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,11 +30,6 @@ public class DownloadReceipts {
     /** The cookie's attributes after its path: the same for every receipt. */
     private final String attributes;
     private final Clock clock;
-
-    @Autowired
-    DownloadReceipts(SigningKeys keys, VisitorProperties properties) {
-        this(keys, properties, Clock.systemUTC());
-    }
 
     DownloadReceipts(SigningKeys keys, VisitorProperties properties, Clock clock) {
         this.keys = keys;

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,11 +26,6 @@ public class FormNonces {
     private final Duration lifetime;
     private final Clock clock;
     private final SecureRandom random = nonBlockingRandom();
-
-    @Autowired
-    FormNonces(SigningKeys keys, VisitorProperties properties) {
-        this(keys, properties, Clock.systemUTC());
-    }
 
     FormNonces(SigningKeys keys, VisitorProperties properties, Clock clock) {
         this.keys = keys;

@@ -4,16 +4,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,12 +57,12 @@ public class ReadYourWrites implements AutoCloseable {
     private final ReadYourWritesProperties properties;
     private final Timer applied;
     private final Timer timedOut;
-    private final Queue<Waiter> arrivals = new ConcurrentLinkedQueue<>();
-    /** Only the loop's thread touches these. */
-    private final List<Waiter> waiting = new ArrayList<>();
+    /**
+     * Every write waiting, by outbox row: added by the writes, looked up by the relay's reports, and read and removed
+     * by the loop's thread alone, which is the only one to touch a waiter's partition and end offset.
+     */
+    private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
     private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
-    /** Every write waiting, by outbox row, for the relay's reports. */
-    private final Map<Long, Waiter> bySeq = new ConcurrentHashMap<>();
     private final AtomicBoolean passScheduled = new AtomicBoolean();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "read-your-writes");
@@ -99,8 +96,7 @@ public class ReadYourWrites implements AutoCloseable {
         }
         return Mono.defer(() -> {
             Waiter waiter = new Waiter(event.seq(), event.topic(), event.key(), System.nanoTime());
-            bySeq.put(waiter.seq, waiter);
-            arrivals.add(waiter);
+            waiting.put(waiter.seq, waiter);
             schedulePass(0);
             return Mono.fromFuture(waiter.done, true);
         });
@@ -111,12 +107,12 @@ public class ReadYourWrites implements AutoCloseable {
      * committed): the writes waiting for them skip the outbox query and the end offsets.
      */
     public void published(Map<Long, OutboxRelay.StoredAt> rows) {
-        if (bySeq.isEmpty()) {
+        if (waiting.isEmpty()) {
             return;
         }
         boolean any = false;
         for (Map.Entry<Long, OutboxRelay.StoredAt> row : rows.entrySet()) {
-            Waiter waiter = bySeq.get(row.getKey());
+            Waiter waiter = waiting.get(row.getKey());
             if (waiter != null) {
                 waiter.storedAt = row.getValue();
                 any = true;
@@ -133,9 +129,7 @@ public class ReadYourWrites implements AutoCloseable {
                 loop.schedule(this::pass, delayNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException closing) {
                 passScheduled.set(false);
-                for (Waiter waiter; (waiter = arrivals.poll()) != null; ) {
-                    waiter.done.complete(null);
-                }
+                releaseAll();
             }
         }
     }
@@ -143,9 +137,6 @@ public class ReadYourWrites implements AutoCloseable {
     private void pass() {
         passScheduled.set(false);
         try {
-            for (Waiter waiter; (waiter = arrivals.poll()) != null; ) {
-                waiting.add(waiter);
-            }
             expire();
             readEndOffsetsOfPublished();
             completeApplied();
@@ -153,19 +144,18 @@ public class ReadYourWrites implements AutoCloseable {
             // the database or the broker is away: the waiters stay until they are seen through or time out
             log.debug("read-your-writes pass failed: {}", e.toString());
         }
-        if (!waiting.isEmpty() || !arrivals.isEmpty()) {
+        if (!waiting.isEmpty()) {
             schedulePass(properties.pollInterval().toNanos());
         }
     }
 
     private void expire() {
         long now = System.nanoTime();
-        waiting.removeIf(waiter -> {
+        waiting.values().removeIf(waiter -> {
             if (now - waiter.since < properties.timeout().toNanos()) {
                 return false;
             }
             timedOut.record(now - waiter.since, TimeUnit.NANOSECONDS);
-            bySeq.remove(waiter.seq);
             log.warn("outbox row {} ({}, key {}) not applied by {} within {}: answering all the same", waiter.seq,
                     waiter.topic, waiter.key, properties.consumerGroup(), properties.timeout());
             waiter.done.complete(null);
@@ -178,14 +168,14 @@ public class ReadYourWrites implements AutoCloseable {
      * replica's relay stored it, or else the end offset of the partition its key goes to.
      */
     private void readEndOffsetsOfPublished() {
-        for (Waiter waiter : waiting) {
+        for (Waiter waiter : waiting.values()) {
             OutboxRelay.StoredAt stored = waiter.storedAt;
             if (waiter.endOffset < 0 && stored != null) {
                 waiter.partition = new TopicPartition(stored.topic(), stored.partition());
                 waiter.endOffset = stored.offset() + 1;
             }
         }
-        List<Waiter> unpublished = waiting.stream().filter(waiter -> waiter.endOffset < 0).toList();
+        List<Waiter> unpublished = waiting.values().stream().filter(waiter -> waiter.endOffset < 0).toList();
         if (unpublished.isEmpty()) {
             return;
         }
@@ -211,19 +201,18 @@ public class ReadYourWrites implements AutoCloseable {
     }
 
     private void completeApplied() {
-        if (waiting.stream().noneMatch(waiter -> waiter.endOffset >= 0)) {
+        if (waiting.values().stream().noneMatch(waiter -> waiter.endOffset >= 0)) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = get(admin()
                 .listConsumerGroupOffsets(properties.consumerGroup()).partitionsToOffsetAndMetadata());
         long now = System.nanoTime();
-        waiting.removeIf(waiter -> {
+        waiting.values().removeIf(waiter -> {
             OffsetAndMetadata offset = waiter.endOffset < 0 ? null : committed.get(waiter.partition);
             if (offset == null || offset.offset() < waiter.endOffset) {
                 return false;
             }
             applied.record(now - waiter.since, TimeUnit.NANOSECONDS);
-            bySeq.remove(waiter.seq);
             waiter.done.complete(null);
             return true;
         });
@@ -257,16 +246,18 @@ public class ReadYourWrites implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
-        bySeq.clear();
         if (admin != null) {
             admin.close(CALL_TIMEOUT);
         }
-        for (Waiter waiter : waiting) {
+        releaseAll();
+    }
+
+    /** Answers every waiting write at once: the service is stopping. */
+    private void releaseAll() {
+        waiting.values().removeIf(waiter -> {
             waiter.done.complete(null);
-        }
-        for (Waiter waiter; (waiter = arrivals.poll()) != null; ) {
-            waiter.done.complete(null);
-        }
+            return true;
+        });
     }
 
     /** One write waiting for its event to be applied; its partition and end offset once the event is published. */
