@@ -10,6 +10,7 @@ public enum EventType {
     SHARE_REQUESTED("sharelinks.share.requested.v1", Topics.SHARES, ShareRequested.class),
     DOWNLOAD_CONSUMED("sharelinks.download.consumed.v1", Topics.DOWNLOADS, DownloadConsumed.class),
     DOWNLOAD_REPEATED("sharelinks.download.repeated.v1", Topics.DOWNLOADS, DownloadRepeated.class),
+    DOWNLOAD_COUNT_SETTLED("sharelinks.download.count-settled.v1", Topics.DOWNLOADS, DownloadCountSettled.class),
     SHARE_TOKEN_CREATED("sharelinks.share-token.created.v1", Topics.TOKENS, ShareTokenCreated.class),
     SHARE_TOKEN_UPDATED("sharelinks.share-token.updated.v1", Topics.TOKENS, ShareTokenUpdated.class),
     SHARE_TOKEN_DELETED("sharelinks.share-token.deleted.v1", Topics.TOKENS, ShareTokenDeleted.class),

@@ -14,8 +14,8 @@ public final class Topics {
     public static final String SHARES = "sharelinks.shares.v1";
 
     /**
-     * Downloads handed out: {@link DownloadConsumed} and {@link DownloadRepeated} keyed by link id like
-     * {@link #LINKS}, and {@link ShareTokenDownloaded} keyed by token id like {@link #TOKENS}.
+     * Downloads handed out: {@link DownloadConsumed}, {@link DownloadRepeated} and {@link DownloadCountSettled} keyed
+     * by link id like {@link #LINKS}, and {@link ShareTokenDownloaded} keyed by token id like {@link #TOKENS}.
      */
     public static final String DOWNLOADS = "sharelinks.downloads.v1";
 

@@ -49,6 +49,16 @@ class GoldenEventsTest {
     }
 
     @Test
+    void downloadCountSettledV1GoldenSampleStillDeserializes() {
+        EventEnvelope<DownloadCountSettled> event =
+                serde.read(golden("download-count-settled.v1.json"), DownloadCountSettled.class);
+
+        assertThat(event.type()).isEqualTo(EventType.DOWNLOAD_COUNT_SETTLED.typeName());
+        assertThat(event.data()).isEqualTo(new DownloadCountSettled(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 117, 38));
+        assertThat(EventType.DOWNLOAD_COUNT_SETTLED.topic()).isEqualTo(Topics.DOWNLOADS);
+    }
+
+    @Test
     void downloadRepeatedV1GoldenSampleStillDeserializes() {
         EventEnvelope<DownloadRepeated> event =
                 serde.read(golden("download-repeated.v1.json"), DownloadRepeated.class);

@@ -12,10 +12,12 @@ import org.jspecify.annotations.Nullable;
  * @param time when it happened (the event's {@code occurredAt}: committed in the producing service)
  * @param event what happened: {@code link.created}, {@code link.revoked}, {@code share.requested},
  *     {@code download.consumed}, {@code download.repeated} (a person's download again, nothing spent),
+ *     {@code download.count-settled} (a hot link's exact count once its download leases ended),
  *     {@code share-token.created}, {@code .updated}, {@code .deleted}, {@code .downloaded},
  *     or {@code unreadable} for a record that is not a Sharelinks event ({@code problem} says why)
  * @param sharedLinkIds the links a share mailed
- * @param remaining a link's downloads left after this download
+ * @param remaining a link's downloads left after this download (at least that many while it had download leases
+ *     open), or, settled, exactly
  * @param userId the token-api user who created, replaced or deleted a token
  */
 @JsonPropertyOrder({"time", "event", "eventId", "source", "linkId", "shareId", "tokenId", "accountId", "mediaId",

@@ -2,6 +2,7 @@ package dev.sharelinks.audit.trail;
 
 import dev.sharelinks.audit.history.HistoryRecord;
 import dev.sharelinks.events.DownloadConsumed;
+import dev.sharelinks.events.DownloadCountSettled;
 import dev.sharelinks.events.DownloadRepeated;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
@@ -94,6 +95,9 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         if (event.data() instanceof DownloadRepeated repeat) {
             return entry.repeat(repeat);
         }
+        if (event.data() instanceof DownloadCountSettled settled) {
+            return entry.settled(settled);
+        }
         if (event.data() instanceof ShareTokenCreated created) {
             return entry.token("share-token.created", created.tokenId(), created.token(), created.createUser());
         }
@@ -137,6 +141,13 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                     download.linkId(), null, null, null, null, null, null, null, null, null, null,
                     download.remaining(), download.clientAddress(), download.userAgent(), null, null, null, null,
                     null, record.topic(), record.partition(), record.offset(), null);
+        }
+
+        AuditEntry settled(DownloadCountSettled settled) {
+            return new AuditEntry(event.occurredAt(), "download.count-settled", event.eventId().toString(),
+                    event.source(), settled.linkId(), null, null, null, null, null, null, null, null, null, null,
+                    settled.remaining(), null, null, null, null, null, null, null, record.topic(), record.partition(),
+                    record.offset(), null);
         }
 
         AuditEntry repeat(DownloadRepeated repeat) {
@@ -197,14 +208,22 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                 }
                 case "download.consumed" -> {
                     downloads++;
-                    // the count a grant reports is exact; the lowest is the latest, whatever order they were read in
-                    lowestReported = lowestReported == null ? entry.remaining()
-                            : Math.min(lowestReported, entry.remaining());
+                    // a grant's count is never below the link's real one, and the lowest reported is the latest,
+                    // whatever order they were read in
+                    report(entry.remaining());
                     firstDownloadAt = firstDownloadAt == null ? entry.time() : firstDownloadAt;
                     lastDownloadAt = entry.time();
                 }
+                // the exact count once a hot link's download leases end (its grants reported upper bounds)
+                case "download.count-settled" -> report(entry.remaining());
                 case "download.repeated" -> repeats++;
                 default -> throw new IllegalArgumentException("not a link event: " + entry.event());
+            }
+        }
+
+        private void report(@Nullable Integer remaining) {
+            if (remaining != null) {
+                lowestReported = lowestReported == null ? remaining : Math.min(lowestReported, remaining);
             }
         }
 

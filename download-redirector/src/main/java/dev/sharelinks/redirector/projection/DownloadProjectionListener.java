@@ -1,6 +1,7 @@
 package dev.sharelinks.redirector.projection;
 
 import dev.sharelinks.events.DownloadConsumed;
+import dev.sharelinks.events.DownloadCountSettled;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.Topics;
@@ -73,9 +74,11 @@ class DownloadProjectionListener {
     private static Map<Long, Integer> lowestRemaining(List<EventEnvelope<?>> events) {
         Map<Long, Integer> lowest = new TreeMap<>();
         for (EventEnvelope<?> event : events) {
-            // the topic also carries share-token downloads, which count nothing
+            // the topic also carries share-token downloads and repeats, which count nothing
             if (event.data() instanceof DownloadConsumed download) {
                 lowest.merge(download.linkId(), download.remaining(), Math::min);
+            } else if (event.data() instanceof DownloadCountSettled settled) {
+                lowest.merge(settled.linkId(), settled.remaining(), Math::min);
             }
         }
         return lowest;

@@ -1,6 +1,7 @@
 package dev.sharelinks.linkapi.download;
 
 import dev.sharelinks.events.DownloadConsumed;
+import dev.sharelinks.events.DownloadCountSettled;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.Topics;
@@ -44,6 +45,9 @@ class DownloadCountListener {
             // the topic also carries share-token downloads, which are none of link-api's business
             if (event.data() instanceof DownloadConsumed consumed) {
                 lowest.merge(consumed.linkId(), consumed.remaining(), Math::min);
+            } else if (event.data() instanceof DownloadCountSettled settled) {
+                // the exact count once a hot link's download leases end; its downloads reported upper bounds
+                lowest.merge(settled.linkId(), settled.remaining(), Math::min);
             }
         }
         if (lowest.isEmpty()) {
