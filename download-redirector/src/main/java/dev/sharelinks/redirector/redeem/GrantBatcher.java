@@ -2,12 +2,15 @@ package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.messaging.outbox.OutboxRelay;
 import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
+import dev.sharelinks.redirector.redeem.Redemptions.Grants;
 import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -32,8 +35,10 @@ import reactor.core.publisher.MonoSink;
 class GrantBatcher {
 
     private final Redemptions redemptions;
+    private final DownloadLeases leases;
     private final OutboxRelay relay;
     private final GrantBatchProperties properties;
+    private final LeaseProperties leaseProperties;
     private final Counter grants;
     private final Counter abandonedGrants;
     private final DistributionSummary batchSizes;
@@ -42,10 +47,13 @@ class GrantBatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final MeterRegistry meters;
 
-    GrantBatcher(Redemptions redemptions, OutboxRelay relay, GrantBatchProperties properties, MeterRegistry meters) {
+    GrantBatcher(Redemptions redemptions, DownloadLeases leases, OutboxRelay relay, GrantBatchProperties properties,
+            LeaseProperties leaseProperties, MeterRegistry meters) {
         this.redemptions = redemptions;
+        this.leases = leases;
         this.relay = relay;
         this.properties = properties;
+        this.leaseProperties = leaseProperties;
         this.grants = Counter.builder("sharelinks.redeem.grants")
                 .description("downloads granted: each one a committed decrement with its DownloadConsumed event")
                 .register(meters);
@@ -71,7 +79,7 @@ class GrantBatcher {
             Executor answerOn) {
         return Mono.create(sink -> {
             Waiting redeem = new Waiting(new Redeem(key, clientAddress, userAgent), sink, answerOn,
-                    new AtomicBoolean());
+                    new AtomicBoolean(), System.nanoTime(), false);
             sink.onCancel(() -> redeem.gone().set(true));
             waiting.add(redeem);
             dispatch();
@@ -103,6 +111,12 @@ class GrantBatcher {
 
     private void run(List<Waiting> batch) {
         batchSizes.record(batch.size());
+        List<Redeem> redeems = batch.stream().map(Waiting::redeem).toList();
+        BitSet rowOnly = new BitSet(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            rowOnly.set(i, batch.get(i).rowOnly());
+        }
+        @Nullable Long[] leased = leases.assign(redeems, rowOnly);
         Timer.Sample statement = Timer.start(meters);
         AtomicBoolean slotHeld = new AtomicBoolean(true);
         Runnable freeSlot = () -> {
@@ -112,18 +126,22 @@ class GrantBatcher {
                 dispatch();
             }
         };
-        redemptions.grantAll(batch.stream().map(Waiting::redeem).toList())
+        redemptions.grantAll(redeems, leased)
                 // a statement that never comes back must not hold the slot, and its visitors, forever
                 .timeout(properties.statementTimeout())
                 // the next statement leaves as soon as this one's result is in, before this batch is answered: the
                 // database grants the next batch while the event loops presign and answer this one
                 .doOnNext(granted -> freeSlot.run())
                 .doFinally(signal -> freeSlot.run())
-                .subscribe(granted -> answer(batch, granted),
-                        failure -> batch.forEach(w -> w.answer(() -> w.sink().error(failure))));
+                .subscribe(granted -> answer(batch, leased, granted), failure -> {
+                    leases.released(leased);
+                    batch.forEach(w -> w.answer(() -> w.sink().error(failure)));
+                });
     }
 
-    private void answer(List<Waiting> batch, Map<Integer, GrantedDownload> granted) {
+    private void answer(List<Waiting> batch, @Nullable Long[] leased, Grants outcome) {
+        Map<Integer, GrantedDownload> granted = outcome.granted();
+        leases.settled(leased, granted.keySet());
         if (!granted.isEmpty()) {
             // their DownloadConsumed events are committed: the relay sends them after its wake-up delay, not its poll
             relay.wakeUp();
@@ -131,21 +149,50 @@ class GrantBatcher {
         for (int i = 0; i < batch.size(); i++) {
             Waiting redeem = batch.get(i);
             GrantedDownload download = granted.get(i);
-            if (download == null) {
-                redeem.answer(() -> redeem.sink().success());
-            } else {
+            if (download != null) {
                 grants.increment();
                 if (redeem.gone().get()) {
                     // the grant is recorded like any other; counted so that grants and 302s can be reconciled
                     abandonedGrants.increment();
                 }
                 redeem.answer(() -> redeem.sink().success(download));
+            } else if (redeem.gone().get()) {
+                redeem.answer(() -> redeem.sink().success());
+            } else if (leased[i] != null) {
+                // its lease is gone (expired and swept) or its link no longer redeemable: the row decides
+                retry(redeem.fromRowOnly(), Duration.ZERO);
+            } else if (outcome.held().get(i)
+                    && System.nanoTime() - redeem.since() < leaseProperties.heldWait().toNanos()) {
+                // the row has none left, but leases hold some: they come back when those leases end
+                retry(redeem, leaseProperties.heldRetry());
+            } else {
+                redeem.answer(() -> redeem.sink().success());
             }
         }
     }
 
-    /** A redeem waiting for its statement, answered on {@code answerOn}; {@code gone} once its visitor hung up. */
-    private record Waiting(Redeem redeem, MonoSink<GrantedDownload> sink, Executor answerOn, AtomicBoolean gone) {
+    private void retry(Waiting redeem, Duration after) {
+        if (after.isZero()) {
+            waiting.add(redeem);
+            dispatch();
+        } else {
+            Mono.delay(after).subscribe(tick -> {
+                waiting.add(redeem);
+                dispatch();
+            });
+        }
+    }
+
+    /**
+     * A redeem waiting for its statement, answered on {@code answerOn}; {@code gone} once its visitor hung up.
+     * {@code since} is when it arrived (nanoTime); {@code rowOnly} once a grant from a lease failed for it.
+     */
+    private record Waiting(Redeem redeem, MonoSink<GrantedDownload> sink, Executor answerOn, AtomicBoolean gone,
+            long since, boolean rowOnly) {
+
+        Waiting fromRowOnly() {
+            return new Waiting(redeem, sink, answerOn, gone, since, true);
+        }
 
         void answer(Runnable signal) {
             try {

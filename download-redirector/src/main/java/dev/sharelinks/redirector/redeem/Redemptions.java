@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,11 +28,11 @@ class Redemptions {
 
     private static final String LIVE = """
             SELECT true AS live FROM redeemable_links
-            WHERE key = :key AND remaining > 0 AND NOT revoked AND expires_at > now()""";
+            WHERE key = :key AND remaining + leased > 0 AND NOT revoked AND expires_at > now()""";
 
     private static final String STATE = """
-            SELECT filename, expires_at, remaining, landing_page, password_hash,
-                   remaining > 0 AND NOT revoked AND expires_at > now() AS live
+            SELECT filename, expires_at, remaining + leased AS remaining, landing_page, password_hash,
+                   remaining + leased > 0 AND NOT revoked AND expires_at > now() AS live
             FROM redeemable_links WHERE key = :key""";
 
     /**
@@ -60,16 +62,18 @@ class Redemptions {
     }
 
     /**
-     * Grants what it can of {@code requests}: the granted ones by their index in the list, once committed. A
-     * request missing from the answer gets nothing (its link is unknown, expired, used up or revoked).
+     * Grants what it can of {@code requests}, each from its link's row or from the download lease of the same index
+     * in {@code leases} (null: the row): the granted ones by their index in the list, once committed. A request
+     * missing from the answer gets nothing (its link is unknown, expired, used up or revoked, or its lease is gone);
+     * one {@linkplain Grants#held held} was refused by its link's row while leases hold downloads of it.
      * <p>
-     * The statement is its own implicit transaction, one round trip. The map is only emitted when the statement's
+     * The statement is its own implicit transaction, one round trip. The answer is only emitted when the statement's
      * result completes, and r2dbc-postgresql completes it on ReadyForQuery, which PostgreSQL sends after the commit;
      * a commit that fails arrives as an error instead. (Rows alone would not do: they arrive before the commit.)
      * It runs on the kept {@link GrantConnection}, with R2DBC's own API: Spring's {@code DatabaseClient} would
      * borrow a connection per statement and expand the named parameters each time.
      */
-    Mono<Map<Integer, GrantedDownload>> grantAll(List<Redeem> requests) {
+    Mono<Grants> grantAll(List<Redeem> requests, @Nullable Long[] leases) {
         String[] keys = new String[requests.size()];
         String[] clients = new String[requests.size()];
         String[] agents = new String[requests.size()];
@@ -84,12 +88,42 @@ class Redemptions {
                         .bind(2, agents)
                         .bind(3, EventType.DOWNLOAD_CONSUMED.topic())
                         .bind(4, EventType.DOWNLOAD_CONSUMED.typeName())
+                        .bind(5, leases)
                         .execute())
-                .flatMap(result -> result.map((row, metadata) -> Map.entry(
-                        Math.toIntExact(row.get("ord", Long.class) - 1), new GrantedDownload(
-                                row.get("bucket", String.class), row.get("object_key", String.class),
-                                row.get("filename", String.class)))))
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+                .flatMap(result -> result.map((row, metadata) -> {
+                    int index = Math.toIntExact(row.get("ord", Long.class) - 1);
+                    String objectKey = row.get("object_key", String.class);
+                    return objectKey == null ? new Outcome(index, null) : new Outcome(index, new GrantedDownload(
+                            row.get("bucket", String.class), objectKey, row.get("filename", String.class)));
+                }))
+                .collectList()
+                .map(Grants::of);
+    }
+
+    private record Outcome(int index, @Nullable GrantedDownload download) {
+    }
+
+    /**
+     * A grant statement's answer.
+     *
+     * @param granted the granted requests' downloads, by index
+     * @param held the requests refused by their link's row while its download leases hold downloads: worth trying
+     *     again once those leases end
+     */
+    record Grants(Map<Integer, GrantedDownload> granted, BitSet held) {
+
+        private static Grants of(List<Outcome> outcomes) {
+            Map<Integer, GrantedDownload> granted = new HashMap<>();
+            BitSet held = new BitSet();
+            for (Outcome outcome : outcomes) {
+                if (outcome.download() == null) {
+                    held.set(outcome.index());
+                } else {
+                    granted.put(outcome.index(), outcome.download());
+                }
+            }
+            return new Grants(granted, held);
+        }
     }
 
     /** What a page about the link shows, and whether it is live; empty for a key no link has. */
@@ -158,7 +192,7 @@ class Redemptions {
      * the text of every statement it sends for its parameters, and the grant statement is sent hundreds of times a
      * second.
      */
-    private static String statement(String resource) {
+    static String statement(String resource) {
         try {
             return new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8).lines()
                     .map(String::strip)

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** The batch grant statement on its own, with a batch whose outcome is known in advance. */
 class GrantStatementTest extends RedirectorIntegrationTest {
@@ -41,7 +42,7 @@ class GrantStatementTest extends RedirectorIntegrationTest {
                 new Redeem("no-such-key", "c3", null), redeem(a, "c4"), redeem(a, "c5"), redeem(b, "c6"));
 
         long outboxRowsBefore = outboxRowsWritten();
-        Map<Integer, GrantedDownload> granted = redemptions.grantAll(batch).block(Duration.ofSeconds(30));
+        Map<Integer, GrantedDownload> granted = fromRows(batch).block(Duration.ofSeconds(30));
 
         assertThat(granted).containsOnlyKeys(0, 1, 2, 4);
         assertThat(granted.get(0)).isEqualTo(new GrantedDownload("redirector-bucket", "media/batch/a", "a.bin"));
@@ -57,7 +58,7 @@ class GrantStatementTest extends RedirectorIntegrationTest {
         assertThat(eventIdsByKey(List.of(String.valueOf(a.linkId()), String.valueOf(b.linkId())), 4).values()
                 .stream().flatMap(List::stream).toList()).hasSize(4).doesNotHaveDuplicates();
         // and a used-up link grants nothing more
-        assertThat(redemptions.grantAll(List.of(redeem(a, "c7"))).block(Duration.ofSeconds(30))).isEmpty();
+        assertThat(fromRows(List.of(redeem(a, "c7"))).block(Duration.ofSeconds(30))).isEmpty();
     }
 
     @Test
@@ -65,7 +66,7 @@ class GrantStatementTest extends RedirectorIntegrationTest {
         LinkCreated link = publishLink("media/batch/kept", "kept.bin", 10, Instant.now().plusSeconds(86_400));
         int kept = keptBackend();
         for (int i = 0; i < 3; i++) {
-            assertThat(redemptions.grantAll(List.of(redeem(link, "k" + i))).block(Duration.ofSeconds(30))).hasSize(1);
+            assertThat(fromRows(List.of(redeem(link, "k" + i))).block(Duration.ofSeconds(30))).hasSize(1);
         }
         assertThat(keptBackend()).as("the grant statements' backend").isEqualTo(kept);
 
@@ -76,7 +77,7 @@ class GrantStatementTest extends RedirectorIntegrationTest {
         // the driver learns of the close when its event loop reads the end of the stream, a moment later
         Thread.sleep(200);
 
-        assertThat(redemptions.grantAll(List.of(redeem(link, "after"))).block(Duration.ofSeconds(30)))
+        assertThat(fromRows(List.of(redeem(link, "after"))).block(Duration.ofSeconds(30)))
                 .as("the first grant after the close").hasSize(1);
         assertThat(keptBackend()).isNotEqualTo(kept);
         assertThat(SharedServers.postgres().query(DATABASE,
@@ -158,5 +159,10 @@ class GrantStatementTest extends RedirectorIntegrationTest {
                 .stream().filter(r -> key.equals(r.key()))
                 .map(r -> (DownloadConsumed) serde.read(r.value()).data())
                 .collect(Collectors.toMap(DownloadConsumed::remaining, DownloadConsumed::clientAddress));
+    }
+
+    /** The batch granted from its links' rows (no download leases), as the granted downloads by index. */
+    private Mono<Map<Integer, GrantedDownload>> fromRows(List<Redeem> batch) {
+        return redemptions.grantAll(batch, new Long[batch.size()]).map(Redemptions.Grants::granted);
     }
 }

@@ -1,0 +1,36 @@
+-- Ends download leases: those of $1 (their holder is done with them) and, when $4, every lease past its expiry (its
+-- holder died or hung). Each lease's unused downloads go back to its link's row and its size off the row's leased
+-- sum; a link left with no lease open gets a DownloadCountSettled event with its exact count ($2 the outbox topic,
+-- $3 the event type). Leases are locked before links, each in id order, as no statement holds a link's row while
+-- waiting for a lease: concurrent ends (any replica's) and grants wait for one another but never deadlock. A lease
+-- being granted from is ended after that grant commits, with its used count as the grant left it.
+WITH ending AS (
+    SELECT lease_id FROM download_leases
+    WHERE lease_id = ANY(CAST($1 AS bigint[])) OR ($4 AND expires_at < now())
+    ORDER BY lease_id
+    FOR UPDATE
+), ended AS (
+    DELETE FROM download_leases d USING ending e
+    WHERE d.lease_id = e.lease_id
+    RETURNING d.lease_id, d.link_id, d.key, d.size, d.size - d.used AS unused
+), per_link AS (
+    SELECT key, sum(size) AS size, sum(unused) AS unused FROM ended GROUP BY key
+), locked AS (
+    SELECT l.key FROM redeemable_links l JOIN per_link p ON p.key = l.key
+    ORDER BY l.key
+    FOR UPDATE OF l
+), returned AS (
+    UPDATE redeemable_links l SET remaining = l.remaining + p.unused, leased = l.leased - p.size
+    FROM per_link p JOIN locked k ON k.key = p.key
+    WHERE l.key = p.key
+    RETURNING l.link_id, l.key, l.remaining, l.leased, p.unused
+), settled AS (
+    INSERT INTO outbox (topic, event_keys, event_type, data)
+    SELECT $2, array_agg(link_id::text ORDER BY key), $3,
+           jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
+                                        'returned', unused) ORDER BY key)
+    FROM returned
+    WHERE leased = 0
+    HAVING count(*) > 0
+)
+SELECT lease_id, key, unused FROM ended
