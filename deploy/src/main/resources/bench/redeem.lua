@@ -1,5 +1,7 @@
--- wrk script: each request redeems one of BENCH_LINKS seeded links (keys bench-1 .. bench-N) at random, counting
--- the 302s, so the run can be checked against the decrements the database recorded.
+-- wrk script: each request redeems one of BENCH_LINKS seeded links (keys bench-1 .. bench-N), counting the 302s, so
+-- the run can be checked against the decrements the database recorded. BENCH_KEYS picks the link: uniform (at
+-- random, the default), hot (always bench-1) or zipf (bench-k with probability proportional to 1/k^1.1, as pgbench's
+-- random_zipfian).
 -- With BENCH_RATE_PER_THREAD set, each wrk thread sends that many requests a second on a fixed schedule (an open
 -- loop, as pgbench --rate does): a connection waits for its request's slot, and a late answer does not push the
 -- schedule back.
@@ -10,15 +12,37 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+local keys = os.getenv("BENCH_KEYS") or "uniform"
+local zipfCumulative = {}
+
 function init(args)
   links = tonumber(os.getenv("BENCH_LINKS"))
   redirects = 0
   others = 0
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
+  if keys == "zipf" then
+    local total = 0
+    for k = 1, links do
+      total = total + k ^ -1.1
+      zipfCumulative[k] = total
+    end
+  end
+end
+
+local function zipfLink()
+  local target = math.random() * zipfCumulative[links]
+  local low, high = 1, links
+  while low < high do
+    local middle = math.floor((low + high) / 2)
+    if zipfCumulative[middle] < target then low = middle + 1 else high = middle end
+  end
+  return low
 end
 
 function request()
-  return wrk.format("GET", "/api/v2/shareable_links/bench-" .. math.random(1, links))
+  local link
+  if keys == "hot" then link = 1 elseif keys == "zipf" then link = zipfLink() else link = math.random(1, links) end
+  return wrk.format("GET", "/api/v2/shareable_links/bench-" .. link)
 end
 
 if ratePerThread > 0 then

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,7 +85,8 @@ public final class RedeemBench {
         System.out.println("starting the stack in " + work + " ...");
         try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services(),
                 options.postgresSettings())) {
-            String report = new RedeemBench(options, stack, work).run();
+            RedeemBench bench = new RedeemBench(options, stack, work);
+            String report = options.replicas() > 0 ? new ReplicaScaling(bench, options, stack).run() : bench.run();
             Files.writeString(work.resolve("report.md"), report);
             System.out.println(report);
             System.out.println("(written to " + work.resolve("report.md") + ")");
@@ -152,7 +154,7 @@ public final class RedeemBench {
     }
 
     /** N links with more downloads than any run can use, keys bench-1 .. bench-N. */
-    private void seed() {
+    void seed() {
         System.out.println("seeding " + options.links() + " links ...");
         sql("""
                 INSERT INTO redirector.redeemable_links
@@ -163,8 +165,13 @@ public final class RedeemBench {
         sql("VACUUM ANALYZE redirector.redeemable_links");
     }
 
-    /** @param rate transactions a second on a schedule (pgbench --rate); 0 for as many as it can */
-    private Measurement pgbench(String name, String script, double rate) throws Exception {
+    /**
+     * pgbench running {@code script}, whose first line picks the key, with {@code --keys}' distribution in its place.
+     *
+     * @param rate transactions a second on a schedule (pgbench --rate); 0 for as many as it can
+     */
+    Measurement pgbench(String name, String script, double rate) throws Exception {
+        script = options.keys().pgbenchChoice() + script.substring(script.indexOf('\n'));
         settle();
         System.out.println("pgbench: " + name + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + " ...");
         Path file = work.resolve(name + ".pgbench");
@@ -194,31 +201,55 @@ public final class RedeemBench {
 
     /** @param rate requests a second on a schedule; 0 for as many as the connections can get answered */
     private Measurement wrk(String name, Duration duration, double rate) throws Exception {
+        return wrk(name, List.of(stack.env().get("REDIRECT_URL")), options.clients(), duration, rate,
+                List.of("download-redirector")).get(0);
+    }
+
+    /**
+     * wrk against each URL at once, {@code connections} connections each, every one with the key distribution of
+     * {@code --keys}; a measurement per URL, in their order.
+     *
+     * @param rate requests a second on a schedule for each URL; 0 for as many as the connections can get answered
+     * @param redirectors the services behind the URLs, whose CPU is sampled
+     */
+    List<Measurement> wrk(String name, List<String> urls, int connections, Duration duration, double rate,
+            List<String> redirectors) throws Exception {
         Path script = work.resolve("redeem.lua");
         Files.writeString(script, resource("bench/redeem.lua"));
-        String url = stack.env().get("REDIRECT_URL");
-        ProcessBuilder builder = new ProcessBuilder("wrk", "-t", String.valueOf(WRK_THREADS),
-                "-c", String.valueOf(options.clients()), "-d", duration.toSeconds() + "s", "--timeout", "10s",
-                "-s", script.toString(), url)
-                .redirectErrorStream(true);
-        builder.environment().put("BENCH_LINKS", String.valueOf(options.links()));
-        if (rate > 0) {
-            builder.environment().put("BENCH_RATE_PER_THREAD", String.valueOf(rate / WRK_THREADS));
+        List<ProcessBuilder> builders = new ArrayList<>();
+        for (String url : urls) {
+            ProcessBuilder builder = new ProcessBuilder("wrk", "-t", String.valueOf(WRK_THREADS),
+                    "-c", String.valueOf(connections), "-d", duration.toSeconds() + "s", "--timeout", "10s",
+                    "-s", script.toString(), url)
+                    .redirectErrorStream(true);
+            builder.environment().put("BENCH_LINKS", String.valueOf(options.links()));
+            builder.environment().put("BENCH_KEYS", options.keys().toString());
+            if (rate > 0) {
+                builder.environment().put("BENCH_RATE_PER_THREAD", String.valueOf(rate / WRK_THREADS));
+            }
+            builders.add(builder);
         }
         System.out.println("wrk: " + name + ", " + duration.toSeconds() + " s"
-                + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + " against " + url + " ...");
-        Run run = measure(builder, name);
-        Matcher result = WRK.matcher(run.output());
-        if (run.exitCode() != 0 || !result.find()) {
-            throw new IllegalStateException("wrk failed:\n" + run.output());
+                + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + ", " + options.keys() + " keys, against "
+                + urls + " ...");
+        List<Run> runs = measure(builders, name, redirectors);
+        List<Measurement> measurements = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            Matcher result = WRK.matcher(run.output());
+            if (run.exitCode() != 0 || !result.find()) {
+                throw new IllegalStateException("wrk failed:\n" + run.output());
+            }
+            double seconds = Long.parseLong(result.group(5)) / 1e6;
+            long redirects = Long.parseLong(result.group(2));
+            if (Long.parseLong(result.group(3)) > 0 || Long.parseLong(result.group(4)) > 0) {
+                System.out.println("warning: answers other than 302, or errors: " + result.group());
+            }
+            measurements.add(new Measurement(name + (runs.size() > 1 ? "-" + (i + 1) : ""), redirects / seconds,
+                    Long.parseLong(result.group(6)), Long.parseLong(result.group(7)), Long.parseLong(result.group(8)),
+                    run.usage(), redirects, null));
         }
-        double seconds = Long.parseLong(result.group(5)) / 1e6;
-        long redirects = Long.parseLong(result.group(2));
-        if (Long.parseLong(result.group(3)) > 0 || Long.parseLong(result.group(4)) > 0) {
-            System.out.println("warning: answers other than 302, or errors: " + result.group());
-        }
-        return new Measurement(name, redirects / seconds, Long.parseLong(result.group(6)),
-                Long.parseLong(result.group(7)), Long.parseLong(result.group(8)), run.usage(), redirects, null);
+        return measurements;
     }
 
     /** Records a Java Flight Recording of the redirector during the measured run, for {@code jfr print}. */
@@ -241,7 +272,7 @@ public final class RedeemBench {
      * consumers working off a naive run's events while the redirector is measured, and the other way round), and the
      * two sides of a round are no longer measured alike.
      */
-    private void settle() throws Exception {
+    void settle() throws Exception {
         long start = System.nanoTime();
         long deadline = start + SETTLE_LIMIT.toNanos();
         try (Admin kafka = Admin.create(Map.<String, Object>of(
@@ -282,19 +313,45 @@ public final class RedeemBench {
 
     /** Runs a load process while sampling it, PostgreSQL, the redirector and the other services. */
     private Run measure(ProcessBuilder builder, String name) throws Exception {
-        Path output = work.resolve(name + ".out");
-        builder.redirectOutput(output.toFile());
-        Process process = builder.start();
+        return measure(List.of(builder), name, List.of("download-redirector")).get(0);
+    }
+
+    /**
+     * Runs load processes together while sampling them, PostgreSQL, the named redirectors and the other services;
+     * their outputs in the order of the builders, each with the usage of the whole run.
+     */
+    List<Run> measure(List<ProcessBuilder> builders, String name, List<String> redirectors) throws Exception {
+        List<Process> processes = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (int i = 0; i < builders.size(); i++) {
+            Path output = work.resolve(name + (builders.size() > 1 ? "-" + (i + 1) : "") + ".out");
+            builders.get(i).redirectOutput(output.toFile());
+            outputs.add(output);
+        }
         Map<String, List<Long>> roots = new LinkedHashMap<>();
         roots.put("postgres", List.of(postgres.pid()));
-        roots.put("redirector", List.of(stack.pid("download-redirector")));
-        roots.put("load generator", List.of(process.pid()));
+        roots.put("redirector", redirectors.stream().map(stack::pid).toList());
         // they consume the events of every run: link-api counts downloads
         roots.put(OTHER_SERVICES, Stream.of("link-api", "token-api", "mailer-service").map(stack::pid).toList());
+        List<Long> load = new ArrayList<>();
+        for (ProcessBuilder builder : builders) {
+            Process process = builder.start();
+            processes.add(process);
+            load.add(process.pid());
+        }
+        roots.put("load generator", load);
         try (ProcessSampler sampler = new ProcessSampler(roots)) {
             sampler.start();
-            int exit = process.waitFor();
-            return new Run(exit, Files.readString(output), sampler.stop());
+            List<Integer> exits = new ArrayList<>();
+            for (Process process : processes) {
+                exits.add(process.waitFor());
+            }
+            Map<String, Usage> usage = sampler.stop();
+            List<Run> runs = new ArrayList<>();
+            for (int i = 0; i < processes.size(); i++) {
+                runs.add(new Run(exits.get(i), Files.readString(outputs.get(i)), usage));
+            }
+            return runs;
         }
     }
 
@@ -317,14 +374,22 @@ public final class RedeemBench {
                     .replace("$2", "ARRAY['127.0.0.1']").replace(":clients", "ARRAY['127.0.0.1']")
                     .replace("$3", "ARRAY['pgbench']").replace(":agents", "ARRAY['pgbench']")
                     .replace("$4", ":topic")
-                    .replace("$5", ":type");
+                    .replace("$5", ":type")
+                    .replace("$6", "ARRAY[CAST(NULL AS bigint)]");
             return "\\set n random(1, :links)\n" + single + ";\n";
         }
     }
 
-    private long decrements() {
+    /**
+     * The downloads the seeded links have given: what left their rows, less what replicas hold in download leases
+     * and have not granted yet (jars without leases have no such table).
+     */
+    long decrements() {
+        boolean leases = !sql("SELECT to_regclass('redirector.download_leases')").isBlank();
         return Long.parseLong(sql("SELECT coalesce(sum(" + SEEDED_REMAINING + " - remaining), 0)"
-                + " FROM redirector.redeemable_links WHERE link_id > 9000000000"));
+                + " FROM redirector.redeemable_links WHERE link_id > 9000000000"))
+                - (leases ? Long.parseLong(sql("SELECT coalesce(sum(size - used), 0) FROM redirector.download_leases"
+                        + " WHERE link_id > 9000000000")) : 0);
     }
 
     /**
@@ -332,8 +397,13 @@ public final class RedeemBench {
      * http.server.requests), and the grants whose visitor had hung up before the answer.
      */
     private Metrics metrics() throws Exception {
+        return metrics(stack.env().get("REDIRECT_URL"));
+    }
+
+    /** {@link #metrics()} of the redirector at {@code url}. */
+    Metrics metrics(String url) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String metrics = client.send(HttpRequest.newBuilder(URI.create(stack.env().get("REDIRECT_URL")
+        String metrics = client.send(HttpRequest.newBuilder(URI.create(url
                         + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         // the last scrape, to read what the reconciliation read
@@ -346,7 +416,7 @@ public final class RedeemBench {
         return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 
-    private record Metrics(double grants, double served302, double abandoned) {
+    record Metrics(double grants, double served302, double abandoned) {
     }
 
     private String report(Measurement statement, List<WarmUpStep> warmUp, List<Round> rounds, Round paced,
@@ -403,13 +473,13 @@ public final class RedeemBench {
         return out.toString();
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
-    private String sql(String statement) {
+    String sql(String statement) {
         return postgres.query("sharelinks", statement);
     }
 
@@ -428,7 +498,7 @@ public final class RedeemBench {
         return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    private static String resource(String name) {
+    static String resource(String name) {
         try (InputStream in = RedeemBench.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is missing");
@@ -439,7 +509,7 @@ public final class RedeemBench {
         }
     }
 
-    private record Run(int exitCode, String output, Map<String, Usage> usage) {
+    record Run(int exitCode, String output, Map<String, Usage> usage) {
     }
 
     /** A baseline run and the redirector's, side by side. */
@@ -450,7 +520,7 @@ public final class RedeemBench {
      * One run's figures; latencies in microseconds. An HTTP run also has the 302s wrk received, and once reconciled
      * the decrements the database recorded and the redirector's own counts.
      */
-    private record Measurement(String name, double perSecond, long p50, long p99, long p999,
+    record Measurement(String name, double perSecond, long p50, long p99, long p999,
             Map<String, Usage> usage, long redirects, @Nullable Reconciled reconciled) {
 
         Measurement(String name, double perSecond, long p50, long p99, long p999, Map<String, Usage> usage) {
@@ -482,18 +552,19 @@ public final class RedeemBench {
         }
     }
 
-    private record Reconciled(long decrements, Metrics counted) {
+    record Reconciled(long decrements, Metrics counted) {
     }
 
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
-     * --warmup-step T --max-warmup M --dir D --services S --profile true --postgres name=value,name=value}; the
+     * --warmup-step T --max-warmup M --dir D --services S --profile true --postgres name=value,name=value
+     * --replicas N --keys uniform|hot|zipf}; the
      * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
      * {@link #POSTGRES_DEFAULTS}.
      */
-    private record Options(int links, int clients, Duration duration, int rounds, double rateFraction,
+    record Options(int links, int clients, Duration duration, int rounds, double rateFraction,
             Duration warmup, Duration warmupStep, Duration maxWarmup, Path dir, Path services, boolean profile,
-            Map<String, String> postgresSettings, List<String> args) {
+            Map<String, String> postgresSettings, int replicas, KeyChoice keys, List<String> args) {
 
         /**
          * Shared buffers sized like a database server's, whose working set fits in them: PostgreSQL's own default
@@ -518,6 +589,8 @@ public final class RedeemBench {
                     Path.of(given.getOrDefault("services", "deploy/target/services")).toAbsolutePath(),
                     Boolean.parseBoolean(given.getOrDefault("profile", "false")),
                     postgresSettings(given.getOrDefault("postgres", "")),
+                    Integer.parseInt(given.getOrDefault("replicas", "0")),
+                    KeyChoice.parse(given.getOrDefault("keys", "uniform")),
                     List.of(args));
         }
 
@@ -534,6 +607,36 @@ public final class RedeemBench {
                 settings.put(setting.substring(0, equals).strip(), setting.substring(equals + 1).strip());
             }
             return settings;
+        }
+    }
+
+    /**
+     * How each request picks its link among bench-1 .. bench-N, in wrk ({@code redeem.lua}) and in pgbench alike.
+     * {@code hot}: always bench-1, a link gone viral. {@code zipf}: bench-k with a probability proportional to
+     * 1/k^1.1 (pgbench's {@code random_zipfian}), a few hot links among many cold ones.
+     */
+    enum KeyChoice {
+        UNIFORM("\\set n random(1, :links)"),
+        HOT("\\set n 1"),
+        ZIPF("\\set n random_zipfian(1, :links, 1.1)");
+
+        private final String pgbenchChoice;
+
+        KeyChoice(String pgbenchChoice) {
+            this.pgbenchChoice = pgbenchChoice;
+        }
+
+        static KeyChoice parse(String name) {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        }
+
+        String pgbenchChoice() {
+            return pgbenchChoice;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -46,6 +46,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -464,6 +465,22 @@ class ManifestTest {
                     .isPositive()
                     .isLessThanOrEqualTo(asInt(at(deployed, "spec", "maxReplicas")));
         }
+    }
+
+    /**
+     * The autoscaled redirector takes download leases of hot links; a lost pod's leased downloads come back at the
+     * lease's lifetime plus its expiry grace, which must stay short, and a lease's lifetime must stay below the time a
+     * redeem waits for another replica's lease to end (the redirector's held-wait, 4 s).
+     */
+    @Test
+    void theRedirectorLeasesHotLinksAndALostPodsLeasesComeBackWithinHalfAMinute() {
+        assertThat(platformSetting("REDEEM_LEASES")).isEqualTo("true");
+        Duration lifetime = Duration.parse("PT" + platformSetting("REDEEM_LEASE_LIFETIME").toUpperCase(Locale.ROOT));
+        Duration grace = Duration.parse("PT" + platformSetting("REDEEM_LEASE_EXPIRY_GRACE").toUpperCase(Locale.ROOT));
+        assertThat(lifetime).isPositive().isLessThan(Duration.ofMillis(3500));
+        assertThat(lifetime.plus(grace)).isLessThanOrEqualTo(Duration.ofSeconds(30));
+        assertThat(Integer.parseInt(platformSetting("REDEEM_LEASE_MIN_REMAINING")))
+                .as("a small limit is never leased").isGreaterThanOrEqualTo(100);
     }
 
     @Test
