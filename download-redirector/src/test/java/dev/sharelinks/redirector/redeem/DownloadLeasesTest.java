@@ -45,8 +45,8 @@ class DownloadLeasesTest extends RedirectorIntegrationTest {
     void aHotLinkIsGrantedFromItsLeaseWhileItsRowIsLockedAndTheLeaseEndSettlesTheExactCount() throws Exception {
         LinkCreated link = publishLink("media/lease/hot", "hot.bin", 2000, Instant.now().plusSeconds(3600));
 
-        // four redeems of one key in a batch: hot, so a lease is taken in the background
-        assertThat(leases.assign(batch(link, 4), new BitSet())).containsOnlyNulls();
+        // eight redeems of one key in a batch: hot, so a lease is taken in the background
+        assertThat(leases.assign(batch(link, 8), new BitSet())).containsOnlyNulls();
         await().atMost(Duration.ofSeconds(10)).until(() -> !sql("SELECT count(*) FROM redirector.download_leases"
                 + " WHERE link_id = " + link.linkId()).equals("0"));
         // the default first lease (256), well below a quarter of what the row had
