@@ -1,15 +1,18 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.EventType;
+import io.r2dbc.spi.Statement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ClassPathResource;
@@ -25,6 +28,9 @@ import reactor.core.publisher.Mono;
 class Redemptions {
 
     private static final String GRANT = statement("redeem/grant.sql");
+
+    /** The grant statement of a batch with requests for this replica's download leases. */
+    private static final String GRANT_LEASED = statement("redeem/grant-leased.sql");
 
     private static final String LIVE = """
             SELECT true AS live FROM redeemable_links
@@ -82,14 +88,16 @@ class Redemptions {
             clients[i] = requests.get(i).clientAddress();
             agents[i] = requests.get(i).userAgent();
         }
-        return grantConnection.run(connection -> connection.createStatement(GRANT)
-                        .bind(0, keys)
-                        .bind(1, clients)
-                        .bind(2, agents)
-                        .bind(3, EventType.DOWNLOAD_CONSUMED.topic())
-                        .bind(4, EventType.DOWNLOAD_CONSUMED.typeName())
-                        .bind(5, leases)
-                        .execute())
+        boolean anyLeased = Arrays.stream(leases).anyMatch(Objects::nonNull);
+        return grantConnection.run(connection -> {
+                    Statement statement = connection.createStatement(anyLeased ? GRANT_LEASED : GRANT)
+                            .bind(0, keys)
+                            .bind(1, clients)
+                            .bind(2, agents)
+                            .bind(3, EventType.DOWNLOAD_CONSUMED.topic())
+                            .bind(4, EventType.DOWNLOAD_CONSUMED.typeName());
+                    return (anyLeased ? statement.bind(5, leases) : statement).execute();
+                })
                 .flatMap(result -> result.map((row, metadata) -> {
                     int index = Math.toIntExact(row.get("ord", Long.class) - 1);
                     String objectKey = row.get("object_key", String.class);

@@ -1,0 +1,76 @@
+-- grant.sql for a batch with requests for this replica's download leases: request i asks for one download of keys[i]
+-- on behalf of clients[i] (with agents[i]), from the link's row, or from the lease leases[i] when not null. Parameters:
+-- $1 keys, $2 clients, $3 agents (text arrays), $6 leases (a bigint array), all of one length; $4 the outbox topic,
+-- $5 the event type. Each grant gets its DownloadConsumed event (all in one outbox row). No answer may leave before
+-- the statement's (implicit) transaction has committed.
+-- From the row: per key, the first min(asked, remaining) requests in batch order are granted. Rows are locked in key
+-- order, so concurrent batches (from any number of replicas) serialize per key without deadlocking: a limit of N
+-- grants exactly N. A link with a landing page is never granted here: only its page's form spends (FormGrants).
+-- From a lease: the lease's used count rises by its requests if they fit and it has not expired, with the link's
+-- row only read (not revoked, not expired), so replicas granting from their leases do not wait for one another.
+-- The count each event reports is an upper bound while the link has leases open (docs/architecture.md): from the
+-- row, its remaining plus every download leased; from a lease, the statement's snapshot of the row plus its leases'
+-- unused parts, less this statement's grants. With no lease open it is exact, as it always was.
+-- A row request refused while the link's leases hold downloads is answered with no object: held, to try again.
+WITH request AS (
+    SELECT r.ord, r.key, r.client, r.agent, r.lease,
+           row_number() OVER (PARTITION BY r.key, r.lease IS NULL ORDER BY r.ord) AS nth
+    FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($6 AS bigint[]))
+         WITH ORDINALITY AS r(key, client, agent, lease, ord)
+), wanted AS (
+    SELECT key, count(*) AS wanted FROM request WHERE lease IS NULL GROUP BY key
+), locked AS (
+    SELECT l.key, l.remaining AS before, l.leased, LEAST(w.wanted, l.remaining) AS granting
+    FROM redeemable_links l JOIN wanted w ON w.key = l.key
+    WHERE l.remaining > 0 AND NOT l.revoked AND l.expires_at > now() AND NOT l.landing_page
+    ORDER BY l.key
+    FOR UPDATE OF l
+), granted AS (
+    UPDATE redeemable_links l SET remaining = l.remaining - k.granting
+    FROM locked k
+    WHERE l.key = k.key
+    RETURNING l.key, l.link_id, l.bucket, l.object_key, l.filename, k.before + k.leased AS before, k.granting
+), lease_wanted AS (
+    SELECT lease, count(*) AS wanted FROM request WHERE lease IS NOT NULL GROUP BY lease
+), lease_granted AS (
+    UPDATE download_leases d SET used = d.used + w.wanted
+    FROM lease_wanted w, redeemable_links l
+    WHERE d.lease_id = w.lease AND d.used + w.wanted <= d.size AND d.expires_at > now()
+      AND l.key = d.key AND NOT l.revoked AND l.expires_at > now()
+    RETURNING d.lease_id, d.link_id, d.key, l.bucket, l.object_key, l.filename
+), lease_left AS (
+    SELECT l.key, l.remaining + coalesce(sum(d.size - d.used), 0) AS before
+    FROM redeemable_links l LEFT JOIN download_leases d ON d.key = l.key
+    WHERE l.key IN (SELECT key FROM lease_granted)
+    GROUP BY l.key, l.remaining
+), served AS (
+    SELECT q.ord, g.link_id, g.key, g.bucket, g.object_key, g.filename, g.before - q.nth AS remaining,
+           q.client, q.agent
+    FROM request q JOIN granted g ON g.key = q.key
+    WHERE q.lease IS NULL AND q.nth <= g.granting
+    UNION ALL
+    SELECT q.ord, u.link_id, u.key, u.bucket, u.object_key, u.filename, f.before - q.nth AS remaining,
+           q.client, q.agent
+    FROM request q JOIN lease_granted u ON u.lease_id = q.lease JOIN lease_left f ON f.key = u.key
+), short AS (
+    SELECT w.key, coalesce(g.granting, 0) AS granting
+    FROM wanted w LEFT JOIN granted g ON g.key = w.key
+    WHERE g.granting IS NULL OR g.granting < w.wanted
+), held AS (
+    SELECT q.ord
+    FROM request q JOIN short s ON s.key = q.key JOIN redeemable_links l ON l.key = q.key
+    WHERE q.lease IS NULL AND q.nth > s.granting AND l.leased > 0
+      AND NOT l.revoked AND l.expires_at > now() AND NOT l.landing_page
+), recorded AS (
+    -- one outbox row for all the batch's grants, one event each (messaging's V0_4): with a row per grant, the rows
+    -- took a third of the statement's time
+    INSERT INTO outbox (topic, event_keys, event_type, data)
+    SELECT $4, array_agg(link_id::text ORDER BY ord), $5,
+           jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
+                                        'clientAddress', client, 'userAgent', agent) ORDER BY ord)
+    FROM served
+    HAVING count(*) > 0
+)
+SELECT ord, bucket, object_key, filename FROM served
+UNION ALL
+SELECT ord, NULL, NULL, NULL FROM held
