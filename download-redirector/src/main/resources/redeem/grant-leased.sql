@@ -1,8 +1,9 @@
 -- grant.sql for a batch with requests for this replica's download leases: request i asks for one download of keys[i]
--- on behalf of clients[i] (with agents[i]), from the link's row, or from the lease leases[i] when not null. Parameters:
--- $1 keys, $2 clients, $3 agents (text arrays), $6 leases (a bigint array), all of one length; $4 the outbox topic,
--- $5 the event type. Each grant gets its DownloadConsumed event (all in one outbox row). No answer may leave before
--- the statement's (implicit) transaction has committed.
+-- on behalf of clients[i] (with agents[i]), through the URL of the recipient refs[i] names (null: the plain URL), from
+-- the link's row, or from the lease leases[i] when not null. Parameters: $1 keys, $2 clients, $3 agents, $4 refs (text
+-- arrays), $7 leases (a bigint array), all of one length; $5 the outbox topic, $6 the event type. Each grant gets its
+-- DownloadConsumed event (all in one outbox row). No answer may leave before the statement's (implicit) transaction
+-- has committed.
 -- From the row: per key, the first min(asked, remaining) requests in batch order are granted. Rows are locked in key
 -- order, so concurrent batches (from any number of replicas) serialize per key without deadlocking: a limit of N
 -- grants exactly N. A link with a landing page is never granted here: only its page's form spends (FormGrants).
@@ -13,10 +14,11 @@
 -- unused parts, less this statement's grants. With no lease open it is exact, as it always was.
 -- A row request refused while the link's leases hold downloads is answered with no object: held, to try again.
 WITH request AS (
-    SELECT r.ord, r.key, r.client, r.agent, r.lease,
+    SELECT r.ord, r.key, r.client, r.agent, r.ref, r.lease,
            row_number() OVER (PARTITION BY r.key, r.lease IS NULL ORDER BY r.ord) AS nth
-    FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($6 AS bigint[]))
-         WITH ORDINALITY AS r(key, client, agent, lease, ord)
+    FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]),
+                CAST($7 AS bigint[]))
+         WITH ORDINALITY AS r(key, client, agent, ref, lease, ord)
 ), wanted AS (
     SELECT key, count(*) AS wanted FROM request WHERE lease IS NULL GROUP BY key
 ), locked AS (
@@ -45,12 +47,12 @@ WITH request AS (
     GROUP BY l.key, l.remaining
 ), served AS (
     SELECT q.ord, g.link_id, g.key, g.bucket, g.object_key, g.filename, g.before - q.nth AS remaining,
-           q.client, q.agent
+           q.client, q.agent, q.ref
     FROM request q JOIN granted g ON g.key = q.key
     WHERE q.lease IS NULL AND q.nth <= g.granting
     UNION ALL
     SELECT q.ord, u.link_id, u.key, u.bucket, u.object_key, u.filename, f.before - q.nth AS remaining,
-           q.client, q.agent
+           q.client, q.agent, q.ref
     FROM request q JOIN lease_granted u ON u.lease_id = q.lease JOIN lease_left f ON f.key = u.key
 ), short AS (
     SELECT w.key, coalesce(g.granting, 0) AS granting
@@ -65,9 +67,9 @@ WITH request AS (
     -- one outbox row for all the batch's grants, one event each (messaging's V0_4): with a row per grant, the rows
     -- took a third of the statement's time
     INSERT INTO outbox (topic, event_keys, event_type, data)
-    SELECT $4, array_agg(link_id::text ORDER BY ord), $5,
+    SELECT $5, array_agg(link_id::text ORDER BY ord), $6,
            jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                        'clientAddress', client, 'userAgent', agent) ORDER BY ord)
+                                        'clientAddress', client, 'userAgent', agent, 'recipientRef', ref) ORDER BY ord)
     FROM served
     HAVING count(*) > 0
 )

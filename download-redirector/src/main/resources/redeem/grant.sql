@@ -1,6 +1,7 @@
 -- Grants a batch of redeems from their links' rows in one statement: request i asks for one download of keys[i] on
--- behalf of clients[i] (with agents[i]). Parameters: $1 keys, $2 clients, $3 agents (text arrays of one length), $4
--- the outbox topic, $5 the event type. Per key, the first min(asked, remaining) requests in batch order are granted,
+-- behalf of clients[i] (with agents[i]), through the URL of the recipient refs[i] names (null: the plain URL).
+-- Parameters: $1 keys, $2 clients, $3 agents, $4 refs (text arrays of one length), $5 the outbox topic, $6 the event
+-- type. Per key, the first min(asked, remaining) requests in batch order are granted,
 -- each with the count left after it, and each grant gets its DownloadConsumed event (all in one outbox row). Rows
 -- are locked in key order, so concurrent batches (from any number of replicas) serialize per key without
 -- deadlocking: a limit of N grants exactly N. No answer may leave before the statement's (implicit) transaction has
@@ -11,10 +12,10 @@
 -- remaining plus every download leased. A request refused while the link's leases hold downloads is answered with
 -- no object: held, to try again once they end.
 WITH request AS (
-    SELECT r.ord, r.key, r.client, r.agent,
+    SELECT r.ord, r.key, r.client, r.agent, r.ref,
            row_number() OVER (PARTITION BY r.key ORDER BY r.ord) AS nth
-    FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]))
-         WITH ORDINALITY AS r(key, client, agent, ord)
+    FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]))
+         WITH ORDINALITY AS r(key, client, agent, ref, ord)
 ), wanted AS (
     SELECT key, count(*) AS wanted FROM request GROUP BY key
 ), locked AS (
@@ -30,7 +31,7 @@ WITH request AS (
     RETURNING l.key, l.link_id, l.bucket, l.object_key, l.filename, k.before + k.leased AS before, k.granting
 ), served AS (
     SELECT q.ord, g.link_id, g.key, g.bucket, g.object_key, g.filename, g.before - q.nth AS remaining,
-           q.client, q.agent
+           q.client, q.agent, q.ref
     FROM request q JOIN granted g ON g.key = q.key
     WHERE q.nth <= g.granting
 ), short AS (
@@ -46,9 +47,9 @@ WITH request AS (
     -- one outbox row for all the batch's grants, one event each (messaging's V0_4): with a row per grant, the rows
     -- took a third of the statement's time
     INSERT INTO outbox (topic, event_keys, event_type, data)
-    SELECT $4, array_agg(link_id::text ORDER BY ord), $5,
+    SELECT $5, array_agg(link_id::text ORDER BY ord), $6,
            jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                        'clientAddress', client, 'userAgent', agent) ORDER BY ord)
+                                        'clientAddress', client, 'userAgent', agent, 'recipientRef', ref) ORDER BY ord)
     FROM served
     HAVING count(*) > 0
 )

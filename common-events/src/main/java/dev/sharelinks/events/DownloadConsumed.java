@@ -11,11 +11,20 @@ import org.jspecify.annotations.Nullable;
  *     {@link DownloadCountSettled} gives the exact count once its leases end. Either way no later event reports more
  *     than the count is then, so the least count reported is the count
  * @param clientAddress the address the request came from, for the audit trail
+ * @param recipientRef the per-recipient reference of the shared URL the download came through, as the visitor sent
+ *     it (well-formed, not checked against any share: link-api resolves it to the recipient, or to nobody); null for
+ *     the plain URL. Absent from events written before references existed
  */
-public record DownloadConsumed(
-        long linkId, String key, int remaining, @Nullable String clientAddress, @Nullable String userAgent) {
+public record DownloadConsumed(long linkId, String key, int remaining, @Nullable String clientAddress,
+        @Nullable String userAgent, @Nullable String recipientRef) {
 
     public DownloadConsumed {
         Objects.requireNonNull(key, "key");
+    }
+
+    /** A download through the plain URL, attributed to nobody. */
+    public DownloadConsumed(long linkId, String key, int remaining, @Nullable String clientAddress,
+            @Nullable String userAgent) {
+        this(linkId, key, remaining, clientAddress, userAgent, null);
     }
 }

@@ -99,6 +99,31 @@ class GoldenEventsTest {
                 new DownloadConsumed(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 4, "203.0.113.9", "curl/8.0"));
     }
 
+    @Test
+    void aShareWithRecipientReferencesCarriesOnePerRecipientAndAnOlderOneReadsAsPlainUrls() {
+        ShareRequested referenced =
+                serde.read(golden("share-requested-recipient-refs.v1.json"), ShareRequested.class).data();
+        ShareRequested plain = serde.read(golden("share-requested.v1.json"), ShareRequested.class).data();
+
+        assertThat(referenced.recipientRefs()).containsExactly("q7Vd2mXr0bN5sK8wYc1ZaA", "Hk3pL9tQ2vW6yB0nE4rU8g");
+        assertThat(referenced.recipientRef(1)).isEqualTo("Hk3pL9tQ2vW6yB0nE4rU8g");
+        assertThat(plain.recipientRefs()).isNull();
+        assertThat(plain.recipientRef(0)).isNull();
+        assertThatThrownBy(() -> new ShareRequested(3, 7, List.of("a@example.test", "b@example.test"), null,
+                List.of(), List.of("q7Vd2mXr0bN5sK8wYc1ZaA"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aDownloadThroughARecipientsUrlCarriesItsReferenceAndAnOlderOneIsAttributedToNobody() {
+        DownloadConsumed referenced =
+                serde.read(golden("download-consumed-recipient.v1.json"), DownloadConsumed.class).data();
+
+        assertThat(referenced).isEqualTo(new DownloadConsumed(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 4,
+                "203.0.113.9", "curl/8.0", "q7Vd2mXr0bN5sK8wYc1ZaA"));
+        assertThat(serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class).data().recipientRef())
+                .isNull();
+    }
+
     private static final String TOKEN_VALUE = "Qm9uam91cl9sZV9tb25kZV9zaGFyZQ";
     private static final MediaFile ORIGINAL = new MediaFile("dam-media", "media/2001/original.jpg", "harbour.jpg");
 

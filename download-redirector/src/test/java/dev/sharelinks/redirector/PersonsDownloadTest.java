@@ -260,6 +260,32 @@ class PersonsDownloadTest extends RedirectorIntegrationTest {
                 .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 25).boxed().toList());
     }
 
+    /**
+     * A recipient's mail carries the link's URL with its reference ({@code ?ref=}): the download's event records it
+     * as sent, for link-api to attribute. Only a reference's shape is checked here; anything else counts the
+     * download as the plain URL's. A landing page's form posts to the page's URL, so the reference reaches the POST.
+     */
+    @Test
+    void aDownloadThroughARecipientsUrlRecordsItsReferenceAndAMalformedOneIsDropped() throws Exception {
+        String ann = "q7Vd2mXr0bN5sK8wYc1ZaA";
+        String ben = "Hk3pL9tQ2vW6yB0nE4rU8g";
+        LinkCreated plain = publishLink(OBJECT, "minutes.pdf", 10, Instant.now().plusSeconds(3600));
+        for (String query : List.of("?ref=" + ann, "?utm_source=mail&ref=" + ben, "?ref=" + ann + "x",
+                "?ref=" + ann.replace('q', '.'), "?ref=", "")) {
+            assertThat(get(plain.key() + query, BROWSER, null).statusCode()).as(query).isEqualTo(302);
+        }
+        assertThat(consumed(plain, 6)).extracting(e -> e.data().recipientRef())
+                .containsExactly(ann, ben, null, null, null, null);
+
+        LinkCreated gated = publishLink(OBJECT, "minutes.pdf", 2, Instant.now().plusSeconds(3600),
+                new LinkCreated.LandingPage(null));
+        HttpResponse<String> page = get(gated.key() + "?ref=" + ben, BROWSER, null);
+        assertThat(page.body()).contains("<form method=\"post\">");
+        assertThat(post(gated.key() + "?ref=" + ben, "nonce=" + encode(nonceOf(page))).statusCode()).isEqualTo(303);
+        assertThat(consumed(gated, 1)).singleElement()
+                .satisfies(e -> assertThat(e.data().recipientRef()).isEqualTo(ben));
+    }
+
     @Test
     void aFormToAPlainLinkIsNotAllowedAndOneToAKeyNobodyHasIsNotFound() throws Exception {
         LinkCreated plain = publishLink(OBJECT, "plain.pdf", 1, Instant.now().plusSeconds(3600));

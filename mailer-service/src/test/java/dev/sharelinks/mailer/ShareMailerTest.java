@@ -79,6 +79,26 @@ class ShareMailerTest {
         }
     }
 
+    /** Each recipient's mail carries every link with that recipient's own reference, and no other's. */
+    @Test
+    void whenAShareCarriesRecipientReferencesThenEachMailsUrlsCarryItsRecipientsOwn() throws Exception {
+        ShareRequested plain = share(List.of("ida@mail.test", "jon@mail.test"), null);
+        ShareRequested share = new ShareRequested(plain.shareId(), 1, plain.recipients(), null, plain.links(),
+                List.of("q7Vd2mXr0bN5sK8wYc1ZaA", "Hk3pL9tQ2vW6yB0nE4rU8g"));
+        publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
+
+        for (MimeMessage mail : awaitMails(share, 2)) {
+            boolean ida = mail.getRecipients(Message.RecipientType.TO)[0].toString().equals("ida@mail.test");
+            String own = ida ? "q7Vd2mXr0bN5sK8wYc1ZaA" : "Hk3pL9tQ2vW6yB0nE4rU8g";
+            String other = ida ? "Hk3pL9tQ2vW6yB0nE4rU8g" : "q7Vd2mXr0bN5sK8wYc1ZaA";
+            String link = "http://redirector.test/api/v2/shareable_links/key-" + share.shareId();
+            assertThat(part(mail, "text/plain")).contains(link + "-a?ref=" + own, link + "-b?ref=" + own)
+                    .doesNotContain(other);
+            assertThat(part(mail, "text/html")).contains("<a href=\"" + link + "-a?ref=" + own + "\">report.pdf</a>")
+                    .doesNotContain(other);
+        }
+    }
+
     @Test
     void whenOneShareHasSeveralRecipientsThenTheirMailsGoOverOneSmtpConnection() {
         ShareRequested share = share(List.of("kim@mail.test", "lee@mail.test", "max@mail.test"), null);

@@ -3,11 +3,14 @@ package dev.sharelinks.redirector.redeem;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.messaging.outbox.OutboxRelay;
 import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 
@@ -40,7 +43,8 @@ class FormGrants {
                 INSERT INTO outbox (topic, event_key, event_type, data)
                 SELECT :topic, link_id::text, :type,
                        jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                          'clientAddress', CAST(:client AS text), 'userAgent', CAST(:agent AS text))
+                                          'clientAddress', CAST(:client AS text), 'userAgent', CAST(:agent AS text),
+                                          'recipientRef', CAST(:ref AS text))
                 FROM granted
             )
             SELECT EXISTS (SELECT 1 FROM nonce) AS fresh, g.bucket, g.object_key, g.filename
@@ -68,21 +72,25 @@ class FormGrants {
         this.relay = relay;
     }
 
-    /** Spends one download of the landing-page link {@code key} for the form whose nonce is {@code nonceId}. */
+    /**
+     * Spends one download of the landing-page link {@code key} for the form whose nonce is {@code nonceId}, posted
+     * from the URL of the recipient {@code recipientRef} names (null: the plain URL).
+     */
     Mono<Outcome> spend(String key, String nonceId, Instant nonceExpires, @Nullable String clientAddress,
-            @Nullable String userAgent) {
-        return run(SPEND, EventType.DOWNLOAD_CONSUMED, key, nonceId, nonceExpires, clientAddress, userAgent);
+            @Nullable String userAgent, @Nullable String recipientRef) {
+        return run(db.sql(SPEND).bind("ref", Parameters.in(R2dbcType.VARCHAR, recipientRef)),
+                EventType.DOWNLOAD_CONSUMED, key, nonceId, nonceExpires, clientAddress, userAgent);
     }
 
     /** The file again for a person holding a receipt of this link: recorded as a repeat, nothing spent. */
     Mono<Outcome> repeat(String key, String nonceId, Instant nonceExpires, @Nullable String clientAddress,
             @Nullable String userAgent) {
-        return run(REPEAT, EventType.DOWNLOAD_REPEATED, key, nonceId, nonceExpires, clientAddress, userAgent);
+        return run(db.sql(REPEAT), EventType.DOWNLOAD_REPEATED, key, nonceId, nonceExpires, clientAddress, userAgent);
     }
 
-    private Mono<Outcome> run(String statement, EventType event, String key, String nonceId, Instant nonceExpires,
-            @Nullable String clientAddress, @Nullable String userAgent) {
-        return Detached.call(DownloadEventParameters.bind(db.sql(statement), event, clientAddress, userAgent)
+    private Mono<Outcome> run(GenericExecuteSpec statement, EventType event, String key, String nonceId,
+            Instant nonceExpires, @Nullable String clientAddress, @Nullable String userAgent) {
+        return Detached.call(DownloadEventParameters.bind(statement, event, clientAddress, userAgent)
                 .bind("nonce", nonceId)
                 .bind("nonceExpires", nonceExpires.atOffset(ZoneOffset.UTC))
                 .bind("key", key)

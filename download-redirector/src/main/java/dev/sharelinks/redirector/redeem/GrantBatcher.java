@@ -76,9 +76,9 @@ class GrantBatcher {
      * {@code answerOn} (the request's event loop), not on the database connection's thread.
      */
     Mono<GrantedDownload> grant(String key, @Nullable String clientAddress, @Nullable String userAgent,
-            Executor answerOn) {
+            @Nullable String recipientRef, Executor answerOn) {
         return Mono.create(sink -> {
-            Waiting redeem = new Waiting(new Redeem(key, clientAddress, userAgent), sink, answerOn,
+            Waiting redeem = new Waiting(new Redeem(key, clientAddress, userAgent, recipientRef), sink, answerOn,
                     new AtomicBoolean(), System.nanoTime(), false);
             sink.onCancel(() -> redeem.gone().set(true));
             waiting.add(redeem);

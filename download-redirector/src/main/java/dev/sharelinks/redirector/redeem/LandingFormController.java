@@ -37,7 +37,9 @@ class LandingFormController {
         return exchange.getFormData().flatMap(fields -> forms.submit(new LandingForms.Submission(key,
                 first(fields, "nonce"), first(fields, "password"), ClientAddress.of(request),
                 request.getHeaders().getFirst(HttpHeaders.USER_AGENT),
-                request.getHeaders().getFirst(HttpHeaders.COOKIE))));
+                request.getHeaders().getFirst(HttpHeaders.COOKIE),
+                // the page's form has no action: it posts to the page's URL, the recipient's reference included
+                RecipientRefs.wellFormed(request.getQueryParams().getFirst(RecipientRefs.PARAMETER)))));
     }
 
     /** As the redeem GET answers: the database being away is 503 ({@link DatabaseUnavailable}), anything else 500. */

@@ -100,7 +100,8 @@ class LandingForms {
         boolean repeat = receipts.holdsReceipt(form.key(), form.cookies());
         Mono<FormGrants.Outcome> outcome = repeat
                 ? formGrants.repeat(form.key(), nonce.id(), nonce.expiresAt(), form.clientAddress(), form.userAgent())
-                : formGrants.spend(form.key(), nonce.id(), nonce.expiresAt(), form.clientAddress(), form.userAgent());
+                : formGrants.spend(form.key(), nonce.id(), nonce.expiresAt(), form.clientAddress(), form.userAgent(),
+                        form.recipientRef());
         return outcome.map(result -> {
             if (!result.freshNonce()) {
                 return refused(HttpStatus.CONFLICT, form, link,
@@ -161,8 +162,10 @@ class LandingForms {
      * @param nonce the form's {@code nonce} field; null when absent
      * @param password the form's {@code password} field; null when absent
      * @param cookies the request's {@code Cookie} header
+     * @param recipientRef the recipient reference of the page's URL ({@link RecipientRefs}), null for the plain URL
      */
     record Submission(String key, @Nullable String nonce, @Nullable String password,
-            @Nullable String clientAddress, @Nullable String userAgent, @Nullable String cookies) {
+            @Nullable String clientAddress, @Nullable String userAgent, @Nullable String cookies,
+            @Nullable String recipientRef) {
     }
 }

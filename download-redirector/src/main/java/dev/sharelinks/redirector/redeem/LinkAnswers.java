@@ -86,7 +86,7 @@ class LinkAnswers {
         if (receipts.holdsReceipt(key, visit.cookies())) {
             return repeat(visit);
         }
-        return grants.grant(key, visit.clientAddress(), visit.userAgent(), answerOn)
+        return grants.grant(key, visit.clientAddress(), visit.userAgent(), visit.recipientRef(), answerOn)
                 .map(granted -> redirect(presign(granted), receipts.issue(key)))
                 .switchIfEmpty(Mono.defer(() -> notGranted(visit, false)));
     }
@@ -190,7 +190,9 @@ class LinkAnswers {
      *
      * @param key the path's key, percent-decoded
      * @param cookies the request's {@code Cookie} header, where a download receipt would be
+     * @param recipientRef the recipient reference of the URL ({@link RecipientRefs}), null for the plain URL
      */
-    record Visit(String key, @Nullable String clientAddress, @Nullable String userAgent, @Nullable String cookies) {
+    record Visit(String key, @Nullable String clientAddress, @Nullable String userAgent, @Nullable String cookies,
+            @Nullable String recipientRef) {
     }
 }

@@ -5,12 +5,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.http.Outcome;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -79,7 +82,8 @@ class RedeemRoute implements NettyRouteProvider {
         return Mono.defer(() -> answers.redeem(new LinkAnswers.Visit(pathVariable(request.param("key")),
                         ClientAddress.of(request.remoteAddress()),
                         request.requestHeaders().get(HttpHeaderNames.USER_AGENT),
-                        request.requestHeaders().get(HttpHeaderNames.COOKIE)), answerOn))
+                        request.requestHeaders().get(HttpHeaderNames.COOKIE), recipientRef(request.uri())),
+                        answerOn))
                 .onErrorResume(failure -> Mono.just(failed(failure, request.fullPath())))
                 .flatMap(answer -> {
                     record(answer.getStatusCode(), started);
@@ -94,6 +98,15 @@ class RedeemRoute implements NettyRouteProvider {
         } catch (IllegalArgumentException invalidEscape) {
             return "";
         }
+    }
+
+    /** The URL's recipient reference, if it carries a well-formed one; the plain URL has no query to decode. */
+    private static @Nullable String recipientRef(String uri) {
+        if (uri.indexOf('?') < 0) {
+            return null;
+        }
+        List<String> refs = new QueryStringDecoder(uri).parameters().get(RecipientRefs.PARAMETER);
+        return refs == null || refs.isEmpty() ? null : RecipientRefs.wellFormed(refs.get(0));
     }
 
     private static ResponseEntity<String> failed(Throwable failure, String path) {

@@ -83,10 +83,12 @@ class Redemptions {
         String[] keys = new String[requests.size()];
         String[] clients = new String[requests.size()];
         String[] agents = new String[requests.size()];
+        String[] refs = new String[requests.size()];
         for (int i = 0; i < requests.size(); i++) {
             keys[i] = requests.get(i).key();
             clients[i] = requests.get(i).clientAddress();
             agents[i] = requests.get(i).userAgent();
+            refs[i] = requests.get(i).recipientRef();
         }
         boolean anyLeased = Arrays.stream(leases).anyMatch(Objects::nonNull);
         return grantConnection.run(connection -> {
@@ -94,9 +96,10 @@ class Redemptions {
                             .bind(0, keys)
                             .bind(1, clients)
                             .bind(2, agents)
-                            .bind(3, EventType.DOWNLOAD_CONSUMED.topic())
-                            .bind(4, EventType.DOWNLOAD_CONSUMED.typeName());
-                    return (anyLeased ? statement.bind(5, leases) : statement).execute();
+                            .bind(3, refs)
+                            .bind(4, EventType.DOWNLOAD_CONSUMED.topic())
+                            .bind(5, EventType.DOWNLOAD_CONSUMED.typeName());
+                    return (anyLeased ? statement.bind(6, leases) : statement).execute();
                 })
                 .flatMap(result -> result.map((row, metadata) -> {
                     int index = Math.toIntExact(row.get("ord", Long.class) - 1);
@@ -170,8 +173,9 @@ class Redemptions {
                 .bind("key", key).map(row -> true).one().defaultIfEmpty(false));
     }
 
-    /** One visitor's redeem of a key. */
-    record Redeem(String key, @Nullable String clientAddress, @Nullable String userAgent) {
+    /** One visitor's redeem of a key, through the URL of the recipient {@code recipientRef} names (or the plain one). */
+    record Redeem(String key, @Nullable String clientAddress, @Nullable String userAgent,
+            @Nullable String recipientRef) {
     }
 
     record GrantedDownload(String bucket, String objectKey, String filename) {

@@ -119,7 +119,7 @@ class DownloadLeasesTest extends RedirectorIntegrationTest {
     }
 
     private static List<Redeem> batch(LinkCreated link, int redeems) {
-        return IntStream.range(0, redeems).mapToObj(i -> new Redeem(link.key(), "10.0.0." + i, "test")).toList();
+        return IntStream.range(0, redeems).mapToObj(i -> new Redeem(link.key(), "10.0.0." + i, "test", null)).toList();
     }
 
     /** The link's row: remaining and leased. */

@@ -44,8 +44,8 @@ class GrantEventsBrokerOutageTest extends RedirectorIntegrationTest {
         KafkaBroker kafka = SharedServers.kafka();
         kafka.stop();
         try {
-            List<Redeem> batch = List.of(new Redeem(link.key(), "o0", null), new Redeem(link.key(), "o1", null),
-                    new Redeem(link.key(), "o2", null));
+            List<Redeem> batch = List.of(new Redeem(link.key(), "o0", null, null), new Redeem(link.key(), "o1", null, null),
+                    new Redeem(link.key(), "o2", null, null));
             assertThat(fromRows(batch).block(Duration.ofSeconds(30))).hasSize(3);
             assertThat(pendingEventsOf(key)).isEqualTo("1/3");
             // long enough for the relay to try, time out and try again

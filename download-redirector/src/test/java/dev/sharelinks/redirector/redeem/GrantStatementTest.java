@@ -39,7 +39,7 @@ class GrantStatementTest extends RedirectorIntegrationTest {
         LinkCreated a = publishLink("media/batch/a", "a.bin", 3, tomorrow);
         LinkCreated b = publishLink("media/batch/b", "b.bin", 1, tomorrow);
         List<Redeem> batch = List.of(redeem(a, "c0"), redeem(a, "c1"), redeem(b, "c2"),
-                new Redeem("no-such-key", "c3", null), redeem(a, "c4"), redeem(a, "c5"), redeem(b, "c6"));
+                new Redeem("no-such-key", "c3", null, null), redeem(a, "c4"), redeem(a, "c5"), redeem(b, "c6"));
 
         long outboxRowsBefore = outboxRowsWritten();
         Map<Integer, GrantedDownload> granted = fromRows(batch).block(Duration.ofSeconds(30));
@@ -147,7 +147,7 @@ class GrantStatementTest extends RedirectorIntegrationTest {
     }
 
     private static Redeem redeem(LinkCreated link, String client) {
-        return new Redeem(link.key(), client, "test");
+        return new Redeem(link.key(), client, "test", null);
     }
 
     /** The link's DownloadConsumed events: client address by remaining count. */

@@ -1,9 +1,7 @@
 package dev.sharelinks.linkapi.link;
 
 import dev.sharelinks.linkapi.security.AccountPrincipal;
-import dev.sharelinks.linkapi.web.MediaPocketException;
 import java.time.Clock;
-import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -24,8 +22,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping(path = "/api/v2/shareable_links", produces = MediaType.APPLICATION_JSON_VALUE)
 class LinkController {
 
-    private static final Pattern LINK_ID = Pattern.compile("[1-9][0-9]{0,17}");
-
     private final LinkService links;
     private final Clock clock;
 
@@ -44,19 +40,11 @@ class LinkController {
 
     @DeleteMapping("/{id}")
     Mono<LinkResponses.Message> revoke(@AuthenticationPrincipal AccountPrincipal account, @PathVariable String id) {
-        return links.revoke(account, linkId(id)).thenReturn(new LinkResponses.Message("Shareable link revoked"));
+        return links.revoke(account, LinkIds.parse(id)).thenReturn(new LinkResponses.Message("Shareable link revoked"));
     }
 
     @GetMapping("/{id}/info")
     Mono<LinkResponses.Info> info(@AuthenticationPrincipal AccountPrincipal account, @PathVariable String id) {
-        return links.info(account, linkId(id));
-    }
-
-    /** Only the decimal form we hand out names a link: Long.parseLong alone would also take "+7" or "٧". */
-    private static long linkId(String id) {
-        if (!LINK_ID.matcher(id).matches()) {
-            throw MediaPocketException.notFound(LinkService.NOT_FOUND);
-        }
-        return Long.parseLong(id);
+        return links.info(account, LinkIds.parse(id));
     }
 }

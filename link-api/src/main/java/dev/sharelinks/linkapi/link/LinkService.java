@@ -28,7 +28,6 @@ import reactor.core.scheduler.Schedulers;
 @Service
 class LinkService {
 
-    static final String NOT_FOUND = "Link not found";
     static final String ASSET_NOT_FOUND = "asset not found";
     /** 24 random bytes: a 32-character key with 192 bits of entropy, unguessable and URL-safe. */
     private static final int KEY_BYTES = 24;
@@ -144,7 +143,7 @@ class LinkService {
                             row.get("landing_page", Boolean.class), row.get("password_protected", Boolean.class));
                 })
                 .one()
-                .switchIfEmpty(Mono.error(MediaPocketException.notFound(NOT_FOUND)));
+                .switchIfEmpty(Mono.error(LinkIds.notFound()));
     }
 
     private String status(boolean revoked, int remaining, Instant expiresAt) {
@@ -163,7 +162,7 @@ class LinkService {
                 .bind("account", account.accountId())
                 .map(row -> true)
                 .one()
-                .switchIfEmpty(Mono.error(MediaPocketException.notFound(NOT_FOUND)));
+                .switchIfEmpty(Mono.error(LinkIds.notFound()));
     }
 
     /**

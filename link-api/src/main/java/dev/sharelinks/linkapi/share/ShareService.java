@@ -3,6 +3,7 @@ package dev.sharelinks.linkapi.share;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.linkapi.LinkApiProperties;
 import dev.sharelinks.linkapi.security.AccountPrincipal;
+import dev.sharelinks.linkapi.security.Secrets;
 import dev.sharelinks.linkapi.web.MediaPocketException;
 import dev.sharelinks.messaging.outbox.Outbox;
 import java.time.OffsetDateTime;
@@ -16,24 +17,30 @@ import reactor.core.publisher.Mono;
 class ShareService {
 
     static final String NO_LINKS = "No shareable links found";
+    /** A recipient reference's random bytes: 128 bits, 22 base64url characters, as the redirector expects. */
+    private static final int RECIPIENT_REF_BYTES = 16;
 
     private final DatabaseClient db;
     private final TransactionalOperator transaction;
     private final Outbox outbox;
     private final LinkApiProperties properties;
+    private final Secrets secrets;
 
-    ShareService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, LinkApiProperties properties) {
+    ShareService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, LinkApiProperties properties,
+            Secrets secrets) {
         this.db = db;
         this.transaction = transaction;
         this.outbox = outbox;
         this.properties = properties;
+        this.secrets = secrets;
     }
 
     /**
      * Records the share and its ShareRequested event in one transaction, for the links that can still be redeemed.
      * Every id must name a link of this account, or nothing is recorded and the answer is "No shareable links
      * found" (which never tells whether another account's link exists). Of those, the revoked, expired and used-up
-     * ones are left out of the mails; if none is left, the same answer and nothing recorded.
+     * ones are left out of the mails; if none is left, the same answer and nothing recorded. Each recipient gets its
+     * own random reference, which its mail adds to the links' URLs, so its downloads are attributed to it.
      */
     Mono<Long> share(AccountPrincipal account, ShareRequest request) {
         if (request.linkIds().isEmpty() || !request.allIdsWellFormed()) {
@@ -73,10 +80,21 @@ class ShareService {
                 .bind("links", links.stream().map(ShareRequested.SharedLink::linkId).toArray(Long[]::new));
         insert = request.message() == null ? insert.bindNull("message", String.class)
                 : insert.bind("message", request.message());
+        List<String> refs = request.recipients().stream().map(recipient -> secrets.randomToken(RECIPIENT_REF_BYTES))
+                .toList();
         return insert.map(row -> row.get("id", Long.class))
                 .one()
-                .flatMap(shareId -> outbox.append(new ShareRequested(shareId, account.accountId(),
-                                request.recipients(), request.message(), links), String.valueOf(shareId))
+                .flatMap(shareId -> db.sql("""
+                                INSERT INTO share_recipients (ref, share_id, position, address)
+                                SELECT r.ref, :share, r.position, r.address
+                                FROM unnest(CAST(:refs AS text[]), CAST(:addresses AS text[]))
+                                     WITH ORDINALITY AS r(ref, address, position)""")
+                        .bind("share", shareId)
+                        .bind("refs", refs.toArray(String[]::new))
+                        .bind("addresses", request.recipients().toArray(String[]::new))
+                        .then()
+                        .then(outbox.append(new ShareRequested(shareId, account.accountId(), request.recipients(),
+                                request.message(), links, refs), String.valueOf(shareId)))
                         .thenReturn(shareId));
     }
 }

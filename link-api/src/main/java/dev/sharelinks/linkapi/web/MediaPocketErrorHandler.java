@@ -6,6 +6,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -15,17 +16,22 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import reactor.core.publisher.Mono;
 
-/** Every failure of the MediaPocket API answers in its own format, {@code {"error": "..."}}. */
+/**
+ * Every failure of the MediaPocket API answers in its own format, {@code {"error": "..."}}, as JSON whatever the
+ * request accepts (a CSV download log's refusal included).
+ */
 // before the problem-details handler, which answers every other controller (the admin API)
 @Order(Ordered.HIGHEST_PRECEDENCE)
-@RestControllerAdvice(basePackages = {"dev.sharelinks.linkapi.link", "dev.sharelinks.linkapi.share"})
+@RestControllerAdvice(basePackages = {"dev.sharelinks.linkapi.link", "dev.sharelinks.linkapi.share",
+        "dev.sharelinks.linkapi.download"})
 class MediaPocketErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(MediaPocketErrorHandler.class);
 
     @ExceptionHandler
     ResponseEntity<MediaPocketError> refused(MediaPocketException e) {
-        return ResponseEntity.status(e.status()).body(new MediaPocketError(e.getMessage()));
+        return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON)
+                .body(new MediaPocketError(e.getMessage()));
     }
 
     @ExceptionHandler
@@ -33,7 +39,8 @@ class MediaPocketErrorHandler {
         if (e.getMostSpecificCause() instanceof DataBufferLimitException) {
             return tooLarge();
         }
-        return ResponseEntity.badRequest().body(new MediaPocketError("Malformed JSON body"));
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON)
+                .body(new MediaPocketError("Malformed JSON body"));
     }
 
     @ExceptionHandler
@@ -49,6 +56,7 @@ class MediaPocketErrorHandler {
     @ExceptionHandler
     ResponseEntity<MediaPocketError> notJson(UnsupportedMediaTypeStatusException e) {
         return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(new MediaPocketError("Content-Type must be application/json"));
     }
 
@@ -57,7 +65,8 @@ class MediaPocketErrorHandler {
     ResponseEntity<MediaPocketError> refusedByWebFlux(ResponseStatusException e) {
         HttpStatus status = HttpStatus.resolve(e.getStatusCode().value());
         String error = status == null ? "Request refused" : status.getReasonPhrase();
-        return ResponseEntity.status(e.getStatusCode()).body(new MediaPocketError(error));
+        return ResponseEntity.status(e.getStatusCode()).contentType(MediaType.APPLICATION_JSON)
+                .body(new MediaPocketError(error));
     }
 
     @ExceptionHandler
@@ -65,7 +74,8 @@ class MediaPocketErrorHandler {
         // logged in handle(), where Reactor puts the request's observation back on the thread from its context, so
         // the line carries the request's traceId (the services do not propagate context on every operator, which
         // took more than half of link-api's CPU)
-        return Mono.just(ResponseEntity.internalServerError().body(new MediaPocketError("Internal Server Error")))
+        return Mono.just(ResponseEntity.internalServerError().contentType(MediaType.APPLICATION_JSON)
+                .body(new MediaPocketError("Internal Server Error")))
                 .handle((response, sink) -> {
                     log.error("request failed", e);
                     sink.next(response);
@@ -73,6 +83,7 @@ class MediaPocketErrorHandler {
     }
 
     private static ResponseEntity<MediaPocketError> tooLarge() {
-        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(new MediaPocketError("Request body too large"));
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).contentType(MediaType.APPLICATION_JSON)
+                .body(new MediaPocketError("Request body too large"));
     }
 }

@@ -5,9 +5,14 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.util.HtmlUtils;
+import org.springframework.web.util.UriComponentsBuilder;
 
-/** The text and HTML bodies of a share mail. The sender's message is shown as typed, never as markup. */
+/**
+ * The text and HTML bodies of one recipient's share mail. The sender's message is shown as typed, never as markup;
+ * each link's URL carries the recipient's reference, so downloads through it are attributed to that recipient.
+ */
 final class ShareMail {
 
     private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
@@ -17,7 +22,7 @@ final class ShareMail {
     private ShareMail() {
     }
 
-    static String text(ShareRequested share) {
+    static String text(ShareRequested share, @Nullable String recipientRef) {
         StringBuilder text = new StringBuilder("Hello,\n\nFiles have been shared with you.\n");
         if (share.message() != null && !share.message().isBlank()) {
             text.append("\nMessage from the sender:\n").append(share.message().strip()).append('\n');
@@ -26,12 +31,12 @@ final class ShareMail {
         for (ShareRequested.SharedLink link : share.links()) {
             text.append("- ").append(link.filename())
                     .append(" (").append(availability(link.expiresAt())).append(")\n  ")
-                    .append(link.url()).append('\n');
+                    .append(url(link, recipientRef)).append('\n');
         }
         return text.toString();
     }
 
-    static String html(ShareRequested share) {
+    static String html(ShareRequested share, @Nullable String recipientRef) {
         StringBuilder html = new StringBuilder(
                 "<!DOCTYPE html><html><body><p>Hello,</p><p>Files have been shared with you.</p>");
         if (share.message() != null && !share.message().isBlank()) {
@@ -40,11 +45,17 @@ final class ShareMail {
         }
         html.append("<ul>");
         for (ShareRequested.SharedLink link : share.links()) {
-            html.append("<li><a href=\"").append(HtmlUtils.htmlEscape(link.url())).append("\">")
+            html.append("<li><a href=\"").append(HtmlUtils.htmlEscape(url(link, recipientRef))).append("\">")
                     .append(HtmlUtils.htmlEscape(link.filename())).append("</a> (")
                     .append(availability(link.expiresAt())).append(")</li>");
         }
         return html.append("</ul></body></html>").toString();
+    }
+
+    /** The link's URL with the recipient's reference; the plain URL for a share without references. */
+    static String url(ShareRequested.SharedLink link, @Nullable String recipientRef) {
+        return recipientRef == null ? link.url()
+                : UriComponentsBuilder.fromUriString(link.url()).queryParam("ref", recipientRef).build().toUriString();
     }
 
     /**

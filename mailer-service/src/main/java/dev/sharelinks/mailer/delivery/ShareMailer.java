@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -72,7 +73,8 @@ class ShareMailer {
         ShareRequested share = event.data();
         Map<String, Delivery> settled = deliveries.settled(event.eventId());
         List<String> refused = new ArrayList<>();
-        for (String recipient : share.recipients()) {
+        for (int position = 0; position < share.recipients().size(); position++) {
+            String recipient = share.recipients().get(position);
             Delivery delivery = settled.get(recipient);
             if (delivery == Delivery.FAILED) {
                 refused.add(recipient);
@@ -94,12 +96,12 @@ class ShareMailer {
                 continue;
             }
             try {
-                smtp.send(compose(event, address));
+                smtp.send(compose(event, address, share.recipientRef(position)));
                 sent.increment();
                 deliveries.sent(event.eventId(), share.shareId(), recipient);
                 // no address in the log: the delivery log has it. The line carries the share request's traceId
                 log.info("share {}: mail {} of {} accepted by the SMTP server", share.shareId(),
-                        share.recipients().indexOf(recipient) + 1, share.recipients().size());
+                        position + 1, share.recipients().size());
             } catch (MessagingException e) {
                 Optional<String> refusal = refusedForGood(e);
                 if (refusal.isEmpty()) {
@@ -134,8 +136,8 @@ class ShareMailer {
         return address;
     }
 
-    private MimeMessage compose(EventEnvelope<ShareRequested> event, InternetAddress recipient)
-            throws MessagingException {
+    private MimeMessage compose(EventEnvelope<ShareRequested> event, InternetAddress recipient,
+            @Nullable String recipientRef) throws MessagingException {
         ShareRequested share = event.data();
         MimeMessage message = new StableIdMessage(session, event.eventId(), recipient.getAddress());
         MimeMessageHelper helper = new ShareMailHelper(message);
@@ -144,7 +146,7 @@ class ShareMailer {
         // address: the subject is fixed, and the message, filenames and URLs go into the bodies only
         helper.setTo(recipient);
         helper.setSubject(properties.subject());
-        helper.setText(ShareMail.text(share), ShareMail.html(share));
+        helper.setText(ShareMail.text(share, recipientRef), ShareMail.html(share, recipientRef));
         return message;
     }
 
