@@ -87,6 +87,13 @@ class OpenApiTest {
         api.check("GET", info, linkApi("GET", links + "/" + id + "/info", null, null));
         api.check("GET", info, linkApi("GET", links + "/987654/info", null, null));
 
+        String downloads = links + "/{id}/downloads";
+        api.check("GET", downloads, linkApi("GET", links + "/" + id + "/downloads?limit=5", null, null));
+        api.check("GET", downloads, send(HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + links + "/"
+                + id + "/downloads")).header("X-API-KEY", env.get("API_KEY")).header("Accept", "text/csv")));
+        api.check("GET", downloads, linkApi("GET", links + "/987654/downloads", null, null));
+        api.check("GET", downloads, linkApi("GET", links + "/" + id + "/downloads?limit=0", null, null));
+
         String redeem = links + "/{key}";
         await().atMost(Duration.ofSeconds(30)).until(() -> head(url).statusCode() == 200);
         api.check("HEAD", redeem, head(url));
