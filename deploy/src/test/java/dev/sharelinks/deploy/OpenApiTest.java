@@ -75,6 +75,14 @@ class OpenApiTest {
         api.check("POST", links, send(HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + links))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(valid))));
 
+        String keyed = "idempotent-" + System.nanoTime();
+        api.check("POST", links, keyedLinkApi(links, valid, keyed));
+        HttpResponse<String> replayed = keyedLinkApi(links, valid, keyed);
+        api.check("POST", links, replayed);
+        assertThat(replayed.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        api.check("POST", links, keyedLinkApi(links, valid.replace("\"limit\": 2", "\"limit\": 3"), keyed));
+        api.check("POST", links, keyedLinkApi(links, valid, "with space"));
+
         String share = links + "/share";
         api.check("POST", share, linkApi("POST", share, """
                 {"recipients": ["openapi@example.test"], "message": "Hi", "shareable_link_ids": [%d]}"""
@@ -181,6 +189,15 @@ class OpenApiTest {
         }
         return send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static HttpResponse<String> keyedLinkApi(String path, String body, String idempotencyKey)
+            throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + path))
+                .header("X-API-KEY", env.get("API_KEY"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static HttpResponse<String> dam(String method, String pathOrUrl, String credentials, String body)

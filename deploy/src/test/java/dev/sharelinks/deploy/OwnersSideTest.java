@@ -9,14 +9,21 @@ import dev.sharelinks.infra.SmtpServer;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +107,61 @@ class OwnersSideTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(postgres.query(database, LOG)).isEqualTo(rows));
         assertThat(log(id)).isEqualTo(live);
+    }
+
+    /**
+     * A client that timed out and retries: the create answers the first link again, and fifty shares sent at once with
+     * one key record one share, so each recipient gets one mail.
+     */
+    @Test
+    void retriedCreatesAndSharesWithAnIdempotencyKeyHaveOneEffect() throws Exception {
+        String create = """
+                {"expiry_date": "%s", "limit": 2, "payload": {"media_id": %s, "filename": "retried.pdf"}}"""
+                .formatted(LocalDate.now(ZoneOffset.UTC).plusDays(1), stack.env().get("MEDIA_ID"));
+        String key = "create-" + UUID.randomUUID();
+        HttpResponse<String> first = keyed(key, "/api/v2/shareable_links", create);
+        HttpResponse<String> retried = keyed(key, "/api/v2/shareable_links", create);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(retried.body()).isEqualTo(first.body());
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        String url = JSON.readTree(first.body()).get("url").asString();
+        // the replay answers once the link redeems too
+        assertThat(client.probe(url)).isEqualTo(200);
+
+        String share = """
+                {"recipients": ["cy@example.test", "di@example.test"], "shareable_link_ids": [%d]}"""
+                .formatted(JSON.readTree(first.body()).get("id").asLong());
+        String shareKey = "share-" + UUID.randomUUID();
+        List<CompletableFuture<HttpResponse<String>>> shares = IntStream.range(0, 50)
+                .mapToObj(i -> client.http().sendAsync(keyedRequest(shareKey, "/api/v2/shareable_links/share", share),
+                        HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        assertThat(shares).extracting(CompletableFuture::join).extracting(HttpResponse::statusCode).containsOnly(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> mailsTo("cy@example.test", url) == 1
+                && mailsTo("di@example.test", url) == 1);
+        // the mailer has had time to send any second share's mails: there are none
+        Thread.sleep(2000);
+        assertThat(mailsTo("cy@example.test", url)).isEqualTo(1);
+        assertThat(mailsTo("di@example.test", url)).isEqualTo(1);
+    }
+
+    private static HttpResponse<String> keyed(String key, String path, String body) throws Exception {
+        return client.http().send(keyedRequest(key, path, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest keyedRequest(String key, String path, String body) {
+        return HttpRequest.newBuilder(URI.create(stack.env().get("LINK_API_URL") + path))
+                .timeout(TestStacks.REQUEST_TIMEOUT)
+                .header("X-API-KEY", stack.env().get("API_KEY"))
+                .header("Idempotency-Key", key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /** Mails the SMTP server accepted for {@code recipient} that carry the link. */
+    private static long mailsTo(String recipient, String url) {
+        return stack.smtp().received().stream().filter(m -> m.recipient().equals(recipient))
+                .filter(m -> part(m.message(), "text/plain").contains(url)).count();
     }
 
     private static JsonNode log(long linkId) throws Exception {

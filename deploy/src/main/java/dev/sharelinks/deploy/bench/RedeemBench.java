@@ -366,16 +366,19 @@ public final class RedeemBench {
             try (InputStream in = zip.getInputStream(entry)) {
                 statement = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            // the same statement, with a batch of one redeem bound where the redirector binds its arrays, and the
-            // topic and type as pgbench variables; the named parameters are those of jars before 2026-12-02
+            // the same statement, with a batch of one redeem bound where the redirector binds its arrays (a plain
+            // URL's, without a recipient reference), and the topic and type as pgbench variables. Jars from before
+            // recipient references bind the topic and type as $4 and $5, and older ones name their parameters
+            boolean withRefs = statement.contains("CAST($4 AS text[])");
             String single = statement.lines().filter(line -> !line.startsWith("--"))
                     .reduce((a, b) -> a + "\n" + b).orElseThrow()
                     .replace("$1", "ARRAY['bench-' || :n]").replace(":keys", "ARRAY['bench-' || :n]")
                     .replace("$2", "ARRAY['127.0.0.1']").replace(":clients", "ARRAY['127.0.0.1']")
-                    .replace("$3", "ARRAY['pgbench']").replace(":agents", "ARRAY['pgbench']")
-                    .replace("$4", ":topic")
-                    .replace("$5", ":type")
-                    .replace("$6", "ARRAY[CAST(NULL AS bigint)]");
+                    .replace("$3", "ARRAY['pgbench']").replace(":agents", "ARRAY['pgbench']");
+            single = withRefs
+                    ? single.replace("$4", "ARRAY[CAST(NULL AS text)]").replace("$5", ":topic").replace("$6", ":type")
+                    : single.replace("$4", ":topic").replace("$5", ":type")
+                            .replace("$6", "ARRAY[CAST(NULL AS bigint)]");
             return "\\set n random(1, :links)\n" + single + ";\n";
         }
     }

@@ -1,14 +1,19 @@
 package dev.sharelinks.linkapi.link;
 
+import dev.sharelinks.linkapi.idempotency.Answered;
+import dev.sharelinks.linkapi.idempotency.IdempotentRequest;
 import dev.sharelinks.linkapi.security.AccountPrincipal;
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -32,10 +37,13 @@ class LinkController {
 
     // no "consumes", as for the share: a wrong Content-Type gets the contract's 415 from this controller's handler
     @PostMapping
-    Mono<LinkResponses.Created> create(@AuthenticationPrincipal AccountPrincipal account,
-            @RequestBody(required = false) JsonNode body) {
+    Mono<ResponseEntity<LinkResponses.Created>> create(@AuthenticationPrincipal AccountPrincipal account,
+            @RequestBody(required = false) JsonNode body,
+            @RequestHeader(name = IdempotentRequest.HEADER, required = false) @Nullable String idempotencyKey) {
         return Mono.fromCallable(() -> CreateLinkRequest.from(body, clock))
-                .flatMap(request -> links.create(account, request));
+                .flatMap(request -> links.create(account, request,
+                        IdempotentRequest.of(idempotencyKey, "create", body)))
+                .map(Answered::ok);
     }
 
     @DeleteMapping("/{id}")

@@ -3,6 +3,10 @@ package dev.sharelinks.linkapi.link;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.LinkRevoked;
 import dev.sharelinks.linkapi.LinkApiProperties;
+import dev.sharelinks.linkapi.idempotency.Answered;
+import dev.sharelinks.linkapi.idempotency.IdempotentRequest;
+import dev.sharelinks.linkapi.idempotency.IdempotentWrites;
+import dev.sharelinks.linkapi.idempotency.Written;
 import dev.sharelinks.linkapi.security.AccountPrincipal;
 import dev.sharelinks.linkapi.security.Secrets;
 import dev.sharelinks.linkapi.web.MediaPocketException;
@@ -39,10 +43,12 @@ class LinkService {
     private final LinkApiProperties properties;
     private final PasswordEncoder passwords;
     private final ReadYourWrites readYourWrites;
+    private final IdempotentWrites writes;
     private final Clock clock;
 
     LinkService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, Secrets secrets,
-            LinkApiProperties properties, PasswordEncoder passwords, ReadYourWrites readYourWrites, Clock clock) {
+            LinkApiProperties properties, PasswordEncoder passwords, ReadYourWrites readYourWrites,
+            IdempotentWrites writes, Clock clock) {
         this.db = db;
         this.transaction = transaction;
         this.outbox = outbox;
@@ -50,10 +56,16 @@ class LinkService {
         this.properties = properties;
         this.passwords = passwords;
         this.readYourWrites = readYourWrites;
+        this.writes = writes;
         this.clock = clock;
     }
 
-    Mono<LinkResponses.Created> create(AccountPrincipal account, CreateLinkRequest request) {
+    /**
+     * Creates the link, answered once the redirector can redeem it, so the URL works the moment the client has it;
+     * with an Idempotency-Key, once per key (a retry answers the first link again).
+     */
+    Mono<Answered<LinkResponses.Created>> create(AccountPrincipal account, CreateLinkRequest request,
+            @Nullable IdempotentRequest idempotency) {
         String key = secrets.randomToken(KEY_BYTES);
         String url = properties.redeemUrl(key);
         Mono<Optional<String>> passwordHash = request.password() == null ? Mono.just(Optional.empty())
@@ -73,9 +85,7 @@ class LinkService {
                                         String.valueOf(row.id()))
                                 .map(event -> new Written<>(new LinkResponses.Created(row.id(), url,
                                         request.filename()), event))));
-        // answered once the redirector can redeem it, so the URL works the moment the client has it
-        return transaction.transactional(created)
-                .flatMap(written -> readYourWrites.awaitApplied(written.event()).thenReturn(written.answer()));
+        return writes.run(account, idempotency, LinkResponses.Created.class, created);
     }
 
     /** The link's row; without {@code landing_page} in the request, the account's default decides. */
@@ -186,6 +196,4 @@ class LinkService {
     }
 
     /** A write's answer, and its event, to wait for. */
-    private record Written<T>(T answer, AppendedEvent event) {
-    }
 }

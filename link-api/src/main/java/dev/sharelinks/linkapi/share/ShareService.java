@@ -2,15 +2,19 @@ package dev.sharelinks.linkapi.share;
 
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.linkapi.LinkApiProperties;
+import dev.sharelinks.linkapi.idempotency.Answered;
+import dev.sharelinks.linkapi.idempotency.IdempotentRequest;
+import dev.sharelinks.linkapi.idempotency.IdempotentWrites;
+import dev.sharelinks.linkapi.idempotency.Written;
 import dev.sharelinks.linkapi.security.AccountPrincipal;
 import dev.sharelinks.linkapi.security.Secrets;
 import dev.sharelinks.linkapi.web.MediaPocketException;
 import dev.sharelinks.messaging.outbox.Outbox;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 @Service
@@ -21,15 +25,15 @@ class ShareService {
     private static final int RECIPIENT_REF_BYTES = 16;
 
     private final DatabaseClient db;
-    private final TransactionalOperator transaction;
+    private final IdempotentWrites writes;
     private final Outbox outbox;
     private final LinkApiProperties properties;
     private final Secrets secrets;
 
-    ShareService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, LinkApiProperties properties,
+    ShareService(DatabaseClient db, IdempotentWrites writes, Outbox outbox, LinkApiProperties properties,
             Secrets secrets) {
         this.db = db;
-        this.transaction = transaction;
+        this.writes = writes;
         this.outbox = outbox;
         this.properties = properties;
         this.secrets = secrets;
@@ -40,13 +44,15 @@ class ShareService {
      * Every id must name a link of this account, or nothing is recorded and the answer is "No shareable links
      * found" (which never tells whether another account's link exists). Of those, the revoked, expired and used-up
      * ones are left out of the mails; if none is left, the same answer and nothing recorded. Each recipient gets its
-     * own random reference, which its mail adds to the links' URLs, so its downloads are attributed to it.
+     * own random reference, which its mail adds to the links' URLs, so its downloads are attributed to it. With an
+     * Idempotency-Key, once per key: a retry answers the first share's answer and mails nobody again.
      */
-    Mono<Long> share(AccountPrincipal account, ShareRequest request) {
+    Mono<Answered<Long>> share(AccountPrincipal account, ShareRequest request,
+            @Nullable IdempotentRequest idempotency) {
         if (request.linkIds().isEmpty() || !request.allIdsWellFormed()) {
             return Mono.error(MediaPocketException.badRequest(NO_LINKS));
         }
-        Mono<Long> shared = db.sql("""
+        Mono<Written<Long>> shared = db.sql("""
                         SELECT id, key, filename, expires_at,
                                revoked_at IS NULL AND expires_at > now() AND remaining > 0 AS live
                         FROM links
@@ -63,8 +69,10 @@ class ShareService {
                 .map(links -> links.stream().filter(OwnLink::live).map(OwnLink::link).toList())
                 .filter(live -> !live.isEmpty())
                 .switchIfEmpty(Mono.error(MediaPocketException.badRequest(NO_LINKS)))
-                .flatMap(links -> record(account, request, links));
-        return transaction.transactional(shared);
+                .flatMap(links -> record(account, request, links))
+                // the redirector serves nothing of a share: no event to wait for
+                .map(shareId -> new Written<>(shareId, null));
+        return writes.run(account, idempotency, Long.class, shared);
     }
 
     /** A link of the account named by the share, and whether it can still be redeemed. */
