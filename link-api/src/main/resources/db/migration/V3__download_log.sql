@@ -10,18 +10,20 @@ CREATE TABLE share_recipients (
 );
 
 -- The download log: a projection of the downloads topic (DownloadConsumed and DownloadRepeated), one row per event,
--- keyed by the event's id so that a redelivered or replayed event changes nothing. Rebuilt from history by emptying
--- it and consuming the topic again under a new consumer group (docs/operations.md, "Rebuild a projection").
--- client_address is stored as DOWNLOAD_LOG_CLIENT_ADDRESS says (full, truncated or none). The recipient is not
--- stored: a read resolves recipient_ref through share_recipients, for a share that carries the link.
+-- so that a redelivered or replayed event changes nothing. Rebuilt from history by emptying it and consuming the
+-- topic again under a new consumer group (docs/operations.md, "Rebuild a projection"). An event's link and time never
+-- change, so its id is unique within them: one index is both the duplicate check and the paged reads' order, a row
+-- per download costing one index entry rather than two. client_address is stored as DOWNLOAD_LOG_CLIENT_ADDRESS
+-- says (full, truncated or none). The recipient is not stored: a read resolves recipient_ref through
+-- share_recipients, for a share that carries the link.
 CREATE TABLE download_log (
-    event_id       uuid        PRIMARY KEY,
     link_id        bigint      NOT NULL,
-    repeat         boolean     NOT NULL,
     occurred_at    timestamptz NOT NULL,
+    event_id       uuid        NOT NULL,
+    repeat         boolean     NOT NULL,
     recipient_ref  text,
     client_address text,
     user_agent     text,
-    remaining      integer
+    remaining      integer,
+    PRIMARY KEY (link_id, occurred_at, event_id)
 );
-CREATE INDEX download_log_in_order ON download_log (link_id, repeat, occurred_at, event_id);

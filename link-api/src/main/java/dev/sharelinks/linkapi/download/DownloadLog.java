@@ -43,7 +43,7 @@ class DownloadLog {
                                              CAST(:repeats AS boolean[]), CAST(:times AS timestamptz[]),
                                              CAST(:refs AS text[]), CAST(:clients AS text[]), CAST(:agents AS text[]),
                                              CAST(:remaining AS integer[]))
-                        ON CONFLICT (event_id) DO NOTHING""")
+                        ON CONFLICT (link_id, occurred_at, event_id) DO NOTHING""")
                 .bind("ids", entries.stream().map(e -> e.eventId().toString()).toArray(String[]::new))
                 .bind("links", entries.stream().map(Entry::linkId).toArray(Long[]::new))
                 .bind("repeats", entries.stream().map(Entry::repeat).toArray(Boolean[]::new))
