@@ -1,6 +1,7 @@
 package dev.sharelinks.linkapi;
 
 import java.net.URI;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -10,13 +11,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminToken bearer token of the admin API (register accounts, keys, assets); empty disables that API
  * @param maxRecipients most recipients one share may name
  * @param maxLinksPerShare most links one share may carry
+ * @param maxLinkLifetime how far ahead a link's {@code expiry_date} may be ({@code LINK_MAX_LIFETIME}); a share link
+ *     is not an archive, and a date a client cannot have meant (year 99999) is refused rather than stored
  */
 @ConfigurationProperties("sharelinks.link-api")
 public record LinkApiProperties(
         URI publicRedeemBaseUrl,
         @DefaultValue("") String adminToken,
         @DefaultValue("50") int maxRecipients,
-        @DefaultValue("50") int maxLinksPerShare) {
+        @DefaultValue("50") int maxLinksPerShare,
+        @DefaultValue("36500d") Duration maxLinkLifetime) {
 
     public String redeemUrl(String key) {
         String base = publicRedeemBaseUrl.toString();

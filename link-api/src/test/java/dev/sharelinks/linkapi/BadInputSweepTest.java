@@ -107,6 +107,12 @@ class BadInputSweepTest extends LinkApiIntegrationTest {
             cases.add(create("{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": {\"media_id\": 4, "
                     + "\"filename\": \"" + filename + "\"}}", 422, "payload[filename] must not contain"));
         }
+        // names that read other than they are, or that a browser would not save as a file
+        for (String filename : List.of(".", "..", "report\\u202Efdp.exe", "\\uFEFFreport.pdf", "a\\u2028b.pdf",
+                "x\\u2066y.pdf")) {
+            cases.add(create("{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": {\"media_id\": 4, "
+                    + "\"filename\": \"" + filename + "\"}}", 422, "payload[filename] must"));
+        }
         // the media must be the caller's
         cases.add(create("{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": {\"media_id\": 5, "
                 + "\"filename\": \"a.pdf\"}}", 400, "asset not found"));
@@ -192,6 +198,13 @@ class BadInputSweepTest extends LinkApiIntegrationTest {
                 400, "unknown property: plan"));
         cases.add(new Case(HttpMethod.PUT, assets, "{\"assetId\": \"\", \"objectKey\": \"k\"}", 400, "assetId must"));
         cases.add(new Case(HttpMethod.PUT, assets, "{\"assetId\": \"a\", \"objectKey\": null}", 400, "objectKey must"));
+        // an object key that a normalised URL would turn into another object's
+        cases.add(new Case(HttpMethod.PUT, assets, "{\"assetId\": \"a\", \"objectKey\": \"media/../../other\"}", 400,
+                "objectKey must not contain '.' or '..' segments"));
+        cases.add(new Case(HttpMethod.PUT, assets, "{\"assetId\": \"a\", \"objectKey\": \"/media/x.jpg\"}", 400,
+                "objectKey must not start or end with '/'"));
+        cases.add(new Case(HttpMethod.PUT, assets, "{\"assetId\": \"a\", \"objectKey\": \"media/x#1.jpg\"}", 400,
+                "objectKey may hold letters"));
         cases.add(new Case(HttpMethod.PUT, accounts + "/abc/assets/9", "{\"assetId\": \"a\", \"objectKey\": \"k\"}",
                 400, "accountId must be a number"));
         cases.add(new Case(HttpMethod.PUT, accounts + "/999999999/assets/9", "{\"assetId\": \"a\", \"objectKey\": \"k\"}",

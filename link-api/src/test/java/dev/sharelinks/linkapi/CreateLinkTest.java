@@ -84,6 +84,10 @@ class CreateLinkTest extends LinkApiIntegrationTest {
             {"expiry_date": 20991128, "limit": 5, "payload": {"media_id": 4, "filename": "f"}} | expiry_date must be a String
             {"expiry_date": "next week", "limit": 5, "payload": {"media_id": 4, "filename": "f"}} | expiry_date must be a date (YYYY-MM-DD) or an ISO-8601 timestamp with offset
             {"expiry_date": "2020-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}} | expiry_date must not be in the past
+            {"expiry_date": "+99999-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}} | expiry_date must be at most 36500 days ahead
+            {"expiry_date": "2200-01-01T00:00:00Z", "limit": 5, "payload": {"media_id": 4, "filename": "f"}} | expiry_date must be at most 36500 days ahead
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": ".."}} | payload[filename] must not be '.' or '..'
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "report\u202Efdp.exe"}} | payload[filename] must not contain control, bidirectional-override, line-separator or byte-order-mark characters
             {"expiry_date": "2099-01-01", "limit": "five", "payload": {"media_id": 4, "filename": "f"}} | limit must be an Integer
             {"expiry_date": "2099-01-01", "limit": 2.5, "payload": {"media_id": 4, "filename": "f"}} | limit must be an Integer
             {"expiry_date": "2099-01-01", "limit": 0, "payload": {"media_id": 4, "filename": "f"}} | limit must be at least 1
@@ -92,7 +96,7 @@ class CreateLinkTest extends LinkApiIntegrationTest {
             {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": "four", "filename": "f"}} | payload[media_id] must be an Integer
             {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": 7}} | payload[filename] must be a String
             {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": " "}} | payload[filename] must not be empty
-            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "a\\r\\nX-Evil: 1"}} | payload[filename] must not contain control characters
+            {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "a\\r\\nX-Evil: 1"}} | payload[filename] must not contain control, bidirectional-override, line-separator or byte-order-mark characters
             {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f", "asset_id": 9}} | payload[asset_id] must be a String
             [1, 2]                                                               | Missing parameters: expiry_date, limit, payload
             {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 4, "filename": "f"}, "landing_page": "yes"} | landing_page must be a Boolean

@@ -109,7 +109,16 @@ class AdminApiTest extends TokenApiIntegrationTest {
                 new Case("PUT", media, "{\"title\": \"t\", \"bucket\": \"dam-media\", \"original\": \"a.jpg\"}",
                         "original has the wrong type"),
                 new Case("PUT", media, "{\"title\": \"t\", " + validMedia + ", \"colour\": 1}",
-                        "unknown property: colour"));
+                        "unknown property: colour"),
+                // an object key that a normalised URL would turn into another object's
+                new Case("PUT", media, mediaWithKey("../other/original.jpg"),
+                        "original.objectKey must not contain '.' or '..' segments"),
+                new Case("PUT", media, mediaWithKey("/media/original.jpg"),
+                        "original.objectKey must not start or end with '/'"),
+                new Case("PUT", media, mediaWithKey("media//original.jpg"), "original.objectKey must not contain '//'"),
+                new Case("PUT", media, mediaWithKey("media/original?.jpg"), "original.objectKey may hold letters"),
+                new Case("PUT", media, "{\"title\": \"t\", \"bucket\": \"dam-media\", \"original\": {\"objectKey\": \"a\", "
+                        + "\"filename\": \"report\\u202Efdp.exe\"}}", "original.filename must not contain control"));
         String before = writes();
         SoftAssertions softly = new SoftAssertions();
         for (Case bad : cases) {
@@ -125,6 +134,11 @@ class AdminApiTest extends TokenApiIntegrationTest {
             softly.assertThat(writes()).as("database after " + what).isEqualTo(before);
         }
         softly.assertAll();
+    }
+
+    private static String mediaWithKey(String objectKey) {
+        return "{\"title\": \"t\", \"bucket\": \"dam-media\", \"original\": {\"objectKey\": \"" + objectKey
+                + "\", \"filename\": \"a.jpg\"}}";
     }
 
     /** Every row the admin API can write, and the identity sequences (which even a rolled-back insert moves). */

@@ -193,6 +193,11 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
                 new Case(Map.of("manualActivate", "null", "activationDate", "\"\""),
                         "activationDate must be an ISO-8601 date-time"),
                 new Case(Map.of("activationDate", "\"2021-08-16\""), "activationDate must be an ISO-8601 date-time"),
+                // dates nobody means, which would print as "+99999-..." rather than RFC 3339
+                new Case(Map.of("deactivationDate", "\"+99999-01-01T00:00:00Z\""),
+                        "deactivationDate must be in the years 1970 to 9999"),
+                new Case(Map.of("activationDate", "\"1969-12-31T23:59:59Z\""),
+                        "activationDate must be in the years 1970 to 9999"),
                 new Case(Map.of("activationDate", "1629116043"), "activationDate must be an ISO-8601 date-time"),
                 new Case(Map.of("activationDate", "\"Mon, 16 Aug 2021 12:14:03 GMT\""),
                         "activationDate must be an ISO-8601 date-time"),

@@ -2,6 +2,7 @@ package dev.sharelinks.linkapi.account;
 
 import dev.sharelinks.linkapi.security.Secrets;
 import dev.sharelinks.operator.InputProblems;
+import dev.sharelinks.operator.ObjectKeys;
 import dev.sharelinks.operator.StorableText;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
@@ -139,6 +140,9 @@ class AdminController {
             @RequestBody AssetRegistration request) {
         requireText(request.assetId(), "assetId");
         requireText(request.objectKey(), "objectKey");
+        ObjectKeys.problem(request.objectKey()).ifPresent(problem -> {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "objectKey " + problem);
+        });
         return accountExists(accountId)
                 .then(db.sql("""
                                 INSERT INTO assets (account_id, media_id, asset_id, object_key)

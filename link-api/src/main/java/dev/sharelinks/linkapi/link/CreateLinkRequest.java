@@ -1,8 +1,10 @@
 package dev.sharelinks.linkapi.link;
 
 import dev.sharelinks.linkapi.web.Params;
+import dev.sharelinks.operator.Filenames;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -20,12 +22,11 @@ import tools.jackson.databind.JsonNode;
 record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable String assetId, String filename,
         @Nullable Boolean landingPage, @Nullable String password) {
 
-    static final int MAX_FILENAME_LENGTH = 255;
     /** bcrypt reads at most 72 bytes of a password; a longer one would be cut silently (Spring refuses it). */
     static final int MAX_PASSWORD_BYTES = 72;
 
     /** Checks every parameter, throwing one 422 that names all that are missing or wrong. */
-    static CreateLinkRequest from(@Nullable JsonNode body, Clock clock) {
+    static CreateLinkRequest from(@Nullable JsonNode body, Clock clock, Duration maxLifetime) {
         Params params = new Params();
         params.onlyKnown(body, null, Set.of("expiry_date", "limit", "payload", "landing_page", "password"));
         String expiry = params.requiredString(body, "expiry_date", "expiry_date");
@@ -46,6 +47,8 @@ record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable S
                 params.invalid("expiry_date must be a date (YYYY-MM-DD) or an ISO-8601 timestamp with offset");
             } else if (ExpiryDate.isPast(expiresAt, clock)) {
                 params.invalid("expiry_date must not be in the past");
+            } else if (expiresAt.isAfter(clock.instant().plus(maxLifetime))) {
+                params.invalid("expiry_date must be at most " + maxLifetime.toDays() + " days ahead");
             }
         }
         if (limit.isPresent() && limit.getAsInt() < 1) {
@@ -55,15 +58,7 @@ record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable S
             params.invalid("payload[media_id] must be a positive Integer");
         }
         if (filename != null) {
-            if (filename.isBlank()) {
-                params.invalid("payload[filename] must not be empty");
-            } else if (filename.length() > MAX_FILENAME_LENGTH) {
-                params.invalid("payload[filename] must be at most " + MAX_FILENAME_LENGTH + " characters");
-            } else if (filename.chars().anyMatch(Character::isISOControl)) {
-                params.invalid("payload[filename] must not contain control characters");
-            } else if (filename.contains("/") || filename.contains("\\")) {
-                params.invalid("payload[filename] must not contain path separators");
-            }
+            Filenames.problem(filename).ifPresent(problem -> params.invalid("payload[filename] " + problem));
         }
         if (password != null) {
             if (password.isEmpty()) {

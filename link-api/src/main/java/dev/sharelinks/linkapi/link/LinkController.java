@@ -1,5 +1,6 @@
 package dev.sharelinks.linkapi.link;
 
+import dev.sharelinks.linkapi.LinkApiProperties;
 import dev.sharelinks.linkapi.idempotency.Answered;
 import dev.sharelinks.linkapi.idempotency.IdempotentRequest;
 import dev.sharelinks.linkapi.security.AccountPrincipal;
@@ -29,10 +30,12 @@ class LinkController {
 
     private final LinkService links;
     private final Clock clock;
+    private final LinkApiProperties properties;
 
-    LinkController(LinkService links, Clock clock) {
+    LinkController(LinkService links, Clock clock, LinkApiProperties properties) {
         this.links = links;
         this.clock = clock;
+        this.properties = properties;
     }
 
     // no "consumes", as for the share: a wrong Content-Type gets the contract's 415 from this controller's handler
@@ -40,7 +43,7 @@ class LinkController {
     Mono<ResponseEntity<LinkResponses.Created>> create(@AuthenticationPrincipal AccountPrincipal account,
             @RequestBody(required = false) JsonNode body,
             @RequestHeader(name = IdempotentRequest.HEADER, required = false) @Nullable String idempotencyKey) {
-        return Mono.fromCallable(() -> CreateLinkRequest.from(body, clock))
+        return Mono.fromCallable(() -> CreateLinkRequest.from(body, clock, properties.maxLinkLifetime()))
                 .flatMap(request -> links.create(account, request,
                         IdempotentRequest.of(idempotencyKey, "create", body)))
                 .map(Answered::ok);

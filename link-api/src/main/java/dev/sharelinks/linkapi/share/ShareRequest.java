@@ -2,9 +2,11 @@ package dev.sharelinks.linkapi.share;
 
 import dev.sharelinks.linkapi.web.Params;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +39,9 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
         String message = params.optionalString(body, "message", "message");
         JsonNode idsNode = params.array(body, "shareable_link_ids", "shareable_link_ids", false);
 
-        Set<String> recipients = new LinkedHashSet<>();
+        // by the address as servers compare it (the domain's case never matters; the local part's, by RFC 5321, is the
+        // receiving server's business, so it is delivered as given and only duplicates differing in case are dropped)
+        Map<String, String> recipients = new LinkedHashMap<>();
         if (recipientsNode != null) {
             if (recipientsNode.isEmpty()) {
                 params.invalid("recipients must not be empty");
@@ -50,7 +54,7 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
                     if (address == null || address.length() > 254 || !ADDRESS.matcher(address).matches()) {
                         invalid.add(recipient.isString() ? recipient.stringValue() : recipient.toString());
                     } else {
-                        recipients.add(address.toLowerCase(Locale.ROOT));
+                        recipients.putIfAbsent(address.toLowerCase(Locale.ROOT), asDelivered(address));
                     }
                 }
                 if (!invalid.isEmpty()) {
@@ -84,6 +88,12 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
             }
         }
         params.throwIfAny();
-        return new ShareRequest(List.copyOf(recipients), message, List.copyOf(ids), wellFormed);
+        return new ShareRequest(List.copyOf(recipients.values()), message, List.copyOf(ids), wellFormed);
+    }
+
+    /** The address with its domain lowercased, as DNS reads it, and its local part as given. */
+    private static String asDelivered(String address) {
+        int at = address.lastIndexOf('@');
+        return address.substring(0, at) + address.substring(at).toLowerCase(Locale.ROOT);
     }
 }

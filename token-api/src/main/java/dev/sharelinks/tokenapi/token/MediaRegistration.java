@@ -3,7 +3,9 @@ package dev.sharelinks.tokenapi.token;
 import dev.sharelinks.events.MediaFile;
 import dev.sharelinks.events.ShareTokenUpdated;
 import dev.sharelinks.messaging.outbox.Outbox;
+import dev.sharelinks.operator.Filenames;
 import dev.sharelinks.operator.InputProblems;
+import dev.sharelinks.operator.ObjectKeys;
 import dev.sharelinks.operator.StorableText;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -126,16 +128,19 @@ class MediaRegistration {
     }
 
     private static MediaFile file(String bucket, FileRegistration file, String name) {
-        return new MediaFile(bucket, text(file.objectKey(), name + ".objectKey"),
-                filename(file.filename(), name + ".filename"));
+        String objectKey = text(file.objectKey(), name + ".objectKey");
+        ObjectKeys.problem(objectKey).ifPresent(problem -> {
+            throw badRequest(name + ".objectKey " + problem);
+        });
+        return new MediaFile(bucket, objectKey, filename(file.filename(), name + ".filename"));
     }
 
-    /** The name a browser saves the download under: no path separators, no control characters. */
+    /** The name a browser saves the download under (operator-api's {@code Filenames}). */
     private static String filename(@Nullable String value, String field) {
         String filename = text(value, field);
-        if (filename.contains("/") || filename.contains("\\")) {
-            throw badRequest(field + " must not contain '/' or '\\'");
-        }
+        Filenames.problem(filename).ifPresent(problem -> {
+            throw badRequest(field + " " + problem);
+        });
         return filename;
     }
 

@@ -4,7 +4,9 @@ import dev.sharelinks.events.ExportDefinition;
 import dev.sharelinks.operator.StorableText;
 import dev.sharelinks.tokenapi.web.KeepeekException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -53,6 +55,11 @@ record TokenRequest(
      * ISO-8601 with an offset; {@code +0000} (no colon) too, as some clients write it. Strict: February 30th is an
      * error, not quietly the 28th.
      */
+    /**
+     * Dates a DAM user can mean, and that print as RFC 3339 (a year of five digits would print as {@code +99999-...}).
+     */
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant AFTER_LATEST = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
     private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
             .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
@@ -218,7 +225,12 @@ record TokenRequest(
             }
             if (value.isString()) {
                 try {
-                    return OffsetDateTime.parse(value.stringValue(), DATE_TIME).toInstant();
+                    Instant instant = OffsetDateTime.parse(value.stringValue(), DATE_TIME).toInstant();
+                    if (instant.isBefore(EARLIEST) || !instant.isBefore(AFTER_LATEST)) {
+                        invalid(name + " must be in the years 1970 to 9999");
+                        return null;
+                    }
+                    return instant;
                 } catch (DateTimeParseException e) {
                     // falls through to the message below
                 }
