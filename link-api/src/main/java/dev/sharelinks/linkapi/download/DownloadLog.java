@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -82,36 +83,6 @@ class DownloadLog {
             @Nullable String userAgent, int remaining) {
     }
 
-    /** The link's downloads after {@code after}, at most {@code limit} of them, in time order. */
-    Mono<List<Download>> downloads(long linkId, Position after, int limit) {
-        // a reference counts only for a share that carries this link: another share's (or a made-up) one is nobody
-        return db.sql("""
-                        SELECT d.event_id, d.occurred_at, r.address AS recipient, d.client_address, d.user_agent,
-                               d.remaining
-                        FROM download_log d
-                        LEFT JOIN share_recipients r ON r.ref = d.recipient_ref
-                             AND EXISTS (SELECT 1 FROM shares s
-                                         WHERE s.id = r.share_id AND d.link_id = ANY (s.link_ids))
-                        WHERE d.link_id = :link AND NOT d.repeat
-                          AND (d.occurred_at, d.event_id) > (CAST(:time AS timestamptz), CAST(:id AS uuid))
-                        ORDER BY d.occurred_at, d.event_id
-                        LIMIT :limit""")
-                .bind("link", linkId)
-                .bind("time", after.occurredAt().toString())
-                .bind("id", after.eventId().toString())
-                .bind("limit", limit)
-                .map(row -> new Download(new Position(row.get("occurred_at", OffsetDateTime.class).toInstant(),
-                        row.get("event_id", UUID.class)), row.get("recipient", String.class),
-                        row.get("client_address", String.class), row.get("user_agent", String.class),
-                        row.get("remaining", Integer.class)))
-                .all()
-                .collectList();
-    }
-
-    /** How many downloads and repeats the link's log holds. */
-    record Counts(long downloads, long repeats) {
-    }
-
     /** Whether the link exists and is the account's: the log of any other answers 404, like the link's other routes. */
     Mono<Boolean> owned(long accountId, long linkId) {
         return db.sql("SELECT true AS owned FROM links WHERE id = :id AND account_id = :account")
@@ -122,13 +93,59 @@ class DownloadLog {
                 .defaultIfEmpty(false);
     }
 
-    Mono<Counts> counts(long linkId) {
+    /** How many downloads and repeats the link's log holds. */
+    record Counts(long downloads, long repeats) {
+    }
+
+    /** A page of the log, and the whole log's counts, as one snapshot saw them. */
+    record Page(List<Download> downloads, Counts counts) {
+    }
+
+    /**
+     * The link's downloads after {@code after}, at most {@code limit} of them, in time order, with the counts: one
+     * statement, so that the counts and the page agree while downloads arrive.
+     */
+    Mono<Page> page(long linkId, Position after, int limit) {
+        // a reference counts only for a share that carries this link: another share's (or a made-up) one is nobody
         return db.sql("""
-                        SELECT count(*) FILTER (WHERE NOT repeat) AS downloads,
-                               count(*) FILTER (WHERE repeat) AS repeats
-                        FROM download_log WHERE link_id = :link""")
+                        WITH counts AS (
+                            SELECT count(*) FILTER (WHERE NOT repeat) AS downloads,
+                                   count(*) FILTER (WHERE repeat) AS repeats
+                            FROM download_log WHERE link_id = :link
+                        ), page AS (
+                            SELECT d.event_id, d.occurred_at, r.address AS recipient, d.client_address, d.user_agent,
+                                   d.remaining
+                            FROM download_log d
+                            LEFT JOIN share_recipients r ON r.ref = d.recipient_ref
+                                 AND EXISTS (SELECT 1 FROM shares s
+                                             WHERE s.id = r.share_id AND d.link_id = ANY (s.link_ids))
+                            WHERE d.link_id = :link AND NOT d.repeat
+                              AND (d.occurred_at, d.event_id) > (CAST(:time AS timestamptz), CAST(:id AS uuid))
+                            ORDER BY d.occurred_at, d.event_id
+                            LIMIT :limit
+                        )
+                        SELECT c.downloads, c.repeats, p.*
+                        FROM counts c LEFT JOIN page p ON true
+                        ORDER BY p.occurred_at, p.event_id""")
                 .bind("link", linkId)
-                .map(row -> new Counts(row.get("downloads", Long.class), row.get("repeats", Long.class)))
-                .one();
+                .bind("time", after.occurredAt().toString())
+                .bind("id", after.eventId().toString())
+                .bind("limit", limit)
+                .map(row -> {
+                    Counts counts = new Counts(row.get("downloads", Long.class), row.get("repeats", Long.class));
+                    UUID eventId = row.get("event_id", UUID.class);
+                    return new Row(counts, eventId == null ? null : new Download(new Position(
+                            row.get("occurred_at", OffsetDateTime.class).toInstant(), eventId),
+                            row.get("recipient", String.class), row.get("client_address", String.class),
+                            row.get("user_agent", String.class), row.get("remaining", Integer.class)));
+                })
+                .all()
+                .collectList()
+                .map(rows -> new Page(rows.stream().map(Row::download).filter(Objects::nonNull).toList(),
+                        rows.get(0).counts()));
+    }
+
+    /** One row of the page's statement: the counts, and a download unless the page is empty. */
+    private record Row(Counts counts, @Nullable Download download) {
     }
 }

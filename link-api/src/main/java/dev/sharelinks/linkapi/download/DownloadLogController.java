@@ -89,9 +89,9 @@ class DownloadLogController {
         return log.owned(account.accountId(), linkId)
                 .flatMap(owned -> owned ? Mono.just(linkId) : Mono.error(LinkIds.notFound()))
                 // one entry more than the page: whether there is a next page, without counting
-                .flatMap(link -> Mono.zip(log.downloads(link, from, size + 1), log.counts(link)))
+                .flatMap(link -> log.page(link, from, size + 1))
                 .map(found -> {
-                    List<DownloadLog.Download> entries = found.getT1();
+                    List<DownloadLog.Download> entries = found.downloads();
                     List<Download> page = entries.stream().limit(size)
                             .map(d -> new Download(d.position().occurredAt(), d.recipient(), d.clientAddress(),
                                     d.userAgent(), d.remaining()))
@@ -110,7 +110,7 @@ class DownloadLogController {
                                 .body(csv.writeValueAsString(page.stream().map(CsvRow::of).toList()));
                     }
                     return answer.contentType(MediaType.APPLICATION_JSON).body(new Page(page,
-                            found.getT2().downloads(), found.getT2().repeats(), next.orElse(null)));
+                            found.counts().downloads(), found.counts().repeats(), next.orElse(null)));
                 });
     }
 
