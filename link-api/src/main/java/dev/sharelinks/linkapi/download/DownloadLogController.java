@@ -88,7 +88,7 @@ class DownloadLogController {
         boolean asCsv = wantsCsv(accept);
         return log.owned(account.accountId(), linkId)
                 .flatMap(owned -> owned ? Mono.just(linkId) : Mono.error(LinkIds.notFound()))
-                // one entry more than the page: whether there is a next page, without counting
+                // one entry more than the page: whether there is a next page
                 .flatMap(link -> log.page(link, from, size + 1))
                 .map(found -> {
                     List<DownloadLog.Download> entries = found.downloads();
