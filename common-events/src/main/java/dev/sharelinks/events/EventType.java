@@ -8,6 +8,8 @@ public enum EventType {
     LINK_CREATED("sharelinks.link.created.v1", Topics.LINKS, LinkCreated.class),
     LINK_REVOKED("sharelinks.link.revoked.v1", Topics.LINKS, LinkRevoked.class),
     SHARE_REQUESTED("sharelinks.share.requested.v1", Topics.SHARES, ShareRequested.class),
+    SHARE_MAIL_DELIVERED("sharelinks.share.mail-delivered.v1", Topics.SHARES, ShareMailDelivered.class),
+    SHARE_MAIL_FAILED("sharelinks.share.mail-failed.v1", Topics.SHARES, ShareMailFailed.class),
     DOWNLOAD_CONSUMED("sharelinks.download.consumed.v1", Topics.DOWNLOADS, DownloadConsumed.class),
     DOWNLOAD_REPEATED("sharelinks.download.repeated.v1", Topics.DOWNLOADS, DownloadRepeated.class),
     DOWNLOAD_COUNT_SETTLED("sharelinks.download.count-settled.v1", Topics.DOWNLOADS, DownloadCountSettled.class),

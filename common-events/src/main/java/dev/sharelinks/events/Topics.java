@@ -10,7 +10,10 @@ public final class Topics {
     /** Link lifecycle ({@link LinkCreated}, {@link LinkRevoked}), keyed by link id. */
     public static final String LINKS = "sharelinks.links.v1";
 
-    /** Requests to mail links to recipients ({@link ShareRequested}), keyed by share id. */
+    /**
+     * Requests to mail links to recipients ({@link ShareRequested}) and the mailer's outcome per recipient
+     * ({@link ShareMailDelivered}, {@link ShareMailFailed}), keyed by share id.
+     */
     public static final String SHARES = "sharelinks.shares.v1";
 
     /**

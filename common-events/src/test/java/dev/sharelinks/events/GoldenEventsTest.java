@@ -172,6 +172,24 @@ class GoldenEventsTest {
     }
 
     @Test
+    void shareMailOutcomeV1GoldenSamplesStillDeserialize() {
+        EventEnvelope<ShareMailDelivered> delivered =
+                serde.read(golden("share-mail-delivered.v1.json"), ShareMailDelivered.class);
+        EventEnvelope<ShareMailFailed> failed = serde.read(golden("share-mail-failed.v1.json"), ShareMailFailed.class);
+
+        assertThat(delivered.type()).isEqualTo(EventType.SHARE_MAIL_DELIVERED.typeName());
+        assertThat(delivered.data()).isEqualTo(new ShareMailDelivered(314, 7, "ann@example.test",
+                "q2V0aGlzLWlzLWEtcmVmMQ", List.of(42L, 43L)));
+        assertThat(failed.type()).isEqualTo(EventType.SHARE_MAIL_FAILED.typeName());
+        assertThat(failed.data()).isEqualTo(new ShareMailFailed(314, 7, "nobody@mailbox.invalid",
+                "bm90LWEtcmVhbC1wZXJzb24", "550 5.1.1 <nobody@mailbox.invalid>: mailbox unavailable",
+                List.of(42L, 43L)));
+        // on the shares topic, keyed by share id, after the share's request
+        assertThat(EventType.SHARE_MAIL_DELIVERED.topic()).isEqualTo(Topics.SHARES);
+        assertThat(EventType.SHARE_MAIL_FAILED.topic()).isEqualTo(Topics.SHARES);
+    }
+
+    @Test
     void anExportDefinitionOutsideTheEnumIsMalformed() {
         String unknown = new String(golden("share-token-downloaded.v1.json")).replace("\"BD\"", "\"4K\"");
 
@@ -183,7 +201,7 @@ class GoldenEventsTest {
         for (String sample : List.of("link-created.v1.json", "link-revoked.v1.json", "share-requested.v1.json",
                 "download-consumed.v1.json", "share-token-created.v1.json", "share-token-updated.v1.json",
                 "share-token-deleted.v1.json", "share-token-downloaded.v1.json", "link-created-landing-page.v1.json",
-                "download-repeated.v1.json")) {
+                "download-repeated.v1.json", "share-mail-delivered.v1.json", "share-mail-failed.v1.json")) {
             EventEnvelope<?> event = serde.read(golden(sample));
             EventEnvelope<?> again = serde.read(serde.serialize(event));
 

@@ -211,6 +211,8 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> linkApiEnv = new LinkedHashMap<>(common);
         linkApiEnv.put("ADMIN_TOKEN", adminToken);
         linkApiEnv.put("PUBLIC_REDEEM_BASE_URL", redirectUrl);
+        // webhooks to a receiver on this machine (the README's walk-through); production refuses every private address
+        linkApiEnv.put("WEBHOOKS_ALLOWED_PRIVATE_ADDRESSES", "loopback");
         Map<String, String> redirectorEnv = new LinkedHashMap<>(common);
         redirectorEnv.put("S3_ENDPOINT", s3.endpoint().toString());
         redirectorEnv.put("S3_PATH_STYLE", "true");

@@ -102,6 +102,19 @@ class OpenApiTest {
         api.check("GET", downloads, linkApi("GET", links + "/987654/downloads", null, null));
         api.check("GET", downloads, linkApi("GET", links + "/" + id + "/downloads?limit=0", null, null));
 
+        String webhooks = "/api/v2/webhooks";
+        HttpResponse<String> registered = linkApi("POST", webhooks,
+                "{\"url\": \"http://127.0.0.1:9/hooks\", \"events\": [\"link.revoked\"]}", "application/json");
+        api.check("POST", webhooks, registered);
+        assertThat(registered.statusCode()).isEqualTo(201);
+        api.check("POST", webhooks, linkApi("POST", webhooks,
+                "{\"url\": \"http://10.0.0.1/\", \"events\": [\"link.created\"]}", "application/json"));
+        api.check("POST", webhooks, linkApi("POST", webhooks, "{not json", "application/json"));
+        api.check("GET", webhooks, linkApi("GET", webhooks, null, null));
+        api.check("DELETE", webhooks + "/{id}", linkApi("DELETE", webhooks + "/"
+                + JSON.readTree(registered.body()).get("id").asLong(), null, null));
+        api.check("DELETE", webhooks + "/{id}", linkApi("DELETE", webhooks + "/987654", null, null));
+
         String redeem = links + "/{key}";
         await().atMost(Duration.ofSeconds(30)).until(() -> head(url).statusCode() == 200);
         api.check("HEAD", redeem, head(url));

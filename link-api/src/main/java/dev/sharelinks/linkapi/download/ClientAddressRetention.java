@@ -17,7 +17,7 @@ public enum ClientAddressRetention {
     NONE;
 
     /** The address to keep, or null: an address that is not an IP literal is not kept unless FULL. */
-    @Nullable String keep(@Nullable String address) {
+    public @Nullable String keep(@Nullable String address) {
         if (address == null || this == NONE) {
             return null;
         }

@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
 // before the problem-details handler, which answers every other controller (the admin API)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 @RestControllerAdvice(basePackages = {"dev.sharelinks.linkapi.link", "dev.sharelinks.linkapi.share",
-        "dev.sharelinks.linkapi.download"})
+        "dev.sharelinks.linkapi.download", "dev.sharelinks.linkapi.webhook"})
 class MediaPocketErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(MediaPocketErrorHandler.class);
