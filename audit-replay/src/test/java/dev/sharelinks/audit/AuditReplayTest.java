@@ -10,6 +10,8 @@ import dev.sharelinks.events.ExportDefinition;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.LinkRevoked;
 import dev.sharelinks.events.MediaFile;
+import dev.sharelinks.events.ShareMailDelivered;
+import dev.sharelinks.events.ShareMailFailed;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.ShareTokenCreated;
 import dev.sharelinks.events.ShareTokenDeleted;
@@ -73,6 +75,10 @@ class AuditReplayTest {
         publish(Topics.LINKS, otherLink, t0.plusMillis(1), link(otherLink, 1));
         publish(Topics.SHARES, shareId, t0.plusMillis(2), new ShareRequested(shareId, 7,
                 List.of("a@example.test", "b@example.test"), "Enjoy", List.of(shared(linkId), shared(otherLink))));
+        publish(Topics.SHARES, shareId, t0.plusMillis(2).plusNanos(300_000), new ShareMailDelivered(shareId, 7,
+                "a@example.test", null, List.of(linkId, otherLink)));
+        publish(Topics.SHARES, shareId, t0.plusMillis(2).plusNanos(600_000), new ShareMailFailed(shareId, 7,
+                "b@example.test", null, "550 5.1.1 mailbox unavailable", List.of(linkId, otherLink)));
         // a redirector publishes downloads on another topic than the link's: the trail orders them by time
         publish(Topics.DOWNLOADS, linkId, t0.plusMillis(3), new DownloadConsumed(linkId, "secret-key-" + linkId, 2,
                 "203.0.113.5", "curl/8"));
@@ -98,8 +104,14 @@ class AuditReplayTest {
         assertThat(trail.stream().filter(e -> e.path("linkId").asLong() == linkId
                         || e.path("shareId").asLong() == shareId)
                 .map(e -> e.get("event").asString()))
-                .containsExactly("link.created", "share.requested", "download.consumed", "download.consumed",
-                        "download.repeated", "link.revoked");
+                .containsExactly("link.created", "share.requested", "share.mail-delivered", "share.mail-failed",
+                        "download.consumed", "download.consumed", "download.repeated", "link.revoked");
+        assertThat(trail).filteredOn(e -> e.get("event").asString().equals("share.mail-failed")
+                        && e.path("shareId").asLong() == shareId).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.get("recipients").get(0).asString()).isEqualTo("b@example.test");
+                    assertThat(e.get("problem").asString()).isEqualTo("550 5.1.1 mailbox unavailable");
+                });
         assertThat(trail.stream().filter(e -> e.path("tokenId").asLong() == tokenId)
                 .map(e -> e.get("event").asString() + " " + e.path("exportDefinition").asString()))
                 .containsExactly("share-token.created HD", "share-token.downloaded HD", "share-token.updated BD",

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
+import dev.sharelinks.events.ShareMailDelivered;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.ShareTokenDownloaded;
 import dev.sharelinks.events.Topics;
@@ -128,10 +129,13 @@ class EndToEndTest {
         assertThat(TopicReader.readUntil(kafka, Topics.LINKS, seen -> !seen.isEmpty(), Duration.ofSeconds(30)))
                 .singleElement()
                 .satisfies(r -> assertThat(serde.read(r.value(), LinkCreated.class).data().url()).isEqualTo(url));
-        assertThat(TopicReader.readUntil(kafka, Topics.SHARES, seen -> !seen.isEmpty(), Duration.ofSeconds(30)))
-                .singleElement()
-                .satisfies(r -> assertThat(serde.read(r.value(), ShareRequested.class).data().recipients())
-                        .containsExactly("alice@example.test", "bob@example.test"));
+        // the share's request, then the mailer's outcome for each recipient
+        List<Object> shareEvents = TopicReader.readUntil(kafka, Topics.SHARES, seen -> seen.size() >= 3,
+                Duration.ofSeconds(30)).stream().map(r -> (Object) serde.read(r.value()).data()).toList();
+        assertThat(shareEvents).hasSize(3).first().isInstanceOfSatisfying(ShareRequested.class,
+                share -> assertThat(share.recipients()).containsExactly("alice@example.test", "bob@example.test"));
+        assertThat(shareEvents.subList(1, 3)).allSatisfy(outcome -> assertThat(outcome)
+                .isInstanceOf(ShareMailDelivered.class));
         List<ConsumerRecord<String, byte[]>> downloads = TopicReader.readUntil(kafka, Topics.DOWNLOADS,
                         seen -> linkDownloads(seen).size() >= 3, Duration.ofSeconds(30));
         downloads = linkDownloads(downloads);

@@ -112,10 +112,10 @@ class EventHistoryTest {
                  "deactivationDate": "2099-01-01T00:00:00Z"}""").statusCode()).isEqualTo(204);
         history = new History(shared, revoked, deleted.get("id").asLong(), kept.get("id").asLong());
 
-        // everything is on the topics: 3 link events, 1 share, 3 + 1 downloads, 5 token events
+        // everything is on the topics: 3 link events, 1 share and its 2 mail outcomes, 3 + 1 downloads, 5 token events
         String kafka = env.get("KAFKA_BOOTSTRAP");
         TopicReader.readUntil(kafka, Topics.LINKS, seen -> seen.size() == 3, Duration.ofSeconds(30));
-        TopicReader.readUntil(kafka, Topics.SHARES, seen -> seen.size() == 1, Duration.ofSeconds(30));
+        TopicReader.readUntil(kafka, Topics.SHARES, seen -> seen.size() == 3, Duration.ofSeconds(30));
         TopicReader.readUntil(kafka, Topics.DOWNLOADS, seen -> seen.size() == 4, Duration.ofSeconds(30));
         TopicReader.readUntil(kafka, Topics.TOKENS, seen -> seen.size() == 5, Duration.ofSeconds(30));
     }
@@ -174,6 +174,9 @@ class EventHistoryTest {
         assertThat(trail).filteredOn(e -> e.get("event").asString().equals("share.requested")).singleElement()
                 .satisfies(e -> assertThat(e.get("sharedLinkIds").valueStream().map(JsonNode::asLong))
                         .containsExactly(history.sharedLink().id()));
+        assertThat(trail).filteredOn(e -> e.get("event").asString().equals("share.mail-delivered"))
+                .extracting(e -> e.get("recipients").get(0).asString())
+                .containsExactlyInAnyOrder("ann@example.test", "ben@example.test");
         // the public URLs' secrets stay out of the audit files
         assertThat(Files.readString(out.resolve("audit-trail.csv"))).doesNotContain(history.sharedLink().key());
 

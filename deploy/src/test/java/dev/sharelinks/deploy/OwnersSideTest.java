@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SmtpServer;
+import dev.sharelinks.infra.WebhookReceiver;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -35,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The owner's side on the running stack: each recipient's mail carries its own URL, the redirector records which one
  * a download came through, and link-api's download log tells the owner whose download each was; the log rebuilt
- * from history equals the live one.
+ * from history equals the live one; webhooks tell a receiver about each link and share event.
  */
 class OwnersSideTest {
 
@@ -143,6 +144,70 @@ class OwnersSideTest {
         Thread.sleep(2000);
         assertThat(mailsTo("cy@example.test", url)).isEqualTo(1);
         assertThat(mailsTo("di@example.test", url)).isEqualTo(1);
+    }
+
+    /**
+     * Webhooks from the real services: the mailer's outcomes, the redirector's downloads and link-api's revoke reach
+     * a receiver signed; then link-api is killed while the receiver holds a delivery, and once it is back the same
+     * message arrives again.
+     */
+    @Test
+    void webhooksReachAReceiverForEveryEventTypeAndOutliveALinkApiKilledMidDelivery() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start(0)) {
+            HttpResponse<String> registered = client.postToLinkApi("/api/v2/webhooks", """
+                    {"url": "%s", "events": ["link.downloaded", "link.exhausted", "link.revoked", "share.delivered",
+                                             "share.failed"]}""".formatted(receiver.url()));
+            assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+            String secret = JSON.readTree(registered.body()).get("secret").asString();
+
+            JsonNode link = client.createLink(2);
+            long id = link.get("id").asLong();
+            String refused = "nobody@mailbox" + SmtpServer.REFUSED_DOMAIN;
+            HttpResponse<String> shared = client.postToLinkApi("/api/v2/shareable_links/share", """
+                    {"recipients": ["eve@example.test", "%s"], "shareable_link_ids": [%d]}""".formatted(refused, id));
+            assertThat(shared.statusCode()).isEqualTo(200);
+            String eveUrl = mailedUrl("eve@example.test", link.get("url").asString());
+            assertThat(client.status(eveUrl)).isEqualTo(302);
+            assertThat(client.status(link.get("url").asString())).isEqualTo(302);
+            long revoked = client.createLink(3).get("id").asLong();
+            HttpResponse<String> revoke = client.http().send(HttpRequest.newBuilder(URI.create(
+                            stack.env().get("LINK_API_URL") + "/api/v2/shareable_links/" + revoked))
+                    .header("X-API-KEY", stack.env().get("API_KEY")).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(revoke.statusCode()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 6);
+            List<WebhookReceiver.Received> received = receiver.received();
+            assertThat(received).allSatisfy(r -> assertThat(r.header("webhook-signature")).isEqualTo(
+                    WebhookReceiver.signature(secret, r.header("webhook-id"), r.header("webhook-timestamp"),
+                            r.body())));
+            List<JsonNode> bodies = received.stream().map(r -> JSON.readTree(r.body())).toList();
+            assertThat(bodies).extracting(b -> b.get("type").asString()).containsExactlyInAnyOrder(
+                    "share.delivered", "share.failed", "link.downloaded", "link.downloaded", "link.exhausted",
+                    "link.revoked");
+            List<JsonNode> aboutLink = bodies.stream().filter(b -> b.get("data").path("link_id").asLong() == id)
+                    .toList();
+            assertThat(aboutLink).extracting(b -> b.get("type").asString())
+                    .containsExactly("link.downloaded", "link.downloaded", "link.exhausted");
+            assertThat(aboutLink.get(0).get("data").get("recipient").asString()).isEqualTo("eve@example.test");
+            assertThat(aboutLink.get(1).get("data").get("recipient").isNull()).isTrue();
+            JsonNode failed = bodies.stream().filter(b -> b.get("type").asString().equals("share.failed"))
+                    .findFirst().orElseThrow().get("data");
+            assertThat(failed.get("recipient").asString()).isEqualTo(refused);
+            assertThat(failed.get("reason").asString()).startsWith("550");
+
+            // killed while the receiver holds a delivery: the restarted link-api sends the same message again
+            receiver.answerNext(WebhookReceiver.Answer.hang());
+            String url = client.createLink(5).get("url").asString();
+            assertThat(client.status(url)).isEqualTo(302);
+            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() == 7);
+            String held = receiver.received().get(6).header("webhook-id");
+            stack.kill("link-api");
+            stack.restart("link-api");
+            await().atMost(Duration.ofSeconds(90)).until(() -> receiver.received().size() == 8);
+            assertThat(receiver.received().get(7).header("webhook-id")).isEqualTo(held);
+            assertThat(receiver.received().get(7).answeredWith()).isEqualTo(204);
+        }
     }
 
     private static HttpResponse<String> keyed(String key, String path, String body) throws Exception {

@@ -170,14 +170,15 @@ class DownloadLogTest extends LinkApiIntegrationTest {
         post(account, "/api/v2/shareable_links/share", "{\"recipients\": " + JSON.writeValueAsString(recipients)
                 + ", \"shareable_link_ids\": [" + link + "]}").expectStatus().isOk();
         return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.SHARES,
-                        seen -> seen.stream().anyMatch(r -> carries(r.value(), link)), Duration.ofSeconds(30))
-                .stream().map(r -> serde.read(r.value(), ShareRequested.class).data())
-                .filter(s -> s.links().stream().anyMatch(l -> l.linkId() == link))
+                        seen -> shareRequests(seen).stream().anyMatch(s -> carries(s, link)), Duration.ofSeconds(30))
+                .stream().map(r -> serde.read(r.value()).data())
+                .filter(data -> data instanceof ShareRequested s && carries(s, link))
+                .map(ShareRequested.class::cast)
                 .findFirst().orElseThrow();
     }
 
-    private boolean carries(byte[] value, long link) {
-        return serde.read(value, ShareRequested.class).data().links().stream().anyMatch(l -> l.linkId() == link);
+    private static boolean carries(ShareRequested share, long link) {
+        return share.links().stream().anyMatch(l -> l.linkId() == link);
     }
 
     private JsonNode log(long link, @Nullable String query) {

@@ -2,7 +2,11 @@ package dev.sharelinks.linkapi;
 
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.ShareRequested;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -72,6 +76,13 @@ abstract class LinkApiIntegrationTest {
                 .expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody();
         return ((Number) created.get("id")).longValue();
+    }
+
+    /** The share requests among records of the shares topic, which also carries the mailer's outcome events. */
+    static List<ShareRequested> shareRequests(List<ConsumerRecord<String, byte[]>> records) {
+        EventSerde serde = new EventSerde();
+        return records.stream().map(r -> serde.read(r.value()).data())
+                .filter(ShareRequested.class::isInstance).map(ShareRequested.class::cast).toList();
     }
 
     static String query(String sql) {

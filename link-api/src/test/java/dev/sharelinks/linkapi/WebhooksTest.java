@@ -288,16 +288,15 @@ class WebhooksTest extends LinkApiIntegrationTest {
         post(account, "/api/v2/shareable_links/share", "{\"recipients\": " + JSON.writeValueAsString(recipients)
                 + ", \"shareable_link_ids\": [" + link + "]}").expectStatus().isOk();
         return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.SHARES,
-                        seen -> seen.stream().anyMatch(r -> carries(r.value(), link)), WAIT)
+                        seen -> shareRequests(seen).stream().anyMatch(s -> carries(s, link)), WAIT)
                 .stream().map(r -> serde.read(r.value()).data())
-                .filter(data -> data instanceof ShareRequested s && s.links().stream().anyMatch(l -> l.linkId() == link))
+                .filter(data -> data instanceof ShareRequested s && carries(s, link))
                 .map(ShareRequested.class::cast)
                 .findFirst().orElseThrow();
     }
 
-    private boolean carries(byte[] value, long link) {
-        return serde.read(value).data() instanceof ShareRequested s
-                && s.links().stream().anyMatch(l -> l.linkId() == link);
+    private static boolean carries(ShareRequested share, long link) {
+        return share.links().stream().anyMatch(l -> l.linkId() == link);
     }
 
     private EventEnvelope<?> publish(String topic, String key, Object data, Instant occurredAt) throws Exception {

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.ShareMailDelivered;
+import dev.sharelinks.events.ShareMailFailed;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
@@ -196,6 +198,48 @@ class ShareMailerTest {
         assertThat(SharedServers.smtp().refusedRecipients()).filteredOn(ghost::equals).hasSize(1);
         assertThat(SharedServers.postgres().query(DATABASE,
                 "SELECT count(*) FROM mailer.deliveries WHERE share_id = " + share.shareId())).isEqualTo("2");
+    }
+
+    @Test
+    void eachRecipientsOutcomeIsPublishedOnceOnTheSharesTopic() throws Exception {
+        String ghost = "ghost-" + SHARE_IDS.incrementAndGet() + "@nowhere" + SmtpServer.REFUSED_DOMAIN;
+        ShareRequested plain = share(List.of("pia@mail.test", ghost), null);
+        ShareRequested share = new ShareRequested(plain.shareId(), 5, plain.recipients(), null, plain.links(),
+                List.of("cGlhLXJlZmVyZW5jZS0wMQ", "Z2hvc3QtcmVmZXJlbmNlMQ"));
+        EventEnvelope<ShareRequested> requested = serde.envelope(share, "link-api", String.valueOf(share.shareId()),
+                Instant.now());
+        publish(requested);
+
+        List<Object> outcomes = outcomesOf(share, 2);
+        assertThat(outcomes).containsExactlyInAnyOrder(
+                new ShareMailDelivered(share.shareId(), 5, "pia@mail.test", "cGlhLXJlZmVyZW5jZS0wMQ", List.of(1L, 2L)),
+                new ShareMailFailed(share.shareId(), 5, ghost, "Z2hvc3QtcmVmZXJlbmNlMQ",
+                        ((ShareMailFailed) outcomes.stream().filter(ShareMailFailed.class::isInstance).findFirst()
+                                .orElseThrow()).reason(), List.of(1L, 2L)));
+        assertThat(outcomes).filteredOn(ShareMailFailed.class::isInstance).singleElement()
+                .satisfies(failed -> assertThat(((ShareMailFailed) failed).reason()).startsWith("550 5.1.1"));
+
+        // the same request again settles nothing again, so it publishes nothing; the outcome events the mailer read
+        // back from the topic were ignored (a later share is mailed, and no mail went out twice)
+        publish(requested);
+        ShareRequested marker = share(List.of("marker-after-outcomes@mail.test"), null);
+        publish(serde.envelope(marker, "link-api", String.valueOf(marker.shareId()), Instant.now()));
+        outcomesOf(marker, 1);
+        assertThat(outcomesOf(share, 2)).hasSize(2);
+        assertThat(mailsOf(share)).hasSize(1);
+    }
+
+    /** The outcome events published for the share, once there are at least {@code expected}. */
+    private List<Object> outcomesOf(ShareRequested share, int expected) {
+        String key = String.valueOf(share.shareId());
+        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.SHARES,
+                        seen -> seen.stream().filter(r -> key.equals(r.key()))
+                                .filter(r -> !(serde.read(r.value()).data() instanceof ShareRequested))
+                                .count() >= expected, Duration.ofSeconds(30))
+                .stream().filter(r -> key.equals(r.key()))
+                .map(r -> (Object) serde.read(r.value()).data())
+                .filter(data -> !(data instanceof ShareRequested))
+                .toList();
     }
 
     @Test

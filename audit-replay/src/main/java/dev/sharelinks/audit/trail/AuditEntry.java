@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param time when it happened (the event's {@code occurredAt}: committed in the producing service)
  * @param event what happened: {@code link.created}, {@code link.revoked}, {@code share.requested},
+ *     {@code share.mail-delivered} and {@code share.mail-failed} (the mailer's outcome for one recipient),
  *     {@code download.consumed}, {@code download.repeated} (a person's download again, nothing spent),
  *     {@code download.count-settled} (a hot link's exact count once its download leases ended),
  *     {@code share-token.created}, {@code .updated}, {@code .deleted}, {@code .downloaded},
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param remaining a link's downloads left after this download (at least that many while it had download leases
  *     open), or, settled, exactly
  * @param userId the token-api user who created, replaced or deleted a token
+ * @param problem why a record is unreadable, or the SMTP server's refusal of a failed mail
  */
 @JsonPropertyOrder({"time", "event", "eventId", "source", "linkId", "shareId", "tokenId", "accountId", "mediaId",
         "assetId", "filename", "expiresAt", "downloadLimit", "recipients", "sharedLinkIds", "remaining",

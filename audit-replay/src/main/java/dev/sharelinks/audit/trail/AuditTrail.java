@@ -9,6 +9,8 @@ import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.LinkRevoked;
 import dev.sharelinks.events.MalformedEventException;
+import dev.sharelinks.events.ShareMailDelivered;
+import dev.sharelinks.events.ShareMailFailed;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.ShareTokenCreated;
 import dev.sharelinks.events.ShareTokenDeleted;
@@ -89,6 +91,14 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         if (event.data() instanceof ShareRequested share) {
             return entry.share(share);
         }
+        if (event.data() instanceof ShareMailDelivered delivered) {
+            return entry.mail("share.mail-delivered", delivered.shareId(), delivered.accountId(),
+                    delivered.recipient(), delivered.linkIds(), null);
+        }
+        if (event.data() instanceof ShareMailFailed failed) {
+            return entry.mail("share.mail-failed", failed.shareId(), failed.accountId(), failed.recipient(),
+                    failed.linkIds(), failed.reason());
+        }
         if (event.data() instanceof DownloadConsumed download) {
             return entry.download(download);
         }
@@ -134,6 +144,13 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                     null, share.shareId(), null, share.accountId(), null, null, null, null, null, share.recipients(),
                     share.links().stream().map(ShareRequested.SharedLink::linkId).toList(), null, null, null, null,
                     null, null, null, null, record.topic(), record.partition(), record.offset(), null);
+        }
+
+        AuditEntry mail(String type, long shareId, long accountId, String recipient, List<Long> linkIds,
+                @Nullable String refusal) {
+            return new AuditEntry(event.occurredAt(), type, event.eventId().toString(), event.source(), null, shareId,
+                    null, accountId, null, null, null, null, null, List.of(recipient), linkIds, null, null, null, null,
+                    null, null, null, null, record.topic(), record.partition(), record.offset(), refusal);
         }
 
         AuditEntry download(DownloadConsumed download) {

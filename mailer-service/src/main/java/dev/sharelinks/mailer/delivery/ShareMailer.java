@@ -2,8 +2,11 @@ package dev.sharelinks.mailer.delivery;
 
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.ShareMailDelivered;
+import dev.sharelinks.events.ShareMailFailed;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.messaging.outbox.Outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.activation.FileTypeMap;
@@ -13,6 +16,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,21 +30,27 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * Mails each recipient of a ShareRequested event once. A recipient is logged right after the SMTP server took
  * its mail, so a redelivered event skips it. If the server is away the listener fails, and the container's
  * error handler retries the event with back-off until the server takes it: nothing is lost, and the recipients
  * already served are not mailed again. A recipient the server refuses for good is logged as failed and not retried;
- * once the others are served, the event goes to the dead-letter topic saying whom the server refused.
+ * once the others are served, the event goes to the dead-letter topic saying whom the server refused. Each
+ * recipient's outcome is published as an event, with its settlement.
  */
 @Component
 class ShareMailer {
 
     private static final Logger log = LoggerFactory.getLogger(ShareMailer.class);
+    private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
     private final SmtpConnections smtp;
     private final DeliveryLog deliveries;
+    private final Outbox outbox;
+    private final TransactionalOperator transactions;
     private final EventSerde serde;
     private final MailerProperties properties;
     /** Composes messages only; the SMTP connections' own session sends them. */
@@ -50,10 +60,12 @@ class ShareMailer {
     private final Counter refusedForGood;
     private final Counter failedForNow;
 
-    ShareMailer(SmtpConnections smtp, DeliveryLog deliveries, EventSerde serde, MailerProperties properties,
-            MeterRegistry meters) {
+    ShareMailer(SmtpConnections smtp, DeliveryLog deliveries, Outbox outbox, ReactiveTransactionManager transactions,
+            EventSerde serde, MailerProperties properties, MeterRegistry meters) {
         this.smtp = smtp;
         this.deliveries = deliveries;
+        this.outbox = outbox;
+        this.transactions = TransactionalOperator.create(transactions);
         this.serde = serde;
         this.properties = properties;
         this.sent = mails(meters, "sent", "mails the SMTP server accepted");
@@ -69,9 +81,14 @@ class ShareMailer {
     // waiting, and one at a time kept up with about 40 shares a second here (docs/performance.md)
     @KafkaListener(topics = Topics.SHARES, groupId = "mailer-service", concurrency = "${MAILER_CONSUMERS:3}")
     void on(ConsumerRecord<String, byte[]> record) throws MessagingException {
-        EventEnvelope<ShareRequested> event = serde.read(record.value(), ShareRequested.class);
-        ShareRequested share = event.data();
-        Map<String, Delivery> settled = deliveries.settled(event.eventId());
+        EventEnvelope<?> read = serde.read(record.value());
+        // the topic also carries this service's own outcome events, which ask for nothing
+        if (!(read.data() instanceof ShareRequested share)) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        EventEnvelope<ShareRequested> event = (EventEnvelope<ShareRequested>) read;
+        Map<String, Delivery> settled = deliveries.settled(event.eventId()).block(STATEMENT_TIMEOUT);
         List<String> refused = new ArrayList<>();
         for (int position = 0; position < share.recipients().size(); position++) {
             String recipient = share.recipients().get(position);
@@ -90,7 +107,7 @@ class ShareMailer {
                 // producer) still must not loop or reach a header, so it is refused as a server would refuse it
                 log.warn("share {} names a recipient that is not one e-mail address: {}", share.shareId(),
                         e.getMessage());
-                deliveries.failed(event.eventId(), share.shareId(), recipient, "not one e-mail address");
+                settle(event, position, Delivery.FAILED, "not one e-mail address");
                 refusedForGood.increment();
                 refused.add(recipient);
                 continue;
@@ -98,7 +115,7 @@ class ShareMailer {
             try {
                 smtp.send(compose(event, address, share.recipientRef(position)));
                 sent.increment();
-                deliveries.sent(event.eventId(), share.shareId(), recipient);
+                settle(event, position, Delivery.SENT, null);
                 // no address in the log: the delivery log has it. The line carries the share request's traceId
                 log.info("share {}: mail {} of {} accepted by the SMTP server", share.shareId(),
                         position + 1, share.recipients().size());
@@ -112,7 +129,7 @@ class ShareMailer {
                 }
                 log.warn("SMTP server refused {} for share {} for good: {}", recipient, share.shareId(),
                         refusal.get());
-                deliveries.failed(event.eventId(), share.shareId(), recipient, refusal.get());
+                settle(event, position, Delivery.FAILED, refusal.get());
                 refusedForGood.increment();
                 refused.add(recipient);
             }
@@ -122,6 +139,26 @@ class ShareMailer {
         if (!refused.isEmpty()) {
             throw new RecipientsRefused(share.shareId(), refused);
         }
+    }
+
+    /**
+     * Logs the recipient settled and publishes the outcome, in one transaction: the event goes out exactly when the
+     * log says the recipient is done, and a redelivered share, finding it logged, publishes nothing again.
+     */
+    private void settle(EventEnvelope<ShareRequested> event, int position, Delivery status, @Nullable String reason) {
+        ShareRequested share = event.data();
+        String recipient = share.recipients().get(position);
+        List<Long> linkIds = share.links().stream().map(ShareRequested.SharedLink::linkId).toList();
+        Object outcome = status == Delivery.SENT
+                ? new ShareMailDelivered(share.shareId(), share.accountId(), recipient, share.recipientRef(position),
+                        linkIds)
+                : new ShareMailFailed(share.shareId(), share.accountId(), recipient, share.recipientRef(position),
+                        String.valueOf(reason), linkIds);
+        deliveries.record(event.eventId(), share.shareId(), recipient, status, reason)
+                .filter(Boolean::booleanValue)
+                .flatMap(recorded -> outbox.append(outcome, String.valueOf(share.shareId())))
+                .as(transactions::transactional)
+                .block(STATEMENT_TIMEOUT);
     }
 
     /**
