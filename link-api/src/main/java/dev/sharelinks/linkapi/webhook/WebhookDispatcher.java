@@ -46,6 +46,8 @@ class WebhookDispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_ERROR_LENGTH = 300;
+    /** Rounds of one run at most, so that the backlog gauges are brought up to date under a steady stream too. */
+    private static final int MAX_ROUNDS = 100;
 
     private final WebhookDeliveries deliveries;
     private final EndpointAddresses addresses;
@@ -86,14 +88,18 @@ class WebhookDispatcher implements SmartLifecycle {
                 .register(meters);
     }
 
-    /** Sends batches until none is full; run every poll interval. */
+    /**
+     * Sends batches until nothing is due; run every poll interval. A delivered message lets the next one of its
+     * subject go at once, rather than a poll interval later.
+     */
     void dispatch() {
         try {
             List<Due> batch;
+            int rounds = 0;
             do {
                 batch = deliveries.claim(properties.batchSize(), properties.claim()).block(STATEMENT_TIMEOUT);
                 send(batch);
-            } while (batch.size() == properties.batchSize());
+            } while (!batch.isEmpty() && ++rounds < MAX_ROUNDS);
             backlog.set(deliveries.backlog().block(STATEMENT_TIMEOUT));
         } catch (RuntimeException e) {
             // the claims of a failed round expire, and the next round takes them again
