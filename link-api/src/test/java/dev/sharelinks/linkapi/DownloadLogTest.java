@@ -8,25 +8,15 @@ import dev.sharelinks.events.DownloadRepeated;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.ShareRequested;
-import dev.sharelinks.events.Topics;
-import dev.sharelinks.infra.SharedServers;
-import dev.sharelinks.infra.TopicReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The download log as link-api builds it from the downloads topic: the events are published here as the redirector
@@ -35,7 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class DownloadLogTest extends LinkApiIntegrationTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
     private final EventSerde serde = new EventSerde();
     private TestAccount account;
@@ -49,8 +38,8 @@ class DownloadLogTest extends LinkApiIntegrationTest {
     void theLogAttributesEachDownloadToTheRecipientWhoseUrlItCameThroughInTimeOrderAndPages() throws Exception {
         long link = createLink(account, 20);
         long other = createLink(account, 5);
-        ShareRequested share = share(link, "ann@example.test", "ben@example.test");
-        ShareRequested otherShare = share(other, "cid@example.test");
+        ShareRequested share = share(account, link, "ann@example.test", "ben@example.test");
+        ShareRequested otherShare = share(account, other, "cid@example.test");
         String ann = share.recipientRef(0);
         String ben = share.recipientRef(1);
         assertThat(ann).isNotEqualTo(ben).matches("[A-Za-z0-9_-]{22}");
@@ -166,21 +155,6 @@ class DownloadLogTest extends LinkApiIntegrationTest {
         }
     }
 
-    private ShareRequested share(long link, String... recipients) {
-        post(account, "/api/v2/shareable_links/share", "{\"recipients\": " + JSON.writeValueAsString(recipients)
-                + ", \"shareable_link_ids\": [" + link + "]}").expectStatus().isOk();
-        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.SHARES,
-                        seen -> shareRequests(seen).stream().anyMatch(s -> carries(s, link)), Duration.ofSeconds(30))
-                .stream().map(r -> serde.read(r.value()).data())
-                .filter(data -> data instanceof ShareRequested s && carries(s, link))
-                .map(ShareRequested.class::cast)
-                .findFirst().orElseThrow();
-    }
-
-    private static boolean carries(ShareRequested share, long link) {
-        return share.links().stream().anyMatch(l -> l.linkId() == link);
-    }
-
     private JsonNode log(long link, @Nullable String query) {
         byte[] body = http.get().uri("/api/v2/shareable_links/{id}/downloads" + query, link)
                 .header("X-API-KEY", account.apiKey()).exchange()
@@ -189,13 +163,4 @@ class DownloadLogTest extends LinkApiIntegrationTest {
         return JSON.readTree(body);
     }
 
-    private void publish(List<EventEnvelope<?>> events) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
-            for (EventEnvelope<?> event : events) {
-                producer.send(new ProducerRecord<>(Topics.DOWNLOADS, event.subject(), serde.serialize(event))).get();
-            }
-        }
-    }
 }

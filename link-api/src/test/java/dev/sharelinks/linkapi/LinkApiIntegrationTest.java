@@ -2,11 +2,21 @@ package dev.sharelinks.linkapi;
 
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
+import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.EventType;
 import dev.sharelinks.events.ShareRequested;
+import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.TopicReader;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -14,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Boots link-api against the real PostgreSQL and Kafka of {@link SharedServers}; helpers register accounts through
@@ -25,6 +36,7 @@ abstract class LinkApiIntegrationTest {
 
     static final String ADMIN_TOKEN = "test-admin-token";
     static final String DATABASE = "link_api_test";
+    static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     WebTestClient http;
@@ -76,6 +88,32 @@ abstract class LinkApiIntegrationTest {
                 .expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody();
         return ((Number) created.get("id")).longValue();
+    }
+
+    /** Shares the link with the recipients; returns the share's event as link-api published it. */
+    ShareRequested share(TestAccount account, long link, String... recipients) {
+        post(account, "/api/v2/shareable_links/share", "{\"recipients\": " + JSON.writeValueAsString(recipients)
+                + ", \"shareable_link_ids\": [" + link + "]}").expectStatus().isOk();
+        return shareRequests(TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.SHARES,
+                        seen -> shareRequests(seen).stream().anyMatch(s -> carries(s, link)), Duration.ofSeconds(30)))
+                .stream().filter(s -> carries(s, link)).findFirst().orElseThrow();
+    }
+
+    private static boolean carries(ShareRequested share, long link) {
+        return share.links().stream().anyMatch(l -> l.linkId() == link);
+    }
+
+    /** Publishes the events on their types' topics, keyed by subject, as the service that owns them would. */
+    static void publish(List<EventEnvelope<?>> events) throws Exception {
+        EventSerde serde = new EventSerde();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (EventEnvelope<?> event : events) {
+                String topic = EventType.fromTypeName(event.type()).orElseThrow().topic();
+                producer.send(new ProducerRecord<>(topic, event.subject(), serde.serialize(event))).get();
+            }
+        }
     }
 
     /** The share requests among records of the shares topic, which also carries the mailer's outcome events. */
