@@ -12,9 +12,16 @@ import org.jspecify.annotations.Nullable;
  * @param recipientRefs per recipient, in the same order, the opaque reference its mail adds to every link's URL, so
  *     that its downloads are attributed to it (docs/contracts.md, "Download log"); null in events written before
  *     references existed, whose mails carry the plain URLs
+ * @param sender who the mail says shared the files; null in events written before it was said
+ * @param locale the language of the mail ({@code en}, {@code fi}, {@code fr}, {@code de}): the share request's, else
+ *     the account's; null in events written before languages, mailed in English
  */
 public record ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
-        List<SharedLink> links, @Nullable List<String> recipientRefs) {
+        List<SharedLink> links, @Nullable List<String> recipientRefs, @Nullable Sender sender,
+        @Nullable String locale) {
+
+    /** The languages a share mail can be written in; the first is the default. */
+    public static final List<String> LOCALES = List.of("en", "fi", "fr", "de");
 
     public ShareRequested {
         recipients = List.copyOf(Objects.requireNonNull(recipients, "recipients"));
@@ -28,10 +35,16 @@ public record ShareRequested(long shareId, long accountId, List<String> recipien
         }
     }
 
-    /** A share whose mails carry the plain URLs. */
+    /** A share whose mails carry the plain URLs, in English, naming no sender. */
     public ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
             List<SharedLink> links) {
-        this(shareId, accountId, recipients, message, links, null);
+        this(shareId, accountId, recipients, message, links, null, null, null);
+    }
+
+    /** A share in English naming no sender. */
+    public ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
+            List<SharedLink> links, @Nullable List<String> recipientRefs) {
+        this(shareId, accountId, recipients, message, links, recipientRefs, null, null);
     }
 
     /** The reference of the recipient at {@code index} in {@link #recipients}, or null if the share has none. */
@@ -39,13 +52,35 @@ public record ShareRequested(long shareId, long accountId, List<String> recipien
         return recipientRefs == null ? null : recipientRefs.get(index);
     }
 
-    /** One link of a share, as the recipient will see it. */
-    public record SharedLink(long linkId, String url, String filename, Instant expiresAt) {
+    /**
+     * One link of a share, as the recipient will see it.
+     *
+     * @param downloads the downloads the link had left when shared; null in events written before it was said
+     */
+    public record SharedLink(long linkId, String url, String filename, Instant expiresAt, @Nullable Integer downloads) {
 
         public SharedLink {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(filename, "filename");
             Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+
+        public SharedLink(long linkId, String url, String filename, Instant expiresAt) {
+            this(linkId, url, filename, expiresAt, null);
+        }
+    }
+
+    /**
+     * Who shared, as the mail names them.
+     *
+     * @param accountName the account's display name
+     * @param name the sharing person's name, when the request gave it ({@code sender_name})
+     * @param replyTo the address replies go to, when the request gave it ({@code reply_to})
+     */
+    public record Sender(String accountName, @Nullable String name, @Nullable String replyTo) {
+
+        public Sender {
+            Objects.requireNonNull(accountName, "accountName");
         }
     }
 }

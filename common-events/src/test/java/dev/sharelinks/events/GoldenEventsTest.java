@@ -114,6 +114,20 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aShareNamesItsSenderLanguageAndDownloadsAndAnOlderOneReadsAsAnAnonymousEnglishShare() {
+        ShareRequested named = serde.read(golden("share-requested-sender-locale.v1.json"), ShareRequested.class).data();
+        ShareRequested older = serde.read(golden("share-requested.v1.json"), ShareRequested.class).data();
+
+        assertThat(named.sender()).isEqualTo(new ShareRequested.Sender("Acme Media", "Anna Virtanen",
+                "anna.virtanen@acme.test"));
+        assertThat(named.locale()).isEqualTo("fi");
+        assertThat(named.links()).singleElement().extracting(ShareRequested.SharedLink::downloads).isEqualTo(3);
+        assertThat(older.sender()).isNull();
+        assertThat(older.locale()).isNull();
+        assertThat(older.links()).allSatisfy(link -> assertThat(link.downloads()).isNull());
+    }
+
+    @Test
     void aDownloadThroughARecipientsUrlCarriesItsReferenceAndAnOlderOneIsAttributedToNobody() {
         DownloadConsumed referenced =
                 serde.read(golden("download-consumed-recipient.v1.json"), DownloadConsumed.class).data();
@@ -201,7 +215,8 @@ class GoldenEventsTest {
         for (String sample : List.of("link-created.v1.json", "link-revoked.v1.json", "share-requested.v1.json",
                 "download-consumed.v1.json", "share-token-created.v1.json", "share-token-updated.v1.json",
                 "share-token-deleted.v1.json", "share-token-downloaded.v1.json", "link-created-landing-page.v1.json",
-                "download-repeated.v1.json", "share-mail-delivered.v1.json", "share-mail-failed.v1.json")) {
+                "download-repeated.v1.json", "share-mail-delivered.v1.json", "share-mail-failed.v1.json",
+                "share-requested-sender-locale.v1.json")) {
             EventEnvelope<?> event = serde.read(golden(sample));
             EventEnvelope<?> again = serde.read(serde.serialize(event));
 

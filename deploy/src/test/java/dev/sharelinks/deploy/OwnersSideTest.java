@@ -10,6 +10,8 @@ import dev.sharelinks.infra.WebhookReceiver;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -164,9 +166,19 @@ class OwnersSideTest {
             long id = link.get("id").asLong();
             String refused = "nobody@mailbox" + SmtpServer.REFUSED_DOMAIN;
             HttpResponse<String> shared = client.postToLinkApi("/api/v2/shareable_links/share", """
-                    {"recipients": ["eve@example.test", "%s"], "shareable_link_ids": [%d]}""".formatted(refused, id));
+                    {"recipients": ["eve@example.test", "%s"], "shareable_link_ids": [%d],
+                     "sender_name": "Anna Virtanen", "reply_to": "anna@example.test", "locale": "fi"}"""
+                    .formatted(refused, id));
             assertThat(shared.statusCode()).isEqualTo(200);
             String eveUrl = mailedUrl("eve@example.test", link.get("url").asString());
+            // the mail says who shared, from which account, in the share's language
+            MimeMessage mail = stack.smtp().received().stream()
+                    .filter(m -> m.recipient().equals("eve@example.test")).findFirst().orElseThrow().message();
+            assertThat(mail.getSubject()).isEqualTo("Anna Virtanen jakoi kanssasi tiedoston");
+            assertThat(((InternetAddress) mail.getFrom()[0]).getPersonal())
+                    .isEqualTo("Demo account");
+            assertThat(mail.getReplyTo()).extracting(Object::toString).containsExactly("anna@example.test");
+            assertThat(part(mail, "text/plain")).contains("2 latausta, saatavilla");
             assertThat(client.status(eveUrl)).isEqualTo(302);
             assertThat(client.status(link.get("url").asString())).isEqualTo(302);
             long revoked = client.createLink(3).get("id").asLong();

@@ -96,6 +96,8 @@ class ReadYourWritesTest extends LinkApiIntegrationTest {
     @Test
     void whenTheProjectionIsPausedThenACreateAnswersAfterTheBoundAndItsEventIsAppliedOnceItResumes() {
         PROJECTION.paused.set(true);
+        // a poll under way when the flag was set could still return the create's event
+        await().atMost(Duration.ofSeconds(5)).until(PROJECTION.holding::get);
         long started = System.nanoTime();
         long id = createLink(account, 1);
         Duration waited = Duration.ofNanos(System.nanoTime() - started);
@@ -139,6 +141,8 @@ class ReadYourWritesTest extends LinkApiIntegrationTest {
         final Set<String> applied = ConcurrentHashMap.newKeySet();
         final Map<String, Integer> appliedCounts = new ConcurrentHashMap<>();
         final AtomicBoolean paused = new AtomicBoolean();
+        /** True once the consumer has paused its partitions, between polls. */
+        final AtomicBoolean holding = new AtomicBoolean();
         final AtomicBoolean assigned = new AtomicBoolean();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread = new Thread(this, "projection-under-test");
@@ -172,8 +176,10 @@ class ReadYourWritesTest extends LinkApiIntegrationTest {
                 while (running.get()) {
                     if (paused.get()) {
                         consumer.pause(consumer.assignment());
+                        holding.set(true);
                     } else {
                         consumer.resume(consumer.paused());
+                        holding.set(false);
                     }
                     var records = consumer.poll(Duration.ofMillis(20));
                     assigned.compareAndSet(false, !consumer.assignment().isEmpty());

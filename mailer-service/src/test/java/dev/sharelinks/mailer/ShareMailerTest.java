@@ -15,6 +15,7 @@ import dev.sharelinks.infra.TopicReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,14 +73,43 @@ class ShareMailerTest {
             String text = part(mail, "text/plain");
             String html = part(mail, "text/html");
             assertThat(text).contains("Look <script>alert(1)</script> & enjoy",
-                    "- report.pdf (available through 2099-01-01, UTC)",
+                    "- report.pdf: available through 1 January 2099 (UTC)",
                     "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-a",
                     "- Résumé.pdf", "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-b");
             assertThat(html).contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; enjoy")
                     .doesNotContain("<script>")
-                    .contains("<a href=\"http://redirector.test/api/v2/shareable_links/key-" + share.shareId()
-                            + "-a\">report.pdf</a>");
+                    .contains("<strong>report.pdf</strong>", "<a href=\"http://redirector.test/api/v2/shareable_links/key-"
+                            + share.shareId() + "-a\" aria-label=\"Download report.pdf\"");
         }
+    }
+
+    /** A share that names its sender and language: who shared in From, Subject and body, Reply-To, in Finnish. */
+    @Test
+    void whenAShareNamesItsSenderAndLanguageThenTheMailSaysWhoSharedInThatLanguage() throws Exception {
+        ShareRequested plain = share(List.of("aino@mail.test"), "Kokouksen <b>materiaalit</b>");
+        List<ShareRequested.SharedLink> links = plain.links().stream().map(link -> new ShareRequested.SharedLink(
+                link.linkId(), link.url(), link.filename(), link.expiresAt(), 3)).toList();
+        ShareRequested share = new ShareRequested(plain.shareId(), 1, plain.recipients(), plain.message(), links,
+                null, new ShareRequested.Sender("Acme \"Media\" Oy", "Anna <Virtanen>", "anna@acme.test"), "fi");
+        publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
+
+        MimeMessage mail = awaitMails(share, 1).get(0);
+        assertThat(mail.getSubject()).isEqualTo("Anna <Virtanen> jakoi kanssasi 2 tiedostoa");
+        InternetAddress from = (InternetAddress) mail.getFrom()[0];
+        assertThat(from.getPersonal()).isEqualTo("Acme \"Media\" Oy");
+        assertThat(from.getAddress()).isEqualTo("no-reply@sharelinks.local");
+        assertThat(mail.getReplyTo()).extracting(Object::toString).containsExactly("anna@acme.test");
+        // SMTP carries lines as CRLF
+        String text = part(mail, "text/plain").replace("\r\n", "\n");
+        assertThat(text).startsWith("Hei,\n\nAnna <Virtanen> (Acme \"Media\" Oy) jakoi kanssasi 2 tiedostoa.")
+                .contains("Viesti:\nKokouksen <b>materiaalit</b>",
+                        "- report.pdf: 3 latausta, saatavilla 1. tammikuuta 2099 asti (UTC)",
+                        "Vastaa tähän viestiin kirjoittaaksesi osoitteeseen anna@acme.test.",
+                        "vastaanottajalle aino@mail.test");
+        assertThat(part(mail, "text/html")).startsWith("<!DOCTYPE html><html lang=\"fi\">")
+                .contains("Anna &lt;Virtanen&gt; (Acme &quot;Media&quot; Oy) jakoi kanssasi 2 tiedostoa.",
+                        "Kokouksen &lt;b&gt;materiaalit&lt;/b&gt;", ">Lataa</a>")
+                .doesNotContain("<Virtanen>", "<b>");
     }
 
     /** Each recipient's mail carries every link with that recipient's own reference, and no other's. */
@@ -97,7 +127,7 @@ class ShareMailerTest {
             String link = "http://redirector.test/api/v2/shareable_links/key-" + share.shareId();
             assertThat(part(mail, "text/plain")).contains(link + "-a?ref=" + own, link + "-b?ref=" + own)
                     .doesNotContain(other);
-            assertThat(part(mail, "text/html")).contains("<a href=\"" + link + "-a?ref=" + own + "\">report.pdf</a>")
+            assertThat(part(mail, "text/html")).contains("<a href=\"" + link + "-a?ref=" + own + "\" aria-label=")
                     .doesNotContain(other);
         }
     }

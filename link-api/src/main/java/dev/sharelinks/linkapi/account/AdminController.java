@@ -1,9 +1,13 @@
 package dev.sharelinks.linkapi.account;
 
+import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.linkapi.security.Secrets;
+import dev.sharelinks.linkapi.share.ShareLocales;
 import dev.sharelinks.operator.InputProblems;
 import dev.sharelinks.operator.ObjectKeys;
 import dev.sharelinks.operator.StorableText;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -43,18 +47,23 @@ class AdminController {
         this.secrets = secrets;
     }
 
-    /** @param landingPage the account's default for links whose create does not say; false when absent */
-    record NewAccount(String name, String bucket, @Nullable Boolean landingPage) {
+    /**
+     * @param name the account's display name, which its share mails show as who shared
+     * @param landingPage the account's default for links whose create does not say; false when absent
+     * @param locale the language of its share mails when a share names none; {@code en} when absent
+     */
+    record NewAccount(String name, String bucket, @Nullable Boolean landingPage, @Nullable String locale) {
     }
 
-    record CreatedAccount(long id, String name, String bucket, boolean landingPage, long apiKeyId, String apiKey) {
+    record CreatedAccount(long id, String name, String bucket, boolean landingPage, String locale, long apiKeyId,
+            String apiKey) {
     }
 
     /** An account's settings; a field left out of a PATCH keeps its value. */
-    record AccountSettings(@Nullable Boolean landingPage) {
+    record AccountSettings(@Nullable Boolean landingPage, @Nullable String locale) {
     }
 
-    record Account(long id, String name, String bucket, boolean landingPage) {
+    record Account(long id, String name, String bucket, boolean landingPage, String locale) {
     }
 
     record CreatedApiKey(long id, String apiKey) {
@@ -72,39 +81,51 @@ class AdminController {
         requireBucketName(request.bucket());
         String apiKey = secrets.newApiKey();
         boolean landingPage = Boolean.TRUE.equals(request.landingPage());
+        String locale = request.locale() == null ? ShareRequested.LOCALES.get(0) : requireLocale(request.locale());
         Mono<CreatedAccount> created = db.sql("""
-                        INSERT INTO accounts (name, bucket, landing_page_default) VALUES (:name, :bucket, :landing)
+                        INSERT INTO accounts (name, bucket, landing_page_default, locale)
+                        VALUES (:name, :bucket, :landing, :locale)
                         RETURNING id""")
                 .bind("name", request.name().strip())
                 .bind("bucket", request.bucket())
                 .bind("landing", landingPage)
+                .bind("locale", locale)
                 .map(row -> row.get("id", Long.class))
                 .one()
                 .flatMap(accountId -> insertKey(accountId, apiKey)
                         .map(keyId -> new CreatedAccount(accountId, request.name().strip(), request.bucket(),
-                                landingPage, keyId, apiKey)));
+                                landingPage, locale, keyId, apiKey)));
         return transaction.transactional(created)
                 .map(account -> ResponseEntity.created(URI.create("/admin/accounts/" + account.id())).body(account));
     }
 
     @GetMapping("/{accountId}")
     Mono<Account> account(@PathVariable long accountId) {
-        return db.sql("SELECT id, name, bucket, landing_page_default FROM accounts WHERE id = :id")
+        return db.sql("SELECT id, name, bucket, landing_page_default, locale FROM accounts WHERE id = :id")
                 .bind("id", accountId)
                 .map(row -> new Account(row.get("id", Long.class), row.get("name", String.class),
-                        row.get("bucket", String.class), row.get("landing_page_default", Boolean.class)))
+                        row.get("bucket", String.class), row.get("landing_page_default", Boolean.class),
+                        row.get("locale", String.class)))
                 .one()
                 .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such account")));
     }
 
-    /** Changes the account's settings: {@code landingPage} is the default for links created from now on. */
+    /**
+     * Changes the account's settings: {@code landingPage} is the default for links created from now on, {@code locale}
+     * the language of share mails that name none.
+     */
     @PatchMapping("/{accountId}")
     Mono<Account> updateAccount(@PathVariable long accountId, @RequestBody AccountSettings settings) {
-        if (settings.landingPage() == null) {
+        if (settings.landingPage() == null && settings.locale() == null) {
             return account(accountId);
         }
-        return db.sql("UPDATE accounts SET landing_page_default = :landing WHERE id = :id")
-                .bind("landing", settings.landingPage())
+        String locale = settings.locale() == null ? null : requireLocale(settings.locale());
+        return db.sql("""
+                        UPDATE accounts SET landing_page_default = coalesce(:landing, landing_page_default),
+                                            locale = coalesce(:locale, locale)
+                        WHERE id = :id""")
+                .bind("landing", Parameters.in(R2dbcType.BOOLEAN, settings.landingPage()))
+                .bind("locale", Parameters.in(R2dbcType.VARCHAR, locale))
                 .bind("id", accountId)
                 .fetch()
                 .rowsUpdated()
@@ -190,6 +211,11 @@ class AdminController {
                 || !StorableText.isStorable(value)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, field + " must be a non-empty single-line string");
         }
+    }
+
+    private static String requireLocale(String locale) {
+        return ShareLocales.supported(locale).orElseThrow(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                "locale must be one of " + String.join(", ", ShareRequested.LOCALES)));
     }
 
     /** S3's bucket naming rules, so a typo fails here rather than at the first download. */

@@ -1,5 +1,6 @@
 package dev.sharelinks.linkapi.share;
 
+import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.linkapi.web.Params;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,11 +19,16 @@ import tools.jackson.databind.JsonNode;
  * @param linkIds the ids that look like ids; anything else in {@code shareable_link_ids} can match no link, so
  *     the request ends as "No shareable links found", as the contract's example shows for {@code "invalid_id"}
  * @param allIdsWellFormed false if some entry could not be a link id
+ * @param senderName the extension {@code sender_name}: who the mail says shared, besides the account
+ * @param replyTo the extension {@code reply_to}: where recipients' replies go
+ * @param locale the extension {@code locale}: the mail's language, one of {@link ShareRequested#LOCALES}; null for
+ *     the account's
  */
 record ShareRequest(List<String> recipients, @Nullable String message, List<Long> linkIds,
-        boolean allIdsWellFormed) {
+        boolean allIdsWellFormed, @Nullable String senderName, @Nullable String replyTo, @Nullable String locale) {
 
     static final int MAX_MESSAGE_LENGTH = 5000;
+    static final int MAX_SENDER_NAME_LENGTH = 100;
     /**
      * A deliberately plain address: ASCII local part and domain, no quoting, no comments, no whitespace, so that
      * nothing a recipient field holds can reach a mail header as anything but an address.
@@ -34,10 +40,14 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
 
     static ShareRequest from(@Nullable JsonNode body, int maxRecipients, int maxLinks) {
         Params params = new Params();
-        params.onlyKnown(body, null, Set.of("recipients", "message", "shareable_link_ids"));
+        params.onlyKnown(body, null, Set.of("recipients", "message", "shareable_link_ids", "sender_name", "reply_to",
+                "locale"));
         JsonNode recipientsNode = params.array(body, "recipients", "recipients", true);
         String message = params.optionalString(body, "message", "message");
         JsonNode idsNode = params.array(body, "shareable_link_ids", "shareable_link_ids", false);
+        String senderName = params.optionalString(body, "sender_name", "sender_name");
+        String replyTo = params.optionalString(body, "reply_to", "reply_to");
+        String localeTag = params.optionalString(body, "locale", "locale");
 
         // by the address as servers compare it (the domain's case never matters; the local part's, by RFC 5321, is the
         // receiving server's business, so it is delivered as given and only duplicates differing in case are dropped)
@@ -71,6 +81,30 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
             // line breaks and tabs are a message's; BEL, ESC and the like would reach the recipient's mail
             params.invalid("message must not contain control characters other than line breaks and tabs");
         }
+        if (senderName != null) {
+            senderName = senderName.strip();
+            if (senderName.isEmpty() || senderName.length() > MAX_SENDER_NAME_LENGTH
+                    || senderName.chars().anyMatch(Character::isISOControl)) {
+                // it reaches the mail's Subject and From: one line, and short enough to read there
+                params.invalid("sender_name must be 1 to " + MAX_SENDER_NAME_LENGTH
+                        + " characters on one line");
+            }
+        }
+        if (replyTo != null) {
+            replyTo = replyTo.strip();
+            if (replyTo.length() > 254 || !ADDRESS.matcher(replyTo).matches()) {
+                params.invalid("reply_to must be an e-mail address");
+            } else {
+                replyTo = asDelivered(replyTo);
+            }
+        }
+        String locale = null;
+        if (localeTag != null) {
+            locale = ShareLocales.supported(localeTag).orElse(null);
+            if (locale == null) {
+                params.invalid("locale must be one of " + String.join(", ", ShareRequested.LOCALES));
+            }
+        }
         Set<Long> ids = new LinkedHashSet<>();
         boolean wellFormed = true;
         if (idsNode != null) {
@@ -88,7 +122,8 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
             }
         }
         params.throwIfAny();
-        return new ShareRequest(List.copyOf(recipients.values()), message, List.copyOf(ids), wellFormed);
+        return new ShareRequest(List.copyOf(recipients.values()), message, List.copyOf(ids), wellFormed, senderName,
+                replyTo, locale);
     }
 
     /** The address with its domain lowercased, as DNS reads it, and its local part as given. */

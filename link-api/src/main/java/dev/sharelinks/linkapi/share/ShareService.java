@@ -53,33 +53,40 @@ class ShareService {
             return Mono.error(MediaPocketException.badRequest(NO_LINKS));
         }
         Mono<Written<Long>> shared = db.sql("""
-                        SELECT id, key, filename, expires_at,
-                               revoked_at IS NULL AND expires_at > now() AND remaining > 0 AS live
-                        FROM links
-                        WHERE account_id = :account AND id = ANY(:ids)
-                        ORDER BY array_position(:ids, id)""")
+                        SELECT l.id, l.key, l.filename, l.expires_at, l.remaining,
+                               l.revoked_at IS NULL AND l.expires_at > now() AND l.remaining > 0 AS live,
+                               a.name AS account_name, a.locale AS account_locale
+                        FROM links l JOIN accounts a ON a.id = l.account_id
+                        WHERE l.account_id = :account AND l.id = ANY(:ids)
+                        ORDER BY array_position(:ids, l.id)""")
                 .bind("account", account.accountId())
                 .bind("ids", request.linkIds().toArray(Long[]::new))
                 .map(row -> new OwnLink(new ShareRequested.SharedLink(row.get("id", Long.class),
                         properties.redeemUrl(row.get("key", String.class)), row.get("filename", String.class),
-                        row.get("expires_at", OffsetDateTime.class).toInstant()), row.get("live", Boolean.class)))
+                        row.get("expires_at", OffsetDateTime.class).toInstant(), row.get("remaining", Integer.class)),
+                        row.get("live", Boolean.class), row.get("account_name", String.class),
+                        row.get("account_locale", String.class)))
                 .all()
                 .collectList()
                 .filter(links -> links.size() == request.linkIds().size())
-                .map(links -> links.stream().filter(OwnLink::live).map(OwnLink::link).toList())
-                .filter(live -> !live.isEmpty())
+                .filter(links -> links.stream().anyMatch(OwnLink::live))
                 .switchIfEmpty(Mono.error(MediaPocketException.badRequest(NO_LINKS)))
-                .flatMap(links -> record(account, request, links))
+                .flatMap(links -> record(account, request,
+                        links.stream().filter(OwnLink::live).map(OwnLink::link).toList(),
+                        new ShareRequested.Sender(links.get(0).accountName(), request.senderName(),
+                                request.replyTo()),
+                        request.locale() != null ? request.locale() : links.get(0).accountLocale()))
                 // the redirector serves nothing of a share: no event to wait for
                 .map(shareId -> new Written<>(shareId, null));
         return writes.run(account, idempotency, Long.class, shared);
     }
 
-    /** A link of the account named by the share, and whether it can still be redeemed. */
-    private record OwnLink(ShareRequested.SharedLink link, boolean live) {
+    /** A link of the account named by the share, whether it can still be redeemed, and the account's mail settings. */
+    private record OwnLink(ShareRequested.SharedLink link, boolean live, String accountName, String accountLocale) {
     }
 
-    private Mono<Long> record(AccountPrincipal account, ShareRequest request, List<ShareRequested.SharedLink> links) {
+    private Mono<Long> record(AccountPrincipal account, ShareRequest request, List<ShareRequested.SharedLink> links,
+            ShareRequested.Sender sender, String locale) {
         var insert = db.sql("""
                         INSERT INTO shares (account_id, recipients, message, link_ids)
                         VALUES (:account, :recipients, :message, :links) RETURNING id""")
@@ -102,7 +109,7 @@ class ShareService {
                         .bind("addresses", request.recipients().toArray(String[]::new))
                         .then()
                         .then(outbox.append(new ShareRequested(shareId, account.accountId(), request.recipients(),
-                                request.message(), links, refs), String.valueOf(shareId)))
+                                request.message(), links, refs, sender, locale), String.valueOf(shareId)))
                         .thenReturn(shareId));
     }
 }

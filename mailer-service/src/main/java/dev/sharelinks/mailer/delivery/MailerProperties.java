@@ -5,8 +5,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param from the sender address of every mail
- * @param subject the subject line
+ * @param from the sender address of every mail; a share's mail shows its account's name with it
  * @param retryInitialInterval first wait after the SMTP server failed
  * @param retryMaxInterval longest wait between attempts; attempts go on until the server takes the mail
  * @param smtpIdleTimeout how long an SMTP connection may stay open unused and still be reused; keep it below the
@@ -17,7 +16,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("sharelinks.mailer")
 public record MailerProperties(
         @DefaultValue("Sharelinks <no-reply@sharelinks.local>") String from,
-        @DefaultValue("Files have been shared with you") String subject,
         @DefaultValue("500ms") Duration retryInitialInterval,
         @DefaultValue("30s") Duration retryMaxInterval,
         @DefaultValue("10s") Duration smtpIdleTimeout,

@@ -1,71 +1,174 @@
 package dev.sharelinks.mailer.delivery;
 
 import dev.sharelinks.events.ShareRequested;
+import dev.sharelinks.events.ShareRequested.SharedLink;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.MessageSource;
+import org.springframework.context.support.ResourceBundleMessageSource;
+import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The text and HTML bodies of one recipient's share mail. The sender's message is shown as typed, never as markup;
- * each link's URL carries the recipient's reference, so downloads through it are attributed to that recipient.
+ * What one recipient's share mail says, in the share's language: a subject naming who shared, and text and HTML
+ * bodies with the sender, their message (shown as typed, never as markup), and each file with what it allows and a
+ * button. The words are in {@code mail/messages_<language>.properties}; each link's URL carries the recipient's
+ * reference, so downloads through it are attributed to that recipient.
  */
-final class ShareMail {
+@Component
+class ShareMail {
 
-    private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final String ACCENT = "#1f5fbf";
 
-    private ShareMail() {
+    private final MessageSource messages;
+
+    ShareMail() {
+        ResourceBundleMessageSource bundles = new ResourceBundleMessageSource();
+        bundles.setBasename("mail/messages");
+        bundles.setDefaultEncoding("UTF-8");
+        bundles.setFallbackToSystemLocale(false);
+        // one quoting rule for every message, with arguments or without: a quote is written ''
+        bundles.setAlwaysUseMessageFormat(true);
+        this.messages = bundles;
     }
 
-    static String text(ShareRequested share, @Nullable String recipientRef) {
-        StringBuilder text = new StringBuilder("Hello,\n\nFiles have been shared with you.\n");
+    /** The share's language; English for a share that names none (one written before languages) or another. */
+    static Locale locale(ShareRequested share) {
+        String language = share.locale() != null && ShareRequested.LOCALES.contains(share.locale())
+                ? share.locale() : ShareRequested.LOCALES.get(0);
+        // British English writes "12 December 2026", as the other three languages order a date
+        return language.equals("en") ? Locale.UK : Locale.forLanguageTag(language);
+    }
+
+    String subject(ShareRequested share) {
+        Locale locale = locale(share);
+        ShareRequested.Sender sender = share.sender();
+        if (sender == null) {
+            return say(locale, "subject.anonymous");
+        }
+        return say(locale, "subject", oneLine(sender.name() != null ? sender.name() : sender.accountName()),
+                share.links().size());
+    }
+
+    String text(ShareRequested share, String recipient, @Nullable String recipientRef) {
+        Locale locale = locale(share);
+        StringBuilder text = new StringBuilder(say(locale, "greeting")).append("\n\n")
+                .append(intro(share, locale)).append('\n');
         if (share.message() != null && !share.message().isBlank()) {
-            text.append("\nMessage from the sender:\n").append(share.message().strip()).append('\n');
+            text.append('\n').append(say(locale, "message")).append('\n').append(share.message().strip()).append('\n');
         }
         text.append('\n');
-        for (ShareRequested.SharedLink link : share.links()) {
-            text.append("- ").append(link.filename())
-                    .append(" (").append(availability(link.expiresAt())).append(")\n  ")
+        for (SharedLink link : share.links()) {
+            text.append("- ").append(link.filename()).append(": ").append(allows(link, locale)).append("\n  ")
                     .append(url(link, recipientRef)).append('\n');
         }
-        return text.toString();
+        String replyTo = replyTo(share);
+        if (replyTo != null) {
+            text.append('\n').append(say(locale, "reply", replyTo)).append('\n');
+        }
+        return text.append("\n-- \n").append(footer(share, recipient, locale)).append('\n').toString();
     }
 
-    static String html(ShareRequested share, @Nullable String recipientRef) {
-        StringBuilder html = new StringBuilder(
-                "<!DOCTYPE html><html><body><p>Hello,</p><p>Files have been shared with you.</p>");
+    /**
+     * Table layout and inline styles, as the common mail clients render them; no external resource; the button is a
+     * link, so it works where styles are stripped.
+     */
+    String html(ShareRequested share, String recipient, @Nullable String recipientRef) {
+        Locale locale = locale(share);
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"").append(locale.getLanguage())
+                .append("\"><head><meta charset=\"utf-8\"><meta name=\"color-scheme\" content=\"light dark\">")
+                .append("<title>").append(escape(subject(share))).append("</title></head>")
+                .append("<body style=\"margin:0;padding:0\">")
+                .append("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\">")
+                .append("<tr><td style=\"padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;")
+                .append("line-height:1.5\">")
+                .append("<p>").append(escape(say(locale, "greeting"))).append("</p>")
+                .append("<p>").append(escape(intro(share, locale))).append("</p>");
         if (share.message() != null && !share.message().isBlank()) {
-            html.append("<p>Message from the sender:</p><blockquote style=\"white-space: pre-wrap\">")
-                    .append(HtmlUtils.htmlEscape(share.message().strip())).append("</blockquote>");
+            html.append("<p>").append(escape(say(locale, "message"))).append("</p>")
+                    .append("<blockquote style=\"white-space:pre-wrap;margin:0 0 16px 0;padding-left:12px;")
+                    .append("border-left:3px solid ").append(ACCENT).append("\">")
+                    .append(escape(share.message().strip())).append("</blockquote>");
         }
-        html.append("<ul>");
-        for (ShareRequested.SharedLink link : share.links()) {
-            html.append("<li><a href=\"").append(HtmlUtils.htmlEscape(url(link, recipientRef))).append("\">")
-                    .append(HtmlUtils.htmlEscape(link.filename())).append("</a> (")
-                    .append(availability(link.expiresAt())).append(")</li>");
+        html.append("<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\">");
+        for (SharedLink link : share.links()) {
+            String url = escape(url(link, recipientRef));
+            String download = say(locale, "download");
+            html.append("<tr><td style=\"padding:8px 0\"><strong>").append(escape(link.filename()))
+                    .append("</strong><br>").append(escape(allows(link, locale))).append("<br>")
+                    .append("<a href=\"").append(url).append("\" aria-label=\"")
+                    .append(escape(download + " " + link.filename()))
+                    .append("\" style=\"display:inline-block;margin-top:6px;padding:8px 16px;background:")
+                    .append(ACCENT).append(";color:#ffffff;text-decoration:none;border-radius:4px\">")
+                    .append(escape(download)).append("</a></td></tr>");
         }
-        return html.append("</ul></body></html>").toString();
+        html.append("</table>");
+        String replyTo = replyTo(share);
+        if (replyTo != null) {
+            html.append("<p>").append(escape(say(locale, "reply", replyTo))).append("</p>");
+        }
+        return html.append("<p style=\"font-size:13px;color:#595959\">")
+                .append(escape(footer(share, recipient, locale))).append("</p></td></tr></table></body></html>")
+                .toString();
     }
 
     /** The link's URL with the recipient's reference; the plain URL for a share without references. */
-    static String url(ShareRequested.SharedLink link, @Nullable String recipientRef) {
+    static String url(SharedLink link, @Nullable String recipientRef) {
         return recipientRef == null ? link.url()
                 : UriComponentsBuilder.fromUriString(link.url()).queryParam("ref", recipientRef).build().toUriString();
     }
 
     /**
-     * A link created with an expiry date expires at the next midnight UTC: say "through" that date, as the sender
-     * wrote it, rather than "until" the following midnight.
+     * "3 downloads, available through 12 December 2026 (UTC)". A link created with an expiry date expires at the next
+     * midnight UTC: say "through" that date, as the sender wrote it, rather than "until" the following midnight.
      */
-    static String availability(Instant expiresAt) {
-        if (expiresAt.atOffset(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT)) {
-            return "available through " + DAY.format(expiresAt.minusSeconds(1)) + ", UTC";
+    String allows(SharedLink link, Locale locale) {
+        Instant expiresAt = link.expiresAt();
+        String available = expiresAt.atOffset(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT)
+                ? say(locale, "available.through", DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
+                        .withLocale(locale).withZone(ZoneOffset.UTC).format(expiresAt.minusSeconds(1)))
+                : say(locale, "available.until", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG,
+                        FormatStyle.SHORT).withLocale(locale).withZone(ZoneOffset.UTC).format(expiresAt));
+        return link.downloads() == null ? available : say(locale, "downloads", link.downloads()) + ", " + available;
+    }
+
+    private String intro(ShareRequested share, Locale locale) {
+        ShareRequested.Sender sender = share.sender();
+        int files = share.links().size();
+        if (sender == null) {
+            return say(locale, "intro.anonymous");
         }
-        return "available until " + MOMENT.format(expiresAt);
+        String account = oneLine(sender.accountName());
+        return sender.name() == null || sender.name().equals(sender.accountName())
+                ? say(locale, "intro", account, files)
+                : say(locale, "intro.on-behalf", oneLine(sender.name()), files, account);
+    }
+
+    private String footer(ShareRequested share, String recipient, Locale locale) {
+        return share.sender() == null ? say(locale, "footer.anonymous", "", recipient)
+                : say(locale, "footer", oneLine(share.sender().accountName()), recipient);
+    }
+
+    static @Nullable String replyTo(ShareRequested share) {
+        return share.sender() == null ? null : share.sender().replyTo();
+    }
+
+    private String say(Locale locale, String key, Object... arguments) {
+        return messages.getMessage(key, arguments, locale);
+    }
+
+    private static String escape(String text) {
+        return HtmlUtils.htmlEscape(text);
+    }
+
+    /** A name as a header or a line shows it: no line breaks or other control characters, whatever an event holds. */
+    static String oneLine(String name) {
+        return name.replaceAll("\\p{Cntrl}", " ").strip();
     }
 }

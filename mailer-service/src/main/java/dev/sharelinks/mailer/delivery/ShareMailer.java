@@ -15,6 +15,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ class ShareMailer {
     private final TransactionalOperator transactions;
     private final EventSerde serde;
     private final MailerProperties properties;
+    private final ShareMail mail;
     /** Composes messages only; the SMTP connections' own session sends them. */
     private final Session session = Session.getInstance(new Properties());
 
@@ -61,7 +63,8 @@ class ShareMailer {
     private final Counter failedForNow;
 
     ShareMailer(SmtpConnections smtp, DeliveryLog deliveries, Outbox outbox, ReactiveTransactionManager transactions,
-            EventSerde serde, MailerProperties properties, MeterRegistry meters) {
+            EventSerde serde, MailerProperties properties, ShareMail mail, MeterRegistry meters) {
+        this.mail = mail;
         this.smtp = smtp;
         this.deliveries = deliveries;
         this.outbox = outbox;
@@ -178,12 +181,32 @@ class ShareMailer {
         ShareRequested share = event.data();
         MimeMessage message = new StableIdMessage(session, event.eventId(), recipient.getAddress());
         MimeMessageHelper helper = new ShareMailHelper(message);
-        helper.setFrom(properties.from());
-        // one address per mail: recipients never see each other. Nothing from the event reaches a header but this
-        // address: the subject is fixed, and the message, filenames and URLs go into the bodies only
+        InternetAddress from = new InternetAddress(properties.from());
+        if (share.sender() != null) {
+            // the account's name as who it is from; the address stays the service's own, which SPF and DKIM cover
+            try {
+                from = new InternetAddress(from.getAddress(), ShareMail.oneLine(share.sender().accountName()),
+                        StandardCharsets.UTF_8.name());
+            } catch (UnsupportedEncodingException e) {
+                throw new IllegalStateException("UTF-8 is in every JDK", e);
+            }
+        }
+        helper.setFrom(from);
+        String replyTo = ShareMail.replyTo(share);
+        if (replyTo != null) {
+            try {
+                helper.setReplyTo(singleAddress(replyTo));
+            } catch (AddressException e) {
+                // link-api lets only plain addresses through; one from elsewhere is left out rather than risked
+                log.warn("share {} names a reply-to that is not one e-mail address", share.shareId());
+            }
+        }
+        // one address per mail: recipients never see each other. From the event, only names on one line (encoded by
+        // JavaMail) and plain addresses reach a header; the message, filenames and URLs go into the bodies only
         helper.setTo(recipient);
-        helper.setSubject(properties.subject());
-        helper.setText(ShareMail.text(share, recipientRef), ShareMail.html(share, recipientRef));
+        helper.setSubject(mail.subject(share));
+        helper.setText(mail.text(share, recipient.getAddress(), recipientRef),
+                mail.html(share, recipient.getAddress(), recipientRef));
         return message;
     }
 
