@@ -157,6 +157,37 @@ class LandingPageBrowserTest extends RedirectorIntegrationTest {
         assertThat(remaining(link)).isEqualTo(1);
     }
 
+    /** A link or token URL that no longer works shows a page in the browser's language, not the vendor's JSON. */
+    @Test
+    void aLinkThatNoLongerWorksShowsAPageInTheBrowsersLanguage() {
+        // expired: a person's own spent link would still give them their download again (the receipt)
+        LinkCreated link = publishLink(OBJECT, "Expired.pdf", 1, Instant.now().minusSeconds(60), null);
+        Map<String, String> titles = Map.of("en", "This link no longer works", "fi", "Tämä linkki ei enää toimi",
+                "fr", "Ce lien ne fonctionne plus", "de", "Dieser Link funktioniert nicht mehr");
+        try {
+            for (var language : titles.entrySet()) {
+                // the browser's Accept-Language, as a person's browser in that language sends it
+                ((ChromeDriver) browser).executeCdpCommand("Network.enable", Map.of());
+                ((ChromeDriver) browser).executeCdpCommand("Network.setExtraHTTPHeaders",
+                        Map.of("headers", Map.of("Accept-Language", language.getKey() + ";q=1, en;q=0.5")));
+                browser.get(url(link));
+                screenshot("link-gone-" + language.getKey());
+                assertThat(browser.getTitle()).isEqualTo(language.getValue());
+                assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(language.getValue());
+                assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language.getKey());
+                assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("{", "error");
+            }
+            ((ChromeDriver) browser).executeCdpCommand("Network.setExtraHTTPHeaders",
+                    Map.of("headers", Map.of("Accept-Language", "de-DE,de;q=0.9")));
+            browser.get("http://127.0.0.1:" + port + "/share/no-such-token-value");
+            screenshot("token-gone-de");
+            assertThat(browser.findElement(By.tagName("h1")).getText())
+                    .isEqualTo("Dieser Link funktioniert nicht mehr");
+        } finally {
+            ((ChromeDriver) browser).executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of()));
+        }
+    }
+
     private String url(LinkCreated link) {
         return "http://127.0.0.1:" + port + "/api/v2/shareable_links/" + link.key();
     }

@@ -76,7 +76,8 @@ public class VisitorPages {
     public record Message(String text, boolean error) {
     }
 
-    private static ResponseEntity<String> page(HttpStatusCode status, String html) {
+    /** A page answered with {@code status} and the headers every public page carries. */
+    ResponseEntity<String> page(HttpStatusCode status, String html) {
         return ResponseEntity.status(status)
                 .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .cacheControl(CacheControl.noStore())
@@ -88,7 +89,7 @@ public class VisitorPages {
                 .body(html);
     }
 
-    private static Template template(String resource) {
+    static Template template(String resource) {
         try {
             return Mustache.compiler().escapeHTML(true).compile(
                     new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8));

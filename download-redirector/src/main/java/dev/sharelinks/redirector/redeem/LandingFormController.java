@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.redirector.page.RefusalPages;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,11 @@ class LandingFormController {
     private static final Logger log = LoggerFactory.getLogger(LandingFormController.class);
 
     private final LandingForms forms;
+    private final RefusalPages refusals;
 
-    LandingFormController(LandingForms forms) {
+    LandingFormController(LandingForms forms, RefusalPages refusals) {
         this.forms = forms;
+        this.refusals = refusals;
     }
 
     @PostMapping(LinkAnswers.PATH)
@@ -39,7 +42,11 @@ class LandingFormController {
                 request.getHeaders().getFirst(HttpHeaders.USER_AGENT),
                 request.getHeaders().getFirst(HttpHeaders.COOKIE),
                 // the page's form has no action: it posts to the page's URL, the recipient's reference included
-                RecipientRefs.wellFormed(request.getQueryParams().getFirst(RecipientRefs.PARAMETER)))));
+                RecipientRefs.wellFormed(request.getQueryParams().getFirst(RecipientRefs.PARAMETER)))))
+                // a form posted to a link that no longer works: the browser that posted it gets the page
+                .map(answer -> refusals.forVisitor(answer, RefusalPages.Route.LINK,
+                        request.getHeaders().getFirst(HttpHeaders.ACCEPT),
+                        request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE)));
     }
 
     /** As the redeem GET answers: the database being away is 503 ({@link DatabaseUnavailable}), anything else 500. */

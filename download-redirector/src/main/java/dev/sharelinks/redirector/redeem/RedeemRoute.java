@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.redirector.page.RefusalPages;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -52,11 +53,12 @@ class RedeemRoute implements NettyRouteProvider {
     private static final AsciiString NO_REFERRER = AsciiString.cached("no-referrer");
 
     private final LinkAnswers answers;
+    private final RefusalPages refusals;
     private final Meter.MeterProvider<Timer> requests;
     /** The timer of each status answered so far: a few, looked up on every request without building its tags. */
     private final Map<Integer, Timer> requestsByStatus = new ConcurrentHashMap<>();
 
-    RedeemRoute(LinkAnswers answers, MeterRegistry meters,
+    RedeemRoute(LinkAnswers answers, RefusalPages refusals, MeterRegistry meters,
             @Value("${server.forward-headers-strategy:none}") String forwardHeadersStrategy) {
         if ("framework".equalsIgnoreCase(forwardHeadersStrategy)) {
             // WebFlux's ForwardedHeaderTransformer never sees this route: the client address would be the proxy's
@@ -64,6 +66,7 @@ class RedeemRoute implements NettyRouteProvider {
                     + "route; use native (Reactor Netty reads X-Forwarded-For and Forwarded itself) or none");
         }
         this.answers = answers;
+        this.refusals = refusals;
         this.requests = Timer.builder("http.server.requests")
                 .tags("method", "GET", "uri", LinkAnswers.PATH, "exception", "none", "error", "none")
                 .withRegistry(meters);
@@ -87,8 +90,17 @@ class RedeemRoute implements NettyRouteProvider {
                 .onErrorResume(failure -> Mono.just(failed(failure, request.fullPath())))
                 .flatMap(answer -> {
                     record(answer.getStatusCode(), started);
-                    return send(answer, response);
+                    // a redirect goes out as it is, without a look at the request's other headers
+                    return send(answer.getStatusCode().is4xxClientError() ? forVisitor(answer, request) : answer,
+                            response);
                 });
+    }
+
+    /** A refusal as a browser should see it: a page in its language rather than the JSON (RefusalPages). */
+    private ResponseEntity<String> forVisitor(ResponseEntity<String> answer, HttpServerRequest request) {
+        return refusals.forVisitor(answer, RefusalPages.Route.LINK,
+                request.requestHeaders().get(HttpHeaderNames.ACCEPT),
+                request.requestHeaders().get(HttpHeaderNames.ACCEPT_LANGUAGE));
     }
 
     /** The key as WebFlux would bind it: percent-decoded as UTF-8; an invalid escape is a key no link has. */

@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.redirector.page.RefusalPages;
 import dev.sharelinks.redirector.page.VisitorPages;
 import dev.sharelinks.redirector.visitor.PreviewAgents;
 import java.nio.charset.StandardCharsets;
@@ -53,10 +54,12 @@ class ShareTokenController {
     private final MissLimiter misses;
     private final PreviewAgents previewAgents;
     private final VisitorPages pages;
+    private final RefusalPages refusals;
     private final UnspentDownloads unspent;
 
     ShareTokenController(ShareTokenGrants grants, DownloadPresigner presigner, MissLimiter misses,
-            PreviewAgents previewAgents, VisitorPages pages, UnspentDownloads unspent) {
+            PreviewAgents previewAgents, VisitorPages pages, RefusalPages refusals, UnspentDownloads unspent) {
+        this.refusals = refusals;
         this.grants = grants;
         this.presigner = presigner;
         this.misses = misses;
@@ -67,6 +70,12 @@ class ShareTokenController {
 
     @GetMapping("/share/**")
     Mono<ResponseEntity<String>> download(ServerHttpRequest request) {
+        return answer(request).map(answer -> refusals.forVisitor(answer, RefusalPages.Route.SHARE_TOKEN,
+                request.getHeaders().getFirst(HttpHeaders.ACCEPT),
+                request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE)));
+    }
+
+    private Mono<ResponseEntity<String>> answer(ServerHttpRequest request) {
         String publicPath = publicPath(request);
         if (publicPath == null) {
             return miss(null, request);

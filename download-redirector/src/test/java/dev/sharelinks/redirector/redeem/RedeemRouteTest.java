@@ -14,7 +14,7 @@ class RedeemRouteTest {
     @Test
     void whenForwardHeadersAreLeftToTheFrameworkThenTheRedirectorRefusesToStart() {
         assertThatIllegalStateException()
-                .isThrownBy(() -> new RedeemRoute(null, new SimpleMeterRegistry(), "FRAMEWORK"))
+                .isThrownBy(() -> new RedeemRoute(null, null, new SimpleMeterRegistry(), "FRAMEWORK"))
                 .withMessageContaining("use native");
     }
 }
