@@ -5,8 +5,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param consumerGroup the group consuming the link, download and share topics for the fan-out
- *     ({@code WEBHOOKS_CONSUMER_GROUP})
  * @param allowedPrivateAddresses which non-public addresses an endpoint's URL may resolve to
  *     ({@code WEBHOOKS_ALLOWED_PRIVATE_ADDRESSES}): none in production, loopback in the local stack
  * @param dispatcherEnabled whether this instance sends deliveries ({@code WEBHOOKS_DISPATCHER}); every instance
@@ -24,7 +22,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("sharelinks.link-api.webhooks")
 public record WebhookProperties(
-        @DefaultValue("link-api-webhooks") String consumerGroup,
         @DefaultValue("none") PrivateAddresses allowedPrivateAddresses,
         @DefaultValue("true") boolean dispatcherEnabled,
         @DefaultValue("20") int maxEndpointsPerAccount,

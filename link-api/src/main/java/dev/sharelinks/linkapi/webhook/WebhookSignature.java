@@ -2,10 +2,10 @@ package dev.sharelinks.linkapi.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.security.crypto.keygen.KeyGenerators;
 
 /**
  * Endpoint secrets and delivery signatures as the Standard Webhooks specification defines them: a secret is
@@ -17,15 +17,12 @@ final class WebhookSignature {
 
     static final String SECRET_PREFIX = "whsec_";
     private static final int KEY_BYTES = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private WebhookSignature() {
     }
 
     static String newSecret() {
-        byte[] key = new byte[KEY_BYTES];
-        RANDOM.nextBytes(key);
-        return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
+        return SECRET_PREFIX + Base64.getEncoder().encodeToString(KeyGenerators.secureRandom(KEY_BYTES).generateKey());
     }
 
     static String sign(String secret, String messageId, long timestampSeconds, String body) {

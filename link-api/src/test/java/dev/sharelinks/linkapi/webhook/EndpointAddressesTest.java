@@ -56,7 +56,7 @@ class EndpointAddressesTest {
     }
 
     private static EndpointAddresses addresses(PrivateAddresses allowed) {
-        return new EndpointAddresses(new WebhookProperties("g", allowed, true, 20, Duration.ofSeconds(5),
+        return new EndpointAddresses(new WebhookProperties(allowed, true, 20, Duration.ofSeconds(5),
                 Duration.ofSeconds(10), 32, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofHours(1),
                 Duration.ofHours(25), 5, Duration.ofDays(30)));
     }
