@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param url the public redeem URL as returned to the client
  * @param landingPage present when a GET of the link shows a page whose form spends a download, instead of
  *     redirecting at once (a Sharelinks extension; absent in events written before it)
+ * @param locale the language the link's pages are shown in when the visitor's browser names none of theirs: its
+ *     account's ({@code en}, {@code fi}, {@code fr}, {@code de}); null in events written before it, shown in English
  */
 public record LinkCreated(
         long linkId,
@@ -26,13 +28,14 @@ public record LinkCreated(
         Instant expiresAt,
         int downloadLimit,
         String url,
-        @Nullable LandingPage landingPage) {
+        @Nullable LandingPage landingPage,
+        @Nullable String locale) {
 
     /** A plain link: a GET redirects at once. */
     public LinkCreated(long linkId, String key, long accountId, long mediaId, String assetId, String bucket,
             String objectKey, String filename, Instant expiresAt, int downloadLimit, String url) {
         this(linkId, key, accountId, mediaId, assetId, bucket, objectKey, filename, expiresAt, downloadLimit, url,
-                null);
+                null, null);
     }
 
     /**

@@ -15,10 +15,12 @@ import org.jspecify.annotations.Nullable;
  * @param sender who the mail says shared the files; null in events written before it was said
  * @param locale the language of the mail ({@code en}, {@code fi}, {@code fr}, {@code de}): the share request's, else
  *     the account's; null in events written before languages, mailed in English
+ * @param branding the account's look for its mails; null for an account that set none, and in events written before
+ *     branding (mailed in Sharelinks' own look)
  */
 public record ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
         List<SharedLink> links, @Nullable List<String> recipientRefs, @Nullable Sender sender,
-        @Nullable String locale) {
+        @Nullable String locale, @Nullable Branding branding) {
 
     /** The languages a share mail can be written in; the first is the default. */
     public static final List<String> LOCALES = List.of("en", "fi", "fr", "de");
@@ -35,16 +37,23 @@ public record ShareRequested(long shareId, long accountId, List<String> recipien
         }
     }
 
+    /** A share in the mailer's own look. */
+    public ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
+            List<SharedLink> links, @Nullable List<String> recipientRefs, @Nullable Sender sender,
+            @Nullable String locale) {
+        this(shareId, accountId, recipients, message, links, recipientRefs, sender, locale, null);
+    }
+
     /** A share whose mails carry the plain URLs, in English, naming no sender. */
     public ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
             List<SharedLink> links) {
-        this(shareId, accountId, recipients, message, links, null, null, null);
+        this(shareId, accountId, recipients, message, links, null, null, null, null);
     }
 
     /** A share in English naming no sender. */
     public ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
             List<SharedLink> links, @Nullable List<String> recipientRefs) {
-        this(shareId, accountId, recipients, message, links, recipientRefs, null, null);
+        this(shareId, accountId, recipients, message, links, recipientRefs, null, null, null);
     }
 
     /** The reference of the recipient at {@code index} in {@link #recipients}, or null if the share has none. */
@@ -82,5 +91,15 @@ public record ShareRequested(long shareId, long accountId, List<String> recipien
         public Sender {
             Objects.requireNonNull(accountName, "accountName");
         }
+    }
+
+    /**
+     * How an account's mails look (set through link-api's admin API); each part null when the account set none.
+     *
+     * @param logoUrl an https URL of the account's logo, shown above the mail (the mail's only external resource)
+     * @param accentColor the buttons' and the quote's colour, {@code #rrggbb}, dark enough for white text on it
+     * @param footerText a line the account adds to every mail's footer (its address, a legal note)
+     */
+    public record Branding(@Nullable String logoUrl, @Nullable String accentColor, @Nullable String footerText) {
     }
 }

@@ -49,6 +49,15 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aLinkCreatedCarriesItsAccountsLanguageAndAnOlderOneNamesNone() {
+        LinkCreated finnish = serde.read(golden("link-created-locale.v1.json"), LinkCreated.class).data();
+
+        assertThat(finnish.locale()).isEqualTo("fi");
+        assertThat(finnish.landingPage()).isEqualTo(new LinkCreated.LandingPage(null));
+        assertThat(serde.read(golden("link-created.v1.json"), LinkCreated.class).data().locale()).isNull();
+    }
+
+    @Test
     void downloadCountSettledV1GoldenSampleStillDeserializes() {
         EventEnvelope<DownloadCountSettled> event =
                 serde.read(golden("download-count-settled.v1.json"), DownloadCountSettled.class);
@@ -125,6 +134,16 @@ class GoldenEventsTest {
         assertThat(older.sender()).isNull();
         assertThat(older.locale()).isNull();
         assertThat(older.links()).allSatisfy(link -> assertThat(link.downloads()).isNull());
+    }
+
+    @Test
+    void aShareCarriesItsAccountsBrandingAndAnOlderOneHasNone() {
+        ShareRequested branded = serde.read(golden("share-requested-branding.v1.json"), ShareRequested.class).data();
+
+        assertThat(branded.branding()).isEqualTo(new ShareRequested.Branding("https://cdn.acme.test/logo.png",
+                "#8a1c1c", "Acme Media Oy, Mannerheimintie 1, 00100 Helsinki"));
+        assertThat(serde.read(golden("share-requested-sender-locale.v1.json"), ShareRequested.class).data()
+                .branding()).isNull();
     }
 
     @Test
@@ -216,7 +235,8 @@ class GoldenEventsTest {
                 "download-consumed.v1.json", "share-token-created.v1.json", "share-token-updated.v1.json",
                 "share-token-deleted.v1.json", "share-token-downloaded.v1.json", "link-created-landing-page.v1.json",
                 "download-repeated.v1.json", "share-mail-delivered.v1.json", "share-mail-failed.v1.json",
-                "share-requested-sender-locale.v1.json")) {
+                "share-requested-sender-locale.v1.json", "link-created-locale.v1.json",
+                "share-requested-branding.v1.json")) {
             EventEnvelope<?> event = serde.read(golden(sample));
             EventEnvelope<?> again = serde.read(serde.serialize(event));
 

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.LinkCreated;
+import dev.sharelinks.infra.HeadlessChromium;
 import dev.sharelinks.infra.SharedServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,83 +21,54 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
 /**
- * The pages a person sees, in a real browser: Debian's headless Chromium driven through its chromedriver by
- * Selenium. The files land in the browser's download folder, and their bytes are compared with the stored object.
- * Screenshots of the pages go to {@code target/screenshots/}.
+ * The pages a person sees, in a real browser (Debian's headless Chromium, {@link HeadlessChromium}). The files land
+ * in the browser's download folder, and their bytes are compared with the stored object. Every page is checked in
+ * each of its languages: no errors logged, no WCAG 2.1 AA violation axe-core finds, and a screenshot in
+ * {@code target/screenshots/} (the README's come from here).
  */
 class LandingPageBrowserTest extends RedirectorIntegrationTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final byte[] CONTENT = "%PDF-1.4 the exact bytes a person downloads\n".repeat(50)
             .getBytes(StandardCharsets.UTF_8);
     private static final String OBJECT = "media/browser/minutes.pdf";
+    private static final List<String> LANGUAGES = List.of("en", "fi", "fr", "de");
 
-    private static Path downloads;
-    private static Path profile;
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
+    private static Path downloads;
 
     @LocalServerPort
     int port;
 
     @BeforeAll
-    static void startBrowser() throws IOException {
-        assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium chromium-driver; .ci/run does)")
-                .isExecutable();
-        assertThat(CHROMEDRIVER).as("Debian's chromium-driver").isExecutable();
+    static void startBrowser() {
         SharedServers.s3().putObject(BUCKET, OBJECT, CONTENT, "application/pdf");
-        downloads = Files.createTempDirectory("browser-downloads");
-        profile = Files.createTempDirectory("browser-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // as root Chromium needs --no-sandbox; the networking switches keep it off the (closed) internet
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-features=InsecureDownloadWarnings,DownloadBubble",
-                "--user-data-dir=" + profile, "--window-size=1024,768");
-        options.setExperimentalOption("prefs", Map.of(
-                "download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false,
-                "safebrowsing.enabled", false));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        Files.createDirectories(SCREENSHOTS);
+        chromium = HeadlessChromium.start();
+        browser = chromium.driver();
+        downloads = chromium.downloads();
     }
 
     @AfterAll
-    static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        for (Path folder : new Path[] {downloads, profile}) {
-            if (folder != null) {
-                try (Stream<Path> files = Files.walk(folder)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                }
-            }
+    static void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
     @BeforeEach
-    void emptyDownloads() throws IOException {
+    void emptyDownloadsAndSpeakEnglish() throws IOException {
         try (Stream<Path> files = Files.list(downloads)) {
             for (Path file : files.toList()) {
                 Files.delete(file);
             }
         }
+        chromium.acceptLanguage("en-GB,en;q=0.9");
     }
 
     @Test
@@ -107,10 +77,11 @@ class LandingPageBrowserTest extends RedirectorIntegrationTest {
                 new LinkCreated.LandingPage(null));
 
         browser.get(url(link));
-        screenshot("landing-page");
+        checkPage("landing-page");
+        HeadlessChromium.copyToReadme(SCREENSHOTS.resolve("landing-page.png"), "landing-page");
         assertThat(browser.getTitle()).isEqualTo("Board minutes.pdf – download");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Board minutes.pdf");
-        assertThat(browser.findElement(By.tagName("main")).getText()).contains("1 March 2099, 00:00 UTC", "3");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("1 March 2099, 00:00 (UTC)", "3");
         browser.navigate().refresh();
         assertThat(remaining(link)).as("showing the page spends nothing").isEqualTo(3);
 
@@ -145,7 +116,7 @@ class LandingPageBrowserTest extends RedirectorIntegrationTest {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("A password-protected file");
         browser.findElement(By.id("password")).sendKeys("harbour light");
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        screenshot("wrong-password");
+        checkPage("wrong-password");
         assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
                 .isEqualTo("Wrong password. Try again.");
         assertThat(remaining(link)).isEqualTo(2);
@@ -164,28 +135,91 @@ class LandingPageBrowserTest extends RedirectorIntegrationTest {
         LinkCreated link = publishLink(OBJECT, "Expired.pdf", 1, Instant.now().minusSeconds(60), null);
         Map<String, String> titles = Map.of("en", "This link no longer works", "fi", "Tämä linkki ei enää toimi",
                 "fr", "Ce lien ne fonctionne plus", "de", "Dieser Link funktioniert nicht mehr");
-        try {
-            for (var language : titles.entrySet()) {
-                // the browser's Accept-Language, as a person's browser in that language sends it
-                ((ChromeDriver) browser).executeCdpCommand("Network.enable", Map.of());
-                ((ChromeDriver) browser).executeCdpCommand("Network.setExtraHTTPHeaders",
-                        Map.of("headers", Map.of("Accept-Language", language.getKey() + ";q=1, en;q=0.5")));
-                browser.get(url(link));
-                screenshot("link-gone-" + language.getKey());
-                assertThat(browser.getTitle()).isEqualTo(language.getValue());
-                assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(language.getValue());
-                assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language.getKey());
-                assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("{", "error");
-            }
-            ((ChromeDriver) browser).executeCdpCommand("Network.setExtraHTTPHeaders",
-                    Map.of("headers", Map.of("Accept-Language", "de-DE,de;q=0.9")));
-            browser.get("http://127.0.0.1:" + port + "/share/no-such-token-value");
-            screenshot("token-gone-de");
-            assertThat(browser.findElement(By.tagName("h1")).getText())
-                    .isEqualTo("Dieser Link funktioniert nicht mehr");
-        } finally {
-            ((ChromeDriver) browser).executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of()));
+        for (String language : LANGUAGES) {
+            // the browser's Accept-Language, as a person's browser in that language sends it
+            chromium.acceptLanguage(language + ";q=1, en;q=0.5");
+            browser.get(url(link));
+            checkPage("link-gone-" + language);
+            assertThat(browser.getTitle()).isEqualTo(titles.get(language));
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(titles.get(language));
+            assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language);
+            assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("{", "error");
         }
+        chromium.acceptLanguage("de-DE,de;q=0.9");
+        browser.get("http://127.0.0.1:" + port + "/share/no-such-token-value");
+        checkPage("token-gone-de");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Dieser Link funktioniert nicht mehr");
+    }
+
+    /** The landing page and a refusal on it, in each language; dark mode too. */
+    @Test
+    void aPasswordLandingPageSpeaksTheBrowsersLanguage() {
+        String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode("harbour lights");
+        LinkCreated link = publishLink(OBJECT, "Plans.pdf", 2, Instant.parse("2099-03-01T12:00:00Z"),
+                new LinkCreated.LandingPage(hash));
+        Map<String, List<String>> words = Map.of(
+                "en", List.of("A password-protected file", "1 March 2099", "Wrong password. Try again."),
+                "fi", List.of("Salasanalla suojattu tiedosto", "1. maaliskuuta 2099", "Väärä salasana. Yritä uudelleen."),
+                "fr", List.of("Un fichier protégé par mot de passe", "1 mars 2099",
+                        "Mot de passe incorrect. Réessayez."),
+                "de", List.of("Eine passwortgeschützte Datei", "1. März 2099",
+                        "Falsches Passwort. Versuchen Sie es erneut."));
+        for (String language : LANGUAGES) {
+            chromium.acceptLanguage(language);
+            browser.get(url(link));
+            checkPage("landing-password-" + language);
+            assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language);
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(words.get(language).get(0));
+            assertThat(browser.findElement(By.tagName("main")).getText()).contains(words.get(language).get(1), "UTC");
+
+            browser.findElement(By.id("password")).sendKeys("harbour light");
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+            checkPage("wrong-password-" + language);
+            assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+                    .isEqualTo(words.get(language).get(2));
+        }
+        chromium.colorScheme("dark");
+        try {
+            browser.get(url(link));
+            checkPage("landing-password-dark");
+        } finally {
+            chromium.colorScheme("light");
+        }
+        assertThat(remaining(link)).as("no page and no wrong password spent anything").isEqualTo(2);
+    }
+
+    /**
+     * A browser naming none of the pages' languages gets the link's (its account's); a link preview agent, which
+     * usually names none, gets its preview page in it.
+     */
+    @Test
+    void aBrowserInAnotherLanguageGetsTheLinksLanguageAndSoDoesALinkPreview() {
+        LinkCreated link = publishLink(OBJECT, "Kokous.pdf", 3, Instant.now().plusSeconds(3600),
+                new LinkCreated.LandingPage(null), "fi");
+
+        chromium.acceptLanguage("sv-SE,sv;q=0.9");
+        browser.get(url(link));
+        checkPage("landing-page-fi");
+        assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("fi");
+        assertThat(browser.findElement(By.cssSelector("button[type=submit]")).getText()).isEqualTo("Lataa");
+
+        chromium.userAgent("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)");
+        try {
+            browser.get(url(link));
+            checkPage("preview-fi");
+            assertThat(browser.findElement(By.tagName("p")).getText())
+                    .isEqualTo("Sinulle jaettu tiedosto. Avaa linkki ladataksesi sen.");
+        } finally {
+            chromium.userAgent(null);
+        }
+        assertThat(remaining(link)).isEqualTo(3);
+    }
+
+    /** The page shows no error, passes axe-core's WCAG 2.1 AA rules, and is kept as a screenshot. */
+    private static void checkPage(String name) {
+        chromium.screenshot(SCREENSHOTS.resolve(name + ".png"));
+        assertThat(chromium.pageErrors()).as(name + ": errors the page logged").isEmpty();
+        assertThat(chromium.accessibilityViolations()).as(name + ": WCAG 2.1 AA violations").isEmpty();
     }
 
     private String url(LinkCreated link) {
@@ -204,15 +238,6 @@ class LandingPageBrowserTest extends RedirectorIntegrationTest {
         });
         try {
             return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void screenshot(String name) {
-        try {
-            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
-                    SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

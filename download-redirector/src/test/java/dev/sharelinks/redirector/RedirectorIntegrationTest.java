@@ -90,10 +90,16 @@ public abstract class RedirectorIntegrationTest {
     /** The same, for a link with a landing page (and its password's hash) when {@code landingPage} is given. */
     protected LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt,
             LinkCreated.@Nullable LandingPage landingPage) {
+        return publishLink(objectKey, filename, limit, expiresAt, landingPage, null);
+    }
+
+    /** The same, for a link whose account writes in {@code locale}. */
+    protected LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt,
+            LinkCreated.@Nullable LandingPage landingPage, @Nullable String locale) {
         long id = LINK_IDS.incrementAndGet();
         String key = "k" + id + "x".repeat(20);
         LinkCreated link = new LinkCreated(id, key, 1, 4, "asset", BUCKET, objectKey, filename, expiresAt, limit,
-                "http://redirector.test/api/v2/shareable_links/" + key, landingPage);
+                "http://redirector.test/api/v2/shareable_links/" + key, landingPage, locale);
         publish(Topics.LINKS, String.valueOf(id), serde.serialize(serde.envelope(link, "link-api",
                 String.valueOf(id), Instant.now())));
         await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(SharedServers.postgres().query(DATABASE,

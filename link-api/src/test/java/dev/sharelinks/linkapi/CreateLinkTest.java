@@ -51,7 +51,7 @@ class CreateLinkTest extends LinkApiIntegrationTest {
         assertThat(event.source()).isEqualTo("link-api");
         assertThat(event.subject()).isEqualTo(String.valueOf(id));
         assertThat(event.data()).isEqualTo(new LinkCreated(id, key, account.id(), 4, "asset-4", "bucket-create",
-                "media/4/original.bin", "test_file", Instant.parse("2099-11-29T00:00:00Z"), 5, url));
+                "media/4/original.bin", "test_file", Instant.parse("2099-11-29T00:00:00Z"), 5, url, null, "en"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,49 @@ class ShareSenderTest extends LinkApiIntegrationTest {
                 .expectStatus().isCreated().expectBody().jsonPath("$.locale").isEqualTo("fr");
     }
 
+    /** The admin sets the account's name and branding; shares carry them; "" clears a field; bad values are 400. */
+    @Test
+    void theAccountsBrandingSetByTheAdminTravelsWithEachShare() {
+        long link = createLink(account, 2);
+        share(account, link, "eva@example.test");
+        assertThat(lastShareOf(link).branding()).as("an account without branding").isNull();
+
+        admin().patch().uri("/admin/accounts/{id}", account.id()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", " Acme Media ", "logoUrl", "https://cdn.acme.test/logo.png",
+                        "accentColor", "#8A1C1C", "footerText", " Acme Media Oy, Helsinki "))
+                .exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.name").isEqualTo("Acme Media")
+                .jsonPath("$.logoUrl").isEqualTo("https://cdn.acme.test/logo.png")
+                .jsonPath("$.accentColor").isEqualTo("#8a1c1c")
+                .jsonPath("$.footerText").isEqualTo("Acme Media Oy, Helsinki");
+        share(account, link, "fay@example.test");
+        assertThat(lastShareOf(link).branding()).isEqualTo(new ShareRequested.Branding(
+                "https://cdn.acme.test/logo.png", "#8a1c1c", "Acme Media Oy, Helsinki"));
+        assertThat(lastShareOf(link).sender().accountName()).isEqualTo("Acme Media");
+
+        admin().patch().uri("/admin/accounts/{id}", account.id()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("logoUrl", "", "locale", "fi")).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.logoUrl").doesNotExist()
+                .jsonPath("$.accentColor").isEqualTo("#8a1c1c");
+        share(account, link, "gus@example.test");
+        assertThat(lastShareOf(link).branding()).isEqualTo(new ShareRequested.Branding(null, "#8a1c1c",
+                "Acme Media Oy, Helsinki"));
+
+        Map<String, String> refused = Map.of(
+                "logoUrl", "http://cdn.acme.test/logo.png",
+                "accentColor", "#ffd700",
+                "footerText", "line one\nline two",
+                "name", " ");
+        refused.forEach((field, value) -> admin().patch().uri("/admin/accounts/{id}", account.id())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of(field, value)).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.detail").value(detail ->
+                        assertThat(String.valueOf(detail)).as(field).startsWith(field)));
+        admin().get().uri("/admin/accounts/{id}", account.id()).exchange().expectBody()
+                .jsonPath("$.accentColor").isEqualTo("#8a1c1c").jsonPath("$.name").isEqualTo("Acme Media");
+    }
+
     @Test
     void badSenderReplyToOrLanguageIs422AndSharesNothing() {
         long link = createLink(account, 2);
@@ -89,7 +133,8 @@ class ShareSenderTest extends LinkApiIntegrationTest {
         var requests = shareRequests(TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.SHARES,
                 seen -> shareRequests(seen).stream().filter(s -> s.links().stream().anyMatch(l -> l.linkId() == link))
                         .count() >= shares, Duration.ofSeconds(30)));
+        // the newest by id: shares are keyed by id, so the topic's partitions hold them in no overall order
         return requests.stream().filter(s -> s.links().stream().anyMatch(l -> l.linkId() == link))
-                .reduce((first, second) -> second).orElseThrow();
+                .max(Comparator.comparingLong(ShareRequested::shareId)).orElseThrow();
     }
 }

@@ -69,8 +69,16 @@ public final class SmtpServer implements AutoCloseable {
      * One accepted message for one envelope recipient ({@code RCPT TO}): who it really went to, and when the server
      * accepted it (the end of {@code DATA}, after any {@link #delayEachMessage} delay), and over which connection:
      * the client's address and port, so a test can tell mails sent over one connection from mails sent over several.
+     * {@link #raw} is the message as it came over the wire (dot-unstuffed), for what a parse could change: a DKIM
+     * signature is over these bytes.
      */
-    public record ReceivedMail(String recipient, MimeMessage message, Instant acceptedAt, String connection) {
+    public record ReceivedMail(String recipient, MimeMessage message, Instant acceptedAt, String connection,
+            byte[] raw) {
+
+        @Override
+        public byte[] raw() {
+            return raw.clone();
+        }
     }
 
     /** Every message accepted so far, one per recipient, restarts included. */
@@ -155,7 +163,7 @@ public final class SmtpServer implements AutoCloseable {
                         writeEml(message, recipient);
                     }
                     received.add(new ReceivedMail(recipient, parse(message), acceptedAt,
-                            String.valueOf(context.getRemoteAddress())));
+                            String.valueOf(context.getRemoteAddress()), message));
                 }
                 return null;
             }

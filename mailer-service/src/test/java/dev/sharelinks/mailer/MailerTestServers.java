@@ -7,8 +7,23 @@ import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.SmtpServer;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.apache.james.jdkim.DKIMVerifier;
+import org.apache.james.jdkim.api.SignatureRecord;
+import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +48,48 @@ final class MailerTestServers {
         registry.add("DB_NAME", () -> database);
         registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
         registry.add("SMTP_PORT", () -> SharedServers.smtp().port());
+    }
+
+    /** A fresh 2048-bit RSA key pair, as {@code openssl genpkey -algorithm RSA} makes one. */
+    static KeyPair rsaKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has RSA", e);
+        }
+    }
+
+    /** The private key in a PKCS#8 PEM file, as an operator mounts it: its location for Spring ({@code file:}). */
+    static String pemFile(PrivateKey key) {
+        try {
+            Path file = Files.createTempFile("dkim", ".pem");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+            return "file:" + file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Whether the mail carries a DKIM signature that Apache James' verifier accepts, with {@code publicKey} as the
+     * signing domain's DNS record would give it.
+     */
+    static boolean dkimVerifies(byte[] raw, PublicKey publicKey) {
+        String record = "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(publicKey.getEncoded());
+        DKIMVerifier verifier = new DKIMVerifier((method, selector, domain) -> List.of(record));
+        try {
+            List<SignatureRecord> valid = verifier.verify(new ByteArrayInputStream(raw));
+            return valid != null && !valid.isEmpty();
+        } catch (FailException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void send(String key, byte[] value) {

@@ -18,6 +18,7 @@ import jakarta.mail.Multipart;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,10 +47,16 @@ class ShareMailerTest {
         this.meters = meters;
     }
 
+    /** The key this class's mailer signs with; its public half is what a receiver would find in DNS. */
+    private static final KeyPair DKIM_KEY = MailerTestServers.rsaKeyPair();
+
     @DynamicPropertySource
     static void realServers(DynamicPropertyRegistry registry) {
         MailerTestServers.register(registry, DATABASE);
         registry.add("sharelinks.mailer.retry-max-interval", () -> "1s");
+        registry.add("sharelinks.mailer.dkim.domain", () -> "sharelinks.local");
+        registry.add("sharelinks.mailer.dkim.selector", () -> "mail2026");
+        registry.add("sharelinks.mailer.dkim.private-key", () -> MailerTestServers.pemFile(DKIM_KEY.getPrivate()));
     }
 
     @Test
@@ -110,6 +117,41 @@ class ShareMailerTest {
                 .contains("Anna &lt;Virtanen&gt; (Acme &quot;Media&quot; Oy) jakoi kanssasi 2 tiedostoa.",
                         "Kokouksen &lt;b&gt;materiaalit&lt;/b&gt;", ">Lataa</a>")
                 .doesNotContain("<Virtanen>", "<b>");
+    }
+
+    /**
+     * An account's branding (logo, accent, footer) in both parts, in German by the share's locale; signed with DKIM,
+     * and the signature verifies with the public key (Apache James' verifier) until a byte of the mail changes.
+     */
+    @Test
+    void whenTheAccountHasBrandingThenItsMailShowsItAndItsDkimSignatureVerifies() throws Exception {
+        ShareRequested plain = share(List.of("greta@mail.test"), "Die Unterlagen");
+        ShareRequested share = new ShareRequested(plain.shareId(), 1, plain.recipients(), plain.message(),
+                plain.links(), null, new ShareRequested.Sender("Acme Media", "Anna Virtanen", null), "de",
+                new ShareRequested.Branding("https://cdn.acme.test/logo.png?v=2&size=2x", "#8a1c1c",
+                        "Acme Media GmbH, Hafenstraße 1, 20457 Hamburg <legal@acme.test>"));
+        publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
+
+        SmtpServer.ReceivedMail received = awaitReceived(share);
+        MimeMessage mail = received.message();
+        assertThat(mail.getSubject()).isEqualTo("Anna Virtanen hat 2 Dateien mit Ihnen geteilt");
+        String html = part(mail, "text/html");
+        assertThat(html).contains("<img src=\"https://cdn.acme.test/logo.png?v=2&amp;size=2x\" alt=\"Acme Media\"",
+                        "background:#8a1c1c;color:#ffffff", "border-left:3px solid #8a1c1c",
+                        "Acme Media GmbH, Hafenstra&szlig;e 1, 20457 Hamburg &lt;legal@acme.test&gt;")
+                .doesNotContain("#1f5fbf");
+        assertThat(part(mail, "text/plain")).contains("Acme Media GmbH, Hafenstraße 1, 20457 Hamburg <legal@acme.test>");
+
+        String signature = mail.getHeader("DKIM-Signature")[0];
+        assertThat(signature).contains("d=sharelinks.local", "s=mail2026", "a=rsa-sha256", "c=relaxed/relaxed");
+        assertThat(MailerTestServers.dkimVerifies(received.raw(), DKIM_KEY.getPublic())).isTrue();
+        byte[] tampered = new String(received.raw(), StandardCharsets.ISO_8859_1)
+                .replace("Subject: Anna Virtanen", "Subject: Anne Virtanen")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(tampered).isNotEqualTo(received.raw());
+        assertThat(MailerTestServers.dkimVerifies(tampered, DKIM_KEY.getPublic())).isFalse();
+        assertThat(MailerTestServers.dkimVerifies(received.raw(), MailerTestServers.rsaKeyPair().getPublic()))
+                .as("another key").isFalse();
     }
 
     /** Each recipient's mail carries every link with that recipient's own reference, and no other's. */
@@ -326,6 +368,11 @@ class ShareMailerTest {
                         "report.pdf", Instant.parse("2099-01-02T00:00:00Z")),
                 new ShareRequested.SharedLink(2, "http://redirector.test/api/v2/shareable_links/key-" + id + "-b",
                         "Résumé.pdf", Instant.parse("2099-01-02T00:00:00Z"))));
+    }
+
+    private static SmtpServer.ReceivedMail awaitReceived(ShareRequested share) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> !MailerTestServers.receivedOf(share).isEmpty());
+        return MailerTestServers.receivedOf(share).get(0);
     }
 
     private List<MimeMessage> awaitMails(ShareRequested share, int count) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.support.ResourceBundleMessageSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -23,29 +22,16 @@ import org.springframework.stereotype.Component;
 @Component
 public class RefusalPages {
 
-    /** The languages the pages are written in; the first is the default. */
-    static final List<String> LANGUAGES = List.of("en", "fi", "fr", "de");
-
     /** Which public route refused: the two vendor APIs word their refusals apart. */
     public enum Route {
         LINK, SHARE_TOKEN
     }
 
     private final VisitorPages pages;
-    private final ResourceBundleMessageSource messages = new ResourceBundleMessageSource();
     private final Template refusal = VisitorPages.template("pages/refusal.mustache");
 
     RefusalPages(VisitorPages pages) {
         this.pages = pages;
-        messages.setBasename("pages/messages");
-        messages.setDefaultEncoding("UTF-8");
-        messages.setFallbackToSystemLocale(false);
-        messages.setAlwaysUseMessageFormat(true);
-        // read every bundle now: a bundle is read from its jar the first time it is asked for, which would block
-        // the event loop that answers the request (the bundles are kept once read)
-        for (String language : LANGUAGES) {
-            messages.getMessage("link.gone.title", null, Locale.forLanguageTag(language));
-        }
     }
 
     /** The answer as the visitor should see it: a page for a browser's refusal, else {@code answer} unchanged. */
@@ -55,12 +41,12 @@ public class RefusalPages {
         if (kind == null || !prefersHtml(accept)) {
             return answer;
         }
-        Locale locale = Locale.forLanguageTag(language(acceptLanguage));
+        Locale locale = VisitorPages.locale(acceptLanguage, null);
         long wait = retryAfter(answer);
         String html = refusal.execute(Map.of(
                 "lang", locale.getLanguage(),
-                "title", messages.getMessage(kind + ".title", null, locale),
-                "text", messages.getMessage(kind + ".text", new Object[] {wait}, locale)));
+                "title", pages.say(locale, kind + ".title"),
+                "text", pages.say(locale, kind + ".text", wait)));
         ResponseEntity<String> page = pages.page(answer.getStatusCode(), html);
         if (answer.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)) {
             return ResponseEntity.status(page.getStatusCode())
@@ -123,19 +109,6 @@ public class RefusalPages {
             }
         }
         return exact >= 0 ? exact : subtypeWildcard >= 0 ? subtypeWildcard : Math.max(any, 0);
-    }
-
-    /** The visitor's first language among the pages' ({@code Accept-Language}), else English. */
-    static String language(@Nullable String acceptLanguage) {
-        if (acceptLanguage == null || acceptLanguage.isBlank()) {
-            return LANGUAGES.get(0);
-        }
-        try {
-            String tag = Locale.lookupTag(Locale.LanguageRange.parse(acceptLanguage), LANGUAGES);
-            return tag == null ? LANGUAGES.get(0) : tag;
-        } catch (IllegalArgumentException malformed) {
-            return LANGUAGES.get(0);
-        }
     }
 
     private static long retryAfter(ResponseEntity<String> answer) {

@@ -52,9 +52,9 @@ class LinkProjectionListener {
                                 RETURNING remaining
                             )
                             INSERT INTO redeemable_links (key, link_id, bucket, object_key, filename, expires_at,
-                                                          remaining, landing_page, password_hash)
+                                                          remaining, landing_page, password_hash, locale)
                             SELECT :key, :linkId, :bucket, :objectKey, :filename, :expiresAt, remaining, :landingPage,
-                                   :passwordHash
+                                   :passwordHash, :locale
                             FROM reported
                             ON CONFLICT (key) DO NOTHING""")
                     .bind("key", created.key())
@@ -67,6 +67,7 @@ class LinkProjectionListener {
                     .bind("landingPage", created.landingPage() != null)
                     .bind("passwordHash", Parameters.in(R2dbcType.VARCHAR,
                             created.landingPage() == null ? null : created.landingPage().passwordHash()))
+                    .bind("locale", Parameters.in(R2dbcType.VARCHAR, created.locale()))
                     .then();
         }
         if (data instanceof LinkRevoked revoked) {

@@ -42,7 +42,8 @@ class LandingFormController {
                 request.getHeaders().getFirst(HttpHeaders.USER_AGENT),
                 request.getHeaders().getFirst(HttpHeaders.COOKIE),
                 // the page's form has no action: it posts to the page's URL, the recipient's reference included
-                RecipientRefs.wellFormed(request.getQueryParams().getFirst(RecipientRefs.PARAMETER)))))
+                RecipientRefs.wellFormed(request.getQueryParams().getFirst(RecipientRefs.PARAMETER)),
+                request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE))))
                 // a form posted to a link that no longer works: the browser that posted it gets the page
                 .map(answer -> refusals.forVisitor(answer, RefusalPages.Route.LINK,
                         request.getHeaders().getFirst(HttpHeaders.ACCEPT),

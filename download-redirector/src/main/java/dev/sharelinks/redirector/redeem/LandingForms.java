@@ -69,8 +69,7 @@ class LandingForms {
         FormNonces.Check nonce = nonces.check(form.key(), form.nonce());
         if (nonce.verdict() != FormNonces.Verdict.VALID) {
             return Mono.just(refused(HttpStatus.BAD_REQUEST, form, link, nonce.verdict() == FormNonces.Verdict.EXPIRED
-                    ? "This page was open too long. Press Download again."
-                    : "This form could not be used. Press Download again."));
+                    ? "landing.form.expired" : "landing.form.invalid"));
         }
         Mono<Optional<ResponseEntity<String>>> passwordRefusal = link.passwordHash() == null
                 ? Mono.just(Optional.empty()) : checkPassword(form, link, link.passwordHash());
@@ -81,7 +80,7 @@ class LandingForms {
     /** Empty when the password is right; else the answer that refuses it. */
     private Mono<Optional<ResponseEntity<String>>> checkPassword(Submission form, LinkState link, String hash) {
         if (form.password() == null || form.password().isEmpty()) {
-            return Mono.just(Optional.of(wrongPassword(form, link, "Enter the password to download the file.")));
+            return Mono.just(Optional.of(wrongPassword(form, link, "landing.password.missing")));
         }
         return passwords.countAttempt(form.key(), form.clientAddress())
                 .map(wait -> Optional.of(throttled(form, link, wait)))
@@ -89,8 +88,7 @@ class LandingForms {
                         .flatMap(right -> right
                                 ? passwords.clear(form.key(), form.clientAddress())
                                         .thenReturn(Optional.<ResponseEntity<String>>empty())
-                                : Mono.just(Optional.of(wrongPassword(form, link,
-                                        "Wrong password. Try again."))))))
+                                : Mono.just(Optional.of(wrongPassword(form, link, "landing.password.wrong"))))))
                 .onErrorResume(RejectedExecutionException.class, busy -> Mono.just(Optional.of(
                         RedeemResponses.retryLater(HttpStatus.SERVICE_UNAVAILABLE, Duration.ofSeconds(1),
                                 "{\"error\":\"Service temporarily unavailable\"}"))));
@@ -104,8 +102,7 @@ class LandingForms {
                         form.recipientRef());
         return outcome.map(result -> {
             if (!result.freshNonce()) {
-                return refused(HttpStatus.CONFLICT, form, link,
-                        "This form was already submitted. Press Download again.");
+                return refused(HttpStatus.CONFLICT, form, link, "landing.form.used");
             }
             if (result.download() == null) {
                 return gone(form, link);
@@ -125,15 +122,17 @@ class LandingForms {
         });
     }
 
+    /** @param why the key of the page's line saying why */
     private ResponseEntity<String> refused(HttpStatus status, Submission form, LinkState link, String why) {
         unspent.count(MissLimiter.Route.LINK, "form-refused");
-        return answers.landingPage(status, form.key(), link, new VisitorPages.Message(why, true));
+        return answers.landingPage(status, form.key(), link, form.acceptLanguage(), VisitorPages.Message.error(why));
     }
 
+    /** @param why the key of the page's line saying why */
     private ResponseEntity<String> wrongPassword(Submission form, LinkState link, String why) {
         unspent.count(MissLimiter.Route.LINK, "wrong-password");
         ResponseEntity<String> page = answers.landingPage(HttpStatus.UNAUTHORIZED, form.key(), link,
-                new VisitorPages.Message(why, true));
+                form.acceptLanguage(), VisitorPages.Message.error(why));
         // a 401 names how to authenticate: here, the page's own form
         return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Form realm=\"download\"").body(page.getBody());
@@ -143,17 +142,17 @@ class LandingForms {
         unspent.count(MissLimiter.Route.LINK, "password-throttled");
         long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
         ResponseEntity<String> page = answers.landingPage(HttpStatus.TOO_MANY_REQUESTS, form.key(), link,
-                new VisitorPages.Message("Too many wrong passwords. Try again in " + minutes
-                        + (minutes == 1 ? " minute." : " minutes."), true));
+                form.acceptLanguage(), VisitorPages.Message.error("landing.password.throttled", minutes));
         return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, wait.toSeconds()))).body(page.getBody());
     }
 
     /** 404: the link expired, was revoked or has no downloads left since the page was shown. */
     private ResponseEntity<String> gone(Submission form, LinkState link) {
-        LinkState dead = new LinkState(link.filename(), link.expiresAt(), 0, false, true, link.passwordHash());
-        return answers.landingPage(HttpStatus.NOT_FOUND, form.key(), dead, new VisitorPages.Message(
-                "This link has expired or has no downloads left.", true));
+        LinkState dead = new LinkState(link.filename(), link.expiresAt(), 0, false, true, link.passwordHash(),
+                link.language());
+        return answers.landingPage(HttpStatus.NOT_FOUND, form.key(), dead, form.acceptLanguage(),
+                VisitorPages.Message.error("landing.gone"));
     }
 
     /**
@@ -163,9 +162,10 @@ class LandingForms {
      * @param password the form's {@code password} field; null when absent
      * @param cookies the request's {@code Cookie} header
      * @param recipientRef the recipient reference of the page's URL ({@link RecipientRefs}), null for the plain URL
+     * @param acceptLanguage the request's {@code Accept-Language}, which the page it answers is shown in
      */
     record Submission(String key, @Nullable String nonce, @Nullable String password,
             @Nullable String clientAddress, @Nullable String userAgent, @Nullable String cookies,
-            @Nullable String recipientRef) {
+            @Nullable String recipientRef, @Nullable String acceptLanguage) {
     }
 }

@@ -38,8 +38,6 @@ class LinkAnswers {
     private static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
     private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
     private static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
-    private static final String REPEAT_NOTE =
-            "You downloaded this file a moment ago: downloading it again now uses up no download.";
     /**
      * Link keys are short printable ASCII. Anything else is a miss without asking the database, which could not
      * even hold it (PostgreSQL text has no NUL).
@@ -102,11 +100,15 @@ class LinkAnswers {
                 : miss(key, clientAddress).map(RedeemResponses::withoutBody));
     }
 
-    /** The landing page of a live link, with a fresh form; {@code message} above its details, if any. */
-    ResponseEntity<String> landingPage(HttpStatus status, String key, LinkState link,
+    /**
+     * The landing page of a live link, with a fresh form; {@code message} above its details, if any; in the
+     * visitor's language, else the link's.
+     */
+    ResponseEntity<String> landingPage(HttpStatus status, String key, LinkState link, @Nullable String acceptLanguage,
             VisitorPages.@Nullable Message message) {
         return pages.landing(status, new VisitorPages.Landing(link.filename(), link.passwordProtected(),
-                link.expiresAt(), link.remaining(), link.live() ? nonces.issue(key) : null, message));
+                link.expiresAt(), link.remaining(), link.live() ? nonces.issue(key) : null, message),
+                VisitorPages.locale(acceptLanguage, link.language()));
     }
 
     URI presign(GrantedDownload download) {
@@ -131,7 +133,8 @@ class LinkAnswers {
                 .flatMap(state -> {
                     if (state.isPresent() && state.get().live()) {
                         unspent.preview(MissLimiter.Route.LINK, agent);
-                        return Mono.just(pages.preview(state.get().filename(), state.get().passwordProtected()));
+                        return Mono.just(pages.preview(state.get().filename(), state.get().passwordProtected(),
+                                VisitorPages.locale(visit.acceptLanguage(), state.get().language())));
                     }
                     return judged(Mono.just(state.isPresent()), visit.clientAddress());
                 });
@@ -158,8 +161,8 @@ class LinkAnswers {
                 .flatMap(state -> {
                     if (state.isPresent() && state.get().live() && state.get().landingPage()) {
                         unspent.count(MissLimiter.Route.LINK, "landing-page");
-                        return Mono.just(landingPage(HttpStatus.OK, visit.key(), state.get(),
-                                holdsReceipt ? new VisitorPages.Message(REPEAT_NOTE, false) : null));
+                        return Mono.just(landingPage(HttpStatus.OK, visit.key(), state.get(), visit.acceptLanguage(),
+                                holdsReceipt ? VisitorPages.Message.note("landing.repeat") : null));
                     }
                     return judged(Mono.just(state.isPresent()), visit.clientAddress());
                 });
@@ -191,8 +194,9 @@ class LinkAnswers {
      * @param key the path's key, percent-decoded
      * @param cookies the request's {@code Cookie} header, where a download receipt would be
      * @param recipientRef the recipient reference of the URL ({@link RecipientRefs}), null for the plain URL
+     * @param acceptLanguage the request's {@code Accept-Language}, which its pages are shown in
      */
     record Visit(String key, @Nullable String clientAddress, @Nullable String userAgent, @Nullable String cookies,
-            @Nullable String recipientRef) {
+            @Nullable String recipientRef, @Nullable String acceptLanguage) {
     }
 }

@@ -85,7 +85,8 @@ class RedeemRoute implements NettyRouteProvider {
         return Mono.defer(() -> answers.redeem(new LinkAnswers.Visit(pathVariable(request.param("key")),
                         ClientAddress.of(request.remoteAddress()),
                         request.requestHeaders().get(HttpHeaderNames.USER_AGENT),
-                        request.requestHeaders().get(HttpHeaderNames.COOKIE), recipientRef(request.uri())),
+                        request.requestHeaders().get(HttpHeaderNames.COOKIE), recipientRef(request.uri()),
+                        request.requestHeaders().get(HttpHeaderNames.ACCEPT_LANGUAGE)),
                         answerOn))
                 .onErrorResume(failure -> Mono.just(failed(failure, request.fullPath())))
                 .flatMap(answer -> {

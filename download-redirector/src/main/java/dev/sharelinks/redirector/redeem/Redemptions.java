@@ -37,7 +37,7 @@ class Redemptions {
             WHERE key = :key AND remaining + leased > 0 AND NOT revoked AND expires_at > now()""";
 
     private static final String STATE = """
-            SELECT filename, expires_at, remaining + leased AS remaining, landing_page, password_hash,
+            SELECT filename, expires_at, remaining + leased AS remaining, landing_page, password_hash, locale,
                    remaining + leased > 0 AND NOT revoked AND expires_at > now() AS live
             FROM redeemable_links WHERE key = :key""";
 
@@ -143,7 +143,7 @@ class Redemptions {
                 .map(row -> new LinkState(row.get("filename", String.class),
                         row.get("expires_at", OffsetDateTime.class).toInstant(), row.get("remaining", Integer.class),
                         row.get("live", Boolean.class), row.get("landing_page", Boolean.class),
-                        row.get("password_hash", String.class)))
+                        row.get("password_hash", String.class), row.get("locale", String.class)))
                 .one());
     }
 
@@ -186,9 +186,11 @@ class Redemptions {
      *
      * @param live it can be downloaded now: downloads left, not revoked, not expired
      * @param passwordHash its password's hash, null without one; for checking, never shown
+     * @param language its pages' language for a visitor whose browser names none of theirs (its account's); null
+     *     for a link created before links had one
      */
     record LinkState(String filename, Instant expiresAt, int remaining, boolean live, boolean landingPage,
-            @Nullable String passwordHash) {
+            @Nullable String passwordHash, @Nullable String language) {
 
         boolean passwordProtected() {
             return passwordHash != null;

@@ -90,7 +90,8 @@ class ShareTokenController {
                             return notGranted();
                         }
                         unspent.preview(MissLimiter.Route.SHARE_TOKEN, previewAgent.get());
-                        return pages.preview(grant.download().filename(), false);
+                        return pages.preview(grant.download().filename(), false, VisitorPages.locale(
+                                request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE), null));
                     })
                     .switchIfEmpty(Mono.defer(() -> miss(publicPath, request)));
         }

@@ -41,7 +41,14 @@ class RefusalPagesTest {
     @CsvSource(delimiter = '|', value = {"fi-FI,fi;q=0.9,en-US;q=0.8,en;q=0.7|fi", "de-CH|de", "fr|fr",
             "sv-SE,sv;q=0.9|en", "en-GB|en", "'x;;q=bad'|en", "''|en", "sv, de;q=0.5|de"})
     void theLanguageIsTheBrowsersFirstOfTheFourElseEnglish(String acceptLanguage, String language) {
-        assertThat(RefusalPages.language(acceptLanguage)).isEqualTo(language);
+        assertThat(VisitorPages.locale(acceptLanguage, null).getLanguage()).isEqualTo(language);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"fr|de|fr", "sv|fi|fi", "''|de|de", "'x;;q=bad'|fi|fi", "sv|xx|en"})
+    void aBrowserNamingNoneOfTheFourGetsTheLinksLanguage(String acceptLanguage, String linkLanguage,
+            String language) {
+        assertThat(VisitorPages.locale(acceptLanguage, linkLanguage).getLanguage()).isEqualTo(language);
     }
 
     @Test
@@ -79,7 +86,7 @@ class RefusalPagesTest {
     @Test
     void everyLanguageHasEveryMessage() throws IOException {
         Properties english = bundle("");
-        for (String language : RefusalPages.LANGUAGES.subList(1, RefusalPages.LANGUAGES.size())) {
+        for (String language : VisitorPages.LANGUAGES.subList(1, VisitorPages.LANGUAGES.size())) {
             assertThat(bundle("_" + language).keySet()).as(language).isEqualTo(english.keySet());
         }
     }

@@ -50,20 +50,31 @@ class AdminController {
     /**
      * @param name the account's display name, which its share mails show as who shared
      * @param landingPage the account's default for links whose create does not say; false when absent
-     * @param locale the language of its share mails when a share names none; {@code en} when absent
+     * @param locale the language of its share mails when a share names none, and of its links' pages for a browser
+     *     that names none of theirs; {@code en} when absent
+     * @param logoUrl its share mails' logo, an https URL ({@link AccountBranding}); none when absent
+     * @param accentColor its share mails' button colour, {@code #rrggbb}; Sharelinks' blue when absent
+     * @param footerText a line its share mails' footer adds; none when absent
      */
-    record NewAccount(String name, String bucket, @Nullable Boolean landingPage, @Nullable String locale) {
+    record NewAccount(String name, String bucket, @Nullable Boolean landingPage, @Nullable String locale,
+            @Nullable String logoUrl, @Nullable String accentColor, @Nullable String footerText) {
     }
 
-    record CreatedAccount(long id, String name, String bucket, boolean landingPage, String locale, long apiKeyId,
+    record CreatedAccount(long id, String name, String bucket, boolean landingPage, String locale,
+            @Nullable String logoUrl, @Nullable String accentColor, @Nullable String footerText, long apiKeyId,
             String apiKey) {
     }
 
-    /** An account's settings; a field left out of a PATCH keeps its value. */
-    record AccountSettings(@Nullable Boolean landingPage, @Nullable String locale) {
+    /**
+     * An account's settings; a field left out of a PATCH keeps its value, and {@code ""} clears a branding field
+     * (the mails take Sharelinks' own look for it again).
+     */
+    record AccountSettings(@Nullable String name, @Nullable Boolean landingPage, @Nullable String locale,
+            @Nullable String logoUrl, @Nullable String accentColor, @Nullable String footerText) {
     }
 
-    record Account(long id, String name, String bucket, boolean landingPage, String locale) {
+    record Account(long id, String name, String bucket, boolean landingPage, String locale, @Nullable String logoUrl,
+            @Nullable String accentColor, @Nullable String footerText) {
     }
 
     record CreatedApiKey(long id, String apiKey) {
@@ -82,50 +93,77 @@ class AdminController {
         String apiKey = secrets.newApiKey();
         boolean landingPage = Boolean.TRUE.equals(request.landingPage());
         String locale = request.locale() == null ? ShareRequested.LOCALES.get(0) : requireLocale(request.locale());
+        String logoUrl = emptyAsNull(AccountBranding.logoUrl(request.logoUrl()));
+        String accentColor = emptyAsNull(AccountBranding.accentColor(request.accentColor()));
+        String footerText = emptyAsNull(AccountBranding.footerText(request.footerText()));
         Mono<CreatedAccount> created = db.sql("""
-                        INSERT INTO accounts (name, bucket, landing_page_default, locale)
-                        VALUES (:name, :bucket, :landing, :locale)
+                        INSERT INTO accounts (name, bucket, landing_page_default, locale, logo_url, accent_color,
+                                              footer_text)
+                        VALUES (:name, :bucket, :landing, :locale, :logo, :accent, :footer)
                         RETURNING id""")
                 .bind("name", request.name().strip())
                 .bind("bucket", request.bucket())
                 .bind("landing", landingPage)
                 .bind("locale", locale)
+                .bind("logo", Parameters.in(R2dbcType.VARCHAR, logoUrl))
+                .bind("accent", Parameters.in(R2dbcType.VARCHAR, accentColor))
+                .bind("footer", Parameters.in(R2dbcType.VARCHAR, footerText))
                 .map(row -> row.get("id", Long.class))
                 .one()
                 .flatMap(accountId -> insertKey(accountId, apiKey)
                         .map(keyId -> new CreatedAccount(accountId, request.name().strip(), request.bucket(),
-                                landingPage, locale, keyId, apiKey)));
+                                landingPage, locale, logoUrl, accentColor, footerText, keyId, apiKey)));
         return transaction.transactional(created)
                 .map(account -> ResponseEntity.created(URI.create("/admin/accounts/" + account.id())).body(account));
     }
 
     @GetMapping("/{accountId}")
     Mono<Account> account(@PathVariable long accountId) {
-        return db.sql("SELECT id, name, bucket, landing_page_default, locale FROM accounts WHERE id = :id")
+        return db.sql("""
+                        SELECT id, name, bucket, landing_page_default, locale, logo_url, accent_color, footer_text
+                        FROM accounts WHERE id = :id""")
                 .bind("id", accountId)
                 .map(row -> new Account(row.get("id", Long.class), row.get("name", String.class),
                         row.get("bucket", String.class), row.get("landing_page_default", Boolean.class),
-                        row.get("locale", String.class)))
+                        row.get("locale", String.class), row.get("logo_url", String.class),
+                        row.get("accent_color", String.class), row.get("footer_text", String.class)))
                 .one()
                 .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such account")));
     }
 
     /**
      * Changes the account's settings: {@code landingPage} is the default for links created from now on, {@code locale}
-     * the language of share mails that name none.
+     * the language of share mails that name none (and of links created from now on), the name and branding those of
+     * share mails sent from now on.
      */
     @PatchMapping("/{accountId}")
     Mono<Account> updateAccount(@PathVariable long accountId, @RequestBody AccountSettings settings) {
-        if (settings.landingPage() == null && settings.locale() == null) {
+        if (settings.equals(new AccountSettings(null, null, null, null, null, null))) {
             return account(accountId);
         }
+        if (settings.name() != null) {
+            requireText(settings.name(), "name");
+        }
         String locale = settings.locale() == null ? null : requireLocale(settings.locale());
+        // null keeps a branding field, "" clears it
         return db.sql("""
-                        UPDATE accounts SET landing_page_default = coalesce(:landing, landing_page_default),
-                                            locale = coalesce(:locale, locale)
+                        UPDATE accounts SET name = coalesce(:name, name),
+                                            landing_page_default = coalesce(:landing, landing_page_default),
+                                            locale = coalesce(:locale, locale),
+                                            logo_url = CASE WHEN CAST(:logo AS text) IS NULL THEN logo_url
+                                                            ELSE nullif(:logo, '') END,
+                                            accent_color = CASE WHEN CAST(:accent AS text) IS NULL THEN accent_color
+                                                                ELSE nullif(:accent, '') END,
+                                            footer_text = CASE WHEN CAST(:footer AS text) IS NULL THEN footer_text
+                                                               ELSE nullif(:footer, '') END
                         WHERE id = :id""")
+                .bind("name", Parameters.in(R2dbcType.VARCHAR, settings.name() == null ? null
+                        : settings.name().strip()))
                 .bind("landing", Parameters.in(R2dbcType.BOOLEAN, settings.landingPage()))
                 .bind("locale", Parameters.in(R2dbcType.VARCHAR, locale))
+                .bind("logo", Parameters.in(R2dbcType.VARCHAR, AccountBranding.logoUrl(settings.logoUrl())))
+                .bind("accent", Parameters.in(R2dbcType.VARCHAR, AccountBranding.accentColor(settings.accentColor())))
+                .bind("footer", Parameters.in(R2dbcType.VARCHAR, AccountBranding.footerText(settings.footerText())))
                 .bind("id", accountId)
                 .fetch()
                 .rowsUpdated()
@@ -211,6 +249,10 @@ class AdminController {
                 || !StorableText.isStorable(value)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, field + " must be a non-empty single-line string");
         }
+    }
+
+    private static @Nullable String emptyAsNull(@Nullable String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static String requireLocale(String locale) {

@@ -81,7 +81,7 @@ class LinkService {
                                         assetAndHash.getT1().objectKey(), request.filename(), request.expiresAt(),
                                         request.limit(), url, row.landingPage()
                                                 ? new LinkCreated.LandingPage(assetAndHash.getT2().orElse(null))
-                                                : null),
+                                                : null, row.locale()),
                                         String.valueOf(row.id()))
                                 .map(event -> new Written<>(new LinkResponses.Created(row.id(), url,
                                         request.filename()), event))));
@@ -97,7 +97,7 @@ class LinkService {
                         SELECT :account, :key, :media, :asset, :bucket, :object, :filename, :expires, :limit, :limit,
                                coalesce(CAST(:landing AS boolean), a.landing_page_default), :password
                         FROM accounts a WHERE a.id = :account
-                        RETURNING id, landing_page""")
+                        RETURNING id, landing_page, (SELECT locale FROM accounts WHERE id = :account) AS locale""")
                 .bind("account", account.accountId())
                 .bind("key", key)
                 .bind("media", request.mediaId())
@@ -109,7 +109,8 @@ class LinkService {
                 .bind("limit", request.limit())
                 .bind("landing", Parameters.in(R2dbcType.BOOLEAN, request.landingPage()))
                 .bind("password", Parameters.in(R2dbcType.VARCHAR, passwordHash))
-                .map(row -> new InsertedLink(row.get("id", Long.class), row.get("landing_page", Boolean.class)))
+                .map(row -> new InsertedLink(row.get("id", Long.class), row.get("landing_page", Boolean.class),
+                        row.get("locale", String.class)))
                 .one();
     }
 
@@ -192,7 +193,8 @@ class LinkService {
     private record Asset(String assetId, String objectKey) {
     }
 
-    private record InsertedLink(long id, boolean landingPage) {
+    /** @param locale the account's language, which the link's pages fall back to */
+    private record InsertedLink(long id, boolean landingPage, String locale) {
     }
 
     /** A write's answer, and its event, to wait for. */

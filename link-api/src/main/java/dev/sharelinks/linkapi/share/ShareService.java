@@ -55,7 +55,8 @@ class ShareService {
         Mono<Written<Long>> shared = db.sql("""
                         SELECT l.id, l.key, l.filename, l.expires_at, l.remaining,
                                l.revoked_at IS NULL AND l.expires_at > now() AND l.remaining > 0 AS live,
-                               a.name AS account_name, a.locale AS account_locale
+                               a.name AS account_name, a.locale AS account_locale, a.logo_url, a.accent_color,
+                               a.footer_text
                         FROM links l JOIN accounts a ON a.id = l.account_id
                         WHERE l.account_id = :account AND l.id = ANY(:ids)
                         ORDER BY array_position(:ids, l.id)""")
@@ -65,7 +66,8 @@ class ShareService {
                         properties.redeemUrl(row.get("key", String.class)), row.get("filename", String.class),
                         row.get("expires_at", OffsetDateTime.class).toInstant(), row.get("remaining", Integer.class)),
                         row.get("live", Boolean.class), row.get("account_name", String.class),
-                        row.get("account_locale", String.class)))
+                        row.get("account_locale", String.class), branding(row.get("logo_url", String.class),
+                                row.get("accent_color", String.class), row.get("footer_text", String.class))))
                 .all()
                 .collectList()
                 .filter(links -> links.size() == request.linkIds().size())
@@ -75,18 +77,27 @@ class ShareService {
                         links.stream().filter(OwnLink::live).map(OwnLink::link).toList(),
                         new ShareRequested.Sender(links.get(0).accountName(), request.senderName(),
                                 request.replyTo()),
-                        request.locale() != null ? request.locale() : links.get(0).accountLocale()))
+                        request.locale() != null ? request.locale() : links.get(0).accountLocale(),
+                        links.get(0).branding()))
                 // the redirector serves nothing of a share: no event to wait for
                 .map(shareId -> new Written<>(shareId, null));
         return writes.run(account, idempotency, Long.class, shared);
     }
 
     /** A link of the account named by the share, whether it can still be redeemed, and the account's mail settings. */
-    private record OwnLink(ShareRequested.SharedLink link, boolean live, String accountName, String accountLocale) {
+    private record OwnLink(ShareRequested.SharedLink link, boolean live, String accountName, String accountLocale,
+            ShareRequested.@Nullable Branding branding) {
+    }
+
+    /** The account's branding; null for one that set none, whose mails keep Sharelinks' own look. */
+    private static ShareRequested.@Nullable Branding branding(@Nullable String logoUrl, @Nullable String accentColor,
+            @Nullable String footerText) {
+        return logoUrl == null && accentColor == null && footerText == null ? null
+                : new ShareRequested.Branding(logoUrl, accentColor, footerText);
     }
 
     private Mono<Long> record(AccountPrincipal account, ShareRequest request, List<ShareRequested.SharedLink> links,
-            ShareRequested.Sender sender, String locale) {
+            ShareRequested.Sender sender, String locale, ShareRequested.@Nullable Branding branding) {
         var insert = db.sql("""
                         INSERT INTO shares (account_id, recipients, message, link_ids)
                         VALUES (:account, :recipients, :message, :links) RETURNING id""")
@@ -109,7 +120,7 @@ class ShareService {
                         .bind("addresses", request.recipients().toArray(String[]::new))
                         .then()
                         .then(outbox.append(new ShareRequested(shareId, account.accountId(), request.recipients(),
-                                request.message(), links, refs, sender, locale), String.valueOf(shareId)))
+                                request.message(), links, refs, sender, locale, branding), String.valueOf(shareId)))
                         .thenReturn(shareId));
     }
 }

@@ -1,8 +1,10 @@
 package dev.sharelinks.mailer.delivery;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.io.Resource;
 
 /**
  * @param from the sender address of every mail; a share's mail shows its account's name with it
@@ -12,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     server's own idle timeout (RFC 5321 asks servers for at least 5 minutes; some relays close sooner)
  * @param smtpMessagesPerConnection most mails sent over one SMTP connection before it is closed and a new one
  *     opened (some servers refuse more than a few dozen per connection)
+ * @param dkim the DKIM key mails are signed with; unsigned without one
  */
 @ConfigurationProperties("sharelinks.mailer")
 public record MailerProperties(
@@ -19,5 +22,14 @@ public record MailerProperties(
         @DefaultValue("500ms") Duration retryInitialInterval,
         @DefaultValue("30s") Duration retryMaxInterval,
         @DefaultValue("10s") Duration smtpIdleTimeout,
-        @DefaultValue("20") int smtpMessagesPerConnection) {
+        @DefaultValue("20") int smtpMessagesPerConnection,
+        @Nullable Dkim dkim) {
+
+    /**
+     * @param domain the signing domain ({@code d=}): the From address's domain, or a parent of it, for DMARC
+     * @param selector the key's name under {@code _domainkey.<domain>} in DNS ({@code s=})
+     * @param privateKey where the RSA private key is, PKCS#8 PEM (a Kubernetes Secret mounted as a file)
+     */
+    public record Dkim(String domain, String selector, Resource privateKey) {
+    }
 }

@@ -24,7 +24,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Component
 class ShareMail {
 
+    /** Sharelinks' own accent, for an account that set none: white text on it has 6.3:1 contrast. */
     private static final String ACCENT = "#1f5fbf";
+    private static final String FOOTER = "<p class=\"footer\" style=\"font-size:13px;color:#595959\">";
 
     private final MessageSource messages;
 
@@ -72,28 +74,48 @@ class ShareMail {
         if (replyTo != null) {
             text.append('\n').append(say(locale, "reply", replyTo)).append('\n');
         }
-        return text.append("\n-- \n").append(footer(share, recipient, locale)).append('\n').toString();
+        text.append("\n-- \n").append(footer(share, recipient, locale)).append('\n');
+        String accountFooter = accountFooter(share);
+        if (accountFooter != null) {
+            text.append(accountFooter).append('\n');
+        }
+        return text.toString();
     }
 
     /**
-     * Table layout and inline styles, as the common mail clients render them; no external resource; the button is a
-     * link, so it works where styles are stripped.
+     * Table layout and inline styles, as the common mail clients render them; no external resource but the
+     * account's logo, when it set one; the button is a link, so it works where styles are stripped. The account's
+     * accent colours the buttons and the quote.
      */
     String html(ShareRequested share, String recipient, @Nullable String recipientRef) {
         Locale locale = locale(share);
+        String accent = accent(share);
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"").append(locale.getLanguage())
                 .append("\"><head><meta charset=\"utf-8\"><meta name=\"color-scheme\" content=\"light dark\">")
-                .append("<title>").append(escape(subject(share))).append("</title></head>")
+                .append("<title>").append(escape(subject(share))).append("</title>")
+                // colours set both ways, so no client guesses them; clients with a dark mode and style support take
+                // the dark ones (the buttons keep the accent, with white text, in both)
+                .append("<style>@media (prefers-color-scheme: dark) { .mail { background-color: #17191d !important; ")
+                .append("color: #e6e8eb !important; } .footer { color: #b3b3b3 !important; } }</style></head>")
                 .append("<body style=\"margin:0;padding:0\">")
-                .append("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\">")
-                .append("<tr><td style=\"padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;")
+                .append("<table role=\"presentation\" class=\"mail\" width=\"100%\" cellpadding=\"0\" ")
+                .append("cellspacing=\"0\" style=\"background-color:#ffffff;color:#1b1f24\">");
+        String logoUrl = share.branding() == null ? null : share.branding().logoUrl();
+        if (logoUrl != null) {
+            // the logo names the account for those who do not see it (and for clients that block images)
+            String account = share.sender() == null ? "" : oneLine(share.sender().accountName());
+            html.append("<tr><td style=\"padding:24px 24px 0 24px\"><img src=\"").append(escape(logoUrl))
+                    .append("\" alt=\"").append(escape(account))
+                    .append("\" height=\"48\" style=\"display:block;height:48px;width:auto;border:0\"></td></tr>");
+        }
+        html.append("<tr><td style=\"padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;")
                 .append("line-height:1.5\">")
                 .append("<p>").append(escape(say(locale, "greeting"))).append("</p>")
                 .append("<p>").append(escape(intro(share, locale))).append("</p>");
         if (share.message() != null && !share.message().isBlank()) {
             html.append("<p>").append(escape(say(locale, "message"))).append("</p>")
                     .append("<blockquote style=\"white-space:pre-wrap;margin:0 0 16px 0;padding-left:12px;")
-                    .append("border-left:3px solid ").append(ACCENT).append("\">")
+                    .append("border-left:3px solid ").append(accent).append("\">")
                     .append(escape(share.message().strip())).append("</blockquote>");
         }
         html.append("<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\">");
@@ -105,7 +127,7 @@ class ShareMail {
                     .append("<a href=\"").append(url).append("\" aria-label=\"")
                     .append(escape(download + " " + link.filename()))
                     .append("\" style=\"display:inline-block;margin-top:6px;padding:8px 16px;background:")
-                    .append(ACCENT).append(";color:#ffffff;text-decoration:none;border-radius:4px\">")
+                    .append(accent).append(";color:#ffffff;text-decoration:none;border-radius:4px\">")
                     .append(escape(download)).append("</a></td></tr>");
         }
         html.append("</table>");
@@ -113,9 +135,27 @@ class ShareMail {
         if (replyTo != null) {
             html.append("<p>").append(escape(say(locale, "reply", replyTo))).append("</p>");
         }
-        return html.append("<p style=\"font-size:13px;color:#595959\">")
-                .append(escape(footer(share, recipient, locale))).append("</p></td></tr></table></body></html>")
-                .toString();
+        html.append(FOOTER).append(escape(footer(share, recipient, locale))).append("</p>");
+        String accountFooter = accountFooter(share);
+        if (accountFooter != null) {
+            html.append(FOOTER).append(escape(accountFooter)).append("</p>");
+        }
+        return html.append("</td></tr></table></body></html>").toString();
+    }
+
+    /** The account's accent colour, else Sharelinks' own. */
+    private static String accent(ShareRequested share) {
+        ShareRequested.Branding branding = share.branding();
+        // link-api lets only #rrggbb through; anything else an event holds must not reach a style attribute
+        return branding != null && branding.accentColor() != null && branding.accentColor().matches("#[0-9a-fA-F]{6}")
+                ? branding.accentColor() : ACCENT;
+    }
+
+    /** The line the account adds to its mails' footer, if any. */
+    private static @Nullable String accountFooter(ShareRequested share) {
+        ShareRequested.Branding branding = share.branding();
+        return branding == null || branding.footerText() == null || branding.footerText().isBlank() ? null
+                : oneLine(branding.footerText());
     }
 
     /** The link's URL with the recipient's reference; the plain URL for a share without references. */

@@ -36,21 +36,25 @@ class SmtpConnections implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpConnections.class);
 
     private final JavaMailSenderImpl sender;
+    private final DkimSigning dkim;
     private final MailerProperties properties;
     private final Deque<Kept> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
-    SmtpConnections(JavaMailSenderImpl sender, MailerProperties properties) {
+    SmtpConnections(JavaMailSenderImpl sender, MailerProperties properties, DkimSigning dkim) {
         this.sender = sender;
         this.properties = properties;
+        this.dkim = dkim;
     }
 
     /**
-     * Sends {@code message} to its recipients. A {@link SendFailedException} whose invalid addresses are set means
-     * the server refused them; any other {@link MessagingException} means the mail was not sent for now.
+     * Sends the mail to its recipients, DKIM-signed when a key is configured ({@link DkimSigning}). A
+     * {@link SendFailedException} whose invalid addresses are set means the server refused them; any other
+     * {@link MessagingException} means the mail was not sent for now.
      */
-    void send(MimeMessage message) throws MessagingException {
-        prepare(message);
+    void send(MimeMessage composed) throws MessagingException {
+        prepare(composed);
+        MimeMessage message = dkim.sign(composed);
         Kept reused = takeIdle();
         if (reused != null) {
             try {

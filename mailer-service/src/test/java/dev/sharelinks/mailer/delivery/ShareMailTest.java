@@ -78,6 +78,17 @@ class ShareMailTest {
         assertThat(mail.subject(share)).doesNotContain("\r", "\n").startsWith("Anna  Bcc: x@evil.test shared");
     }
 
+    @Test
+    void brandingFromAnEventReachesTheMailOnlyInShapesLinkApiAllows() {
+        ShareRequested share = new ShareRequested(9, 1, List.of("aino@mail.test"), null,
+                List.of(link(1, THROUGH_12_DECEMBER)), null, new ShareRequested.Sender("Acme Media", null, null), "en",
+                new ShareRequested.Branding(null, "red;background:url(https://evil.test/x)", "Line one\nBcc: two"));
+
+        String html = mail.html(share, "aino@mail.test", null);
+
+        assertThat(html).contains("background:#1f5fbf", "Line one Bcc: two").doesNotContain("evil.test", "<img");
+    }
+
     private static ShareRequested share(String locale, String senderName, ShareRequested.SharedLink... links) {
         return new ShareRequested(9, 1, List.of("aino@mail.test"), null, List.of(links), null,
                 new ShareRequested.Sender("Acme Media", senderName, null), locale);
