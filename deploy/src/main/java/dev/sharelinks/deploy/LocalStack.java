@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -163,6 +164,14 @@ public final class LocalStack implements AutoCloseable {
         return another.url();
     }
 
+    /** Stops an instance {@link #startAnother} started, as a scale-down would: SIGTERM, its graceful shutdown. */
+    public synchronized void stopAnother(String name) {
+        ServiceProcess another = running(name);
+        another.close();
+        running.remove(another);
+        services.remove(name);
+    }
+
     private ServiceProcess running(String service) {
         ServiceProcess process = services.get(service);
         if (process == null) {
@@ -206,6 +215,9 @@ public final class LocalStack implements AutoCloseable {
         common.put("DB_USER", settings.databaseUser());
         common.put("DB_PASSWORD", settings.databasePassword());
         common.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        // a killed service's partitions move to the others (or to it, restarted) after 10 s rather than Kafka's 45:
+        // on one machine a heartbeat is not late for longer than that
+        common.put("SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS", "10000");
         String redirectUrl = "http://127.0.0.1:" + settings.redirectorPort();
 
         Map<String, String> linkApiEnv = new LinkedHashMap<>(common);
@@ -348,17 +360,28 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops the services first, then the servers they use. */
+    /**
+     * Stops the services first, side by side (each drains its work and leaves its consumer groups, which takes a
+     * few seconds), then the servers they use, last started first.
+     */
     @Override
     public synchronized void close() {
+        List<CompletableFuture<Void>> stopping = running.stream().filter(ServiceProcess.class::isInstance)
+                .map(service -> CompletableFuture.runAsync(() -> stop(service))).toList();
+        CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
+        running.removeIf(ServiceProcess.class::isInstance);
         for (int i = running.size() - 1; i >= 0; i--) {
-            try {
-                running.get(i).close();
-            } catch (Exception e) {
-                System.err.println("could not stop " + running.get(i) + ": " + e);
-            }
+            stop(running.get(i));
         }
         running.clear();
+    }
+
+    private static void stop(AutoCloseable running) {
+        try {
+            running.close();
+        } catch (Exception e) {
+            System.err.println("could not stop " + running + ": " + e);
+        }
     }
 
     private static String randomToken() {

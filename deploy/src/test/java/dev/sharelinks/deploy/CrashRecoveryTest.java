@@ -9,7 +9,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,30 +33,22 @@ import tools.jackson.databind.json.JsonMapper;
  * Kubernetes would: what they promised must still hold. The whole stack runs as separate processes from the
  * services' jars, against real PostgreSQL, Kafka, S3Proxy and SMTP.
  */
+@ExtendWith(SharedStack.class)
 class CrashRecoveryTest {
 
     private static final int CLIENTS = 8;
 
-    // a failed run keeps the stack's folder, with every service's log in logs/
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path stackDir;
 
     private static LocalStack stack;
     private static TestStacks.Client client;
     private final JsonMapper json = JsonMapper.builder().build();
 
     @BeforeAll
-    static void startStack() {
-        stack = TestStacks.start(stackDir);
+    static void useTheSharedStack(LocalStack shared) {
+        stack = shared;
         client = new TestStacks.Client(stack.env());
     }
 
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void whenTheRedirectorIsKilledUnderRedeemLoadThenNoDecrementIsLostOrAppliedTwice() throws Exception {

@@ -27,11 +27,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,13 +37,11 @@ import tools.jackson.databind.json.JsonMapper;
  * The MediaPocket and Keepeek flows through HTTP only, against the local stack: real PostgreSQL, Kafka, S3Proxy and
  * SMTP, and the four services running from their runnable jars.
  */
+@ExtendWith(SharedStack.class)
 class EndToEndTest {
 
     private static final Duration REQUEST_TIMEOUT = TestStacks.REQUEST_TIMEOUT;
 
-    // a failed run keeps the stack's folder, with every service's log in logs/
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path stackDir;
 
     private static LocalStack stack;
     private static Map<String, String> env;
@@ -56,17 +52,11 @@ class EndToEndTest {
     private int tokenRedirects;
 
     @BeforeAll
-    static void startStack() {
-        stack = TestStacks.start(stackDir);
+    static void useTheSharedStack(LocalStack shared) {
+        stack = shared;
         env = stack.env();
     }
 
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void aLinkIsCreatedSharedMailedAndRedeemedExactlyAsOftenAsItsLimit() throws Exception {
@@ -83,18 +73,21 @@ class EndToEndTest {
         assertThat(url).startsWith(env.get("REDIRECT_URL") + "/api/v2/shareable_links/");
         assertThat(link.get("filename").asString()).isEqualTo(env.get("ASSET_FILENAME"));
 
-        // share it with two recipients: both mails arrive at the SMTP server and carry the link
+        // share it with two recipients: both mails arrive at the SMTP server and carry the link (the recipients are
+        // this link's own: other tests mail through the same stack)
+        String alice = "alice-" + linkId + "@example.test";
+        String bob = "bob-" + linkId + "@example.test";
         HttpResponse<String> shared = post("/api/v2/shareable_links/share", """
-                {"message": "Two files for you", "recipients": ["alice@example.test", "bob@example.test"],
-                 "shareable_link_ids": [%d]}""".formatted(linkId));
+                {"message": "Two files for you", "recipients": ["%s", "%s"],
+                 "shareable_link_ids": [%d]}""".formatted(alice, bob, linkId));
         assertThat(shared.statusCode()).isEqualTo(200);
         assertThat(json.readTree(shared.body()).get("message").asString()).isEqualTo("Shareable links sent");
         Path mailDir = Path.of(env.get("MAIL_DIR"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> emlFiles(mailDir).size() == 2);
-        List<Path> mails = emlFiles(mailDir);
+        await().atMost(Duration.ofSeconds(60)).until(() -> emlFiles(mailDir, alice, bob).size() == 2);
+        List<Path> mails = emlFiles(mailDir, alice, bob);
         assertThat(mails).extracting(p -> p.getFileName().toString())
-                .anyMatch(name -> name.endsWith("alice@example.test.eml"))
-                .anyMatch(name -> name.endsWith("bob@example.test.eml"));
+                .anyMatch(name -> name.endsWith(alice + ".eml"))
+                .anyMatch(name -> name.endsWith(bob + ".eml"));
         for (Path mail : mails) {
             assertThat(Files.readString(mail)).contains(url, "Two files for you");
         }
@@ -126,19 +119,21 @@ class EndToEndTest {
         // the history is on the topics: LinkCreated, ShareRequested, and one DownloadConsumed per redirect
         String kafka = env.get("KAFKA_BOOTSTRAP");
         String subject = String.valueOf(linkId);
-        assertThat(TopicReader.readUntil(kafka, Topics.LINKS, seen -> !seen.isEmpty(), Duration.ofSeconds(30)))
+        assertThat(TopicReader.readUntil(kafka, Topics.LINKS, seen -> seen.stream()
+                        .anyMatch(r -> r.key().equals(subject)), Duration.ofSeconds(30)).stream()
+                .filter(r -> r.key().equals(subject)).toList())
                 .singleElement()
                 .satisfies(r -> assertThat(serde.read(r.value(), LinkCreated.class).data().url()).isEqualTo(url));
         // the share's request, then the mailer's outcome for each recipient
-        List<Object> shareEvents = TopicReader.readUntil(kafka, Topics.SHARES, seen -> seen.size() >= 3,
-                Duration.ofSeconds(30)).stream().map(r -> (Object) serde.read(r.value()).data()).toList();
+        List<Object> shareEvents = shareOf(TopicReader.readUntil(kafka, Topics.SHARES,
+                seen -> shareOf(seen, linkId).size() >= 3, Duration.ofSeconds(30)), linkId);
         assertThat(shareEvents).hasSize(3).first().isInstanceOfSatisfying(ShareRequested.class,
-                share -> assertThat(share.recipients()).containsExactly("alice@example.test", "bob@example.test"));
+                share -> assertThat(share.recipients()).containsExactly(alice, bob));
         assertThat(shareEvents.subList(1, 3)).allSatisfy(outcome -> assertThat(outcome)
                 .isInstanceOf(ShareMailDelivered.class));
         List<ConsumerRecord<String, byte[]>> downloads = TopicReader.readUntil(kafka, Topics.DOWNLOADS,
-                        seen -> linkDownloads(seen).size() >= 3, Duration.ofSeconds(30));
-        downloads = linkDownloads(downloads);
+                        seen -> linkDownloads(seen, subject).size() >= 3, Duration.ofSeconds(30));
+        downloads = linkDownloads(downloads, subject);
         assertThat(downloads).hasSize(3).allSatisfy(r -> assertThat(r.key()).isEqualTo(subject));
         assertThat(downloads).extracting(r -> serde.read(r.value(), DownloadConsumed.class).data().remaining())
                 .containsExactly(2, 1, 0);
@@ -249,8 +244,21 @@ class EndToEndTest {
                 .isEqualTo(tokenRedirects);
     }
 
-    private List<ConsumerRecord<String, byte[]>> linkDownloads(List<ConsumerRecord<String, byte[]>> records) {
-        return records.stream().filter(r -> serde.read(r.value()).data() instanceof DownloadConsumed).toList();
+    /** The link's DownloadConsumed records, keyed by its id. */
+    private List<ConsumerRecord<String, byte[]>> linkDownloads(List<ConsumerRecord<String, byte[]>> records,
+            String linkId) {
+        return records.stream().filter(r -> r.key().equals(linkId))
+                .filter(r -> serde.read(r.value()).data() instanceof DownloadConsumed).toList();
+    }
+
+    /** The share of this link, then its mail outcomes (keyed by the share's id): the events, in topic order. */
+    private List<Object> shareOf(List<ConsumerRecord<String, byte[]>> records, long linkId) {
+        String shareKey = records.stream()
+                .filter(r -> serde.read(r.value()).data() instanceof ShareRequested share
+                        && share.links().stream().anyMatch(l -> l.linkId() == linkId))
+                .map(ConsumerRecord::key).findFirst().orElse(null);
+        return records.stream().filter(r -> r.key().equals(shareKey)).map(r -> (Object) serde.read(r.value()).data())
+                .toList();
     }
 
     private long tokenDownloads(List<ConsumerRecord<String, byte[]>> records, String tokenValue) {
@@ -300,9 +308,11 @@ class EndToEndTest {
         return new TestStacks.Client(http, env).postToLinkApi(path, body);
     }
 
-    private static List<Path> emlFiles(Path dir) throws Exception {
+    /** The mails the SMTP server wrote for these recipients. */
+    private static List<Path> emlFiles(Path dir, String... recipients) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(".eml")).sorted().toList();
+            return files.filter(p -> Stream.of(recipients).anyMatch(r -> p.toString().endsWith(r + ".eml")))
+                    .sorted().toList();
         }
     }
 }

@@ -14,11 +14,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,30 +25,22 @@ import tools.jackson.databind.json.JsonMapper;
  * description is called on the local stack, through its successes and its refusals, and every answer must be one
  * the description gives (status, required headers, content type, a body its schema accepts).
  */
+@ExtendWith(SharedStack.class)
 class OpenApiTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    // a failed run keeps the stack's folder, with every service's log in logs/
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path stackDir;
 
     private static LocalStack stack;
     private static Map<String, String> env;
 
     @BeforeAll
-    static void startStack() {
-        stack = TestStacks.start(stackDir);
+    static void useTheSharedStack(LocalStack shared) {
+        stack = shared;
         env = stack.env();
     }
 
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void theMediaPocketApiAnswersAsItsDescriptionSays() throws Exception {

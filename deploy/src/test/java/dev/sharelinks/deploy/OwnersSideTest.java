@@ -15,7 +15,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -27,11 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * a download came through, and link-api's download log tells the owner whose download each was; the log rebuilt
  * from history equals the live one; webhooks tell a receiver about each link and share event.
  */
+@ExtendWith(SharedStack.class)
 class OwnersSideTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -47,25 +45,16 @@ class OwnersSideTest {
             SELECT event_id, link_id, repeat, occurred_at, recipient_ref, client_address, user_agent, remaining
             FROM link_api.download_log ORDER BY event_id""";
 
-    // a failed run keeps the stack's folder, with every service's log in logs/
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path stackDir;
 
     private static LocalStack stack;
     private static TestStacks.Client client;
 
     @BeforeAll
-    static void startStack() {
-        stack = TestStacks.start(stackDir);
+    static void useTheSharedStack(LocalStack shared) {
+        stack = shared;
         client = new TestStacks.Client(stack.env());
     }
 
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void theDownloadLogTellsWhoseMailedUrlEachDownloadCameThroughAndRebuildsFromHistory() throws Exception {
@@ -107,9 +96,13 @@ class OwnersSideTest {
         assertThat(log(id).get("total").asLong()).isZero();
         stack.startAnother("link-api", "link-api-rebuilding", FreePorts.next(),
                 Map.of("DOWNLOADS_CONSUMER_GROUP", "link-api-rebuilt"));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(postgres.query(database, LOG)).isEqualTo(rows));
-        assertThat(log(id)).isEqualTo(live);
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(postgres.query(database, LOG)).isEqualTo(rows));
+            assertThat(log(id)).isEqualTo(live);
+        } finally {
+            stack.stopAnother("link-api-rebuilding");
+        }
     }
 
     /**
@@ -161,6 +154,7 @@ class OwnersSideTest {
                                              "share.failed"]}""".formatted(receiver.url()));
             assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
             String secret = JSON.readTree(registered.body()).get("secret").asString();
+            String webhookId = JSON.readTree(registered.body()).get("id").asString();
 
             JsonNode link = client.createLink(2);
             long id = link.get("id").asLong();
@@ -219,6 +213,11 @@ class OwnersSideTest {
             await().atMost(Duration.ofSeconds(90)).until(() -> receiver.received().size() == 8);
             assertThat(receiver.received().get(7).header("webhook-id")).isEqualTo(held);
             assertThat(receiver.received().get(7).answeredWith()).isEqualTo(204);
+
+            // the stack is shared: the tests after this one send nothing to a receiver that is gone
+            assertThat(client.http().send(HttpRequest.newBuilder(URI.create(stack.env().get("LINK_API_URL")
+                            + "/api/v2/webhooks/" + webhookId)).header("X-API-KEY", stack.env().get("API_KEY"))
+                    .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         }
     }
 
