@@ -172,6 +172,13 @@ public final class LocalStack implements AutoCloseable {
         services.remove(name);
     }
 
+    /** The actuator's URL of the instance serving at {@code instanceUrl} (a service's or {@link #startAnother}'s). */
+    public synchronized String managementUrl(String instanceUrl) {
+        return services.values().stream().filter(service -> service.url().equals(instanceUrl)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no instance serves " + instanceUrl))
+                .managementUrl();
+    }
+
     private ServiceProcess running(String service) {
         ServiceProcess process = services.get(service);
         if (process == null) {
@@ -262,6 +269,11 @@ public final class LocalStack implements AutoCloseable {
         DemoDam dam = registerDemoDam(tokenApi.url(), adminToken);
 
         env.put("LINK_API_URL", linkApi.url());
+        // each service's actuator (health, metrics), on a port of its own that no route reaches
+        env.put("LINK_API_MANAGEMENT_URL", linkApi.managementUrl());
+        env.put("REDIRECT_MANAGEMENT_URL", redirector.managementUrl());
+        env.put("MAILER_MANAGEMENT_URL", mailer.managementUrl());
+        env.put("TOKEN_API_MANAGEMENT_URL", tokenApi.managementUrl());
         env.put("REDIRECT_URL", redirectUrl);
         env.put("API_KEY", apiKey);
         env.put("MEDIA_ID", String.valueOf(DEMO_MEDIA_ID));

@@ -1,6 +1,7 @@
 package dev.sharelinks.deploy;
 
 import dev.sharelinks.infra.Processes;
+import dev.sharelinks.infra.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,6 +22,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /** The services' JVM options, when set: the benchmark runs them as production would, with the C2 compiler. */
     static final String JAVA_OPTIONS = "SERVICE_JAVA_OPTS";
+    private static final String MANAGEMENT_PORT = "MANAGEMENT_PORT";
     /** Small heaps and the quick compiler only: four services start fast on a small machine. */
     private static final String QUICK_START = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
@@ -57,9 +59,12 @@ final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(System.getenv().getOrDefault(JAVA_OPTIONS, QUICK_START).strip().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
-        Map<String, String> environment = new HashMap<>(env);
+        // actuator (probes, metrics) on a port of its own, as in Kubernetes; kept across a restart
+        Map<String, String> settings = new HashMap<>(env);
+        settings.putIfAbsent(MANAGEMENT_PORT, String.valueOf(FreePorts.next()));
+        Map<String, String> environment = new HashMap<>(settings);
         environment.put("PORT", String.valueOf(port));
-        return new ServiceProcess(name, jar, port, env, logDir, Processes.start(command, environment, log), log);
+        return new ServiceProcess(name, jar, port, settings, logDir, Processes.start(command, environment, log), log);
     }
 
     /** Sends the process a signal ({@code STOP}, {@code CONT}...) with the system's {@code kill}. */
@@ -97,6 +102,7 @@ final class ServiceProcess implements AutoCloseable {
      */
     ServiceProcess another(String otherName, int otherPort, Map<String, String> overrides) {
         Map<String, String> otherEnv = new HashMap<>(env);
+        otherEnv.remove(MANAGEMENT_PORT);
         otherEnv.putAll(overrides);
         return start(otherName, jar, otherPort, otherEnv, logDir);
     }
@@ -113,7 +119,7 @@ final class ServiceProcess implements AutoCloseable {
     /** Waits until the service says it is ready to take traffic (its readiness probe). */
     void awaitReady(Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/actuator/health/readiness"))
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -141,6 +147,11 @@ final class ServiceProcess implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Where its actuator answers: health, probes, Prometheus metrics. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + env.get(MANAGEMENT_PORT);
     }
 
     @Override

@@ -146,8 +146,8 @@ class EndToEndTest {
             return json.readTree(info.body()).get("remaining").asInt() == 0;
         });
 
-        // and every service says so on /actuator/prometheus
-        String linkApi = scrape(env.get("LINK_API_URL"));
+        // and every service says so on /actuator/prometheus, on its management port
+        String linkApi = scrape(env.get("LINK_API_MANAGEMENT_URL"));
         assertThat(metric(linkApi, "http_server_requests_seconds_count\\{[^}]*status=\"200\"[^}]*"
                 + "uri=\"/api/v2/shareable_links\"[^}]*}")).isGreaterThanOrEqualTo(1);
         assertThat(metric(linkApi, "sharelinks_outbox_published_total(\\{[^}]*})?")).isGreaterThanOrEqualTo(2);
@@ -155,15 +155,39 @@ class EndToEndTest {
                 .containsPattern("(?m)^sharelinks_outbox_oldest_age_seconds(\\{[^}]*})? ")
                 // the consumer of DownloadConsumed reports its lag (Kafka's client metrics)
                 .containsPattern("(?m)^kafka_consumer_fetch_manager_records_lag(_max)?\\{");
-        String redirector = scrape(env.get("REDIRECT_URL"));
+        String redirector = scrape(env.get("REDIRECT_MANAGEMENT_URL"));
         assertThat(metric(redirector, "sharelinks_redeem_grants_total(\\{[^}]*})?")).isGreaterThanOrEqualTo(3);
         assertThat(metric(redirector, "sharelinks_outbox_published_total(\\{[^}]*})?")).isGreaterThanOrEqualTo(3);
         // the fourth redeem of the used-up link
         assertThat(metric(redirector, "sharelinks_redeem_refused_total\\{[^}]*reason=\"not-live\"[^}]*"
                 + "route=\"link\"[^}]*}")).isGreaterThanOrEqualTo(1);
-        String mailer = scrape(env.get("MAILER_URL"));
+        String mailer = scrape(env.get("MAILER_MANAGEMENT_URL"));
         assertThat(metric(mailer, "sharelinks_mails_total\\{[^}]*outcome=\"sent\"[^}]*}")).isGreaterThanOrEqualTo(2);
         assertThat(mailer).containsPattern("(?m)^kafka_consumer_fetch_manager_records_lag(_max)?\\{");
+    }
+
+    /**
+     * Actuator answers on each service's management port only: the public ports, which routes expose, do not list
+     * metrics or health, and the management port serves no API.
+     */
+    @Test
+    void actuatorAnswersOnTheManagementPortsOnly() throws Exception {
+        for (String service : List.of("LINK_API", "REDIRECT", "MAILER", "TOKEN_API")) {
+            String publicUrl = env.get(service + "_URL");
+            String managementUrl = env.get(service + "_MANAGEMENT_URL");
+            assertThat(managementUrl).as(service).isNotEqualTo(publicUrl);
+            for (String endpoint : List.of("/actuator/prometheus", "/actuator/health", "/actuator/health/readiness")) {
+                assertThat(get(publicUrl + endpoint)).as(service + " public " + endpoint).isIn(401, 404);
+                assertThat(get(managementUrl + endpoint)).as(service + " management " + endpoint).isEqualTo(200);
+            }
+        }
+        JsonNode link = json.readTree(post("/api/v2/shareable_links", """
+                {"expiry_date": "%s", "limit": 1, "payload": {"media_id": %s, "filename": "m.txt"}}""".formatted(
+                LocalDate.now(ZoneOffset.UTC).plusDays(1), env.get("MEDIA_ID"))).body());
+        String key = link.get("url").asString().replaceAll(".*/", "");
+        assertThat(get(env.get("REDIRECT_MANAGEMENT_URL") + "/api/v2/shareable_links/" + key))
+                .as("the management port redeems nothing").isEqualTo(404);
+        assertThat(get(link.get("url").asString())).isEqualTo(302);
     }
 
     private String scrape(String serviceUrl) throws Exception {

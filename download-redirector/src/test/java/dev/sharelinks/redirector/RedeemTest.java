@@ -50,6 +50,28 @@ class RedeemTest extends RedirectorIntegrationTest {
                 .hasValue("attachment; filename=\"Asset_file_name.bin\"");
     }
 
+    /** What no route answers is still in the vendor's format of its path, never Spring Boot's error body. */
+    @Test
+    void whenNoRouteAnswersThenTheAnswerIsInTheVendorsFormatOfThePath() throws Exception {
+        LinkCreated link = publishLink("media/8/original.bin", "eight.bin", 1, Instant.now().plusSeconds(3600));
+        String base = "http://127.0.0.1:" + port;
+
+        HttpResponse<String> trailingSlash = getRaw(URI.create(base + "/api/v2/shareable_links/" + link.key() + "/"));
+        assertThat(trailingSlash.statusCode()).isEqualTo(404);
+        assertThat(trailingSlash.body()).isEqualTo("{\"error\":\"Link not found or has expired\"}");
+        HttpResponse<String> root = getRaw(URI.create(base + "/"));
+        assertThat(root.statusCode()).isEqualTo(404);
+        assertThat(root.body()).isEqualTo("{\"error\":\"Not Found\"}");
+        assertThat(root.headers().firstValue("Content-Type")).hasValue("application/json");
+        HttpResponse<String> put = client.send(HttpRequest.newBuilder(URI.create(base + "/share/some-token"))
+                .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.body()).isEqualTo("{\"status\":405,\"code\":\"method-not-allowed\","
+                + "\"message\":\"Method Not Allowed\"}");
+        assertThat(put.headers().firstValue("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("GET"));
+        assertThat(redeem(link.key())).as("the link itself still redeems").isNotEmpty();
+    }
+
     /**
      * The GET is served by its own Reactor Netty route, not WebFlux: the whole answer is still MediaPocket's (Rails'
      * 302 with its small HTML body), the key is bound as WebFlux bound it (percent-decoded, the query string not part

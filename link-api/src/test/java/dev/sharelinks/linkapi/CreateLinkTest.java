@@ -8,11 +8,14 @@ import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,6 +163,37 @@ class CreateLinkTest extends LinkApiIntegrationTest {
         post(account, "/api/v2/shareable_links", "{\"expiry_date\": ")
                 .expectStatus().isBadRequest()
                 .expectBody().json("{\"error\": \"Malformed JSON body\"}", true);
+    }
+
+    /** Jackson would read the overlong C0 AE as "." and an encoded surrogate as a character: refused before it. */
+    @Test
+    void whenTheBodyIsNotWellFormedUtf8ThenItIsMalformedJsonAndNothingIsCreated() {
+        String links = count("links WHERE account_id = " + account.id());
+        for (String notUtf8 : List.of("C0AE", "EDA080", "E282", "FF")) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.writeBytes("{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": {\"media_id\": 4, \"filename\": \"a"
+                    .getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(HexFormat.of().parseHex(notUtf8));
+            body.writeBytes("pdf\"}}".getBytes(StandardCharsets.UTF_8));
+            http.post().uri("/api/v2/shareable_links").header("X-API-KEY", account.apiKey())
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body.toByteArray()).exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody().json("{\"error\": \"Malformed JSON body\"}", true);
+        }
+        assertThat(count("links WHERE account_id = " + account.id())).isEqualTo(links);
+    }
+
+    /** An unmapped path or a method a path does not take, under MediaPocket's paths: MediaPocket's format still. */
+    @Test
+    void whenNoRouteAnswersThenTheRefusalIsInMediaPocketsFormat() {
+        http.get().uri("/api/v2/no_such_resource").header("X-API-KEY", account.apiKey()).exchange()
+                .expectStatus().isNotFound()
+                .expectBody().json("{\"error\": \"Not Found\"}", true);
+        http.put().uri("/api/v2/shareable_links").header("X-API-KEY", account.apiKey())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().value("Allow", allow -> assertThat(allow).contains("POST"))
+                .expectBody().json("{\"error\": \"Method Not Allowed\"}", true);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sharelinks.tokenapi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -285,6 +286,15 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
         assertUnchanged();
     }
 
+    /** An unmapped path or a method a path does not take, under Keepeek's paths: Keepeek's format still. */
+    @Test
+    void whenNoRouteAnswersThenTheRefusalIsInKeepeeksFormat() {
+        expectError(get(reader, "/api/dam/medias/" + mediaId + "/share/nothing-here/at-all"), 404, "not-found");
+        expectError(get(reader, "/api/dam/no-such-resource"), 404, "not-found");
+        expectError(as(reader, http.patch().uri("/api/dam/medias/" + mediaId + "/share/tokens")).exchange(), 405,
+                "method-not-allowed").jsonPath("$.message").isEqualTo("Method Not Allowed");
+    }
+
     @Test
     void whenTheBodyIsNotJsonOrTooLargeThenAClearErrorInTheContractsFormat() {
         String tokens = "/api/dam/medias/" + mediaId + "/share/tokens";
@@ -298,6 +308,19 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
                 .exchange(), 415, "unsupported-media-type");
         expectError(post(reader, mediaId, validBody().replace("}", ", \"padding\": \"" + "x".repeat(70_000) + "\"}")),
                 413, "request-too-large");
+        // an overlong "." (C0 AE), an encoded surrogate (ED A0 80), a truncated sequence: not UTF-8, not JSON
+        for (byte[] notUtf8 : List.of(new byte[] {(byte) 0xC0, (byte) 0xAE}, new byte[] {(byte) 0xED, (byte) 0xA0,
+                (byte) 0x80}, new byte[] {(byte) 0xE2, (byte) 0x82})) {
+            byte[] body = validBody().replace("\"title\": \"", "\"title\": \"#").getBytes(StandardCharsets.UTF_8);
+            int at = new String(body, StandardCharsets.UTF_8).indexOf('#');
+            byte[] bad = new byte[body.length - 1 + notUtf8.length];
+            System.arraycopy(body, 0, bad, 0, at);
+            System.arraycopy(notUtf8, 0, bad, at, notUtf8.length);
+            System.arraycopy(body, at + 1, bad, at + notUtf8.length, body.length - at - 1);
+            expectError(as(reader, http.post().uri(tokens).contentType(MediaType.APPLICATION_JSON).bodyValue(bad))
+                    .exchange(), 400, "share-token-invalid-request")
+                    .jsonPath("$.message").isEqualTo("The request body is not valid JSON");
+        }
         assertUnchanged();
     }
 

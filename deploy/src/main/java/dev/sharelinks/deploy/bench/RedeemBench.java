@@ -406,7 +406,7 @@ public final class RedeemBench {
     /** {@link #metrics()} of the redirector at {@code url}. */
     Metrics metrics(String url) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String metrics = client.send(HttpRequest.newBuilder(URI.create(url
+        String metrics = client.send(HttpRequest.newBuilder(URI.create(stack.managementUrl(url)
                         + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         // the last scrape, to read what the reconciliation read

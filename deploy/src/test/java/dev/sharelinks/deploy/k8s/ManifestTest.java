@@ -88,6 +88,8 @@ class ManifestTest {
     /** Every Deployment names its one container so; base/deployment-defaults.yaml merges into it by that name. */
     private static final String APP_CONTAINER = "app";
     private static final String HTTP_PORT = "http";
+    /** The actuator's port: probes and metrics, reached by the kubelet and Prometheus, never by a Service. */
+    private static final String MANAGEMENT_PORT = "management";
     private static final String ROUTE = "sharelinks";
     private static final String LIVENESS_PATH = "/actuator/health/liveness";
     private static final String READINESS_PATH = "/actuator/health/readiness";
@@ -281,15 +283,21 @@ class ManifestTest {
             String service = nameOf(deployment);
             int appPort = AppSettings.of(service).defaultPort();
             Container container = appContainer(deployment);
-            ContainerPort http = httpPort(container);
+            ContainerPort http = namedPort(container, HTTP_PORT);
+            int managementPort = AppSettings.of(service).managementPort();
+            ContainerPort management = namedPort(container, MANAGEMENT_PORT);
 
             assertThat(http.getContainerPort()).as("%s's container port is the port application.yml defaults to",
                     service).isEqualTo(appPort);
             assertThat(environmentValue(container, "PORT")).as("%s: PORT, where set, is the container port", service)
                     .allSatisfy(port -> assertThat(port).isEqualTo(String.valueOf(appPort)));
+            assertThat(management.getContainerPort()).as("%s's management port is application.yml's", service)
+                    .isEqualTo(managementPort).isNotEqualTo(appPort);
+            assertThat(environmentValue(container, "MANAGEMENT_PORT")).as("%s: MANAGEMENT_PORT, where set", service)
+                    .allSatisfy(port -> assertThat(port).isEqualTo(String.valueOf(managementPort)));
             assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
-                    .as("%s: Prometheus scrapes the container port", service)
-                    .containsEntry("prometheus.io/port", String.valueOf(appPort));
+                    .as("%s: Prometheus scrapes the management port", service)
+                    .containsEntry("prometheus.io/port", String.valueOf(managementPort));
 
             Service kubernetesService = baseResources(Service.class).stream()
                     .filter(candidate -> service.equals(nameOf(candidate))).findFirst()
@@ -303,6 +311,9 @@ class ManifestTest {
                     .isTrue();
             assertThat(selects(kubernetesService.getSpec().getSelector(), podLabels(deployment)))
                     .as("Service %s selects its Deployment's pods", service).isTrue();
+            assertThat(kubernetesService.getSpec().getPorts())
+                    .as("Service %s exposes no management port", service)
+                    .noneMatch(port -> targetsContainerPort(port.getTargetPort(), management));
         }
     }
 
@@ -749,6 +760,10 @@ class ManifestTest {
             return Integer.parseInt(placeholderDefault(at(tree, "server", "port")));
         }
 
+        int managementPort() {
+            return Integer.parseInt(placeholderDefault(at(tree, "management", "server", "port")));
+        }
+
         boolean probesEnabled() {
             return Boolean.TRUE.equals(at(tree, "management", "endpoint", "health", "probes", "enabled"));
         }
@@ -920,9 +935,9 @@ class ManifestTest {
                         + APP_CONTAINER));
     }
 
-    private static ContainerPort httpPort(Container container) {
-        return container.getPorts().stream().filter(port -> HTTP_PORT.equals(port.getName())).findFirst()
-                .orElseThrow(() -> new AssertionError("no container port named " + HTTP_PORT));
+    private static ContainerPort namedPort(Container container, String name) {
+        return container.getPorts().stream().filter(port -> name.equals(port.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + name));
     }
 
     private static boolean targetsContainerPort(IntOrString targetPort, ContainerPort port) {
@@ -950,8 +965,8 @@ class ManifestTest {
             if (probe.getHttpGet() == null || !expectedPath.equals(probe.getHttpGet().getPath())) {
                 problems.add(service + "'s " + kind + " probe does not GET " + expectedPath);
             } else if (probe.getHttpGet().getPort() == null
-                    || !HTTP_PORT.equals(probe.getHttpGet().getPort().getStrVal())) {
-                problems.add(service + "'s " + kind + " probe is not on the port named " + HTTP_PORT);
+                    || !MANAGEMENT_PORT.equals(probe.getHttpGet().getPort().getStrVal())) {
+                problems.add(service + "'s " + kind + " probe is not on the port named " + MANAGEMENT_PORT);
             }
         }
     }

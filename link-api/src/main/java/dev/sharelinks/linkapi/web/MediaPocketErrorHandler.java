@@ -63,10 +63,8 @@ class MediaPocketErrorHandler {
     /** Whatever else WebFlux refuses (wrong method, unacceptable media type...), with its own status. */
     @ExceptionHandler
     ResponseEntity<MediaPocketError> refusedByWebFlux(ResponseStatusException e) {
-        HttpStatus status = HttpStatus.resolve(e.getStatusCode().value());
-        String error = status == null ? "Request refused" : status.getReasonPhrase();
         return ResponseEntity.status(e.getStatusCode()).contentType(MediaType.APPLICATION_JSON)
-                .body(new MediaPocketError(error));
+                .body(MediaPocketError.of(e.getStatusCode()));
     }
 
     @ExceptionHandler

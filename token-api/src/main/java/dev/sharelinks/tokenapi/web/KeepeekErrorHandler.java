@@ -63,11 +63,7 @@ class KeepeekErrorHandler {
     /** Whatever else WebFlux refuses (wrong method, unacceptable media type...), with its own status. */
     @ExceptionHandler
     ResponseEntity<KeepeekError> refusedByWebFlux(ResponseStatusException e) {
-        HttpStatusCode status = e.getStatusCode();
-        HttpStatus known = HttpStatus.resolve(status.value());
-        String reason = known == null ? "Request refused" : known.getReasonPhrase();
-        return ResponseEntity.status(status)
-                .body(new KeepeekError(status.value(), reason.toLowerCase().replace(' ', '-'), reason));
+        return ResponseEntity.status(e.getStatusCode()).body(KeepeekError.of(e.getStatusCode()));
     }
 
     @ExceptionHandler

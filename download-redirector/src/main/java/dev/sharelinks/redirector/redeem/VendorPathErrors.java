@@ -1,0 +1,67 @@
+package dev.sharelinks.redirector.redeem;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * What no route or controller answered, in the vendor's format of the path: under {@code /share/} Keepeek's (a
+ * miss is the token's not-found answer), anywhere else MediaPocket's (a miss under
+ * {@code /api/v2/shareable_links/}, a trailing slash say, is the link's not-found answer). A method the path does
+ * not take keeps its 405 and {@code Allow}. Spring Boot's own error body never reaches a visitor.
+ */
+@Component
+// before Spring Boot's error handler (order -1)
+@Order(-2)
+class VendorPathErrors implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(VendorPathErrors.class);
+    private static final String LINK_NOT_FOUND = "{\"error\":\"Link not found or has expired\"}";
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(failure);
+        }
+        HttpStatusCode status = HttpStatus.INTERNAL_SERVER_ERROR;
+        if (failure instanceof ResponseStatusException refused) {
+            status = refused.getStatusCode();
+            response.getHeaders().addAll(refused.getHeaders());
+        } else {
+            log.error("request failed", failure);
+        }
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        boolean token = path.startsWith("/share/");
+        String body;
+        if (status.value() == 404) {
+            body = token ? ShareTokenController.NOT_FOUND_BODY
+                    : path.startsWith("/api/v2/shareable_links/") ? LINK_NOT_FOUND : "{\"error\":\"Not Found\"}";
+        } else {
+            HttpStatus known = HttpStatus.resolve(status.value());
+            String reason = known == null ? "Request refused" : known.getReasonPhrase();
+            body = token ? "{\"status\":" + status.value() + ",\"code\":\""
+                    + reason.toLowerCase(Locale.ROOT).replace(' ', '-') + "\",\"message\":\"" + reason + "\"}"
+                    : "{\"error\":\"" + reason + "\"}";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        response.getHeaders().setContentLength(bytes.length);
+        response.getHeaders().setCacheControl(CacheControl.noStore());
+        response.getHeaders().set("X-Content-Type-Options", "nosniff");
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+    }
+}
