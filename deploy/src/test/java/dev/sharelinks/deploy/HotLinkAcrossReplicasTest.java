@@ -233,7 +233,8 @@ class HotLinkAcrossReplicasTest {
     private static double leasesTaken() throws Exception {
         double taken = 0;
         for (String replica : replicas) {
-            String metrics = client.get(stack.managementUrl(replica) + "/actuator/prometheus", Duration.ofSeconds(30)).body();
+            String metrics = client.get(stack.managementUrl(replica) + "/actuator/prometheus",
+                    Duration.ofSeconds(30)).body();
             Matcher value = LEASES_TAKEN.matcher(metrics);
             taken += value.find() ? Double.parseDouble(value.group(1)) : 0;
         }

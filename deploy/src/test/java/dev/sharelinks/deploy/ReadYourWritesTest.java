@@ -204,7 +204,8 @@ class ReadYourWritesTest {
 
     /** link-api's count of writes that waited for the projection, by outcome, from its Prometheus endpoint. */
     private static double linkApiWaits(String outcome) throws Exception {
-        String metrics = client.get(env.get("LINK_API_MANAGEMENT_URL") + "/actuator/prometheus", TestStacks.REQUEST_TIMEOUT)
+        String metrics = client.get(env.get("LINK_API_MANAGEMENT_URL") + "/actuator/prometheus",
+                        TestStacks.REQUEST_TIMEOUT)
                 .body();
         Matcher count = Pattern.compile("(?m)^sharelinks_read_your_writes_seconds_count\\{[^}]*outcome=\"" + outcome
                 + "\"[^}]*} (\\S+)$").matcher(metrics);

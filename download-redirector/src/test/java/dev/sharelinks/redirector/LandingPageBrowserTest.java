@@ -159,7 +159,8 @@ class LandingPageBrowserTest extends RedirectorIntegrationTest {
                 new LinkCreated.LandingPage(hash));
         Map<String, List<String>> words = Map.of(
                 "en", List.of("A password-protected file", "1 March 2099", "Wrong password. Try again."),
-                "fi", List.of("Salasanalla suojattu tiedosto", "1. maaliskuuta 2099", "Väärä salasana. Yritä uudelleen."),
+                "fi", List.of("Salasanalla suojattu tiedosto", "1. maaliskuuta 2099",
+                        "Väärä salasana. Yritä uudelleen."),
                 "fr", List.of("Un fichier protégé par mot de passe", "1 mars 2099",
                         "Mot de passe incorrect. Réessayez."),
                 "de", List.of("Eine passwortgeschützte Datei", "1. März 2099",

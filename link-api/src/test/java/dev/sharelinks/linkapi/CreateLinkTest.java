@@ -171,8 +171,8 @@ class CreateLinkTest extends LinkApiIntegrationTest {
         String links = count("links WHERE account_id = " + account.id());
         for (String notUtf8 : List.of("C0AE", "EDA080", "E282", "FF")) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            body.writeBytes("{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": {\"media_id\": 4, \"filename\": \"a"
-                    .getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(("{\"expiry_date\": \"2099-01-01\", \"limit\": 5, "
+                    + "\"payload\": {\"media_id\": 4, \"filename\": \"a").getBytes(StandardCharsets.UTF_8));
             body.writeBytes(HexFormat.of().parseHex(notUtf8));
             body.writeBytes("pdf\"}}".getBytes(StandardCharsets.UTF_8));
             http.post().uri("/api/v2/shareable_links").header("X-API-KEY", account.apiKey())
@@ -194,6 +194,10 @@ class CreateLinkTest extends LinkApiIntegrationTest {
                 .expectStatus().isEqualTo(405)
                 .expectHeader().value("Allow", allow -> assertThat(allow).contains("POST"))
                 .expectBody().json("{\"error\": \"Method Not Allowed\"}", true);
+        http.get().uri("/api/v2/shareable_links/1/info?padding={padding}", "x".repeat(5000))
+                .header("X-API-KEY", account.apiKey()).exchange()
+                .expectStatus().isEqualTo(414)
+                .expectBody().json("{\"error\": \"URI Too Long\"}", true);
     }
 
     @Test

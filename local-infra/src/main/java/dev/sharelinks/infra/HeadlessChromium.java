@@ -42,7 +42,10 @@ public final class HeadlessChromium implements AutoCloseable {
                 e => window.__pageErrors.push('refused by the page\\'s policy: ' + e.violatedDirective + ' '
                     + e.blockedURI));
             const logError = console.error;
-            console.error = (...args) => { window.__pageErrors.push('console.error: ' + args.join(' ')); logError(...args); };
+            console.error = (...args) => {
+                window.__pageErrors.push('console.error: ' + args.join(' '));
+                logError(...args);
+            };
             """;
 
     private final ChromeDriver driver;

@@ -67,7 +67,8 @@ final class MailerTestServers {
             Path file = Files.createTempFile("dkim", ".pem");
             file.toFile().deleteOnExit();
             Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(key.getEncoded())
                     + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
             return "file:" + file;
         } catch (IOException e) {

@@ -140,7 +140,8 @@ class ShareMailerTest {
                         "background:#8a1c1c;color:#ffffff", "border-left:3px solid #8a1c1c",
                         "Acme Media GmbH, Hafenstra&szlig;e 1, 20457 Hamburg &lt;legal@acme.test&gt;")
                 .doesNotContain("#1f5fbf");
-        assertThat(part(mail, "text/plain")).contains("Acme Media GmbH, Hafenstraße 1, 20457 Hamburg <legal@acme.test>");
+        assertThat(part(mail, "text/plain"))
+                .contains("Acme Media GmbH, Hafenstraße 1, 20457 Hamburg <legal@acme.test>");
 
         String signature = mail.getHeader("DKIM-Signature")[0];
         assertThat(signature).contains("d=sharelinks.local", "s=mail2026", "a=rsa-sha256", "c=relaxed/relaxed");

@@ -5,19 +5,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
+import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,6 +44,54 @@ public class VendorErrorsAutoConfiguration {
     @Bean
     VendorPathFailures vendorPathFailures(VendorErrorFormat format, JsonMapper json) {
         return new VendorPathFailures(format, json);
+    }
+
+    /**
+     * A request line longer than {@value #MAX_REQUEST_LINE} bytes under the vendor's paths: 414 in the vendor's
+     * format. Netty refuses longer lines itself with an empty body, so the services let it take up to 16 KB
+     * ({@code server.netty.max-initial-line-length}) and refuse here what is over the usual limit.
+     */
+    @Bean
+    WebFilter vendorPathRequestLineLimit(VendorErrorFormat format) {
+        return (exchange, chain) -> {
+            ServerHttpRequest request = exchange.getRequest();
+            String query = request.getURI().getRawQuery();
+            int length = request.getMethod().name().length() + request.getURI().getRawPath().length()
+                    + (query == null ? 0 : query.length() + 1) + " HTTP/1.1".length() + 1;
+            return length > MAX_REQUEST_LINE && format.covers(exchange)
+                    ? Mono.error(new ResponseStatusException(HttpStatus.URI_TOO_LONG))
+                    : chain.filter(exchange);
+        };
+    }
+
+    /** Netty's default limit of a request line, in bytes. */
+    static final int MAX_REQUEST_LINE = 4096;
+
+    /**
+     * What Spring Security's firewall rejects (an encoded slash, NUL or backslash in the path; a malformed host):
+     * 400 in the vendor's format under its paths, where Spring Security would answer an empty 400.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ServerExchangeRejectedHandler.class)
+    static class FirewallRejections {
+
+        @Bean
+        ServerExchangeRejectedHandler vendorPathRejections(VendorErrorFormat format, JsonMapper json) {
+            return (exchange, rejected) -> {
+                ServerHttpResponse response = exchange.getResponse();
+                response.setStatusCode(HttpStatus.BAD_REQUEST);
+                if (!format.covers(exchange)) {
+                    return Mono.empty();
+                }
+                return write(response, json.writeValueAsBytes(format.body().apply(HttpStatus.BAD_REQUEST)));
+            };
+        }
+    }
+
+    private static Mono<Void> write(ServerHttpResponse response, byte[] body) {
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        response.getHeaders().setContentLength(body.length);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
     /** WebFlux's refusals: the vendor's format under its paths, problem details elsewhere (as Spring Boot's). */
@@ -94,11 +147,8 @@ public class VendorErrorsAutoConfiguration {
             } else {
                 log.error("request failed", failure);
             }
-            byte[] body = json.writeValueAsBytes(format.body().apply(status));
             response.setStatusCode(status);
-            response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-            response.getHeaders().setContentLength(body.length);
-            return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+            return write(response, json.writeValueAsBytes(format.body().apply(status)));
         }
     }
 }

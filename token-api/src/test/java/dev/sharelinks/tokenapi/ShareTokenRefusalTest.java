@@ -2,13 +2,19 @@ package dev.sharelinks.tokenapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -18,6 +24,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * refused request changed nothing.
  */
 class ShareTokenRefusalTest extends TokenApiIntegrationTest {
+
+    @LocalServerPort
+    int port;
 
     private DamLogin reader;
     private DamLogin stranger;
@@ -288,11 +297,23 @@ class ShareTokenRefusalTest extends TokenApiIntegrationTest {
 
     /** An unmapped path or a method a path does not take, under Keepeek's paths: Keepeek's format still. */
     @Test
-    void whenNoRouteAnswersThenTheRefusalIsInKeepeeksFormat() {
+    void whenNoRouteAnswersThenTheRefusalIsInKeepeeksFormat() throws Exception {
         expectError(get(reader, "/api/dam/medias/" + mediaId + "/share/nothing-here/at-all"), 404, "not-found");
         expectError(get(reader, "/api/dam/no-such-resource"), 404, "not-found");
         expectError(as(reader, http.patch().uri("/api/dam/medias/" + mediaId + "/share/tokens")).exchange(), 405,
                 "method-not-allowed").jsonPath("$.message").isEqualTo("Method Not Allowed");
+        expectError(get(reader, "/api/dam/medias/" + mediaId + "/share/tokens?page={page}", "1".repeat(5000)), 414,
+                "uri-too-long");
+        // an encoded slash or NUL in a path segment names nothing
+        for (String segment : List.of("1%2F2", "1%002", "%00")) {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + port + "/api/dam/medias/" + segment + "/share/tokens"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            (reader.login() + ":" + reader.password()).getBytes(StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(segment).isIn(400, 404);
+            assertThat(answer.body()).as(segment).startsWith("{\"status\":" + answer.statusCode() + ",\"code\":");
+        }
     }
 
     @Test
