@@ -50,6 +50,22 @@ class RedeemTest extends RedirectorIntegrationTest {
                 .hasValue("attachment; filename=\"Asset_file_name.bin\"");
     }
 
+    /** With no trusted proxies (the default), a client's X-Forwarded-For is not read: the peer is the client. */
+    @Test
+    void whenNoProxyIsTrustedThenForwardedHeadersAreNotRead() {
+        LinkCreated link = publishLink("media/9/original.bin", "nine.bin", 1, Instant.now().plusSeconds(3600));
+        http.get().uri("/api/v2/shareable_links/{key}", link.key()).header("X-Forwarded-For", "203.0.113.7")
+                .header("Forwarded", "for=203.0.113.8").exchange()
+                .expectStatus().isFound();
+
+        String key = String.valueOf(link.linkId());
+        assertThat(TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
+                        seen -> seen.stream().anyMatch(r -> r.key().equals(key)), Duration.ofSeconds(30))
+                .stream().filter(r -> r.key().equals(key))
+                .map(r -> serde.read(r.value(), DownloadConsumed.class).data().clientAddress()))
+                .containsExactly("127.0.0.1");
+    }
+
     /** What no route answers is still in the vendor's format of its path, never Spring Boot's error body. */
     @Test
     void whenNoRouteAnswersThenTheAnswerIsInTheVendorsFormatOfThePath() throws Exception {

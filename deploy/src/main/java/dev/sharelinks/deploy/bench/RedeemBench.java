@@ -572,8 +572,8 @@ public final class RedeemBench {
         /**
          * Shared buffers sized like a database server's, whose working set fits in them: PostgreSQL's own default
          * (128 MB) is that of a small shared install, and a million links with their indexes (223 MB) did not fit in
-         * it, so both sides measured reads from the kernel's page cache instead of the statements (docs/performance.md,
-         * 2026-12-02 morning). {@code --postgres shared_buffers=128MB} measures the default again.
+         * it, so both sides measured reads from the kernel's page cache instead of the statements.
+         * {@code --postgres shared_buffers=128MB} measures the default again.
          */
         private static final Map<String, String> POSTGRES_DEFAULTS = Map.of("shared_buffers", "1GB");
 

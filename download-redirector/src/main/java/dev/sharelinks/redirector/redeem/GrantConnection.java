@@ -15,9 +15,8 @@ import reactor.core.publisher.Mono;
  * The database connection the grant statements run on: opened when first needed and kept, not borrowed from the
  * pool for each statement. With one grant statement in flight, the time from one statement's result to the next
  * statement leaving is time the database waits, and borrowing (the pool's acquire and release, Spring's
- * {@code DatabaseClient} around them) was part of it: with the connection kept, a statement took 2.7 ms instead of
- * 3.1 ms on average from leaving to its result under the redeem benchmark's load (docs/performance.md,
- * 2026-12-02). The other statements (lookups, projections, the relay) use the pool.
+ * {@code DatabaseClient} around them) was part of it (docs/performance.md has the figures). The other statements
+ * (lookups, projections, the relay) use the pool.
  * <p>
  * A connection found closed before a statement (the server restarted, the network dropped it) is replaced at
  * once. One whose statement fails or times out is closed and replaced for the next statement: its conversation

@@ -60,10 +60,10 @@ class RedeemRoute implements NettyRouteProvider {
 
     RedeemRoute(LinkAnswers answers, RefusalPages refusals, MeterRegistry meters,
             @Value("${server.forward-headers-strategy:none}") String forwardHeadersStrategy) {
-        if ("framework".equalsIgnoreCase(forwardHeadersStrategy)) {
-            // WebFlux's ForwardedHeaderTransformer never sees this route: the client address would be the proxy's
-            throw new IllegalStateException("server.forward-headers-strategy=framework does not reach the redeem "
-                    + "route; use native (Reactor Netty reads X-Forwarded-For and Forwarded itself) or none");
+        if (!"none".equalsIgnoreCase(forwardHeadersStrategy)) {
+            // framework never reaches this route (WebFlux's transformer); native believes any peer's headers
+            throw new IllegalStateException("server.forward-headers-strategy=" + forwardHeadersStrategy
+                    + " is not supported: name the proxies whose X-Forwarded-For is believed in TRUSTED_PROXIES");
         }
         this.answers = answers;
         this.refusals = refusals;

@@ -81,7 +81,7 @@ class ShareMailer {
     }
 
     // Mails to different shares go out in parallel, one consumer per partition at most: an SMTP exchange is mostly
-    // waiting, and one at a time kept up with about 40 shares a second here (docs/performance.md)
+    // waiting, so one at a time would leave the mailer idle (docs/performance.md)
     @KafkaListener(topics = Topics.SHARES, groupId = "mailer-service", concurrency = "${MAILER_CONSUMERS:3}")
     void on(ConsumerRecord<String, byte[]> record) throws MessagingException {
         EventEnvelope<?> read = serde.read(record.value());

@@ -17,9 +17,8 @@ import org.springframework.util.StringUtils;
 /**
  * Sends mails over SMTP connections that are kept open between mails. Spring's {@code JavaMailSender} opens a
  * connection (TCP, greeting, EHLO, and STARTTLS and AUTH where configured) for every {@code send} call and closes
- * it after: three of the seven round trips of a one-recipient mail. Kept connections took the mailer from 0.17 to
- * 0.13 of a core at 50 mails a second, and the share-to-SMTP p99 from 120 to 32-44 ms (docs/performance.md,
- * 2026-12-02 afternoon). The session and the server's address, port and credentials are still Spring Boot's
+ * it after: three of the seven round trips of a one-recipient mail (what keeping them saves is in
+ * docs/performance.md). The session and the server's address, port and credentials are still Spring Boot's
  * ({@code spring.mail.*}, the auto-configured {@link JavaMailSenderImpl}).
  * <p>
  * Each listener thread takes a connection for one mail and gives it back, so there are at most as many as there
