@@ -3,18 +3,20 @@ package dev.sharelinks.redirector.redeem;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RedeemRouteTest {
 
     /**
-     * WebFlux's forwarded-header handling never reaches the route, so the download events would name the proxy as the
-     * client: the redirector refuses to start with it instead.
+     * WebFlux's forwarded-header handling never reaches the route, and Reactor Netty's believes any peer: the
+     * redirector refuses to start with either, and names the setting that reads the headers from trusted proxies.
      */
-    @Test
-    void whenForwardHeadersAreLeftToTheFrameworkThenTheRedirectorRefusesToStart() {
+    @ParameterizedTest
+    @ValueSource(strings = {"FRAMEWORK", "native"})
+    void whenAForwardHeadersStrategyIsSetThenTheRedirectorRefusesToStart(String strategy) {
         assertThatIllegalStateException()
-                .isThrownBy(() -> new RedeemRoute(null, null, new SimpleMeterRegistry(), "FRAMEWORK"))
-                .withMessageContaining("use native");
+                .isThrownBy(() -> new RedeemRoute(null, null, new SimpleMeterRegistry(), strategy))
+                .withMessageContaining("TRUSTED_PROXIES");
     }
 }
