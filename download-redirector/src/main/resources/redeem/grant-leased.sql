@@ -64,15 +64,15 @@ WITH request AS (
     WHERE q.lease IS NULL AND q.nth > s.granting AND l.leased > 0
       AND NOT l.revoked AND l.expires_at > now() AND NOT l.landing_page
 ), recorded AS (
-    -- one outbox row for all the batch's grants, one event each (messaging's V0_4): with a row per grant, the rows
-    -- took a third of the statement's time
-    INSERT INTO outbox (topic, event_keys, event_type, data)
-    SELECT $5, array_agg(link_id::text ORDER BY ord), $6,
-           jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                        'clientAddress', client, 'userAgent', agent, 'recipientRef', ref) ORDER BY ord)
+    -- one outbox row for all the batch's grants, one event each (docs/performance.md: a row per grant was a third of
+    -- the statement's time); none when nothing was granted
+    SELECT outbox_append_all($5, $6, array_agg(link_id::text ORDER BY ord),
+               jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
+                                            'clientAddress', client, 'userAgent', agent, 'recipientRef', ref)
+                         ORDER BY ord)) AS seq
     FROM served
-    HAVING count(*) > 0
 )
-SELECT ord, bucket, object_key, filename FROM served
+-- joined with recorded, which is one row, so that the append runs: a SELECT in WITH runs only as far as it is read
+SELECT s.ord, s.bucket, s.object_key, s.filename FROM served s CROSS JOIN recorded
 UNION ALL
 SELECT ord, NULL, NULL, NULL FROM held

@@ -25,12 +25,11 @@ WITH ending AS (
     WHERE l.key = p.key
     RETURNING l.link_id, l.key, l.remaining, l.leased, p.unused
 ), settled AS (
-    INSERT INTO outbox (topic, event_keys, event_type, data)
-    SELECT $2, array_agg(link_id::text ORDER BY key), $3,
-           jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                        'returned', unused) ORDER BY key)
+    SELECT outbox_append_all($2, $3, array_agg(link_id::text ORDER BY key),
+               jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
+                                            'returned', unused) ORDER BY key)) AS seq
     FROM returned
     WHERE leased = 0
-    HAVING count(*) > 0
 )
-SELECT lease_id, key, unused FROM ended
+-- joined with settled, which is one row, so that the append runs: a SELECT in WITH runs only as far as it is read
+SELECT e.lease_id, e.key, e.unused FROM ended e CROSS JOIN settled

@@ -69,8 +69,8 @@ class OutboxNotificationTest extends LinkApiIntegrationTest {
     private static String insertAsAnotherReplica() {
         String key = UUID.randomUUID().toString();
         SharedServers.postgres().query(DATABASE, """
-                INSERT INTO link_api.outbox (topic, event_key, event_type, data)
-                VALUES ('%s', '%s', 'TestEvent', '{"written": "elsewhere"}')""".formatted(TOPIC, key));
+                SELECT link_api.outbox_append('%s', 'TestEvent', '%s', '{"written": "elsewhere"}')"""
+                .formatted(TOPIC, key));
         return key;
     }
 

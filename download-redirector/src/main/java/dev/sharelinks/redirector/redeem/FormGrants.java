@@ -40,29 +40,28 @@ class FormGrants {
                   AND EXISTS (SELECT 1 FROM nonce)
                 RETURNING link_id, key, bucket, object_key, filename, remaining
             ), recorded AS (
-                INSERT INTO outbox (topic, event_key, event_type, data)
-                SELECT :topic, link_id::text, :type,
-                       jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                          'clientAddress', CAST(:client AS text), 'userAgent', CAST(:agent AS text),
-                                          'recipientRef', CAST(:ref AS text))
+                SELECT outbox_append(:topic, :type, link_id::text,
+                           jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
+                                              'clientAddress', CAST(:client AS text),
+                                              'userAgent', CAST(:agent AS text), 'recipientRef', CAST(:ref AS text)))
+                           AS seq
                 FROM granted
             )
-            SELECT EXISTS (SELECT 1 FROM nonce) AS fresh, g.bucket, g.object_key, g.filename
-            FROM (SELECT 1) AS one LEFT JOIN granted g ON true""";
+            SELECT EXISTS (SELECT 1 FROM nonce) AS fresh, g.bucket, g.object_key, g.filename, r.seq AS event_seq
+            FROM (SELECT 1) AS one LEFT JOIN granted g ON true LEFT JOIN recorded r ON true""";
 
     private static final String REPEAT = NONCE + """
             , link AS (
                 SELECT link_id, key, bucket, object_key, filename FROM redeemable_links
                 WHERE key = :key AND NOT revoked AND expires_at > now() AND EXISTS (SELECT 1 FROM nonce)
             ), recorded AS (
-                INSERT INTO outbox (topic, event_key, event_type, data)
-                SELECT :topic, link_id::text, :type,
-                       jsonb_build_object('linkId', link_id, 'key', key, 'clientAddress', CAST(:client AS text),
-                                          'userAgent', CAST(:agent AS text))
+                SELECT outbox_append(:topic, :type, link_id::text,
+                           jsonb_build_object('linkId', link_id, 'key', key, 'clientAddress', CAST(:client AS text),
+                                              'userAgent', CAST(:agent AS text))) AS seq
                 FROM link
             )
-            SELECT EXISTS (SELECT 1 FROM nonce) AS fresh, l.bucket, l.object_key, l.filename
-            FROM (SELECT 1) AS one LEFT JOIN link l ON true""";
+            SELECT EXISTS (SELECT 1 FROM nonce) AS fresh, l.bucket, l.object_key, l.filename, r.seq AS event_seq
+            FROM (SELECT 1) AS one LEFT JOIN link l ON true LEFT JOIN recorded r ON true""";
 
     private final DatabaseClient db;
     private final OutboxRelay relay;

@@ -50,14 +50,12 @@ class Redemptions {
             WITH link AS (
                 SELECT link_id, key, bucket, object_key, filename, landing_page FROM redeemable_links
                 WHERE key = :key AND NOT revoked AND expires_at > now()
-            ), recorded AS (
-                INSERT INTO outbox (topic, event_key, event_type, data)
-                SELECT :topic, link_id::text, :type,
-                       jsonb_build_object('linkId', link_id, 'key', key, 'clientAddress', CAST(:client AS text),
-                                          'userAgent', CAST(:agent AS text))
-                FROM link WHERE NOT landing_page
             )
-            SELECT bucket, object_key, filename, landing_page FROM link""";
+            SELECT bucket, object_key, filename, landing_page,
+                   CASE WHEN NOT landing_page THEN outbox_append(:topic, :type, link_id::text,
+                       jsonb_build_object('linkId', link_id, 'key', key, 'clientAddress', CAST(:client AS text),
+                                          'userAgent', CAST(:agent AS text))) END AS event_seq
+            FROM link""";
 
     private final DatabaseClient db;
     private final GrantConnection grantConnection;

@@ -32,15 +32,14 @@ class ShareTokenGrants {
      * statement (one round trip, one implicit transaction): every redirect handed out is on the record.
      */
     private static final String GRANT = "WITH token AS (" + ACTIVE_TOKEN + """
-            ), recorded AS (
-                INSERT INTO outbox (topic, event_key, event_type, data)
-                SELECT :topic, token_id::text, :type,
+            )
+            SELECT bucket, object_key, filename,
+                   CASE WHEN object_key IS NOT NULL THEN outbox_append(:topic, :type, token_id::text,
                        jsonb_build_object('tokenId', token_id, 'tokenValue', token_value, 'mediaId', media_id,
                                           'exportDefinition', export_definition,
-                                          'clientAddress', CAST(:client AS text), 'userAgent', CAST(:agent AS text))
-                FROM token WHERE object_key IS NOT NULL
-            )
-            SELECT bucket, object_key, filename FROM token""";
+                                          'clientAddress', CAST(:client AS text),
+                                          'userAgent', CAST(:agent AS text))) END AS event_seq
+            FROM token""";
 
     private final DatabaseClient db;
     private final OutboxRelay relay;

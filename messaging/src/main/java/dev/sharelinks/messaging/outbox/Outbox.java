@@ -11,7 +11,11 @@ import org.springframework.transaction.reactive.TransactionSynchronization;
 import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 import reactor.core.publisher.Mono;
 
-/** Appends events to the outbox. Call it inside the transaction that makes the change the event announces. */
+/**
+ * Appends events to the outbox. Call it inside the transaction that makes the change the event announces. A
+ * statement that writes events itself calls the same SQL functions ({@code outbox_append}, {@code
+ * outbox_append_all}, {@code db/outbox/V2__outbox_append.sql}).
+ */
 public class Outbox {
 
     private final DatabaseClient db;
@@ -40,9 +44,8 @@ public class Outbox {
     public Mono<AppendedEvent> append(Object data, String subject) {
         EventType type = EventType.of(data);
         return traceContext.current().flatMap(trace -> db.sql("""
-                                INSERT INTO outbox (topic, event_key, event_type, data, trace_context)
-                                VALUES (:topic, :key, :type, CAST(:data AS jsonb), CAST(:trace AS jsonb))
-                                RETURNING seq""")
+                                SELECT outbox_append(:topic, :type, :key, CAST(:data AS jsonb),
+                                                     CAST(:trace AS jsonb)) AS seq""")
                         .bind("topic", type.topic())
                         .bind("key", subject)
                         .bind("type", type.typeName())

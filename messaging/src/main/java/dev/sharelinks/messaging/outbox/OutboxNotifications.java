@@ -17,7 +17,7 @@ import reactor.util.retry.Retry;
 
 /**
  * Wakes the relay when any replica commits an outbox row: PostgreSQL notifies the outbox's channel on commit
- * ({@code V0_2__notify_outbox.sql}), and this listens on a connection of its own, outside the pool, because a
+ * (the trigger {@link OutboxSchema} sets), and this listens on a connection of its own, outside the pool, because a
  * listening connection stays checked out for good. So events written by another replica, or by a statement that
  * inserts outbox rows itself (the redirector's grants), leave at once, and the relay's poll is only a safety net
  * that can be slow. Whenever the listening connection is (re)established the relay is woken once, for whatever

@@ -1,0 +1,53 @@
+package dev.sharelinks.messaging.outbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The relay's meters: events published and dead-lettered, and the backlog as last counted. */
+class RelayMetrics {
+
+    private static final long BACKLOG_COUNT_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final Counter published;
+    private final Counter deadLettered;
+    private final AtomicReference<OutboxRows.Backlog> backlog =
+            new AtomicReference<>(new OutboxRows.Backlog(0, 0));
+    private volatile long backlogCountedAt;
+
+    RelayMetrics(MeterRegistry meters) {
+        published = Counter.builder("sharelinks.outbox.published")
+                .description("events the broker acknowledged and the relay deleted from the outbox")
+                .register(meters);
+        deadLettered = Counter.builder("sharelinks.outbox.dead.lettered")
+                .description("events Kafka refused for good, moved to outbox_dead_letters with the reason")
+                .register(meters);
+        Gauge.builder("sharelinks.outbox.pending", backlog, value -> value.get().pending())
+                .description("events waiting in the outbox, as last counted (at most every second while relaying)")
+                .register(meters);
+        Gauge.builder("sharelinks.outbox.oldest.age", backlog, value -> value.get().oldestAgeSeconds())
+                .description("age of the oldest event waiting in the outbox: the relay's lag")
+                .baseUnit("seconds")
+                .register(meters);
+    }
+
+    void settled(RowSettlement settlement) {
+        published.increment(settlement.publishedEvents());
+        deadLettered.increment(settlement.deadEvents());
+    }
+
+    /** Whether the backlog is due for a count: at most once a second, as the relay may run hundreds of times one. */
+    boolean backlogDue() {
+        long now = System.nanoTime();
+        if (now - backlogCountedAt < BACKLOG_COUNT_INTERVAL_NANOS) {
+            return false;
+        }
+        backlogCountedAt = now;
+        return true;
+    }
+
+    void backlog(OutboxRows.Backlog counted) {
+        backlog.set(counted);
+    }
+}
