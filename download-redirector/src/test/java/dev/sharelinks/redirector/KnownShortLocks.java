@@ -12,7 +12,7 @@ public class KnownShortLocks implements BlockHoundIntegration {
     @Override
     public void applyTo(BlockHound.Builder builder) {
         // the AWS signer borrows and returns a MessageDigest from a LinkedBlockingDeque per presign (SHA-256 of the
-        // canonical request); BlockHound caught two event loops contending for it under ConcurrentRedeemTest
+        // canonical request); BlockHound caught two event loops contending for it under ConcurrentRedeemIT
         builder.allowBlockingCallsInside("software.amazon.awssdk.checksums.internal.DigestAlgorithm", "getDigest");
         builder.allowBlockingCallsInside(
                 "software.amazon.awssdk.checksums.internal.DigestAlgorithm$CloseableMessageDigest", "close");

@@ -35,7 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * Boots the redirector against real PostgreSQL, Kafka and S3Proxy. Links arrive as LinkCreated events on the
  * topic, exactly as link-api publishes them.
  */
-// tests that poll for a link before its event arrived are not guessers; MissLimitTest sets its own limit
+// tests that poll for a link before its event arrived are not guessers; MissLimitIT sets its own limit
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "sharelinks.redeem.miss-limit.misses=1000000")
 @AutoConfigureWebTestClient

@@ -50,7 +50,7 @@ abstract class LinkApiIntegrationTest {
         registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
         registry.add("ADMIN_TOKEN", () -> ADMIN_TOKEN);
         registry.add("PUBLIC_REDEEM_BASE_URL", () -> "http://redirector.test");
-        // no redirector here to wait for; ReadYourWritesTest runs a projecting consumer group of its own
+        // no redirector here to wait for; ReadYourWritesIT runs a projecting consumer group of its own
         registry.add("READ_YOUR_WRITES_GROUP", () -> "");
     }
 
