@@ -1,0 +1,645 @@
+package dev.sharelinks.bench;
+
+import dev.sharelinks.stack.LocalStack;
+import dev.sharelinks.bench.ProcessSampler.Usage;
+import dev.sharelinks.events.EventType;
+import dev.sharelinks.infra.PostgresServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The redeem benchmark: in one run, on one machine, the redirector against the database's limit for the naive
+ * design. It starts the local stack, seeds N links straight into the redirector's projection, then measures
+ * <ol>
+ * <li>pgbench running the redirector's own grant statement, taken from its jar, with one redeem per statement;</li>
+ * <li>the redirector over HTTP, driven by wrk, until its JIT has warmed up (throughput stable between runs);</li>
+ * <li>in each of R rounds, pgbench running the naive design's statement (one redeem per statement: decrement plus
+ * outbox insert in one CTE, its own implicit transaction), the baseline, then the redirector over HTTP, at the same
+ * concurrency: the ratio of a round is measured side by side, and the report gives every round and the median;</li>
+ * <li>both again at a fixed rate, a fraction of the baseline's peak (pgbench --rate, wrk on a schedule), for the
+ * latency of a system that is not saturated,</li>
+ * </ol>
+ * and prints throughput, latency percentiles, the ratios, CPU and memory per process, and whether the decrements the
+ * database recorded equal the grants the redirector counted.
+ */
+public final class RedeemBench {
+
+    private static final long SEEDED_REMAINING = 2_000_000_000L;
+    private static final Duration SETTLE_LIMIT = Duration.ofMinutes(3);
+    private static final String OTHER_SERVICES = "other services";
+    private static final int WRK_THREADS = 2;
+    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+    private static final Pattern WRK = Pattern.compile("BENCH requests=(\\d+) redirects=(\\d+) others=(\\d+) "
+            + "errors=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+)");
+    private static final Pattern GRANTS = Pattern.compile("sharelinks_redeem_grants_total(?:\\{[^}]*})? ([0-9.E]+)");
+    private static final Pattern ABANDONED = Pattern.compile(
+            "sharelinks_redeem_grants_abandoned_total(?:\\{[^}]*})? ([0-9.E]+)");
+    /** 302s answered; the series of answers cut short (outcome UNKNOWN: the visitor hung up) are others. */
+    private static final Pattern SERVED_302 = Pattern.compile(
+            "http_server_requests_seconds_count\\{[^}]*outcome=\"REDIRECTION\"[^}]*status=\"302\"[^}]*"
+                    + "uri=\"/api/v2/shareable_links/\\{key}\"[^}]*} ([0-9.E]+)");
+
+    private final Options options;
+    private final LocalStack stack;
+    private final PostgresServer postgres;
+    private final Path work;
+
+    private RedeemBench(Options options, LocalStack stack, Path work) {
+        this.options = options;
+        this.stack = stack;
+        this.postgres = java.util.Objects.requireNonNull(stack.postgres(), "the bench runs its own PostgreSQL");
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path work = Files.createDirectories(options.dir().resolve("run-" + Instant.now().getEpochSecond()));
+        System.out.println("starting the stack in " + work + " ...");
+        try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services(),
+                options.postgresSettings())) {
+            RedeemBench bench = new RedeemBench(options, stack, work);
+            String report = options.replicas() > 0 ? new ReplicaScaling(bench, options, stack).run() : bench.run();
+            Files.writeString(work.resolve("report.md"), report);
+            System.out.println(report);
+            System.out.println("(written to " + work.resolve("report.md") + ")");
+        }
+    }
+
+    private String run() throws Exception {
+        seed();
+        Measurement statement = pgbench("redirector-statement", redirectorStatementAsPgbench(), 0);
+        List<WarmUpStep> warmUp = warmUp();
+        List<Round> rounds = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            Measurement naive = pgbench("naive-" + round, resource("bench/naive-grant.pgbench"), 0);
+            if (round == 1 && options.profile()) {
+                profileRedirector();
+            }
+            rounds.add(new Round(naive, measuredHttp("redirector-" + round, 0)));
+        }
+        double rate = options.rateFraction() * median(rounds.stream().map(r -> r.naive().perSecond()).toList());
+        Round paced = new Round(pgbench("naive-at-rate", resource("bench/naive-grant.pgbench"), rate),
+                measuredHttp("redirector-at-rate", rate));
+        return report(statement, warmUp, rounds, paced, rate);
+    }
+
+    /**
+     * Runs the redirector until its JIT compilers have done their work (the C2 compiler takes minutes on a small
+     * machine, and the throughput grows while it does): runs of {@code --warmup-step} until the compilers used less
+     * than 2% of a run's time, for at least {@code --warmup} and at most {@code --max-warmup} in all. Returns each
+     * run's throughput and compile time.
+     */
+    private List<WarmUpStep> warmUp() throws Exception {
+        List<WarmUpStep> steps = new ArrayList<>();
+        Duration spent = Duration.ZERO;
+        double compiled = Benches.compileSeconds(stack.pid("download-redirector"));
+        while (spent.compareTo(options.maxWarmup()) < 0) {
+            double perSecond = wrk("warm-up", options.warmupStep(), 0).perSecond();
+            double nowCompiled = Benches.compileSeconds(stack.pid("download-redirector"));
+            steps.add(new WarmUpStep(perSecond, nowCompiled - compiled));
+            compiled = nowCompiled;
+            spent = spent.plus(options.warmupStep());
+            boolean compilersQuiet = steps.get(steps.size() - 1).compileSeconds()
+                    < 0.02 * options.warmupStep().toSeconds();
+            if (spent.compareTo(options.warmup()) >= 0 && compilersQuiet) {
+                break;
+            }
+        }
+        return steps;
+    }
+
+    /** A warm-up run: the redirector's throughput and the seconds its JIT compilers spent meanwhile. */
+    private record WarmUpStep(double perSecond, double compileSeconds) {
+    }
+
+    /** One HTTP run, with the database's decrements and the redirector's grants counted around it. */
+    private Measurement measuredHttp(String name, double rate) throws Exception {
+        settle();
+        long decrementsBefore = decrements();
+        Metrics before = metrics();
+        Measurement http = wrk(name, options.duration(), rate);
+        // what was in flight when wrk stopped is still answered; let it settle before counting
+        Thread.sleep(2_000);
+        Metrics after = metrics();
+        return http.reconciled(decrements() - decrementsBefore, new Metrics(after.grants() - before.grants(),
+                after.served302() - before.served302(), after.abandoned() - before.abandoned()));
+    }
+
+    /** N links with more downloads than any run can use, keys bench-1 .. bench-N. */
+    void seed() {
+        System.out.println("seeding " + options.links() + " links ...");
+        sql("""
+                INSERT INTO redirector.redeemable_links
+                    (key, link_id, bucket, object_key, filename, expires_at, remaining)
+                SELECT 'bench-' || i, 9000000000 + i, 'demo-media', 'bench/object.bin', 'bench.bin',
+                       now() + interval '1 day', %d
+                FROM generate_series(1, %d) AS i""".formatted(SEEDED_REMAINING, options.links()));
+        sql("VACUUM ANALYZE redirector.redeemable_links");
+    }
+
+    /**
+     * pgbench running {@code script}, whose first line picks the key, with {@code --keys}' distribution in its place.
+     *
+     * @param rate transactions a second on a schedule (pgbench --rate); 0 for as many as it can
+     */
+    Measurement pgbench(String name, String script, double rate) throws Exception {
+        script = options.keys().pgbenchChoice() + script.substring(script.indexOf('\n'));
+        settle();
+        System.out.println("pgbench: " + name + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + " ...");
+        Path file = work.resolve(name + ".pgbench");
+        Files.writeString(file, script);
+        Path logs = Files.createDirectories(work.resolve(name + "-log"));
+        List<String> command = new ArrayList<>(List.of(postgres.binary("pgbench").toString(), "-h", postgres.host(),
+                "-p", String.valueOf(postgres.port()), "-U", PostgresServer.USER, "-n", "-M", "prepared",
+                "-c", String.valueOf(options.clients()), "-j", "2", "-T", String.valueOf(options.duration().toSeconds()),
+                "-D", "links=" + options.links(), "-D", "topic=" + EventType.DOWNLOAD_CONSUMED.topic(),
+                // the events the relay then publishes are real DownloadConsumed ones, which the redirector applies
+                "-D", "type=" + EventType.DOWNLOAD_CONSUMED.typeName(),
+                "-f", file.toString(), "-l", "--log-prefix=" + logs.resolve("tx"), "sharelinks"));
+        if (rate > 0) {
+            command.add(1, "--rate=" + Math.round(rate));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PGOPTIONS", "-c search_path=redirector");
+        Run run = measure(builder, name);
+        Matcher tps = TPS.matcher(run.output());
+        if (run.exitCode() != 0 || !tps.find()) {
+            throw new IllegalStateException("pgbench failed:\n" + run.output());
+        }
+        long[] latencies = pgbenchLatencies(logs);
+        return new Measurement(name, Double.parseDouble(tps.group(1)), Benches.percentile(latencies, 50),
+                Benches.percentile(latencies, 99), Benches.percentile(latencies, 99.9), run.usage());
+    }
+
+    /** @param rate requests a second on a schedule; 0 for as many as the connections can get answered */
+    private Measurement wrk(String name, Duration duration, double rate) throws Exception {
+        return wrk(name, List.of(stack.env().get("REDIRECT_URL")), options.clients(), duration, rate,
+                List.of("download-redirector")).get(0);
+    }
+
+    /**
+     * wrk against each URL at once, {@code connections} connections each, every one with the key distribution of
+     * {@code --keys}; a measurement per URL, in their order.
+     *
+     * @param rate requests a second on a schedule for each URL; 0 for as many as the connections can get answered
+     * @param redirectors the services behind the URLs, whose CPU is sampled
+     */
+    List<Measurement> wrk(String name, List<String> urls, int connections, Duration duration, double rate,
+            List<String> redirectors) throws Exception {
+        Path script = work.resolve("redeem.lua");
+        Files.writeString(script, resource("bench/redeem.lua"));
+        List<ProcessBuilder> builders = new ArrayList<>();
+        for (String url : urls) {
+            ProcessBuilder builder = new ProcessBuilder("wrk", "-t", String.valueOf(WRK_THREADS),
+                    "-c", String.valueOf(connections), "-d", duration.toSeconds() + "s", "--timeout", "10s",
+                    "-s", script.toString(), url)
+                    .redirectErrorStream(true);
+            builder.environment().put("BENCH_LINKS", String.valueOf(options.links()));
+            builder.environment().put("BENCH_KEYS", options.keys().toString());
+            if (rate > 0) {
+                builder.environment().put("BENCH_RATE_PER_THREAD", String.valueOf(rate / WRK_THREADS));
+            }
+            builders.add(builder);
+        }
+        System.out.println("wrk: " + name + ", " + duration.toSeconds() + " s"
+                + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + ", " + options.keys() + " keys, against "
+                + urls + " ...");
+        List<Run> runs = measure(builders, name, redirectors);
+        List<Measurement> measurements = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            Matcher result = WRK.matcher(run.output());
+            if (run.exitCode() != 0 || !result.find()) {
+                throw new IllegalStateException("wrk failed:\n" + run.output());
+            }
+            double seconds = Long.parseLong(result.group(5)) / 1e6;
+            long redirects = Long.parseLong(result.group(2));
+            if (Long.parseLong(result.group(3)) > 0 || Long.parseLong(result.group(4)) > 0) {
+                System.out.println("warning: answers other than 302, or errors: " + result.group());
+            }
+            measurements.add(new Measurement(name + (runs.size() > 1 ? "-" + (i + 1) : ""), redirects / seconds,
+                    Long.parseLong(result.group(6)), Long.parseLong(result.group(7)), Long.parseLong(result.group(8)),
+                    run.usage(), redirects, null));
+        }
+        return measurements;
+    }
+
+    /** Records a Java Flight Recording of the redirector during the measured run, for {@code jfr print}. */
+    private void profileRedirector() throws Exception {
+        Path recording = work.resolve("redirector.jfr");
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(stack.pid("download-redirector")), "JFR.start", "settings=profile",
+                "duration=" + options.duration().toSeconds() + "s", "filename=" + recording)
+                .redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd failed: " + output);
+        }
+        System.out.println("recording the redirector to " + recording);
+    }
+
+    /**
+     * Waits until the previous run's events are done with: the outbox published, and every consumer group caught up
+     * with its topics. Without it a run is charged with its predecessor's backlog (the relay, Kafka and the
+     * consumers working off a naive run's events while the redirector is measured, and the other way round), and the
+     * two sides of a round are no longer measured alike.
+     */
+    void settle() throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + SETTLE_LIMIT.toNanos();
+        try (Admin kafka = Admin.create(Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.env().get("KAFKA_BOOTSTRAP")))) {
+            long outbox;
+            long lag;
+            do {
+                outbox = Long.parseLong(sql("SELECT count(*) FROM redirector.outbox"));
+                lag = consumerLag(kafka);
+                if (outbox == 0 && lag == 0) {
+                    System.out.printf("settled in %.1f s%n", (System.nanoTime() - start) / 1e9);
+                    return;
+                }
+                Thread.sleep(500);
+            } while (System.nanoTime() < deadline);
+            System.out.printf("warning: not settled after %d s (outbox %d rows, consumer lag %d records)%n",
+                    SETTLE_LIMIT.toSeconds(), outbox, lag);
+        }
+    }
+
+    /** The records on the topics that their consumer groups have not committed yet, over every group. */
+    private static long consumerLag(Admin kafka) throws Exception {
+        long lag = 0;
+        for (GroupListing group : kafka.listGroups().all().get()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(group.groupId())
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResultInfo> ends = kafka.listOffsets(latest).all().get();
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : committed.entrySet()) {
+                if (offset.getValue() != null) {
+                    lag += ends.get(offset.getKey()).offset() - offset.getValue().offset();
+                }
+            }
+        }
+        return lag;
+    }
+
+    /** Runs a load process while sampling it, PostgreSQL, the redirector and the other services. */
+    private Run measure(ProcessBuilder builder, String name) throws Exception {
+        return measure(List.of(builder), name, List.of("download-redirector")).get(0);
+    }
+
+    /**
+     * Runs load processes together while sampling them, PostgreSQL, the named redirectors and the other services;
+     * their outputs in the order of the builders, each with the usage of the whole run.
+     */
+    List<Run> measure(List<ProcessBuilder> builders, String name, List<String> redirectors) throws Exception {
+        List<Process> processes = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (int i = 0; i < builders.size(); i++) {
+            Path output = work.resolve(name + (builders.size() > 1 ? "-" + (i + 1) : "") + ".out");
+            builders.get(i).redirectOutput(output.toFile());
+            outputs.add(output);
+        }
+        Map<String, List<Long>> roots = new LinkedHashMap<>();
+        roots.put("postgres", List.of(postgres.pid()));
+        roots.put("redirector", redirectors.stream().map(stack::pid).toList());
+        // they consume the events of every run: link-api counts downloads
+        roots.put(OTHER_SERVICES, Stream.of("link-api", "token-api", "mailer-service").map(stack::pid).toList());
+        List<Long> load = new ArrayList<>();
+        for (ProcessBuilder builder : builders) {
+            Process process = builder.start();
+            processes.add(process);
+            load.add(process.pid());
+        }
+        roots.put("load generator", load);
+        try (ProcessSampler sampler = new ProcessSampler(roots)) {
+            sampler.start();
+            List<Integer> exits = new ArrayList<>();
+            for (Process process : processes) {
+                exits.add(process.waitFor());
+            }
+            Map<String, Usage> usage = sampler.stop();
+            List<Run> runs = new ArrayList<>();
+            for (int i = 0; i < processes.size(); i++) {
+                runs.add(new Run(exits.get(i), Files.readString(outputs.get(i)), usage));
+            }
+            return runs;
+        }
+    }
+
+    private String redirectorStatementAsPgbench() throws IOException {
+        Path jar = options.services().resolve("download-redirector.jar");
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            var entry = zip.getEntry("BOOT-INF/classes/redeem/grant.sql");
+            if (entry == null) {
+                throw new IllegalStateException("no redeem/grant.sql in " + jar);
+            }
+            String statement;
+            try (InputStream in = zip.getInputStream(entry)) {
+                statement = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            // the same statement, with a batch of one redeem bound where the redirector binds its arrays (a plain
+            // URL's, without a recipient reference), and the topic and type as pgbench variables. Jars from before
+            // recipient references bind the topic and type as $4 and $5, and older ones name their parameters
+            boolean withRefs = statement.contains("CAST($4 AS text[])");
+            String single = statement.lines().filter(line -> !line.startsWith("--"))
+                    .reduce((a, b) -> a + "\n" + b).orElseThrow()
+                    .replace("$1", "ARRAY['bench-' || :n]").replace(":keys", "ARRAY['bench-' || :n]")
+                    .replace("$2", "ARRAY['127.0.0.1']").replace(":clients", "ARRAY['127.0.0.1']")
+                    .replace("$3", "ARRAY['pgbench']").replace(":agents", "ARRAY['pgbench']");
+            single = withRefs
+                    ? single.replace("$4", "ARRAY[CAST(NULL AS text)]").replace("$5", ":topic").replace("$6", ":type")
+                    : single.replace("$4", ":topic").replace("$5", ":type")
+                            .replace("$6", "ARRAY[CAST(NULL AS bigint)]");
+            return "\\set n random(1, :links)\n" + single + ";\n";
+        }
+    }
+
+    /**
+     * The downloads the seeded links have given: what left their rows, less what replicas hold in download leases
+     * and have not granted yet (jars without leases have no such table).
+     */
+    long decrements() {
+        boolean leases = !sql("SELECT to_regclass('redirector.download_leases')").isBlank();
+        return Long.parseLong(sql("SELECT coalesce(sum(" + SEEDED_REMAINING + " - remaining), 0)"
+                + " FROM redirector.redeemable_links WHERE link_id > 9000000000"))
+                - (leases ? Long.parseLong(sql("SELECT coalesce(sum(size - used), 0) FROM redirector.download_leases"
+                        + " WHERE link_id > 9000000000")) : 0);
+    }
+
+    /**
+     * The redirector's own counts: the grants it handed out, the 302s it answered (Micrometer's
+     * http.server.requests), and the grants whose visitor had hung up before the answer.
+     */
+    private Metrics metrics() throws Exception {
+        return metrics(stack.env().get("REDIRECT_URL"));
+    }
+
+    /** {@link #metrics()} of the redirector at {@code url}. */
+    Metrics metrics(String url) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String metrics = client.send(HttpRequest.newBuilder(URI.create(stack.managementUrl(url)
+                        + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        // the last scrape, to read what the reconciliation read
+        Files.writeString(work.resolve("redirector-metrics.txt"), metrics);
+        return new Metrics(count(GRANTS, metrics), count(SERVED_302, metrics), count(ABANDONED, metrics));
+    }
+
+    private static double count(Pattern metric, String metrics) {
+        Matcher value = metric.matcher(metrics);
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
+    record Metrics(double grants, double served302, double abandoned) {
+    }
+
+    private String report(Measurement statement, List<WarmUpStep> warmUp, List<Round> rounds, Round paced,
+            double rate) throws IOException {
+        StringBuilder out = Benches.reportHeader("Redeem benchmark", "bench/redeem", options.args());
+        out.append("Links: ").append(options.links()).append(", concurrency: ").append(options.clients())
+                .append(" (pgbench clients = wrk connections), ").append(options.duration().toSeconds())
+                .append(" s each; HTTP warm-up ").append(warmUp.size() * options.warmupStep().toSeconds())
+                .append(" s (until the redirector's JIT compilers were quiet, or at most --max-warmup); each ")
+                .append(options.warmupStep().toSeconds()).append(" s run's redeems/s (compile seconds): ")
+                .append(warmUp.stream().map(step -> String.format("%.0f (%.1f)", step.perSecond(),
+                        step.compileSeconds())).toList()).append("  \nPostgreSQL settings: ")
+                .append(options.postgresSettings()).append("\n\n");
+        out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirector / load / "
+                + "other services / rest | PSS MB: postgres / redirector |\n|---|---:|---:|---:|---:|---|---|\n");
+        out.append(statement.row()).append('\n');
+        List<Double> ratios = new ArrayList<>();
+        for (Round round : rounds) {
+            out.append(round.naive().row()).append('\n').append(round.http().row()).append('\n');
+            ratios.add(round.http().perSecond() / round.naive().perSecond());
+        }
+        out.append(paced.naive().row()).append('\n').append(paced.http().row()).append('\n');
+
+        out.append("\nRatio redirector / pgbench naive statement, round by round: ")
+                .append(ratios.stream().map(r -> String.format("%.2fx", r)).toList()).append("; median **")
+                .append(String.format("%.2fx", median(ratios))).append("** (target >= 1.0)  \n");
+        out.append("Ratio redirector / pgbench redirector statement, one redeem each (median round): ")
+                .append(String.format("%.2fx", median(rounds.stream().map(r -> r.http().perSecond()).toList())
+                        / statement.perSecond())).append("  \n");
+        out.append(String.format("At %.0f redeems/s (%.0f%% of the baseline's median peak): p99 %.2f ms against "
+                        + "pgbench's %.2f ms, **%.2fx** (target <= 3); the redirector answered %.0f/s, pgbench %.0f/s"
+                        + "  %n", rate, 100 * options.rateFraction(), paced.http().p99() / 1000.0,
+                paced.naive().p99() / 1000.0, (double) paced.http().p99() / paced.naive().p99(),
+                paced.http().perSecond(), paced.naive().perSecond()));
+        long decrements = 0;
+        long grants = 0;
+        long served = 0;
+        long received = 0;
+        long abandoned = 0;
+        for (Measurement http : Stream.concat(rounds.stream().map(Round::http), Stream.of(paced.http())).toList()) {
+            decrements += http.decrements();
+            grants += Math.round(http.counted().grants());
+            served += Math.round(http.counted().served302());
+            received += http.redirects();
+            abandoned += Math.round(http.counted().abandoned());
+        }
+        out.append("Exactness, over every measured HTTP run: ").append(decrements).append(" decrements recorded, ")
+                .append(grants).append(" grants handed out: ")
+                .append(decrements == grants ? "**equal**" : "**DIFFERENT**").append(". ").append(served)
+                .append(" of the grants were answered 302 (").append(received)
+                .append(" received by wrk before it stopped); the other ").append(grants - served)
+                .append(" were for visitors who hung up first (wrk closes its connections at the end; ")
+                .append(abandoned).append(" of them before the grant came back)\n");
+        return out.toString();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    String sql(String statement) {
+        return postgres.query("sharelinks", statement);
+    }
+
+    private static long[] pgbenchLatencies(Path logs) throws IOException {
+        List<Long> latencies = new ArrayList<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    String[] fields = line.split(" ");
+                    if (fields.length > 2) {
+                        latencies.add(Long.parseLong(fields[2]));
+                    }
+                }
+            }
+        }
+        return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    static String resource(String name) {
+        try (InputStream in = RedeemBench.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    record Run(int exitCode, String output, Map<String, Usage> usage) {
+    }
+
+    /** A baseline run and the redirector's, side by side. */
+    private record Round(Measurement naive, Measurement http) {
+    }
+
+    /**
+     * One run's figures; latencies in microseconds. An HTTP run also has the 302s wrk received, and once reconciled
+     * the decrements the database recorded and the redirector's own counts.
+     */
+    record Measurement(String name, double perSecond, long p50, long p99, long p999,
+            Map<String, Usage> usage, long redirects, @Nullable Reconciled reconciled) {
+
+        Measurement(String name, double perSecond, long p50, long p99, long p999, Map<String, Usage> usage) {
+            this(name, perSecond, p50, p99, p999, usage, 0, null);
+        }
+
+        Measurement reconciled(long decrements, Metrics counted) {
+            return new Measurement(name, perSecond, p50, p99, p999, usage, redirects,
+                    new Reconciled(decrements, counted));
+        }
+
+        long decrements() {
+            return reconciled == null ? 0 : reconciled.decrements();
+        }
+
+        Metrics counted() {
+            return reconciled == null ? new Metrics(0, 0, 0) : reconciled.counted();
+        }
+
+        String row() {
+            Usage pg = usage.get("postgres");
+            Usage service = usage.get("redirector");
+            Usage load = usage.get("load generator");
+            Usage others = usage.get(OTHER_SERVICES);
+            Usage rest = usage.get(ProcessSampler.REST);
+            return String.format("| %s | %.0f | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f / %.2f / %.2f | %d / %d |",
+                    name, perSecond, p50 / 1000.0, p99 / 1000.0, p999 / 1000.0, pg.cores(), service.cores(),
+                    load.cores(), others.cores(), rest.cores(), pg.pssMb(), service.pssMb());
+        }
+    }
+
+    record Reconciled(long decrements, Metrics counted) {
+    }
+
+    /**
+     * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
+     * --warmup-step T --max-warmup M --dir D --services S --profile true --postgres name=value,name=value
+     * --replicas N --keys uniform|hot|zipf}; the
+     * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
+     * {@link #POSTGRES_DEFAULTS}.
+     */
+    record Options(int links, int clients, Duration duration, int rounds, double rateFraction,
+            Duration warmup, Duration warmupStep, Duration maxWarmup, Path dir, Path services, boolean profile,
+            Map<String, String> postgresSettings, int replicas, KeyChoice keys, List<String> args) {
+
+        /**
+         * Shared buffers sized like a database server's, whose working set fits in them: PostgreSQL's own default
+         * (128 MB) is that of a small shared install, and a million links with their indexes (223 MB) did not fit in
+         * it, so both sides measured reads from the kernel's page cache instead of the statements.
+         * {@code --postgres shared_buffers=128MB} measures the default again.
+         */
+        private static final Map<String, String> POSTGRES_DEFAULTS = Map.of("shared_buffers", "1GB");
+
+        static Options parse(String[] args) {
+            Map<String, String> given = Benches.options(args);
+            return new Options(
+                    Integer.parseInt(given.getOrDefault("links", "100000")),
+                    Integer.parseInt(given.getOrDefault("clients", "32")),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("seconds", "20"))),
+                    Integer.parseInt(given.getOrDefault("rounds", "3")),
+                    Double.parseDouble(given.getOrDefault("rate-fraction", "0.5")),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup", "60"))),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup-step", "15"))),
+                    Duration.ofSeconds(Long.parseLong(given.getOrDefault("max-warmup", "420"))),
+                    Path.of(given.getOrDefault("dir", "target/bench")).toAbsolutePath(),
+                    Path.of(given.getOrDefault("services", "local-stack/target/services")).toAbsolutePath(),
+                    Boolean.parseBoolean(given.getOrDefault("profile", "false")),
+                    postgresSettings(given.getOrDefault("postgres", "")),
+                    Integer.parseInt(given.getOrDefault("replicas", "0")),
+                    KeyChoice.parse(given.getOrDefault("keys", "uniform")),
+                    List.of(args));
+        }
+
+        private static Map<String, String> postgresSettings(String given) {
+            Map<String, String> settings = new LinkedHashMap<>(POSTGRES_DEFAULTS);
+            for (String setting : given.split(",")) {
+                if (setting.isBlank()) {
+                    continue;
+                }
+                int equals = setting.indexOf('=');
+                if (equals < 1) {
+                    throw new IllegalArgumentException("--postgres takes name=value,name=value; got " + setting);
+                }
+                settings.put(setting.substring(0, equals).strip(), setting.substring(equals + 1).strip());
+            }
+            return settings;
+        }
+    }
+
+    /**
+     * How each request picks its link among bench-1 .. bench-N, in wrk ({@code redeem.lua}) and in pgbench alike.
+     * {@code hot}: always bench-1, a link gone viral. {@code zipf}: bench-k with a probability proportional to
+     * 1/k^1.1 (pgbench's {@code random_zipfian}), a few hot links among many cold ones.
+     */
+    enum KeyChoice {
+        UNIFORM("\\set n random(1, :links)"),
+        HOT("\\set n 1"),
+        ZIPF("\\set n random_zipfian(1, :links, 1.1)");
+
+        private final String pgbenchChoice;
+
+        KeyChoice(String pgbenchChoice) {
+            this.pgbenchChoice = pgbenchChoice;
+        }
+
+        static KeyChoice parse(String name) {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        }
+
+        String pgbenchChoice() {
+            return pgbenchChoice;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}

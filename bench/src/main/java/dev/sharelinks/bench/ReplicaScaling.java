@@ -1,0 +1,184 @@
+package dev.sharelinks.bench;
+
+import dev.sharelinks.stack.LocalStack;
+import dev.sharelinks.bench.RedeemBench.Measurement;
+import dev.sharelinks.bench.RedeemBench.Metrics;
+import dev.sharelinks.bench.RedeemBench.Options;
+import dev.sharelinks.infra.FreePorts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The redeem benchmark's scaling mode ({@code --replicas N}): N redirectors sharing the one database, as replicas
+ * behind a load balancer that spreads requests evenly. In each round, side by side, pgbench running the naive
+ * statement (the baseline), one replica alone with all the connections, and all N together with an equal share of
+ * them each, every one with the key distribution of {@code --keys}. It reports per-replica and total redeems/s, p99,
+ * the ratio of N replicas to one, and whether the downloads the links gave equal the grants the replicas counted.
+ */
+final class ReplicaScaling {
+
+    private final RedeemBench bench;
+    private final Options options;
+    private final LocalStack stack;
+    private final List<String> names = new ArrayList<>();
+    private final List<String> urls = new ArrayList<>();
+
+    ReplicaScaling(RedeemBench bench, Options options, LocalStack stack) {
+        this.bench = bench;
+        this.options = options;
+        this.stack = stack;
+        names.add("download-redirector");
+        urls.add(stack.env().get("REDIRECT_URL"));
+        for (int replica = 2; replica <= options.replicas(); replica++) {
+            String name = "download-redirector-" + replica;
+            System.out.println("starting " + name + " ...");
+            urls.add(stack.startAnother("download-redirector", name, FreePorts.next(), Map.of()));
+            names.add(name);
+        }
+    }
+
+    String run() throws Exception {
+        bench.seed();
+        List<Double> warmUp = warmUp();
+        List<Round> rounds = new ArrayList<>();
+        for (int round = 1; round <= options.rounds(); round++) {
+            Measurement naive = bench.pgbench("naive-" + round, RedeemBench.resource("bench/naive-grant.pgbench"), 0);
+            List<Measurement> one = measured("one-replica-" + round, 1);
+            List<Measurement> all = measured(names.size() + "-replicas-" + round, names.size());
+            rounds.add(new Round(naive, one.get(0), all));
+        }
+        return report(warmUp, rounds);
+    }
+
+    /**
+     * All replicas at once until their JIT compilers are quiet (below 2% of a step's time, summed over the
+     * replicas), for at least {@code --warmup} and at most {@code --max-warmup}; each step's total redeems/s.
+     */
+    private List<Double> warmUp() throws Exception {
+        List<Double> steps = new ArrayList<>();
+        Duration spent = Duration.ZERO;
+        double compiled = compileSeconds();
+        while (spent.compareTo(options.maxWarmup()) < 0) {
+            steps.add(bench.wrk("warm-up", urls, options.clients() / names.size(), options.warmupStep(), 0, names)
+                    .stream().mapToDouble(Measurement::perSecond).sum());
+            double nowCompiled = compileSeconds();
+            boolean compilersQuiet = nowCompiled - compiled < 0.02 * options.warmupStep().toSeconds();
+            compiled = nowCompiled;
+            spent = spent.plus(options.warmupStep());
+            if (spent.compareTo(options.warmup()) >= 0 && compilersQuiet) {
+                break;
+            }
+        }
+        return steps;
+    }
+
+    private double compileSeconds() throws Exception {
+        double seconds = 0;
+        for (String name : names) {
+            seconds += Benches.compileSeconds(stack.pid(name));
+        }
+        return seconds;
+    }
+
+    /** The first {@code replicas} replicas at once, the connections shared among them; reconciled as one run. */
+    private List<Measurement> measured(String name, int replicas) throws Exception {
+        bench.settle();
+        List<String> targets = urls.subList(0, replicas);
+        long decrementsBefore = bench.decrements();
+        Metrics before = metrics(targets);
+        List<Measurement> runs = bench.wrk(name, targets, options.clients() / replicas, options.duration(), 0,
+                names.subList(0, replicas));
+        // what was in flight when wrk stopped is still answered; let it settle before counting
+        Thread.sleep(2_000);
+        Metrics after = metrics(targets);
+        Metrics counted = new Metrics(after.grants() - before.grants(), after.served302() - before.served302(),
+                after.abandoned() - before.abandoned());
+        List<Measurement> reconciled = new ArrayList<>(runs);
+        // the run's decrements and grants are carried by its first measurement, so that they count once
+        reconciled.set(0, runs.get(0).reconciled(bench.decrements() - decrementsBefore, counted));
+        return reconciled;
+    }
+
+    private Metrics metrics(List<String> targets) throws Exception {
+        double grants = 0;
+        double served = 0;
+        double abandoned = 0;
+        for (String url : targets) {
+            Metrics metrics = bench.metrics(url);
+            grants += metrics.grants();
+            served += metrics.served302();
+            abandoned += metrics.abandoned();
+        }
+        return new Metrics(grants, served, abandoned);
+    }
+
+    private String report(List<Double> warmUp, List<Round> rounds) throws Exception {
+        int replicas = names.size();
+        StringBuilder out = Benches.reportHeader("Redeem benchmark, " + replicas + " replicas", "bench/redeem",
+                options.args());
+        out.append("Keys: ").append(options.keys()).append(" over ").append(options.links())
+                .append(" links; concurrency ").append(options.clients())
+                .append(" (pgbench clients; wrk connections, shared equally among the replicas that run), ")
+                .append(options.duration().toSeconds()).append(" s each; warm-up of all replicas together, each ")
+                .append(options.warmupStep().toSeconds()).append(" s step's redeems/s: ")
+                .append(warmUp.stream().map(perSecond -> String.format("%.0f", perSecond)).toList())
+                .append("  \nPostgreSQL settings: ").append(options.postgresSettings()).append("\n\n");
+        out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirectors / load / "
+                + "other services / rest | PSS MB: postgres / redirectors |\n|---|---:|---:|---:|---:|---|---|\n");
+        List<Double> scaling = new ArrayList<>();
+        List<Double> againstNaive = new ArrayList<>();
+        long decrements = 0;
+        long grants = 0;
+        long served = 0;
+        long received = 0;
+        for (Round round : rounds) {
+            out.append(round.naive().row()).append('\n').append(round.one().row()).append('\n');
+            double total = 0;
+            long worstP99 = 0;
+            for (Measurement replica : round.all()) {
+                out.append(replica.row()).append('\n');
+                total += replica.perSecond();
+                worstP99 = Math.max(worstP99, replica.p99());
+            }
+            out.append(String.format("| **%d replicas, total** | **%.0f** | | %.2f (worst) | | | |%n", replicas, total,
+                    worstP99 / 1000.0));
+            scaling.add(total / round.one().perSecond());
+            againstNaive.add(total / round.naive().perSecond());
+            for (Measurement run : concat(round.one(), round.all())) {
+                decrements += run.decrements();
+                grants += Math.round(run.counted().grants());
+                served += Math.round(run.counted().served302());
+                received += run.redirects();
+            }
+        }
+        out.append("\nRatio ").append(replicas).append(" replicas together / one replica alone, round by round: ")
+                .append(ratios(scaling)).append("; median **")
+                .append(String.format("%.2fx", RedeemBench.median(scaling))).append("**  \n");
+        out.append("Ratio ").append(replicas).append(" replicas together / pgbench naive statement: ")
+                .append(ratios(againstNaive)).append("; median **")
+                .append(String.format("%.2fx", RedeemBench.median(againstNaive))).append("**  \n");
+        out.append("Exactness, over every measured HTTP run: ").append(decrements)
+                .append(" downloads given by the links (decrements, less what leases hold unused), ").append(grants)
+                .append(" grants counted by the replicas: ").append(decrements == grants ? "**equal**" : "**DIFFERENT**")
+                .append(". ").append(served).append(" answered 302 (").append(received)
+                .append(" received by wrk before it stopped)\n");
+        return out.toString();
+    }
+
+    private static List<Measurement> concat(Measurement first, List<Measurement> rest) {
+        List<Measurement> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private static List<String> ratios(List<Double> ratios) {
+        return ratios.stream().map(ratio -> String.format("%.2fx", ratio)).toList();
+    }
+
+    /** A round: the baseline, one replica alone, and every replica together (a measurement each). */
+    private record Round(Measurement naive, Measurement one, List<Measurement> all) {
+    }
+}
