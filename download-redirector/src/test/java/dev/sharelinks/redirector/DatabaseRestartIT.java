@@ -110,6 +110,14 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
                 .stream().filter(r -> linkIds.contains(r.key())).map(r -> serde.read(r.value()).eventId())
                 .distinct().count();
         assertThat(events).isEqualTo(totalDecrements);
+
+        // the projection recovers too: a link published now becomes redeemable, once its listeners' back-off from
+        // the outage (up to sharelinks.kafka.retry-max-interval) has run out
+        LinkCreated after = publishLinkWithin(Duration.ofSeconds(90), "media/restart/after", "after.bin", 1,
+                Instant.now().plusSeconds(3600));
+        assertThat(client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(
+                        "http://127.0.0.1:" + port + "/api/v2/shareable_links/" + after.key())).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(302);
     }
 
     private long distinctEvents(List<ConsumerRecord<String, byte[]>> records, List<String> linkIds) {

@@ -93,16 +93,27 @@ public abstract class RedirectorIntegrationTest {
         return publishLink(objectKey, filename, limit, expiresAt, landingPage, null);
     }
 
+    /** {@link #publishLink(String, String, int, Instant)}, waiting up to {@code within} (after an outage, say). */
+    protected LinkCreated publishLinkWithin(Duration within, String objectKey, String filename, int limit,
+            Instant expiresAt) {
+        return publishLink(objectKey, filename, limit, expiresAt, null, null, within);
+    }
+
     /** The same, for a link whose account writes in {@code locale}. */
     protected LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt,
             LinkCreated.@Nullable LandingPage landingPage, @Nullable String locale) {
+        return publishLink(objectKey, filename, limit, expiresAt, landingPage, locale, Duration.ofSeconds(30));
+    }
+
+    private LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt,
+            LinkCreated.@Nullable LandingPage landingPage, @Nullable String locale, Duration within) {
         long id = LINK_IDS.incrementAndGet();
         String key = "k" + id + "x".repeat(20);
         LinkCreated link = new LinkCreated(id, key, 1, 4, "asset", BUCKET, objectKey, filename, expiresAt, limit,
                 "http://redirector.test/api/v2/shareable_links/" + key, landingPage, locale);
         publish(Topics.LINKS, String.valueOf(id), serde.serialize(serde.envelope(link, "link-api",
                 String.valueOf(id), Instant.now())));
-        await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(SharedServers.postgres().query(DATABASE,
+        await().atMost(within).until(() -> "1".equals(SharedServers.postgres().query(DATABASE,
                 "SELECT count(*) FROM redirector.redeemable_links WHERE link_id = " + id)));
         return link;
     }
