@@ -36,11 +36,17 @@ public class AuditReplayApplication {
         List<HistoryRecord> history = topics.read(properties.topicsToRead(), properties.from());
         AuditTrail trail = AuditTrail.of(history, new EventSerde(), properties.from());
         List<Path> files = new AuditFiles().write(trail, properties.outputDir());
-        long unreadable = trail.entries().stream().filter(entry -> entry.event().equals("unreadable")).count();
-        System.out.printf("audit replay of %s%s: %d events (%d unreadable), %d links, %d tokens%n",
+        long unreadable = trail.entries().stream()
+                .filter(entry -> entry.event().equals("unreadable"))
+                .count();
+        System.out.printf(
+                "audit replay of %s%s: %d events (%d unreadable), %d links, %d tokens%n",
                 String.join(", ", properties.topicsToRead()),
                 properties.from() == null ? " from the start" : " from " + properties.from(),
-                trail.entries().size(), unreadable, trail.links().size(), trail.tokens().size());
+                trail.entries().size(),
+                unreadable,
+                trail.links().size(),
+                trail.tokens().size());
         files.forEach(file -> System.out.println("  " + file));
     }
 }

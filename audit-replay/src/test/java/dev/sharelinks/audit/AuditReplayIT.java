@@ -58,8 +58,11 @@ class AuditReplayIT {
     @BeforeAll
     static void topics() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-            admin.createTopics(Topics.ALL.stream().map(topic -> new NewTopic(topic, 3, (short) 1)).toList())
-                    .all().get();
+            admin.createTopics(Topics.ALL.stream()
+                            .map(topic -> new NewTopic(topic, 3, (short) 1))
+                            .toList())
+                    .all()
+                    .get();
         }
     }
 
@@ -73,27 +76,65 @@ class AuditReplayIT {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
         publish(Topics.LINKS, linkId, t0, link(linkId, 3));
         publish(Topics.LINKS, otherLink, t0.plusMillis(1), link(otherLink, 1));
-        publish(Topics.SHARES, shareId, t0.plusMillis(2), new ShareRequested(shareId, 7,
-                List.of("a@example.test", "b@example.test"), "Enjoy", List.of(shared(linkId), shared(otherLink))));
-        publish(Topics.SHARES, shareId, t0.plusMillis(2).plusNanos(300_000), new ShareMailDelivered(shareId, 7,
-                "a@example.test", null, List.of(linkId, otherLink)));
-        publish(Topics.SHARES, shareId, t0.plusMillis(2).plusNanos(600_000), new ShareMailFailed(shareId, 7,
-                "b@example.test", null, "550 5.1.1 mailbox unavailable", List.of(linkId, otherLink)));
+        publish(
+                Topics.SHARES,
+                shareId,
+                t0.plusMillis(2),
+                new ShareRequested(
+                        shareId,
+                        7,
+                        List.of("a@example.test", "b@example.test"),
+                        "Enjoy",
+                        List.of(shared(linkId), shared(otherLink))));
+        publish(
+                Topics.SHARES,
+                shareId,
+                t0.plusMillis(2).plusNanos(300_000),
+                new ShareMailDelivered(shareId, 7, "a@example.test", null, List.of(linkId, otherLink)));
+        publish(
+                Topics.SHARES,
+                shareId,
+                t0.plusMillis(2).plusNanos(600_000),
+                new ShareMailFailed(
+                        shareId,
+                        7,
+                        "b@example.test",
+                        null,
+                        "550 5.1.1 mailbox unavailable",
+                        List.of(linkId, otherLink)));
         // a redirector publishes downloads on another topic than the link's: the trail orders them by time
-        publish(Topics.DOWNLOADS, linkId, t0.plusMillis(3), new DownloadConsumed(linkId, "secret-key-" + linkId, 2,
-                "203.0.113.5", "curl/8"));
-        publish(Topics.DOWNLOADS, linkId, t0.plusMillis(4), new DownloadConsumed(linkId, "secret-key-" + linkId, 1,
-                "198.51.100.7", "Firefox"));
+        publish(
+                Topics.DOWNLOADS,
+                linkId,
+                t0.plusMillis(3),
+                new DownloadConsumed(linkId, "secret-key-" + linkId, 2, "203.0.113.5", "curl/8"));
+        publish(
+                Topics.DOWNLOADS,
+                linkId,
+                t0.plusMillis(4),
+                new DownloadConsumed(linkId, "secret-key-" + linkId, 1, "198.51.100.7", "Firefox"));
         // the same person's reload, within the receipt's grace period: recorded, nothing spent
-        publish(Topics.DOWNLOADS, linkId, t0.plusMillis(4).plusNanos(500_000), new DownloadRepeated(linkId,
-                "secret-key-" + linkId, "198.51.100.7", "Firefox"));
+        publish(
+                Topics.DOWNLOADS,
+                linkId,
+                t0.plusMillis(4).plusNanos(500_000),
+                new DownloadRepeated(linkId, "secret-key-" + linkId, "198.51.100.7", "Firefox"));
         publish(Topics.LINKS, linkId, t0.plusMillis(5), new LinkRevoked(linkId, "secret-key-" + linkId, 7));
-        publish(Topics.TOKENS, tokenId, t0.plusMillis(6), new ShareTokenCreated(tokenId, token("Press",
-                ExportDefinition.HD), 11));
-        publish(Topics.DOWNLOADS, tokenId, t0.plusMillis(7), new ShareTokenDownloaded(tokenId, "secret-token",
-                2001, ExportDefinition.HD, "192.0.2.1", "Safari"));
-        publish(Topics.TOKENS, tokenId, t0.plusMillis(8), new ShareTokenUpdated(tokenId, token("Preview",
-                ExportDefinition.BD), 11L));
+        publish(
+                Topics.TOKENS,
+                tokenId,
+                t0.plusMillis(6),
+                new ShareTokenCreated(tokenId, token("Press", ExportDefinition.HD), 11));
+        publish(
+                Topics.DOWNLOADS,
+                tokenId,
+                t0.plusMillis(7),
+                new ShareTokenDownloaded(tokenId, "secret-token", 2001, ExportDefinition.HD, "192.0.2.1", "Safari"));
+        publish(
+                Topics.TOKENS,
+                tokenId,
+                t0.plusMillis(8),
+                new ShareTokenUpdated(tokenId, token("Preview", ExportDefinition.BD), 11L));
         publish(Topics.TOKENS, tokenId, t0.plusMillis(9), new ShareTokenDeleted(tokenId, "secret-token", 2001, 12));
         String poisonKey = "poison-" + linkId;
         publishRaw(Topics.LINKS, poisonKey, t0.plusMillis(10), "{not an event".getBytes(StandardCharsets.UTF_8));
@@ -101,39 +142,60 @@ class AuditReplayIT {
         replay("--out=" + out);
 
         List<JsonNode> trail = jsonLines(out.resolve("audit-trail.jsonl"));
-        assertThat(trail.stream().filter(e -> e.path("linkId").asLong() == linkId
-                        || e.path("shareId").asLong() == shareId)
-                .map(e -> e.get("event").asString()))
-                .containsExactly("link.created", "share.requested", "share.mail-delivered", "share.mail-failed",
-                        "download.consumed", "download.consumed", "download.repeated", "link.revoked");
-        assertThat(trail).filteredOn(e -> e.get("event").asString().equals("share.mail-failed")
-                        && e.path("shareId").asLong() == shareId).singleElement()
+        assertThat(trail.stream()
+                        .filter(e -> e.path("linkId").asLong() == linkId
+                                || e.path("shareId").asLong() == shareId)
+                        .map(e -> e.get("event").asString()))
+                .containsExactly(
+                        "link.created",
+                        "share.requested",
+                        "share.mail-delivered",
+                        "share.mail-failed",
+                        "download.consumed",
+                        "download.consumed",
+                        "download.repeated",
+                        "link.revoked");
+        assertThat(trail)
+                .filteredOn(e -> e.get("event").asString().equals("share.mail-failed")
+                        && e.path("shareId").asLong() == shareId)
+                .singleElement()
                 .satisfies(e -> {
                     assertThat(e.get("recipients").get(0).asString()).isEqualTo("b@example.test");
                     assertThat(e.get("problem").asString()).isEqualTo("550 5.1.1 mailbox unavailable");
                 });
-        assertThat(trail.stream().filter(e -> e.path("tokenId").asLong() == tokenId)
-                .map(e -> e.get("event").asString() + " " + e.path("exportDefinition").asString()))
-                .containsExactly("share-token.created HD", "share-token.downloaded HD", "share-token.updated BD",
+        assertThat(trail.stream()
+                        .filter(e -> e.path("tokenId").asLong() == tokenId)
+                        .map(e -> e.get("event").asString() + " "
+                                + e.path("exportDefinition").asString()))
+                .containsExactly(
+                        "share-token.created HD",
+                        "share-token.downloaded HD",
+                        "share-token.updated BD",
                         "share-token.deleted ");
-        JsonNode download = trail.stream().filter(e -> e.path("linkId").asLong() == linkId
-                && e.get("event").asString().equals("download.consumed")).findFirst().orElseThrow();
+        JsonNode download = trail.stream()
+                .filter(e -> e.path("linkId").asLong() == linkId
+                        && e.get("event").asString().equals("download.consumed"))
+                .findFirst()
+                .orElseThrow();
         assertThat(download.get("time").asString()).isEqualTo(t0.plusMillis(3).toString());
         assertThat(download.get("remaining").asInt()).isEqualTo(2);
         assertThat(download.get("clientAddress").asString()).isEqualTo("203.0.113.5");
         assertThat(download.get("userAgent").asString()).isEqualTo("curl/8");
         assertThat(download.get("topic").asString()).isEqualTo(Topics.DOWNLOADS);
-        assertThat(trail).filteredOn(e -> e.get("event").asString().equals("unreadable")
+        assertThat(trail)
+                .filteredOn(e -> e.get("event").asString().equals("unreadable")
                         && e.get("problem").asString().contains("not a Sharelinks event envelope"))
                 .isNotEmpty();
         // the capabilities in the public URLs stay out of the audit files
-        for (String file : List.of("audit-trail.jsonl", "audit-trail.csv", "links.jsonl", "links.csv",
-                "tokens.jsonl", "tokens.csv")) {
+        for (String file : List.of(
+                "audit-trail.jsonl", "audit-trail.csv", "links.jsonl", "links.csv", "tokens.jsonl", "tokens.csv")) {
             assertThat(Files.readString(out.resolve(file))).doesNotContain("secret-key", "secret-token");
         }
 
         JsonNode summary = jsonLines(out.resolve("links.jsonl")).stream()
-                .filter(l -> l.get("linkId").asLong() == linkId).findFirst().orElseThrow();
+                .filter(l -> l.get("linkId").asLong() == linkId)
+                .findFirst()
+                .orElseThrow();
         assertThat(summary.get("accountId").asLong()).isEqualTo(7);
         assertThat(summary.get("filename").asString()).isEqualTo("report-" + linkId + ".pdf");
         assertThat(summary.get("createdAt").asString()).isEqualTo(t0.toString());
@@ -145,17 +207,24 @@ class AuditReplayIT {
         assertThat(summary.get("downloads").asInt()).isEqualTo(2);
         assertThat(summary.get("repeats").asInt()).isEqualTo(1);
         assertThat(summary.get("remaining").asInt()).isEqualTo(1);
-        assertThat(summary.get("firstDownloadAt").asString()).isEqualTo(t0.plusMillis(3).toString());
-        assertThat(summary.get("lastDownloadAt").asString()).isEqualTo(t0.plusMillis(4).toString());
-        assertThat(summary.get("revokedAt").asString()).isEqualTo(t0.plusMillis(5).toString());
+        assertThat(summary.get("firstDownloadAt").asString())
+                .isEqualTo(t0.plusMillis(3).toString());
+        assertThat(summary.get("lastDownloadAt").asString())
+                .isEqualTo(t0.plusMillis(4).toString());
+        assertThat(summary.get("revokedAt").asString())
+                .isEqualTo(t0.plusMillis(5).toString());
         JsonNode untouched = jsonLines(out.resolve("links.jsonl")).stream()
-                .filter(l -> l.get("linkId").asLong() == otherLink).findFirst().orElseThrow();
+                .filter(l -> l.get("linkId").asLong() == otherLink)
+                .findFirst()
+                .orElseThrow();
         assertThat(untouched.get("downloads").asInt()).isZero();
         assertThat(untouched.get("remaining").asInt()).isEqualTo(1);
         assertThat(untouched.has("revokedAt")).isFalse();
 
         JsonNode token = jsonLines(out.resolve("tokens.jsonl")).stream()
-                .filter(t -> t.get("tokenId").asLong() == tokenId).findFirst().orElseThrow();
+                .filter(t -> t.get("tokenId").asLong() == tokenId)
+                .findFirst()
+                .orElseThrow();
         assertThat(token.get("title").asString()).isEqualTo("Preview");
         assertThat(token.get("exportDefinition").asString()).isEqualTo("BD");
         assertThat(token.get("createdBy").asLong()).isEqualTo(11);
@@ -165,11 +234,15 @@ class AuditReplayIT {
         assertThat(token.get("deletedBy").asLong()).isEqualTo(12);
 
         List<String> csv = Files.readAllLines(out.resolve("links.csv"));
-        assertThat(csv.get(0)).isEqualTo("linkId,accountId,mediaId,assetId,filename,createdAt,expiresAt,"
-                + "downloadLimit,shares,sharedTo,downloads,repeats,remaining,firstDownloadAt,lastDownloadAt,revokedAt");
-        assertThat(csv).contains(linkId + ",7,4,asset-4,report-" + linkId + ".pdf," + t0 + "," + EXPIRY
-                + ",3,1,\"a@example.test;b@example.test\",2,1,1," + t0.plusMillis(3) + "," + t0.plusMillis(4) + ","
-                + t0.plusMillis(5));
+        assertThat(csv.get(0))
+                .isEqualTo(
+                        "linkId,accountId,mediaId,assetId,filename,createdAt,expiresAt,"
+                                + "downloadLimit,shares,sharedTo,downloads,repeats,remaining,firstDownloadAt,lastDownloadAt,revokedAt");
+        assertThat(csv)
+                .contains(linkId + ",7,4,asset-4,report-" + linkId + ".pdf," + t0 + "," + EXPIRY
+                        + ",3,1,\"a@example.test;b@example.test\",2,1,1," + t0.plusMillis(3) + "," + t0.plusMillis(4)
+                        + ","
+                        + t0.plusMillis(5));
         List<String> trailCsv = Files.readAllLines(out.resolve("audit-trail.csv"));
         assertThat(trailCsv.get(0)).startsWith("time,event,eventId,source,linkId,");
         assertThat(trailCsv).hasSize(trail.size() + 1);
@@ -190,7 +263,10 @@ class AuditReplayIT {
         assertThat(links).noneMatch(l -> l.get("linkId").asLong() == before && l.has("createdAt"));
         assertThat(links).anyMatch(l -> l.get("linkId").asLong() == after && l.has("createdAt"));
         // a download from the window, of a link created before it: counted, its creation unknown to this replay
-        JsonNode earlier = links.stream().filter(l -> l.get("linkId").asLong() == before).findFirst().orElseThrow();
+        JsonNode earlier = links.stream()
+                .filter(l -> l.get("linkId").asLong() == before)
+                .findFirst()
+                .orElseThrow();
         assertThat(earlier.get("downloads").asInt()).isEqualTo(1);
         assertThat(earlier.get("remaining").asInt()).isZero();
     }
@@ -208,22 +284,47 @@ class AuditReplayIT {
         String[] all = new String[arguments.length + 1];
         all[0] = "--kafka=" + bootstrap();
         System.arraycopy(arguments, 0, all, 1, arguments.length);
-        assertThat(SpringApplication.exit(SpringApplication.run(AuditReplayApplication.class, all))).isZero();
+        assertThat(SpringApplication.exit(SpringApplication.run(AuditReplayApplication.class, all)))
+                .isZero();
     }
 
     private static LinkCreated link(long id, int limit) {
-        return new LinkCreated(id, "secret-key-" + id, 7, 4, "asset-4", "bucket", "media/4/original.bin",
-                "report-" + id + ".pdf", EXPIRY, limit, "https://r.example/api/v2/shareable_links/secret-key-" + id);
+        return new LinkCreated(
+                id,
+                "secret-key-" + id,
+                7,
+                4,
+                "asset-4",
+                "bucket",
+                "media/4/original.bin",
+                "report-" + id + ".pdf",
+                EXPIRY,
+                limit,
+                "https://r.example/api/v2/shareable_links/secret-key-" + id);
     }
 
     private static ShareRequested.SharedLink shared(long linkId) {
-        return new ShareRequested.SharedLink(linkId, "https://r.example/api/v2/shareable_links/secret-key-" + linkId,
-                "report-" + linkId + ".pdf", EXPIRY);
+        return new ShareRequested.SharedLink(
+                linkId,
+                "https://r.example/api/v2/shareable_links/secret-key-" + linkId,
+                "report-" + linkId + ".pdf",
+                EXPIRY);
     }
 
     private static ShareTokenState token(String title, ExportDefinition definition) {
-        return new ShareTokenState("secret-token", "-press", 2001, title, definition, true, null, null, 1, 1,
-                new MediaFile("bucket", "media/2001/original.txt", "original.txt"), null,
+        return new ShareTokenState(
+                "secret-token",
+                "-press",
+                2001,
+                title,
+                definition,
+                true,
+                null,
+                null,
+                1,
+                1,
+                new MediaFile("bucket", "media/2001/original.txt", "original.txt"),
+                null,
                 "https://r.example/share/secret-token-press");
     }
 
@@ -233,10 +334,12 @@ class AuditReplayIT {
     }
 
     private static void publishRaw(String topic, String key, Instant timestamp, byte[] value) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()), new StringSerializer(),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
+                new StringSerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, null, timestamp.toEpochMilli(), key, value)).get();
+            producer.send(new ProducerRecord<>(topic, null, timestamp.toEpochMilli(), key, value))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -1,8 +1,8 @@
 package dev.sharelinks.bench;
 
+import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.stack.LocalStack;
 import dev.sharelinks.stack.StackSettings;
-import dev.sharelinks.infra.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +18,7 @@ import java.util.regex.Pattern;
 /** What every benchmark here does the same way: its own stack on free ports, the machine line, percentiles. */
 final class Benches {
 
-    private Benches() {
-    }
+    private Benches() {}
 
     /**
      * Starts a throwaway stack in {@code dir}, with its own PostgreSQL, on free ports. It is also stopped when the
@@ -31,17 +30,33 @@ final class Benches {
 
     /** As {@link #startStack(Path, Path)}, with server settings for its PostgreSQL. */
     static LocalStack startStack(Path dir, Path services, Map<String, String> postgresSettings) {
-        LocalStack stack = LocalStack.start(new StackSettings(dir, services, FreePorts.next(), FreePorts.next(),
-                FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                FreePorts.next(), null, "sharelinks", "sharelinks", ""), postgresSettings);
+        LocalStack stack = LocalStack.start(
+                new StackSettings(
+                        dir,
+                        services,
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        null,
+                        "sharelinks",
+                        "sharelinks",
+                        ""),
+                postgresSettings);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stop-the-stack"));
         return stack;
     }
 
     static String machine() throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                .filter(line -> line.startsWith("model name")).findFirst()
-                .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU");
+                .filter(line -> line.startsWith("model name"))
+                .findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).strip())
+                .orElse("unknown CPU");
         String memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memory + ", Java "
                 + Runtime.version();
@@ -65,9 +80,19 @@ final class Benches {
     /** A report's first lines: what ran, when, by which command, on which machine. */
     static StringBuilder reportHeader(String title, String command, List<String> args) throws IOException {
         return new StringBuilder()
-                .append("## ").append(title).append(", ").append(Instant.now()).append("\n\n")
-                .append("Command: `").append(command).append(' ').append(String.join(" ", args)).append("`  \n")
-                .append("Machine: ").append(machine()).append("  \n");
+                .append("## ")
+                .append(title)
+                .append(", ")
+                .append(Instant.now())
+                .append("\n\n")
+                .append("Command: `")
+                .append(command)
+                .append(' ')
+                .append(String.join(" ", args))
+                .append("`  \n")
+                .append("Machine: ")
+                .append(machine())
+                .append("  \n");
     }
 
     /**
@@ -76,8 +101,12 @@ final class Benches {
      * speed: a warm-up lasts until this stops growing.
      */
     static double compileSeconds(long pid) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(pid), "PerfCounter.print").redirectErrorStream(true).start();
+        Process jcmd = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(pid),
+                        "PerfCounter.print")
+                .redirectErrorStream(true)
+                .start();
         String counters = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (jcmd.waitFor() != 0) {
             throw new IllegalStateException("jcmd failed: " + counters);

@@ -1,10 +1,10 @@
 package dev.sharelinks.bench;
 
-import dev.sharelinks.stack.LocalStack;
 import dev.sharelinks.bench.ProcessSampler.Usage;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SmtpServer.ReceivedMail;
 import dev.sharelinks.infra.TopicReader;
+import dev.sharelinks.stack.LocalStack;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +54,8 @@ public final class PipelineLatencyBench {
     private final Options options;
     private final LocalStack stack;
     private final ProjectionWatcher projection;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private PipelineLatencyBench(Options options, LocalStack stack, ProjectionWatcher projection) {
         this.options = options;
@@ -64,11 +65,13 @@ public final class PipelineLatencyBench {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        Path work = Files.createDirectories(options.dir().resolve("pipeline-" + Instant.now().getEpochSecond()));
+        Path work = Files.createDirectories(
+                options.dir().resolve("pipeline-" + Instant.now().getEpochSecond()));
         System.out.println("starting the stack in " + work + " ...");
-        try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services(),
-                ProjectionWatcher.POSTGRES_SETTINGS);
-                ProjectionWatcher projection = ProjectionWatcher.start(stack.postgres().jdbcUrl("sharelinks"))) {
+        try (LocalStack stack = Benches.startStack(
+                        work.resolve("stack"), options.services(), ProjectionWatcher.POSTGRES_SETTINGS);
+                ProjectionWatcher projection =
+                        ProjectionWatcher.start(stack.postgres().jdbcUrl("sharelinks"))) {
             String report = new PipelineLatencyBench(options, stack, projection).run(work);
             Files.writeString(work.resolve("report.md"), report);
             System.out.println(report);
@@ -128,7 +131,8 @@ public final class PipelineLatencyBench {
                 compiled.put(service, now);
             }
             steps.add(String.join("/", step));
-            if (spent.compareTo(options.warmup()) >= 0 && most < 0.02 * options.warmupStep().toSeconds()) {
+            if (spent.compareTo(options.warmup()) >= 0
+                    && most < 0.02 * options.warmupStep().toSeconds()) {
                 break;
             }
         }
@@ -152,12 +156,16 @@ public final class PipelineLatencyBench {
         Queue<CompletableFuture<Void>> pending = new ConcurrentLinkedQueue<>();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         try {
-            ticker.scheduleAtFixedRate(() -> {
-                int round = started.getAndIncrement();
-                if (round < rounds) {
-                    pending.add(round(phase + "-" + round, results));
-                }
-            }, 0, 1_000_000_000L / options.rate(), TimeUnit.NANOSECONDS);
+            ticker.scheduleAtFixedRate(
+                    () -> {
+                        int round = started.getAndIncrement();
+                        if (round < rounds) {
+                            pending.add(round(phase + "-" + round, results));
+                        }
+                    },
+                    0,
+                    1_000_000_000L / options.rate(),
+                    TimeUnit.NANOSECONDS);
             while (started.get() < rounds) {
                 Thread.sleep(50);
             }
@@ -178,18 +186,31 @@ public final class PipelineLatencyBench {
      * projection. So a report says where the time went.
      */
     private void splitAtKafka(Results results) {
-        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(stack.env().get("KAFKA_BOOTSTRAP"),
-                Topics.LINKS, seen -> seen.stream().map(ConsumerRecord::key).collect(Collectors.toSet())
-                        .containsAll(results.projected.keySet()), GIVE_UP);
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(
+                stack.env().get("KAFKA_BOOTSTRAP"),
+                Topics.LINKS,
+                seen -> seen.stream()
+                        .map(ConsumerRecord::key)
+                        .collect(Collectors.toSet())
+                        .containsAll(results.projected.keySet()),
+                GIVE_UP);
         StringBuilder csv = new StringBuilder("link_id,create_sent_at,sent_to_kafka_at,projected_at\n");
         for (ConsumerRecord<String, byte[]> record : records) {
             Projected link = results.projected.get(record.key());
             if (link != null) {
                 Instant sent = Instant.ofEpochMilli(record.timestamp());
-                results.relayedNanos.add(Duration.between(link.createdAt(), sent).toNanos());
-                results.consumedNanos.add(Duration.between(sent, link.committedAt()).toNanos());
-                csv.append(record.key()).append(',').append(link.createdAt()).append(',').append(sent).append(',')
-                        .append(link.committedAt()).append('\n');
+                results.relayedNanos.add(
+                        Duration.between(link.createdAt(), sent).toNanos());
+                results.consumedNanos.add(
+                        Duration.between(sent, link.committedAt()).toNanos());
+                csv.append(record.key())
+                        .append(',')
+                        .append(link.createdAt())
+                        .append(',')
+                        .append(sent)
+                        .append(',')
+                        .append(link.committedAt())
+                        .append('\n');
             }
         }
         results.timeline = csv.toString();
@@ -201,32 +222,34 @@ public final class PipelineLatencyBench {
                  "payload": {"media_id": %s, "filename": "%s.txt"}}""".formatted(stack.env().get("MEDIA_ID"), name);
         Instant sentAt = Instant.now();
         long sent = System.nanoTime();
-        return post("/api/v2/shareable_links", create).thenCompose(created -> {
-            results.createNanos.add(System.nanoTime() - sent);
-            Instant answeredAt = Instant.now();
-            if (created.statusCode() != 200) {
-                results.failures.add("create " + created.statusCode() + " " + created.body());
-                return CompletableFuture.completedFuture(null);
-            }
-            String id = group(ID, created.body());
-            String url = group(URL, created.body());
-            projection.watch(url.substring(url.lastIndexOf('/') + 1), Long.parseLong(id), sentAt, answeredAt,
-                    results);
-            String recipient = name + "@pipeline.test";
-            CompletableFuture<Void> shared = post("/api/v2/shareable_links/share", """
+        return post("/api/v2/shareable_links", create)
+                .thenCompose(created -> {
+                    results.createNanos.add(System.nanoTime() - sent);
+                    Instant answeredAt = Instant.now();
+                    if (created.statusCode() != 200) {
+                        results.failures.add("create " + created.statusCode() + " " + created.body());
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    String id = group(ID, created.body());
+                    String url = group(URL, created.body());
+                    projection.watch(
+                            url.substring(url.lastIndexOf('/') + 1), Long.parseLong(id), sentAt, answeredAt, results);
+                    String recipient = name + "@pipeline.test";
+                    CompletableFuture<Void> shared = post("/api/v2/shareable_links/share", """
                     {"recipients": ["%s"], "shareable_link_ids": [%s]}""".formatted(recipient, id))
-                    .thenAccept(answer -> {
-                        if (answer.statusCode() == 200) {
-                            results.sharedAt.put(recipient, Instant.now());
-                        } else {
-                            results.failures.add("share " + answer.statusCode() + " " + answer.body());
-                        }
-                    });
-            return shared;
-        }).exceptionally(failure -> {
-            results.failures.add(name + ": " + failure);
-            return null;
-        });
+                            .thenAccept(answer -> {
+                                if (answer.statusCode() == 200) {
+                                    results.sharedAt.put(recipient, Instant.now());
+                                } else {
+                                    results.failures.add("share " + answer.statusCode() + " " + answer.body());
+                                }
+                            });
+                    return shared;
+                })
+                .exceptionally(failure -> {
+                    results.failures.add(name + ": " + failure);
+                    return null;
+                });
     }
 
     private void awaitMails(Results results) throws InterruptedException {
@@ -257,7 +280,8 @@ public final class PipelineLatencyBench {
                 .header("X-API-KEY", stack.env().get("API_KEY"))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -272,33 +296,55 @@ public final class PipelineLatencyBench {
     private String report(Results results, Map<String, Usage> idle, Map<String, Usage> busy, List<String> warmUp)
             throws Exception {
         StringBuilder out = Benches.reportHeader("Pipeline latency benchmark", "bench/pipeline", options.args());
-        out.append("Load: ").append(options.rate()).append(" creates and ").append(options.rate())
-                .append(" shares (one recipient each) a second for ").append(options.duration().toSeconds())
-                .append(" s, after ").append(warmUp.size() * options.warmupStep().toSeconds())
+        out.append("Load: ")
+                .append(options.rate())
+                .append(" creates and ")
+                .append(options.rate())
+                .append(" shares (one recipient each) a second for ")
+                .append(options.duration().toSeconds())
+                .append(" s, after ")
+                .append(warmUp.size() * options.warmupStep().toSeconds())
                 .append(" s of warm-up at that rate (until the JIT compilers were quiet, or at most --max-warmup);")
                 .append(" each ")
                 .append(options.warmupStep().toSeconds())
-                .append(" s run's compile seconds (link-api/redirector/mailer): ").append(warmUp).append("\n\n");
+                .append(" s run's compile seconds (link-api/redirector/mailer): ")
+                .append(warmUp)
+                .append("\n\n");
         out.append("| latency | count | p50 ms | p99 ms | max ms | target p99 |\n|---|---:|---:|---:|---:|---|\n");
         out.append(row("create (the client's wait: request sent → answer)", results.createNanos, 50));
         out.append(row("create sent → redeemable (in the redirector's projection)", results.redeemableNanos, 100));
         out.append(part("... of which create sent → sent to Kafka (link-api, outbox, relay)", results.relayedNanos));
         out.append(part("... and sent to Kafka → redeemable (broker, projection)", results.consumedNanos));
         out.append(row("share → accepted by SMTP", results.mailedNanos, 100));
-        out.append("\nRead-your-writes: ").append(results.redeemableAfterAnswer.size()).append(" of ")
-                .append(results.redeemableNanos.size()).append(" links became redeemable only after their create ")
+        out.append("\nRead-your-writes: ")
+                .append(results.redeemableAfterAnswer.size())
+                .append(" of ")
+                .append(results.redeemableNanos.size())
+                .append(" links became redeemable only after their create ")
                 .append("answered");
         if (!results.redeemableAfterAnswer.isEmpty()) {
-            long[] late = results.redeemableAfterAnswer.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] late = results.redeemableAfterAnswer.stream()
+                    .mapToLong(Long::longValue)
+                    .sorted()
+                    .toArray();
             out.append(String.format(" (by %.1f ms at most)", late[late.length - 1] / 1e6));
         }
         out.append("\n");
-        out.append("\nFailures: ").append(results.failures.isEmpty() ? "none" : results.failures.size() + ", e.g. "
-                + results.failures.peek()).append("\n\n");
-        out.append("| process | CPU cores idle (").append(IDLE.toSeconds())
+        out.append("\nFailures: ")
+                .append(
+                        results.failures.isEmpty()
+                                ? "none"
+                                : results.failures.size() + ", e.g. " + results.failures.peek())
+                .append("\n\n");
+        out.append("| process | CPU cores idle (")
+                .append(IDLE.toSeconds())
                 .append(" s) | CPU cores under this load | PSS MB |\n|---|---:|---:|---:|\n");
-        idle.forEach((process, usage) -> out.append(String.format("| %s | %.3f | %.3f | %d |%n", process,
-                usage.cores(), busy.get(process).cores(), busy.get(process).pssMb())));
+        idle.forEach((process, usage) -> out.append(String.format(
+                "| %s | %.3f | %.3f | %d |%n",
+                process,
+                usage.cores(),
+                busy.get(process).cores(),
+                busy.get(process).pssMb())));
         return out.toString();
     }
 
@@ -311,16 +357,22 @@ public final class PipelineLatencyBench {
     private static String row(String name, Queue<Long> nanos, long targetMillis) {
         long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
         long p99 = Benches.percentile(sorted, 99);
-        String target = targetMillis == 0 ? "" : "< " + targetMillis + " ms: "
-                + (sorted.length > 0 && p99 < targetMillis * 1_000_000L ? "**met**" : "**missed**");
-        return String.format("| %s | %d | %.1f | %.1f | %.1f | %s |%n", name, sorted.length,
-                Benches.percentile(sorted, 50) / 1e6, p99 / 1e6,
-                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, target);
+        String target = targetMillis == 0
+                ? ""
+                : "< " + targetMillis + " ms: "
+                        + (sorted.length > 0 && p99 < targetMillis * 1_000_000L ? "**met**" : "**missed**");
+        return String.format(
+                "| %s | %d | %.1f | %.1f | %.1f | %s |%n",
+                name,
+                sorted.length,
+                Benches.percentile(sorted, 50) / 1e6,
+                p99 / 1e6,
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
+                target);
     }
 
     /** @param createdAt when the create's request was sent */
-    record Projected(Instant createdAt, Instant committedAt) {
-    }
+    record Projected(Instant createdAt, Instant committedAt) {}
 
     /** What one phase saw; filled from the HTTP client's threads and the projection watcher. */
     static final class Results {
@@ -328,12 +380,14 @@ public final class PipelineLatencyBench {
         final Queue<Long> redeemableNanos = new ConcurrentLinkedQueue<>();
         /** For each link whose row committed after its create's answer, by how long: read-your-writes missed. */
         final Queue<Long> redeemableAfterAnswer = new ConcurrentLinkedQueue<>();
+
         final Queue<Long> relayedNanos = new ConcurrentLinkedQueue<>();
         final Queue<Long> consumedNanos = new ConcurrentLinkedQueue<>();
         /** By link id: when its create was sent, and when its row was committed in the projection. */
         final Map<String, Projected> projected = new ConcurrentHashMap<>();
         /** Each link's three moments, as CSV, for a look at when the slow ones were. */
         volatile String timeline = "";
+
         final Queue<Long> mailedNanos = new ConcurrentLinkedQueue<>();
         final Map<String, Instant> sharedAt = new ConcurrentHashMap<>();
         final Queue<String> failures = new ConcurrentLinkedQueue<>();
@@ -343,8 +397,15 @@ public final class PipelineLatencyBench {
      * Command-line settings: {@code --rate R --seconds S --warmup W --warmup-step T --max-warmup M --dir D
      * --services S}.
      */
-    private record Options(int rate, Duration duration, Duration warmup, Duration warmupStep, Duration maxWarmup,
-            Path dir, Path services, List<String> args) {
+    private record Options(
+            int rate,
+            Duration duration,
+            Duration warmup,
+            Duration warmupStep,
+            Duration maxWarmup,
+            Path dir,
+            Path services,
+            List<String> args) {
 
         static Options parse(String[] args) {
             Map<String, String> given = Benches.options(args);
@@ -355,7 +416,8 @@ public final class PipelineLatencyBench {
                     Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup-step", "15"))),
                     Duration.ofSeconds(Long.parseLong(given.getOrDefault("max-warmup", "420"))),
                     Path.of(given.getOrDefault("dir", "target/bench")).toAbsolutePath(),
-                    Path.of(given.getOrDefault("services", "local-stack/target/services")).toAbsolutePath(),
+                    Path.of(given.getOrDefault("services", "local-stack/target/services"))
+                            .toAbsolutePath(),
                     List.of(args));
         }
     }

@@ -61,7 +61,8 @@ final class ProcessSampler implements AutoCloseable {
         sample(false);
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Usage> usage = new LinkedHashMap<>();
-        for (String group : Stream.concat(roots.keySet().stream(), Stream.of(REST)).toList()) {
+        for (String group :
+                Stream.concat(roots.keySet().stream(), Stream.of(REST)).toList()) {
             long ticks = 0;
             for (Map.Entry<Long, String> process : groupOf.entrySet()) {
                 if (process.getValue().equals(group)) {
@@ -80,8 +81,7 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     /** {@code cores}: CPU seconds per second of the run; {@code pssMb}: the group's largest total PSS. */
-    record Usage(double cores, long pssMb) {
-    }
+    record Usage(double cores, long pssMb) {}
 
     private synchronized void sample(boolean baseline) {
         // CPU every 200 ms (a backend may live less than a second); PSS once a second, for the named groups only:

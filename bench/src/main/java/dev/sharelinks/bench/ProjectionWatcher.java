@@ -59,13 +59,21 @@ final class ProjectionWatcher implements AutoCloseable {
             try (ResultSet rows = committed.executeQuery()) {
                 while (rows.next()) {
                     Awaited seen = awaited.remove(rows.getString(1));
-                    Instant commit = rows.getObject(2, java.time.OffsetDateTime.class).toInstant();
-                    seen.results().redeemableNanos.add(Duration.between(seen.sentAt(), commit).toNanos());
+                    Instant commit =
+                            rows.getObject(2, java.time.OffsetDateTime.class).toInstant();
+                    seen.results()
+                            .redeemableNanos
+                            .add(Duration.between(seen.sentAt(), commit).toNanos());
                     if (commit.isAfter(seen.answeredAt())) {
-                        seen.results().redeemableAfterAnswer.add(Duration.between(seen.answeredAt(), commit).toNanos());
+                        seen.results()
+                                .redeemableAfterAnswer
+                                .add(Duration.between(seen.answeredAt(), commit).toNanos());
                     }
-                    seen.results().projected.put(String.valueOf(seen.linkId()),
-                            new PipelineLatencyBench.Projected(seen.sentAt(), commit));
+                    seen.results()
+                            .projected
+                            .put(
+                                    String.valueOf(seen.linkId()),
+                                    new PipelineLatencyBench.Projected(seen.sentAt(), commit));
                 }
             }
             if (awaited.isEmpty() || System.nanoTime() > deadline) {
@@ -82,6 +90,5 @@ final class ProjectionWatcher implements AutoCloseable {
         connection.close();
     }
 
-    private record Awaited(long linkId, Instant sentAt, Instant answeredAt, PipelineLatencyBench.Results results) {
-    }
+    private record Awaited(long linkId, Instant sentAt, Instant answeredAt, PipelineLatencyBench.Results results) {}
 }

@@ -1,9 +1,9 @@
 package dev.sharelinks.bench;
 
-import dev.sharelinks.stack.LocalStack;
 import dev.sharelinks.bench.ProcessSampler.Usage;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.infra.PostgresServer;
+import dev.sharelinks.stack.LocalStack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,11 +60,11 @@ public final class RedeemBench {
     private static final Pattern WRK = Pattern.compile("BENCH requests=(\\d+) redirects=(\\d+) others=(\\d+) "
             + "errors=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+)");
     private static final Pattern GRANTS = Pattern.compile("sharelinks_redeem_grants_total(?:\\{[^}]*})? ([0-9.E]+)");
-    private static final Pattern ABANDONED = Pattern.compile(
-            "sharelinks_redeem_grants_abandoned_total(?:\\{[^}]*})? ([0-9.E]+)");
+    private static final Pattern ABANDONED =
+            Pattern.compile("sharelinks_redeem_grants_abandoned_total(?:\\{[^}]*})? ([0-9.E]+)");
     /** 302s answered; the series of answers cut short (outcome UNKNOWN: the visitor hung up) are others. */
-    private static final Pattern SERVED_302 = Pattern.compile(
-            "http_server_requests_seconds_count\\{[^}]*outcome=\"REDIRECTION\"[^}]*status=\"302\"[^}]*"
+    private static final Pattern SERVED_302 =
+            Pattern.compile("http_server_requests_seconds_count\\{[^}]*outcome=\"REDIRECTION\"[^}]*status=\"302\"[^}]*"
                     + "uri=\"/api/v2/shareable_links/\\{key}\"[^}]*} ([0-9.E]+)");
 
     private final Options options;
@@ -81,10 +81,11 @@ public final class RedeemBench {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        Path work = Files.createDirectories(options.dir().resolve("run-" + Instant.now().getEpochSecond()));
+        Path work = Files.createDirectories(
+                options.dir().resolve("run-" + Instant.now().getEpochSecond()));
         System.out.println("starting the stack in " + work + " ...");
-        try (LocalStack stack = Benches.startStack(work.resolve("stack"), options.services(),
-                options.postgresSettings())) {
+        try (LocalStack stack =
+                Benches.startStack(work.resolve("stack"), options.services(), options.postgresSettings())) {
             RedeemBench bench = new RedeemBench(options, stack, work);
             String report = options.replicas() > 0 ? new ReplicaScaling(bench, options, stack).run() : bench.run();
             Files.writeString(work.resolve("report.md"), report);
@@ -105,8 +106,10 @@ public final class RedeemBench {
             }
             rounds.add(new Round(naive, measuredHttp("redirector-" + round, 0)));
         }
-        double rate = options.rateFraction() * median(rounds.stream().map(r -> r.naive().perSecond()).toList());
-        Round paced = new Round(pgbench("naive-at-rate", resource("bench/naive-grant.pgbench"), rate),
+        double rate = options.rateFraction()
+                * median(rounds.stream().map(r -> r.naive().perSecond()).toList());
+        Round paced = new Round(
+                pgbench("naive-at-rate", resource("bench/naive-grant.pgbench"), rate),
                 measuredHttp("redirector-at-rate", rate));
         return report(statement, warmUp, rounds, paced, rate);
     }
@@ -137,8 +140,7 @@ public final class RedeemBench {
     }
 
     /** A warm-up run: the redirector's throughput and the seconds its JIT compilers spent meanwhile. */
-    private record WarmUpStep(double perSecond, double compileSeconds) {
-    }
+    private record WarmUpStep(double perSecond, double compileSeconds) {}
 
     /** One HTTP run, with the database's decrements and the redirector's grants counted around it. */
     private Measurement measuredHttp(String name, double rate) throws Exception {
@@ -149,8 +151,12 @@ public final class RedeemBench {
         // what was in flight when wrk stopped is still answered; let it settle before counting
         Thread.sleep(2_000);
         Metrics after = metrics();
-        return http.reconciled(decrements() - decrementsBefore, new Metrics(after.grants() - before.grants(),
-                after.served302() - before.served302(), after.abandoned() - before.abandoned()));
+        return http.reconciled(
+                decrements() - decrementsBefore,
+                new Metrics(
+                        after.grants() - before.grants(),
+                        after.served302() - before.served302(),
+                        after.abandoned() - before.abandoned()));
     }
 
     /** N links with more downloads than any run can use, keys bench-1 .. bench-N. */
@@ -177,13 +183,35 @@ public final class RedeemBench {
         Path file = work.resolve(name + ".pgbench");
         Files.writeString(file, script);
         Path logs = Files.createDirectories(work.resolve(name + "-log"));
-        List<String> command = new ArrayList<>(List.of(postgres.binary("pgbench").toString(), "-h", postgres.host(),
-                "-p", String.valueOf(postgres.port()), "-U", PostgresServer.USER, "-n", "-M", "prepared",
-                "-c", String.valueOf(options.clients()), "-j", "2", "-T", String.valueOf(options.duration().toSeconds()),
-                "-D", "links=" + options.links(), "-D", "topic=" + EventType.DOWNLOAD_CONSUMED.topic(),
+        List<String> command = new ArrayList<>(List.of(
+                postgres.binary("pgbench").toString(),
+                "-h",
+                postgres.host(),
+                "-p",
+                String.valueOf(postgres.port()),
+                "-U",
+                PostgresServer.USER,
+                "-n",
+                "-M",
+                "prepared",
+                "-c",
+                String.valueOf(options.clients()),
+                "-j",
+                "2",
+                "-T",
+                String.valueOf(options.duration().toSeconds()),
+                "-D",
+                "links=" + options.links(),
+                "-D",
+                "topic=" + EventType.DOWNLOAD_CONSUMED.topic(),
                 // the events the relay then publishes are real DownloadConsumed ones, which the redirector applies
-                "-D", "type=" + EventType.DOWNLOAD_CONSUMED.typeName(),
-                "-f", file.toString(), "-l", "--log-prefix=" + logs.resolve("tx"), "sharelinks"));
+                "-D",
+                "type=" + EventType.DOWNLOAD_CONSUMED.typeName(),
+                "-f",
+                file.toString(),
+                "-l",
+                "--log-prefix=" + logs.resolve("tx"),
+                "sharelinks"));
         if (rate > 0) {
             command.add(1, "--rate=" + Math.round(rate));
         }
@@ -195,14 +223,25 @@ public final class RedeemBench {
             throw new IllegalStateException("pgbench failed:\n" + run.output());
         }
         long[] latencies = pgbenchLatencies(logs);
-        return new Measurement(name, Double.parseDouble(tps.group(1)), Benches.percentile(latencies, 50),
-                Benches.percentile(latencies, 99), Benches.percentile(latencies, 99.9), run.usage());
+        return new Measurement(
+                name,
+                Double.parseDouble(tps.group(1)),
+                Benches.percentile(latencies, 50),
+                Benches.percentile(latencies, 99),
+                Benches.percentile(latencies, 99.9),
+                run.usage());
     }
 
     /** @param rate requests a second on a schedule; 0 for as many as the connections can get answered */
     private Measurement wrk(String name, Duration duration, double rate) throws Exception {
-        return wrk(name, List.of(stack.env().get("REDIRECT_URL")), options.clients(), duration, rate,
-                List.of("download-redirector")).get(0);
+        return wrk(
+                        name,
+                        List.of(stack.env().get("REDIRECT_URL")),
+                        options.clients(),
+                        duration,
+                        rate,
+                        List.of("download-redirector"))
+                .get(0);
     }
 
     /**
@@ -212,15 +251,26 @@ public final class RedeemBench {
      * @param rate requests a second on a schedule for each URL; 0 for as many as the connections can get answered
      * @param redirectors the services behind the URLs, whose CPU is sampled
      */
-    List<Measurement> wrk(String name, List<String> urls, int connections, Duration duration, double rate,
-            List<String> redirectors) throws Exception {
+    List<Measurement> wrk(
+            String name, List<String> urls, int connections, Duration duration, double rate, List<String> redirectors)
+            throws Exception {
         Path script = work.resolve("redeem.lua");
         Files.writeString(script, resource("bench/redeem.lua"));
         List<ProcessBuilder> builders = new ArrayList<>();
         for (String url : urls) {
-            ProcessBuilder builder = new ProcessBuilder("wrk", "-t", String.valueOf(WRK_THREADS),
-                    "-c", String.valueOf(connections), "-d", duration.toSeconds() + "s", "--timeout", "10s",
-                    "-s", script.toString(), url)
+            ProcessBuilder builder = new ProcessBuilder(
+                            "wrk",
+                            "-t",
+                            String.valueOf(WRK_THREADS),
+                            "-c",
+                            String.valueOf(connections),
+                            "-d",
+                            duration.toSeconds() + "s",
+                            "--timeout",
+                            "10s",
+                            "-s",
+                            script.toString(),
+                            url)
                     .redirectErrorStream(true);
             builder.environment().put("BENCH_LINKS", String.valueOf(options.links()));
             builder.environment().put("BENCH_KEYS", options.keys().toString());
@@ -245,9 +295,15 @@ public final class RedeemBench {
             if (Long.parseLong(result.group(3)) > 0 || Long.parseLong(result.group(4)) > 0) {
                 System.out.println("warning: answers other than 302, or errors: " + result.group());
             }
-            measurements.add(new Measurement(name + (runs.size() > 1 ? "-" + (i + 1) : ""), redirects / seconds,
-                    Long.parseLong(result.group(6)), Long.parseLong(result.group(7)), Long.parseLong(result.group(8)),
-                    run.usage(), redirects, null));
+            measurements.add(new Measurement(
+                    name + (runs.size() > 1 ? "-" + (i + 1) : ""),
+                    redirects / seconds,
+                    Long.parseLong(result.group(6)),
+                    Long.parseLong(result.group(7)),
+                    Long.parseLong(result.group(8)),
+                    run.usage(),
+                    redirects,
+                    null));
         }
         return measurements;
     }
@@ -255,10 +311,15 @@ public final class RedeemBench {
     /** Records a Java Flight Recording of the redirector during the measured run, for {@code jfr print}. */
     private void profileRedirector() throws Exception {
         Path recording = work.resolve("redirector.jfr");
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(stack.pid("download-redirector")), "JFR.start", "settings=profile",
-                "duration=" + options.duration().toSeconds() + "s", "filename=" + recording)
-                .redirectErrorStream(true).start();
+        Process jcmd = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(stack.pid("download-redirector")),
+                        "JFR.start",
+                        "settings=profile",
+                        "duration=" + options.duration().toSeconds() + "s",
+                        "filename=" + recording)
+                .redirectErrorStream(true)
+                .start();
         String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (jcmd.waitFor() != 0) {
             throw new IllegalStateException("jcmd failed: " + output);
@@ -288,7 +349,8 @@ public final class RedeemBench {
                 }
                 Thread.sleep(500);
             } while (System.nanoTime() < deadline);
-            System.out.printf("warning: not settled after %d s (outbox %d rows, consumer lag %d records)%n",
+            System.out.printf(
+                    "warning: not settled after %d s (outbox %d rows, consumer lag %d records)%n",
                     SETTLE_LIMIT.toSeconds(), outbox, lag);
         }
     }
@@ -298,13 +360,16 @@ public final class RedeemBench {
         long lag = 0;
         for (GroupListing group : kafka.listGroups().all().get()) {
             Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(group.groupId())
-                    .partitionsToOffsetAndMetadata().get();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResultInfo> ends = kafka.listOffsets(latest).all().get();
+            Map<TopicPartition, ListOffsetsResultInfo> ends =
+                    kafka.listOffsets(latest).all().get();
             for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : committed.entrySet()) {
                 if (offset.getValue() != null) {
-                    lag += ends.get(offset.getKey()).offset() - offset.getValue().offset();
+                    lag += ends.get(offset.getKey()).offset()
+                            - offset.getValue().offset();
                 }
             }
         }
@@ -332,7 +397,11 @@ public final class RedeemBench {
         roots.put("postgres", List.of(postgres.pid()));
         roots.put("redirector", redirectors.stream().map(stack::pid).toList());
         // they consume the events of every run: link-api counts downloads
-        roots.put(OTHER_SERVICES, Stream.of("link-api", "token-api", "mailer-service").map(stack::pid).toList());
+        roots.put(
+                OTHER_SERVICES,
+                Stream.of("link-api", "token-api", "mailer-service")
+                        .map(stack::pid)
+                        .toList());
         List<Long> load = new ArrayList<>();
         for (ProcessBuilder builder : builders) {
             Process process = builder.start();
@@ -370,14 +439,23 @@ public final class RedeemBench {
             // URL's, without a recipient reference), and the topic and type as pgbench variables. Jars from before
             // recipient references bind the topic and type as $4 and $5, and older ones name their parameters
             boolean withRefs = statement.contains("CAST($4 AS text[])");
-            String single = statement.lines().filter(line -> !line.startsWith("--"))
-                    .reduce((a, b) -> a + "\n" + b).orElseThrow()
-                    .replace("$1", "ARRAY['bench-' || :n]").replace(":keys", "ARRAY['bench-' || :n]")
-                    .replace("$2", "ARRAY['127.0.0.1']").replace(":clients", "ARRAY['127.0.0.1']")
-                    .replace("$3", "ARRAY['pgbench']").replace(":agents", "ARRAY['pgbench']");
+            String single = statement
+                    .lines()
+                    .filter(line -> !line.startsWith("--"))
+                    .reduce((a, b) -> a + "\n" + b)
+                    .orElseThrow()
+                    .replace("$1", "ARRAY['bench-' || :n]")
+                    .replace(":keys", "ARRAY['bench-' || :n]")
+                    .replace("$2", "ARRAY['127.0.0.1']")
+                    .replace(":clients", "ARRAY['127.0.0.1']")
+                    .replace("$3", "ARRAY['pgbench']")
+                    .replace(":agents", "ARRAY['pgbench']");
             single = withRefs
-                    ? single.replace("$4", "ARRAY[CAST(NULL AS text)]").replace("$5", ":topic").replace("$6", ":type")
-                    : single.replace("$4", ":topic").replace("$5", ":type")
+                    ? single.replace("$4", "ARRAY[CAST(NULL AS text)]")
+                            .replace("$5", ":topic")
+                            .replace("$6", ":type")
+                    : single.replace("$4", ":topic")
+                            .replace("$5", ":type")
                             .replace("$6", "ARRAY[CAST(NULL AS bigint)]");
             return "\\set n random(1, :links)\n" + single + ";\n";
         }
@@ -388,11 +466,14 @@ public final class RedeemBench {
      * and have not granted yet (jars without leases have no such table).
      */
     long decrements() {
-        boolean leases = !sql("SELECT to_regclass('redirector.download_leases')").isBlank();
+        boolean leases =
+                !sql("SELECT to_regclass('redirector.download_leases')").isBlank();
         return Long.parseLong(sql("SELECT coalesce(sum(" + SEEDED_REMAINING + " - remaining), 0)"
-                + " FROM redirector.redeemable_links WHERE link_id > 9000000000"))
-                - (leases ? Long.parseLong(sql("SELECT coalesce(sum(size - used), 0) FROM redirector.download_leases"
-                        + " WHERE link_id > 9000000000")) : 0);
+                        + " FROM redirector.redeemable_links WHERE link_id > 9000000000"))
+                - (leases
+                        ? Long.parseLong(sql("SELECT coalesce(sum(size - used), 0) FROM redirector.download_leases"
+                                + " WHERE link_id > 9000000000"))
+                        : 0);
     }
 
     /**
@@ -405,10 +486,14 @@ public final class RedeemBench {
 
     /** {@link #metrics()} of the redirector at {@code url}. */
     Metrics metrics(String url) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String metrics = client.send(HttpRequest.newBuilder(URI.create(stack.managementUrl(url)
-                        + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String metrics = client.send(
+                        HttpRequest.newBuilder(URI.create(stack.managementUrl(url) + "/actuator/prometheus"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         // the last scrape, to read what the reconciliation read
         Files.writeString(work.resolve("redirector-metrics.txt"), metrics);
         return new Metrics(count(GRANTS, metrics), count(SERVED_302, metrics), count(ABANDONED, metrics));
@@ -419,60 +504,90 @@ public final class RedeemBench {
         return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 
-    record Metrics(double grants, double served302, double abandoned) {
-    }
+    record Metrics(double grants, double served302, double abandoned) {}
 
-    private String report(Measurement statement, List<WarmUpStep> warmUp, List<Round> rounds, Round paced,
-            double rate) throws IOException {
+    private String report(Measurement statement, List<WarmUpStep> warmUp, List<Round> rounds, Round paced, double rate)
+            throws IOException {
         StringBuilder out = Benches.reportHeader("Redeem benchmark", "bench/redeem", options.args());
-        out.append("Links: ").append(options.links()).append(", concurrency: ").append(options.clients())
-                .append(" (pgbench clients = wrk connections), ").append(options.duration().toSeconds())
-                .append(" s each; HTTP warm-up ").append(warmUp.size() * options.warmupStep().toSeconds())
+        out.append("Links: ")
+                .append(options.links())
+                .append(", concurrency: ")
+                .append(options.clients())
+                .append(" (pgbench clients = wrk connections), ")
+                .append(options.duration().toSeconds())
+                .append(" s each; HTTP warm-up ")
+                .append(warmUp.size() * options.warmupStep().toSeconds())
                 .append(" s (until the redirector's JIT compilers were quiet, or at most --max-warmup); each ")
-                .append(options.warmupStep().toSeconds()).append(" s run's redeems/s (compile seconds): ")
-                .append(warmUp.stream().map(step -> String.format("%.0f (%.1f)", step.perSecond(),
-                        step.compileSeconds())).toList()).append("  \nPostgreSQL settings: ")
-                .append(options.postgresSettings()).append("\n\n");
+                .append(options.warmupStep().toSeconds())
+                .append(" s run's redeems/s (compile seconds): ")
+                .append(warmUp.stream()
+                        .map(step -> String.format("%.0f (%.1f)", step.perSecond(), step.compileSeconds()))
+                        .toList())
+                .append("  \nPostgreSQL settings: ")
+                .append(options.postgresSettings())
+                .append("\n\n");
         out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirector / load / "
                 + "other services / rest | PSS MB: postgres / redirector |\n|---|---:|---:|---:|---:|---|---|\n");
         out.append(statement.row()).append('\n');
         List<Double> ratios = new ArrayList<>();
         for (Round round : rounds) {
-            out.append(round.naive().row()).append('\n').append(round.http().row()).append('\n');
+            out.append(round.naive().row())
+                    .append('\n')
+                    .append(round.http().row())
+                    .append('\n');
             ratios.add(round.http().perSecond() / round.naive().perSecond());
         }
         out.append(paced.naive().row()).append('\n').append(paced.http().row()).append('\n');
 
         out.append("\nRatio redirector / pgbench naive statement, round by round: ")
-                .append(ratios.stream().map(r -> String.format("%.2fx", r)).toList()).append("; median **")
-                .append(String.format("%.2fx", median(ratios))).append("** (target >= 1.0)  \n");
+                .append(ratios.stream().map(r -> String.format("%.2fx", r)).toList())
+                .append("; median **")
+                .append(String.format("%.2fx", median(ratios)))
+                .append("** (target >= 1.0)  \n");
         out.append("Ratio redirector / pgbench redirector statement, one redeem each (median round): ")
-                .append(String.format("%.2fx", median(rounds.stream().map(r -> r.http().perSecond()).toList())
-                        / statement.perSecond())).append("  \n");
-        out.append(String.format("At %.0f redeems/s (%.0f%% of the baseline's median peak): p99 %.2f ms against "
+                .append(String.format(
+                        "%.2fx",
+                        median(rounds.stream().map(r -> r.http().perSecond()).toList()) / statement.perSecond()))
+                .append("  \n");
+        out.append(String.format(
+                "At %.0f redeems/s (%.0f%% of the baseline's median peak): p99 %.2f ms against "
                         + "pgbench's %.2f ms, **%.2fx** (target <= 3); the redirector answered %.0f/s, pgbench %.0f/s"
-                        + "  %n", rate, 100 * options.rateFraction(), paced.http().p99() / 1000.0,
-                paced.naive().p99() / 1000.0, (double) paced.http().p99() / paced.naive().p99(),
-                paced.http().perSecond(), paced.naive().perSecond()));
+                        + "  %n",
+                rate,
+                100 * options.rateFraction(),
+                paced.http().p99() / 1000.0,
+                paced.naive().p99() / 1000.0,
+                (double) paced.http().p99() / paced.naive().p99(),
+                paced.http().perSecond(),
+                paced.naive().perSecond()));
         long decrements = 0;
         long grants = 0;
         long served = 0;
         long received = 0;
         long abandoned = 0;
-        for (Measurement http : Stream.concat(rounds.stream().map(Round::http), Stream.of(paced.http())).toList()) {
+        for (Measurement http : Stream.concat(rounds.stream().map(Round::http), Stream.of(paced.http()))
+                .toList()) {
             decrements += http.decrements();
             grants += Math.round(http.counted().grants());
             served += Math.round(http.counted().served302());
             received += http.redirects();
             abandoned += Math.round(http.counted().abandoned());
         }
-        out.append("Exactness, over every measured HTTP run: ").append(decrements).append(" decrements recorded, ")
-                .append(grants).append(" grants handed out: ")
-                .append(decrements == grants ? "**equal**" : "**DIFFERENT**").append(". ").append(served)
-                .append(" of the grants were answered 302 (").append(received)
-                .append(" received by wrk before it stopped); the other ").append(grants - served)
+        out.append("Exactness, over every measured HTTP run: ")
+                .append(decrements)
+                .append(" decrements recorded, ")
+                .append(grants)
+                .append(" grants handed out: ")
+                .append(decrements == grants ? "**equal**" : "**DIFFERENT**")
+                .append(". ")
+                .append(served)
+                .append(" of the grants were answered 302 (")
+                .append(received)
+                .append(" received by wrk before it stopped); the other ")
+                .append(grants - served)
                 .append(" were for visitors who hung up first (wrk closes its connections at the end; ")
-                .append(abandoned).append(" of them before the grant came back)\n");
+                .append(abandoned)
+                .append(" of them before the grant came back)\n");
         return out.toString();
     }
 
@@ -512,27 +627,32 @@ public final class RedeemBench {
         }
     }
 
-    record Run(int exitCode, String output, Map<String, Usage> usage) {
-    }
+    record Run(int exitCode, String output, Map<String, Usage> usage) {}
 
     /** A baseline run and the redirector's, side by side. */
-    private record Round(Measurement naive, Measurement http) {
-    }
+    private record Round(Measurement naive, Measurement http) {}
 
     /**
      * One run's figures; latencies in microseconds. An HTTP run also has the 302s wrk received, and once reconciled
      * the decrements the database recorded and the redirector's own counts.
      */
-    record Measurement(String name, double perSecond, long p50, long p99, long p999,
-            Map<String, Usage> usage, long redirects, @Nullable Reconciled reconciled) {
+    record Measurement(
+            String name,
+            double perSecond,
+            long p50,
+            long p99,
+            long p999,
+            Map<String, Usage> usage,
+            long redirects,
+            @Nullable Reconciled reconciled) {
 
         Measurement(String name, double perSecond, long p50, long p99, long p999, Map<String, Usage> usage) {
             this(name, perSecond, p50, p99, p999, usage, 0, null);
         }
 
         Measurement reconciled(long decrements, Metrics counted) {
-            return new Measurement(name, perSecond, p50, p99, p999, usage, redirects,
-                    new Reconciled(decrements, counted));
+            return new Measurement(
+                    name, perSecond, p50, p99, p999, usage, redirects, new Reconciled(decrements, counted));
         }
 
         long decrements() {
@@ -549,14 +669,24 @@ public final class RedeemBench {
             Usage load = usage.get("load generator");
             Usage others = usage.get(OTHER_SERVICES);
             Usage rest = usage.get(ProcessSampler.REST);
-            return String.format("| %s | %.0f | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f / %.2f / %.2f | %d / %d |",
-                    name, perSecond, p50 / 1000.0, p99 / 1000.0, p999 / 1000.0, pg.cores(), service.cores(),
-                    load.cores(), others.cores(), rest.cores(), pg.pssMb(), service.pssMb());
+            return String.format(
+                    "| %s | %.0f | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f / %.2f / %.2f | %d / %d |",
+                    name,
+                    perSecond,
+                    p50 / 1000.0,
+                    p99 / 1000.0,
+                    p999 / 1000.0,
+                    pg.cores(),
+                    service.cores(),
+                    load.cores(),
+                    others.cores(),
+                    rest.cores(),
+                    pg.pssMb(),
+                    service.pssMb());
         }
     }
 
-    record Reconciled(long decrements, Metrics counted) {
-    }
+    record Reconciled(long decrements, Metrics counted) {}
 
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
@@ -565,9 +695,22 @@ public final class RedeemBench {
      * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
      * {@link #POSTGRES_DEFAULTS}.
      */
-    record Options(int links, int clients, Duration duration, int rounds, double rateFraction,
-            Duration warmup, Duration warmupStep, Duration maxWarmup, Path dir, Path services, boolean profile,
-            Map<String, String> postgresSettings, int replicas, KeyChoice keys, List<String> args) {
+    record Options(
+            int links,
+            int clients,
+            Duration duration,
+            int rounds,
+            double rateFraction,
+            Duration warmup,
+            Duration warmupStep,
+            Duration maxWarmup,
+            Path dir,
+            Path services,
+            boolean profile,
+            Map<String, String> postgresSettings,
+            int replicas,
+            KeyChoice keys,
+            List<String> args) {
 
         /**
          * Shared buffers sized like a database server's, whose working set fits in them: PostgreSQL's own default
@@ -589,7 +732,8 @@ public final class RedeemBench {
                     Duration.ofSeconds(Long.parseLong(given.getOrDefault("warmup-step", "15"))),
                     Duration.ofSeconds(Long.parseLong(given.getOrDefault("max-warmup", "420"))),
                     Path.of(given.getOrDefault("dir", "target/bench")).toAbsolutePath(),
-                    Path.of(given.getOrDefault("services", "local-stack/target/services")).toAbsolutePath(),
+                    Path.of(given.getOrDefault("services", "local-stack/target/services"))
+                            .toAbsolutePath(),
                     Boolean.parseBoolean(given.getOrDefault("profile", "false")),
                     postgresSettings(given.getOrDefault("postgres", "")),
                     Integer.parseInt(given.getOrDefault("replicas", "0")),
@@ -607,7 +751,9 @@ public final class RedeemBench {
                 if (equals < 1) {
                     throw new IllegalArgumentException("--postgres takes name=value,name=value; got " + setting);
                 }
-                settings.put(setting.substring(0, equals).strip(), setting.substring(equals + 1).strip());
+                settings.put(
+                        setting.substring(0, equals).strip(),
+                        setting.substring(equals + 1).strip());
             }
             return settings;
         }

@@ -1,10 +1,10 @@
 package dev.sharelinks.bench;
 
-import dev.sharelinks.stack.LocalStack;
 import dev.sharelinks.bench.RedeemBench.Measurement;
 import dev.sharelinks.bench.RedeemBench.Metrics;
 import dev.sharelinks.bench.RedeemBench.Options;
 import dev.sharelinks.infra.FreePorts;
+import dev.sharelinks.stack.LocalStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,10 +61,15 @@ final class ReplicaScaling {
         Duration spent = Duration.ZERO;
         double compiled = compileSeconds();
         while (spent.compareTo(options.maxWarmup()) < 0) {
-            steps.add(bench.wrk("warm-up", urls, options.clients() / names.size(), options.warmupStep(), 0, names)
-                    .stream().mapToDouble(Measurement::perSecond).sum());
+            steps.add(
+                    bench
+                            .wrk("warm-up", urls, options.clients() / names.size(), options.warmupStep(), 0, names)
+                            .stream()
+                            .mapToDouble(Measurement::perSecond)
+                            .sum());
             double nowCompiled = compileSeconds();
-            boolean compilersQuiet = nowCompiled - compiled < 0.02 * options.warmupStep().toSeconds();
+            boolean compilersQuiet =
+                    nowCompiled - compiled < 0.02 * options.warmupStep().toSeconds();
             compiled = nowCompiled;
             spent = spent.plus(options.warmupStep());
             if (spent.compareTo(options.warmup()) >= 0 && compilersQuiet) {
@@ -88,12 +93,14 @@ final class ReplicaScaling {
         List<String> targets = urls.subList(0, replicas);
         long decrementsBefore = bench.decrements();
         Metrics before = metrics(targets);
-        List<Measurement> runs = bench.wrk(name, targets, options.clients() / replicas, options.duration(), 0,
-                names.subList(0, replicas));
+        List<Measurement> runs = bench.wrk(
+                name, targets, options.clients() / replicas, options.duration(), 0, names.subList(0, replicas));
         // what was in flight when wrk stopped is still answered; let it settle before counting
         Thread.sleep(2_000);
         Metrics after = metrics(targets);
-        Metrics counted = new Metrics(after.grants() - before.grants(), after.served302() - before.served302(),
+        Metrics counted = new Metrics(
+                after.grants() - before.grants(),
+                after.served302() - before.served302(),
                 after.abandoned() - before.abandoned());
         List<Measurement> reconciled = new ArrayList<>(runs);
         // the run's decrements and grants are carried by its first measurement, so that they count once
@@ -116,15 +123,25 @@ final class ReplicaScaling {
 
     private String report(List<Double> warmUp, List<Round> rounds) throws Exception {
         int replicas = names.size();
-        StringBuilder out = Benches.reportHeader("Redeem benchmark, " + replicas + " replicas", "bench/redeem",
-                options.args());
-        out.append("Keys: ").append(options.keys()).append(" over ").append(options.links())
-                .append(" links; concurrency ").append(options.clients())
+        StringBuilder out =
+                Benches.reportHeader("Redeem benchmark, " + replicas + " replicas", "bench/redeem", options.args());
+        out.append("Keys: ")
+                .append(options.keys())
+                .append(" over ")
+                .append(options.links())
+                .append(" links; concurrency ")
+                .append(options.clients())
                 .append(" (pgbench clients; wrk connections, shared equally among the replicas that run), ")
-                .append(options.duration().toSeconds()).append(" s each; warm-up of all replicas together, each ")
-                .append(options.warmupStep().toSeconds()).append(" s step's redeems/s: ")
-                .append(warmUp.stream().map(perSecond -> String.format("%.0f", perSecond)).toList())
-                .append("  \nPostgreSQL settings: ").append(options.postgresSettings()).append("\n\n");
+                .append(options.duration().toSeconds())
+                .append(" s each; warm-up of all replicas together, each ")
+                .append(options.warmupStep().toSeconds())
+                .append(" s step's redeems/s: ")
+                .append(warmUp.stream()
+                        .map(perSecond -> String.format("%.0f", perSecond))
+                        .toList())
+                .append("  \nPostgreSQL settings: ")
+                .append(options.postgresSettings())
+                .append("\n\n");
         out.append("| run | redeems/s | p50 ms | p99 ms | p99.9 ms | CPU cores: postgres / redirectors / load / "
                 + "other services / rest | PSS MB: postgres / redirectors |\n|---|---:|---:|---:|---:|---|---|\n");
         List<Double> scaling = new ArrayList<>();
@@ -134,7 +151,10 @@ final class ReplicaScaling {
         long served = 0;
         long received = 0;
         for (Round round : rounds) {
-            out.append(round.naive().row()).append('\n').append(round.one().row()).append('\n');
+            out.append(round.naive().row())
+                    .append('\n')
+                    .append(round.one().row())
+                    .append('\n');
             double total = 0;
             long worstP99 = 0;
             for (Measurement replica : round.all()) {
@@ -142,8 +162,9 @@ final class ReplicaScaling {
                 total += replica.perSecond();
                 worstP99 = Math.max(worstP99, replica.p99());
             }
-            out.append(String.format("| **%d replicas, total** | **%.0f** | | %.2f (worst) | | | |%n", replicas, total,
-                    worstP99 / 1000.0));
+            out.append(String.format(
+                    "| **%d replicas, total** | **%.0f** | | %.2f (worst) | | | |%n",
+                    replicas, total, worstP99 / 1000.0));
             scaling.add(total / round.one().perSecond());
             againstNaive.add(total / round.naive().perSecond());
             for (Measurement run : concat(round.one(), round.all())) {
@@ -153,16 +174,30 @@ final class ReplicaScaling {
                 received += run.redirects();
             }
         }
-        out.append("\nRatio ").append(replicas).append(" replicas together / one replica alone, round by round: ")
-                .append(ratios(scaling)).append("; median **")
-                .append(String.format("%.2fx", RedeemBench.median(scaling))).append("**  \n");
-        out.append("Ratio ").append(replicas).append(" replicas together / pgbench naive statement: ")
-                .append(ratios(againstNaive)).append("; median **")
-                .append(String.format("%.2fx", RedeemBench.median(againstNaive))).append("**  \n");
-        out.append("Exactness, over every measured HTTP run: ").append(decrements)
-                .append(" downloads given by the links (decrements, less what leases hold unused), ").append(grants)
-                .append(" grants counted by the replicas: ").append(decrements == grants ? "**equal**" : "**DIFFERENT**")
-                .append(". ").append(served).append(" answered 302 (").append(received)
+        out.append("\nRatio ")
+                .append(replicas)
+                .append(" replicas together / one replica alone, round by round: ")
+                .append(ratios(scaling))
+                .append("; median **")
+                .append(String.format("%.2fx", RedeemBench.median(scaling)))
+                .append("**  \n");
+        out.append("Ratio ")
+                .append(replicas)
+                .append(" replicas together / pgbench naive statement: ")
+                .append(ratios(againstNaive))
+                .append("; median **")
+                .append(String.format("%.2fx", RedeemBench.median(againstNaive)))
+                .append("**  \n");
+        out.append("Exactness, over every measured HTTP run: ")
+                .append(decrements)
+                .append(" downloads given by the links (decrements, less what leases hold unused), ")
+                .append(grants)
+                .append(" grants counted by the replicas: ")
+                .append(decrements == grants ? "**equal**" : "**DIFFERENT**")
+                .append(". ")
+                .append(served)
+                .append(" answered 302 (")
+                .append(received)
                 .append(" received by wrk before it stopped)\n");
         return out.toString();
     }
@@ -179,6 +214,5 @@ final class ReplicaScaling {
     }
 
     /** A round: the baseline, one replica alone, and every replica together (a measurement each). */
-    private record Round(Measurement naive, Measurement one, List<Measurement> all) {
-    }
+    private record Round(Measurement naive, Measurement one, List<Measurement> all) {}
 }

@@ -15,16 +15,21 @@ import org.jspecify.annotations.Nullable;
  *     it (well-formed, not checked against any share: link-api resolves it to the recipient, or to nobody); null for
  *     the plain URL. Absent from events written before references existed
  */
-public record DownloadConsumed(long linkId, String key, int remaining, @Nullable String clientAddress,
-        @Nullable String userAgent, @Nullable String recipientRef) {
+public record DownloadConsumed(
+        long linkId,
+        String key,
+        int remaining,
+        @Nullable String clientAddress,
+        @Nullable String userAgent,
+        @Nullable String recipientRef) {
 
     public DownloadConsumed {
         Objects.requireNonNull(key, "key");
     }
 
     /** A download through the plain URL, attributed to nobody. */
-    public DownloadConsumed(long linkId, String key, int remaining, @Nullable String clientAddress,
-            @Nullable String userAgent) {
+    public DownloadConsumed(
+            long linkId, String key, int remaining, @Nullable String clientAddress, @Nullable String userAgent) {
         this(linkId, key, remaining, clientAddress, userAgent, null);
     }
 }

@@ -8,7 +8,11 @@ import org.jspecify.annotations.Nullable;
  * download receipt of a grant a few minutes old (a double click, a browser retry, a reload). The audit record of
  * that repeat; the envelope's {@code occurredAt} is its time. Keyed by link id, like {@link DownloadConsumed}.
  */
-public record DownloadRepeated(long linkId, String key, @Nullable String clientAddress, @Nullable String userAgent) {
+public record DownloadRepeated(
+        long linkId,
+        String key,
+        @Nullable String clientAddress,
+        @Nullable String userAgent) {
 
     public DownloadRepeated {
         Objects.requireNonNull(key, "key");

@@ -44,8 +44,7 @@ public final class EventSerde {
 
     /** Wraps an event record in a fresh envelope. */
     public <T> EventEnvelope<T> envelope(T data, String source, String subject, Instant occurredAt) {
-        return new EventEnvelope<>(
-                UUID.randomUUID(), EventType.of(data).typeName(), occurredAt, source, subject, data);
+        return new EventEnvelope<>(UUID.randomUUID(), EventType.of(data).typeName(), occurredAt, source, subject, data);
     }
 
     public byte[] serialize(EventEnvelope<?> envelope) {
@@ -67,8 +66,8 @@ public final class EventSerde {
             if (tree == null || !tree.isObject()) {
                 throw new MalformedEventException("event is not a JSON object");
             }
-            return mapper.treeToValue(tree, mapper.getTypeFactory()
-                    .constructParametricType(EventEnvelope.class, JsonNode.class));
+            return mapper.treeToValue(
+                    tree, mapper.getTypeFactory().constructParametricType(EventEnvelope.class, JsonNode.class));
         } catch (JacksonException e) {
             throw new MalformedEventException("not a Sharelinks event envelope: " + e.getOriginalMessage(), e);
         }
@@ -98,8 +97,8 @@ public final class EventSerde {
      * jsonb guarantees is valid): the text goes into the envelope as it is, not parsed into a tree and written out
      * again, which was over a quarter of the redirector's relay CPU per event.
      */
-    public byte[] serialize(UUID eventId, String type, Instant occurredAt, String source, String subject,
-            String dataJson) {
+    public byte[] serialize(
+            UUID eventId, String type, Instant occurredAt, String source, String subject, String dataJson) {
         return serialize(new EventEnvelope<>(eventId, type, occurredAt, source, subject, new RawValue(dataJson)));
     }
 
@@ -125,7 +124,8 @@ public final class EventSerde {
     /**
      * @param recordType the field's record type, or its elements' for a list of records; null for anything else
      */
-    private record Field(String name, boolean optional, @Nullable Class<?> recordType, boolean list) {
+    private record Field(
+            String name, boolean optional, @Nullable Class<?> recordType, boolean list) {
 
         static Field of(RecordComponent component) {
             boolean optional = component.getAnnotatedType().isAnnotationPresent(Nullable.class);
@@ -133,8 +133,10 @@ public final class EventSerde {
             if (type.isRecord()) {
                 return new Field(component.getName(), optional, type, false);
             }
-            if (List.class.isAssignableFrom(type) && component.getGenericType() instanceof ParameterizedType list
-                    && list.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+            if (List.class.isAssignableFrom(type)
+                    && component.getGenericType() instanceof ParameterizedType list
+                    && list.getActualTypeArguments()[0] instanceof Class<?> element
+                    && element.isRecord()) {
                 return new Field(component.getName(), optional, element, true);
             }
             return new Field(component.getName(), optional, null, false);
@@ -152,7 +154,11 @@ public final class EventSerde {
 
     private static <T> EventEnvelope<T> withData(EventEnvelope<?> envelope, T data) {
         return new EventEnvelope<>(
-                envelope.eventId(), envelope.type(), envelope.occurredAt(), envelope.source(), envelope.subject(),
+                envelope.eventId(),
+                envelope.type(),
+                envelope.occurredAt(),
+                envelope.source(),
+                envelope.subject(),
                 data);
     }
 }

@@ -32,10 +32,32 @@ public record LinkCreated(
         @Nullable String locale) {
 
     /** A plain link: a GET redirects at once. */
-    public LinkCreated(long linkId, String key, long accountId, long mediaId, String assetId, String bucket,
-            String objectKey, String filename, Instant expiresAt, int downloadLimit, String url) {
-        this(linkId, key, accountId, mediaId, assetId, bucket, objectKey, filename, expiresAt, downloadLimit, url,
-                null, null);
+    public LinkCreated(
+            long linkId,
+            String key,
+            long accountId,
+            long mediaId,
+            String assetId,
+            String bucket,
+            String objectKey,
+            String filename,
+            Instant expiresAt,
+            int downloadLimit,
+            String url) {
+        this(
+                linkId,
+                key,
+                accountId,
+                mediaId,
+                assetId,
+                bucket,
+                objectKey,
+                filename,
+                expiresAt,
+                downloadLimit,
+                url,
+                null,
+                null);
     }
 
     /**
@@ -44,8 +66,7 @@ public record LinkCreated(
      * @param passwordHash the password's slow hash in Spring Security's {@code {id}hash} form, never the password;
      *     null when the page asks for none
      */
-    public record LandingPage(@Nullable String passwordHash) {
-    }
+    public record LandingPage(@Nullable String passwordHash) {}
 
     public LinkCreated {
         Objects.requireNonNull(key, "key");

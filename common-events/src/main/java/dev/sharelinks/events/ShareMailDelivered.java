@@ -11,7 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param recipientRef the reference the recipient's links carry (null for a share without references)
  * @param linkIds the links the mail carried
  */
-public record ShareMailDelivered(long shareId, long accountId, String recipient, @Nullable String recipientRef,
+public record ShareMailDelivered(
+        long shareId,
+        long accountId,
+        String recipient,
+        @Nullable String recipientRef,
         List<Long> linkIds) {
 
     public ShareMailDelivered {

@@ -12,8 +12,13 @@ import org.jspecify.annotations.Nullable;
  *     refused the address itself
  * @param linkIds the links the mail would have carried
  */
-public record ShareMailFailed(long shareId, long accountId, String recipient, @Nullable String recipientRef,
-        String reason, List<Long> linkIds) {
+public record ShareMailFailed(
+        long shareId,
+        long accountId,
+        String recipient,
+        @Nullable String recipientRef,
+        String reason,
+        List<Long> linkIds) {
 
     public ShareMailFailed {
         Objects.requireNonNull(recipient, "recipient");

@@ -18,9 +18,16 @@ import org.jspecify.annotations.Nullable;
  * @param branding the account's look for its mails; null for an account that set none, and in events written before
  *     branding (mailed in Sharelinks' own look)
  */
-public record ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
-        List<SharedLink> links, @Nullable List<String> recipientRefs, @Nullable Sender sender,
-        @Nullable String locale, @Nullable Branding branding) {
+public record ShareRequested(
+        long shareId,
+        long accountId,
+        List<String> recipients,
+        @Nullable String message,
+        List<SharedLink> links,
+        @Nullable List<String> recipientRefs,
+        @Nullable Sender sender,
+        @Nullable String locale,
+        @Nullable Branding branding) {
 
     /** The languages a share mail can be written in; the first is the default. */
     public static final List<String> LOCALES = List.of("en", "fi", "fr", "de");
@@ -31,28 +38,39 @@ public record ShareRequested(long shareId, long accountId, List<String> recipien
         if (recipientRefs != null) {
             recipientRefs = List.copyOf(recipientRefs);
             if (recipientRefs.size() != recipients.size()) {
-                throw new IllegalArgumentException("one reference per recipient: " + recipientRefs.size()
-                        + " for " + recipients.size());
+                throw new IllegalArgumentException(
+                        "one reference per recipient: " + recipientRefs.size() + " for " + recipients.size());
             }
         }
     }
 
     /** A share in the mailer's own look. */
-    public ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
-            List<SharedLink> links, @Nullable List<String> recipientRefs, @Nullable Sender sender,
+    public ShareRequested(
+            long shareId,
+            long accountId,
+            List<String> recipients,
+            @Nullable String message,
+            List<SharedLink> links,
+            @Nullable List<String> recipientRefs,
+            @Nullable Sender sender,
             @Nullable String locale) {
         this(shareId, accountId, recipients, message, links, recipientRefs, sender, locale, null);
     }
 
     /** A share whose mails carry the plain URLs, in English, naming no sender. */
-    public ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
-            List<SharedLink> links) {
+    public ShareRequested(
+            long shareId, long accountId, List<String> recipients, @Nullable String message, List<SharedLink> links) {
         this(shareId, accountId, recipients, message, links, null, null, null, null);
     }
 
     /** A share in English naming no sender. */
-    public ShareRequested(long shareId, long accountId, List<String> recipients, @Nullable String message,
-            List<SharedLink> links, @Nullable List<String> recipientRefs) {
+    public ShareRequested(
+            long shareId,
+            long accountId,
+            List<String> recipients,
+            @Nullable String message,
+            List<SharedLink> links,
+            @Nullable List<String> recipientRefs) {
         this(shareId, accountId, recipients, message, links, recipientRefs, null, null, null);
     }
 
@@ -66,7 +84,12 @@ public record ShareRequested(long shareId, long accountId, List<String> recipien
      *
      * @param downloads the downloads the link had left when shared; null in events written before it was said
      */
-    public record SharedLink(long linkId, String url, String filename, Instant expiresAt, @Nullable Integer downloads) {
+    public record SharedLink(
+            long linkId,
+            String url,
+            String filename,
+            Instant expiresAt,
+            @Nullable Integer downloads) {
 
         public SharedLink {
             Objects.requireNonNull(url, "url");
@@ -86,7 +109,10 @@ public record ShareRequested(long shareId, long accountId, List<String> recipien
      * @param name the sharing person's name, when the request gave it ({@code sender_name})
      * @param replyTo the address replies go to, when the request gave it ({@code reply_to})
      */
-    public record Sender(String accountName, @Nullable String name, @Nullable String replyTo) {
+    public record Sender(
+            String accountName,
+            @Nullable String name,
+            @Nullable String replyTo) {
 
         public Sender {
             Objects.requireNonNull(accountName, "accountName");
@@ -100,6 +126,8 @@ public record ShareRequested(long shareId, long accountId, List<String> recipien
      * @param accentColor the buttons' and the quote's colour, {@code #rrggbb}, dark enough for white text on it
      * @param footerText a line the account adds to every mail's footer (its address, a legal note)
      */
-    public record Branding(@Nullable String logoUrl, @Nullable String accentColor, @Nullable String footerText) {
-    }
+    public record Branding(
+            @Nullable String logoUrl,
+            @Nullable String accentColor,
+            @Nullable String footerText) {}
 }

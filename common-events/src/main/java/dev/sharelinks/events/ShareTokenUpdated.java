@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param updateUser the token-api user who replaced it; absent when an operator re-registered the media's files
  */
-public record ShareTokenUpdated(long tokenId, ShareTokenState token, @Nullable Long updateUser) {
+public record ShareTokenUpdated(
+        long tokenId, ShareTokenState token, @Nullable Long updateUser) {
 
     public ShareTokenUpdated {
         Objects.requireNonNull(token, "token");

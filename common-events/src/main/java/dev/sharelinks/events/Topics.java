@@ -31,8 +31,7 @@ public final class Topics {
     /** Suffix of the dead-letter topic where a consumer parks a record it can never process. */
     public static final String DEAD_LETTER_SUFFIX = "-dlt";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     public static String deadLetterOf(String topic) {
         return topic + DEAD_LETTER_SUFFIX;

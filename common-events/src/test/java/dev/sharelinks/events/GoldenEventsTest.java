@@ -27,10 +27,19 @@ class GoldenEventsTest {
         assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-24T10:15:30.123Z"));
         assertThat(event.source()).isEqualTo("link-api");
         assertThat(event.subject()).isEqualTo("42");
-        assertThat(event.data()).isEqualTo(new LinkCreated(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 7, 4,
-                "b5Iix0ul_b2bTnT23Jo-", "demo-bucket", "media/4/original.jpg", "test_file",
-                Instant.parse("2026-11-29T00:00:00Z"), 5,
-                "http://localhost:8082/api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA"));
+        assertThat(event.data())
+                .isEqualTo(new LinkCreated(
+                        42,
+                        "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA",
+                        7,
+                        4,
+                        "b5Iix0ul_b2bTnT23Jo-",
+                        "demo-bucket",
+                        "media/4/original.jpg",
+                        "test_file",
+                        Instant.parse("2026-11-29T00:00:00Z"),
+                        5,
+                        "http://localhost:8082/api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA"));
     }
 
     private static final String HASH = "{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG";
@@ -44,17 +53,23 @@ class GoldenEventsTest {
         assertThat(plain.data().landingPage()).isNull();
         String withoutPassword = new String(golden("link-created-landing-page.v1.json"))
                 .replace("\"passwordHash\": \"" + HASH + "\"", "");
-        assertThat(serde.read(withoutPassword.getBytes(), LinkCreated.class).data().landingPage())
+        assertThat(serde.read(withoutPassword.getBytes(), LinkCreated.class)
+                        .data()
+                        .landingPage())
                 .isEqualTo(new LinkCreated.LandingPage(null));
     }
 
     @Test
     void aLinkCreatedCarriesItsAccountsLanguageAndAnOlderOneNamesNone() {
-        LinkCreated finnish = serde.read(golden("link-created-locale.v1.json"), LinkCreated.class).data();
+        LinkCreated finnish = serde.read(golden("link-created-locale.v1.json"), LinkCreated.class)
+                .data();
 
         assertThat(finnish.locale()).isEqualTo("fi");
         assertThat(finnish.landingPage()).isEqualTo(new LinkCreated.LandingPage(null));
-        assertThat(serde.read(golden("link-created.v1.json"), LinkCreated.class).data().locale()).isNull();
+        assertThat(serde.read(golden("link-created.v1.json"), LinkCreated.class)
+                        .data()
+                        .locale())
+                .isNull();
     }
 
     @Test
@@ -69,12 +84,12 @@ class GoldenEventsTest {
 
     @Test
     void downloadRepeatedV1GoldenSampleStillDeserializes() {
-        EventEnvelope<DownloadRepeated> event =
-                serde.read(golden("download-repeated.v1.json"), DownloadRepeated.class);
+        EventEnvelope<DownloadRepeated> event = serde.read(golden("download-repeated.v1.json"), DownloadRepeated.class);
 
         assertThat(event.type()).isEqualTo(EventType.DOWNLOAD_REPEATED.typeName());
-        assertThat(event.data()).isEqualTo(new DownloadRepeated(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA",
-                "203.0.113.9", "Mozilla/5.0 (X11; Linux x86_64)"));
+        assertThat(event.data())
+                .isEqualTo(new DownloadRepeated(
+                        42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", "203.0.113.9", "Mozilla/5.0 (X11; Linux x86_64)"));
         assertThat(EventType.DOWNLOAD_REPEATED.topic()).isEqualTo(Topics.DOWNLOADS);
     }
 
@@ -91,69 +106,101 @@ class GoldenEventsTest {
         EventEnvelope<ShareRequested> event = serde.read(golden("share-requested.v1.json"), ShareRequested.class);
 
         assertThat(event.subject()).isEqualTo("3");
-        assertThat(event.data()).isEqualTo(new ShareRequested(3, 7,
-                List.of("test1@testmail.test", "test2@testmail.test"), "This is an optional test message",
-                List.of(new ShareRequested.SharedLink(42,
-                        "http://localhost:8082/api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", "test_file",
-                        Instant.parse("2026-11-29T00:00:00Z")))));
+        assertThat(event.data())
+                .isEqualTo(new ShareRequested(
+                        3,
+                        7,
+                        List.of("test1@testmail.test", "test2@testmail.test"),
+                        "This is an optional test message",
+                        List.of(new ShareRequested.SharedLink(
+                                42,
+                                "http://localhost:8082/api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA",
+                                "test_file",
+                                Instant.parse("2026-11-29T00:00:00Z")))));
     }
 
     @Test
     void downloadConsumedV1GoldenSampleStillDeserializes() {
-        EventEnvelope<DownloadConsumed> event =
-                serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class);
+        EventEnvelope<DownloadConsumed> event = serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class);
 
         assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-24T10:20:00.5Z"));
-        assertThat(event.data()).isEqualTo(
-                new DownloadConsumed(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 4, "203.0.113.9", "curl/8.0"));
+        assertThat(event.data())
+                .isEqualTo(new DownloadConsumed(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 4, "203.0.113.9", "curl/8.0"));
     }
 
     @Test
     void aShareWithRecipientReferencesCarriesOnePerRecipientAndAnOlderOneReadsAsPlainUrls() {
-        ShareRequested referenced =
-                serde.read(golden("share-requested-recipient-refs.v1.json"), ShareRequested.class).data();
-        ShareRequested plain = serde.read(golden("share-requested.v1.json"), ShareRequested.class).data();
+        ShareRequested referenced = serde.read(golden("share-requested-recipient-refs.v1.json"), ShareRequested.class)
+                .data();
+        ShareRequested plain = serde.read(golden("share-requested.v1.json"), ShareRequested.class)
+                .data();
 
         assertThat(referenced.recipientRefs()).containsExactly("q7Vd2mXr0bN5sK8wYc1ZaA", "Hk3pL9tQ2vW6yB0nE4rU8g");
         assertThat(referenced.recipientRef(1)).isEqualTo("Hk3pL9tQ2vW6yB0nE4rU8g");
         assertThat(plain.recipientRefs()).isNull();
         assertThat(plain.recipientRef(0)).isNull();
-        assertThatThrownBy(() -> new ShareRequested(3, 7, List.of("a@example.test", "b@example.test"), null,
-                List.of(), List.of("q7Vd2mXr0bN5sK8wYc1ZaA"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ShareRequested(
+                        3,
+                        7,
+                        List.of("a@example.test", "b@example.test"),
+                        null,
+                        List.of(),
+                        List.of("q7Vd2mXr0bN5sK8wYc1ZaA")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aShareNamesItsSenderLanguageAndDownloadsAndAnOlderOneReadsAsAnAnonymousEnglishShare() {
-        ShareRequested named = serde.read(golden("share-requested-sender-locale.v1.json"), ShareRequested.class).data();
-        ShareRequested older = serde.read(golden("share-requested.v1.json"), ShareRequested.class).data();
+        ShareRequested named = serde.read(golden("share-requested-sender-locale.v1.json"), ShareRequested.class)
+                .data();
+        ShareRequested older = serde.read(golden("share-requested.v1.json"), ShareRequested.class)
+                .data();
 
-        assertThat(named.sender()).isEqualTo(new ShareRequested.Sender("Acme Media", "Anna Virtanen",
-                "anna.virtanen@acme.test"));
+        assertThat(named.sender())
+                .isEqualTo(new ShareRequested.Sender("Acme Media", "Anna Virtanen", "anna.virtanen@acme.test"));
         assertThat(named.locale()).isEqualTo("fi");
-        assertThat(named.links()).singleElement().extracting(ShareRequested.SharedLink::downloads).isEqualTo(3);
+        assertThat(named.links())
+                .singleElement()
+                .extracting(ShareRequested.SharedLink::downloads)
+                .isEqualTo(3);
         assertThat(older.sender()).isNull();
         assertThat(older.locale()).isNull();
-        assertThat(older.links()).allSatisfy(link -> assertThat(link.downloads()).isNull());
+        assertThat(older.links())
+                .allSatisfy(link -> assertThat(link.downloads()).isNull());
     }
 
     @Test
     void aShareCarriesItsAccountsBrandingAndAnOlderOneHasNone() {
-        ShareRequested branded = serde.read(golden("share-requested-branding.v1.json"), ShareRequested.class).data();
+        ShareRequested branded = serde.read(golden("share-requested-branding.v1.json"), ShareRequested.class)
+                .data();
 
-        assertThat(branded.branding()).isEqualTo(new ShareRequested.Branding("https://cdn.acme.test/logo.png",
-                "#8a1c1c", "Acme Media Oy, Mannerheimintie 1, 00100 Helsinki"));
-        assertThat(serde.read(golden("share-requested-sender-locale.v1.json"), ShareRequested.class).data()
-                .branding()).isNull();
+        assertThat(branded.branding())
+                .isEqualTo(new ShareRequested.Branding(
+                        "https://cdn.acme.test/logo.png",
+                        "#8a1c1c",
+                        "Acme Media Oy, Mannerheimintie 1, 00100 Helsinki"));
+        assertThat(serde.read(golden("share-requested-sender-locale.v1.json"), ShareRequested.class)
+                        .data()
+                        .branding())
+                .isNull();
     }
 
     @Test
     void aDownloadThroughARecipientsUrlCarriesItsReferenceAndAnOlderOneIsAttributedToNobody() {
-        DownloadConsumed referenced =
-                serde.read(golden("download-consumed-recipient.v1.json"), DownloadConsumed.class).data();
+        DownloadConsumed referenced = serde.read(golden("download-consumed-recipient.v1.json"), DownloadConsumed.class)
+                .data();
 
-        assertThat(referenced).isEqualTo(new DownloadConsumed(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 4,
-                "203.0.113.9", "curl/8.0", "q7Vd2mXr0bN5sK8wYc1ZaA"));
-        assertThat(serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class).data().recipientRef())
+        assertThat(referenced)
+                .isEqualTo(new DownloadConsumed(
+                        42,
+                        "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA",
+                        4,
+                        "203.0.113.9",
+                        "curl/8.0",
+                        "q7Vd2mXr0bN5sK8wYc1ZaA"));
+        assertThat(serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class)
+                        .data()
+                        .recipientRef())
                 .isNull();
     }
 
@@ -167,11 +214,24 @@ class GoldenEventsTest {
 
         assertThat(event.source()).isEqualTo("token-api");
         assertThat(event.subject()).isEqualTo("12");
-        assertThat(event.data()).isEqualTo(new ShareTokenCreated(12, new ShareTokenState(TOKEN_VALUE, "?iAmASuffix",
-                2001, "Token of media 1", ExportDefinition.HD, false, Instant.parse("2021-08-16T12:14:03Z"),
-                Instant.parse("2099-08-17T12:14:03Z"), 3, 1, ORIGINAL,
-                new MediaFile("dam-media", "media/2001/bd.jpg", "harbour-bd.jpg"),
-                "http://localhost:8082/share/" + TOKEN_VALUE + "?iAmASuffix"), 5));
+        assertThat(event.data())
+                .isEqualTo(new ShareTokenCreated(
+                        12,
+                        new ShareTokenState(
+                                TOKEN_VALUE,
+                                "?iAmASuffix",
+                                2001,
+                                "Token of media 1",
+                                ExportDefinition.HD,
+                                false,
+                                Instant.parse("2021-08-16T12:14:03Z"),
+                                Instant.parse("2099-08-17T12:14:03Z"),
+                                3,
+                                1,
+                                ORIGINAL,
+                                new MediaFile("dam-media", "media/2001/bd.jpg", "harbour-bd.jpg"),
+                                "http://localhost:8082/share/" + TOKEN_VALUE + "?iAmASuffix"),
+                        5));
         assertThat(event.data().token().publicPath()).isEqualTo(TOKEN_VALUE + "?iAmASuffix");
     }
 
@@ -180,9 +240,24 @@ class GoldenEventsTest {
         EventEnvelope<ShareTokenUpdated> event =
                 serde.read(golden("share-token-updated.v1.json"), ShareTokenUpdated.class);
 
-        assertThat(event.data()).isEqualTo(new ShareTokenUpdated(12, new ShareTokenState(TOKEN_VALUE, null, 2001,
-                "Token of media 1, low definition", ExportDefinition.BD, true, null, null, 3, 1, ORIGINAL, null,
-                "http://localhost:8082/share/" + TOKEN_VALUE), 5L));
+        assertThat(event.data())
+                .isEqualTo(new ShareTokenUpdated(
+                        12,
+                        new ShareTokenState(
+                                TOKEN_VALUE,
+                                null,
+                                2001,
+                                "Token of media 1, low definition",
+                                ExportDefinition.BD,
+                                true,
+                                null,
+                                null,
+                                3,
+                                1,
+                                ORIGINAL,
+                                null,
+                                "http://localhost:8082/share/" + TOKEN_VALUE),
+                        5L));
         assertThat(event.data().token().publicPath()).isEqualTo(TOKEN_VALUE);
     }
 
@@ -200,8 +275,8 @@ class GoldenEventsTest {
                 serde.read(golden("share-token-downloaded.v1.json"), ShareTokenDownloaded.class);
 
         assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-24T11:07:30.25Z"));
-        assertThat(event.data()).isEqualTo(
-                new ShareTokenDownloaded(12, TOKEN_VALUE, 2001, ExportDefinition.BD, "198.51.100.7", null));
+        assertThat(event.data())
+                .isEqualTo(new ShareTokenDownloaded(12, TOKEN_VALUE, 2001, ExportDefinition.BD, "198.51.100.7", null));
     }
 
     @Test
@@ -211,12 +286,18 @@ class GoldenEventsTest {
         EventEnvelope<ShareMailFailed> failed = serde.read(golden("share-mail-failed.v1.json"), ShareMailFailed.class);
 
         assertThat(delivered.type()).isEqualTo(EventType.SHARE_MAIL_DELIVERED.typeName());
-        assertThat(delivered.data()).isEqualTo(new ShareMailDelivered(314, 7, "ann@example.test",
-                "q2V0aGlzLWlzLWEtcmVmMQ", List.of(42L, 43L)));
+        assertThat(delivered.data())
+                .isEqualTo(new ShareMailDelivered(
+                        314, 7, "ann@example.test", "q2V0aGlzLWlzLWEtcmVmMQ", List.of(42L, 43L)));
         assertThat(failed.type()).isEqualTo(EventType.SHARE_MAIL_FAILED.typeName());
-        assertThat(failed.data()).isEqualTo(new ShareMailFailed(314, 7, "nobody@mailbox.invalid",
-                "bm90LWEtcmVhbC1wZXJzb24", "550 5.1.1 <nobody@mailbox.invalid>: mailbox unavailable",
-                List.of(42L, 43L)));
+        assertThat(failed.data())
+                .isEqualTo(new ShareMailFailed(
+                        314,
+                        7,
+                        "nobody@mailbox.invalid",
+                        "bm90LWEtcmVhbC1wZXJzb24",
+                        "550 5.1.1 <nobody@mailbox.invalid>: mailbox unavailable",
+                        List.of(42L, 43L)));
         // on the shares topic, keyed by share id, after the share's request
         assertThat(EventType.SHARE_MAIL_DELIVERED.topic()).isEqualTo(Topics.SHARES);
         assertThat(EventType.SHARE_MAIL_FAILED.topic()).isEqualTo(Topics.SHARES);
@@ -231,11 +312,21 @@ class GoldenEventsTest {
 
     @Test
     void everyEventSurvivesARoundTripWithItsTypeAndTopic() {
-        for (String sample : List.of("link-created.v1.json", "link-revoked.v1.json", "share-requested.v1.json",
-                "download-consumed.v1.json", "share-token-created.v1.json", "share-token-updated.v1.json",
-                "share-token-deleted.v1.json", "share-token-downloaded.v1.json", "link-created-landing-page.v1.json",
-                "download-repeated.v1.json", "share-mail-delivered.v1.json", "share-mail-failed.v1.json",
-                "share-requested-sender-locale.v1.json", "link-created-locale.v1.json",
+        for (String sample : List.of(
+                "link-created.v1.json",
+                "link-revoked.v1.json",
+                "share-requested.v1.json",
+                "download-consumed.v1.json",
+                "share-token-created.v1.json",
+                "share-token-updated.v1.json",
+                "share-token-deleted.v1.json",
+                "share-token-downloaded.v1.json",
+                "link-created-landing-page.v1.json",
+                "download-repeated.v1.json",
+                "share-mail-delivered.v1.json",
+                "share-mail-failed.v1.json",
+                "share-requested-sender-locale.v1.json",
+                "link-created-locale.v1.json",
                 "share-requested-branding.v1.json")) {
             EventEnvelope<?> event = serde.read(golden(sample));
             EventEnvelope<?> again = serde.read(serde.serialize(event));
@@ -248,18 +339,19 @@ class GoldenEventsTest {
 
     @Test
     void datesAreWrittenAsIsoStringsNotNumbers() {
-        EventEnvelope<LinkRevoked> event = serde.envelope(new LinkRevoked(1, "k", 2), "link-api", "1",
-                Instant.parse("2026-01-02T03:04:05Z"));
+        EventEnvelope<LinkRevoked> event =
+                serde.envelope(new LinkRevoked(1, "k", 2), "link-api", "1", Instant.parse("2026-01-02T03:04:05Z"));
 
         assertThat(new String(serde.serialize(event))).contains("\"occurredAt\":\"2026-01-02T03:04:05Z\"");
     }
 
     @Test
     void unknownFieldsAreIgnoredSoV1CanGrowCompatibly() {
-        String json = new String(golden("link-revoked.v1.json")).replace("\"accountId\": 7",
-                "\"accountId\": 7, \"reason\": \"added later\"");
+        String json = new String(golden("link-revoked.v1.json"))
+                .replace("\"accountId\": 7", "\"accountId\": 7, \"reason\": \"added later\"");
 
-        assertThat(serde.read(json.getBytes(), LinkRevoked.class).data().accountId()).isEqualTo(7);
+        assertThat(serde.read(json.getBytes(), LinkRevoked.class).data().accountId())
+                .isEqualTo(7);
     }
 
     @Test
@@ -269,14 +361,14 @@ class GoldenEventsTest {
         String unknownType = new String(golden("link-revoked.v1.json"))
                 .replace("sharelinks.link.revoked.v1", "sharelinks.link.exploded.v1");
         assertThatThrownBy(() -> serde.read(unknownType.getBytes()))
-                .isInstanceOf(MalformedEventException.class).hasMessageContaining("unknown event type");
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("unknown event type");
         String missingKey = new String(golden("link-revoked.v1.json"))
                 .replace("\"key\": \"Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA\",", "");
         assertThatThrownBy(() -> serde.read(missingKey.getBytes())).isInstanceOf(MalformedEventException.class);
         String missingLinkId = new String(golden("link-revoked.v1.json")).replace("\"linkId\": 42,", "");
         assertThatThrownBy(() -> serde.read(missingLinkId.getBytes())).isInstanceOf(MalformedEventException.class);
-        String missingFilename = new String(golden("link-created.v1.json"))
-                .replace("\"filename\": \"test_file\",", "");
+        String missingFilename = new String(golden("link-created.v1.json")).replace("\"filename\": \"test_file\",", "");
         assertThatThrownBy(() -> serde.read(missingFilename.getBytes())).isInstanceOf(MalformedEventException.class);
     }
 

@@ -14,9 +14,10 @@ class BlockHoundTest {
     @Test
     void whenAReactiveThreadBlocksThenTheCallFails() {
         Mono<Void> sleeping = Mono.<Void>fromCallable(() -> {
-            Thread.sleep(1);
-            return null;
-        }).subscribeOn(Schedulers.parallel());
+                    Thread.sleep(1);
+                    return null;
+                })
+                .subscribeOn(Schedulers.parallel());
 
         assertThatThrownBy(() -> sleeping.block(Duration.ofSeconds(10)))
                 .hasCauseInstanceOf(BlockingOperationError.class);

@@ -20,10 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +79,8 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
         // server.port of 8082 bound the second instance to that fixed port)
         secondInstance = new SpringApplicationBuilder(RedirectorApplication.class)
                 .initializers(OwnNettyResources::register)
-                .run(second.entrySet().stream().map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .run(second.entrySet().stream()
+                        .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
                         .toArray(String[]::new));
         secondPort = secondInstance.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
     }
@@ -93,18 +94,24 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void when200ParallelRedeemsHitALimitOf25AcrossTwoInstancesThenExactly25Redirect() {
-        LinkCreated link = publishLink("media/9/original.bin", "nine.bin", 25, Instant.now().plusSeconds(3600));
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        LinkCreated link = publishLink(
+                "media/9/original.bin", "nine.bin", 25, Instant.now().plusSeconds(3600));
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<Integer>> responses = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             responses.add(redeem(client, i % 2 == 0 ? port : secondPort, link.key()));
         }
-        Map<Integer, Long> statuses = responses.stream().map(CompletableFuture::join)
+        Map<Integer, Long> statuses = responses.stream()
+                .map(CompletableFuture::join)
                 .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
 
         assertThat(statuses).containsExactlyInAnyOrderEntriesOf(Map.of(302, 25L, 404, 175L));
-        assertThat(SharedServers.postgres().query(DATABASE,
-                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId())).isEqualTo("0");
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()))
+                .isEqualTo("0");
         assertThat(downloadEvents(List.of(link), 25)).containsExactly(Map.entry(link.linkId(), 25L));
     }
 
@@ -118,15 +125,18 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
             throws Exception {
         List<LinkCreated> links = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            links.add(publishLink("media/load/" + i, "load.bin", 1 + i % 50, Instant.now().plusSeconds(3600)));
+            links.add(publishLink(
+                    "media/load/" + i, "load.bin", 1 + i % 50, Instant.now().plusSeconds(3600)));
         }
         List<LinkCreated> requests = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             requests.add(links.get(i % links.size()));
         }
         Collections.shuffle(requests, new Random(42));
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        DistributionSummary batchSizes = meters.get("sharelinks.redeem.batch.size").summary();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        DistributionSummary batchSizes =
+                meters.get("sharelinks.redeem.batch.size").summary();
         long statementsBefore = batchSizes.count();
         double batchedBefore = batchSizes.totalAmount();
         Semaphore inFlight = new Semaphore(128);
@@ -136,34 +146,42 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
         for (int i = 0; i < requests.size(); i++) {
             LinkCreated link = requests.get(i);
             inFlight.acquire();
-            responses.add(redeem(client, i % 2 == 0 ? port : secondPort, link.key()).whenComplete((status, e) -> {
-                inFlight.release();
-                if (status != null) {
-                    statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                    if (status == 302) {
-                        redirects.computeIfAbsent(link.key(), k -> new AtomicInteger()).incrementAndGet();
-                    }
-                }
-            }));
+            responses.add(redeem(client, i % 2 == 0 ? port : secondPort, link.key())
+                    .whenComplete((status, e) -> {
+                        inFlight.release();
+                        if (status != null) {
+                            statuses.computeIfAbsent(status, s -> new AtomicInteger())
+                                    .incrementAndGet();
+                            if (status == 302) {
+                                redirects
+                                        .computeIfAbsent(link.key(), k -> new AtomicInteger())
+                                        .incrementAndGet();
+                            }
+                        }
+                    }));
         }
         CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).join();
 
         int totalLimit = links.stream().mapToInt(LinkCreated::downloadLimit).sum();
         // a CI run once saw one 503 here and kept no log: the failure says why the instances refused
-        assertThat(statuses).as(() -> "statuses, with what the instances logged of their failures: "
-                + failuresLogged(output)).containsOnlyKeys(302, 404);
+        assertThat(statuses)
+                .as(() -> "statuses, with what the instances logged of their failures: " + failuresLogged(output))
+                .containsOnlyKeys(302, 404);
         assertThat(statuses.get(302).get()).isEqualTo(totalLimit);
         for (LinkCreated link : links) {
             assertThat(redirects.get(link.key()).get()).as(link.key()).isEqualTo(link.downloadLimit());
         }
         Map<Long, Long> events = downloadEvents(links, totalLimit);
         for (LinkCreated link : links) {
-            assertThat(events.get(link.linkId())).as("events of " + link.linkId()).isEqualTo(link.downloadLimit());
+            assertThat(events.get(link.linkId()))
+                    .as("events of " + link.linkId())
+                    .isEqualTo(link.downloadLimit());
         }
         // this instance's half went through its grant statements once each, and concurrent redeems shared them
         long statements = batchSizes.count() - statementsBefore;
         assertThat(batchSizes.totalAmount() - batchedBefore).isEqualTo(requests.size() / 2.0);
-        assertThat(statements).as("statements for %d redeems", requests.size() / 2)
+        assertThat(statements)
+                .as("statements for %d redeems", requests.size() / 2)
                 .isLessThanOrEqualTo(requests.size() / 4);
     }
 
@@ -182,19 +200,29 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
     }
 
     private static CompletableFuture<Integer> redeem(HttpClient client, int port, String key) {
-        return client.sendAsync(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(
-                                URI.create("http://127.0.0.1:" + port + "/api/v2/shareable_links/" + key))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding())
+        return client.sendAsync(
+                        HttpRequest.newBuilder()
+                                .timeout(REQUEST_TIMEOUT)
+                                .uri(URI.create("http://127.0.0.1:" + port + "/api/v2/shareable_links/" + key))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
                 .thenApply(HttpResponse::statusCode);
     }
 
     /** DownloadConsumed events per link id, read until there are {@code expected} of these links' in all. */
     private Map<Long, Long> downloadEvents(List<LinkCreated> links, long expected) {
         List<String> keys = links.stream().map(l -> String.valueOf(l.linkId())).toList();
-        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
-                        seen -> seen.stream().filter(r -> keys.contains(r.key())).count() >= expected,
+        return TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
+                        seen -> seen.stream()
+                                        .filter(r -> keys.contains(r.key()))
+                                        .count()
+                                >= expected,
                         Duration.ofSeconds(60))
-                .stream().filter(r -> keys.contains(r.key()))
+                .stream()
+                .filter(r -> keys.contains(r.key()))
                 .collect(Collectors.groupingBy(r -> Long.parseLong(r.key()), Collectors.counting()));
     }
 }

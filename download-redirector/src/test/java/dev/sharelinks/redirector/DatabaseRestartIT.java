@@ -45,12 +45,14 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
     void whenTheDatabaseRestartsUnderLoadThenRedeemsAnswer503AndEveryRedirectIsRecorded() throws Exception {
         List<LinkCreated> links = new ArrayList<>();
         for (int i = 0; i < LINKS; i++) {
-            links.add(publishLink("media/restart/" + i, "restart.bin", LIMIT, Instant.now().plusSeconds(3600)));
+            links.add(publishLink(
+                    "media/restart/" + i, "restart.bin", LIMIT, Instant.now().plusSeconds(3600)));
         }
         Map<String, AtomicInteger> redirects = new ConcurrentHashMap<>();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
         List<Future<?>> load = new ArrayList<>();
         for (int w = 0; w < WORKERS; w++) {
@@ -58,12 +60,19 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
             load.add(workers.submit(() -> {
                 for (int i = worker; running.get(); i += WORKERS) {
                     LinkCreated link = links.get(i % LINKS);
-                    int status = client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(
-                                    "http://127.0.0.1:" + port + "/api/v2/shareable_links/" + link.key())).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                    int status = client.send(
+                                    HttpRequest.newBuilder()
+                                            .timeout(REQUEST_TIMEOUT)
+                                            .uri(URI.create("http://127.0.0.1:" + port + "/api/v2/shareable_links/"
+                                                    + link.key()))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
                     statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
                     if (status == 302) {
-                        redirects.computeIfAbsent(link.key(), k -> new AtomicInteger()).incrementAndGet();
+                        redirects
+                                .computeIfAbsent(link.key(), k -> new AtomicInteger())
+                                .incrementAndGet();
                     }
                 }
                 return null;
@@ -86,43 +95,70 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
         }
         workers.shutdown();
 
-        assertThat(statuses.keySet()).as("only redirects and 503s: %s", statuses).containsOnly(302, 503);
+        assertThat(statuses.keySet())
+                .as("only redirects and 503s: %s", statuses)
+                .containsOnly(302, 503);
         String keys = links.stream().map(l -> "'" + l.key() + "'").collect(Collectors.joining(", "));
-        Map<String, Integer> decrements = SharedServers.postgres().query(DATABASE,
-                        "SELECT key || ' ' || (" + LIMIT + " - remaining) FROM redirector.redeemable_links WHERE key IN ("
-                                + keys + ")")
-                .lines().map(line -> line.split(" "))
+        Map<String, Integer> decrements = SharedServers.postgres()
+                .query(
+                        DATABASE,
+                        "SELECT key || ' ' || (" + LIMIT
+                                + " - remaining) FROM redirector.redeemable_links WHERE key IN (" + keys + ")")
+                .lines()
+                .map(line -> line.split(" "))
                 .collect(Collectors.toMap(parts -> parts[0], parts -> Integer.parseInt(parts[1])));
         for (LinkCreated link : links) {
-            int redirected = redirects.getOrDefault(link.key(), new AtomicInteger()).get();
+            int redirected =
+                    redirects.getOrDefault(link.key(), new AtomicInteger()).get();
             // a 503 whose commit still went through may leave a decrement without a redirect; never the reverse
             assertThat(decrements.get(link.key())).as(link.key()).isGreaterThanOrEqualTo(redirected);
         }
-        int totalDecrements = decrements.values().stream().mapToInt(Integer::intValue).sum();
+        int totalDecrements =
+                decrements.values().stream().mapToInt(Integer::intValue).sum();
         assertThat(totalDecrements - count(statuses, 302)).isLessThanOrEqualTo(count(statuses, 503));
 
         // and every recorded decrement reaches Kafka once the relay catches up. Once in effect: a relay whose delete
         // failed with the database after the broker's acknowledgement publishes that batch again, and consumers
         // drop the repeats by event id, so distinct event ids are what must match.
-        List<String> linkIds = links.stream().map(l -> String.valueOf(l.linkId())).toList();
-        long events = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
-                        seen -> distinctEvents(seen, linkIds) >= totalDecrements, Duration.ofSeconds(60))
-                .stream().filter(r -> linkIds.contains(r.key())).map(r -> serde.read(r.value()).eventId())
-                .distinct().count();
+        List<String> linkIds =
+                links.stream().map(l -> String.valueOf(l.linkId())).toList();
+        long events = TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
+                        seen -> distinctEvents(seen, linkIds) >= totalDecrements,
+                        Duration.ofSeconds(60))
+                .stream()
+                .filter(r -> linkIds.contains(r.key()))
+                .map(r -> serde.read(r.value()).eventId())
+                .distinct()
+                .count();
         assertThat(events).isEqualTo(totalDecrements);
 
         // the projection recovers too: a link published now becomes redeemable, once its listeners' back-off from
         // the outage (up to sharelinks.kafka.retry-max-interval) has run out
-        LinkCreated after = publishLinkWithin(Duration.ofSeconds(90), "media/restart/after", "after.bin", 1,
+        LinkCreated after = publishLinkWithin(
+                Duration.ofSeconds(90),
+                "media/restart/after",
+                "after.bin",
+                1,
                 Instant.now().plusSeconds(3600));
-        assertThat(client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(
-                        "http://127.0.0.1:" + port + "/api/v2/shareable_links/" + after.key())).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(302);
+        assertThat(client.send(
+                                HttpRequest.newBuilder()
+                                        .timeout(REQUEST_TIMEOUT)
+                                        .uri(URI.create(
+                                                "http://127.0.0.1:" + port + "/api/v2/shareable_links/" + after.key()))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .isEqualTo(302);
     }
 
     private long distinctEvents(List<ConsumerRecord<String, byte[]>> records, List<String> linkIds) {
-        return records.stream().filter(r -> linkIds.contains(r.key())).map(r -> serde.read(r.value()).eventId())
-                .distinct().count();
+        return records.stream()
+                .filter(r -> linkIds.contains(r.key()))
+                .map(r -> serde.read(r.value()).eventId())
+                .distinct()
+                .count();
     }
 
     private static int count(Map<Integer, AtomicInteger> statuses, int status) {

@@ -47,15 +47,17 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
      */
     @Test
     void theDownloadsListenerFetchesInBulkWhileTheLinksListenerDoesNotWait() {
-        Map<String, Properties> consumerProperties = listeners.getListenerContainers().stream().collect(
-                Collectors.toMap(container -> String.join(",", container.getContainerProperties().getTopics()),
+        Map<String, Properties> consumerProperties = listeners.getListenerContainers().stream()
+                .collect(Collectors.toMap(
+                        container -> String.join(
+                                ",", container.getContainerProperties().getTopics()),
                         container -> container.getContainerProperties().getKafkaConsumerProperties()));
 
         assertThat(consumerProperties.get(Topics.DOWNLOADS))
                 .containsEntry(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536")
                 .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
-        assertThat(consumerProperties.get(Topics.LINKS)).doesNotContainKeys(ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+        assertThat(consumerProperties.get(Topics.LINKS))
+                .doesNotContainKeys(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
     }
 
     /**
@@ -66,13 +68,19 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
     @Test
     void theLinksListenerRunsAConsumerPerPartitionOfTheLocalTopic() {
         MessageListenerContainer links = listeners.getListenerContainers().stream()
-                .filter(container -> List.of(container.getContainerProperties().getTopics()).contains(Topics.LINKS))
-                .findFirst().orElseThrow();
+                .filter(container ->
+                        List.of(container.getContainerProperties().getTopics()).contains(Topics.LINKS))
+                .findFirst()
+                .orElseThrow();
 
-        assertThat(links).isInstanceOfSatisfying(ConcurrentMessageListenerContainer.class,
-                concurrent -> assertThat(concurrent.getConcurrency()).isEqualTo(3));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(links.getAssignedPartitions())
-                .extracting(TopicPartition::partition).containsExactlyInAnyOrder(0, 1, 2));
+        assertThat(links)
+                .isInstanceOfSatisfying(
+                        ConcurrentMessageListenerContainer.class,
+                        concurrent -> assertThat(concurrent.getConcurrency()).isEqualTo(3));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(links.getAssignedPartitions())
+                        .extracting(TopicPartition::partition)
+                        .containsExactlyInAnyOrder(0, 1, 2));
     }
 
     @Test
@@ -82,18 +90,43 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
         for (int remaining : new int[] {3, 1, 2}) {
             publishDownload(id, key, remaining);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(query(
-                "SELECT remaining FROM redirector.reported_remaining WHERE link_id = " + id)));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        "1".equals(query("SELECT remaining FROM redirector.reported_remaining WHERE link_id = " + id)));
 
-        publish(Topics.LINKS, String.valueOf(id), serde.serialize(serde.envelope(new LinkCreated(id, key, 1, 4,
-                "asset", BUCKET, "media/early/original.bin", "early.bin", LATER, 5,
-                "http://redirector.test/api/v2/shareable_links/" + key), "link-api", String.valueOf(id),
-                Instant.now())));
-        await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(query(
-                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + id)));
+        publish(
+                Topics.LINKS,
+                String.valueOf(id),
+                serde.serialize(serde.envelope(
+                        new LinkCreated(
+                                id,
+                                key,
+                                1,
+                                4,
+                                "asset",
+                                BUCKET,
+                                "media/early/original.bin",
+                                "early.bin",
+                                LATER,
+                                5,
+                                "http://redirector.test/api/v2/shareable_links/" + key),
+                        "link-api",
+                        String.valueOf(id),
+                        Instant.now())));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        "1".equals(query("SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + id)));
 
-        http.get().uri("/api/v2/shareable_links/{key}", key).exchange().expectStatus().isFound();
-        http.get().uri("/api/v2/shareable_links/{key}", key).exchange().expectStatus().isNotFound();
+        http.get()
+                .uri("/api/v2/shareable_links/{key}", key)
+                .exchange()
+                .expectStatus()
+                .isFound();
+        http.get()
+                .uri("/api/v2/shareable_links/{key}", key)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
     }
 
     @Test
@@ -111,20 +144,40 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
     void whenTheLiveProjectionReadsBackItsOwnGrantsThenItsCountsDoNotChange() {
         LinkCreated link = publishLink("media/own/original.bin", "own.bin", 3, LATER);
 
-        http.get().uri("/api/v2/shareable_links/{key}", link.key()).exchange().expectStatus().isFound();
-        http.get().uri("/api/v2/shareable_links/{key}", link.key()).exchange().expectStatus().isFound();
-        List<ConsumerRecord<String, byte[]>> own = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(),
-                        Topics.DOWNLOADS, seen -> ofLink(seen, link).size() == 2, Duration.ofSeconds(30));
+        http.get()
+                .uri("/api/v2/shareable_links/{key}", link.key())
+                .exchange()
+                .expectStatus()
+                .isFound();
+        http.get()
+                .uri("/api/v2/shareable_links/{key}", link.key())
+                .exchange()
+                .expectStatus()
+                .isFound();
+        List<ConsumerRecord<String, byte[]>> own = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.DOWNLOADS,
+                seen -> ofLink(seen, link).size() == 2,
+                Duration.ofSeconds(30));
         for (ConsumerRecord<String, byte[]> grant : ofLink(own, link)) {
             // they name this projection, which skips them: it applied them when it granted them
-            assertThat(new String(grant.headers().lastHeader("sharelinks_origin").value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            grant.headers().lastHeader("sharelinks_origin").value(), StandardCharsets.UTF_8))
                     .isEqualTo("download-redirector");
             awaitConsumed(new TopicPartition(grant.topic(), grant.partition()), grant.offset());
         }
 
         assertThat(remaining(link)).isEqualTo("1");
-        http.get().uri("/api/v2/shareable_links/{key}", link.key()).exchange().expectStatus().isFound();
-        http.get().uri("/api/v2/shareable_links/{key}", link.key()).exchange().expectStatus().isNotFound();
+        http.get()
+                .uri("/api/v2/shareable_links/{key}", link.key())
+                .exchange()
+                .expectStatus()
+                .isFound();
+        http.get()
+                .uri("/api/v2/shareable_links/{key}", link.key())
+                .exchange()
+                .expectStatus()
+                .isNotFound();
     }
 
     @Test
@@ -134,9 +187,11 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
         publishDownload(link.linkId(), link.key(), 1);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(remaining(link)));
-        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(),
+        var dead = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
                 Topics.deadLetterOf(Topics.DOWNLOADS),
-                seen -> seen.stream().anyMatch(r -> String.valueOf(link.linkId()).equals(r.key())),
+                seen -> seen.stream()
+                        .anyMatch(r -> String.valueOf(link.linkId()).equals(r.key())),
                 Duration.ofSeconds(30));
         assertThat(dead).anySatisfy(r -> {
             assertThat(r.key()).isEqualTo(String.valueOf(link.linkId()));
@@ -145,14 +200,21 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
     }
 
     private RecordMetadata publishDownload(long linkId, String key, int remaining) {
-        return publish(Topics.DOWNLOADS, String.valueOf(linkId), serde.serialize(serde.envelope(
-                new DownloadConsumed(linkId, key, remaining, "203.0.113.9", "test"), "download-redirector",
-                String.valueOf(linkId), Instant.now())));
+        return publish(
+                Topics.DOWNLOADS,
+                String.valueOf(linkId),
+                serde.serialize(serde.envelope(
+                        new DownloadConsumed(linkId, key, remaining, "203.0.113.9", "test"),
+                        "download-redirector",
+                        String.valueOf(linkId),
+                        Instant.now())));
     }
 
-    private static List<ConsumerRecord<String, byte[]>> ofLink(List<ConsumerRecord<String, byte[]>> records,
-            LinkCreated link) {
-        return records.stream().filter(r -> r.key().equals(String.valueOf(link.linkId()))).toList();
+    private static List<ConsumerRecord<String, byte[]>> ofLink(
+            List<ConsumerRecord<String, byte[]>> records, LinkCreated link) {
+        return records.stream()
+                .filter(r -> r.key().equals(String.valueOf(link.linkId())))
+                .toList();
     }
 
     private static void awaitConsumed(RecordMetadata record) {
@@ -161,11 +223,14 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
 
     /** Waits until the projection's downloads consumer committed past the record: it has been applied. */
     private static void awaitConsumed(TopicPartition partition, long offset) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedServers.kafka().bootstrapServers()))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 OffsetAndMetadata committed = admin.listConsumerGroupOffsets(DOWNLOADS_GROUP)
-                        .partitionsToOffsetAndMetadata().get().get(partition);
+                        .partitionsToOffsetAndMetadata()
+                        .get()
+                        .get(partition);
                 return committed != null && committed.offset() > offset;
             });
         }

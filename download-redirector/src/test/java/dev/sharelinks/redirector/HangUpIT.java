@@ -38,11 +38,12 @@ class HangUpIT extends RedirectorIntegrationTest {
      */
     @Test
     void whenOneKeepAliveConnectionAsksInQuickSuccessionThenEveryRequestIsAnswered() throws Exception {
-        LinkCreated link = publishLink("media/hangup/kept.bin", "kept.bin", 1_000_000, Instant.now().plusSeconds(3600));
+        LinkCreated link = publishLink(
+                "media/hangup/kept.bin", "kept.bin", 1_000_000, Instant.now().plusSeconds(3600));
         List<String> paths = List.of(
                 "/api/v2/shareable_links/" + link.key(), // answered after a grant statement
-                "/api/v2/shareable_links/no-such-key",   // after a lookup
-                "/api/v2/shareable_links/%00",           // at once, without the database
+                "/api/v2/shareable_links/no-such-key", // after a lookup
+                "/api/v2/shareable_links/%00", // at once, without the database
                 "/share/%00");
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
@@ -63,7 +64,8 @@ class HangUpIT extends RedirectorIntegrationTest {
 
     @Test
     void whenVisitorsHangUpMidRequestThenEveryLaterRequestIsStillAnswered() throws Exception {
-        LinkCreated link = publishLink("media/hangup/file.bin", "file.bin", 1_000_000, Instant.now().plusSeconds(3600));
+        LinkCreated link = publishLink(
+                "media/hangup/file.bin", "file.bin", 1_000_000, Instant.now().plusSeconds(3600));
         List<String> paths = List.of(
                 "/api/v2/shareable_links/" + link.key(),
                 "/api/v2/shareable_links/no-such-key",

@@ -34,8 +34,8 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 class LandingPageBrowserIT extends RedirectorIntegrationTest {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final byte[] CONTENT = "%PDF-1.4 the exact bytes a person downloads\n".repeat(50)
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONTENT =
+            "%PDF-1.4 the exact bytes a person downloads\n".repeat(50).getBytes(StandardCharsets.UTF_8);
     private static final String OBJECT = "media/browser/minutes.pdf";
     private static final List<String> LANGUAGES = List.of("en", "fi", "fr", "de");
 
@@ -73,7 +73,11 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
 
     @Test
     void aPersonOpensALandingPageClicksDownloadAndTheFileLandsWithItsNameAndExactBytes() {
-        LinkCreated link = publishLink(OBJECT, "Board minutes.pdf", 3, Instant.parse("2099-03-01T00:00:00Z"),
+        LinkCreated link = publishLink(
+                OBJECT,
+                "Board minutes.pdf",
+                3,
+                Instant.parse("2099-03-01T00:00:00Z"),
                 new LinkCreated.LandingPage(null));
 
         browser.get(url(link));
@@ -102,15 +106,16 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
         browser.get(url(link));
         assertThat(downloaded("report (1).pdf")).as("the reload's file").isEqualTo(CONTENT);
         assertThat(remaining(link)).as("the reload was a repeat").isEqualTo(4);
-        assertThat(browser.manage().getCookieNamed("sharelinks_receipt")).as("HttpOnly, so only on the link's path")
+        assertThat(browser.manage().getCookieNamed("sharelinks_receipt"))
+                .as("HttpOnly, so only on the link's path")
                 .isNull();
     }
 
     @Test
     void aPasswordLinkTakesAWrongPasswordThenTheRightOne() {
         String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode("harbour lights");
-        LinkCreated link = publishLink(OBJECT, "Plans.pdf", 2, Instant.now().plusSeconds(3600),
-                new LinkCreated.LandingPage(hash));
+        LinkCreated link =
+                publishLink(OBJECT, "Plans.pdf", 2, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(hash));
 
         browser.get(url(link));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("A password-protected file");
@@ -133,8 +138,15 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
     void aLinkThatNoLongerWorksShowsAPageInTheBrowsersLanguage() {
         // expired: a person's own spent link would still give them their download again (the receipt)
         LinkCreated link = publishLink(OBJECT, "Expired.pdf", 1, Instant.now().minusSeconds(60), null);
-        Map<String, String> titles = Map.of("en", "This link no longer works", "fi", "Tämä linkki ei enää toimi",
-                "fr", "Ce lien ne fonctionne plus", "de", "Dieser Link funktioniert nicht mehr");
+        Map<String, String> titles = Map.of(
+                "en",
+                "This link no longer works",
+                "fi",
+                "Tämä linkki ei enää toimi",
+                "fr",
+                "Ce lien ne fonctionne plus",
+                "de",
+                "Dieser Link funktioniert nicht mehr");
         for (String language : LANGUAGES) {
             // the browser's Accept-Language, as a person's browser in that language sends it
             chromium.acceptLanguage(language + ";q=1, en;q=0.5");
@@ -142,7 +154,8 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
             checkPage("link-gone-" + language);
             assertThat(browser.getTitle()).isEqualTo(titles.get(language));
             assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(titles.get(language));
-            assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language);
+            assertThat(browser.findElement(By.tagName("html")).getAttribute("lang"))
+                    .isEqualTo(language);
             assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("{", "error");
         }
         chromium.acceptLanguage("de-DE,de;q=0.9");
@@ -155,23 +168,35 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
     @Test
     void aPasswordLandingPageSpeaksTheBrowsersLanguage() {
         String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode("harbour lights");
-        LinkCreated link = publishLink(OBJECT, "Plans.pdf", 2, Instant.parse("2099-03-01T12:00:00Z"),
-                new LinkCreated.LandingPage(hash));
+        LinkCreated link = publishLink(
+                OBJECT, "Plans.pdf", 2, Instant.parse("2099-03-01T12:00:00Z"), new LinkCreated.LandingPage(hash));
         Map<String, List<String>> words = Map.of(
                 "en", List.of("A password-protected file", "1 March 2099", "Wrong password. Try again."),
-                "fi", List.of("Salasanalla suojattu tiedosto", "1. maaliskuuta 2099",
-                        "Väärä salasana. Yritä uudelleen."),
-                "fr", List.of("Un fichier protégé par mot de passe", "1 mars 2099",
-                        "Mot de passe incorrect. Réessayez."),
-                "de", List.of("Eine passwortgeschützte Datei", "1. März 2099",
-                        "Falsches Passwort. Versuchen Sie es erneut."));
+                "fi",
+                        List.of(
+                                "Salasanalla suojattu tiedosto",
+                                "1. maaliskuuta 2099",
+                                "Väärä salasana. Yritä uudelleen."),
+                "fr",
+                        List.of(
+                                "Un fichier protégé par mot de passe",
+                                "1 mars 2099",
+                                "Mot de passe incorrect. Réessayez."),
+                "de",
+                        List.of(
+                                "Eine passwortgeschützte Datei",
+                                "1. März 2099",
+                                "Falsches Passwort. Versuchen Sie es erneut."));
         for (String language : LANGUAGES) {
             chromium.acceptLanguage(language);
             browser.get(url(link));
             checkPage("landing-password-" + language);
-            assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language);
-            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(words.get(language).get(0));
-            assertThat(browser.findElement(By.tagName("main")).getText()).contains(words.get(language).get(1), "UTC");
+            assertThat(browser.findElement(By.tagName("html")).getAttribute("lang"))
+                    .isEqualTo(language);
+            assertThat(browser.findElement(By.tagName("h1")).getText())
+                    .isEqualTo(words.get(language).get(0));
+            assertThat(browser.findElement(By.tagName("main")).getText())
+                    .contains(words.get(language).get(1), "UTC");
 
             browser.findElement(By.id("password")).sendKeys("harbour light");
             browser.findElement(By.cssSelector("button[type=submit]")).click();
@@ -186,7 +211,9 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
         } finally {
             chromium.colorScheme("light");
         }
-        assertThat(remaining(link)).as("no page and no wrong password spent anything").isEqualTo(2);
+        assertThat(remaining(link))
+                .as("no page and no wrong password spent anything")
+                .isEqualTo(2);
     }
 
     /**
@@ -195,14 +222,15 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
      */
     @Test
     void aBrowserInAnotherLanguageGetsTheLinksLanguageAndSoDoesALinkPreview() {
-        LinkCreated link = publishLink(OBJECT, "Kokous.pdf", 3, Instant.now().plusSeconds(3600),
-                new LinkCreated.LandingPage(null), "fi");
+        LinkCreated link = publishLink(
+                OBJECT, "Kokous.pdf", 3, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(null), "fi");
 
         chromium.acceptLanguage("sv-SE,sv;q=0.9");
         browser.get(url(link));
         checkPage("landing-page-fi");
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("fi");
-        assertThat(browser.findElement(By.cssSelector("button[type=submit]")).getText()).isEqualTo("Lataa");
+        assertThat(browser.findElement(By.cssSelector("button[type=submit]")).getText())
+                .isEqualTo("Lataa");
 
         chromium.userAgent("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)");
         try {
@@ -220,7 +248,9 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
     private static void checkPage(String name) {
         chromium.screenshot(SCREENSHOTS.resolve(name + ".png"));
         assertThat(chromium.pageErrors()).as(name + ": errors the page logged").isEmpty();
-        assertThat(chromium.accessibilityViolations()).as(name + ": WCAG 2.1 AA violations").isEmpty();
+        assertThat(chromium.accessibilityViolations())
+                .as(name + ": WCAG 2.1 AA violations")
+                .isEmpty();
     }
 
     private String url(LinkCreated link) {
@@ -230,13 +260,17 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
     /** The file once the browser has finished writing it (no partial download left beside it). */
     private static byte[] downloaded(String filename) {
         Path file = downloads.resolve(filename);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            try (Stream<Path> files = Files.list(downloads)) {
-                List<String> names = files.map(path -> path.getFileName().toString()).toList();
-                return names.contains(filename) && names.stream().noneMatch(name -> name.endsWith(".crdownload"))
-                        && Files.size(file) == CONTENT.length;
-            }
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    try (Stream<Path> files = Files.list(downloads)) {
+                        List<String> names =
+                                files.map(path -> path.getFileName().toString()).toList();
+                        return names.contains(filename)
+                                && names.stream().noneMatch(name -> name.endsWith(".crdownload"))
+                                && Files.size(file) == CONTENT.length;
+                    }
+                });
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
@@ -245,7 +279,7 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
     }
 
     private static int remaining(LinkCreated link) {
-        return Integer.parseInt(SharedServers.postgres().query(DATABASE,
-                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()));
+        return Integer.parseInt(SharedServers.postgres()
+                .query(DATABASE, "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()));
     }
 }

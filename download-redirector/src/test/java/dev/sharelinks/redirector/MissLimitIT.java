@@ -22,7 +22,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * client is, behind a trusted proxy.
  */
 // a low limit, and the client address taken from X-Forwarded-For of this machine's requests, as behind a gateway
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"sharelinks.redeem.miss-limit.misses=3", "TRUSTED_PROXIES=127.0.0.0/8, ::1"})
 class MissLimitIT extends RedirectorIntegrationTest {
 
@@ -31,22 +32,39 @@ class MissLimitIT extends RedirectorIntegrationTest {
 
     @Test
     void whenAClientGuessesTooManyKeysThenItGets429ButLinksThatExistStillWork() {
-        LinkCreated live = publishLink("media/limit/live", "live.bin", 10, Instant.now().plusSeconds(3600));
-        LinkCreated exhausted = publishLink("media/limit/gone", "gone.bin", 1, Instant.now().plusSeconds(3600));
+        LinkCreated live =
+                publishLink("media/limit/live", "live.bin", 10, Instant.now().plusSeconds(3600));
+        LinkCreated exhausted =
+                publishLink("media/limit/gone", "gone.bin", 1, Instant.now().plusSeconds(3600));
         redeem("198.51.100.9", exhausted.key()).expectStatus().isFound();
 
         for (int i = 0; i < 3; i++) {
             redeem("203.0.113.7", "guess-" + i).expectStatus().isNotFound();
         }
         redeem("203.0.113.7", "guess-3")
-                .expectStatus().isEqualTo(429)
-                .expectHeader().value("Retry-After", value -> assertThat(Integer.parseInt(value)).isBetween(1, 60))
-                .expectBody().json("{\"error\": \"Too many requests for links that do not exist\"}", true);
-        http.head().uri("/api/v2/shareable_links/guess-4").header("X-Forwarded-For", "203.0.113.7").exchange()
-                .expectStatus().isEqualTo(429);
-        http.get().uri("/share/no-such-token").header("X-Forwarded-For", "203.0.113.7").exchange()
-                .expectStatus().isEqualTo(429)
-                .expectBody().jsonPath("$.code").isEqualTo("too-many-requests");
+                .expectStatus()
+                .isEqualTo(429)
+                .expectHeader()
+                .value(
+                        "Retry-After",
+                        value -> assertThat(Integer.parseInt(value)).isBetween(1, 60))
+                .expectBody()
+                .json("{\"error\": \"Too many requests for links that do not exist\"}", true);
+        http.head()
+                .uri("/api/v2/shareable_links/guess-4")
+                .header("X-Forwarded-For", "203.0.113.7")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(429);
+        http.get()
+                .uri("/share/no-such-token")
+                .header("X-Forwarded-For", "203.0.113.7")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(429)
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("too-many-requests");
 
         // hits are never limited, and a used-up link is a late recipient, not a guess
         redeem("203.0.113.7", live.key()).expectStatus().isFound();
@@ -55,10 +73,10 @@ class MissLimitIT extends RedirectorIntegrationTest {
         redeem("198.51.100.20", "guess-0").expectStatus().isNotFound();
 
         // and the refusals are counted by reason
-        assertThat(refused("link", "unknown")).isEqualTo(4);      // three guesses, and the other client's
-        assertThat(refused("link", "throttled")).isEqualTo(2);    // the GET and the HEAD over the limit
+        assertThat(refused("link", "unknown")).isEqualTo(4); // three guesses, and the other client's
+        assertThat(refused("link", "throttled")).isEqualTo(2); // the GET and the HEAD over the limit
         assertThat(refused("share-token", "throttled")).isEqualTo(1);
-        assertThat(refused("link", "not-live")).isEqualTo(1);     // the used-up link
+        assertThat(refused("link", "not-live")).isEqualTo(1); // the used-up link
     }
 
     /**
@@ -77,31 +95,48 @@ class MissLimitIT extends RedirectorIntegrationTest {
         clientOf.put("attacker.example, 203.0.113.10", "203.0.113.10");
         clientOf.put("203.0.113.11, attacker.example", "127.0.0.1");
         for (Map.Entry<String, String> forwarded : clientOf.entrySet()) {
-            LinkCreated link = publishLink("media/limit/who", "who.bin", 1, Instant.now().plusSeconds(3600));
+            LinkCreated link =
+                    publishLink("media/limit/who", "who.bin", 1, Instant.now().plusSeconds(3600));
             redeem(forwarded.getKey(), link.key()).expectStatus().isFound();
             assertThat(clientAddressOf(link)).as(forwarded.getKey()).isEqualTo(forwarded.getValue());
         }
-        LinkCreated rfc7239 = publishLink("media/limit/who", "who.bin", 1, Instant.now().plusSeconds(3600));
-        http.get().uri("/api/v2/shareable_links/{key}", rfc7239.key())
-                .header("Forwarded", "for=198.51.100.1, for=\"[2001:db8::2]:4711\";proto=https").exchange()
-                .expectStatus().isFound();
+        LinkCreated rfc7239 =
+                publishLink("media/limit/who", "who.bin", 1, Instant.now().plusSeconds(3600));
+        http.get()
+                .uri("/api/v2/shareable_links/{key}", rfc7239.key())
+                .header("Forwarded", "for=198.51.100.1, for=\"[2001:db8::2]:4711\";proto=https")
+                .exchange()
+                .expectStatus()
+                .isFound();
         assertThat(clientAddressOf(rfc7239)).isEqualTo("2001:db8:0:0:0:0:0:2");
     }
 
     private String clientAddressOf(LinkCreated link) {
         String key = String.valueOf(link.linkId());
-        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
-                        seen -> seen.stream().anyMatch(r -> r.key().equals(key)), Duration.ofSeconds(30))
-                .stream().filter(r -> r.key().equals(key))
+        return TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
+                        seen -> seen.stream().anyMatch(r -> r.key().equals(key)),
+                        Duration.ofSeconds(30))
+                .stream()
+                .filter(r -> r.key().equals(key))
                 .map(r -> serde.read(r.value(), DownloadConsumed.class).data().clientAddress())
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 
     private double refused(String route, String reason) {
-        return meters.get("sharelinks.redeem.refused").tag("route", route).tag("reason", reason).counter().count();
+        return meters.get("sharelinks.redeem.refused")
+                .tag("route", route)
+                .tag("reason", reason)
+                .counter()
+                .count();
     }
 
     private WebTestClient.ResponseSpec redeem(String client, String key) {
-        return http.get().uri("/api/v2/shareable_links/{key}", key).header("X-Forwarded-For", client).exchange();
+        return http.get()
+                .uri("/api/v2/shareable_links/{key}", key)
+                .header("X-Forwarded-For", client)
+                .exchange();
     }
 }

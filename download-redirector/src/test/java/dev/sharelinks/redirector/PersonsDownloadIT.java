@@ -51,10 +51,12 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     private static final Pattern NONCE = Pattern.compile("name=\"nonce\" value=\"([^\"]+)\"");
     private static final String PASSWORD = "open sesame";
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @LocalServerPort
     int port;
+
     @Autowired
     MeterRegistry meters;
 
@@ -64,26 +66,39 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     }
 
     @Test
-    void everyPreviewAgentGetsAPreviewPageThatSpendsNothingAndShowsNoFileUrlThenABrowserGetsTheFile()
-            throws Exception {
-        LinkCreated link = publishLink(OBJECT, "Quarterly report.pdf", 1, Instant.now().plusSeconds(3600));
+    void everyPreviewAgentGetsAPreviewPageThatSpendsNothingAndShowsNoFileUrlThenABrowserGetsTheFile() throws Exception {
+        LinkCreated link =
+                publishLink(OBJECT, "Quarterly report.pdf", 1, Instant.now().plusSeconds(3600));
 
         for (Map.Entry<String, String> agent : PreviewAgentSamples.BY_NAME.entrySet()) {
             double before = unspent("preview", agent.getKey());
             HttpResponse<String> preview = get(link.key(), agent.getValue(), null);
 
             assertThat(preview.statusCode()).as(agent.getKey()).isEqualTo(200);
-            assertThat(preview.headers().firstValue("Content-Type")).as(agent.getKey())
+            assertThat(preview.headers().firstValue("Content-Type"))
+                    .as(agent.getKey())
                     .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
-            assertThat(preview.headers().firstValue("Cache-Control")).as(agent.getKey()).hasValue("no-store");
-            assertThat(preview.headers().firstValue("X-Robots-Tag")).as(agent.getKey())
+            assertThat(preview.headers().firstValue("Cache-Control"))
+                    .as(agent.getKey())
+                    .hasValue("no-store");
+            assertThat(preview.headers().firstValue("X-Robots-Tag"))
+                    .as(agent.getKey())
                     .hasValueSatisfying(tag -> assertThat(tag).contains("noindex"));
-            assertThat(preview.headers().firstValue("Location")).as(agent.getKey()).isEmpty();
-            assertThat(preview.headers().firstValue("Set-Cookie")).as(agent.getKey()).isEmpty();
-            assertThat(preview.body()).as(agent.getKey())
+            assertThat(preview.headers().firstValue("Location"))
+                    .as(agent.getKey())
+                    .isEmpty();
+            assertThat(preview.headers().firstValue("Set-Cookie"))
+                    .as(agent.getKey())
+                    .isEmpty();
+            assertThat(preview.body())
+                    .as(agent.getKey())
                     .contains("<meta property=\"og:title\" content=\"Quarterly report.pdf\">")
                     .contains("og:description")
-                    .doesNotContain(BUCKET, OBJECT, "X-Amz", SharedServers.s3().endpoint().toString());
+                    .doesNotContain(
+                            BUCKET,
+                            OBJECT,
+                            "X-Amz",
+                            SharedServers.s3().endpoint().toString());
             assertThat(unspent("preview", agent.getKey())).as(agent.getKey()).isEqualTo(before + 1);
         }
         assertThat(remaining(link)).isEqualTo(1);
@@ -105,8 +120,10 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         HttpResponse<String> first = get(link.key(), BROWSER, null);
         assertThat(first.statusCode()).isEqualTo(302);
         String setCookie = first.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).startsWith("sharelinks_receipt=").contains("HttpOnly", "SameSite=Lax",
-                "Path=/api/v2/shareable_links/" + link.key(), "Max-Age=600").doesNotContain("Secure");
+        assertThat(setCookie)
+                .startsWith("sharelinks_receipt=")
+                .contains("HttpOnly", "SameSite=Lax", "Path=/api/v2/shareable_links/" + link.key(), "Max-Age=600")
+                .doesNotContain("Secure");
         String receipt = setCookie.substring(0, setCookie.indexOf(';'));
         double repeatsBefore = unspent("repeat", "none");
 
@@ -115,15 +132,19 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         for (int reload = 0; reload < 3; reload++) {
             HttpResponse<String> again = get(link.key(), BROWSER, "theme=dark; " + receipt);
             assertThat(again.statusCode()).isEqualTo(302);
-            assertThat(again.headers().firstValue("Set-Cookie")).as("the receipt's time is not extended").isEmpty();
+            assertThat(again.headers().firstValue("Set-Cookie"))
+                    .as("the receipt's time is not extended")
+                    .isEmpty();
             assertThat(download(again).body()).isEqualTo(CONTENT);
         }
 
         assertThat(remaining(link)).isZero();
         assertThat(unspent("repeat", "none")).isEqualTo(repeatsBefore + 3);
         List<EventEnvelope<DownloadRepeated>> repeats = repeated(link, 3);
-        assertThat(repeats).hasSize(3).allSatisfy(repeat -> assertThat(repeat.data())
-                .isEqualTo(new DownloadRepeated(link.linkId(), link.key(), "127.0.0.1", BROWSER)));
+        assertThat(repeats)
+                .hasSize(3)
+                .allSatisfy(repeat -> assertThat(repeat.data())
+                        .isEqualTo(new DownloadRepeated(link.linkId(), link.key(), "127.0.0.1", BROWSER)));
         assertThat(consumed(link, 1)).hasSize(1);
     }
 
@@ -136,19 +157,32 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         String oldKeys = receipt("k1", SIGNING_KEY_1, link.key(), inTenMinutes);
         String valid = receipt("k2", SIGNING_KEY_2, link.key(), inTenMinutes);
 
-        assertThat(get(link.key(), BROWSER, oldKeys).statusCode()).as("signed by the rotated-out key k1")
+        assertThat(get(link.key(), BROWSER, oldKeys).statusCode())
+                .as("signed by the rotated-out key k1")
                 .isEqualTo(302);
-        assertThat(get(link.key(), BROWSER, valid).statusCode()).as("forged here as the service signs").isEqualTo(302);
+        assertThat(get(link.key(), BROWSER, valid).statusCode())
+                .as("forged here as the service signs")
+                .isEqualTo(302);
         assertThat(remaining(link)).as("three GETs, one download").isEqualTo(9);
 
         List<String> worthless = List.of(
-                receipt("k2", SIGNING_KEY_2, link.key(), Instant.now().minusSeconds(1).getEpochSecond()),
-                receipt("k2", SIGNING_KEY_2, link.key(), Instant.now().plusSeconds(3600).getEpochSecond()),
+                receipt(
+                        "k2",
+                        SIGNING_KEY_2,
+                        link.key(),
+                        Instant.now().minusSeconds(1).getEpochSecond()),
+                receipt(
+                        "k2",
+                        SIGNING_KEY_2,
+                        link.key(),
+                        Instant.now().plusSeconds(3600).getEpochSecond()),
                 receipt("k0", "cmV0aXJlZHJldGlyZWRyZXRpcmVkcmV0aXJlZHJldGk=", link.key(), inTenMinutes),
                 tampered(valid),
                 valid.replace("sharelinks_receipt=", "sharelinks_receipt=" + "1"));
         for (String receipt : worthless) {
-            assertThat(get(link.key(), BROWSER, receipt).statusCode()).as(receipt).isEqualTo(302);
+            assertThat(get(link.key(), BROWSER, receipt).statusCode())
+                    .as(receipt)
+                    .isEqualTo(302);
         }
         assertThat(remaining(link)).as("each a normal redeem").isEqualTo(9 - worthless.size());
 
@@ -158,7 +192,11 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
 
     @Test
     void aLandingPageLinkShowsItsPageToEveryGetAndOnlyItsFormSpendsOnceEach() throws Exception {
-        LinkCreated link = publishLink(OBJECT, "Board minutes.pdf", 2, Instant.parse("2099-01-31T00:00:00Z"),
+        LinkCreated link = publishLink(
+                OBJECT,
+                "Board minutes.pdf",
+                2,
+                Instant.parse("2099-01-31T00:00:00Z"),
                 new LinkCreated.LandingPage(null));
 
         String nonce = null;
@@ -168,19 +206,26 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
             assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html;charset=UTF-8");
             assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
             assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
-            assertThat(page.body()).contains("<h1>Board minutes.pdf</h1>", "31 January 2099, 00:00 (UTC)",
-                    "<dd>2</dd>", "<form method=\"post\">", "<button type=\"submit\">Download</button>")
+            assertThat(page.body())
+                    .contains(
+                            "<h1>Board minutes.pdf</h1>",
+                            "31 January 2099, 00:00 (UTC)",
+                            "<dd>2</dd>",
+                            "<form method=\"post\">",
+                            "<button type=\"submit\">Download</button>")
                     .doesNotContain(OBJECT, "X-Amz", "type=\"password\"");
             nonce = nonceOf(page);
         }
         assertThat(head(link.key())).isEqualTo(200);
-        assertThat(get(link.key(), PreviewAgentSamples.BY_NAME.get("teams"), null).body()).contains("og:title");
+        assertThat(get(link.key(), PreviewAgentSamples.BY_NAME.get("teams"), null)
+                        .body())
+                .contains("og:title");
         assertThat(remaining(link)).isEqualTo(2);
 
         HttpResponse<String> spent = post(link.key(), "nonce=" + encode(nonce));
         assertThat(spent.statusCode()).isEqualTo(303);
-        assertThat(spent.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
-                assertThat(cookie).startsWith("sharelinks_receipt="));
+        assertThat(spent.headers().firstValue("Set-Cookie"))
+                .hasValueSatisfying(cookie -> assertThat(cookie).startsWith("sharelinks_receipt="));
         assertThat(download(spent).body()).isEqualTo(CONTENT);
         assertThat(remaining(link)).isEqualTo(1);
 
@@ -188,10 +233,13 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         assertThat(replayed.statusCode()).isEqualTo(409);
         assertThat(replayed.body()).contains("already submitted", "<form method=\"post\">");
         assertThat(nonceOf(replayed)).as("a fresh form").isNotEqualTo(nonce);
-        String otherLinksNonce = nonceOf(get(publishLink(OBJECT, "x.pdf", 1, Instant.now().plusSeconds(60),
-                new LinkCreated.LandingPage(null)).key(), BROWSER, null));
-        for (String refused : List.of("", "password=x", "nonce=", "nonce=" + encode(tampered(nonce)),
-                "nonce=" + encode(otherLinksNonce))) {
+        String otherLinksNonce = nonceOf(get(
+                publishLink(OBJECT, "x.pdf", 1, Instant.now().plusSeconds(60), new LinkCreated.LandingPage(null))
+                        .key(),
+                BROWSER,
+                null));
+        for (String refused : List.of(
+                "", "password=x", "nonce=", "nonce=" + encode(tampered(nonce)), "nonce=" + encode(otherLinksNonce))) {
             HttpResponse<String> answer = post(link.key(), refused);
             assertThat(answer.statusCode()).as(refused).isEqualTo(400);
             assertThat(answer.body()).as(refused).contains("role=\"alert\"", "Press Download again");
@@ -203,15 +251,18 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     @Test
     void aPasswordLinkRefusesWrongPasswordsThrottlesThatClientOnlyAndOpensForTheRightOne() throws Exception {
         String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(PASSWORD);
-        LinkCreated link = publishLink(OBJECT, "Secret plans.pdf", 3, Instant.now().plusSeconds(3600),
-                new LinkCreated.LandingPage(hash));
+        LinkCreated link = publishLink(
+                OBJECT, "Secret plans.pdf", 3, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(hash));
 
         HttpResponse<String> page = get(link.key(), BROWSER, null);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("A password-protected file", "type=\"password\"", "<label for=\"password\">")
+        assertThat(page.body())
+                .contains("A password-protected file", "type=\"password\"", "<label for=\"password\">")
                 .doesNotContain("Secret plans");
-        assertThat(get(link.key(), PreviewAgentSamples.BY_NAME.get("slack"), null).body())
-                .contains("A password-protected file").doesNotContain("Secret plans");
+        assertThat(get(link.key(), PreviewAgentSamples.BY_NAME.get("slack"), null)
+                        .body())
+                .contains("A password-protected file")
+                .doesNotContain("Secret plans");
 
         HttpResponse<String> missing = post(link.key(), "nonce=" + encode(nonceOf(page)));
         assertThat(missing.statusCode()).isEqualTo(401);
@@ -220,44 +271,63 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
             HttpResponse<String> wrong = post(link.key(), form(nonceOf(page), "open sesame!"));
             assertThat(wrong.statusCode()).as("attempt " + attempt).isEqualTo(401);
             assertThat(wrong.headers().firstValue("WWW-Authenticate")).isPresent();
-            assertThat(wrong.body()).contains("Wrong password", "type=\"password\"").doesNotContain("open sesame");
+            assertThat(wrong.body())
+                    .contains("Wrong password", "type=\"password\"")
+                    .doesNotContain("open sesame");
         }
         HttpResponse<String> throttled = post(link.key(), form(nonceOf(page), PASSWORD));
-        assertThat(throttled.statusCode()).as("the right password, once throttled").isEqualTo(429);
+        assertThat(throttled.statusCode())
+                .as("the right password, once throttled")
+                .isEqualTo(429);
         assertThat(throttled.headers().firstValue("Retry-After").map(Long::parseLong))
                 .hasValueSatisfying(seconds -> assertThat(seconds).isBetween(1L, 900L));
         assertThat(throttled.body()).contains("Too many wrong passwords");
         assertThat(remaining(link)).isEqualTo(3);
 
         RawResponse otherClient = postFrom("127.0.0.2", link.key(), form(nonceOf(page), PASSWORD));
-        assertThat(otherClient.status()).as("another client of the link is not held back").isEqualTo(303);
+        assertThat(otherClient.status())
+                .as("another client of the link is not held back")
+                .isEqualTo(303);
         assertThat(otherClient.header("Location")).contains("X-Amz-Signature=");
         assertThat(remaining(link)).isEqualTo(2);
-        assertThat(postFrom("127.0.0.2", link.key(), form(nonceOf(page), "nope")).status()).isEqualTo(401);
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT count(*) FROM redirector.password_attempts "
-                + "WHERE key = '" + link.key() + "'")).as("one row per client").isEqualTo("2");
+        assertThat(postFrom("127.0.0.2", link.key(), form(nonceOf(page), "nope"))
+                        .status())
+                .isEqualTo(401);
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT count(*) FROM redirector.password_attempts " + "WHERE key = '" + link.key()
+                                        + "'"))
+                .as("one row per client")
+                .isEqualTo("2");
     }
 
     @Test
     void twoHundredParallelFormsOnALimitOf25GrantExactly25() throws Exception {
-        LinkCreated link = publishLink(OBJECT, "popular.pdf", 25, Instant.now().plusSeconds(3600),
-                new LinkCreated.LandingPage(null));
+        LinkCreated link = publishLink(
+                OBJECT, "popular.pdf", 25, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(null));
         List<String> nonces = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             nonces.add(nonceOf(get(link.key(), BROWSER, null)));
         }
 
         List<CompletableFuture<HttpResponse<String>>> posts = nonces.stream()
-                .map(nonce -> client.sendAsync(postRequest(link.key(), "nonce=" + encode(nonce)),
-                        HttpResponse.BodyHandlers.ofString()))
+                .map(nonce -> client.sendAsync(
+                        postRequest(link.key(), "nonce=" + encode(nonce)), HttpResponse.BodyHandlers.ofString()))
                 .toList();
-        List<Integer> statuses = posts.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList();
+        List<Integer> statuses = posts.stream()
+                .map(CompletableFuture::join)
+                .map(HttpResponse::statusCode)
+                .toList();
 
         assertThat(statuses.stream().filter(status -> status == 303)).hasSize(25);
         assertThat(statuses.stream().filter(status -> status == 404)).hasSize(175);
         assertThat(remaining(link)).isZero();
-        assertThat(consumed(link, 25)).hasSize(25).extracting(event -> event.data().remaining())
-                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 25).boxed().toList());
+        assertThat(consumed(link, 25))
+                .hasSize(25)
+                .extracting(event -> event.data().remaining())
+                .containsExactlyInAnyOrderElementsOf(
+                        java.util.stream.IntStream.range(0, 25).boxed().toList());
     }
 
     /**
@@ -270,19 +340,30 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         String ann = "q7Vd2mXr0bN5sK8wYc1ZaA";
         String ben = "Hk3pL9tQ2vW6yB0nE4rU8g";
         LinkCreated plain = publishLink(OBJECT, "minutes.pdf", 10, Instant.now().plusSeconds(3600));
-        for (String query : List.of("?ref=" + ann, "?utm_source=mail&ref=" + ben, "?ref=" + ann + "x",
-                "?ref=" + ann.replace('q', '.'), "?ref=", "")) {
-            assertThat(get(plain.key() + query, BROWSER, null).statusCode()).as(query).isEqualTo(302);
+        for (String query : List.of(
+                "?ref=" + ann,
+                "?utm_source=mail&ref=" + ben,
+                "?ref=" + ann + "x",
+                "?ref=" + ann.replace('q', '.'),
+                "?ref=",
+                "")) {
+            assertThat(get(plain.key() + query, BROWSER, null).statusCode())
+                    .as(query)
+                    .isEqualTo(302);
         }
-        assertThat(consumed(plain, 6)).extracting(e -> e.data().recipientRef())
+        assertThat(consumed(plain, 6))
+                .extracting(e -> e.data().recipientRef())
                 .containsExactly(ann, ben, null, null, null, null);
 
-        LinkCreated gated = publishLink(OBJECT, "minutes.pdf", 2, Instant.now().plusSeconds(3600),
-                new LinkCreated.LandingPage(null));
+        LinkCreated gated = publishLink(
+                OBJECT, "minutes.pdf", 2, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(null));
         HttpResponse<String> page = get(gated.key() + "?ref=" + ben, BROWSER, null);
         assertThat(page.body()).contains("<form method=\"post\">");
-        assertThat(post(gated.key() + "?ref=" + ben, "nonce=" + encode(nonceOf(page))).statusCode()).isEqualTo(303);
-        assertThat(consumed(gated, 1)).singleElement()
+        assertThat(post(gated.key() + "?ref=" + ben, "nonce=" + encode(nonceOf(page)))
+                        .statusCode())
+                .isEqualTo(303);
+        assertThat(consumed(gated, 1))
+                .singleElement()
                 .satisfies(e -> assertThat(e.data().recipientRef()).isEqualTo(ben));
     }
 
@@ -300,8 +381,8 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     }
 
     private HttpResponse<String> get(String key, String userAgent, @Nullable String cookie) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(key)).timeout(REQUEST_TIMEOUT)
-                .header("User-Agent", userAgent);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri(key)).timeout(REQUEST_TIMEOUT).header("User-Agent", userAgent);
         if (cookie != null) {
             request.header("Cookie", cookie);
         }
@@ -309,8 +390,12 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     }
 
     private int head(String key) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri(key)).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return client.send(
+                        HttpRequest.newBuilder(uri(key))
+                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private HttpResponse<String> post(String key, String form) throws Exception {
@@ -318,16 +403,18 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     }
 
     private HttpRequest postRequest(String key, String form) {
-        return HttpRequest.newBuilder(uri(key)).timeout(REQUEST_TIMEOUT)
+        return HttpRequest.newBuilder(uri(key))
+                .timeout(REQUEST_TIMEOUT)
                 .header("User-Agent", BROWSER)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
     }
 
     private HttpResponse<byte[]> download(HttpResponse<String> redirect) throws Exception {
         String location = redirect.headers().firstValue("Location").orElseThrow();
-        return client.send(HttpRequest.newBuilder(URI.create(location)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return client.send(
+                HttpRequest.newBuilder(URI.create(location)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private URI uri(String key) {
@@ -403,12 +490,13 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     }
 
     private static int remaining(LinkCreated link) {
-        return Integer.parseInt(SharedServers.postgres().query(DATABASE,
-                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()));
+        return Integer.parseInt(SharedServers.postgres()
+                .query(DATABASE, "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()));
     }
 
     private double unspent(String reason, String agent) {
-        var counter = meters.find("sharelinks.redeem.unspent").tags("route", "link", "reason", reason, "agent", agent)
+        var counter = meters.find("sharelinks.redeem.unspent")
+                .tags("route", "link", "reason", reason, "agent", agent)
                 .counter();
         return counter == null ? 0 : counter.count();
     }
@@ -424,11 +512,18 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     /** The link's events of one type on the downloads topic, read until {@code expected} are there (or 10 s). */
     private <T> List<EventEnvelope<T>> ofLink(LinkCreated link, int expected, Class<T> type) {
         String linkId = String.valueOf(link.linkId());
-        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(),
-                Topics.DOWNLOADS, seen -> seen.stream().filter(r -> r.key().equals(linkId))
-                        .filter(r -> type.isInstance(serde.read(r.value()).data())).count() >= expected,
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.DOWNLOADS,
+                seen -> seen.stream()
+                                .filter(r -> r.key().equals(linkId))
+                                .filter(r ->
+                                        type.isInstance(serde.read(r.value()).data()))
+                                .count()
+                        >= expected,
                 Duration.ofSeconds(10));
-        return records.stream().filter(r -> r.key().equals(linkId))
+        return records.stream()
+                .filter(r -> r.key().equals(linkId))
                 .map(r -> serde.read(r.value()))
                 .filter(event -> type.isInstance(event.data()))
                 .map(event -> serde.read(serde.serialize(event), type))

@@ -18,8 +18,11 @@ class PoisonRecordIT extends RedirectorIntegrationTest {
 
         publishLink("media/7/original.bin", "after-poison.bin", 1, Instant.now().plusSeconds(3600));
 
-        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.LINKS),
-                seen -> seen.stream().anyMatch(r -> "poison-1".equals(r.key())), Duration.ofSeconds(30));
+        var dead = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.deadLetterOf(Topics.LINKS),
+                seen -> seen.stream().anyMatch(r -> "poison-1".equals(r.key())),
+                Duration.ofSeconds(30));
         assertThat(dead).anySatisfy(r -> {
             assertThat(r.key()).isEqualTo("poison-1");
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{not an event");

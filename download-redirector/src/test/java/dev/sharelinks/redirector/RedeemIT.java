@@ -25,22 +25,27 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class RedeemIT extends RedirectorIntegrationTest {
 
     private static final byte[] CONTENT = "the exact bytes of the original\n".getBytes(StandardCharsets.UTF_8);
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
     @LocalServerPort
     private int port;
+
     @Autowired
     private MeterRegistry meters;
 
     @Test
-    void whenALinkIsRedeemedThenItRedirectsToAPresignedUrlThatDownloadsTheExactBytesAsAnAttachment()
-            throws Exception {
+    void whenALinkIsRedeemedThenItRedirectsToAPresignedUrlThatDownloadsTheExactBytesAsAnAttachment() throws Exception {
         SharedServers.s3().putObject(BUCKET, "media/1/original.bin", CONTENT, "application/octet-stream");
-        LinkCreated link = publishLink("media/1/original.bin", "Asset_file_name.bin", 2,
-                Instant.now().plus(Duration.ofDays(1)));
+        LinkCreated link = publishLink(
+                "media/1/original.bin", "Asset_file_name.bin", 2, Instant.now().plus(Duration.ofDays(1)));
 
         String location = redeem(link.key());
-        assertThat(location).startsWith(SharedServers.s3().endpoint() + "/" + BUCKET + "/media/1/original.bin?")
-                .contains("X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Expires=900",
+        assertThat(location)
+                .startsWith(SharedServers.s3().endpoint() + "/" + BUCKET + "/media/1/original.bin?")
+                .contains(
+                        "X-Amz-Algorithm=AWS4-HMAC-SHA256",
+                        "X-Amz-Expires=900",
                         "response-content-disposition=attachment");
 
         HttpResponse<byte[]> download = get(location);
@@ -53,23 +58,35 @@ class RedeemIT extends RedirectorIntegrationTest {
     /** With no trusted proxies (the default), a client's X-Forwarded-For is not read: the peer is the client. */
     @Test
     void whenNoProxyIsTrustedThenForwardedHeadersAreNotRead() {
-        LinkCreated link = publishLink("media/9/original.bin", "nine.bin", 1, Instant.now().plusSeconds(3600));
-        http.get().uri("/api/v2/shareable_links/{key}", link.key()).header("X-Forwarded-For", "203.0.113.7")
-                .header("Forwarded", "for=203.0.113.8").exchange()
-                .expectStatus().isFound();
+        LinkCreated link =
+                publishLink("media/9/original.bin", "nine.bin", 1, Instant.now().plusSeconds(3600));
+        http.get()
+                .uri("/api/v2/shareable_links/{key}", link.key())
+                .header("X-Forwarded-For", "203.0.113.7")
+                .header("Forwarded", "for=203.0.113.8")
+                .exchange()
+                .expectStatus()
+                .isFound();
 
         String key = String.valueOf(link.linkId());
-        assertThat(TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
-                        seen -> seen.stream().anyMatch(r -> r.key().equals(key)), Duration.ofSeconds(30))
-                .stream().filter(r -> r.key().equals(key))
-                .map(r -> serde.read(r.value(), DownloadConsumed.class).data().clientAddress()))
+        assertThat(TopicReader.readUntil(
+                                SharedServers.kafka().bootstrapServers(),
+                                Topics.DOWNLOADS,
+                                seen -> seen.stream().anyMatch(r -> r.key().equals(key)),
+                                Duration.ofSeconds(30))
+                        .stream()
+                        .filter(r -> r.key().equals(key))
+                        .map(r -> serde.read(r.value(), DownloadConsumed.class)
+                                .data()
+                                .clientAddress()))
                 .containsExactly("127.0.0.1");
     }
 
     /** What no route answers is still in the vendor's format of its path, never Spring Boot's error body. */
     @Test
     void whenNoRouteAnswersThenTheAnswerIsInTheVendorsFormatOfThePath() throws Exception {
-        LinkCreated link = publishLink("media/8/original.bin", "eight.bin", 1, Instant.now().plusSeconds(3600));
+        LinkCreated link = publishLink(
+                "media/8/original.bin", "eight.bin", 1, Instant.now().plusSeconds(3600));
         String base = "http://127.0.0.1:" + port;
 
         HttpResponse<String> trailingSlash = getRaw(URI.create(base + "/api/v2/shareable_links/" + link.key() + "/"));
@@ -79,12 +96,16 @@ class RedeemIT extends RedirectorIntegrationTest {
         assertThat(root.statusCode()).isEqualTo(404);
         assertThat(root.body()).isEqualTo("{\"error\":\"Not Found\"}");
         assertThat(root.headers().firstValue("Content-Type")).hasValue("application/json");
-        HttpResponse<String> put = client.send(HttpRequest.newBuilder(URI.create(base + "/share/some-token"))
-                .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> put = client.send(
+                HttpRequest.newBuilder(URI.create(base + "/share/some-token"))
+                        .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(405);
-        assertThat(put.body()).isEqualTo("{\"status\":405,\"code\":\"method-not-allowed\","
-                + "\"message\":\"Method Not Allowed\"}");
-        assertThat(put.headers().firstValue("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("GET"));
+        assertThat(put.body())
+                .isEqualTo("{\"status\":405,\"code\":\"method-not-allowed\"," + "\"message\":\"Method Not Allowed\"}");
+        assertThat(put.headers().firstValue("Allow"))
+                .hasValueSatisfying(allow -> assertThat(allow).contains("GET"));
         assertThat(redeem(link.key())).as("the link itself still redeems").isNotEmpty();
     }
 
@@ -95,7 +116,8 @@ class RedeemIT extends RedirectorIntegrationTest {
      */
     @Test
     void whenALinkIsRedeemedThenTheWholeAnswerIsMediaPocketsAndTheRequestIsCounted() throws Exception {
-        LinkCreated link = publishLink("media/7/original.bin", "seven.bin", 1, Instant.now().plusSeconds(3600));
+        LinkCreated link = publishLink(
+                "media/7/original.bin", "seven.bin", 1, Instant.now().plusSeconds(3600));
         double redirectsBefore = requests("302");
         double missesBefore = requests("404");
         // one character of the key percent-encoded, and a query string, as mail trackers rewrite links
@@ -110,8 +132,9 @@ class RedeemIT extends RedirectorIntegrationTest {
         assertThat(found.headers().firstValue("Content-Type")).hasValue("text/html;charset=UTF-8");
         assertThat(found.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(found.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
-        assertThat(found.body()).isEqualTo("<html><body>You are being <a href=\"" + location.replace("&", "&amp;")
-                + "\">redirected</a>.</body></html>");
+        assertThat(found.body())
+                .isEqualTo("<html><body>You are being <a href=\"" + location.replace("&", "&amp;")
+                        + "\">redirected</a>.</body></html>");
         assertThat(found.headers().firstValueAsLong("Content-Length"))
                 .hasValue(found.body().getBytes(StandardCharsets.UTF_8).length);
 
@@ -129,12 +152,13 @@ class RedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenThePresignedUrlIsTamperedWithThenTheS3ServerRefusesIt() throws Exception {
         SharedServers.s3().putObject(BUCKET, "media/2/original.bin", CONTENT, "application/octet-stream");
-        LinkCreated link = publishLink("media/2/original.bin", "file.bin", 3, Instant.now().plusSeconds(3600));
+        LinkCreated link =
+                publishLink("media/2/original.bin", "file.bin", 3, Instant.now().plusSeconds(3600));
         String location = redeem(link.key());
 
         String signature = location.replaceAll(".*X-Amz-Signature=([0-9a-f]+).*", "$1");
-        String forged = location.replace(signature, signature.substring(0, 63)
-                + (signature.charAt(63) == '0' ? '1' : '0'));
+        String forged =
+                location.replace(signature, signature.substring(0, 63) + (signature.charAt(63) == '0' ? '1' : '0'));
         assertThat(get(forged).statusCode()).isEqualTo(403);
         String otherName = location.replace("file.bin", "evil.exe");
         assertThat(get(otherName).statusCode()).isEqualTo(403);
@@ -144,21 +168,32 @@ class RedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheLimitIsReachedThenTheLinkAnswers404AndEachGrantIsRecordedAsDownloadConsumed() {
-        LinkCreated link = publishLink("media/3/original.bin", "three.bin", 3, Instant.now().plusSeconds(3600));
+        LinkCreated link = publishLink(
+                "media/3/original.bin", "three.bin", 3, Instant.now().plusSeconds(3600));
 
         redeem(link.key());
         redeem(link.key());
         redeem(link.key());
-        http.get().uri("/api/v2/shareable_links/{key}", link.key()).exchange()
-                .expectStatus().isNotFound()
-                .expectHeader().contentType("application/json")
-                .expectBody().json("{\"error\": \"Link not found or has expired\"}", true);
+        http.get()
+                .uri("/api/v2/shareable_links/{key}", link.key())
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectHeader()
+                .contentType("application/json")
+                .expectBody()
+                .json("{\"error\": \"Link not found or has expired\"}", true);
 
         List<EventEnvelope<DownloadConsumed>> consumed = TopicReader.readUntil(
-                        SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
-                        seen -> seen.stream().filter(r -> r.key().equals(String.valueOf(link.linkId()))).count() >= 3,
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
+                        seen -> seen.stream()
+                                        .filter(r -> r.key().equals(String.valueOf(link.linkId())))
+                                        .count()
+                                >= 3,
                         Duration.ofSeconds(30))
-                .stream().filter(r -> r.key().equals(String.valueOf(link.linkId())))
+                .stream()
+                .filter(r -> r.key().equals(String.valueOf(link.linkId())))
                 .map(r -> serde.read(r.value(), DownloadConsumed.class))
                 .toList();
         assertThat(consumed).extracting(e -> e.data().remaining()).containsExactly(2, 1, 0);
@@ -172,33 +207,56 @@ class RedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheLinkIsUnknownExpiredOrRevokedThenItAnswers404() {
-        LinkCreated expired = publishLink("media/4/original.bin", "x.bin", 5, Instant.now().minusSeconds(1));
-        LinkCreated revoked = publishLink("media/4/original.bin", "x.bin", 5, Instant.now().plusSeconds(3600));
+        LinkCreated expired =
+                publishLink("media/4/original.bin", "x.bin", 5, Instant.now().minusSeconds(1));
+        LinkCreated revoked =
+                publishLink("media/4/original.bin", "x.bin", 5, Instant.now().plusSeconds(3600));
         revoke(revoked);
 
         for (String key : List.of(expired.key(), revoked.key(), "invalid_key", "a".repeat(500))) {
-            http.get().uri("/api/v2/shareable_links/{key}", key).exchange()
-                    .expectStatus().isNotFound()
-                    .expectBody().json("{\"error\": \"Link not found or has expired\"}", true);
+            http.get()
+                    .uri("/api/v2/shareable_links/{key}", key)
+                    .exchange()
+                    .expectStatus()
+                    .isNotFound()
+                    .expectBody()
+                    .json("{\"error\": \"Link not found or has expired\"}", true);
         }
-        assertThat(SharedServers.postgres().query(DATABASE,
-                "SELECT remaining FROM redirector.redeemable_links WHERE link_id IN (" + expired.linkId() + ", "
-                        + revoked.linkId() + ")")).isEqualTo("5\n5");
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT remaining FROM redirector.redeemable_links WHERE link_id IN ("
+                                        + expired.linkId() + ", " + revoked.linkId() + ")"))
+                .isEqualTo("5\n5");
     }
 
     @Test
     void whenAPublicPathIsMalformedThenItAnswersInItsContractsFormatAndRecordsNothing() throws Exception {
         String outboxBefore = outboxSequence();
-        List<String> keys = List.of("%C3%A9t%C3%A9", "%00", "%0D%0ASet-Cookie:%20stolen=1", "..%2F..%2Fadmin",
-                "%2e%2e", "k".repeat(2000), "%F0%9F%94%91", "a%20b");
+        List<String> keys = List.of(
+                "%C3%A9t%C3%A9",
+                "%00",
+                "%0D%0ASet-Cookie:%20stolen=1",
+                "..%2F..%2Fadmin",
+                "%2e%2e",
+                "k".repeat(2000),
+                "%F0%9F%94%91",
+                "a%20b");
         for (String key : keys) {
             HttpResponse<String> response = raw("/api/v2/shareable_links/" + key);
             assertThat(response.statusCode()).as(key).isEqualTo(404);
             assertThat(response.body()).as(key).isEqualTo("{\"error\":\"Link not found or has expired\"}");
             assertThat(response.headers().firstValue("Set-Cookie")).as(key).isEmpty();
         }
-        for (String path : List.of("%C3%A9t%C3%A9", "%00", "%0D%0ASet-Cookie:%20stolen=1", "..%2F..%2Fadmin",
-                "a/../../api/v2/shareable_links/x", "", "k".repeat(2000), "%F0%9F%94%91?%00")) {
+        for (String path : List.of(
+                "%C3%A9t%C3%A9",
+                "%00",
+                "%0D%0ASet-Cookie:%20stolen=1",
+                "..%2F..%2Fadmin",
+                "a/../../api/v2/shareable_links/x",
+                "",
+                "k".repeat(2000),
+                "%F0%9F%94%91?%00")) {
             HttpResponse<String> response = raw("/share/" + path);
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(response.body()).as(path).contains("\"code\":\"share-token-not-found\"");
@@ -209,15 +267,24 @@ class RedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void whenALinkIsProbedWithHeadThenNothingIsConsumed() {
-        LinkCreated link = publishLink("media/5/original.bin", "x.bin", 1, Instant.now().plusSeconds(3600));
+        LinkCreated link =
+                publishLink("media/5/original.bin", "x.bin", 1, Instant.now().plusSeconds(3600));
 
         for (int i = 0; i < 3; i++) {
-            http.head().uri("/api/v2/shareable_links/{key}", link.key()).exchange()
-                    .expectStatus().isOk()
-                    .expectHeader().doesNotExist("Location");
+            http.head()
+                    .uri("/api/v2/shareable_links/{key}", link.key())
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .doesNotExist("Location");
         }
         redeem(link.key());
-        http.head().uri("/api/v2/shareable_links/{key}", link.key()).exchange().expectStatus().isNotFound();
+        http.head()
+                .uri("/api/v2/shareable_links/{key}", link.key())
+                .exchange()
+                .expectStatus()
+                .isNotFound();
     }
 
     /**
@@ -226,24 +293,36 @@ class RedeemIT extends RedirectorIntegrationTest {
      */
     @Test
     void everyPublicAnswerForbidsSniffingAndReferrersAndOptionsNamesTheMethods() throws Exception {
-        LinkCreated link = publishLink("media/8/original.bin", "eight.bin", 5, Instant.now().plusSeconds(3600));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        LinkCreated link = publishLink(
+                "media/8/original.bin", "eight.bin", 5, Instant.now().plusSeconds(3600));
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String base = "http://127.0.0.1:" + port;
         List<HttpRequest> requests = List.of(
                 HttpRequest.newBuilder(URI.create(base + "/api/v2/shareable_links/" + link.key()))
-                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpRequest.newBuilder(URI.create(base + "/api/v2/shareable_links/no-such-key")).GET().build(),
-                HttpRequest.newBuilder(URI.create(base + "/share/no-such-token")).GET().build(),
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpRequest.newBuilder(URI.create(base + "/api/v2/shareable_links/no-such-key"))
+                        .GET()
+                        .build(),
+                HttpRequest.newBuilder(URI.create(base + "/share/no-such-token"))
+                        .GET()
+                        .build(),
                 HttpRequest.newBuilder(URI.create(base + "/api/v2/shareable_links/" + link.key()))
-                        .POST(HttpRequest.BodyPublishers.ofString("nonce=x")).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString("nonce=x"))
+                        .build(),
                 HttpRequest.newBuilder(URI.create(base + "/api/v2/shareable_links/" + link.key()))
-                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpRequest.newBuilder(URI.create(base + "/share/some-token-value"))
-                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .build());
         for (HttpRequest request : requests) {
             HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
             String what = request.method() + " " + request.uri().getPath() + " answering " + answer.statusCode();
-            assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(what).hasValue("nosniff");
+            assertThat(answer.headers().firstValue("X-Content-Type-Options"))
+                    .as(what)
+                    .hasValue("nosniff");
             assertThat(answer.headers().firstValue("Referrer-Policy")).as(what).hasValue("no-referrer");
         }
         HttpResponse<Void> linkOptions = http.send(requests.get(4), HttpResponse.BodyHandlers.discarding());
@@ -252,8 +331,13 @@ class RedeemIT extends RedirectorIntegrationTest {
         HttpResponse<Void> tokenOptions = http.send(requests.get(5), HttpResponse.BodyHandlers.discarding());
         assertThat(tokenOptions.statusCode()).isEqualTo(204);
         assertThat(tokenOptions.headers().firstValue("Allow")).hasValue("GET,HEAD,OPTIONS");
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT remaining FROM redirector.redeemable_links "
-                + "WHERE link_id = " + link.linkId())).as("none of these spent").isEqualTo("5");
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT remaining FROM redirector.redeemable_links " + "WHERE link_id = "
+                                        + link.linkId()))
+                .as("none of these spent")
+                .isEqualTo("5");
     }
 
     /** The path exactly as given, percent-escapes and all. */
@@ -263,18 +347,24 @@ class RedeemIT extends RedirectorIntegrationTest {
 
     /** Moves with every outbox insert, even one rolled back; the rows themselves are deleted once published. */
     private static String outboxSequence() {
-        return SharedServers.postgres().query(DATABASE,
-                "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)");
+        return SharedServers.postgres()
+                .query(
+                        DATABASE,
+                        "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)");
     }
 
     @Test
     void whenTheFilenameIsNotAsciiOrHasQuotesThenTheHeaderStaysIntact() throws Exception {
         SharedServers.s3().putObject(BUCKET, "media/6/original.bin", CONTENT, "application/octet-stream");
-        LinkCreated accented = publishLink("media/6/original.bin", "Résumé été.pdf", 2,
-                Instant.now().plusSeconds(3600));
-        LinkCreated quoted = publishLink("media/6/original.bin", "a\"b\\c;d.pdf", 2, Instant.now().plusSeconds(3600));
+        LinkCreated accented = publishLink(
+                "media/6/original.bin", "Résumé été.pdf", 2, Instant.now().plusSeconds(3600));
+        LinkCreated quoted = publishLink(
+                "media/6/original.bin", "a\"b\\c;d.pdf", 2, Instant.now().plusSeconds(3600));
 
-        assertThat(get(redeem(accented.key())).headers().firstValue("Content-Disposition").orElseThrow())
+        assertThat(get(redeem(accented.key()))
+                        .headers()
+                        .firstValue("Content-Disposition")
+                        .orElseThrow())
                 .startsWith("attachment; ")
                 .contains("filename*=UTF-8''R%C3%A9sum%C3%A9%20%C3%A9t%C3%A9.pdf");
         assertThat(get(redeem(quoted.key())).headers().firstValue("Content-Disposition"))
@@ -282,20 +372,35 @@ class RedeemIT extends RedirectorIntegrationTest {
     }
 
     private String redeem(String key) {
-        return http.get().uri("/api/v2/shareable_links/{key}", key).exchange()
-                .expectStatus().isFound()
-                .expectHeader().exists("Location")
-                .returnResult(String.class).getResponseHeaders().getLocation().toString();
+        return http.get()
+                .uri("/api/v2/shareable_links/{key}", key)
+                .exchange()
+                .expectStatus()
+                .isFound()
+                .expectHeader()
+                .exists("Location")
+                .returnResult(String.class)
+                .getResponseHeaders()
+                .getLocation()
+                .toString();
     }
 
     private double requests(String status) {
-        Timer timer = meters.find("http.server.requests").tag("method", "GET")
-                .tag("uri", "/api/v2/shareable_links/{key}").tag("status", status).timer();
+        Timer timer = meters.find("http.server.requests")
+                .tag("method", "GET")
+                .tag("uri", "/api/v2/shareable_links/{key}")
+                .tag("status", status)
+                .timer();
         return timer == null ? 0 : timer.count();
     }
 
     private HttpResponse<byte[]> get(String url) throws Exception {
-        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url)).GET().build(),
+        return client.send(
+                HttpRequest.newBuilder()
+                        .timeout(REQUEST_TIMEOUT)
+                        .uri(URI.create(url))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 }

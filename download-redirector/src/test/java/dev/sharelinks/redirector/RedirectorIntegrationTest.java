@@ -18,12 +18,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.jspecify.annotations.Nullable;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -36,7 +36,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * topic, exactly as link-api publishes them.
  */
 // tests that poll for a link before its event arrived are not guessers; MissLimitIT sets its own limit
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "sharelinks.redeem.miss-limit.misses=1000000")
 @AutoConfigureWebTestClient
 public abstract class RedirectorIntegrationTest {
@@ -44,12 +45,14 @@ public abstract class RedirectorIntegrationTest {
     protected static final String DATABASE = "redirector_test";
     /** The receipts' and form nonces' keys: k2 signs, k1 (rotated out of signing) still verifies. */
     static final String SIGNING_KEY_2 = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=";
+
     static final String SIGNING_KEY_1 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     static final String BUCKET = "redirector-bucket";
     /** A request that gets no answer fails its test instead of hanging the build. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    private static final HttpClient KEEP_ALIVE_CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).build();
+
+    private static final HttpClient KEEP_ALIVE_CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final AtomicLong LINK_IDS = new AtomicLong(System.currentTimeMillis());
 
     protected final EventSerde serde = new EventSerde();
@@ -88,42 +91,85 @@ public abstract class RedirectorIntegrationTest {
     }
 
     /** The same, for a link with a landing page (and its password's hash) when {@code landingPage} is given. */
-    protected LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt,
+    protected LinkCreated publishLink(
+            String objectKey,
+            String filename,
+            int limit,
+            Instant expiresAt,
             LinkCreated.@Nullable LandingPage landingPage) {
         return publishLink(objectKey, filename, limit, expiresAt, landingPage, null);
     }
 
     /** {@link #publishLink(String, String, int, Instant)}, waiting up to {@code within} (after an outage, say). */
-    protected LinkCreated publishLinkWithin(Duration within, String objectKey, String filename, int limit,
-            Instant expiresAt) {
+    protected LinkCreated publishLinkWithin(
+            Duration within, String objectKey, String filename, int limit, Instant expiresAt) {
         return publishLink(objectKey, filename, limit, expiresAt, null, null, within);
     }
 
     /** The same, for a link whose account writes in {@code locale}. */
-    protected LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt,
-            LinkCreated.@Nullable LandingPage landingPage, @Nullable String locale) {
+    protected LinkCreated publishLink(
+            String objectKey,
+            String filename,
+            int limit,
+            Instant expiresAt,
+            LinkCreated.@Nullable LandingPage landingPage,
+            @Nullable String locale) {
         return publishLink(objectKey, filename, limit, expiresAt, landingPage, locale, Duration.ofSeconds(30));
     }
 
-    private LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt,
-            LinkCreated.@Nullable LandingPage landingPage, @Nullable String locale, Duration within) {
+    private LinkCreated publishLink(
+            String objectKey,
+            String filename,
+            int limit,
+            Instant expiresAt,
+            LinkCreated.@Nullable LandingPage landingPage,
+            @Nullable String locale,
+            Duration within) {
         long id = LINK_IDS.incrementAndGet();
         String key = "k" + id + "x".repeat(20);
-        LinkCreated link = new LinkCreated(id, key, 1, 4, "asset", BUCKET, objectKey, filename, expiresAt, limit,
-                "http://redirector.test/api/v2/shareable_links/" + key, landingPage, locale);
-        publish(Topics.LINKS, String.valueOf(id), serde.serialize(serde.envelope(link, "link-api",
-                String.valueOf(id), Instant.now())));
-        await().atMost(within).until(() -> "1".equals(SharedServers.postgres().query(DATABASE,
-                "SELECT count(*) FROM redirector.redeemable_links WHERE link_id = " + id)));
+        LinkCreated link = new LinkCreated(
+                id,
+                key,
+                1,
+                4,
+                "asset",
+                BUCKET,
+                objectKey,
+                filename,
+                expiresAt,
+                limit,
+                "http://redirector.test/api/v2/shareable_links/" + key,
+                landingPage,
+                locale);
+        publish(
+                Topics.LINKS,
+                String.valueOf(id),
+                serde.serialize(serde.envelope(link, "link-api", String.valueOf(id), Instant.now())));
+        await().atMost(within)
+                .until(() -> "1"
+                        .equals(SharedServers.postgres()
+                                .query(
+                                        DATABASE,
+                                        "SELECT count(*) FROM redirector.redeemable_links WHERE link_id = " + id)));
         return link;
     }
 
     void revoke(LinkCreated link) {
-        publish(Topics.LINKS, String.valueOf(link.linkId()), serde.serialize(serde.envelope(
-                new LinkRevoked(link.linkId(), link.key(), 1), "link-api", String.valueOf(link.linkId()),
-                Instant.now())));
-        await().atMost(Duration.ofSeconds(30)).until(() -> "t".equals(SharedServers.postgres().query(DATABASE,
-                "SELECT revoked FROM redirector.redeemable_links WHERE link_id = " + link.linkId())));
+        publish(
+                Topics.LINKS,
+                String.valueOf(link.linkId()),
+                serde.serialize(serde.envelope(
+                        new LinkRevoked(link.linkId(), link.key(), 1),
+                        "link-api",
+                        String.valueOf(link.linkId()),
+                        Instant.now())));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "t"
+                        .equals(SharedServers.postgres()
+                                .query(
+                                        DATABASE,
+                                        "SELECT revoked FROM redirector.redeemable_links WHERE link_id = "
+                                                + link.linkId())));
     }
 
     /**
@@ -131,15 +177,19 @@ public abstract class RedirectorIntegrationTest {
      * as browsers and scanners send them.
      */
     protected static HttpResponse<String> getRaw(URI uri) throws Exception {
-        return KEEP_ALIVE_CLIENT.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
+        return KEEP_ALIVE_CLIENT.send(
+                HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** Publishes one record and returns where the broker stored it. */
     static RecordMetadata publish(String topic, String key, byte[] value) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedServers.kafka().bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             return producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -37,7 +37,8 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     private static final MediaFile HD = new MediaFile(BUCKET, "media/2001/original.tif", "harbour.tif");
     private static final MediaFile BD = new MediaFile(BUCKET, "media/2001/bd.jpg", "harbour.jpg");
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @LocalServerPort
     int port;
@@ -60,16 +61,23 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
         HttpResponse<byte[]> download = follow(redirect);
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).isEqualTo(ORIGINAL);
-        assertThat(download.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"harbour.tif\"");
+        assertThat(download.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"harbour.tif\"");
 
-        ShareTokenDownloaded recorded = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(),
-                        Topics.DOWNLOADS, seen -> seen.stream().anyMatch(r -> r.key().equals(String.valueOf(tokenId))),
+        ShareTokenDownloaded recorded = TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
+                        seen -> seen.stream().anyMatch(r -> r.key().equals(String.valueOf(tokenId))),
                         Duration.ofSeconds(30))
-                .stream().filter(r -> r.key().equals(String.valueOf(tokenId)))
-                .map(r -> serde.read(r.value(), ShareTokenDownloaded.class)).map(EventEnvelope::data)
-                .findFirst().orElseThrow();
-        assertThat(recorded).isEqualTo(new ShareTokenDownloaded(tokenId, token.tokenValue(), 2001,
-                ExportDefinition.HD, "127.0.0.1", recorded.userAgent()));
+                .stream()
+                .filter(r -> r.key().equals(String.valueOf(tokenId)))
+                .map(r -> serde.read(r.value(), ShareTokenDownloaded.class))
+                .map(EventEnvelope::data)
+                .findFirst()
+                .orElseThrow();
+        assertThat(recorded)
+                .isEqualTo(new ShareTokenDownloaded(
+                        tokenId, token.tokenValue(), 2001, ExportDefinition.HD, "127.0.0.1", recorded.userAgent()));
     }
 
     @Test
@@ -79,7 +87,8 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
 
         HttpResponse<byte[]> download = follow(get("/share/" + token.tokenValue() + "/harbour.jpg"));
         assertThat(download.body()).isEqualTo(RENDITION);
-        assertThat(download.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"harbour.jpg\"");
+        assertThat(download.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"harbour.jpg\"");
     }
 
     @Test
@@ -87,11 +96,19 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
         ShareTokenState token = token(ExportDefinition.HD, "-press(kit)", false, null, null);
         created(newTokenId(), token);
 
-        assertThat(get("/share/" + token.tokenValue() + "-press(kit)").statusCode()).isEqualTo(302);
+        assertThat(get("/share/" + token.tokenValue() + "-press(kit)").statusCode())
+                .isEqualTo(302);
         // a client may percent-encode what it need not: decoded, it is the same URL
-        assertThat(get("/share/" + token.tokenValue() + "-press%28kit%29").statusCode()).isEqualTo(302);
-        for (String path : List.of(token.tokenValue(), token.tokenValue() + "-press", token.tokenValue() + "-press(kit)x",
-                token.tokenValue() + "-press(kit)/", token.tokenValue() + "-press(kit)?x", "unknown", "%C3%28",
+        assertThat(get("/share/" + token.tokenValue() + "-press%28kit%29").statusCode())
+                .isEqualTo(302);
+        for (String path : List.of(
+                token.tokenValue(),
+                token.tokenValue() + "-press",
+                token.tokenValue() + "-press(kit)x",
+                token.tokenValue() + "-press(kit)/",
+                token.tokenValue() + "-press(kit)?x",
+                "unknown",
+                "%C3%28",
                 "x".repeat(2000))) {
             HttpResponse<String> response = getRaw(URI.create("http://127.0.0.1:" + port + "/share/" + path));
             assertThat(response.statusCode()).as(path).isEqualTo(404);
@@ -109,10 +126,10 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
         ShareTokenState ended = token(ExportDefinition.HD, null, false, null, now.minusSeconds(1));
         ShareTokenState notYet = token(ExportDefinition.HD, null, false, now.plusSeconds(3600), null);
         ShareTokenState within = token(ExportDefinition.HD, null, false, now.minusSeconds(3600), now.plusSeconds(3600));
-        ShareTokenState switchedOnEarly = token(ExportDefinition.HD, null, true, now.plusSeconds(3600),
-                now.plusSeconds(7200));
-        ShareTokenState switchedOnEnded = token(ExportDefinition.HD, null, true, now.minusSeconds(3600),
-                now.minusSeconds(1));
+        ShareTokenState switchedOnEarly =
+                token(ExportDefinition.HD, null, true, now.plusSeconds(3600), now.plusSeconds(7200));
+        ShareTokenState switchedOnEnded =
+                token(ExportDefinition.HD, null, true, now.minusSeconds(3600), now.minusSeconds(1));
         for (ShareTokenState token : List.of(ended, notYet, within, switchedOnEarly, switchedOnEnded)) {
             created(newTokenId(), token);
         }
@@ -120,10 +137,12 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
         assertThat(get("/share/" + ended.tokenValue()).statusCode()).isEqualTo(404);
         assertThat(get("/share/" + notYet.tokenValue()).statusCode()).isEqualTo(404);
         assertThat(get("/share/" + within.tokenValue()).statusCode()).isEqualTo(302);
-        assertThat(get("/share/" + switchedOnEarly.tokenValue()).statusCode()).as("on by hand before its activation")
+        assertThat(get("/share/" + switchedOnEarly.tokenValue()).statusCode())
+                .as("on by hand before its activation")
                 .isEqualTo(302);
         assertThat(get("/share/" + switchedOnEnded.tokenValue()).statusCode())
-                .as("a deactivation date ends access, by hand or not").isEqualTo(404);
+                .as("a deactivation date ends access, by hand or not")
+                .isEqualTo(404);
         assertThat(head("/share/" + ended.tokenValue())).isEqualTo(404);
         assertThat(head("/share/" + switchedOnEnded.tokenValue())).isEqualTo(404);
     }
@@ -141,8 +160,9 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
                 .isEqualTo("{\"status\":403,\"code\":\"share-token-download-not-granted\","
                         + "\"message\":\"This share token grants no download\"}");
         assertThat(head("/share/" + token.tokenValue())).isEqualTo(403);
-        assertThat(SharedServers.postgres().query(DATABASE,
-                "SELECT count(*) FROM redirector.outbox WHERE event_key = '" + tokenId + "'")).isEqualTo("0");
+        assertThat(SharedServers.postgres()
+                        .query(DATABASE, "SELECT count(*) FROM redirector.outbox WHERE event_key = '" + tokenId + "'"))
+                .isEqualTo("0");
     }
 
     @Test
@@ -152,13 +172,17 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
         created(tokenId, token);
         String outboxBefore = outboxSequence();
 
-        for (String agent : List.of("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
-                "facebookexternalhit/1.1", "WhatsApp/2.23.20.0 A")) {
+        for (String agent : List.of(
+                "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+                "facebookexternalhit/1.1",
+                "WhatsApp/2.23.20.0 A")) {
             HttpResponse<byte[]> preview = get("/share/" + token.tokenValue(), agent);
             String page = new String(preview.body(), StandardCharsets.UTF_8);
             assertThat(preview.statusCode()).as(agent).isEqualTo(200);
             assertThat(preview.headers().firstValue("X-Robots-Tag")).as(agent).isPresent();
-            assertThat(page).as(agent).contains("<meta property=\"og:title\" content=\"harbour.tif\">")
+            assertThat(page)
+                    .as(agent)
+                    .contains("<meta property=\"og:title\" content=\"harbour.tif\">")
                     .doesNotContain(HD.objectKey(), "X-Amz", BUCKET);
         }
         assertThat(outboxSequence()).as("no ShareTokenDownloaded written").isEqualTo(outboxBefore);
@@ -177,12 +201,14 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
 
         ShareTokenState bd = token(token.tokenValue(), ExportDefinition.BD, ".jpg", false, null, null);
         publishToken(tokenId, new ShareTokenUpdated(tokenId, bd, 7L), Instant.now());
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/share/" + token.tokenValue() + ".jpg").statusCode() == 302);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/share/" + token.tokenValue() + ".jpg").statusCode() == 302);
         assertThat(get("/share/" + token.tokenValue() + ".tif").statusCode()).isEqualTo(404);
         assertThat(follow(get("/share/" + token.tokenValue() + ".jpg")).body()).isEqualTo(RENDITION);
 
         publishToken(tokenId, new ShareTokenDeleted(tokenId, token.tokenValue(), 2001, 1), Instant.now());
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/share/" + token.tokenValue() + ".jpg").statusCode() == 404);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/share/" + token.tokenValue() + ".jpg").statusCode() == 404);
         assertThat(projected(tokenId)).isEqualTo("0");
     }
 
@@ -193,12 +219,18 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
         long a = newTokenId();
         long b = newTokenId();
         Instant start = Instant.now();
-        publishToken(b, new ShareTokenCreated(b, token(value.substring(0, 20), ExportDefinition.BD,
-                value.substring(20), false, null, null), 1), start.plusSeconds(2));
+        publishToken(
+                b,
+                new ShareTokenCreated(
+                        b,
+                        token(value.substring(0, 20), ExportDefinition.BD, value.substring(20), false, null, null),
+                        1),
+                start.plusSeconds(2));
         awaitProjected(b);
-        publishToken(a, new ShareTokenCreated(a, token(value, ExportDefinition.HD, null, false, null, null), 1),
-                start);
-        publishToken(a, new ShareTokenUpdated(a, token(value, ExportDefinition.HD, "-old", false, null, null), 1L),
+        publishToken(a, new ShareTokenCreated(a, token(value, ExportDefinition.HD, null, false, null, null), 1), start);
+        publishToken(
+                a,
+                new ShareTokenUpdated(a, token(value, ExportDefinition.HD, "-old", false, null, null), 1L),
                 start.plusSeconds(1));
         awaitProjected(a);
 
@@ -210,8 +242,8 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     void whenAnEventIsDeliveredTwiceThenItAppliesOnce() {
         long tokenId = newTokenId();
         ShareTokenState token = token(ExportDefinition.HD, null, false, null, null);
-        byte[] event = serde.serialize(serde.envelope(new ShareTokenCreated(tokenId, token, 1), "token-api",
-                String.valueOf(tokenId), Instant.now()));
+        byte[] event = serde.serialize(serde.envelope(
+                new ShareTokenCreated(tokenId, token, 1), "token-api", String.valueOf(tokenId), Instant.now()));
         publish(Topics.TOKENS, String.valueOf(tokenId), event);
         awaitProjected(tokenId);
         publishToken(tokenId, new ShareTokenDeleted(tokenId, token.tokenValue(), 2001, 1), Instant.now());
@@ -232,14 +264,17 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
         publish(Topics.TOKENS, key, "{\"not\": \"an envelope\"}".getBytes(StandardCharsets.UTF_8));
         publish(Topics.TOKENS, key, """
                 {"eventId": "%s", "type": "ShareTokenTeleported", "version": 1, "occurredAt": "2026-01-01T00:00:00Z",
-                 "source": "token-api", "subject": "%s", "data": {}}""".formatted(UUID.randomUUID(), key)
-                .getBytes(StandardCharsets.UTF_8));
+                 "source": "token-api", "subject": "%s", "data": {}}""".formatted(UUID.randomUUID(), key).getBytes(StandardCharsets.UTF_8));
 
         created(tokenId, token(ExportDefinition.HD, null, false, null, null));
 
-        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.TOKENS),
-                seen -> seen.stream().filter(r -> key.equals(r.key())).count() == 2, Duration.ofSeconds(30));
-        assertThat(dead).filteredOn(r -> key.equals(r.key()))
+        var dead = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.deadLetterOf(Topics.TOKENS),
+                seen -> seen.stream().filter(r -> key.equals(r.key())).count() == 2,
+                Duration.ofSeconds(30));
+        assertThat(dead)
+                .filteredOn(r -> key.equals(r.key()))
                 .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .satisfiesExactly(
                         first -> assertThat(first).isEqualTo("{\"not\": \"an envelope\"}"),
@@ -252,8 +287,10 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     }
 
     private void publishToken(long tokenId, Object event, Instant occurredAt) {
-        publish(Topics.TOKENS, String.valueOf(tokenId), serde.serialize(serde.envelope(event, "token-api",
-                String.valueOf(tokenId), occurredAt)));
+        publish(
+                Topics.TOKENS,
+                String.valueOf(tokenId),
+                serde.serialize(serde.envelope(event, "token-api", String.valueOf(tokenId), occurredAt)));
     }
 
     private void awaitProjected(long tokenId) {
@@ -261,24 +298,50 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     }
 
     private static String projected(long tokenId) {
-        return SharedServers.postgres().query(DATABASE,
-                "SELECT count(*) FROM redirector.redeemable_tokens WHERE token_id = " + tokenId);
+        return SharedServers.postgres()
+                .query(DATABASE, "SELECT count(*) FROM redirector.redeemable_tokens WHERE token_id = " + tokenId);
     }
 
     private static long newTokenId() {
         return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     }
 
-    private static ShareTokenState token(ExportDefinition definition, @Nullable String suffix, boolean manual,
-            @Nullable Instant activation, @Nullable Instant deactivation) {
-        return token("v" + UUID.randomUUID().toString().replace("-", ""), definition, suffix, manual, activation,
+    private static ShareTokenState token(
+            ExportDefinition definition,
+            @Nullable String suffix,
+            boolean manual,
+            @Nullable Instant activation,
+            @Nullable Instant deactivation) {
+        return token(
+                "v" + UUID.randomUUID().toString().replace("-", ""),
+                definition,
+                suffix,
+                manual,
+                activation,
                 deactivation);
     }
 
-    private static ShareTokenState token(String value, ExportDefinition definition, @Nullable String suffix,
-            boolean manual, @Nullable Instant activation, @Nullable Instant deactivation) {
-        return new ShareTokenState(value, suffix, 2001, "Harbour", definition, manual, activation, deactivation, 1, 1,
-                HD, BD, "http://redirector.test/share/" + value + (suffix == null ? "" : suffix));
+    private static ShareTokenState token(
+            String value,
+            ExportDefinition definition,
+            @Nullable String suffix,
+            boolean manual,
+            @Nullable Instant activation,
+            @Nullable Instant deactivation) {
+        return new ShareTokenState(
+                value,
+                suffix,
+                2001,
+                "Harbour",
+                definition,
+                manual,
+                activation,
+                deactivation,
+                1,
+                1,
+                HD,
+                BD,
+                "http://redirector.test/share/" + value + (suffix == null ? "" : suffix));
     }
 
     private HttpResponse<byte[]> get(String path) throws Exception {
@@ -286,27 +349,43 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     }
 
     private HttpResponse<byte[]> get(String path, String userAgent) throws Exception {
-        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT)
-                        .uri(URI.create("http://127.0.0.1:" + port + path)).header("User-Agent", userAgent).GET()
+        return client.send(
+                HttpRequest.newBuilder()
+                        .timeout(REQUEST_TIMEOUT)
+                        .uri(URI.create("http://127.0.0.1:" + port + path))
+                        .header("User-Agent", userAgent)
+                        .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static String outboxSequence() {
-        return SharedServers.postgres().query(DATABASE,
-                "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)");
+        return SharedServers.postgres()
+                .query(
+                        DATABASE,
+                        "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)");
     }
 
     private int head(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create("http://127.0.0.1:" + port + path))
-                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return client.send(
+                        HttpRequest.newBuilder()
+                                .timeout(REQUEST_TIMEOUT)
+                                .uri(URI.create("http://127.0.0.1:" + port + path))
+                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private HttpResponse<byte[]> follow(HttpResponse<byte[]> redirect) throws Exception {
         assertThat(redirect.statusCode()).isEqualTo(302);
         String location = redirect.headers().firstValue("Location").orElseThrow();
-        return client.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(location)).GET().build(),
+        return client.send(
+                HttpRequest.newBuilder()
+                        .timeout(REQUEST_TIMEOUT)
+                        .uri(URI.create(location))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 }

@@ -19,20 +19,24 @@ class AuthenticationIT extends LinkApiIntegrationTest {
         TestAccount account = newAccount("bucket-auth");
         long link = createLink(account, 1);
         String[][] routes = {
-                {"POST", "/api/v2/shareable_links"},
-                {"POST", "/api/v2/shareable_links/share"},
-                {"DELETE", "/api/v2/shareable_links/" + link},
-                {"GET", "/api/v2/shareable_links/" + link + "/info"}};
+            {"POST", "/api/v2/shareable_links"},
+            {"POST", "/api/v2/shareable_links/share"},
+            {"DELETE", "/api/v2/shareable_links/" + link},
+            {"GET", "/api/v2/shareable_links/" + link + "/info"}
+        };
         for (String[] route : routes) {
             for (String key : new String[] {null, "", "slk_wrong", account.apiKey() + "x"}) {
-                var request = http.method(HttpMethod.valueOf(route[0])).uri(route[1])
-                        .contentType(MediaType.APPLICATION_JSON);
+                var request =
+                        http.method(HttpMethod.valueOf(route[0])).uri(route[1]).contentType(MediaType.APPLICATION_JSON);
                 if (key != null) {
                     request = request.header("X-API-KEY", key);
                 }
-                request.bodyValue("{}").exchange()
-                        .expectStatus().isUnauthorized()
-                        .expectBody().json("{\"error\": \"Unauthorized\"}", true);
+                request.bodyValue("{}")
+                        .exchange()
+                        .expectStatus()
+                        .isUnauthorized()
+                        .expectBody()
+                        .json("{\"error\": \"Unauthorized\"}", true);
             }
         }
     }
@@ -40,26 +44,38 @@ class AuthenticationIT extends LinkApiIntegrationTest {
     @Test
     void whenAKeyIsRevokedThenItStopsWorkingAndTheAccountsOtherKeyGoesOn() {
         TestAccount account = newAccount("bucket-rotate");
-        long firstKeyId = Long.parseLong(SharedServers.postgres().query(DATABASE,
-                "SELECT min(id) FROM link_api.api_keys WHERE account_id = " + account.id()));
-        String second = (String) http.post().uri("/admin/accounts/{id}/api-keys", account.id())
+        long firstKeyId = Long.parseLong(SharedServers.postgres()
+                .query(DATABASE, "SELECT min(id) FROM link_api.api_keys WHERE account_id = " + account.id()));
+        String second = (String) http.post()
+                .uri("/admin/accounts/{id}/api-keys", account.id())
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .exchange().expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("apiKey");
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("apiKey");
         TestAccount other = newAccount("bucket-rotate-other");
 
         // both keys authenticate (the link is unknown: 404, not 401)
         info(account.apiKey()).expectStatus().isNotFound();
         info(second).expectStatus().isNotFound();
         // another account cannot revoke the key, nor can its id be guessed under another account
-        http.delete().uri("/admin/accounts/{id}/api-keys/{key}", other.id(), firstKeyId)
+        http.delete()
+                .uri("/admin/accounts/{id}/api-keys/{key}", other.id(), firstKeyId)
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .exchange().expectStatus().isNotFound();
+                .exchange()
+                .expectStatus()
+                .isNotFound();
         info(account.apiKey()).expectStatus().isNotFound();
 
-        http.delete().uri("/admin/accounts/{id}/api-keys/{key}", account.id(), firstKeyId)
+        http.delete()
+                .uri("/admin/accounts/{id}/api-keys/{key}", account.id(), firstKeyId)
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .exchange().expectStatus().isNoContent();
+                .exchange()
+                .expectStatus()
+                .isNoContent();
         info(account.apiKey()).expectStatus().isUnauthorized();
         info(second).expectStatus().isNotFound();
     }
@@ -67,29 +83,55 @@ class AuthenticationIT extends LinkApiIntegrationTest {
     @Test
     void whenAKeyIsIssuedThenOnlyItsSha256DigestIsStored() throws Exception {
         TestAccount account = newAccount("bucket-digest");
-        String stored = SharedServers.postgres().query(DATABASE,
-                "SELECT encode(key_hash, 'hex') FROM link_api.api_keys WHERE account_id = " + account.id());
-        assertThat(stored).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(account.apiKey().getBytes(StandardCharsets.UTF_8))));
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT count(*) FROM link_api.api_keys t "
-                + "WHERE t::text LIKE '%" + account.apiKey().substring(4) + "%'")).isEqualTo("0");
+        String stored = SharedServers.postgres()
+                .query(
+                        DATABASE,
+                        "SELECT encode(key_hash, 'hex') FROM link_api.api_keys WHERE account_id = " + account.id());
+        assertThat(stored)
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256")
+                                .digest(account.apiKey().getBytes(StandardCharsets.UTF_8))));
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT count(*) FROM link_api.api_keys t " + "WHERE t::text LIKE '%"
+                                        + account.apiKey().substring(4) + "%'"))
+                .isEqualTo("0");
     }
 
     private WebTestClient.ResponseSpec info(String apiKey) {
-        return http.get().uri("/api/v2/shareable_links/999999999/info").header("X-API-KEY", apiKey).exchange();
+        return http.get()
+                .uri("/api/v2/shareable_links/999999999/info")
+                .header("X-API-KEY", apiKey)
+                .exchange();
     }
 
     @Test
     void whenTheAdminTokenIsWrongOrAnAccountKeyIsUsedThenTheAdminApiRefuses() {
         TestAccount account = newAccount("bucket-admin");
-        http.post().uri("/admin/accounts").header("Authorization", "Bearer nope")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "x", "bucket", "bucket-x"))
-                .exchange().expectStatus().isUnauthorized();
-        http.post().uri("/admin/accounts").header("X-API-KEY", account.apiKey())
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "x", "bucket", "bucket-x"))
-                .exchange().expectStatus().isForbidden();
-        http.post().uri("/admin/accounts").header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "x", "bucket", "Not_A_Bucket"))
-                .exchange().expectStatus().isBadRequest();
+        http.post()
+                .uri("/admin/accounts")
+                .header("Authorization", "Bearer nope")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "x", "bucket", "bucket-x"))
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
+        http.post()
+                .uri("/admin/accounts")
+                .header("X-API-KEY", account.apiKey())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "x", "bucket", "bucket-x"))
+                .exchange()
+                .expectStatus()
+                .isForbidden();
+        http.post()
+                .uri("/admin/accounts")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "x", "bucket", "Not_A_Bucket"))
+                .exchange()
+                .expectStatus()
+                .isBadRequest();
     }
 }

@@ -25,10 +25,12 @@ import org.springframework.test.context.TestPropertySource;
  * outbox, and once the broker is back each reaches its topic exactly once.
  */
 // short producer timeouts, so the relay's attempts fail (and must leave the events in place) while the broker is away
-@TestPropertySource(properties = {
-    "spring.kafka.producer.properties[max.block.ms]=1500",
-    "spring.kafka.producer.properties[request.timeout.ms]=1000",
-    "spring.kafka.producer.properties[delivery.timeout.ms]=3000"})
+@TestPropertySource(
+        properties = {
+            "spring.kafka.producer.properties[max.block.ms]=1500",
+            "spring.kafka.producer.properties[request.timeout.ms]=1000",
+            "spring.kafka.producer.properties[delivery.timeout.ms]=3000"
+        })
 class BrokerOutageIT extends LinkApiIntegrationTest {
 
     private static final int LINKS = 5;
@@ -47,23 +49,31 @@ class BrokerOutageIT extends LinkApiIntegrationTest {
             }
             post(account, "/api/v2/shareable_links/share", """
                     {"recipients": ["outage@example.test"], "shareable_link_ids": %s}""".formatted(linkIds))
-                    .expectStatus().isOk();
+                    .expectStatus()
+                    .isOk();
             shareId = Long.parseLong(query("SELECT max(id) FROM link_api.shares WHERE account_id = " + account.id()));
             assertThat(pending(linkIds, shareId)).isEqualTo(LINKS + 1);
             // long enough for the relay to try, time out and try again
-            await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() -> true);
+            await().pollDelay(Duration.ofSeconds(8))
+                    .atMost(Duration.ofSeconds(9))
+                    .until(() -> true);
             assertThat(pending(linkIds, shareId)).isEqualTo(LINKS + 1);
         } finally {
             kafka.start();
         }
 
         await().atMost(Duration.ofSeconds(90)).until(() -> pending(linkIds, shareId) == 0);
-        List<EventEnvelope<?>> links = events(Topics.LINKS, linkIds.stream().map(String::valueOf).toList());
+        List<EventEnvelope<?>> links =
+                events(Topics.LINKS, linkIds.stream().map(String::valueOf).toList());
         List<EventEnvelope<?>> shares = events(Topics.SHARES, List.of(String.valueOf(shareId)));
 
-        assertThat(links).extracting(e -> ((LinkCreated) e.data()).linkId()).containsExactlyInAnyOrderElementsOf(linkIds);
-        assertThat(shares).singleElement().satisfies(e ->
-                assertThat(((ShareRequested) e.data()).recipients()).containsExactly("outage@example.test"));
+        assertThat(links)
+                .extracting(e -> ((LinkCreated) e.data()).linkId())
+                .containsExactlyInAnyOrderElementsOf(linkIds);
+        assertThat(shares)
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(((ShareRequested) e.data()).recipients()).containsExactly("outage@example.test"));
         assertThat(Stream.concat(links.stream(), shares.stream()).map(EventEnvelope::eventId))
                 .doesNotHaveDuplicates();
     }
@@ -71,7 +81,8 @@ class BrokerOutageIT extends LinkApiIntegrationTest {
     /** How many of these links' and this share's events are still in the outbox. */
     private int pending(List<Long> linkIds, long shareId) {
         String keys = Stream.concat(linkIds.stream(), Stream.of(shareId))
-                .map(id -> "'" + id + "'").collect(Collectors.joining(", "));
+                .map(id -> "'" + id + "'")
+                .collect(Collectors.joining(", "));
         return Integer.parseInt(query("SELECT count(*) FROM link_api.outbox WHERE event_key IN (" + keys + ")"
                 + " AND topic IN ('" + Topics.LINKS + "', '" + Topics.SHARES + "')"));
     }
@@ -79,13 +90,17 @@ class BrokerOutageIT extends LinkApiIntegrationTest {
     /** Every event on the topic with one of these keys. */
     private List<EventEnvelope<?>> events(String topic, List<String> keys) {
         String bootstrap = SharedServers.kafka().bootstrapServers();
-        List<ConsumerRecord<String, byte[]>> seen = TopicReader.readUntil(bootstrap, topic,
+        List<ConsumerRecord<String, byte[]>> seen = TopicReader.readUntil(
+                bootstrap,
+                topic,
                 records -> records.stream().filter(r -> keys.contains(r.key())).count() >= keys.size(),
                 Duration.ofSeconds(60));
         // read a little longer: a duplicate would come right behind
-        List<ConsumerRecord<String, byte[]>> settled = TopicReader.readUntil(bootstrap, topic,
-                records -> records.size() > seen.size() + 1000, Duration.ofSeconds(3));
-        return settled.stream().filter(r -> keys.contains(r.key())).<EventEnvelope<?>>map(r -> serde.read(r.value()))
+        List<ConsumerRecord<String, byte[]>> settled = TopicReader.readUntil(
+                bootstrap, topic, records -> records.size() > seen.size() + 1000, Duration.ofSeconds(3));
+        return settled.stream()
+                .filter(r -> keys.contains(r.key()))
+                .<EventEnvelope<?>>map(r -> serde.read(r.value()))
                 .toList();
     }
 }

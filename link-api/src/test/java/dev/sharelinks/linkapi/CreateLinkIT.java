@@ -40,8 +40,11 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         Map<String, Object> body = (Map<String, Object>) post(account, "/api/v2/shareable_links", """
                 {"expiry_date": "2099-11-28", "limit": 5,
                  "payload": {"asset_id": "asset-4", "filename": "test_file", "media_id": 4}}""")
-                .expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
 
         assertThat(body).containsOnlyKeys("id", "url", "filename").containsEntry("filename", "test_file");
         String url = (String) body.get("url");
@@ -53,28 +56,53 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         EventEnvelope<LinkCreated> event = publishedLinkCreated(id);
         assertThat(event.source()).isEqualTo("link-api");
         assertThat(event.subject()).isEqualTo(String.valueOf(id));
-        assertThat(event.data()).isEqualTo(new LinkCreated(id, key, account.id(), 4, "asset-4", "bucket-create",
-                "media/4/original.bin", "test_file", Instant.parse("2099-11-29T00:00:00Z"), 5, url, null, "en"));
+        assertThat(event.data())
+                .isEqualTo(new LinkCreated(
+                        id,
+                        key,
+                        account.id(),
+                        4,
+                        "asset-4",
+                        "bucket-create",
+                        "media/4/original.bin",
+                        "test_file",
+                        Instant.parse("2099-11-29T00:00:00Z"),
+                        5,
+                        url,
+                        null,
+                        "en"));
     }
 
     @Test
     void whenExpiryIsTodayThenTheLinkWorksUntilTheEndOfTheDayInUtc() {
         long id = ((Number) post(account, "/api/v2/shareable_links", """
-                {"expiry_date": "%s", "limit": 1, "payload": {"media_id": "4", "filename": "f"}}"""
-                .formatted(LocalDate.now(ZoneOffset.UTC)))
-                .expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id")).longValue();
+                {"expiry_date": "%s", "limit": 1, "payload": {"media_id": "4", "filename": "f"}}""".formatted(LocalDate.now(ZoneOffset.UTC)))
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody()
+                        .get("id"))
+                .longValue();
 
         assertThat(publishedLinkCreated(id).data().expiresAt())
-                .isEqualTo(LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+                .isEqualTo(LocalDate.now(ZoneOffset.UTC)
+                        .plusDays(1)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant());
     }
 
     @Test
     void whenExpiryIsATimestampThenItIsTheExactExpiry() {
         long id = ((Number) post(account, "/api/v2/shareable_links", """
                 {"expiry_date": "2099-06-01T12:30:00+02:00", "limit": 1, "payload": {"media_id": 4, "filename": "f"}}""")
-                .expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id")).longValue();
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody()
+                        .get("id"))
+                .longValue();
 
         assertThat(publishedLinkCreated(id).data().expiresAt()).isEqualTo(Instant.parse("2099-06-01T10:30:00Z"));
     }
@@ -114,8 +142,10 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         String outboxBefore = count("outbox");
 
         post(account, "/api/v2/shareable_links", json)
-                .expectStatus().isEqualTo(422)
-                .expectBody().json("{\"error\": \"" + error + "\"}", true);
+                .expectStatus()
+                .isEqualTo(422)
+                .expectBody()
+                .json("{\"error\": \"" + error + "\"}", true);
 
         assertThat(count("links")).isEqualTo(linksBefore);
         assertThat(count("outbox")).isEqualTo(outboxBefore);
@@ -125,44 +155,57 @@ class CreateLinkIT extends LinkApiIntegrationTest {
     void whenMissingAndWrongParametersMixThenOneAnswerNamesThemAll() {
         post(account, "/api/v2/shareable_links", """
                 {"limit": "x", "payload": {"filename": "f"}}""")
-                .expectStatus().isEqualTo(422)
-                .expectBody().json("""
-                        {"error": "Missing parameters: expiry_date, payload[media_id]; limit must be an Integer"}""",
-                        true);
+                .expectStatus()
+                .isEqualTo(422)
+                .expectBody()
+                .json("""
+                        {"error": "Missing parameters: expiry_date, payload[media_id]; limit must be an Integer"}""", true);
     }
 
     @Test
     void whenTheMediaIsUnknownOrTheAssetIdDoesNotMatchThenAssetNotFound() {
         for (String payload : new String[] {
-                "{\"media_id\": 5, \"filename\": \"f\"}",
-                "{\"media_id\": 4, \"asset_id\": \"invalid_id\", \"filename\": \"f\"}"}) {
-            post(account, "/api/v2/shareable_links",
-                    "{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": " + payload + "}")
-                    .expectStatus().isBadRequest()
-                    .expectBody().json("{\"error\": \"asset not found\"}", true);
+            "{\"media_id\": 5, \"filename\": \"f\"}",
+            "{\"media_id\": 4, \"asset_id\": \"invalid_id\", \"filename\": \"f\"}"
+        }) {
+            post(
+                            account,
+                            "/api/v2/shareable_links",
+                            "{\"expiry_date\": \"2099-01-01\", \"limit\": 5, \"payload\": " + payload + "}")
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody()
+                    .json("{\"error\": \"asset not found\"}", true);
         }
     }
 
     @Test
     void whenTheMediaBelongsToAnotherAccountThenAssetNotFound() {
         TestAccount other = newAccount("bucket-other");
-        http.put().uri("/admin/accounts/{id}/assets/77", other.id())
+        http.put()
+                .uri("/admin/accounts/{id}/assets/77", other.id())
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("assetId", "theirs", "objectKey", "x"))
-                .exchange().expectStatus().isOk();
+                .exchange()
+                .expectStatus()
+                .isOk();
 
         post(account, "/api/v2/shareable_links", """
                 {"expiry_date": "2099-01-01", "limit": 5, "payload": {"media_id": 77, "filename": "f"}}""")
-                .expectStatus().isBadRequest()
-                .expectBody().json("{\"error\": \"asset not found\"}", true);
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .json("{\"error\": \"asset not found\"}", true);
     }
 
     @Test
     void whenTheBodyIsNotJsonThenItAnswers400InTheContractFormat() {
         post(account, "/api/v2/shareable_links", "{\"expiry_date\": ")
-                .expectStatus().isBadRequest()
-                .expectBody().json("{\"error\": \"Malformed JSON body\"}", true);
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .json("{\"error\": \"Malformed JSON body\"}", true);
     }
 
     /** Jackson would read the overlong C0 AE as "." and an encoded surrogate as a character: refused before it. */
@@ -172,13 +215,20 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         for (String notUtf8 : List.of("C0AE", "EDA080", "E282", "FF")) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             body.writeBytes(("{\"expiry_date\": \"2099-01-01\", \"limit\": 5, "
-                    + "\"payload\": {\"media_id\": 4, \"filename\": \"a").getBytes(StandardCharsets.UTF_8));
+                            + "\"payload\": {\"media_id\": 4, \"filename\": \"a")
+                    .getBytes(StandardCharsets.UTF_8));
             body.writeBytes(HexFormat.of().parseHex(notUtf8));
             body.writeBytes("pdf\"}}".getBytes(StandardCharsets.UTF_8));
-            http.post().uri("/api/v2/shareable_links").header("X-API-KEY", account.apiKey())
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body.toByteArray()).exchange()
-                    .expectStatus().isBadRequest()
-                    .expectBody().json("{\"error\": \"Malformed JSON body\"}", true);
+            http.post()
+                    .uri("/api/v2/shareable_links")
+                    .header("X-API-KEY", account.apiKey())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(body.toByteArray())
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody()
+                    .json("{\"error\": \"Malformed JSON body\"}", true);
         }
         assertThat(count("links WHERE account_id = " + account.id())).isEqualTo(links);
     }
@@ -186,25 +236,43 @@ class CreateLinkIT extends LinkApiIntegrationTest {
     /** An unmapped path or a method a path does not take, under MediaPocket's paths: MediaPocket's format still. */
     @Test
     void whenNoRouteAnswersThenTheRefusalIsInMediaPocketsFormat() {
-        http.get().uri("/api/v2/no_such_resource").header("X-API-KEY", account.apiKey()).exchange()
-                .expectStatus().isNotFound()
-                .expectBody().json("{\"error\": \"Not Found\"}", true);
-        http.put().uri("/api/v2/shareable_links").header("X-API-KEY", account.apiKey())
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
-                .expectStatus().isEqualTo(405)
-                .expectHeader().value("Allow", allow -> assertThat(allow).contains("POST"))
-                .expectBody().json("{\"error\": \"Method Not Allowed\"}", true);
-        http.get().uri("/api/v2/shareable_links/1/info?padding={padding}", "x".repeat(5000))
-                .header("X-API-KEY", account.apiKey()).exchange()
-                .expectStatus().isEqualTo(414)
-                .expectBody().json("{\"error\": \"URI Too Long\"}", true);
+        http.get()
+                .uri("/api/v2/no_such_resource")
+                .header("X-API-KEY", account.apiKey())
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectBody()
+                .json("{\"error\": \"Not Found\"}", true);
+        http.put()
+                .uri("/api/v2/shareable_links")
+                .header("X-API-KEY", account.apiKey())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{}")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(405)
+                .expectHeader()
+                .value("Allow", allow -> assertThat(allow).contains("POST"))
+                .expectBody()
+                .json("{\"error\": \"Method Not Allowed\"}", true);
+        http.get()
+                .uri("/api/v2/shareable_links/1/info?padding={padding}", "x".repeat(5000))
+                .header("X-API-KEY", account.apiKey())
+                .exchange()
+                .expectStatus()
+                .isEqualTo(414)
+                .expectBody()
+                .json("{\"error\": \"URI Too Long\"}", true);
     }
 
     @Test
     void whenTheBodyIsHugeThenItAnswers413() {
         post(account, "/api/v2/shareable_links", "{\"pad\": \"" + "x".repeat(200_000) + "\"}")
-                .expectStatus().isEqualTo(413)
-                .expectBody().json("{\"error\": \"Request body too large\"}", true);
+                .expectStatus()
+                .isEqualTo(413)
+                .expectBody()
+                .json("{\"error\": \"Request body too large\"}", true);
     }
 
     @ParameterizedTest(name = "POST {0}")
@@ -213,15 +281,19 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         String links = count("links");
         String shares = count("shares");
 
-        http.post().uri(path)
+        http.post()
+                .uri(path)
                 .header("X-API-KEY", account.apiKey())
                 .contentType(MediaType.TEXT_PLAIN)
                 .bodyValue("{\"expiry_date\": \"2099-01-01\", \"limit\": 1, \"payload\": {\"media_id\": 4, "
                         + "\"filename\": \"f\"}}")
                 .exchange()
-                .expectStatus().isEqualTo(415)
-                .expectHeader().contentType(MediaType.APPLICATION_JSON)
-                .expectBody().json("{\"error\": \"Content-Type must be application/json\"}", true);
+                .expectStatus()
+                .isEqualTo(415)
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .json("{\"error\": \"Content-Type must be application/json\"}", true);
 
         assertThat(count("links")).isEqualTo(links);
         assertThat(count("shares")).isEqualTo(shares);
@@ -237,8 +309,11 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         Map<String, Object> body = (Map<String, Object>) post(account, "/api/v2/shareable_links", """
                 {"expiry_date": "2099-01-01", "limit": 2, "payload": {"media_id": 4, "filename": "f.pdf"},
                  "password": "correct horse battery"}""")
-                .expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(body).containsOnlyKeys("id", "url", "filename");
         long id = ((Number) body.get("id")).longValue();
 
@@ -246,27 +321,42 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         assertThat(landingPage).isNotNull();
         assertThat(landingPage.passwordHash()).startsWith("{bcrypt}$2a$10$");
         assertThat(PasswordEncoderFactories.createDelegatingPasswordEncoder()
-                .matches("correct horse battery", landingPage.passwordHash())).isTrue();
+                        .matches("correct horse battery", landingPage.passwordHash()))
+                .isTrue();
         assertThat(new String(publishedRecord(id).value(), StandardCharsets.UTF_8))
                 .doesNotContain("correct horse battery");
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT count(*) FROM link_api.links WHERE "
-                + "password_hash LIKE '%correct horse%' OR filename LIKE '%correct horse%'")).isEqualTo("0");
-        http.get().uri("/api/v2/shareable_links/{id}/info", id).header("X-API-KEY", account.apiKey()).exchange()
-                .expectStatus().isOk()
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT count(*) FROM link_api.links WHERE "
+                                        + "password_hash LIKE '%correct horse%' OR filename LIKE '%correct horse%'"))
+                .isEqualTo("0");
+        http.get()
+                .uri("/api/v2/shareable_links/{id}/info", id)
+                .header("X-API-KEY", account.apiKey())
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.landing_page").isEqualTo(true)
-                .jsonPath("$.password_protected").isEqualTo(true);
+                .jsonPath("$.landing_page")
+                .isEqualTo(true)
+                .jsonPath("$.password_protected")
+                .isEqualTo(true);
     }
 
     @Test
     void whenTheAccountDefaultsToLandingPagesThenACreateThatDoesNotSayGetsOne() {
-        http.patch().uri("/admin/accounts/{id}", account.id())
+        http.patch()
+                .uri("/admin/accounts/{id}", account.id())
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"landingPage\": true}")
                 .exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.landingPage").isEqualTo(true);
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.landingPage")
+                .isEqualTo(true);
         String create = """
                 {"expiry_date": "2099-01-01", "limit": 1, "payload": {"media_id": 4, "filename": "f"}%s}""";
 
@@ -275,17 +365,26 @@ class CreateLinkIT extends LinkApiIntegrationTest {
 
         assertThat(publishedLinkCreated(byDefault).data().landingPage()).isEqualTo(new LinkCreated.LandingPage(null));
         assertThat(publishedLinkCreated(optedOut).data().landingPage()).isNull();
-        http.get().uri("/api/v2/shareable_links/{id}/info", optedOut).header("X-API-KEY", account.apiKey())
+        http.get()
+                .uri("/api/v2/shareable_links/{id}/info", optedOut)
+                .header("X-API-KEY", account.apiKey())
                 .exchange()
                 .expectBody()
-                .jsonPath("$.landing_page").isEqualTo(false)
-                .jsonPath("$.password_protected").isEqualTo(false);
+                .jsonPath("$.landing_page")
+                .isEqualTo(false)
+                .jsonPath("$.password_protected")
+                .isEqualTo(false);
     }
 
     private long createdId(String json) {
         return ((Number) post(account, "/api/v2/shareable_links", json)
-                .expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id")).longValue();
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody()
+                        .get("id"))
+                .longValue();
     }
 
     private EventEnvelope<LinkCreated> publishedLinkCreated(long linkId) {
@@ -293,11 +392,15 @@ class CreateLinkIT extends LinkApiIntegrationTest {
     }
 
     private ConsumerRecord<String, byte[]> publishedRecord(long linkId) {
-        var records = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.LINKS,
-                seen -> seen.stream().anyMatch(r -> r.key().equals(String.valueOf(linkId))), Duration.ofSeconds(30));
+        var records = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.LINKS,
+                seen -> seen.stream().anyMatch(r -> r.key().equals(String.valueOf(linkId))),
+                Duration.ofSeconds(30));
         ConsumerRecord<String, byte[]> record = records.stream()
                 .filter(r -> r.key().equals(String.valueOf(linkId)))
-                .findFirst().orElseThrow(() -> new AssertionError("no LinkCreated for link " + linkId));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no LinkCreated for link " + linkId));
         assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
                 .isEqualTo("sharelinks.link.created.v1");
         return record;

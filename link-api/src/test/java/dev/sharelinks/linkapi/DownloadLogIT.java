@@ -43,21 +43,36 @@ class DownloadLogIT extends LinkApiIntegrationTest {
         String ann = share.recipientRef(0);
         String ben = share.recipientRef(1);
         assertThat(ann).isNotEqualTo(ben).matches("[A-Za-z0-9_-]{22}");
-        assertThat(query("SELECT count(*) FROM link_api.share_recipients WHERE ref IN ('%s', '%s')"
-                .formatted(ann, ben))).isEqualTo("2");
+        assertThat(query(
+                        "SELECT count(*) FROM link_api.share_recipients WHERE ref IN ('%s', '%s')".formatted(ann, ben)))
+                .isEqualTo("2");
 
         Instant t0 = Instant.parse("2026-12-01T09:00:00Z");
         List<EventEnvelope<?>> events = new ArrayList<>();
         // downloads through: ann, the plain URL, ben, ann, a made-up reference, another share's reference, ben
         String[] refs = {ann, null, ben, ann, "AAAAAAAAAAAAAAAAAAAAAA", otherShare.recipientRef(0), ben};
         for (int i = 0; i < refs.length; i++) {
-            events.add(serde.envelope(new DownloadConsumed(link, "k", 19 - i, "192.0.2." + (10 + i), BROWSER,
-                    refs[i]), "download-redirector", String.valueOf(link), t0.plusSeconds(60L * i)));
+            events.add(serde.envelope(
+                    new DownloadConsumed(link, "k", 19 - i, "192.0.2." + (10 + i), BROWSER, refs[i]),
+                    "download-redirector",
+                    String.valueOf(link),
+                    t0.plusSeconds(60L * i)));
         }
-        events.add(serde.envelope(new DownloadRepeated(link, "k", "192.0.2.10", BROWSER), "download-redirector",
-                String.valueOf(link), t0.plusSeconds(61)));
-        events.add(serde.envelope(new DownloadConsumed(link, "k", 12, "2001:db8:85a3:8d3:1319:8a2e:370:7348",
-                "=HYPERLINK(\"http://evil.test\")", null), "download-redirector", String.valueOf(link),
+        events.add(serde.envelope(
+                new DownloadRepeated(link, "k", "192.0.2.10", BROWSER),
+                "download-redirector",
+                String.valueOf(link),
+                t0.plusSeconds(61)));
+        events.add(serde.envelope(
+                new DownloadConsumed(
+                        link,
+                        "k",
+                        12,
+                        "2001:db8:85a3:8d3:1319:8a2e:370:7348",
+                        "=HYPERLINK(\"http://evil.test\")",
+                        null),
+                "download-redirector",
+                String.valueOf(link),
                 t0.plusSeconds(600)));
         // published out of time order, one of them twice, as a redelivery would
         List<EventEnvelope<?>> published = new ArrayList<>(events);
@@ -65,18 +80,32 @@ class DownloadLogIT extends LinkApiIntegrationTest {
         published.add(events.get(0));
         publish(published);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(log(link, "").get("total").asLong()).isEqualTo(8));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(log(link, "").get("total").asLong()).isEqualTo(8));
         JsonNode whole = log(link, "");
         assertThat(whole.get("repeats").asLong()).isEqualTo(1);
         assertThat(whole.get("next_cursor").isNull()).isTrue();
         List<JsonNode> downloads = whole.get("downloads").valueStream().toList();
-        assertThat(downloads).extracting(d -> d.get("recipient").isNull() ? null : d.get("recipient").asString())
-                .containsExactly("ann@example.test", null, "ben@example.test", "ann@example.test", null, null,
-                        "ben@example.test", null);
-        assertThat(downloads).extracting(d -> Instant.parse(d.get("downloaded_at").asString())).isSorted()
-                .first().isEqualTo(t0);
-        assertThat(downloads).extracting(d -> d.get("remaining").asInt())
+        assertThat(downloads)
+                .extracting(d ->
+                        d.get("recipient").isNull() ? null : d.get("recipient").asString())
+                .containsExactly(
+                        "ann@example.test",
+                        null,
+                        "ben@example.test",
+                        "ann@example.test",
+                        null,
+                        null,
+                        "ben@example.test",
+                        null);
+        assertThat(downloads)
+                .extracting(d -> Instant.parse(d.get("downloaded_at").asString()))
+                .isSorted()
+                .first()
+                .isEqualTo(t0);
+        assertThat(downloads)
+                .extracting(d -> d.get("remaining").asInt())
                 .containsExactly(19, 18, 17, 16, 15, 14, 13, 12);
         // the addresses as DOWNLOAD_LOG_CLIENT_ADDRESS's default keeps them: IPv4 to its /24, IPv6 to its /48
         assertThat(downloads.get(1).get("client_address").asString()).isEqualTo("192.0.2.0");
@@ -87,15 +116,21 @@ class DownloadLogIT extends LinkApiIntegrationTest {
         List<JsonNode> paged = new ArrayList<>();
         String after = "";
         for (int page = 0; page < 3; page++) {
-            var answer = http.get().uri("/api/v2/shareable_links/{id}/downloads?limit=3" + after, link)
-                    .header("X-API-KEY", account.apiKey()).exchange()
-                    .expectStatus().isOk().expectBody().returnResult();
+            var answer = http.get()
+                    .uri("/api/v2/shareable_links/{id}/downloads?limit=3" + after, link)
+                    .header("X-API-KEY", account.apiKey())
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .returnResult();
             JsonNode body = JSON.readTree(answer.getResponseBody());
             body.get("downloads").valueStream().forEach(paged::add);
             if (page < 2) {
                 String cursor = body.get("next_cursor").asString();
-                assertThat(answer.getResponseHeaders().getFirst("Link")).isEqualTo("</api/v2/shareable_links/"
-                        + link + "/downloads?limit=3&after=" + cursor + ">; rel=\"next\"");
+                assertThat(answer.getResponseHeaders().getFirst("Link"))
+                        .isEqualTo("</api/v2/shareable_links/" + link + "/downloads?limit=3&after=" + cursor
+                                + ">; rel=\"next\"");
                 after = "&after=" + cursor;
             } else {
                 assertThat(body.get("next_cursor").isNull()).isTrue();
@@ -104,26 +139,38 @@ class DownloadLogIT extends LinkApiIntegrationTest {
         }
         assertThat(paged).isEqualTo(downloads);
 
-        String csv = http.get().uri("/api/v2/shareable_links/{id}/downloads", link)
-                .header("X-API-KEY", account.apiKey()).header("Accept", "text/csv").exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentType("text/csv;charset=UTF-8")
-                .expectHeader().valueEquals("Content-Disposition",
-                        "attachment; filename=\"link-" + link + "-downloads.csv\"")
-                .expectBody(String.class).returnResult().getResponseBody();
+        String csv = http.get()
+                .uri("/api/v2/shareable_links/{id}/downloads", link)
+                .header("X-API-KEY", account.apiKey())
+                .header("Accept", "text/csv")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentType("text/csv;charset=UTF-8")
+                .expectHeader()
+                .valueEquals("Content-Disposition", "attachment; filename=\"link-" + link + "-downloads.csv\"")
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         List<String> lines = csv.lines().toList();
         assertThat(lines).hasSize(9);
         assertThat(lines.get(0)).isEqualTo("downloaded_at,recipient,client_address,user_agent,remaining");
-        assertThat(lines.get(1)).isEqualTo("2026-12-01T09:00:00Z,ann@example.test,192.0.2.0,\"" + BROWSER
-                + "\",19");
+        assertThat(lines.get(1)).isEqualTo("2026-12-01T09:00:00Z,ann@example.test,192.0.2.0,\"" + BROWSER + "\",19");
         // a spreadsheet would run a cell starting with "=": it is neutralised with a leading quote
-        assertThat(lines.get(8)).isEqualTo("2026-12-01T09:10:00Z,,2001:db8:85a3::,"
-                + "\"'=HYPERLINK(\"\"http://evil.test\"\")\",12");
+        assertThat(lines.get(8))
+                .isEqualTo("2026-12-01T09:10:00Z,,2001:db8:85a3::," + "\"'=HYPERLINK(\"\"http://evil.test\"\")\",12");
         // JSON stays the answer for any other Accept
         for (String accept : List.of("*/*", "application/json", "text/csv;q=0.5, application/json", "text/html")) {
-            http.get().uri("/api/v2/shareable_links/{id}/downloads", link).header("X-API-KEY", account.apiKey())
-                    .header("Accept", accept).exchange()
-                    .expectStatus().isOk().expectHeader().contentType("application/json");
+            http.get()
+                    .uri("/api/v2/shareable_links/{id}/downloads", link)
+                    .header("X-API-KEY", account.apiKey())
+                    .header("Accept", accept)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectHeader()
+                    .contentType("application/json");
         }
         assertThat(log(other, "").get("total").asLong()).isZero();
     }
@@ -133,34 +180,66 @@ class DownloadLogIT extends LinkApiIntegrationTest {
         long link = createLink(account, 3);
         TestAccount stranger = newAccount("bucket-log-stranger");
         for (String id : List.of(String.valueOf(link), "999999999", "abc", "-1")) {
-            http.get().uri("/api/v2/shareable_links/" + id + "/downloads").header("X-API-KEY", stranger.apiKey())
-                    .exchange().expectStatus().isNotFound()
-                    .expectBody().json("{\"error\": \"Link not found\"}", true);
+            http.get()
+                    .uri("/api/v2/shareable_links/" + id + "/downloads")
+                    .header("X-API-KEY", stranger.apiKey())
+                    .exchange()
+                    .expectStatus()
+                    .isNotFound()
+                    .expectBody()
+                    .json("{\"error\": \"Link not found\"}", true);
         }
         // a CSV client's refusal is still MediaPocket's JSON error
-        http.get().uri("/api/v2/shareable_links/{id}/downloads", link).header("X-API-KEY", stranger.apiKey())
-                .header("Accept", "text/csv").exchange().expectStatus().isNotFound()
-                .expectHeader().contentType("application/json")
-                .expectBody().json("{\"error\": \"Link not found\"}", true);
-        http.get().uri("/api/v2/shareable_links/{id}/downloads", link).exchange().expectStatus().isUnauthorized();
+        http.get()
+                .uri("/api/v2/shareable_links/{id}/downloads", link)
+                .header("X-API-KEY", stranger.apiKey())
+                .header("Accept", "text/csv")
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectHeader()
+                .contentType("application/json")
+                .expectBody()
+                .json("{\"error\": \"Link not found\"}", true);
+        http.get()
+                .uri("/api/v2/shareable_links/{id}/downloads", link)
+                .exchange()
+                .expectStatus()
+                .isUnauthorized();
         for (String limit : List.of("0", "1001", "x", "-3", "2.5")) {
-            http.get().uri("/api/v2/shareable_links/{id}/downloads?limit=" + limit, link)
-                    .header("X-API-KEY", account.apiKey()).exchange().expectStatus().isEqualTo(422)
-                    .expectBody().json("{\"error\": \"limit must be an Integer from 1 to 1000\"}", true);
+            http.get()
+                    .uri("/api/v2/shareable_links/{id}/downloads?limit=" + limit, link)
+                    .header("X-API-KEY", account.apiKey())
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(422)
+                    .expectBody()
+                    .json("{\"error\": \"limit must be an Integer from 1 to 1000\"}", true);
         }
         for (String cursor : List.of("x", "bm90LWEtY3Vyc29y", "", "MjAyNi0xMi0wMVQwOTowMDowMFovbm90LWEtdXVpZA")) {
-            http.get().uri("/api/v2/shareable_links/{id}/downloads?after=" + cursor, link)
-                    .header("X-API-KEY", account.apiKey()).exchange().expectStatus().isEqualTo(422)
-                    .expectBody().json("{\"error\": \"after must be the next_cursor of a page of this log\"}", true);
+            http.get()
+                    .uri("/api/v2/shareable_links/{id}/downloads?after=" + cursor, link)
+                    .header("X-API-KEY", account.apiKey())
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(422)
+                    .expectBody()
+                    .json("{\"error\": \"after must be the next_cursor of a page of this log\"}", true);
         }
     }
 
     private JsonNode log(long link, @Nullable String query) {
-        byte[] body = http.get().uri("/api/v2/shareable_links/{id}/downloads" + query, link)
-                .header("X-API-KEY", account.apiKey()).exchange()
-                .expectStatus().isOk().expectHeader().contentType("application/json")
-                .expectBody().returnResult().getResponseBody();
+        byte[] body = http.get()
+                .uri("/api/v2/shareable_links/{id}/downloads" + query, link)
+                .header("X-API-KEY", account.apiKey())
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentType("application/json")
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
         return JSON.readTree(body);
     }
-
 }

@@ -2,9 +2,9 @@ package dev.sharelinks.linkapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharelinks.linkapi.link.FailingTestController;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
-import dev.sharelinks.linkapi.link.FailingTestController;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -26,14 +26,20 @@ class ErrorLogTraceIT extends LinkApiIntegrationTest {
         String traceId = HexFormat.of().formatHex(randomBytes(16));
         String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01";
 
-        http.get().uri("/api/v2/test-failure")
+        http.get()
+                .uri("/api/v2/test-failure")
                 .header("X-API-KEY", account.apiKey())
                 .header("traceparent", traceparent)
                 .exchange()
-                .expectStatus().isEqualTo(500)
-                .expectBody().json("{\"error\": \"Internal Server Error\"}");
+                .expectStatus()
+                .isEqualTo(500)
+                .expectBody()
+                .json("{\"error\": \"Internal Server Error\"}");
 
-        String line = output.getOut().lines().filter(l -> l.contains("request failed")).reduce((a, b) -> b)
+        String line = output.getOut()
+                .lines()
+                .filter(l -> l.contains("request failed"))
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no 'request failed' line in the output"));
         assertThat(line).contains("[" + traceId + "]");
         assertThat(output.getOut()).contains("IllegalStateException: test failure");

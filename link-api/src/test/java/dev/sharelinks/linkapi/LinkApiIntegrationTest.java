@@ -1,12 +1,12 @@
 package dev.sharelinks.linkapi;
 
-import dev.sharelinks.infra.PostgresServer;
-import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.PostgresServer;
+import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import java.time.Duration;
 import java.util.List;
@@ -56,25 +56,32 @@ abstract class LinkApiIntegrationTest {
 
     /** A new account with one asset (media id 4, asset id "asset-4"); returns its id and API key. */
     TestAccount newAccount(String bucket) {
-        Map<?, ?> created = http.post().uri("/admin/accounts")
+        Map<?, ?> created = http.post()
+                .uri("/admin/accounts")
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("name", "Account " + bucket, "bucket", bucket))
                 .exchange()
-                .expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody();
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         long accountId = ((Number) created.get("id")).longValue();
-        http.put().uri("/admin/accounts/{id}/assets/4", accountId)
+        http.put()
+                .uri("/admin/accounts/{id}/assets/4", accountId)
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("assetId", "asset-4", "objectKey", "media/4/original.bin"))
                 .exchange()
-                .expectStatus().isOk();
+                .expectStatus()
+                .isOk();
         return new TestAccount(accountId, (String) created.get("apiKey"));
     }
 
     WebTestClient.ResponseSpec post(TestAccount account, String path, String json) {
-        return http.post().uri(path)
+        return http.post()
+                .uri(path)
                 .header("X-API-KEY", account.apiKey())
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json)
@@ -83,20 +90,33 @@ abstract class LinkApiIntegrationTest {
 
     long createLink(TestAccount account, int limit) {
         Map<?, ?> created = post(account, "/api/v2/shareable_links", """
-                {"expiry_date": "2099-01-01", "limit": %d, "payload": {"media_id": 4, "filename": "report.pdf"}}"""
-                .formatted(limit))
-                .expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody();
+                {"expiry_date": "2099-01-01", "limit": %d, "payload": {"media_id": 4, "filename": "report.pdf"}}""".formatted(limit))
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
         return ((Number) created.get("id")).longValue();
     }
 
     /** Shares the link with the recipients; returns the share's event as link-api published it. */
     ShareRequested share(TestAccount account, long link, String... recipients) {
-        post(account, "/api/v2/shareable_links/share", "{\"recipients\": " + JSON.writeValueAsString(recipients)
-                + ", \"shareable_link_ids\": [" + link + "]}").expectStatus().isOk();
-        return shareRequests(TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.SHARES,
-                        seen -> shareRequests(seen).stream().anyMatch(s -> carries(s, link)), Duration.ofSeconds(30)))
-                .stream().filter(s -> carries(s, link)).findFirst().orElseThrow();
+        post(
+                        account,
+                        "/api/v2/shareable_links/share",
+                        "{\"recipients\": " + JSON.writeValueAsString(recipients) + ", \"shareable_link_ids\": [" + link
+                                + "]}")
+                .expectStatus()
+                .isOk();
+        return shareRequests(TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.SHARES,
+                        seen -> shareRequests(seen).stream().anyMatch(s -> carries(s, link)),
+                        Duration.ofSeconds(30)))
+                .stream()
+                .filter(s -> carries(s, link))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static boolean carries(ShareRequested share, long link) {
@@ -106,12 +126,17 @@ abstract class LinkApiIntegrationTest {
     /** Publishes the events on their types' topics, keyed by subject, as the service that owns them would. */
     static void publish(List<EventEnvelope<?>> events) throws Exception {
         EventSerde serde = new EventSerde();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedServers.kafka().bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (EventEnvelope<?> event : events) {
-                String topic = EventType.fromTypeName(event.type()).orElseThrow().topic();
-                producer.send(new ProducerRecord<>(topic, event.subject(), serde.serialize(event))).get();
+                String topic =
+                        EventType.fromTypeName(event.type()).orElseThrow().topic();
+                producer.send(new ProducerRecord<>(topic, event.subject(), serde.serialize(event)))
+                        .get();
             }
         }
     }
@@ -119,8 +144,11 @@ abstract class LinkApiIntegrationTest {
     /** The share requests among records of the shares topic, which also carries the mailer's outcome events. */
     static List<ShareRequested> shareRequests(List<ConsumerRecord<String, byte[]>> records) {
         EventSerde serde = new EventSerde();
-        return records.stream().map(r -> serde.read(r.value()).data())
-                .filter(ShareRequested.class::isInstance).map(ShareRequested.class::cast).toList();
+        return records.stream()
+                .map(r -> serde.read(r.value()).data())
+                .filter(ShareRequested.class::isInstance)
+                .map(ShareRequested.class::cast)
+                .toList();
     }
 
     static String query(String sql) {
@@ -131,6 +159,5 @@ abstract class LinkApiIntegrationTest {
         return SharedServers.postgres().query(DATABASE, "SELECT count(*) FROM link_api." + table);
     }
 
-    record TestAccount(long id, String apiKey) {
-    }
+    record TestAccount(long id, String apiKey) {}
 }

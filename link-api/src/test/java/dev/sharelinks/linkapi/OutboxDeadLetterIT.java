@@ -36,12 +36,14 @@ class OutboxDeadLetterIT extends LinkApiIntegrationTest {
                 COMMIT;""".formatted(refused, TOPIC, after));
 
         assertThat(published(after)).hasSize(1);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                query("SELECT topic || ' | ' || reason FROM link_api.outbox_dead_letters WHERE event_key = '"
-                        + refused + "'"))
-                .startsWith("not a topic! | InvalidTopicException"));
-        assertThat(query("SELECT count(*) FROM link_api.outbox WHERE event_key IN ('" + refused + "', '" + after
-                + "')")).isEqualTo("0");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(query(
+                                "SELECT topic || ' | ' || reason FROM link_api.outbox_dead_letters WHERE event_key = '"
+                                        + refused + "'"))
+                        .startsWith("not a topic! | InvalidTopicException"));
+        assertThat(query(
+                        "SELECT count(*) FROM link_api.outbox WHERE event_key IN ('" + refused + "', '" + after + "')"))
+                .isEqualTo("0");
         assertThat(deadLettered()).isEqualTo(deadBefore + 1);
     }
 
@@ -53,21 +55,22 @@ class OutboxDeadLetterIT extends LinkApiIntegrationTest {
                 SELECT link_api.outbox_append_all('%s', 'TestEvent', ARRAY['%s', '%s'],
                     jsonb_build_array(jsonb_build_object('n', 1),
                                       jsonb_build_object('blob', repeat('x', 1100000))));
-                SELECT link_api.outbox_append('%s', 'TestEvent', '%s', '{"n": 3}');"""
-                .formatted(TOPIC, first, first, TOPIC, after));
+                SELECT link_api.outbox_append('%s', 'TestEvent', '%s', '{"n": 3}');""".formatted(TOPIC, first, first, TOPIC, after));
 
         assertThat(published(after)).hasSize(1);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(query(
-                "SELECT cardinality(event_keys) || ' | ' || reason FROM link_api.outbox_dead_letters"
-                        + " WHERE event_keys[1] = '" + first + "'"))
-                .startsWith("2 | RecordTooLargeException"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(query(
+                                "SELECT cardinality(event_keys) || ' | ' || reason FROM link_api.outbox_dead_letters"
+                                        + " WHERE event_keys[1] = '" + first + "'"))
+                        .startsWith("2 | RecordTooLargeException"));
     }
 
     @Test
     void anEmptyBatchAppendsNothing() {
         String before = query("SELECT count(*) FROM link_api.outbox");
-        assertThat(query("SELECT link_api.outbox_append_all('%s', 'TestEvent', ARRAY[]::text[], '[]')"
-                .formatted(TOPIC))).isEmpty();
+        assertThat(query(
+                        "SELECT link_api.outbox_append_all('%s', 'TestEvent', ARRAY[]::text[], '[]')".formatted(TOPIC)))
+                .isEmpty();
         assertThat(query("SELECT link_api.outbox_append_all('%s', 'TestEvent', NULL, NULL)".formatted(TOPIC)))
                 .isEmpty();
         assertThat(query("SELECT count(*) FROM link_api.outbox")).isEqualTo(before);
@@ -78,8 +81,13 @@ class OutboxDeadLetterIT extends LinkApiIntegrationTest {
     }
 
     private static List<ConsumerRecord<String, byte[]>> published(String key) {
-        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), TOPIC,
-                        seen -> seen.stream().anyMatch(r -> r.key().equals(key)), Duration.ofSeconds(20))
-                .stream().filter(r -> r.key().equals(key)).toList();
+        return TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        TOPIC,
+                        seen -> seen.stream().anyMatch(r -> r.key().equals(key)),
+                        Duration.ofSeconds(20))
+                .stream()
+                .filter(r -> r.key().equals(key))
+                .toList();
     }
 }

@@ -69,14 +69,18 @@ class OutboxNotificationIT extends LinkApiIntegrationTest {
     private static String insertAsAnotherReplica() {
         String key = UUID.randomUUID().toString();
         SharedServers.postgres().query(DATABASE, """
-                SELECT link_api.outbox_append('%s', 'TestEvent', '%s', '{"written": "elsewhere"}')"""
-                .formatted(TOPIC, key));
+                SELECT link_api.outbox_append('%s', 'TestEvent', '%s', '{"written": "elsewhere"}')""".formatted(TOPIC, key));
         return key;
     }
 
     private static List<ConsumerRecord<String, byte[]>> published(String key) {
-        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), TOPIC,
-                        seen -> seen.stream().anyMatch(r -> r.key().equals(key)), Duration.ofSeconds(20))
-                .stream().filter(r -> r.key().equals(key)).toList();
+        return TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        TOPIC,
+                        seen -> seen.stream().anyMatch(r -> r.key().equals(key)),
+                        Duration.ofSeconds(20))
+                .stream()
+                .filter(r -> r.key().equals(key))
+                .toList();
     }
 }

@@ -35,10 +35,12 @@ import org.springframework.test.context.TestPropertySource;
  * in {@code deploy}.
  */
 // short producer timeouts, so the relay gives up quickly while the broker is away
-@TestPropertySource(properties = {
-    "spring.kafka.producer.properties[max.block.ms]=1500",
-    "spring.kafka.producer.properties[request.timeout.ms]=1000",
-    "spring.kafka.producer.properties[delivery.timeout.ms]=3000"})
+@TestPropertySource(
+        properties = {
+            "spring.kafka.producer.properties[max.block.ms]=1500",
+            "spring.kafka.producer.properties[request.timeout.ms]=1000",
+            "spring.kafka.producer.properties[delivery.timeout.ms]=3000"
+        })
 class ReadYourWritesIT extends LinkApiIntegrationTest {
 
     private static final String GROUP = "projection-under-test";
@@ -47,6 +49,7 @@ class ReadYourWritesIT extends LinkApiIntegrationTest {
 
     @Autowired
     MeterRegistry meters;
+
     private TestAccount account;
 
     @DynamicPropertySource
@@ -78,16 +81,22 @@ class ReadYourWritesIT extends LinkApiIntegrationTest {
         double timeoutsBefore = waits("timeout");
         for (int i = 0; i < 20; i++) {
             long id = createLink(account, 1);
-            assertThat(PROJECTION.applied).as("link %d applied when its create answered", id)
+            assertThat(PROJECTION.applied)
+                    .as("link %d applied when its create answered", id)
                     .contains(String.valueOf(id));
         }
         long id = createLink(account, 1);
         int appliedBefore = PROJECTION.appliedCount(String.valueOf(id));
 
-        http.delete().uri("/api/v2/shareable_links/{id}", id).header("X-API-KEY", account.apiKey()).exchange()
-                .expectStatus().isOk();
+        http.delete()
+                .uri("/api/v2/shareable_links/{id}", id)
+                .header("X-API-KEY", account.apiKey())
+                .exchange()
+                .expectStatus()
+                .isOk();
 
-        assertThat(PROJECTION.appliedCount(String.valueOf(id))).as("the revocation applied when it answered")
+        assertThat(PROJECTION.appliedCount(String.valueOf(id)))
+                .as("the revocation applied when it answered")
                 .isEqualTo(appliedBefore + 1);
         assertThat(waits("timeout")).isEqualTo(timeoutsBefore);
         assertThat(waits("applied")).isGreaterThanOrEqualTo(21);
@@ -131,7 +140,9 @@ class ReadYourWritesIT extends LinkApiIntegrationTest {
     }
 
     private double waits(String outcome) {
-        var timer = meters.find("sharelinks.read_your_writes").tag("outcome", outcome).timer();
+        var timer = meters.find("sharelinks.read_your_writes")
+                .tag("outcome", outcome)
+                .timer();
         return timer == null ? 0 : timer.count();
     }
 
@@ -143,6 +154,7 @@ class ReadYourWritesIT extends LinkApiIntegrationTest {
         final AtomicBoolean paused = new AtomicBoolean();
         /** True once the consumer has paused its partitions, between polls. */
         final AtomicBoolean holding = new AtomicBoolean();
+
         final AtomicBoolean assigned = new AtomicBoolean();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread = new Thread(this, "projection-under-test");
@@ -166,11 +178,17 @@ class ReadYourWritesIT extends LinkApiIntegrationTest {
 
         @Override
         public void run() {
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, GROUP,
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            SharedServers.kafka().bootstrapServers(),
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            GROUP,
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest",
+                            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                            false),
+                    new StringDeserializer(),
                     new ByteArrayDeserializer())) {
                 consumer.subscribe(Set.of(Topics.LINKS));
                 while (running.get()) {
@@ -186,7 +204,8 @@ class ReadYourWritesIT extends LinkApiIntegrationTest {
                     for (ConsumerRecord<String, byte[]> record : records) {
                         applied.add(record.key());
                         appliedCounts.merge(record.key(), 1, Integer::sum);
-                        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                        consumer.commitSync(Map.of(
+                                new TopicPartition(record.topic(), record.partition()),
                                 new OffsetAndMetadata(record.offset() + 1)));
                     }
                 }

@@ -38,31 +38,45 @@ class TraceContextIT extends LinkApiIntegrationTest {
         String clientSpan = randomHex(8);
         String traceparent = "00-" + traceId + "-" + clientSpan + "-01";
 
-        long linkId = ((Number) http.post().uri("/api/v2/shareable_links")
-                .header("X-API-KEY", account.apiKey())
-                .header("traceparent", traceparent)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("""
+        long linkId = ((Number) http.post()
+                        .uri("/api/v2/shareable_links")
+                        .header("X-API-KEY", account.apiKey())
+                        .header("traceparent", traceparent)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("""
                         {"expiry_date": "2099-01-01", "limit": 2, "payload": {"media_id": 4, "filename": "t.pdf"}}""")
-                .exchange()
-                .expectStatus().isOk()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id")).longValue();
-        http.post().uri("/api/v2/shareable_links/share")
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody()
+                        .get("id"))
+                .longValue();
+        http.post()
+                .uri("/api/v2/shareable_links/share")
                 .header("X-API-KEY", account.apiKey())
                 .header("traceparent", traceparent)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"recipients\": [\"traced@example.test\"], \"shareable_link_ids\": [" + linkId + "]}")
                 .exchange()
-                .expectStatus().isOk();
+                .expectStatus()
+                .isOk();
 
         String created = traceparentOf(Topics.LINKS, String.valueOf(linkId));
-        assertThat(created).matches("00-" + traceId + "-[0-9a-f]{16}-01")
+        assertThat(created)
+                .matches("00-" + traceId + "-[0-9a-f]{16}-01")
                 // the parent the consumer sees is the server's span, a child of the client's
                 .doesNotContain(clientSpan);
-        ConsumerRecord<String, byte[]> share = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(),
-                        Topics.SHARES, seen -> seen.stream().anyMatch(r -> sharesLink(r, linkId)),
+        ConsumerRecord<String, byte[]> share = TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.SHARES,
+                        seen -> seen.stream().anyMatch(r -> sharesLink(r, linkId)),
                         Duration.ofSeconds(30))
-                .stream().filter(r -> sharesLink(r, linkId)).findFirst().orElseThrow();
+                .stream()
+                .filter(r -> sharesLink(r, linkId))
+                .findFirst()
+                .orElseThrow();
         assertThat(header(share, "traceparent")).matches("00-" + traceId + "-[0-9a-f]{16}-01");
     }
 
@@ -79,9 +93,15 @@ class TraceContextIT extends LinkApiIntegrationTest {
     }
 
     private static String traceparentOf(String topic, String key) {
-        ConsumerRecord<String, byte[]> record = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), topic,
-                        seen -> seen.stream().anyMatch(r -> key.equals(r.key())), Duration.ofSeconds(30))
-                .stream().filter(r -> key.equals(r.key())).findFirst().orElseThrow();
+        ConsumerRecord<String, byte[]> record = TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        topic,
+                        seen -> seen.stream().anyMatch(r -> key.equals(r.key())),
+                        Duration.ofSeconds(30))
+                .stream()
+                .filter(r -> key.equals(r.key()))
+                .findFirst()
+                .orElseThrow();
         return header(record, "traceparent");
     }
 

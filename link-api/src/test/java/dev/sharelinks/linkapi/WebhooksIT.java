@@ -32,16 +32,18 @@ import tools.jackson.databind.JsonNode;
  * as the redirector and the mailer would; deploy's OwnersSideIT has the real services produce them), delivered to
  * a real HTTP receiver on loopback, which the test's setting allows.
  */
-@TestPropertySource(properties = {
-        "WEBHOOKS_ALLOWED_PRIVATE_ADDRESSES=loopback",
-        "WEBHOOKS_TIMEOUT=1s",
-        "WEBHOOKS_RETRY_FOR=10s",
-        "sharelinks.link-api.webhooks.connect-timeout=1s",
-        "sharelinks.link-api.webhooks.poll-interval=100ms",
-        "sharelinks.link-api.webhooks.retry-initial-interval=200ms",
-        "sharelinks.link-api.webhooks.retry-max-interval=1s",
-        "sharelinks.link-api.webhooks.failing-after=3",
-        "sharelinks.link-api.webhooks.max-endpoints-per-account=3"})
+@TestPropertySource(
+        properties = {
+            "WEBHOOKS_ALLOWED_PRIVATE_ADDRESSES=loopback",
+            "WEBHOOKS_TIMEOUT=1s",
+            "WEBHOOKS_RETRY_FOR=10s",
+            "sharelinks.link-api.webhooks.connect-timeout=1s",
+            "sharelinks.link-api.webhooks.poll-interval=100ms",
+            "sharelinks.link-api.webhooks.retry-initial-interval=200ms",
+            "sharelinks.link-api.webhooks.retry-max-interval=1s",
+            "sharelinks.link-api.webhooks.failing-after=3",
+            "sharelinks.link-api.webhooks.max-endpoints-per-account=3"
+        })
 class WebhooksIT extends LinkApiIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -59,43 +61,84 @@ class WebhooksIT extends LinkApiIntegrationTest {
         long revoked = createLink(account, 5);
         ShareRequested share = share(account, link, "ann@example.test", "ben@example.test");
         try (WebhookReceiver receiver = WebhookReceiver.start(0)) {
-            JsonNode endpoint = register(account, receiver.url(), "link.downloaded", "link.exhausted",
-                    "link.revoked", "share.delivered", "share.failed");
+            JsonNode endpoint = register(
+                    account,
+                    receiver.url(),
+                    "link.downloaded",
+                    "link.exhausted",
+                    "link.revoked",
+                    "share.delivered",
+                    "share.failed");
             String secret = endpoint.get("secret").asString();
             assertThat(secret).startsWith("whsec_");
 
             Instant now = Instant.now();
-            EventEnvelope<?> firstDownload = publish(Topics.DOWNLOADS, String.valueOf(link),
-                    new DownloadConsumed(link, "k", 1, "192.0.2.7", "Firefox", share.recipientRef(0)), now);
-            publish(Topics.DOWNLOADS, String.valueOf(link),
-                    new DownloadConsumed(link, "k", 0, "192.0.2.8", "curl/8", null), now.plusMillis(1));
+            EventEnvelope<?> firstDownload = publish(
+                    Topics.DOWNLOADS,
+                    String.valueOf(link),
+                    new DownloadConsumed(link, "k", 1, "192.0.2.7", "Firefox", share.recipientRef(0)),
+                    now);
+            publish(
+                    Topics.DOWNLOADS,
+                    String.valueOf(link),
+                    new DownloadConsumed(link, "k", 0, "192.0.2.8", "curl/8", null),
+                    now.plusMillis(1));
             // a leased link's settlement reports the exhaustion again: one message all the same
-            publish(Topics.DOWNLOADS, String.valueOf(link), new DownloadCountSettled(link, "k", 0, 0), now.plusMillis(2));
-            publish(Topics.SHARES, String.valueOf(share.shareId()), new ShareMailDelivered(share.shareId(),
-                    account.id(), "ann@example.test", share.recipientRef(0), List.of(link)), now);
-            publish(Topics.SHARES, String.valueOf(share.shareId()), new ShareMailFailed(share.shareId(),
-                    account.id(), "ben@example.test", share.recipientRef(1), "550 5.1.1 mailbox unavailable",
-                    List.of(link)), now.plusMillis(1));
-            http.delete().uri("/api/v2/shareable_links/{id}", revoked).header("X-API-KEY", account.apiKey())
-                    .exchange().expectStatus().isOk();
+            publish(
+                    Topics.DOWNLOADS,
+                    String.valueOf(link),
+                    new DownloadCountSettled(link, "k", 0, 0),
+                    now.plusMillis(2));
+            publish(
+                    Topics.SHARES,
+                    String.valueOf(share.shareId()),
+                    new ShareMailDelivered(
+                            share.shareId(), account.id(), "ann@example.test", share.recipientRef(0), List.of(link)),
+                    now);
+            publish(
+                    Topics.SHARES,
+                    String.valueOf(share.shareId()),
+                    new ShareMailFailed(
+                            share.shareId(),
+                            account.id(),
+                            "ben@example.test",
+                            share.recipientRef(1),
+                            "550 5.1.1 mailbox unavailable",
+                            List.of(link)),
+                    now.plusMillis(1));
+            http.delete()
+                    .uri("/api/v2/shareable_links/{id}", revoked)
+                    .header("X-API-KEY", account.apiKey())
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
 
             await().atMost(WAIT).until(() -> receiver.received().size() >= 6);
             List<Received> received = receiver.received();
             assertThat(received).hasSize(6);
             for (Received delivery : received) {
-                assertThat(delivery.header("webhook-signature")).isEqualTo(WebhookReceiver.signature(secret,
-                        delivery.header("webhook-id"), delivery.header("webhook-timestamp"), delivery.body()));
+                assertThat(delivery.header("webhook-signature"))
+                        .isEqualTo(WebhookReceiver.signature(
+                                secret,
+                                delivery.header("webhook-id"),
+                                delivery.header("webhook-timestamp"),
+                                delivery.body()));
                 assertThat(delivery.header("Content-Type")).isEqualTo("application/json");
                 assertThat(Long.parseLong(delivery.header("webhook-timestamp")))
                         .isCloseTo(Instant.now().getEpochSecond(), Offset.offset(60L));
             }
-            assertThat(received).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates()
+            assertThat(received)
+                    .extracting(r -> r.header("webhook-id"))
+                    .doesNotHaveDuplicates()
                     .allMatch(id -> id.matches("msg_[0-9a-f]{32}"));
-            List<JsonNode> bodies = received.stream().map(r -> JSON.readTree(r.body())).toList();
+            List<JsonNode> bodies =
+                    received.stream().map(r -> JSON.readTree(r.body())).toList();
             List<JsonNode> aboutLink = bodies.stream()
-                    .filter(b -> b.get("data").has("link_id") && b.get("data").get("link_id").asLong() == link)
+                    .filter(b -> b.get("data").has("link_id")
+                            && b.get("data").get("link_id").asLong() == link)
                     .toList();
-            assertThat(aboutLink).extracting(b -> b.get("type").asString())
+            assertThat(aboutLink)
+                    .extracting(b -> b.get("type").asString())
                     .containsExactly("link.downloaded", "link.downloaded", "link.exhausted");
             JsonNode first = aboutLink.get(0);
             assertThat(first.get("timestamp").asString()).isEqualTo(now.toString());
@@ -104,7 +147,8 @@ class WebhooksIT extends LinkApiIntegrationTest {
             assertThat(first.get("data").get("user_agent").asString()).isEqualTo("Firefox");
             assertThat(first.get("data").get("remaining").asInt()).isEqualTo(1);
             assertThat(aboutLink.get(1).get("data").get("recipient").isNull()).isTrue();
-            assertThat(byType(bodies, "link.revoked").get("data").get("link_id").asLong()).isEqualTo(revoked);
+            assertThat(byType(bodies, "link.revoked").get("data").get("link_id").asLong())
+                    .isEqualTo(revoked);
             JsonNode delivered = byType(bodies, "share.delivered").get("data");
             assertThat(delivered.get("share_id").asLong()).isEqualTo(share.shareId());
             assertThat(delivered.get("recipient").asString()).isEqualTo("ann@example.test");
@@ -117,15 +161,25 @@ class WebhooksIT extends LinkApiIntegrationTest {
             TestAccount other = newAccount("bucket-webhooks-other");
             long othersLink = createLink(other, 3);
             publish(List.of(firstDownload));
-            publish(Topics.DOWNLOADS, String.valueOf(othersLink),
-                    new DownloadConsumed(othersLink, "k", 2, "192.0.2.9", "Firefox", null), Instant.now());
+            publish(
+                    Topics.DOWNLOADS,
+                    String.valueOf(othersLink),
+                    new DownloadConsumed(othersLink, "k", 2, "192.0.2.9", "Firefox", null),
+                    Instant.now());
             long marker = createLink(account, 3);
-            http.delete().uri("/api/v2/shareable_links/{id}", marker).header("X-API-KEY", account.apiKey())
-                    .exchange().expectStatus().isOk();
+            http.delete()
+                    .uri("/api/v2/shareable_links/{id}", marker)
+                    .header("X-API-KEY", account.apiKey())
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
             await().atMost(WAIT).until(() -> receiver.received().size() >= 7);
             Thread.sleep(500);
             assertThat(receiver.received()).hasSize(7);
-            assertThat(JSON.readTree(receiver.received().get(6).body()).get("data").get("link_id").asLong())
+            assertThat(JSON.readTree(receiver.received().get(6).body())
+                            .get("data")
+                            .get("link_id")
+                            .asLong())
                     .isEqualTo(marker);
             assertThat(list(account).get(0).get("pending_deliveries").asLong()).isZero();
             assertThat(list(account).get(0).get("status").asString()).isEqualTo("active");
@@ -138,14 +192,20 @@ class WebhooksIT extends LinkApiIntegrationTest {
         // answers 500, then hangs past the timeout, then takes it
         try (WebhookReceiver receiver = WebhookReceiver.start(0, Answer.status(500), Answer.hang())) {
             register(account, receiver.url(), "link.downloaded");
-            publish(Topics.DOWNLOADS, String.valueOf(link), new DownloadConsumed(link, "k", 9, null, null, null),
+            publish(
+                    Topics.DOWNLOADS,
+                    String.valueOf(link),
+                    new DownloadConsumed(link, "k", 9, null, null, null),
                     Instant.now());
             await().atMost(WAIT).until(() -> receiver.received().stream().anyMatch(r -> r.answeredWith() == 204));
             List<Received> attempts = receiver.received();
             assertThat(attempts).extracting(Received::answeredWith).containsExactly(500, 0, 204);
-            assertThat(attempts).extracting(r -> r.header("webhook-id")).containsOnly(
-                    attempts.get(0).header("webhook-id"));
-            assertThat(attempts).extracting(Received::body).containsOnly(attempts.get(0).body());
+            assertThat(attempts)
+                    .extracting(r -> r.header("webhook-id"))
+                    .containsOnly(attempts.get(0).header("webhook-id"));
+            assertThat(attempts)
+                    .extracting(Received::body)
+                    .containsOnly(attempts.get(0).body());
             await().atMost(WAIT).untilAsserted(() -> {
                 JsonNode listed = list(account).get(0);
                 assertThat(listed.get("pending_deliveries").asLong()).isZero();
@@ -164,8 +224,11 @@ class WebhooksIT extends LinkApiIntegrationTest {
         }
         register(account, "http://127.0.0.1:" + port + "/hooks", "link.downloaded");
         for (int remaining = 9; remaining >= 7; remaining--) {
-            publish(Topics.DOWNLOADS, String.valueOf(link), new DownloadConsumed(link, "k", remaining, null, null,
-                    null), Instant.now());
+            publish(
+                    Topics.DOWNLOADS,
+                    String.valueOf(link),
+                    new DownloadConsumed(link, "k", remaining, null, null, null),
+                    Instant.now());
         }
         // down: the first delivery fails again and again, the ones after it wait behind it, and the list says so
         await().atMost(WAIT).untilAsserted(() -> {
@@ -176,10 +239,14 @@ class WebhooksIT extends LinkApiIntegrationTest {
         });
         try (WebhookReceiver receiver = WebhookReceiver.start(port)) {
             await().atMost(WAIT).until(() -> receiver.received().size() >= 3);
-            assertThat(receiver.received()).extracting(r -> JSON.readTree(r.body()).get("data").get("remaining")
-                    .asInt()).containsExactly(9, 8, 7);
-            await().atMost(WAIT).untilAsserted(() ->
-                    assertThat(list(account).get(0).get("status").asString()).isEqualTo("active"));
+            assertThat(receiver.received())
+                    .extracting(r ->
+                            JSON.readTree(r.body()).get("data").get("remaining").asInt())
+                    .containsExactly(9, 8, 7);
+            await().atMost(WAIT)
+                    .untilAsserted(
+                            () -> assertThat(list(account).get(0).get("status").asString())
+                                    .isEqualTo("active"));
         }
     }
 
@@ -190,15 +257,23 @@ class WebhooksIT extends LinkApiIntegrationTest {
         Arrays.fill(always500, Answer.status(500));
         try (WebhookReceiver receiver = WebhookReceiver.start(0, always500)) {
             register(account, receiver.url(), "link.downloaded");
-            publish(Topics.DOWNLOADS, String.valueOf(link), new DownloadConsumed(link, "k", 9, null, null, null),
+            publish(
+                    Topics.DOWNLOADS,
+                    String.valueOf(link),
+                    new DownloadConsumed(link, "k", 9, null, null, null),
                     Instant.now());
-            await().atMost(WAIT).untilAsserted(() ->
-                    assertThat(list(account).get(0).get("failed_deliveries").asLong()).isEqualTo(1));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(list(account)
+                                    .get(0)
+                                    .get("failed_deliveries")
+                                    .asLong())
+                            .isEqualTo(1));
             int attempts = receiver.received().size();
             assertThat(attempts).isGreaterThan(3);
             assertThat(query("SELECT state || ' ' || last_status || ' ' || last_error FROM link_api.webhook_deliveries"
-                    + " d JOIN link_api.webhook_endpoints w ON w.id = d.endpoint_id WHERE w.account_id = "
-                    + account.id())).isEqualTo("failed 500 HTTP 500");
+                            + " d JOIN link_api.webhook_endpoints w ON w.id = d.endpoint_id WHERE w.account_id = "
+                            + account.id()))
+                    .isEqualTo("failed 500 HTTP 500");
             Thread.sleep(1500);
             assertThat(receiver.received()).hasSize(attempts);
         }
@@ -218,14 +293,22 @@ class WebhooksIT extends LinkApiIntegrationTest {
         TestAccount stranger = newAccount("bucket-webhooks-stranger");
         assertThat(list(stranger)).isEmpty();
         for (String id : List.of(created.get("id").asString(), "999999", "x", "-1")) {
-            http.delete().uri("/api/v2/webhooks/" + id).header("X-API-KEY", stranger.apiKey()).exchange()
-                    .expectStatus().isNotFound().expectBody().json("{\"error\": \"Webhook not found\"}", true);
+            http.delete()
+                    .uri("/api/v2/webhooks/" + id)
+                    .header("X-API-KEY", stranger.apiKey())
+                    .exchange()
+                    .expectStatus()
+                    .isNotFound()
+                    .expectBody()
+                    .json("{\"error\": \"Webhook not found\"}", true);
         }
         http.get().uri("/api/v2/webhooks").exchange().expectStatus().isUnauthorized();
 
         Map<String, String> refused = Map.of(
-                "{}", "Missing parameters: url, events",
-                "{\"url\": \"http://127.0.0.1/\", \"events\": []}", "events must name at least one event type",
+                "{}",
+                "Missing parameters: url, events",
+                "{\"url\": \"http://127.0.0.1/\", \"events\": []}",
+                "events must name at least one event type",
                 "{\"url\": \"http://127.0.0.1/\", \"events\": [\"link.created\"]}",
                 "events must be among link.downloaded, link.exhausted, link.revoked, share.delivered, "
                         + "share.failed, not \"link.created\"",
@@ -235,45 +318,73 @@ class WebhooksIT extends LinkApiIntegrationTest {
                 "url must not resolve to a loopback, private or link-local address",
                 "{\"url\": \"ftp://127.0.0.1/\", \"events\": [\"link.revoked\"]}",
                 "url must be an absolute http or https URL",
-                "{\"url\": 7, \"events\": \"link.revoked\"}", "url must be a String; events must be an array",
+                "{\"url\": 7, \"events\": \"link.revoked\"}",
+                "url must be a String; events must be an array",
                 "{\"url\": \"http://127.0.0.1/\", \"events\": [\"link.revoked\"], \"secret\": \"mine\"}",
                 "Unknown parameters: secret",
                 "{\"url\": \"http://127.0.0.1/\\u0000\", \"events\": [\"link.revoked\"]}",
                 "url must not contain NUL or unpaired surrogates");
-        refused.forEach((body, error) -> post(account, "/api/v2/webhooks", body).expectStatus().isEqualTo(422)
-                .expectBody().json("{\"error\": " + JSON.writeValueAsString(error) + "}", true));
-        post(account, "/api/v2/webhooks", "{").expectStatus().isBadRequest()
-                .expectBody().json("{\"error\": \"Malformed JSON body\"}", true);
+        refused.forEach((body, error) -> post(account, "/api/v2/webhooks", body)
+                .expectStatus()
+                .isEqualTo(422)
+                .expectBody()
+                .json("{\"error\": " + JSON.writeValueAsString(error) + "}", true));
+        post(account, "/api/v2/webhooks", "{")
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .json("{\"error\": \"Malformed JSON body\"}", true);
 
         register(account, "http://127.0.0.1:9/b", "link.revoked");
         register(account, "http://127.0.0.1:9/c", "link.revoked");
         post(account, "/api/v2/webhooks", "{\"url\": \"http://127.0.0.1:9/d\", \"events\": [\"link.revoked\"]}")
-                .expectStatus().isEqualTo(422)
-                .expectBody().json("{\"error\": \"An account may register at most 3 webhooks\"}", true);
+                .expectStatus()
+                .isEqualTo(422)
+                .expectBody()
+                .json("{\"error\": \"An account may register at most 3 webhooks\"}", true);
         assertThat(list(account)).hasSize(3);
 
         for (JsonNode endpoint : list(account)) {
-            http.delete().uri("/api/v2/webhooks/{id}", endpoint.get("id").asLong())
-                    .header("X-API-KEY", account.apiKey()).exchange()
-                    .expectStatus().isOk().expectBody().json("{\"message\": \"Webhook deleted\"}", true);
+            http.delete()
+                    .uri("/api/v2/webhooks/{id}", endpoint.get("id").asLong())
+                    .header("X-API-KEY", account.apiKey())
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .json("{\"message\": \"Webhook deleted\"}", true);
         }
         assertThat(list(account)).isEmpty();
     }
 
     private JsonNode register(TestAccount owner, String url, String... events) {
         byte[] body = post(owner, "/api/v2/webhooks", JSON.writeValueAsString(Map.of("url", url, "events", events)))
-                .expectStatus().isCreated().expectBody().returnResult().getResponseBody();
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
         return JSON.readTree(body);
     }
 
     private List<JsonNode> list(TestAccount owner) {
-        byte[] body = http.get().uri("/api/v2/webhooks").header("X-API-KEY", owner.apiKey()).exchange()
-                .expectStatus().isOk().expectBody().returnResult().getResponseBody();
+        byte[] body = http.get()
+                .uri("/api/v2/webhooks")
+                .header("X-API-KEY", owner.apiKey())
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
         return JSON.readTree(body).get("webhooks").valueStream().toList();
     }
 
     private static JsonNode byType(List<JsonNode> bodies, String type) {
-        return bodies.stream().filter(b -> b.get("type").asString().equals(type)).findFirst().orElseThrow();
+        return bodies.stream()
+                .filter(b -> b.get("type").asString().equals(type))
+                .findFirst()
+                .orElseThrow();
     }
 
     private EventEnvelope<?> publish(String topic, String key, Object data, Instant occurredAt) throws Exception {
@@ -282,5 +393,4 @@ class WebhooksIT extends LinkApiIntegrationTest {
         publish(List.of(event));
         return event;
     }
-
 }

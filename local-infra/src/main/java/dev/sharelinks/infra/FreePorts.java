@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 /** Picks a loopback port that is free right now (the OS's choice). */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int next() {
         try (ServerSocket socket = new ServerSocket(0)) {

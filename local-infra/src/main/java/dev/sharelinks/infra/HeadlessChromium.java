@@ -72,16 +72,28 @@ public final class HeadlessChromium implements AutoCloseable {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
             // as root Chromium needs --no-sandbox; the networking switches keep it off the (closed) internet
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-features=InsecureDownloadWarnings,DownloadBubble",
-                    "--user-data-dir=" + profile, "--window-size=1024,768");
-            options.setExperimentalOption("prefs", Map.of(
-                    "download.default_directory", downloads.toString(),
-                    "download.prompt_for_download", false,
-                    "safebrowsing.enabled", false));
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-features=InsecureDownloadWarnings,DownloadBubble",
+                    "--user-data-dir=" + profile,
+                    "--window-size=1024,768");
+            options.setExperimentalOption(
+                    "prefs",
+                    Map.of(
+                            "download.default_directory", downloads.toString(),
+                            "download.prompt_for_download", false,
+                            "safebrowsing.enabled", false));
             ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                    .usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort()
+                    .build();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
             driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", ERROR_RECORDER));
@@ -103,19 +115,20 @@ public final class HeadlessChromium implements AutoCloseable {
     /** The {@code Accept-Language} every request sends from now on, as a browser set to that language does. */
     public void acceptLanguage(String acceptLanguage) {
         driver.executeCdpCommand("Network.enable", Map.of());
-        driver.executeCdpCommand("Network.setExtraHTTPHeaders",
-                Map.of("headers", Map.of("Accept-Language", acceptLanguage)));
+        driver.executeCdpCommand(
+                "Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Accept-Language", acceptLanguage)));
     }
 
     /** The {@code User-Agent} every request sends from now on, as another client would; null for the browser's. */
     public void userAgent(@Nullable String userAgent) {
-        driver.executeCdpCommand("Network.setUserAgentOverride",
-                Map.of("userAgent", userAgent == null ? ownUserAgent : userAgent));
+        driver.executeCdpCommand(
+                "Network.setUserAgentOverride", Map.of("userAgent", userAgent == null ? ownUserAgent : userAgent));
     }
 
     /** Dark mode or light, as the person's system sets it ({@code prefers-color-scheme}). */
     public void colorScheme(String scheme) {
-        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+        driver.executeCdpCommand(
+                "Emulation.setEmulatedMedia",
                 Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
     }
 
@@ -138,7 +151,9 @@ public final class HeadlessChromium implements AutoCloseable {
         List<String> violations = new ArrayList<>();
         for (Rule rule : results.getViolations()) {
             violations.add(rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " at "
-                    + rule.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList());
+                    + rule.getNodes().stream()
+                            .map(node -> String.valueOf(node.getTarget()))
+                            .toList());
         }
         return violations;
     }
@@ -175,7 +190,8 @@ public final class HeadlessChromium implements AutoCloseable {
         driver.quit();
         for (Path folder : List.of(downloads, profile)) {
             try (Stream<Path> files = Files.walk(folder)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

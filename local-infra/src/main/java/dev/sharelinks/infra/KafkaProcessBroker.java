@@ -49,8 +49,12 @@ public final class KafkaProcessBroker implements KafkaBroker {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = Processes.start(Processes.javaWithOurClassPath(jvmOptions(), "kafka.Kafka",
-                List.of(dir.resolve("server.properties").toString())), log);
+        process = Processes.start(
+                Processes.javaWithOurClassPath(
+                        jvmOptions(),
+                        "kafka.Kafka",
+                        List.of(dir.resolve("server.properties").toString())),
+                log);
         awaitReady(Duration.ofSeconds(90));
     }
 
@@ -88,9 +92,18 @@ public final class KafkaProcessBroker implements KafkaBroker {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Processes.run(Processes.javaWithOurClassPath(jvmOptions(), "kafka.tools.StorageTool",
-                List.of("format", "-t", Uuid.randomUuid().toString(), "-c", dir.resolve("server.properties")
-                        .toString())), log, Duration.ofSeconds(120));
+        Processes.run(
+                Processes.javaWithOurClassPath(
+                        jvmOptions(),
+                        "kafka.tools.StorageTool",
+                        List.of(
+                                "format",
+                                "-t",
+                                Uuid.randomUuid().toString(),
+                                "-c",
+                                dir.resolve("server.properties").toString())),
+                log,
+                Duration.ofSeconds(120));
     }
 
     /**
@@ -100,9 +113,10 @@ public final class KafkaProcessBroker implements KafkaBroker {
      */
     private List<String> jvmOptions() {
         String configured = System.getenv("SHARELINKS_KAFKA_JAVA_OPTS");
-        List<String> options = new ArrayList<>(configured == null || configured.isBlank()
-                ? List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
-                : List.of(configured.trim().split("\\s+")));
+        List<String> options = new ArrayList<>(
+                configured == null || configured.isBlank()
+                        ? List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                        : List.of(configured.trim().split("\\s+")));
         options.add("-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
         return options;
     }
@@ -133,8 +147,12 @@ public final class KafkaProcessBroker implements KafkaBroker {
 
     private void awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 3000))) {
             while (Instant.now().isBefore(deadline)) {
                 if (process == null || !process.isAlive()) {

@@ -77,7 +77,8 @@ public final class PostgresServer implements AutoCloseable {
     /** The postmaster's process id: every server process of the cluster is its child. */
     public long pid() {
         try {
-            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+            return Long.parseLong(
+                    Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
         } catch (IOException e) {
             throw new UncheckedIOException("is the cluster in " + dataDir + " running?", e);
         }
@@ -96,7 +97,8 @@ public final class PostgresServer implements AutoCloseable {
         if (!name.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("not a plain database name: " + name);
         }
-        if (query("postgres", "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'").equals("0")) {
+        if (query("postgres", "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")
+                .equals("0")) {
             query("postgres", "CREATE DATABASE " + name);
         }
     }
@@ -106,9 +108,26 @@ public final class PostgresServer implements AutoCloseable {
         try {
             Path out = Files.createTempFile("psql", ".out");
             try {
-                Processes.run(List.of(bin.resolve("psql").toString(), "-h", host(), "-p", String.valueOf(port), "-U",
-                        USER, "-d", database, "-v", "ON_ERROR_STOP=1", "-AtqX", "-c", sql, "-o", out.toString()),
-                        log, Duration.ofSeconds(30));
+                Processes.run(
+                        List.of(
+                                bin.resolve("psql").toString(),
+                                "-h",
+                                host(),
+                                "-p",
+                                String.valueOf(port),
+                                "-U",
+                                USER,
+                                "-d",
+                                database,
+                                "-v",
+                                "ON_ERROR_STOP=1",
+                                "-AtqX",
+                                "-c",
+                                sql,
+                                "-o",
+                                out.toString()),
+                        log,
+                        Duration.ofSeconds(30));
                 return Files.readString(out).strip();
             } finally {
                 Files.deleteIfExists(out);
@@ -119,21 +138,53 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public void start() {
-        List<String> options = new ArrayList<>(List.of("-p", String.valueOf(port), "-k", dataDir.toString(),
-                "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"));
+        List<String> options = new ArrayList<>(List.of(
+                "-p",
+                String.valueOf(port),
+                "-k",
+                dataDir.toString(),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "max_connections=300"));
         if (!durable) {
             options.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
         }
         settings.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
-        Processes.run(Processes.asUnprivileged(OS_USER, List.of(bin.resolve("pg_ctl").toString(), "-D",
-                dataDir.toString(), "-l", dataDir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                String.join(" ", options), "start")), log, Duration.ofSeconds(90));
+        Processes.run(
+                Processes.asUnprivileged(
+                        OS_USER,
+                        List.of(
+                                bin.resolve("pg_ctl").toString(),
+                                "-D",
+                                dataDir.toString(),
+                                "-l",
+                                dataDir.resolve("server.log").toString(),
+                                "-w",
+                                "-t",
+                                "60",
+                                "-o",
+                                String.join(" ", options),
+                                "start")),
+                log,
+                Duration.ofSeconds(90));
     }
 
     /** Stops the server, leaving its data; {@link #start()} brings it back. */
     public void stop() {
-        Processes.run(Processes.asUnprivileged(OS_USER, List.of(bin.resolve("pg_ctl").toString(), "-D",
-                dataDir.toString(), "-m", "fast", "-w", "stop")), log, Duration.ofSeconds(60));
+        Processes.run(
+                Processes.asUnprivileged(
+                        OS_USER,
+                        List.of(
+                                bin.resolve("pg_ctl").toString(),
+                                "-D",
+                                dataDir.toString(),
+                                "-m",
+                                "fast",
+                                "-w",
+                                "stop")),
+                log,
+                Duration.ofSeconds(60));
     }
 
     @Override
@@ -161,8 +212,20 @@ public final class PostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dataDir, e);
         }
-        Processes.run(Processes.asUnprivileged(OS_USER, List.of(bin.resolve("initdb").toString(), "-D",
-                dataDir.toString(), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")), log,
+        Processes.run(
+                Processes.asUnprivileged(
+                        OS_USER,
+                        List.of(
+                                bin.resolve("initdb").toString(),
+                                "-D",
+                                dataDir.toString(),
+                                "-U",
+                                USER,
+                                "--auth=trust",
+                                "-E",
+                                "UTF8",
+                                "--locale=C.UTF-8")),
+                log,
                 Duration.ofSeconds(120));
     }
 
@@ -176,8 +239,8 @@ public final class PostgresServer implements AutoCloseable {
         try (Stream<Path> versions = Files.list(debian)) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString()
-                            .replaceAll("\\D", "0"))))
+                    .max(Comparator.comparingInt(b -> Integer.parseInt(
+                            b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
                     .orElseThrow(() -> new IllegalStateException("no PostgreSQL under " + debian));
         } catch (IOException e) {
             throw new IllegalStateException(

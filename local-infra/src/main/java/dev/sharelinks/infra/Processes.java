@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs the programs the stack is made of (servers, their tools, the services), failing loudly with their output. */
 public final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /** Runs a command to completion; its output goes to {@code log}, which the exception quotes on failure. */
     public static void run(List<String> command, Path log, Duration timeout) {
@@ -27,8 +26,8 @@ public final class Processes {
                 throw new IllegalStateException("timed out after " + timeout + ": " + command);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("exit code " + process.exitValue() + " from " + command + "\n"
-                        + tail(log));
+                throw new IllegalStateException(
+                        "exit code " + process.exitValue() + " from " + command + "\n" + tail(log));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command, e);

@@ -83,12 +83,14 @@ public final class S3Server implements AutoCloseable {
         if (!store.containerExists(bucket)) {
             store.createContainer(bucket);
         }
-        store.putBlob(PutObjectRequest.builder()
-                .bucket(bucket)
-                .key(key)
-                .contentLength((long) content.length)
-                .contentType(contentType)
-                .build(), new ByteArrayInputStream(content));
+        store.putBlob(
+                PutObjectRequest.builder()
+                        .bucket(bucket)
+                        .key(key)
+                        .contentLength((long) content.length)
+                        .contentType(contentType)
+                        .build(),
+                new ByteArrayInputStream(content));
     }
 
     @Override

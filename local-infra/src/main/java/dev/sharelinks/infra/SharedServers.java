@@ -14,8 +14,7 @@ public final class SharedServers {
     public static final String S3_ACCESS_KEY = "test-access-key";
     public static final String S3_SECRET_KEY = "test-secret-key-0123456789";
 
-    private SharedServers() {
-    }
+    private SharedServers() {}
 
     public static PostgresServer postgres() {
         return PostgresHolder.SERVER;
@@ -62,7 +61,8 @@ public final class SharedServers {
     }
 
     private static final class S3Holder {
-        static final S3Server SERVER = closedAtExit(S3Server.start(FreePorts.next(), S3_ACCESS_KEY, S3_SECRET_KEY, null));
+        static final S3Server SERVER =
+                closedAtExit(S3Server.start(FreePorts.next(), S3_ACCESS_KEY, S3_SECRET_KEY, null));
     }
 
     private static final class SmtpHolder {

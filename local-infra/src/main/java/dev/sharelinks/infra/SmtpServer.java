@@ -72,8 +72,8 @@ public final class SmtpServer implements AutoCloseable {
      * {@link #raw} is the message as it came over the wire (dot-unstuffed), for what a parse could change: a DKIM
      * signature is over these bytes.
      */
-    public record ReceivedMail(String recipient, MimeMessage message, Instant acceptedAt, String connection,
-            byte[] raw) {
+    public record ReceivedMail(
+            String recipient, MimeMessage message, Instant acceptedAt, String connection, byte[] raw) {
 
         @Override
         public byte[] raw() {
@@ -162,8 +162,12 @@ public final class SmtpServer implements AutoCloseable {
                     if (mailDir != null) {
                         writeEml(message, recipient);
                     }
-                    received.add(new ReceivedMail(recipient, parse(message), acceptedAt,
-                            String.valueOf(context.getRemoteAddress()), message));
+                    received.add(new ReceivedMail(
+                            recipient,
+                            parse(message),
+                            acceptedAt,
+                            String.valueOf(context.getRemoteAddress()),
+                            message));
                 }
                 return null;
             }
@@ -195,7 +199,8 @@ public final class SmtpServer implements AutoCloseable {
     private void writeEml(byte[] message, String recipient) {
         try {
             Path dir = Files.createDirectories(mailDir);
-            String name = "%06d-%s.eml".formatted(written.incrementAndGet(), recipient.replaceAll("[^A-Za-z0-9@._-]", "_"));
+            String name =
+                    "%06d-%s.eml".formatted(written.incrementAndGet(), recipient.replaceAll("[^A-Za-z0-9@._-]", "_"));
             Path partial = dir.resolve(name + ".part");
             Files.write(partial, message);
             // rename so that a reader polling the folder never sees half a file

@@ -47,10 +47,12 @@ class RealServersIT {
         kafka.start();
         produce(kafka, "after");
 
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "fixture-check",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "fixture-check",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(),
                 new StringDeserializer())) {
             consumer.subscribe(List.of("fixture-check"));
             List<String> seen = new java.util.ArrayList<>();
@@ -101,9 +103,11 @@ class RealServersIT {
     void smtpServerRefusesRecipientsInTheReservedInvalidDomainForGood() {
         try (SmtpServer smtp = SmtpServer.start(FreePorts.next(), null)) {
             assertThatThrownBy(() -> send(smtp, "nobody@nowhere.invalid"))
-                    .isInstanceOfSatisfying(SendFailedException.class, refused -> assertThat(
-                            refused.getInvalidAddresses()).extracting(Object::toString)
-                            .containsExactly("nobody@nowhere.invalid"));
+                    .isInstanceOfSatisfying(
+                            SendFailedException.class,
+                            refused -> assertThat(refused.getInvalidAddresses())
+                                    .extracting(Object::toString)
+                                    .containsExactly("nobody@nowhere.invalid"));
 
             assertThat(smtp.refusedRecipients()).containsExactly("nobody@nowhere.invalid");
             assertThat(smtp.receivedMessages()).isEmpty();
@@ -122,9 +126,14 @@ class RealServersIT {
     }
 
     private static void produce(KafkaBroker kafka, String value) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.send(new ProducerRecord<>("fixture-check", "k", value)).get();
         }
     }

@@ -18,8 +18,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +63,7 @@ public final class LocalStack implements AutoCloseable {
     private @Nullable PostgresServer postgres;
     private @Nullable KafkaBroker kafka;
 
-    private LocalStack() {
-    }
+    private LocalStack() {}
 
     public static void main(String[] args) throws InterruptedException {
         StackSettings settings = StackSettings.fromEnvironment(System.getenv());
@@ -74,7 +73,8 @@ public final class LocalStack implements AutoCloseable {
             stack.close();
             stopped.countDown();
         }));
-        System.out.println("Sharelinks local stack is up; settings in " + settings.dir().resolve("stack.env"));
+        System.out.println(
+                "Sharelinks local stack is up; settings in " + settings.dir().resolve("stack.env"));
         stopped.await();
     }
 
@@ -174,7 +174,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** The actuator's URL of the instance serving at {@code instanceUrl} (a service's or {@link #startAnother}'s). */
     public synchronized String managementUrl(String instanceUrl) {
-        return services.values().stream().filter(service -> service.url().equals(instanceUrl)).findFirst()
+        return services.values().stream()
+                .filter(service -> service.url().equals(instanceUrl))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no instance serves " + instanceUrl))
                 .managementUrl();
     }
@@ -199,8 +201,8 @@ public final class LocalStack implements AutoCloseable {
 
         String dbHostPort = settings.externalDatabase();
         if (dbHostPort == null) {
-            PostgresServer cluster = PostgresServer.start(dir.resolve("pg").resolve("data"), settings.postgresPort(),
-                    true, postgresSettings);
+            PostgresServer cluster = PostgresServer.start(
+                    dir.resolve("pg").resolve("data"), settings.postgresPort(), true, postgresSettings);
             postgres = cluster;
             running.add(cluster);
             cluster.createDatabase(settings.databaseName());
@@ -249,8 +251,8 @@ public final class LocalStack implements AutoCloseable {
 
         Path logs = dir.resolve("logs");
         ServiceProcess linkApi = service("link-api", settings, settings.linkApiPort(), linkApiEnv, logs);
-        ServiceProcess redirector = service("download-redirector", settings, settings.redirectorPort(),
-                redirectorEnv, logs);
+        ServiceProcess redirector =
+                service("download-redirector", settings, settings.redirectorPort(), redirectorEnv, logs);
         ServiceProcess mailer = service("mailer-service", settings, settings.mailerPort(), mailerEnv, logs);
         ServiceProcess tokenApi = service("token-api", settings, settings.tokenApiPort(), tokenApiEnv, logs);
         for (ServiceProcess service : List.of(linkApi, redirector, mailer, tokenApi)) {
@@ -262,8 +264,8 @@ public final class LocalStack implements AutoCloseable {
         s3.putObject(DEMO_BUCKET, DEMO_OBJECT_KEY, demo, "text/plain");
         String apiKey = registerDemoAccount(linkApi.url(), adminToken);
         byte[] original = "Sharelinks demo media 2001, the original (HD).\n".getBytes(StandardCharsets.UTF_8);
-        byte[] rendition = "Sharelinks demo media 2001, the low-definition rendition (BD).\n"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] rendition =
+                "Sharelinks demo media 2001, the low-definition rendition (BD).\n".getBytes(StandardCharsets.UTF_8);
         s3.putObject(DEMO_BUCKET, DAM_HD_KEY, original, "text/plain");
         s3.putObject(DEMO_BUCKET, DAM_BD_KEY, rendition, "text/plain");
         DemoDam dam = registerDemoDam(tokenApi.url(), adminToken);
@@ -300,14 +302,14 @@ public final class LocalStack implements AutoCloseable {
         env.put("ADMIN_TOKEN", adminToken);
         env.put("LOG_DIR", logs.toString());
         StringBuilder text = new StringBuilder("# written by the Sharelinks local stack; source it in a shell\n");
-        env.forEach((name, value) -> text.append("export ").append(name).append("='").append(value).append("'\n"));
+        env.forEach((name, value) ->
+                text.append("export ").append(name).append("='").append(value).append("'\n"));
         writeAtomically(envFile, text.toString());
     }
 
-    private ServiceProcess service(String name, StackSettings settings, int port, Map<String, String> env,
-            Path logs) {
-        ServiceProcess service = ServiceProcess.start(name, settings.servicesDir().resolve(name + ".jar"), port, env,
-                logs);
+    private ServiceProcess service(String name, StackSettings settings, int port, Map<String, String> env, Path logs) {
+        ServiceProcess service =
+                ServiceProcess.start(name, settings.servicesDir().resolve(name + ".jar"), port, env, logs);
         running.add(service);
         services.put(name, service);
         return service;
@@ -315,53 +317,89 @@ public final class LocalStack implements AutoCloseable {
 
     /** Registers the demo account and asset through link-api's admin API, as an operator would. */
     private static String registerDemoAccount(String linkApiUrl, String adminToken) {
-        JsonNode account = JSON.readTree(adminCall(linkApiUrl + "/admin/accounts", adminToken, "POST",
+        JsonNode account = JSON.readTree(adminCall(
+                linkApiUrl + "/admin/accounts",
+                adminToken,
+                "POST",
                 "{\"name\": \"Demo account\", \"bucket\": \"" + DEMO_BUCKET + "\"}"));
-        adminCall(linkApiUrl + "/admin/accounts/" + account.get("id").asLong() + "/assets/" + DEMO_MEDIA_ID,
-                adminToken, "PUT",
+        adminCall(
+                linkApiUrl + "/admin/accounts/" + account.get("id").asLong() + "/assets/" + DEMO_MEDIA_ID,
+                adminToken,
+                "PUT",
                 "{\"assetId\": \"" + DEMO_ASSET_ID + "\", \"objectKey\": \"" + DEMO_OBJECT_KEY + "\"}");
         return account.get("apiKey").asString();
     }
 
     /** The Keepeek side of the demo, registered through token-api's admin API. */
-    private record DemoDam(String user, String password, String admin, String adminPassword, long templateId,
-            long templateDomainId) {
-    }
+    private record DemoDam(
+            String user, String password, String admin, String adminPassword, long templateId, long templateDomainId) {}
 
     private static DemoDam registerDemoDam(String tokenApiUrl, String adminToken) {
-        adminCall(tokenApiUrl + "/admin/medias/" + DAM_MEDIA_ID, adminToken, "PUT", JSON.writeValueAsString(Map.of(
-                "title", "Harbour at dawn", "bucket", DEMO_BUCKET,
-                "original", Map.of("objectKey", DAM_HD_KEY, "filename", DAM_HD_FILENAME),
-                "lowDefinition", Map.of("objectKey", DAM_BD_KEY, "filename", DAM_BD_FILENAME))));
+        adminCall(
+                tokenApiUrl + "/admin/medias/" + DAM_MEDIA_ID,
+                adminToken,
+                "PUT",
+                JSON.writeValueAsString(Map.of(
+                        "title",
+                        "Harbour at dawn",
+                        "bucket",
+                        DEMO_BUCKET,
+                        "original",
+                        Map.of("objectKey", DAM_HD_KEY, "filename", DAM_HD_FILENAME),
+                        "lowDefinition",
+                        Map.of("objectKey", DAM_BD_KEY, "filename", DAM_BD_FILENAME))));
         String password = randomToken();
-        long userId = JSON.readTree(adminCall(tokenApiUrl + "/admin/users", adminToken, "POST",
-                JSON.writeValueAsString(Map.of("login", "demo", "password", password, "administrator", false))))
-                .get("id").asLong();
-        adminCall(tokenApiUrl + "/admin/users/" + userId + "/medias/" + DAM_MEDIA_ID + "/rights", adminToken, "PUT",
+        long userId = JSON.readTree(adminCall(
+                        tokenApiUrl + "/admin/users",
+                        adminToken,
+                        "POST",
+                        JSON.writeValueAsString(Map.of("login", "demo", "password", password, "administrator", false))))
+                .get("id")
+                .asLong();
+        adminCall(
+                tokenApiUrl + "/admin/users/" + userId + "/medias/" + DAM_MEDIA_ID + "/rights",
+                adminToken,
+                "PUT",
                 "{\"rights\": [\"READ\"]}");
         String adminPassword = randomToken();
-        adminCall(tokenApiUrl + "/admin/users", adminToken, "POST", JSON.writeValueAsString(
-                Map.of("login", "admin", "password", adminPassword, "administrator", true)));
-        long domainId = JSON.readTree(adminCall(tokenApiUrl + "/admin/share-template-domains", adminToken, "POST",
-                "{\"name\": \"Demo domain\"}")).get("id").asLong();
-        long templateId = JSON.readTree(adminCall(tokenApiUrl + "/admin/share-template-domains/" + domainId
-                + "/templates", adminToken, "POST", "{\"name\": \"Demo template\"}")).get("id").asLong();
+        adminCall(
+                tokenApiUrl + "/admin/users",
+                adminToken,
+                "POST",
+                JSON.writeValueAsString(Map.of("login", "admin", "password", adminPassword, "administrator", true)));
+        long domainId = JSON.readTree(adminCall(
+                        tokenApiUrl + "/admin/share-template-domains",
+                        adminToken,
+                        "POST",
+                        "{\"name\": \"Demo domain\"}"))
+                .get("id")
+                .asLong();
+        long templateId = JSON.readTree(adminCall(
+                        tokenApiUrl + "/admin/share-template-domains/" + domainId + "/templates",
+                        adminToken,
+                        "POST",
+                        "{\"name\": \"Demo template\"}"))
+                .get("id")
+                .asLong();
         return new DemoDam("demo", password, "admin", adminPassword, templateId, domainId);
     }
 
     private static String adminCall(String url, String adminToken, String method, String body) {
         try {
             // HTTP/1.1 and a timeout: the JDK client's h2c upgrade has been seen to hang against Reactor Netty
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + adminToken)
-                    .header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + adminToken)
+                            .header("Content-Type", "application/json")
+                            .method(method, HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new IllegalStateException(
+                        method + " " + url + " answered " + response.statusCode() + ": " + response.body());
             }
             return response.body();
         } catch (IOException e) {
@@ -378,8 +416,10 @@ public final class LocalStack implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        List<CompletableFuture<Void>> stopping = running.stream().filter(ServiceProcess.class::isInstance)
-                .map(service -> CompletableFuture.runAsync(() -> stop(service))).toList();
+        List<CompletableFuture<Void>> stopping = running.stream()
+                .filter(ServiceProcess.class::isInstance)
+                .map(service -> CompletableFuture.runAsync(() -> stop(service)))
+                .toList();
         CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
         running.removeIf(ServiceProcess.class::isInstance);
         for (int i = running.size() - 1; i >= 0; i--) {

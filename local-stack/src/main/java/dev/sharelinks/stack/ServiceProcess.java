@@ -1,7 +1,7 @@
 package dev.sharelinks.stack;
 
-import dev.sharelinks.infra.Processes;
 import dev.sharelinks.infra.FreePorts;
+import dev.sharelinks.infra.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,6 +22,7 @@ final class ServiceProcess implements AutoCloseable {
 
     /** The services' JVM options, when set: the benchmark runs them as production would, with the C2 compiler. */
     static final String JAVA_OPTIONS = "SERVICE_JAVA_OPTS";
+
     private static final String MANAGEMENT_PORT = "MANAGEMENT_PORT";
     /** Small heaps and the quick compiler only: four services start fast on a small machine. */
     private static final String QUICK_START = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
@@ -34,8 +35,8 @@ final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, Path jar, int port, Map<String, String> env, Path logDir, Process process,
-            Path log) {
+    private ServiceProcess(
+            String name, Path jar, int port, Map<String, String> env, Path logDir, Process process, Path log) {
         this.name = name;
         this.jar = jar;
         this.port = port;
@@ -57,7 +58,8 @@ final class ServiceProcess implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getenv().getOrDefault(JAVA_OPTIONS, QUICK_START).strip().split("\\s+")));
+        command.addAll(List.of(
+                System.getenv().getOrDefault(JAVA_OPTIONS, QUICK_START).strip().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
         // actuator (probes, metrics) on a port of its own, as in Kubernetes; kept across a restart
         Map<String, String> settings = new HashMap<>(env);
@@ -70,7 +72,9 @@ final class ServiceProcess implements AutoCloseable {
     /** Sends the process a signal ({@code STOP}, {@code CONT}...) with the system's {@code kill}. */
     void signal(String name) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                    .inheritIO()
+                    .start();
             if (kill.waitFor() != 0) {
                 throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
             }
@@ -115,12 +119,13 @@ final class ServiceProcess implements AutoCloseable {
         return start(name, jar, port, env, logDir);
     }
 
-
     /** Waits until the service says it is ready to take traffic (its readiness probe). */
     void awaitReady(Duration timeout) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(managementUrl() + "/actuator/health/readiness"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -138,7 +143,8 @@ final class ServiceProcess implements AutoCloseable {
             }
             sleep(250);
         }
-        throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log + "\n" + Processes.tail(log));
+        throw new IllegalStateException(
+                name + " not ready after " + timeout + "; see " + log + "\n" + Processes.tail(log));
     }
 
     long pid() {

@@ -31,7 +31,8 @@ public record StackSettings(
     static StackSettings fromEnvironment(Map<String, String> env) {
         return new StackSettings(
                 Path.of(env.getOrDefault("STACK_DIR", ".local")).toAbsolutePath(),
-                Path.of(env.getOrDefault("SERVICES_DIR", "local-stack/target/services")).toAbsolutePath(),
+                Path.of(env.getOrDefault("SERVICES_DIR", "local-stack/target/services"))
+                        .toAbsolutePath(),
                 port(env, "LINK_API_PORT", 8081),
                 port(env, "REDIRECT_PORT", 8082),
                 port(env, "MAILER_PORT", 8083),

@@ -37,8 +37,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 final class MailerTestServers {
 
-    private MailerTestServers() {
-    }
+    private MailerTestServers() {}
 
     /** Points the mailer at the shared PostgreSQL (its own database there), Kafka and SMTP server. */
     static void register(DynamicPropertyRegistry registry, String database) {
@@ -66,10 +65,13 @@ final class MailerTestServers {
         try {
             Path file = Files.createTempFile("dkim", ".pem");
             file.toFile().deleteOnExit();
-            Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(key.getEncoded())
-                    + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+            Files.writeString(
+                    file,
+                    "-----BEGIN PRIVATE KEY-----\n"
+                            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                    .encodeToString(key.getEncoded())
+                            + "\n-----END PRIVATE KEY-----\n",
+                    StandardCharsets.US_ASCII);
             return "file:" + file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -94,9 +96,12 @@ final class MailerTestServers {
     }
 
     static void send(String key, byte[] value) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedServers.kafka().bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.SHARES, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);

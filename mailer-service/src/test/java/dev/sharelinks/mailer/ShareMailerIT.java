@@ -61,32 +61,41 @@ class ShareMailerIT {
 
     @Test
     void whenAShareIsRequestedThenEachRecipientGetsOneMailWithEveryLinkAndTheEscapedMessage() throws Exception {
-        ShareRequested share = share(List.of("ann@mail.test", "bob@mail.test"),
-                "Look <script>alert(1)</script> & enjoy");
-        EventEnvelope<ShareRequested> event = serde.envelope(share, "link-api", String.valueOf(share.shareId()),
-                Instant.now());
+        ShareRequested share =
+                share(List.of("ann@mail.test", "bob@mail.test"), "Look <script>alert(1)</script> & enjoy");
+        EventEnvelope<ShareRequested> event =
+                serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now());
         publish(event);
 
         List<MimeMessage> mails = awaitMails(share, 2);
         // stable per event and recipient, so a mail resent after a crash is recognisably the same message
-        assertThat(mails).extracting(MimeMessage::getMessageID).doesNotHaveDuplicates()
-                .allSatisfy(id -> assertThat(id)
-                        .matches("<" + event.eventId() + "\\.[0-9a-f]{24}@sharelinks\\.mailer>"));
-        assertThat(mails).extracting(m -> m.getRecipients(Message.RecipientType.TO)[0].toString())
+        assertThat(mails)
+                .extracting(MimeMessage::getMessageID)
+                .doesNotHaveDuplicates()
+                .allSatisfy(
+                        id -> assertThat(id).matches("<" + event.eventId() + "\\.[0-9a-f]{24}@sharelinks\\.mailer>"));
+        assertThat(mails)
+                .extracting(m -> m.getRecipients(Message.RecipientType.TO)[0].toString())
                 .containsExactlyInAnyOrder("ann@mail.test", "bob@mail.test");
         for (MimeMessage mail : mails) {
             assertThat(mail.getRecipients(Message.RecipientType.TO)).hasSize(1);
             assertThat(mail.getSubject()).isEqualTo("Files have been shared with you");
             String text = part(mail, "text/plain");
             String html = part(mail, "text/html");
-            assertThat(text).contains("Look <script>alert(1)</script> & enjoy",
-                    "- report.pdf: available through 1 January 2099 (UTC)",
-                    "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-a",
-                    "- Résumé.pdf", "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-b");
-            assertThat(html).contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; enjoy")
+            assertThat(text)
+                    .contains(
+                            "Look <script>alert(1)</script> & enjoy",
+                            "- report.pdf: available through 1 January 2099 (UTC)",
+                            "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-a",
+                            "- Résumé.pdf",
+                            "http://redirector.test/api/v2/shareable_links/key-" + share.shareId() + "-b");
+            assertThat(html)
+                    .contains("Look &lt;script&gt;alert(1)&lt;/script&gt; &amp; enjoy")
                     .doesNotContain("<script>")
-                    .contains("<strong>report.pdf</strong>", "<a href=\"http://redirector.test/api/v2/shareable_links/key-"
-                            + share.shareId() + "-a\" aria-label=\"Download report.pdf\"");
+                    .contains(
+                            "<strong>report.pdf</strong>",
+                            "<a href=\"http://redirector.test/api/v2/shareable_links/key-" + share.shareId()
+                                    + "-a\" aria-label=\"Download report.pdf\"");
         }
     }
 
@@ -94,10 +103,19 @@ class ShareMailerIT {
     @Test
     void whenAShareNamesItsSenderAndLanguageThenTheMailSaysWhoSharedInThatLanguage() throws Exception {
         ShareRequested plain = share(List.of("aino@mail.test"), "Kokouksen <b>materiaalit</b>");
-        List<ShareRequested.SharedLink> links = plain.links().stream().map(link -> new ShareRequested.SharedLink(
-                link.linkId(), link.url(), link.filename(), link.expiresAt(), 3)).toList();
-        ShareRequested share = new ShareRequested(plain.shareId(), 1, plain.recipients(), plain.message(), links,
-                null, new ShareRequested.Sender("Acme \"Media\" Oy", "Anna <Virtanen>", "anna@acme.test"), "fi");
+        List<ShareRequested.SharedLink> links = plain.links().stream()
+                .map(link ->
+                        new ShareRequested.SharedLink(link.linkId(), link.url(), link.filename(), link.expiresAt(), 3))
+                .toList();
+        ShareRequested share = new ShareRequested(
+                plain.shareId(),
+                1,
+                plain.recipients(),
+                plain.message(),
+                links,
+                null,
+                new ShareRequested.Sender("Acme \"Media\" Oy", "Anna <Virtanen>", "anna@acme.test"),
+                "fi");
         publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
 
         MimeMessage mail = awaitMails(share, 1).get(0);
@@ -108,14 +126,19 @@ class ShareMailerIT {
         assertThat(mail.getReplyTo()).extracting(Object::toString).containsExactly("anna@acme.test");
         // SMTP carries lines as CRLF
         String text = part(mail, "text/plain").replace("\r\n", "\n");
-        assertThat(text).startsWith("Hei,\n\nAnna <Virtanen> (Acme \"Media\" Oy) jakoi kanssasi 2 tiedostoa.")
-                .contains("Viesti:\nKokouksen <b>materiaalit</b>",
+        assertThat(text)
+                .startsWith("Hei,\n\nAnna <Virtanen> (Acme \"Media\" Oy) jakoi kanssasi 2 tiedostoa.")
+                .contains(
+                        "Viesti:\nKokouksen <b>materiaalit</b>",
                         "- report.pdf: 3 latausta, saatavilla 1. tammikuuta 2099 asti (UTC)",
                         "Vastaa tähän viestiin kirjoittaaksesi osoitteeseen anna@acme.test.",
                         "vastaanottajalle aino@mail.test");
-        assertThat(part(mail, "text/html")).startsWith("<!DOCTYPE html><html lang=\"fi\">")
-                .contains("Anna &lt;Virtanen&gt; (Acme &quot;Media&quot; Oy) jakoi kanssasi 2 tiedostoa.",
-                        "Kokouksen &lt;b&gt;materiaalit&lt;/b&gt;", ">Lataa</a>")
+        assertThat(part(mail, "text/html"))
+                .startsWith("<!DOCTYPE html><html lang=\"fi\">")
+                .contains(
+                        "Anna &lt;Virtanen&gt; (Acme &quot;Media&quot; Oy) jakoi kanssasi 2 tiedostoa.",
+                        "Kokouksen &lt;b&gt;materiaalit&lt;/b&gt;",
+                        ">Lataa</a>")
                 .doesNotContain("<Virtanen>", "<b>");
     }
 
@@ -126,9 +149,18 @@ class ShareMailerIT {
     @Test
     void whenTheAccountHasBrandingThenItsMailShowsItAndItsDkimSignatureVerifies() throws Exception {
         ShareRequested plain = share(List.of("greta@mail.test"), "Die Unterlagen");
-        ShareRequested share = new ShareRequested(plain.shareId(), 1, plain.recipients(), plain.message(),
-                plain.links(), null, new ShareRequested.Sender("Acme Media", "Anna Virtanen", null), "de",
-                new ShareRequested.Branding("https://cdn.acme.test/logo.png?v=2&size=2x", "#8a1c1c",
+        ShareRequested share = new ShareRequested(
+                plain.shareId(),
+                1,
+                plain.recipients(),
+                plain.message(),
+                plain.links(),
+                null,
+                new ShareRequested.Sender("Acme Media", "Anna Virtanen", null),
+                "de",
+                new ShareRequested.Branding(
+                        "https://cdn.acme.test/logo.png?v=2&size=2x",
+                        "#8a1c1c",
                         "Acme Media GmbH, Hafenstraße 1, 20457 Hamburg <legal@acme.test>"));
         publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
 
@@ -136,8 +168,11 @@ class ShareMailerIT {
         MimeMessage mail = received.message();
         assertThat(mail.getSubject()).isEqualTo("Anna Virtanen hat 2 Dateien mit Ihnen geteilt");
         String html = part(mail, "text/html");
-        assertThat(html).contains("<img src=\"https://cdn.acme.test/logo.png?v=2&amp;size=2x\" alt=\"Acme Media\"",
-                        "background:#8a1c1c;color:#ffffff", "border-left:3px solid #8a1c1c",
+        assertThat(html)
+                .contains(
+                        "<img src=\"https://cdn.acme.test/logo.png?v=2&amp;size=2x\" alt=\"Acme Media\"",
+                        "background:#8a1c1c;color:#ffffff",
+                        "border-left:3px solid #8a1c1c",
                         "Acme Media GmbH, Hafenstra&szlig;e 1, 20457 Hamburg &lt;legal@acme.test&gt;")
                 .doesNotContain("#1f5fbf");
         assertThat(part(mail, "text/plain"))
@@ -145,32 +180,44 @@ class ShareMailerIT {
 
         String signature = mail.getHeader("DKIM-Signature")[0];
         assertThat(signature).contains("d=sharelinks.local", "s=mail2026", "a=rsa-sha256", "c=relaxed/relaxed");
-        assertThat(MailerTestServers.dkimVerifies(received.raw(), DKIM_KEY.getPublic())).isTrue();
+        assertThat(MailerTestServers.dkimVerifies(received.raw(), DKIM_KEY.getPublic()))
+                .isTrue();
         byte[] tampered = new String(received.raw(), StandardCharsets.ISO_8859_1)
                 .replace("Subject: Anna Virtanen", "Subject: Anne Virtanen")
                 .getBytes(StandardCharsets.ISO_8859_1);
         assertThat(tampered).isNotEqualTo(received.raw());
-        assertThat(MailerTestServers.dkimVerifies(tampered, DKIM_KEY.getPublic())).isFalse();
-        assertThat(MailerTestServers.dkimVerifies(received.raw(), MailerTestServers.rsaKeyPair().getPublic()))
-                .as("another key").isFalse();
+        assertThat(MailerTestServers.dkimVerifies(tampered, DKIM_KEY.getPublic()))
+                .isFalse();
+        assertThat(MailerTestServers.dkimVerifies(
+                        received.raw(), MailerTestServers.rsaKeyPair().getPublic()))
+                .as("another key")
+                .isFalse();
     }
 
     /** Each recipient's mail carries every link with that recipient's own reference, and no other's. */
     @Test
     void whenAShareCarriesRecipientReferencesThenEachMailsUrlsCarryItsRecipientsOwn() throws Exception {
         ShareRequested plain = share(List.of("ida@mail.test", "jon@mail.test"), null);
-        ShareRequested share = new ShareRequested(plain.shareId(), 1, plain.recipients(), null, plain.links(),
+        ShareRequested share = new ShareRequested(
+                plain.shareId(),
+                1,
+                plain.recipients(),
+                null,
+                plain.links(),
                 List.of("q7Vd2mXr0bN5sK8wYc1ZaA", "Hk3pL9tQ2vW6yB0nE4rU8g"));
         publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
 
         for (MimeMessage mail : awaitMails(share, 2)) {
-            boolean ida = mail.getRecipients(Message.RecipientType.TO)[0].toString().equals("ida@mail.test");
+            boolean ida =
+                    mail.getRecipients(Message.RecipientType.TO)[0].toString().equals("ida@mail.test");
             String own = ida ? "q7Vd2mXr0bN5sK8wYc1ZaA" : "Hk3pL9tQ2vW6yB0nE4rU8g";
             String other = ida ? "Hk3pL9tQ2vW6yB0nE4rU8g" : "q7Vd2mXr0bN5sK8wYc1ZaA";
             String link = "http://redirector.test/api/v2/shareable_links/key-" + share.shareId();
-            assertThat(part(mail, "text/plain")).contains(link + "-a?ref=" + own, link + "-b?ref=" + own)
+            assertThat(part(mail, "text/plain"))
+                    .contains(link + "-a?ref=" + own, link + "-b?ref=" + own)
                     .doesNotContain(other);
-            assertThat(part(mail, "text/html")).contains("<a href=\"" + link + "-a?ref=" + own + "\" aria-label=")
+            assertThat(part(mail, "text/html"))
+                    .contains("<a href=\"" + link + "-a?ref=" + own + "\" aria-label=")
                     .doesNotContain(other);
         }
     }
@@ -181,7 +228,9 @@ class ShareMailerIT {
         publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
 
         awaitMails(share, 3);
-        assertThat(MailerTestServers.receivedOf(share)).extracting(SmtpServer.ReceivedMail::connection).hasSize(3)
+        assertThat(MailerTestServers.receivedOf(share))
+                .extracting(SmtpServer.ReceivedMail::connection)
+                .hasSize(3)
                 .containsOnly(MailerTestServers.receivedOf(share).get(0).connection());
     }
 
@@ -193,7 +242,8 @@ class ShareMailerIT {
         // a restart closes every connection the server had, as a server restarting or timing a client out does
         SharedServers.smtp().stop();
         SharedServers.smtp().start();
-        double retriedBefore = meters.counter("sharelinks.mails", "outcome", "retried").count();
+        double retriedBefore =
+                meters.counter("sharelinks.mails", "outcome", "retried").count();
 
         ShareRequested after = share(List.of("otto@mail.test"), null);
         publish(serde.envelope(after, "link-api", String.valueOf(after.shareId()), Instant.now()));
@@ -202,15 +252,16 @@ class ShareMailerIT {
         assertThat(MailerTestServers.receivedOf(after).get(0).connection())
                 .isNotEqualTo(MailerTestServers.receivedOf(before).get(0).connection());
         // sent again on a new connection by the mailer itself, not after a failed attempt and the retry back-off
-        assertThat(meters.counter("sharelinks.mails", "outcome", "retried").count()).isEqualTo(retriedBefore);
+        assertThat(meters.counter("sharelinks.mails", "outcome", "retried").count())
+                .isEqualTo(retriedBefore);
         assertThat(mailsOf(after)).hasSize(1);
     }
 
     @Test
     void whenTheSameEventIsDeliveredAgainThenNoMailIsSentTwice() {
         ShareRequested share = share(List.of("carol@mail.test", "dan@mail.test"), null);
-        EventEnvelope<ShareRequested> event = serde.envelope(share, "link-api", String.valueOf(share.shareId()),
-                Instant.now());
+        EventEnvelope<ShareRequested> event =
+                serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now());
         publish(event);
         awaitMails(share, 2);
 
@@ -231,7 +282,9 @@ class ShareMailerIT {
         try {
             publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
             // the mailer is retrying against a closed port; give it a few attempts
-            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            await().pollDelay(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> true);
         } finally {
             smtp.start();
         }
@@ -239,8 +292,11 @@ class ShareMailerIT {
         assertThat(awaitMails(share, 2)).hasSize(2);
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
         assertThat(mailsOf(share)).hasSize(2);
-        assertThat(SharedServers.postgres().query(DATABASE,
-                "SELECT count(*) FROM mailer.deliveries WHERE share_id = " + share.shareId() + " AND status = 'SENT'"))
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT count(*) FROM mailer.deliveries WHERE share_id = " + share.shareId()
+                                        + " AND status = 'SENT'"))
                 .isEqualTo("2");
     }
 
@@ -250,18 +306,36 @@ class ShareMailerIT {
         ShareRequested share = share(List.of(ghost, "gina@mail.test"), null);
         publish(serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now()));
 
-        assertThat(awaitMails(share, 1)).extracting(m -> m.getRecipients(Message.RecipientType.TO)[0].toString())
+        assertThat(awaitMails(share, 1))
+                .extracting(m -> m.getRecipients(Message.RecipientType.TO)[0].toString())
                 .containsExactly("gina@mail.test");
-        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.SHARES),
-                seen -> seen.stream().anyMatch(r -> String.valueOf(share.shareId()).equals(r.key())),
+        var dead = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.deadLetterOf(Topics.SHARES),
+                seen -> seen.stream()
+                        .anyMatch(r -> String.valueOf(share.shareId()).equals(r.key())),
                 Duration.ofSeconds(30));
-        assertThat(dead).filteredOn(r -> String.valueOf(share.shareId()).equals(r.key())).singleElement()
-                .satisfies(r -> assertThat(new String(r.headers().lastHeader("kafka_dlt-exception-message").value(),
-                        StandardCharsets.UTF_8)).contains(ghost, "for good"));
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT status || ' ' || failure FROM mailer.deliveries"
-                + " WHERE recipient = '" + ghost + "'")).startsWith("FAILED 550 5.1.1");
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT status FROM mailer.deliveries"
-                + " WHERE share_id = " + share.shareId() + " AND recipient = 'gina@mail.test'")).isEqualTo("SENT");
+        assertThat(dead)
+                .filteredOn(r -> String.valueOf(share.shareId()).equals(r.key()))
+                .singleElement()
+                .satisfies(r -> assertThat(new String(
+                                r.headers()
+                                        .lastHeader("kafka_dlt-exception-message")
+                                        .value(),
+                                StandardCharsets.UTF_8))
+                        .contains(ghost, "for good"));
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT status || ' ' || failure FROM mailer.deliveries" + " WHERE recipient = '"
+                                        + ghost + "'"))
+                .startsWith("FAILED 550 5.1.1");
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT status FROM mailer.deliveries" + " WHERE share_id = " + share.shareId()
+                                        + " AND recipient = 'gina@mail.test'"))
+                .isEqualTo("SENT");
 
         // the consumer moved on (a later share is mailed) and never asked the server about the address again,
         // although the test's back-off (at most 1 s) would have retried it several times by now
@@ -269,16 +343,24 @@ class ShareMailerIT {
         publish(serde.envelope(marker, "link-api", String.valueOf(marker.shareId()), Instant.now()));
         awaitMails(marker, 1);
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
-        assertThat(SharedServers.smtp().refusedRecipients()).filteredOn(ghost::equals).hasSize(1);
-        assertThat(SharedServers.postgres().query(DATABASE,
-                "SELECT count(*) FROM mailer.deliveries WHERE share_id = " + share.shareId())).isEqualTo("2");
+        assertThat(SharedServers.smtp().refusedRecipients())
+                .filteredOn(ghost::equals)
+                .hasSize(1);
+        assertThat(SharedServers.postgres()
+                        .query(DATABASE, "SELECT count(*) FROM mailer.deliveries WHERE share_id = " + share.shareId()))
+                .isEqualTo("2");
     }
 
     @Test
     void eachRecipientsOutcomeIsPublishedOnceAndTheMailerIgnoresItWhenItReadsItBack() {
         String ghost = "ghost-" + SHARE_IDS.incrementAndGet() + "@nowhere" + SmtpServer.REFUSED_DOMAIN;
         ShareRequested plain = share(List.of("pia@mail.test", ghost), null);
-        ShareRequested share = new ShareRequested(plain.shareId(), 5, plain.recipients(), null, plain.links(),
+        ShareRequested share = new ShareRequested(
+                plain.shareId(),
+                5,
+                plain.recipients(),
+                null,
+                plain.links(),
                 List.of("cGlhLXJlZmVyZW5jZS0wMQ", "Z2hvc3QtcmVmZXJlbmNlMQ"));
         String key = String.valueOf(share.shareId());
         EventEnvelope<ShareRequested> requested = serde.envelope(share, "link-api", key, Instant.now());
@@ -289,42 +371,68 @@ class ShareMailerIT {
             assertThat(outcome.subject()).isEqualTo(key);
             assertThat(outcome.source()).isEqualTo("mailer-service");
         });
-        List<Object> data = outcomes.stream().map(outcome -> (Object) outcome.data()).toList();
-        assertThat(data).filteredOn(ShareMailDelivered.class::isInstance).containsExactly(new ShareMailDelivered(
-                share.shareId(), 5, "pia@mail.test", "cGlhLXJlZmVyZW5jZS0wMQ", List.of(1L, 2L)));
-        assertThat(data).filteredOn(ShareMailFailed.class::isInstance).singleElement()
+        List<Object> data =
+                outcomes.stream().map(outcome -> (Object) outcome.data()).toList();
+        assertThat(data)
+                .filteredOn(ShareMailDelivered.class::isInstance)
+                .containsExactly(new ShareMailDelivered(
+                        share.shareId(), 5, "pia@mail.test", "cGlhLXJlZmVyZW5jZS0wMQ", List.of(1L, 2L)));
+        assertThat(data)
+                .filteredOn(ShareMailFailed.class::isInstance)
+                .singleElement()
                 .isInstanceOfSatisfying(ShareMailFailed.class, failed -> {
                     assertThat(failed.reason()).startsWith("550 5.1.1");
-                    assertThat(failed).isEqualTo(new ShareMailFailed(share.shareId(), 5, ghost,
-                            "Z2hvc3QtcmVmZXJlbmNlMQ", failed.reason(), List.of(1L, 2L)));
+                    assertThat(failed)
+                            .isEqualTo(new ShareMailFailed(
+                                    share.shareId(),
+                                    5,
+                                    ghost,
+                                    "Z2hvc3QtcmVmZXJlbmNlMQ",
+                                    failed.reason(),
+                                    List.of(1L, 2L)));
                 });
 
         // the request again, then another under the same key: one partition, so once the latter's outcome is out,
         // the mailer has handled the outcome events it read back and the redelivery, and the relay has published
         // anything they appended
         publish(requested);
-        ShareRequested after = new ShareRequested(share.shareId(), 5, List.of("pia-after@mail.test"), null,
-                share.links());
+        ShareRequested after =
+                new ShareRequested(share.shareId(), 5, List.of("pia-after@mail.test"), null, share.links());
         publish(serde.envelope(after, "link-api", key, Instant.now()));
-        assertThat(outcomesOf(key, 3)).hasSize(3).last().extracting(outcome -> (Object) outcome.data())
+        assertThat(outcomesOf(key, 3))
+                .hasSize(3)
+                .last()
+                .extracting(outcome -> (Object) outcome.data())
                 .isEqualTo(new ShareMailDelivered(share.shareId(), 5, "pia-after@mail.test", null, List.of(1L, 2L)));
         assertThat(mailsOf(share)).hasSize(1);
         // dead-lettered: the request for its refused recipient, first time and redelivered; no outcome event
-        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.SHARES),
-                seen -> seen.stream().filter(r -> key.equals(r.key())).count() >= 2, Duration.ofSeconds(30));
-        assertThat(dead).filteredOn(r -> key.equals(r.key())).hasSize(2)
+        var dead = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.deadLetterOf(Topics.SHARES),
+                seen -> seen.stream().filter(r -> key.equals(r.key())).count() >= 2,
+                Duration.ofSeconds(30));
+        assertThat(dead)
+                .filteredOn(r -> key.equals(r.key()))
+                .hasSize(2)
                 .allSatisfy(r -> assertThat(serde.read(r.value()).eventId()).isEqualTo(requested.eventId()));
     }
 
     /** The events on the shares topic under this key that are not share requests, once there are {@code expected}. */
     private List<EventEnvelope<?>> outcomesOf(String key, int expected) {
         List<EventEnvelope<?>> outcomes = new ArrayList<>();
-        TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.SHARES, seen -> {
-            outcomes.clear();
-            seen.stream().filter(r -> key.equals(r.key())).map(r -> serde.read(r.value()))
-                    .filter(event -> !(event.data() instanceof ShareRequested)).forEach(outcomes::add);
-            return outcomes.size() >= expected;
-        }, Duration.ofSeconds(30));
+        TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.SHARES,
+                seen -> {
+                    outcomes.clear();
+                    seen.stream()
+                            .filter(r -> key.equals(r.key()))
+                            .map(r -> serde.read(r.value()))
+                            .filter(event -> !(event.data() instanceof ShareRequested))
+                            .forEach(outcomes::add);
+                    return outcomes.size() >= expected;
+                },
+                Duration.ofSeconds(30));
         return outcomes;
     }
 
@@ -333,23 +441,37 @@ class ShareMailerIT {
         String injection = "\r\nBcc: stowaway@evil.test\r\nSubject: pwned\r\n\r\nfake body";
         long id = SHARE_IDS.incrementAndGet();
         String broken = "ivan@mail.test\r\nBcc: stowaway-rcpt@evil.test";
-        ShareRequested share = new ShareRequested(id, 1, List.of("hana@mail.test", broken), "Hi" + injection,
-                List.of(new ShareRequested.SharedLink(1, "http://redirector.test/k-" + id + injection,
-                        "report" + injection + ".pdf", Instant.parse("2099-01-02T00:00:00Z"))));
+        ShareRequested share = new ShareRequested(
+                id,
+                1,
+                List.of("hana@mail.test", broken),
+                "Hi" + injection,
+                List.of(new ShareRequested.SharedLink(
+                        1,
+                        "http://redirector.test/k-" + id + injection,
+                        "report" + injection + ".pdf",
+                        Instant.parse("2099-01-02T00:00:00Z"))));
         publish(serde.envelope(share, "link-api", String.valueOf(id), Instant.now()));
 
-        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.SHARES),
-                seen -> seen.stream().anyMatch(r -> String.valueOf(id).equals(r.key())), Duration.ofSeconds(30));
+        var dead = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.deadLetterOf(Topics.SHARES),
+                seen -> seen.stream().anyMatch(r -> String.valueOf(id).equals(r.key())),
+                Duration.ofSeconds(30));
         assertThat(dead).filteredOn(r -> String.valueOf(id).equals(r.key())).hasSize(1);
         MimeMessage mail = awaitMails(share, 1).get(0);
         assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly("hana@mail.test");
         assertThat(mail.getHeader("Bcc")).isNull();
         assertThat(mail.getHeader("Subject")).containsExactly("Files have been shared with you");
         assertThat(part(mail, "text/plain")).contains("Hi\r\nBcc: stowaway@evil.test", "fake body");
-        assertThat(SharedServers.smtp().receivedRecipients()).noneMatch(to -> to.contains("evil.test"))
+        assertThat(SharedServers.smtp().receivedRecipients())
+                .noneMatch(to -> to.contains("evil.test"))
                 .doesNotContain("ivan@mail.test");
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT status || ' ' || failure FROM mailer.deliveries"
-                + " WHERE share_id = " + id + " AND recipient <> 'hana@mail.test'"))
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT status || ' ' || failure FROM mailer.deliveries" + " WHERE share_id = " + id
+                                        + " AND recipient <> 'hana@mail.test'"))
                 .isEqualTo("FAILED not one e-mail address");
     }
 
@@ -357,22 +479,37 @@ class ShareMailerIT {
     void whenARecordIsNotAShareEventThenItGoesToTheDeadLetterTopic() {
         MailerTestServers.send("poison-share", "[]".getBytes(StandardCharsets.UTF_8));
 
-        var dead = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.deadLetterOf(Topics.SHARES),
-                seen -> seen.stream().anyMatch(r -> "poison-share".equals(r.key())), Duration.ofSeconds(30));
+        var dead = TopicReader.readUntil(
+                SharedServers.kafka().bootstrapServers(),
+                Topics.deadLetterOf(Topics.SHARES),
+                seen -> seen.stream().anyMatch(r -> "poison-share".equals(r.key())),
+                Duration.ofSeconds(30));
         assertThat(dead).anySatisfy(r -> assertThat(r.key()).isEqualTo("poison-share"));
     }
 
     private static ShareRequested share(List<String> recipients, String message) {
         long id = SHARE_IDS.incrementAndGet();
-        return new ShareRequested(id, 1, recipients, message, List.of(
-                new ShareRequested.SharedLink(1, "http://redirector.test/api/v2/shareable_links/key-" + id + "-a",
-                        "report.pdf", Instant.parse("2099-01-02T00:00:00Z")),
-                new ShareRequested.SharedLink(2, "http://redirector.test/api/v2/shareable_links/key-" + id + "-b",
-                        "Résumé.pdf", Instant.parse("2099-01-02T00:00:00Z"))));
+        return new ShareRequested(
+                id,
+                1,
+                recipients,
+                message,
+                List.of(
+                        new ShareRequested.SharedLink(
+                                1,
+                                "http://redirector.test/api/v2/shareable_links/key-" + id + "-a",
+                                "report.pdf",
+                                Instant.parse("2099-01-02T00:00:00Z")),
+                        new ShareRequested.SharedLink(
+                                2,
+                                "http://redirector.test/api/v2/shareable_links/key-" + id + "-b",
+                                "Résumé.pdf",
+                                Instant.parse("2099-01-02T00:00:00Z"))));
     }
 
     private static SmtpServer.ReceivedMail awaitReceived(ShareRequested share) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> !MailerTestServers.receivedOf(share).isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !MailerTestServers.receivedOf(share).isEmpty());
         return MailerTestServers.receivedOf(share).get(0);
     }
 
@@ -383,7 +520,9 @@ class ShareMailerIT {
 
     /** The mails of one share: each test shares to recipients of its own. */
     private static List<MimeMessage> mailsOf(ShareRequested share) {
-        return MailerTestServers.receivedOf(share).stream().map(SmtpServer.ReceivedMail::message).toList();
+        return MailerTestServers.receivedOf(share).stream()
+                .map(SmtpServer.ReceivedMail::message)
+                .toList();
     }
 
     private static String part(MimeMessage mail, String type) throws Exception {

@@ -22,9 +22,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The kept SMTP connections' limits, set low: at most two mails per connection, and one second idle. */
-@SpringBootTest(properties = {
-        "sharelinks.mailer.smtp-messages-per-connection=2",
-        "sharelinks.mailer.smtp-idle-timeout=1s"})
+@SpringBootTest(
+        properties = {"sharelinks.mailer.smtp-messages-per-connection=2", "sharelinks.mailer.smtp-idle-timeout=1s"})
 // closed after the class: the two test classes' listeners share the consumer group, and each must get every share
 @DirtiesContext
 class SmtpConnectionLimitsIT {
@@ -63,11 +62,20 @@ class SmtpConnectionLimitsIT {
     /** Publishes a share to these recipients (made unique to this share) and returns it. */
     private ShareRequested share(String... names) {
         long id = SHARE_IDS.incrementAndGet();
-        List<String> recipients = Arrays.stream(names).map(name -> name + "-" + id + "@mail.test").toList();
-        ShareRequested share = new ShareRequested(id, 1, recipients, null, List.of(new ShareRequested.SharedLink(1,
-                "http://redirector.test/api/v2/shareable_links/key-" + id, "report.pdf",
-                Instant.parse("2099-01-02T00:00:00Z"))));
-        MailerTestServers.send(String.valueOf(id),
+        List<String> recipients =
+                Arrays.stream(names).map(name -> name + "-" + id + "@mail.test").toList();
+        ShareRequested share = new ShareRequested(
+                id,
+                1,
+                recipients,
+                null,
+                List.of(new ShareRequested.SharedLink(
+                        1,
+                        "http://redirector.test/api/v2/shareable_links/key-" + id,
+                        "report.pdf",
+                        Instant.parse("2099-01-02T00:00:00Z"))));
+        MailerTestServers.send(
+                String.valueOf(id),
                 serde.serialize(serde.envelope(share, "link-api", String.valueOf(id), Instant.now())));
         return share;
     }
@@ -75,7 +83,10 @@ class SmtpConnectionLimitsIT {
     /** The connections the share's mails came over, in the order the server accepted them, once all arrived. */
     private static List<String> awaitConnections(ShareRequested share) {
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> MailerTestServers.receivedOf(share).size() >= share.recipients().size());
-        return MailerTestServers.receivedOf(share).stream().map(SmtpServer.ReceivedMail::connection).toList();
+                .until(() -> MailerTestServers.receivedOf(share).size()
+                        >= share.recipients().size());
+        return MailerTestServers.receivedOf(share).stream()
+                .map(SmtpServer.ReceivedMail::connection)
+                .toList();
     }
 }

@@ -30,7 +30,8 @@ public final class AdminToken {
 
     /** Whether an {@code Authorization} header value is {@code Bearer <this token>}. */
     public boolean presentedIn(@Nullable String authorization) {
-        return authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        return authorization != null
+                && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 && matches(authorization.substring(BEARER.length()));
     }
 

@@ -13,8 +13,7 @@ public final class Filenames {
 
     public static final int MAX_CHARACTERS = 255;
 
-    private Filenames() {
-    }
+    private Filenames() {}
 
     /** Why {@code filename} cannot be a download's name, as the end of a sentence naming the field; empty if it can. */
     public static Optional<String> problem(String filename) {
@@ -44,7 +43,8 @@ public final class Filenames {
         return Character.isISOControl(c)
                 || c >= 0x202A && c <= 0x202E
                 || c >= 0x2066 && c <= 0x2069
-                || c == 0x2028 || c == 0x2029
+                || c == 0x2028
+                || c == 0x2029
                 || c == 0xFEFF;
     }
 }

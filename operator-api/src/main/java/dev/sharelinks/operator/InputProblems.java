@@ -14,8 +14,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  */
 public final class InputProblems {
 
-    private InputProblems() {
-    }
+    private InputProblems() {}
 
     public static ProblemDetail of(ServerWebInputException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, describe(e));
@@ -30,7 +29,8 @@ public final class InputProblems {
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return "unknown property: " + unknown.getPropertyName();
         }
-        if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+        if (cause instanceof MismatchedInputException mismatch
+                && !mismatch.getPath().isEmpty()) {
             return mismatch.getPath().get(mismatch.getPath().size() - 1).getPropertyName() + " has the wrong type";
         }
         return "the body must be a JSON object";

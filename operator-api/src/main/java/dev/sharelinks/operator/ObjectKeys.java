@@ -17,8 +17,7 @@ public final class ObjectKeys {
     private static final int MAX_BYTES = 1024;
     private static final Pattern SEGMENT = Pattern.compile("[\\p{L}\\p{M}\\p{Nd} !\\-_.*'()&$@=;:+,]+");
 
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     /** Why {@code key} cannot be an object key, in a line an operator can act on; empty when it can. */
     public static Optional<String> problem(String key) {

@@ -7,8 +7,7 @@ package dev.sharelinks.operator;
  */
 public final class StorableText {
 
-    private StorableText() {
-    }
+    private StorableText() {}
 
     public static boolean isStorable(String text) {
         for (int i = 0; i < text.length(); i++) {

@@ -29,8 +29,12 @@ public class StrictUtf8JsonDecoder extends JacksonJsonDecoder {
     }
 
     @Override
-    public @Nullable Object decode(DataBuffer buffer, ResolvableType targetType, @Nullable MimeType mimeType,
-            @Nullable Map<String, Object> hints) throws DecodingException {
+    public @Nullable Object decode(
+            DataBuffer buffer,
+            ResolvableType targetType,
+            @Nullable MimeType mimeType,
+            @Nullable Map<String, Object> hints)
+            throws DecodingException {
         if (!isUtf8(buffer)) {
             // released as the decoder releases a body it read
             DataBufferUtils.release(buffer);
@@ -41,7 +45,8 @@ public class StrictUtf8JsonDecoder extends JacksonJsonDecoder {
 
     /** Whether the buffer's readable bytes are well-formed UTF-8; reads them without moving its position. */
     static boolean isUtf8(DataBuffer buffer) {
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer bytes = ByteBuffer.allocate(buffer.readableByteCount());

@@ -56,8 +56,11 @@ public class VendorErrorsAutoConfiguration {
         return (exchange, chain) -> {
             ServerHttpRequest request = exchange.getRequest();
             String query = request.getURI().getRawQuery();
-            int length = request.getMethod().name().length() + request.getURI().getRawPath().length()
-                    + (query == null ? 0 : query.length() + 1) + " HTTP/1.1".length() + 1;
+            int length = request.getMethod().name().length()
+                    + request.getURI().getRawPath().length()
+                    + (query == null ? 0 : query.length() + 1)
+                    + " HTTP/1.1".length()
+                    + 1;
             return length > MAX_REQUEST_LINE && format.covers(exchange)
                     ? Mono.error(new ResponseStatusException(HttpStatus.URI_TOO_LONG))
                     : chain.filter(exchange);
@@ -107,8 +110,12 @@ public class VendorErrorsAutoConfiguration {
         }
 
         @Override
-        protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception failure, @Nullable Object body,
-                @Nullable HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        protected Mono<ResponseEntity<Object>> handleExceptionInternal(
+                Exception failure,
+                @Nullable Object body,
+                @Nullable HttpHeaders headers,
+                HttpStatusCode status,
+                ServerWebExchange exchange) {
             if (!format.covers(exchange)) {
                 return super.handleExceptionInternal(failure, body, headers, status, exchange);
             }

@@ -26,9 +26,18 @@ class AdminTokenTest {
         AdminToken admin = AdminToken.of(TOKEN);
         assertThat(admin.presentedIn("Bearer " + TOKEN)).isTrue();
         assertThat(admin.presentedIn("bearer " + TOKEN)).isTrue();
-        for (String header : Arrays.asList(null, "", "Bearer", "Bearer ", "Basic " + TOKEN, TOKEN,
-                "Bearer " + TOKEN + "0", "Bearer " + TOKEN.substring(1), "Bearer x" + TOKEN.substring(1),
-                "Bearer " + TOKEN.toUpperCase(), "Bearer  " + TOKEN)) {
+        for (String header : Arrays.asList(
+                null,
+                "",
+                "Bearer",
+                "Bearer ",
+                "Basic " + TOKEN,
+                TOKEN,
+                "Bearer " + TOKEN + "0",
+                "Bearer " + TOKEN.substring(1),
+                "Bearer x" + TOKEN.substring(1),
+                "Bearer " + TOKEN.toUpperCase(),
+                "Bearer  " + TOKEN)) {
             assertThat(admin.presentedIn(header)).as(String.valueOf(header)).isFalse();
         }
     }

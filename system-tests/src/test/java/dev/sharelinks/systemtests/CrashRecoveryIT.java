@@ -39,7 +39,6 @@ class CrashRecoveryIT {
 
     private static final int CLIENTS = 8;
 
-
     private static LocalStack stack;
     private static TestStacks.Client client;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -49,7 +48,6 @@ class CrashRecoveryIT {
         stack = shared;
         client = new TestStacks.Client(stack.env());
     }
-
 
     @Test
     void whenTheRedirectorIsKilledUnderRedeemLoadThenNoDecrementIsLostOrAppliedTwice() throws Exception {
@@ -70,14 +68,17 @@ class CrashRecoveryIT {
         for (int i = 0; i < CLIENTS; i++) {
             clients.add(pool.submit(() -> redeemUntilExhausted(url, redirects, unanswered, unavailable, restarted)));
         }
-        await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(60))
+        await().pollInterval(Duration.ofMillis(10))
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> redirects.get() >= limit / 10);
         stack.kill("download-redirector");
         int redirectsBeforeKill = redirects.get();
         stack.restart("download-redirector");
         restarted.set(true);
         pool.shutdown();
-        assertThat(pool.awaitTermination(3, TimeUnit.MINUTES)).as("clients done").isTrue();
+        assertThat(pool.awaitTermination(3, TimeUnit.MINUTES))
+                .as("clients done")
+                .isTrue();
         for (Future<?> done : clients) {
             done.get();
         }
@@ -85,65 +86,81 @@ class CrashRecoveryIT {
         // the redirector's own record of the grants is its outbox's DownloadConsumed events: one per decrement,
         // each with the count left after it
         List<DownloadConsumed> grants = TestStacks.downloadsOf(stack, linkId, limit);
-        assertThat(grants).extracting(DownloadConsumed::remaining)
+        assertThat(grants)
+                .extracting(DownloadConsumed::remaining)
                 .as("one grant per count from %d down to 0, none twice, none skipped", limit - 1)
-                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, limit).boxed().toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, limit).boxed().toList());
         // a redirect is only ever built from a recorded grant; a grant without its redirect is one whose answer
         // died with the process
-        assertThat(redirects.get()).isLessThanOrEqualTo(limit)
-                .isGreaterThanOrEqualTo(limit - unanswered.get());
+        assertThat(redirects.get()).isLessThanOrEqualTo(limit).isGreaterThanOrEqualTo(limit - unanswered.get());
         assertThat(redirectsBeforeKill).isLessThan(limit);
         // link-api's mirror of the count arrives at the same place
         await().atMost(Duration.ofSeconds(30)).until(() -> client.remaining(linkId) == 0);
-        System.out.printf("redirector killed after %d redirects; %d redirects in all, %d requests unanswered,"
-                + " %d answered 503%n", redirectsBeforeKill, redirects.get(), unanswered.get(), unavailable.get());
+        System.out.printf(
+                "redirector killed after %d redirects; %d redirects in all, %d requests unanswered,"
+                        + " %d answered 503%n",
+                redirectsBeforeKill, redirects.get(), unanswered.get(), unavailable.get());
     }
 
     /** The mailer's default {@code MAILER_CONSUMERS}: shares mailed in parallel. */
     private static final int MAILER_CONSUMERS = 3;
 
     @Test
-    void whenTheMailerIsKilledWhileMailingThenEveryRecipientGetsTheMailAndNoneGetsTwoDifferentOnes()
-            throws Exception {
+    void whenTheMailerIsKilledWhileMailingThenEveryRecipientGetsTheMailAndNoneGetsTwoDifferentOnes() throws Exception {
         SmtpServer smtp = stack.smtp();
         long linkId = client.createLink(5).get("id").asLong();
-        List<String> recipients = IntStream.range(0, 120).mapToObj(i -> "crash-" + i + "@mail.test").toList();
+        List<String> recipients = IntStream.range(0, 120)
+                .mapToObj(i -> "crash-" + i + "@mail.test")
+                .toList();
         smtp.delayEachMessage(Duration.ofMillis(40));
         try {
             for (int share = 0; share < 3; share++) {
                 List<String> some = recipients.subList(share * 40, share * 40 + 40);
-                HttpResponse<String> shared = client.postToLinkApi("/api/v2/shareable_links/share",
+                HttpResponse<String> shared = client.postToLinkApi(
+                        "/api/v2/shareable_links/share",
                         json.writeValueAsString(Map.of("recipients", some, "shareable_link_ids", List.of(linkId))));
                 assertThat(shared.statusCode()).isEqualTo(200);
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> mailsTo(smtp, recipients).size() >= 15);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> mailsTo(smtp, recipients).size() >= 15);
             stack.kill("mailer-service");
             int mailedBeforeKill = mailsTo(smtp, recipients).size();
             assertThat(mailedBeforeKill).as("killed in the middle of the batch").isLessThan(recipients.size());
             stack.restart("mailer-service");
 
-            await().atMost(Duration.ofMinutes(2)).until(() -> mailsTo(smtp, recipients).keySet().size()
-                    == recipients.size());
+            await().atMost(Duration.ofMinutes(2))
+                    .until(() -> mailsTo(smtp, recipients).keySet().size() == recipients.size());
             // and nothing more comes: no retry loop, no second round
-            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+            await().pollDelay(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> true);
             Map<String, List<String>> messageIds = mailsTo(smtp, recipients);
             assertThat(messageIds.keySet()).containsExactlyInAnyOrderElementsOf(recipients);
             // the mail in flight at the kill may be sent again, but as the same message (same Message-ID),
             // which mail servers and clients recognise; no recipient gets two different mails
-            assertThat(messageIds.values()).allSatisfy(ids -> assertThat(Set.copyOf(ids)).hasSize(1));
-            long resent = messageIds.values().stream().filter(ids -> ids.size() > 1).count();
+            assertThat(messageIds.values())
+                    .allSatisfy(ids -> assertThat(Set.copyOf(ids)).hasSize(1));
+            long resent =
+                    messageIds.values().stream().filter(ids -> ids.size() > 1).count();
             // the three shares can land on three partitions, each with its own consumer and one mail in flight
-            assertThat(resent).as("recipients whose mail was in flight at the kill")
+            assertThat(resent)
+                    .as("recipients whose mail was in flight at the kill")
                     .isLessThanOrEqualTo(MAILER_CONSUMERS);
-            System.out.printf("mailer killed after %d of %d mails; %d resent as the same message%n",
+            System.out.printf(
+                    "mailer killed after %d of %d mails; %d resent as the same message%n",
                     mailedBeforeKill, recipients.size(), resent);
         } finally {
             smtp.delayEachMessage(Duration.ZERO);
         }
     }
 
-    private void redeemUntilExhausted(String url, AtomicInteger redirects, AtomicInteger unanswered,
-            AtomicInteger unavailable, AtomicBoolean restarted) {
+    private void redeemUntilExhausted(
+            String url,
+            AtomicInteger redirects,
+            AtomicInteger unanswered,
+            AtomicInteger unavailable,
+            AtomicBoolean restarted) {
         while (true) {
             try {
                 int status = client.get(url, Duration.ofSeconds(10)).statusCode();
@@ -176,7 +193,8 @@ class CrashRecoveryIT {
         Set<String> wanted = Set.copyOf(recipients);
         return smtp.received().stream()
                 .filter(mail -> wanted.contains(mail.recipient()))
-                .collect(Collectors.groupingBy(SmtpServer.ReceivedMail::recipient,
+                .collect(Collectors.groupingBy(
+                        SmtpServer.ReceivedMail::recipient,
                         Collectors.mapping(mail -> messageId(mail.message()), Collectors.toList())));
     }
 

@@ -45,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 class EventHistoryIT {
 
     private static final Duration REQUEST_TIMEOUT = TestStacks.REQUEST_TIMEOUT;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String LINKS = """
             SELECT key, link_id, bucket, object_key, filename, expires_at, remaining, revoked
@@ -66,8 +67,7 @@ class EventHistoryIT {
     private static History history;
 
     /** What the test did, to compare with what the history says. */
-    private record History(Link sharedLink, Link revokedLink, long deletedToken, long keptToken) {
-    }
+    private record History(Link sharedLink, Link revokedLink, long deletedToken, long keptToken) {}
 
     private record Link(long id, String url) {
 
@@ -93,25 +93,35 @@ class EventHistoryIT {
         assertThat(share.statusCode()).isEqualTo(200);
         redeem(shared, 2);
         redeem(revoked, 1);
-        assertThat(send(linkApi("/api/v2/shareable_links/" + revoked.id()).DELETE()).statusCode()).isEqualTo(200);
+        assertThat(send(linkApi("/api/v2/shareable_links/" + revoked.id()).DELETE())
+                        .statusCode())
+                .isEqualTo(200);
 
         String tokens = env.get("TOKEN_API_URL") + "/api/dam/medias/" + env.get("DAM_MEDIA_ID") + "/share/tokens";
         String user = env.get("DAM_USER") + ":" + env.get("DAM_PASSWORD");
         JsonNode deleted = createToken(tokens, user, "Press");
         String publicUrl = deleted.get("publicUrl").asString();
-        await().atMost(Duration.ofSeconds(30)).until(() -> send(HttpRequest.newBuilder(URI.create(publicUrl))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode() == 200);
-        assertThat(send(HttpRequest.newBuilder(URI.create(publicUrl))).statusCode()).isEqualTo(302);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> send(HttpRequest.newBuilder(URI.create(publicUrl))
+                                        .method("HEAD", HttpRequest.BodyPublishers.noBody()))
+                                .statusCode()
+                        == 200);
+        assertThat(send(HttpRequest.newBuilder(URI.create(publicUrl))).statusCode())
+                .isEqualTo(302);
         String value = deleted.get("tokenValue").asString();
         assertThat(dam("PUT", tokens + "/" + value, user, """
                 {"title": "Preview", "exportDefinition": "BD", "suffix": "-press"}""").statusCode()).isEqualTo(204);
         String admin = env.get("DAM_ADMIN") + ":" + env.get("DAM_ADMIN_PASSWORD");
-        assertThat(dam("DELETE", tokens + "/" + value, admin, null).statusCode()).isEqualTo(204);
+        assertThat(dam("DELETE", tokens + "/" + value, admin, null).statusCode())
+                .isEqualTo(204);
         JsonNode kept = createToken(tokens, user, "Kept");
         assertThat(dam("PUT", tokens + "/" + kept.get("tokenValue").asString(), user, """
                 {"title": "Kept in BD", "exportDefinition": "BD", "suffix": "-kept",
-                 "deactivationDate": "2099-01-01T00:00:00Z"}""").statusCode()).isEqualTo(204);
-        history = new History(shared, revoked, deleted.get("id").asLong(), kept.get("id").asLong());
+                 "deactivationDate": "2099-01-01T00:00:00Z"}""")
+                        .statusCode())
+                .isEqualTo(204);
+        history = new History(
+                shared, revoked, deleted.get("id").asLong(), kept.get("id").asLong());
 
         // everything is on the topics: 3 link events, 1 share and its 2 mail outcomes, 3 + 1 downloads, 5 token events
         String kafka = env.get("KAFKA_BOOTSTRAP");
@@ -132,12 +142,20 @@ class EventHistoryIT {
     void theAuditReplayTellsWhatHappenedToEveryLinkAndToken() throws Exception {
         Path out = stackDir.resolve("audit");
         Path jar = Path.of(System.getProperty("sharelinks.services.dir", "target/services"), "audit-replay.jar");
-        Processes.run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                        jar.toString(), "--kafka=" + env.get("KAFKA_BOOTSTRAP"), "--out=" + out),
-                stackDir.resolve("audit-replay.log"), Duration.ofMinutes(2));
+        Processes.run(
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        jar.toString(),
+                        "--kafka=" + env.get("KAFKA_BOOTSTRAP"),
+                        "--out=" + out),
+                stackDir.resolve("audit-replay.log"),
+                Duration.ofMinutes(2));
 
         Map<Long, JsonNode> links = byId(out.resolve("links.jsonl"), "linkId");
-        assertThat(links).containsOnlyKeys(history.sharedLink().id(), history.revokedLink().id());
+        assertThat(links)
+                .containsOnlyKeys(
+                        history.sharedLink().id(), history.revokedLink().id());
         JsonNode shared = links.get(history.sharedLink().id());
         assertThat(shared.get("filename").asString()).isEqualTo(env.get("ASSET_FILENAME"));
         assertThat(shared.get("mediaId").asLong()).isEqualTo(Long.parseLong(env.get("MEDIA_ID")));
@@ -147,8 +165,9 @@ class EventHistoryIT {
         assertThat(shared.get("downloads").asInt()).isEqualTo(2);
         assertThat(shared.get("remaining").asInt()).isEqualTo(1);
         // what the owner is told: link-api counts the downloads from the same events
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(remainingSaysLinkApi(
-                history.sharedLink())).isEqualTo(shared.get("remaining").asInt()));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(remainingSaysLinkApi(history.sharedLink()))
+                        .isEqualTo(shared.get("remaining").asInt()));
         assertThat(shared.has("revokedAt")).isFalse();
         JsonNode revoked = links.get(history.revokedLink().id());
         assertThat(revoked.get("downloads").asInt()).isEqualTo(1);
@@ -157,11 +176,14 @@ class EventHistoryIT {
                 .isAfter(Instant.parse(revoked.get("lastDownloadAt").asString()));
         assertThat(revoked.get("shares").asInt()).isZero();
 
-        List<JsonNode> trail = Files.readAllLines(out.resolve("audit-trail.jsonl")).stream().map(JSON::readTree)
+        List<JsonNode> trail = Files.readAllLines(out.resolve("audit-trail.jsonl")).stream()
+                .map(JSON::readTree)
                 .toList();
         assertThat(trail).extracting(e -> e.get("event").asString()).doesNotContain("unreadable");
-        assertThat(trail).extracting(e -> Instant.parse(e.get("time").asString()))
-                .isSorted().allSatisfy(time -> assertThat(time).isAfter(started).isBefore(Instant.now()));
+        assertThat(trail)
+                .extracting(e -> Instant.parse(e.get("time").asString()))
+                .isSorted()
+                .allSatisfy(time -> assertThat(time).isAfter(started).isBefore(Instant.now()));
         List<JsonNode> downloads = trail.stream()
                 .filter(e -> e.get("event").asString().equals("download.consumed")
                         && e.get("linkId").asLong() == history.sharedLink().id())
@@ -172,14 +194,18 @@ class EventHistoryIT {
             assertThat(e.get("userAgent").asString()).startsWith("Java-http-client");
             assertThat(e.get("source").asString()).isEqualTo("download-redirector");
         });
-        assertThat(trail).filteredOn(e -> e.get("event").asString().equals("share.requested")).singleElement()
+        assertThat(trail)
+                .filteredOn(e -> e.get("event").asString().equals("share.requested"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.get("sharedLinkIds").valueStream().map(JsonNode::asLong))
                         .containsExactly(history.sharedLink().id()));
-        assertThat(trail).filteredOn(e -> e.get("event").asString().equals("share.mail-delivered"))
+        assertThat(trail)
+                .filteredOn(e -> e.get("event").asString().equals("share.mail-delivered"))
                 .extracting(e -> e.get("recipients").get(0).asString())
                 .containsExactlyInAnyOrder("ann@example.test", "ben@example.test");
         // the public URLs' secrets stay out of the audit files
-        assertThat(Files.readString(out.resolve("audit-trail.csv"))).doesNotContain(history.sharedLink().key());
+        assertThat(Files.readString(out.resolve("audit-trail.csv")))
+                .doesNotContain(history.sharedLink().key());
 
         Map<Long, JsonNode> tokens = byId(out.resolve("tokens.jsonl"), "tokenId");
         assertThat(tokens).containsOnlyKeys(history.deletedToken(), history.keptToken());
@@ -189,7 +215,8 @@ class EventHistoryIT {
         assertThat(deleted.get("updates").asInt()).isEqualTo(1);
         assertThat(deleted.get("downloads").asInt()).isEqualTo(1);
         assertThat(deleted.has("deletedAt")).isTrue();
-        assertThat(deleted.get("deletedBy").asLong()).isNotEqualTo(deleted.get("createdBy").asLong());
+        assertThat(deleted.get("deletedBy").asLong())
+                .isNotEqualTo(deleted.get("createdBy").asLong());
         assertThat(tokens.get(history.keptToken()).has("deletedAt")).isFalse();
 
         assertThat(Files.readAllLines(out.resolve("links.csv"))).hasSize(3);
@@ -203,15 +230,22 @@ class EventHistoryIT {
         String liveLinks = postgres.query(liveDatabase, LINKS);
         String liveTokens = postgres.query(liveDatabase, TOKENS);
         // not a comparison of nothing: the used link has 1 download left, the revoked one is revoked
-        assertThat(liveLinks.lines()).hasSize(2)
-                .anySatisfy(row -> assertThat(row).startsWith(history.sharedLink().key()).endsWith("|1|f"))
+        assertThat(liveLinks.lines())
+                .hasSize(2)
+                .anySatisfy(row ->
+                        assertThat(row).startsWith(history.sharedLink().key()).endsWith("|1|f"))
                 .anySatisfy(row -> assertThat(row).endsWith("|1|t"));
-        assertThat(liveTokens.lines()).singleElement().satisfies(row -> assertThat(row)
-                .startsWith(history.keptToken() + "|").contains("|BD|", "2099-01-01"));
+        assertThat(liveTokens.lines())
+                .singleElement()
+                .satisfies(row ->
+                        assertThat(row).startsWith(history.keptToken() + "|").contains("|BD|", "2099-01-01"));
 
         postgres.createDatabase("rebuilt");
-        stack.startAnother("download-redirector", "download-redirector-rebuilt", FreePorts.next(), Map.of(
-                "DB_NAME", "rebuilt", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt"));
+        stack.startAnother(
+                "download-redirector",
+                "download-redirector-rebuilt",
+                FreePorts.next(),
+                Map.of("DB_NAME", "rebuilt", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt"));
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(postgres.query("rebuilt", LINKS)).isEqualTo(liveLinks);
@@ -221,20 +255,25 @@ class EventHistoryIT {
 
     @Test
     void aRequestsTraceCrossesKafkaIntoTheMailersLogs() throws Exception {
-        ConsumerRecord<String, byte[]> share = TopicReader.readUntil(env.get("KAFKA_BOOTSTRAP"), Topics.SHARES,
-                seen -> !seen.isEmpty(), Duration.ofSeconds(30)).get(0);
+        ConsumerRecord<String, byte[]> share = TopicReader.readUntil(
+                        env.get("KAFKA_BOOTSTRAP"), Topics.SHARES, seen -> !seen.isEmpty(), Duration.ofSeconds(30))
+                .get(0);
         Header traceparent = share.headers().lastHeader("traceparent");
         assertThat(new String(traceparent.value(), StandardCharsets.UTF_8)).startsWith("00-" + TRACE_ID + "-");
 
         Path mailerLog = Path.of(env.get("LOG_DIR"), "mailer-service.log");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Files.readAllLines(mailerLog).stream()
-                        .filter(line -> line.startsWith("{")).map(JSON::readTree)
-                        .filter(line -> line.path("message").asString().contains("accepted by the SMTP server")))
-                .hasSize(2)
-                .allSatisfy(line -> {
-                    assertThat(line.get("traceId").asString()).isEqualTo(TRACE_ID);
-                    assertThat(line.get("service").get("name").asString()).isEqualTo("mailer-service");
-                }));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Files.readAllLines(mailerLog).stream()
+                                .filter(line -> line.startsWith("{"))
+                                .map(JSON::readTree)
+                                .filter(line ->
+                                        line.path("message").asString().contains("accepted by the SMTP server")))
+                        .hasSize(2)
+                        .allSatisfy(line -> {
+                            assertThat(line.get("traceId").asString()).isEqualTo(TRACE_ID);
+                            assertThat(line.get("service").get("name").asString())
+                                    .isEqualTo("mailer-service");
+                        }));
     }
 
     private static Link createLink(int limit) throws Exception {
@@ -243,8 +282,11 @@ class EventHistoryIT {
                 .POST(HttpRequest.BodyPublishers.ofString("""
                         {"expiry_date": "%s", "limit": %d,
                          "payload": {"media_id": %s, "asset_id": "%s", "filename": "%s"}}""".formatted(
-                        LocalDate.now(ZoneOffset.UTC).plusDays(1), limit, env.get("MEDIA_ID"), env.get("ASSET_ID"),
-                        env.get("ASSET_FILENAME")))));
+                                LocalDate.now(ZoneOffset.UTC).plusDays(1),
+                                limit,
+                                env.get("MEDIA_ID"),
+                                env.get("ASSET_ID"),
+                                env.get("ASSET_FILENAME")))));
         assertThat(created.statusCode()).isEqualTo(200);
         JsonNode link = JSON.readTree(created.body());
         return new Link(link.get("id").asLong(), link.get("url").asString());
@@ -252,41 +294,51 @@ class EventHistoryIT {
 
     private static void redeem(Link link, int times) throws Exception {
         String url = link.url();
-        await().atMost(Duration.ofSeconds(30)).until(() -> send(HttpRequest.newBuilder(URI.create(url))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> send(HttpRequest.newBuilder(URI.create(url))
+                                        .method("HEAD", HttpRequest.BodyPublishers.noBody()))
+                                .statusCode()
+                        == 200);
         for (int i = 0; i < times; i++) {
-            assertThat(send(HttpRequest.newBuilder(URI.create(url))).statusCode()).isEqualTo(302);
+            assertThat(send(HttpRequest.newBuilder(URI.create(url))).statusCode())
+                    .isEqualTo(302);
         }
     }
 
     private static int remainingSaysLinkApi(Link link) throws Exception {
-        return JSON.readTree(send(linkApi("/api/v2/shareable_links/" + link.id() + "/info")).body())
-                .get("remaining").asInt();
+        return JSON.readTree(send(linkApi("/api/v2/shareable_links/" + link.id() + "/info"))
+                        .body())
+                .get("remaining")
+                .asInt();
     }
 
     private static JsonNode createToken(String tokens, String user, String title) throws Exception {
         HttpResponse<String> created = dam("POST", tokens, user, """
                 {"title": "%s", "exportDefinition": "HD", "suffix": "-%s", "templateId": %s,
-                 "templateDomainId": %s}""".formatted(title, title.toLowerCase(), env.get("DAM_TEMPLATE_ID"),
-                env.get("DAM_TEMPLATE_DOMAIN_ID")));
+                 "templateDomainId": %s}""".formatted(
+                        title, title.toLowerCase(), env.get("DAM_TEMPLATE_ID"), env.get("DAM_TEMPLATE_DOMAIN_ID")));
         assertThat(created.statusCode()).isEqualTo(201);
-        return JSON.readTree(dam("GET", created.headers().firstValue("Location").orElseThrow(), user, null).body());
+        return JSON.readTree(dam("GET", created.headers().firstValue("Location").orElseThrow(), user, null)
+                .body());
     }
 
     private static HttpResponse<String> dam(String method, String url, String credentials, String body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Basic "
-                + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header(
+                        "Authorization",
+                        "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        return send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body)));
+        return send(request.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static HttpRequest.Builder linkApi(String path) {
-        return HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + path)).header("X-API-KEY",
-                env.get("API_KEY"));
+        return HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + path))
+                .header("X-API-KEY", env.get("API_KEY"));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
@@ -294,7 +346,8 @@ class EventHistoryIT {
     }
 
     private static Map<Long, JsonNode> byId(Path jsonLines, String idField) throws Exception {
-        return Files.readAllLines(jsonLines).stream().map(JSON::readTree)
+        return Files.readAllLines(jsonLines).stream()
+                .map(JSON::readTree)
                 .collect(Collectors.toMap(node -> node.get(idField).asLong(), node -> node));
     }
 

@@ -47,14 +47,22 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HotLinkAcrossReplicasIT {
 
-    private static final Pattern LEASES_TAKEN = Pattern.compile("sharelinks_redeem_leases_taken_total(?:\\{[^}]*})? "
-            + "([0-9.E]+)");
+    private static final Pattern LEASES_TAKEN =
+            Pattern.compile("sharelinks_redeem_leases_taken_total(?:\\{[^}]*})? " + "([0-9.E]+)");
     /**
      * The second and third replica take a lease at two redeems of a key in a batch, and their leases expire three
      * seconds after they are taken, so that the kill test's lease comes back quickly; the first keeps the defaults.
      */
-    private static final Map<String, String> QUICK_LEASES = Map.of("REDEEM_LEASE_HOT_REQUESTS", "2",
-            "REDEEM_LEASE_LIFETIME", "1s", "REDEEM_LEASE_EXPIRY_GRACE", "2s", "REDEEM_LEASE_SWEEP_INTERVAL", "1s");
+    private static final Map<String, String> QUICK_LEASES = Map.of(
+            "REDEEM_LEASE_HOT_REQUESTS",
+            "2",
+            "REDEEM_LEASE_LIFETIME",
+            "1s",
+            "REDEEM_LEASE_EXPIRY_GRACE",
+            "2s",
+            "REDEEM_LEASE_SWEEP_INTERVAL",
+            "1s");
+
     private static final String SECOND = "download-redirector-2";
     private static final String THIRD = "download-redirector-3";
 
@@ -66,6 +74,7 @@ class HotLinkAcrossReplicasIT {
     private static PostgresServer postgres;
     /** The three replicas' base URLs; the first is the one link-api names in links. */
     private static final List<String> replicas = new ArrayList<>();
+
     private static final List<Long> linkIds = new ArrayList<>();
 
     private final EventSerde serde = new EventSerde();
@@ -96,11 +105,15 @@ class HotLinkAcrossReplicasIT {
         Map<Integer, Integer> statuses = redeem(link, 10_000, 48, List.of(0, 1, 2));
 
         assertThat(statuses).isEqualTo(Map.of(302, 5000, 404, 5000));
-        assertThat(leasesTaken() - leasesBefore).as("download leases taken by the replicas").isPositive();
+        assertThat(leasesTaken() - leasesBefore)
+                .as("download leases taken by the replicas")
+                .isPositive();
         assertThat(TestStacks.downloadsOf(stack, link.id(), 5000)).hasSize(5000);
         // every lease ends, and the count settles where the grants leave it
         await().atMost(Duration.ofSeconds(30)).until(() -> row(link).equals("0|0|0"));
-        assertThat(countReportedReachesZero(link.id())).as("the least count reported is 0").isTrue();
+        assertThat(countReportedReachesZero(link.id()))
+                .as("the least count reported is 0")
+                .isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.remaining(link.id()) == 0);
     }
 
@@ -112,11 +125,13 @@ class HotLinkAcrossReplicasIT {
         Map<Integer, Integer> statuses = redeem(link, 60, 30, List.of(0, 1, 2));
 
         assertThat(statuses).isEqualTo(Map.of(302, 3, 404, 57));
-        assertThat(TestStacks.downloadsOf(stack, link.id(), 3)).extracting(DownloadConsumed::remaining)
+        assertThat(TestStacks.downloadsOf(stack, link.id(), 3))
+                .extracting(DownloadConsumed::remaining)
                 .as("never leased, so each grant reports its exact count")
                 .containsExactlyInAnyOrder(2, 1, 0);
-        assertThat(postgres.query("sharelinks", "SELECT count(*) FROM redirector.download_leases WHERE link_id = "
-                + link.id())).isEqualTo("0");
+        assertThat(postgres.query(
+                        "sharelinks", "SELECT count(*) FROM redirector.download_leases WHERE link_id = " + link.id()))
+                .isEqualTo("0");
     }
 
     @Test
@@ -132,7 +147,9 @@ class HotLinkAcrossReplicasIT {
             load.submit(() -> {
                 while (!stop.get()) {
                     try {
-                        if (client.get(link.urlOn(replicas.get(1)), Duration.ofSeconds(10)).statusCode() == 302) {
+                        if (client.get(link.urlOn(replicas.get(1)), Duration.ofSeconds(10))
+                                        .statusCode()
+                                == 302) {
                             redirects.incrementAndGet();
                         }
                     } catch (Exception killed) {
@@ -141,35 +158,50 @@ class HotLinkAcrossReplicasIT {
                 }
             });
         }
-        await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(60)).until(() -> !postgres.query(
-                "sharelinks", "SELECT count(*) FROM redirector.download_leases WHERE link_id = " + link.id()
-                        + " AND holder LIKE '" + holder + "' AND used < size").equals("0"));
+        await().pollInterval(Duration.ofMillis(5))
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> !postgres.query(
+                                "sharelinks",
+                                "SELECT count(*) FROM redirector.download_leases WHERE link_id = " + link.id()
+                                        + " AND holder LIKE '" + holder + "' AND used < size")
+                        .equals("0"));
         stack.kill(SECOND);
         stop.set(true);
         load.shutdown();
         assertThat(load.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
-        int unusedAtKill = Integer.parseInt(postgres.query("sharelinks", "SELECT coalesce(sum(size - used), 0)"
-                + " FROM redirector.download_leases WHERE link_id = " + link.id() + " AND holder LIKE '" + holder
-                + "'"));
-        assertThat(unusedAtKill).as("downloads the killed replica held and had not granted").isPositive();
+        int unusedAtKill = Integer.parseInt(postgres.query(
+                "sharelinks",
+                "SELECT coalesce(sum(size - used), 0)"
+                        + " FROM redirector.download_leases WHERE link_id = " + link.id() + " AND holder LIKE '"
+                        + holder
+                        + "'"));
+        assertThat(unusedAtKill)
+                .as("downloads the killed replica held and had not granted")
+                .isPositive();
 
         // the others go on until the link is used up and no lease is left: the dead lease's downloads come back at
         // its expiry, and they grant them
         AtomicInteger after = new AtomicInteger();
-        await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(90)).until(() -> {
-            after.addAndGet(redeem(link, 500, 16, List.of(0, 2)).getOrDefault(302, 0));
-            return row(link).equals("0|0|0");
-        });
+        await().pollInterval(Duration.ofMillis(1))
+                .atMost(Duration.ofSeconds(90))
+                .until(() -> {
+                    after.addAndGet(redeem(link, 500, 16, List.of(0, 2)).getOrDefault(302, 0));
+                    return row(link).equals("0|0|0");
+                });
         Map<Integer, Integer> last = redeem(link, 10, 5, List.of(0, 2));
 
-        assertThat(TestStacks.downloadsOf(stack, link.id(), limit)).as("every download granted once, none beyond the limit")
+        assertThat(TestStacks.downloadsOf(stack, link.id(), limit))
+                .as("every download granted once, none beyond the limit")
                 .hasSize(limit);
         assertThat(last).isEqualTo(Map.of(404, 10));
         int answered = redirects.get() + after.get();
         // a grant whose 302 died with the killed replica is recorded without having been answered
         assertThat(answered).isLessThanOrEqualTo(limit).isGreaterThanOrEqualTo(limit - 16);
-        assertThat(countReportedReachesZero(link.id())).as("the least count reported is 0").isTrue();
-        System.out.printf("killed holding %d unused downloads; %d redirects before the kill, %d after%n",
+        assertThat(countReportedReachesZero(link.id()))
+                .as("the least count reported is 0")
+                .isTrue();
+        System.out.printf(
+                "killed holding %d unused downloads; %d redirects before the kill, %d after%n",
                 unusedAtKill, redirects.get(), after.get());
     }
 
@@ -181,11 +213,16 @@ class HotLinkAcrossReplicasIT {
                 + " FROM redirector.redeemable_links WHERE link_id IN (" + ids + ")";
         String live = postgres.query("sharelinks", counts);
         postgres.createDatabase("rebuilt_hot");
-        stack.startAnother("download-redirector", "download-redirector-rebuilt", FreePorts.next(), Map.of(
-                "DB_NAME", "rebuilt_hot", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt"));
+        stack.startAnother(
+                "download-redirector",
+                "download-redirector-rebuilt",
+                FreePorts.next(),
+                Map.of("DB_NAME", "rebuilt_hot", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt"));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> live.equals(postgres.query("rebuilt_hot", counts)));
-        assertThat(live).isEqualTo(String.join(",", linkIds.stream().map(id -> id + ":0").toList()));
+        assertThat(live)
+                .isEqualTo(
+                        String.join(",", linkIds.stream().map(id -> id + ":0").toList()));
     }
 
     /**
@@ -207,7 +244,9 @@ class HotLinkAcrossReplicasIT {
             }));
         }
         pool.shutdown();
-        assertThat(pool.awaitTermination(3, TimeUnit.MINUTES)).as("clients done").isTrue();
+        assertThat(pool.awaitTermination(3, TimeUnit.MINUTES))
+                .as("clients done")
+                .isTrue();
         for (Future<?> done : running) {
             done.get();
         }
@@ -225,17 +264,19 @@ class HotLinkAcrossReplicasIT {
 
     /** The link's row in the live projection: remaining, leased, and its open leases. */
     private static String row(Link link) {
-        return postgres.query("sharelinks", "SELECT remaining || '|' || leased || '|' || (SELECT count(*) FROM"
-                + " redirector.download_leases d WHERE d.link_id = l.link_id) FROM redirector.redeemable_links l"
-                + " WHERE link_id = " + link.id());
+        return postgres.query(
+                "sharelinks",
+                "SELECT remaining || '|' || leased || '|' || (SELECT count(*) FROM"
+                        + " redirector.download_leases d WHERE d.link_id = l.link_id) FROM redirector.redeemable_links l"
+                        + " WHERE link_id = " + link.id());
     }
 
     /** Leases taken so far by the replicas still running. */
     private static double leasesTaken() throws Exception {
         double taken = 0;
         for (String replica : replicas) {
-            String metrics = client.get(stack.managementUrl(replica) + "/actuator/prometheus",
-                    Duration.ofSeconds(30)).body();
+            String metrics = client.get(stack.managementUrl(replica) + "/actuator/prometheus", Duration.ofSeconds(30))
+                    .body();
             Matcher value = LEASES_TAKEN.matcher(metrics);
             taken += value.find() ? Double.parseDouble(value.group(1)) : 0;
         }
@@ -247,17 +288,21 @@ class HotLinkAcrossReplicasIT {
      * reaches 0: the last grant from its row reports it, or the settlement when its last lease ends.
      */
     private boolean countReportedReachesZero(long linkId) {
-        return TopicReader.readUntil(stack.env().get("KAFKA_BOOTSTRAP"), Topics.DOWNLOADS,
+        return TopicReader.readUntil(
+                        stack.env().get("KAFKA_BOOTSTRAP"),
+                        Topics.DOWNLOADS,
                         seen -> seen.stream().anyMatch(record -> reportsZero(record.value(), linkId)),
                         Duration.ofSeconds(30))
-                .stream().anyMatch(record -> reportsZero(record.value(), linkId));
+                .stream()
+                .anyMatch(record -> reportsZero(record.value(), linkId));
     }
 
     private boolean reportsZero(byte[] record, long linkId) {
         Object data = serde.read(record).data();
         return data instanceof DownloadConsumed consumed && consumed.linkId() == linkId && consumed.remaining() == 0
-                || data instanceof DownloadCountSettled settled && settled.linkId() == linkId
-                && settled.remaining() == 0;
+                || data instanceof DownloadCountSettled settled
+                        && settled.linkId() == linkId
+                        && settled.remaining() == 0;
     }
 
     /** A link made for a test: its id, and its key, to address it on any replica. */

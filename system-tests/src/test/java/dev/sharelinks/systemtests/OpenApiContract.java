@@ -47,19 +47,24 @@ final class OpenApiContract {
         JsonNode absolute = document.deepCopy();
         absoluteReferences(absolute);
         String json = JsonMapper.shared().writeValueAsString(absolute);
-        this.schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-                registry -> registry.schemas(Map.of(iri(), json)));
+        this.schemas = SchemaRegistry.withDefaultDialect(
+                SpecificationVersion.DRAFT_2020_12, registry -> registry.schemas(Map.of(iri(), json)));
     }
 
     /** Fetches the description without credentials, and checks it is valid OpenAPI 3.1 with nothing unresolved. */
     static OpenApiContract fetch(HttpClient http, String url) throws Exception {
-        HttpResponse<String> served = http.send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(TestStacks.REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> served = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(TestStacks.REQUEST_TIMEOUT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(served.statusCode()).as("GET %s", url).isEqualTo(200);
         ParseOptions options = new ParseOptions();
         options.setResolve(true);
         SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(served.body(), null, options);
-        assertThat(parsed.getMessages()).as("what the OpenAPI parser says of %s", url).isEmpty();
+        assertThat(parsed.getMessages())
+                .as("what the OpenAPI parser says of %s", url)
+                .isEmpty();
         assertThat(parsed.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
         return new OpenApiContract(url, new YAMLMapper().readTree(served.body()));
     }
@@ -68,15 +73,20 @@ final class OpenApiContract {
     void check(String method, String pathTemplate, HttpResponse<String> answer) {
         String at = method + " " + pathTemplate + " answering " + answer.statusCode();
         JsonNode operation = document.path("paths").path(pathTemplate).path(method.toLowerCase(Locale.ROOT));
-        assertThat(operation.isObject()).as("%s: %s describes no such operation", at, name).isTrue();
+        assertThat(operation.isObject())
+                .as("%s: %s describes no such operation", at, name)
+                .isTrue();
         JsonNode response = resolve(operation.path("responses").path(String.valueOf(answer.statusCode())));
-        assertThat(response.isObject()).as("%s: the status is not described; these are: %s", at,
-                names(operation.path("responses"))).isTrue();
+        assertThat(response.isObject())
+                .as("%s: the status is not described; these are: %s", at, names(operation.path("responses")))
+                .isTrue();
 
         for (String header : names(response.path("headers"))) {
             JsonNode described = resolve(response.path("headers").path(header));
             if (described.path("required").asBoolean(false)) {
-                assertThat(answer.headers().firstValue(header)).as("%s: header %s", at, header).isPresent();
+                assertThat(answer.headers().firstValue(header))
+                        .as("%s: header %s", at, header)
+                        .isPresent();
             }
         }
         String body = answer.body();
@@ -84,17 +94,26 @@ final class OpenApiContract {
             checked.add(operation.path("operationId").asString());
             return;
         }
-        String mediaType = answer.headers().firstValue("Content-Type").orElse("").replaceAll(";.*", "").strip();
+        String mediaType = answer.headers()
+                .firstValue("Content-Type")
+                .orElse("")
+                .replaceAll(";.*", "")
+                .strip();
         JsonNode content = response.path("content").path(mediaType);
-        assertThat(content.isObject()).as("%s: content type %s is not described; these are: %s", at, mediaType,
-                names(response.path("content"))).isTrue();
+        assertThat(content.isObject())
+                .as(
+                        "%s: content type %s is not described; these are: %s",
+                        at, mediaType, names(response.path("content")))
+                .isTrue();
         if (mediaType.endsWith("json")) {
             JsonNode described = content.path("schema").deepCopy();
             absoluteReferences(described);
             // a location of its own: at the document's, the validator would take this schema for the whole document
             Schema schema = schemas.getSchema(SchemaLocation.of(iri() + "/answer"), described);
             List<Error> errors = schema.validate(JsonMapper.shared().readTree(body));
-            assertThat(errors).as("%s: the body %s against its schema", at, body).isEmpty();
+            assertThat(errors)
+                    .as("%s: the body %s against its schema", at, body)
+                    .isEmpty();
         }
         checked.add(operation.path("operationId").asString());
     }
@@ -105,7 +124,11 @@ final class OpenApiContract {
         for (String path : names(document.path("paths"))) {
             for (String method : names(document.path("paths").path(path))) {
                 if (HTTP_METHODS.contains(method)) {
-                    all.add(document.path("paths").path(path).path(method).path("operationId").asString());
+                    all.add(document.path("paths")
+                            .path(path)
+                            .path(method)
+                            .path("operationId")
+                            .asString());
                 }
             }
         }

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -29,9 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
 @ExtendWith(SharedStack.class)
 class OpenApiIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
 
     private static LocalStack stack;
     private static Map<String, String> env;
@@ -42,29 +41,37 @@ class OpenApiIT {
         env = stack.env();
     }
 
-
     @Test
     void theMediaPocketApiAnswersAsItsDescriptionSays() throws Exception {
         OpenApiContract api = OpenApiContract.fetch(HTTP, env.get("LINK_API_URL") + "/openapi/mediapocket-v2.yaml");
         String links = "/api/v2/shareable_links";
-        String valid = """
-                {"expiry_date": "%s", "limit": 2, "payload": {"media_id": %s, "asset_id": "%s", "filename": "a.txt"}}"""
-                .formatted(LocalDate.now(ZoneOffset.UTC).plusDays(1), env.get("MEDIA_ID"), env.get("ASSET_ID"));
+        String valid =
+                """
+                {"expiry_date": "%s", "limit": 2, "payload": {"media_id": %s, "asset_id": "%s", "filename": "a.txt"}}""".formatted(LocalDate.now(ZoneOffset.UTC).plusDays(1), env.get("MEDIA_ID"), env.get("ASSET_ID"));
 
         HttpResponse<String> created = linkApi("POST", links, valid, "application/json");
         api.check("POST", links, created);
         assertThat(created.statusCode()).isEqualTo(200);
         long id = JSON.readTree(created.body()).get("id").asLong();
         String url = JSON.readTree(created.body()).get("url").asString();
-        api.check("POST", links, linkApi("POST", links, valid.replace("\"media_id\": " + env.get("MEDIA_ID"),
-                "\"media_id\": 987654"), "application/json"));
+        api.check(
+                "POST",
+                links,
+                linkApi(
+                        "POST",
+                        links,
+                        valid.replace("\"media_id\": " + env.get("MEDIA_ID"), "\"media_id\": 987654"),
+                        "application/json"));
         api.check("POST", links, linkApi("POST", links, "{\"limit\": \"many\"}", "application/json"));
         api.check("POST", links, linkApi("POST", links, "{not json", "application/json"));
         api.check("POST", links, linkApi("POST", links, valid, "text/plain"));
-        api.check("POST", links, linkApi("POST", links, "{\"x\": \"" + "y".repeat(70_000) + "\"}",
-                "application/json"));
-        api.check("POST", links, send(HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + links))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(valid))));
+        api.check("POST", links, linkApi("POST", links, "{\"x\": \"" + "y".repeat(70_000) + "\"}", "application/json"));
+        api.check(
+                "POST",
+                links,
+                send(HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + links))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(valid))));
 
         String keyed = "idempotent-" + System.nanoTime();
         api.check("POST", links, keyedLinkApi(links, valid, keyed));
@@ -76,8 +83,7 @@ class OpenApiIT {
 
         String share = links + "/share";
         api.check("POST", share, linkApi("POST", share, """
-                {"recipients": ["openapi@example.test"], "message": "Hi", "shareable_link_ids": [%d]}"""
-                .formatted(id), "application/json"));
+                {"recipients": ["openapi@example.test"], "message": "Hi", "shareable_link_ids": [%d]}""".formatted(id), "application/json"));
         api.check("POST", share, linkApi("POST", share, """
                 {"recipients": ["openapi@example.test"], "shareable_link_ids": [987654]}""", "application/json"));
         api.check("POST", share, linkApi("POST", share, "{\"shareable_link_ids\": [1]}", "application/json"));
@@ -88,22 +94,42 @@ class OpenApiIT {
 
         String downloads = links + "/{id}/downloads";
         api.check("GET", downloads, linkApi("GET", links + "/" + id + "/downloads?limit=5", null, null));
-        api.check("GET", downloads, send(HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + links + "/"
-                + id + "/downloads")).header("X-API-KEY", env.get("API_KEY")).header("Accept", "text/csv")));
+        api.check(
+                "GET",
+                downloads,
+                send(HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + links + "/" + id + "/downloads"))
+                        .header("X-API-KEY", env.get("API_KEY"))
+                        .header("Accept", "text/csv")));
         api.check("GET", downloads, linkApi("GET", links + "/987654/downloads", null, null));
         api.check("GET", downloads, linkApi("GET", links + "/" + id + "/downloads?limit=0", null, null));
 
         String webhooks = "/api/v2/webhooks";
-        HttpResponse<String> registered = linkApi("POST", webhooks,
-                "{\"url\": \"http://127.0.0.1:9/hooks\", \"events\": [\"link.revoked\"]}", "application/json");
+        HttpResponse<String> registered = linkApi(
+                "POST",
+                webhooks,
+                "{\"url\": \"http://127.0.0.1:9/hooks\", \"events\": [\"link.revoked\"]}",
+                "application/json");
         api.check("POST", webhooks, registered);
         assertThat(registered.statusCode()).isEqualTo(201);
-        api.check("POST", webhooks, linkApi("POST", webhooks,
-                "{\"url\": \"http://10.0.0.1/\", \"events\": [\"link.created\"]}", "application/json"));
+        api.check(
+                "POST",
+                webhooks,
+                linkApi(
+                        "POST",
+                        webhooks,
+                        "{\"url\": \"http://10.0.0.1/\", \"events\": [\"link.created\"]}",
+                        "application/json"));
         api.check("POST", webhooks, linkApi("POST", webhooks, "{not json", "application/json"));
         api.check("GET", webhooks, linkApi("GET", webhooks, null, null));
-        api.check("DELETE", webhooks + "/{id}", linkApi("DELETE", webhooks + "/"
-                + JSON.readTree(registered.body()).get("id").asLong(), null, null));
+        api.check(
+                "DELETE",
+                webhooks + "/{id}",
+                linkApi(
+                        "DELETE",
+                        webhooks + "/"
+                                + JSON.readTree(registered.body()).get("id").asLong(),
+                        null,
+                        null));
         api.check("DELETE", webhooks + "/{id}", linkApi("DELETE", webhooks + "/987654", null, null));
 
         String redeem = links + "/{key}";
@@ -114,10 +140,19 @@ class OpenApiIT {
         api.check("GET", redeem, get(unknown));
         api.check("HEAD", redeem, head(unknown));
         // the extensions: a link preview's page, and a password link's landing page and form
-        api.check("GET", redeem, send(HttpRequest.newBuilder(URI.create(url))
-                .header("User-Agent", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)")));
-        String protectedUrl = JSON.readTree(linkApi("POST", links, valid.substring(0, valid.lastIndexOf('}'))
-                + ", \"password\": \"open sesame\"}", "application/json").body()).get("url").asString();
+        api.check(
+                "GET",
+                redeem,
+                send(HttpRequest.newBuilder(URI.create(url))
+                        .header("User-Agent", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)")));
+        String protectedUrl = JSON.readTree(linkApi(
+                                "POST",
+                                links,
+                                valid.substring(0, valid.lastIndexOf('}')) + ", \"password\": \"open sesame\"}",
+                                "application/json")
+                        .body())
+                .get("url")
+                .asString();
         await().atMost(Duration.ofSeconds(30)).until(() -> head(protectedUrl).statusCode() == 200);
         HttpResponse<String> page = get(protectedUrl);
         api.check("GET", redeem, page);
@@ -134,20 +169,23 @@ class OpenApiIT {
         api.check("DELETE", revoke, linkApi("DELETE", links + "/987654", null, null));
         api.check("GET", redeem, get(url));
 
-        assertThat(api.unchecked()).as("operations of the description not called").isEmpty();
+        assertThat(api.unchecked())
+                .as("operations of the description not called")
+                .isEmpty();
     }
 
     @Test
     void theKeepeekShareTokenApiAnswersAsItsDescriptionSays() throws Exception {
-        OpenApiContract api = OpenApiContract.fetch(HTTP,
-                env.get("TOKEN_API_URL") + "/openapi/keepeek-share-tokens.yaml");
+        OpenApiContract api =
+                OpenApiContract.fetch(HTTP, env.get("TOKEN_API_URL") + "/openapi/keepeek-share-tokens.yaml");
         String tokens = "/api/dam/medias/" + env.get("DAM_MEDIA_ID") + "/share/tokens";
         String list = "/api/dam/medias/{mediaId}/share/tokens";
         String one = list + "/{tokenIdOrValue}";
         String user = env.get("DAM_USER") + ":" + env.get("DAM_PASSWORD");
         String admin = env.get("DAM_ADMIN") + ":" + env.get("DAM_ADMIN_PASSWORD");
 
-        HttpResponse<String> created = dam("POST", tokens, user, """
+        HttpResponse<String> created =
+                dam("POST", tokens, user, """
                 {"title": "OpenAPI", "exportDefinition": "HD", "suffix": "-openapi", "templateId": %s,
                  "templateDomainId": %s}""".formatted(env.get("DAM_TEMPLATE_ID"), env.get("DAM_TEMPLATE_DOMAIN_ID")));
         api.check("POST", list, created);
@@ -156,7 +194,8 @@ class OpenApiIT {
         api.check("POST", list, dam("POST", tokens, null, "{}"));
         api.check("POST", list, dam("POST", "/api/dam/medias/987654/share/tokens", user, "{}"));
 
-        HttpResponse<String> token = dam("GET", created.headers().firstValue("Location").orElseThrow(), user, null);
+        HttpResponse<String> token =
+                dam("GET", created.headers().firstValue("Location").orElseThrow(), user, null);
         api.check("GET", one, token);
         JsonNode body = JSON.readTree(token.body());
         String value = body.get("tokenValue").asString();
@@ -181,7 +220,9 @@ class OpenApiIT {
         api.check("DELETE", one, dam("DELETE", tokens + "/" + value, admin, null));
         api.check("DELETE", one, dam("DELETE", tokens + "/" + value, admin, null));
 
-        assertThat(api.unchecked()).as("operations of the description not called").isEmpty();
+        assertThat(api.unchecked())
+                .as("operations of the description not called")
+                .isEmpty();
     }
 
     private static HttpResponse<String> linkApi(String method, String path, String body, String contentType)
@@ -191,12 +232,12 @@ class OpenApiIT {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
-        return send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body)));
+        return send(request.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static HttpResponse<String> keyedLinkApi(String path, String body, String idempotencyKey)
-            throws Exception {
+    private static HttpResponse<String> keyedLinkApi(String path, String body, String idempotencyKey) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(env.get("LINK_API_URL") + path))
                 .header("X-API-KEY", env.get("API_KEY"))
                 .header("Content-Type", "application/json")
@@ -209,18 +250,21 @@ class OpenApiIT {
         String url = pathOrUrl.startsWith("http") ? pathOrUrl : env.get("TOKEN_API_URL") + pathOrUrl;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
         if (credentials != null) {
-            request.header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        return send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body)));
+        return send(request.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static HttpResponse<String> form(String url, String body) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 

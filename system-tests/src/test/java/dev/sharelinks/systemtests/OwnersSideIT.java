@@ -46,7 +46,6 @@ class OwnersSideIT {
             SELECT event_id, link_id, repeat, occurred_at, recipient_ref, client_address, user_agent, remaining
             FROM link_api.download_log ORDER BY event_id""";
 
-
     private static LocalStack stack;
     private static TestStacks.Client client;
 
@@ -55,7 +54,6 @@ class OwnersSideIT {
         stack = shared;
         client = new TestStacks.Client(stack.env());
     }
-
 
     @Test
     void theDownloadLogTellsWhoseMailedUrlEachDownloadCameThroughAndRebuildsFromHistory() throws Exception {
@@ -80,7 +78,9 @@ class OwnersSideIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> log(id).get("total").asLong() == 5);
         JsonNode live = log(id);
         List<JsonNode> downloads = live.get("downloads").valueStream().toList();
-        assertThat(downloads).extracting(d -> d.get("recipient").isNull() ? null : d.get("recipient").asString())
+        assertThat(downloads)
+                .extracting(d ->
+                        d.get("recipient").isNull() ? null : d.get("recipient").asString())
                 .containsExactly("ann@example.test", "ann@example.test", "ben@example.test", null, null);
         assertThat(downloads).extracting(d -> d.get("remaining").asInt()).containsExactly(9, 8, 7, 6, 5);
         assertThat(downloads).allSatisfy(d -> {
@@ -95,11 +95,15 @@ class OwnersSideIT {
         String rows = postgres.query(database, LOG);
         postgres.query(database, "TRUNCATE link_api.download_log");
         assertThat(log(id).get("total").asLong()).isZero();
-        stack.startAnother("link-api", "link-api-rebuilding", FreePorts.next(),
+        stack.startAnother(
+                "link-api",
+                "link-api-rebuilding",
+                FreePorts.next(),
                 Map.of("DOWNLOADS_CONSUMER_GROUP", "link-api-rebuilt"));
         try {
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(postgres.query(database, LOG)).isEqualTo(rows));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(
+                            () -> assertThat(postgres.query(database, LOG)).isEqualTo(rows));
             assertThat(log(id)).isEqualTo(live);
         } finally {
             stack.stopAnother("link-api-rebuilding");
@@ -113,8 +117,8 @@ class OwnersSideIT {
     @Test
     void retriedCreatesAndSharesWithAnIdempotencyKeyHaveOneEffect() throws Exception {
         String create = """
-                {"expiry_date": "%s", "limit": 2, "payload": {"media_id": %s, "filename": "retried.pdf"}}"""
-                .formatted(LocalDate.now(ZoneOffset.UTC).plusDays(1), stack.env().get("MEDIA_ID"));
+                {"expiry_date": "%s", "limit": 2, "payload": {"media_id": %s, "filename": "retried.pdf"}}""".formatted(
+                        LocalDate.now(ZoneOffset.UTC).plusDays(1), stack.env().get("MEDIA_ID"));
         String key = "create-" + UUID.randomUUID();
         HttpResponse<String> first = keyed(key, "/api/v2/shareable_links", create);
         HttpResponse<String> retried = keyed(key, "/api/v2/shareable_links", create);
@@ -126,16 +130,20 @@ class OwnersSideIT {
         assertThat(client.probe(url)).isEqualTo(200);
 
         String share = """
-                {"recipients": ["cy@example.test", "di@example.test"], "shareable_link_ids": [%d]}"""
-                .formatted(JSON.readTree(first.body()).get("id").asLong());
+                {"recipients": ["cy@example.test", "di@example.test"], "shareable_link_ids": [%d]}""".formatted(JSON.readTree(first.body()).get("id").asLong());
         String shareKey = "share-" + UUID.randomUUID();
         List<CompletableFuture<HttpResponse<String>>> shares = IntStream.range(0, 50)
-                .mapToObj(i -> client.http().sendAsync(keyedRequest(shareKey, "/api/v2/shareable_links/share", share),
-                        HttpResponse.BodyHandlers.ofString()))
+                .mapToObj(i -> client.http()
+                        .sendAsync(
+                                keyedRequest(shareKey, "/api/v2/shareable_links/share", share),
+                                HttpResponse.BodyHandlers.ofString()))
                 .toList();
-        assertThat(shares).extracting(CompletableFuture::join).extracting(HttpResponse::statusCode).containsOnly(200);
-        await().atMost(Duration.ofSeconds(60)).until(() -> mailsTo("cy@example.test", url) == 1
-                && mailsTo("di@example.test", url) == 1);
+        assertThat(shares)
+                .extracting(CompletableFuture::join)
+                .extracting(HttpResponse::statusCode)
+                .containsOnly(200);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> mailsTo("cy@example.test", url) == 1 && mailsTo("di@example.test", url) == 1);
         // the mailer has had time to send any second share's mails: there are none
         Thread.sleep(2000);
         assertThat(mailsTo("cy@example.test", url)).isEqualTo(1);
@@ -160,46 +168,66 @@ class OwnersSideIT {
             JsonNode link = client.createLink(2);
             long id = link.get("id").asLong();
             String refused = "nobody@mailbox" + SmtpServer.REFUSED_DOMAIN;
-            HttpResponse<String> shared = client.postToLinkApi("/api/v2/shareable_links/share", """
+            HttpResponse<String> shared =
+                    client.postToLinkApi("/api/v2/shareable_links/share", """
                     {"recipients": ["eve@example.test", "%s"], "shareable_link_ids": [%d],
-                     "sender_name": "Anna Virtanen", "reply_to": "anna@example.test", "locale": "fi"}"""
-                    .formatted(refused, id));
+                     "sender_name": "Anna Virtanen", "reply_to": "anna@example.test", "locale": "fi"}""".formatted(refused, id));
             assertThat(shared.statusCode()).isEqualTo(200);
             String eveUrl = mailedUrl("eve@example.test", link.get("url").asString());
             // the mail says who shared, from which account, in the share's language
             MimeMessage mail = stack.smtp().received().stream()
-                    .filter(m -> m.recipient().equals("eve@example.test")).findFirst().orElseThrow().message();
+                    .filter(m -> m.recipient().equals("eve@example.test"))
+                    .findFirst()
+                    .orElseThrow()
+                    .message();
             assertThat(mail.getSubject()).isEqualTo("Anna Virtanen jakoi kanssasi tiedoston");
-            assertThat(((InternetAddress) mail.getFrom()[0]).getPersonal())
-                    .isEqualTo("Demo account");
+            assertThat(((InternetAddress) mail.getFrom()[0]).getPersonal()).isEqualTo("Demo account");
             assertThat(mail.getReplyTo()).extracting(Object::toString).containsExactly("anna@example.test");
             assertThat(part(mail, "text/plain")).contains("2 latausta, saatavilla");
             assertThat(client.status(eveUrl)).isEqualTo(302);
             assertThat(client.status(link.get("url").asString())).isEqualTo(302);
             long revoked = client.createLink(3).get("id").asLong();
-            HttpResponse<String> revoke = client.http().send(HttpRequest.newBuilder(URI.create(
-                            stack.env().get("LINK_API_URL") + "/api/v2/shareable_links/" + revoked))
-                    .header("X-API-KEY", stack.env().get("API_KEY")).DELETE().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> revoke = client.http()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            stack.env().get("LINK_API_URL") + "/api/v2/shareable_links/" + revoked))
+                                    .header("X-API-KEY", stack.env().get("API_KEY"))
+                                    .DELETE()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(revoke.statusCode()).isEqualTo(200);
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 6);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> receiver.received().size() >= 6);
             List<WebhookReceiver.Received> received = receiver.received();
-            assertThat(received).allSatisfy(r -> assertThat(r.header("webhook-signature")).isEqualTo(
-                    WebhookReceiver.signature(secret, r.header("webhook-id"), r.header("webhook-timestamp"),
-                            r.body())));
-            List<JsonNode> bodies = received.stream().map(r -> JSON.readTree(r.body())).toList();
-            assertThat(bodies).extracting(b -> b.get("type").asString()).containsExactlyInAnyOrder(
-                    "share.delivered", "share.failed", "link.downloaded", "link.downloaded", "link.exhausted",
-                    "link.revoked");
-            List<JsonNode> aboutLink = bodies.stream().filter(b -> b.get("data").path("link_id").asLong() == id)
+            assertThat(received)
+                    .allSatisfy(r -> assertThat(r.header("webhook-signature"))
+                            .isEqualTo(WebhookReceiver.signature(
+                                    secret, r.header("webhook-id"), r.header("webhook-timestamp"), r.body())));
+            List<JsonNode> bodies =
+                    received.stream().map(r -> JSON.readTree(r.body())).toList();
+            assertThat(bodies)
+                    .extracting(b -> b.get("type").asString())
+                    .containsExactlyInAnyOrder(
+                            "share.delivered",
+                            "share.failed",
+                            "link.downloaded",
+                            "link.downloaded",
+                            "link.exhausted",
+                            "link.revoked");
+            List<JsonNode> aboutLink = bodies.stream()
+                    .filter(b -> b.get("data").path("link_id").asLong() == id)
                     .toList();
-            assertThat(aboutLink).extracting(b -> b.get("type").asString())
+            assertThat(aboutLink)
+                    .extracting(b -> b.get("type").asString())
                     .containsExactly("link.downloaded", "link.downloaded", "link.exhausted");
             assertThat(aboutLink.get(0).get("data").get("recipient").asString()).isEqualTo("eve@example.test");
             assertThat(aboutLink.get(1).get("data").get("recipient").isNull()).isTrue();
-            JsonNode failed = bodies.stream().filter(b -> b.get("type").asString().equals("share.failed"))
-                    .findFirst().orElseThrow().get("data");
+            JsonNode failed = bodies.stream()
+                    .filter(b -> b.get("type").asString().equals("share.failed"))
+                    .findFirst()
+                    .orElseThrow()
+                    .get("data");
             assertThat(failed.get("recipient").asString()).isEqualTo(refused);
             assertThat(failed.get("reason").asString()).startsWith("550");
 
@@ -207,18 +235,27 @@ class OwnersSideIT {
             receiver.answerNext(WebhookReceiver.Answer.hang());
             String url = client.createLink(5).get("url").asString();
             assertThat(client.status(url)).isEqualTo(302);
-            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() == 7);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> receiver.received().size() == 7);
             String held = receiver.received().get(6).header("webhook-id");
             stack.kill("link-api");
             stack.restart("link-api");
-            await().atMost(Duration.ofSeconds(90)).until(() -> receiver.received().size() == 8);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> receiver.received().size() == 8);
             assertThat(receiver.received().get(7).header("webhook-id")).isEqualTo(held);
             assertThat(receiver.received().get(7).answeredWith()).isEqualTo(204);
 
             // the stack is shared: the tests after this one send nothing to a receiver that is gone
-            assertThat(client.http().send(HttpRequest.newBuilder(URI.create(stack.env().get("LINK_API_URL")
-                            + "/api/v2/webhooks/" + webhookId)).header("X-API-KEY", stack.env().get("API_KEY"))
-                    .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(client.http()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(
+                                                    stack.env().get("LINK_API_URL") + "/api/v2/webhooks/" + webhookId))
+                                            .header("X-API-KEY", stack.env().get("API_KEY"))
+                                            .DELETE()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
         }
     }
 
@@ -232,13 +269,16 @@ class OwnersSideIT {
                 .header("X-API-KEY", stack.env().get("API_KEY"))
                 .header("Idempotency-Key", key)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     /** Mails the SMTP server accepted for {@code recipient} that carry the link. */
     private static long mailsTo(String recipient, String url) {
-        return stack.smtp().received().stream().filter(m -> m.recipient().equals(recipient))
-                .filter(m -> part(m.message(), "text/plain").contains(url)).count();
+        return stack.smtp().received().stream()
+                .filter(m -> m.recipient().equals(recipient))
+                .filter(m -> part(m.message(), "text/plain").contains(url))
+                .count();
     }
 
     private static JsonNode log(long linkId) throws Exception {
@@ -250,10 +290,17 @@ class OwnersSideIT {
     /** The link's URL as the mail to {@code recipient} carries it, in its text part and in its HTML part alike. */
     private static String mailedUrl(String recipient, String url) {
         Pattern mailed = Pattern.compile(Pattern.quote(url) + "\\?ref=[A-Za-z0-9_-]{22}");
-        SmtpServer.ReceivedMail mail = await().atMost(Duration.ofSeconds(60)).until(() -> stack.smtp().received()
-                .stream().filter(m -> m.recipient().equals(recipient)).findFirst(), Optional::isPresent).orElseThrow();
+        SmtpServer.ReceivedMail mail = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> stack.smtp().received().stream()
+                                .filter(m -> m.recipient().equals(recipient))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
         Matcher text = mailed.matcher(part(mail.message(), "text/plain"));
-        assertThat(text.find()).as("a URL with a reference in the mail to " + recipient).isTrue();
+        assertThat(text.find())
+                .as("a URL with a reference in the mail to " + recipient)
+                .isTrue();
         assertThat(part(mail.message(), "text/html")).contains("href=\"" + text.group() + "\"");
         return text.group();
     }

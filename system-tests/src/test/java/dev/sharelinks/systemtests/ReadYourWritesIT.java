@@ -50,6 +50,7 @@ class ReadYourWritesIT {
     // a failed run keeps the stack's folder, with every service's log in logs/
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path stackDir;
+
     private static LocalStack stack;
     private static Map<String, String> env;
     private static TestStacks.Client client;
@@ -60,8 +61,8 @@ class ReadYourWritesIT {
         stack = TestStacks.start(stackDir);
         env = stack.env();
         client = new TestStacks.Client(env);
-        secondRedirector = stack.startAnother("download-redirector", "download-redirector-2", FreePorts.next(),
-                Map.of());
+        secondRedirector =
+                stack.startAnother("download-redirector", "download-redirector-2", FreePorts.next(), Map.of());
     }
 
     @AfterAll
@@ -92,7 +93,8 @@ class ReadYourWritesIT {
             }
         }
 
-        assertThat(refused).as("creates whose wait timed out: %s", linkApiWaits("timeout") - timeoutsBefore)
+        assertThat(refused)
+                .as("creates whose wait timed out: %s", linkApiWaits("timeout") - timeoutsBefore)
                 .isEmpty();
         assertThat(redirects).isEqualTo(500);
         assertThat(linkApiWaits("applied")).isGreaterThanOrEqualTo(500);
@@ -106,9 +108,15 @@ class ReadYourWritesIT {
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> created = client.postToLinkApi("/api/v2/shareable_links", link(5));
             String url = onRedirector(group(URL, created.body()), i % 2);
-            HttpResponse<String> revoked = client.http().send(HttpRequest.newBuilder()
-                    .uri(URI.create(env.get("LINK_API_URL") + "/api/v2/shareable_links/" + group(ID, created.body())))
-                    .header("X-API-KEY", env.get("API_KEY")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> revoked = client.http()
+                    .send(
+                            HttpRequest.newBuilder()
+                                    .uri(URI.create(env.get("LINK_API_URL") + "/api/v2/shareable_links/"
+                                            + group(ID, created.body())))
+                                    .header("X-API-KEY", env.get("API_KEY"))
+                                    .DELETE()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(revoked.statusCode()).isEqualTo(200);
             assertThat(client.status(url)).as(url).isEqualTo(404);
         }
@@ -120,9 +128,9 @@ class ReadYourWritesIT {
         String tokens = env.get("TOKEN_API_URL") + "/api/dam/medias/" + env.get("DAM_MEDIA_ID") + "/share/tokens";
         // each round downloads twice through S3: 100 rounds, half on each redirector, check 200 answers
         for (int i = 0; i < 100; i++) {
-            HttpResponse<String> created = dam("POST", tokens, """
-                    {"title": "Press %d", "exportDefinition": "HD", "templateId": %s, "templateDomainId": %s}"""
-                    .formatted(i, env.get("DAM_TEMPLATE_ID"), env.get("DAM_TEMPLATE_DOMAIN_ID")));
+            HttpResponse<String> created = dam(
+                    "POST", tokens, """
+                    {"title": "Press %d", "exportDefinition": "HD", "templateId": %s, "templateDomainId": %s}""".formatted(i, env.get("DAM_TEMPLATE_ID"), env.get("DAM_TEMPLATE_DOMAIN_ID")));
             assertThat(created.statusCode()).isEqualTo(201);
             String value = group(TOKEN_VALUE, created.body());
             String publicUrl = (i % 2 == 0 ? env.get("REDIRECT_URL") : secondRedirector) + "/share/" + value;
@@ -183,15 +191,21 @@ class ReadYourWritesIT {
         stack.kafka().stop();
         try {
             url = createAnsweredAfterTheBound();
-            assertThat(client.probe(url)).as("not projected while the broker is away").isEqualTo(404);
+            assertThat(client.probe(url))
+                    .as("not projected while the broker is away")
+                    .isEqualTo(404);
         } finally {
             stack.kafka().start();
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> client.probe(url) == 200);
         assertThat(client.status(url)).isEqualTo(302);
         // once the consumer groups have settled after the restart, creates are read-your-writes again
-        await().atMost(Duration.ofSeconds(90)).until(() -> client.status(group(URL,
-                client.postToLinkApi("/api/v2/shareable_links", link(1)).body())) == 302);
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> client.status(group(
+                                URL,
+                                client.postToLinkApi("/api/v2/shareable_links", link(1))
+                                        .body()))
+                        == 302);
     }
 
     /** Creates a link whose event cannot be applied now: answered 200 after the bound; its URL. */
@@ -205,18 +219,18 @@ class ReadYourWritesIT {
 
     /** link-api's count of writes that waited for the projection, by outcome, from its Prometheus endpoint. */
     private static double linkApiWaits(String outcome) throws Exception {
-        String metrics = client.get(env.get("LINK_API_MANAGEMENT_URL") + "/actuator/prometheus",
-                        TestStacks.REQUEST_TIMEOUT)
+        String metrics = client.get(
+                        env.get("LINK_API_MANAGEMENT_URL") + "/actuator/prometheus", TestStacks.REQUEST_TIMEOUT)
                 .body();
         Matcher count = Pattern.compile("(?m)^sharelinks_read_your_writes_seconds_count\\{[^}]*outcome=\"" + outcome
-                + "\"[^}]*} (\\S+)$").matcher(metrics);
+                        + "\"[^}]*} (\\S+)$")
+                .matcher(metrics);
         return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 
     private static String link(int limit) {
         return """
-                {"expiry_date": "%s", "limit": %d, "payload": {"media_id": %s, "filename": "f.txt"}}"""
-                .formatted(LocalDate.now(ZoneOffset.UTC).plusDays(1), limit, env.get("MEDIA_ID"));
+                {"expiry_date": "%s", "limit": %d, "payload": {"media_id": %s, "filename": "f.txt"}}""".formatted(LocalDate.now(ZoneOffset.UTC).plusDays(1), limit, env.get("MEDIA_ID"));
     }
 
     /** The link's URL on the first redirector (the one link-api names) or on the second. */
@@ -226,21 +240,32 @@ class ReadYourWritesIT {
 
     private static HttpResponse<String> dam(String method, String url, String body) throws Exception {
         String credentials = env.get("DAM_USER") + ":" + env.get("DAM_PASSWORD");
-        return client.http().send(HttpRequest.newBuilder(URI.create(url)).timeout(TestStacks.REQUEST_TIMEOUT)
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        credentials.getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return client.http()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(TestStacks.REQUEST_TIMEOUT)
+                                .header(
+                                        "Authorization",
+                                        "Basic "
+                                                + Base64.getEncoder()
+                                                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+                                .header("Content-Type", "application/json")
+                                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** The SHA-256 of what the public URL's redirect serves. */
     private static String sha256Behind(String publicUrl) throws Exception {
         HttpResponse<String> redirect = client.get(publicUrl, TestStacks.REQUEST_TIMEOUT);
         assertThat(redirect.statusCode()).as(publicUrl).isEqualTo(302);
-        HttpResponse<byte[]> file = client.http().send(HttpRequest.newBuilder(
-                        URI.create(redirect.headers().firstValue("Location").orElseThrow())).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> file = client.http()
+                .send(
+                        HttpRequest.newBuilder(URI.create(redirect.headers()
+                                        .firstValue("Location")
+                                        .orElseThrow()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         return LocalStack.sha256(file.body());
     }
 

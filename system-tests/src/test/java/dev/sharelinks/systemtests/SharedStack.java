@@ -29,7 +29,8 @@ final class SharedStack implements ParameterResolver {
 
     @Override
     public LocalStack resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .computeIfAbsent("stack", key -> TestStacks.start(DIR), LocalStack.class);
     }
 }

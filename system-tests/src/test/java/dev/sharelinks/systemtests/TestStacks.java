@@ -29,14 +29,24 @@ final class TestStacks {
     /** A request that gets no answer fails the test instead of hanging the build. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-    private TestStacks() {
-    }
+    private TestStacks() {}
 
     static LocalStack start(Path dir) {
-        return LocalStack.start(new StackSettings(dir,
+        return LocalStack.start(new StackSettings(
+                dir,
                 Path.of(System.getProperty("sharelinks.services.dir", "target/services")),
-                FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(),
-                FreePorts.next(), FreePorts.next(), FreePorts.next(), null, "sharelinks", "sharelinks", ""));
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                null,
+                "sharelinks",
+                "sharelinks",
+                ""));
     }
 
     /**
@@ -47,16 +57,20 @@ final class TestStacks {
     static List<DownloadConsumed> downloadsOf(LocalStack stack, long linkId, int expected) {
         EventSerde serde = new EventSerde();
         Map<UUID, DownloadConsumed> distinct = new HashMap<>();
-        TopicReader.readUntil(stack.env().get("KAFKA_BOOTSTRAP"), Topics.DOWNLOADS, seen -> {
-            distinct.clear();
-            for (var record : seen) {
-                EventEnvelope<?> event = serde.read(record.value());
-                if (event.data() instanceof DownloadConsumed consumed && consumed.linkId() == linkId) {
-                    distinct.put(event.eventId(), consumed);
-                }
-            }
-            return distinct.size() >= expected;
-        }, Duration.ofSeconds(60));
+        TopicReader.readUntil(
+                stack.env().get("KAFKA_BOOTSTRAP"),
+                Topics.DOWNLOADS,
+                seen -> {
+                    distinct.clear();
+                    for (var record : seen) {
+                        EventEnvelope<?> event = serde.read(record.value());
+                        if (event.data() instanceof DownloadConsumed consumed && consumed.linkId() == linkId) {
+                            distinct.put(event.eventId(), consumed);
+                        }
+                    }
+                    return distinct.size() >= expected;
+                },
+                Duration.ofSeconds(60));
         return List.copyOf(distinct.values());
     }
 
@@ -71,24 +85,34 @@ final class TestStacks {
 
         /** A POST to link-api with the demo account's key. */
         HttpResponse<String> postToLinkApi(String path, String body) throws Exception {
-            return http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT)
-                    .uri(URI.create(env.get("LINK_API_URL") + path))
-                    .header("X-API-KEY", env.get("API_KEY"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder()
+                            .timeout(REQUEST_TIMEOUT)
+                            .uri(URI.create(env.get("LINK_API_URL") + path))
+                            .header("X-API-KEY", env.get("API_KEY"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         /** A GET from link-api with the demo account's key. */
         HttpResponse<String> getFromLinkApi(String path) throws Exception {
-            return http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT)
-                    .uri(URI.create(env.get("LINK_API_URL") + path))
-                    .header("X-API-KEY", env.get("API_KEY"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder()
+                            .timeout(REQUEST_TIMEOUT)
+                            .uri(URI.create(env.get("LINK_API_URL") + path))
+                            .header("X-API-KEY", env.get("API_KEY"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         HttpResponse<String> get(String url, Duration timeout) throws Exception {
-            return http.send(HttpRequest.newBuilder().timeout(timeout).uri(URI.create(url)).build(),
+            return http.send(
+                    HttpRequest.newBuilder()
+                            .timeout(timeout)
+                            .uri(URI.create(url))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         }
 
@@ -97,8 +121,11 @@ final class TestStacks {
             HttpResponse<String> created = postToLinkApi("/api/v2/shareable_links", """
                     {"expiry_date": "%s", "limit": %d,
                      "payload": {"media_id": %s, "asset_id": "%s", "filename": "%s"}}""".formatted(
-                    LocalDate.now(ZoneOffset.UTC).plusDays(1), limit, env.get("MEDIA_ID"), env.get("ASSET_ID"),
-                    env.get("ASSET_FILENAME")));
+                            LocalDate.now(ZoneOffset.UTC).plusDays(1),
+                            limit,
+                            env.get("MEDIA_ID"),
+                            env.get("ASSET_ID"),
+                            env.get("ASSET_FILENAME")));
             if (created.statusCode() != 200) {
                 throw new AssertionError("create answered " + created.statusCode() + ": " + created.body());
             }
@@ -117,9 +144,14 @@ final class TestStacks {
 
         /** HEAD: whether the URL would redirect, without recording a download. */
         int probe(String url) throws Exception {
-            return http.send(HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT).uri(URI.create(url))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder()
+                                    .timeout(REQUEST_TIMEOUT)
+                                    .uri(URI.create(url))
+                                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         }
     }
 }

@@ -48,20 +48,28 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
         String location = post(reader, mediaId, """
                 {"title": [{"type": "string", "value": "Token of media 1"}], "exportDefinition": "HD",
                  "templateId": %d, "templateDomainId": %d, "suffix": "?iAmASuffix", "manualActivate": true,
-                 "activationDate": "2021-08-16T12:14:03Z", "deactivationDate": "2021-08-17T14:14:03+02:00"}"""
-                .formatted(template.id(), template.domainId()))
-                .expectStatus().isCreated()
-                .expectHeader().valueMatches(HttpHeaders.LOCATION,
-                        "http://localhost:\\d+/api/dam/medias/" + mediaId + "/share/tokens/\\d+")
-                .returnResult(Void.class).getResponseHeaders().getFirst(HttpHeaders.LOCATION);
+                 "activationDate": "2021-08-16T12:14:03Z", "deactivationDate": "2021-08-17T14:14:03+02:00"}""".formatted(template.id(), template.domainId()))
+                .expectStatus()
+                .isCreated()
+                .expectHeader()
+                .valueMatches(
+                        HttpHeaders.LOCATION, "http://localhost:\\d+/api/dam/medias/" + mediaId + "/share/tokens/\\d+")
+                .returnResult(Void.class)
+                .getResponseHeaders()
+                .getFirst(HttpHeaders.LOCATION);
 
-        Map<String, Object> token = as(reader, http.get().uri(location)).exchange()
-                .expectStatus().isOk()
-                .expectBody(JSON).returnResult().getResponseBody();
+        Map<String, Object> token = as(reader, http.get().uri(location))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
         String tokenValue = (String) token.get("tokenValue");
         assertThat(tokenValue).matches("[A-Za-z0-9_-]{32}");
         assertThat(location).endsWith("/" + token.get("id"));
-        assertThat(token).containsEntry("title", "Token of media 1")
+        assertThat(token)
+                .containsEntry("title", "Token of media 1")
                 .containsEntry("suffix", "?iAmASuffix")
                 // the seed's example dates are in 2021: its deactivation date has ended the token, by hand or not
                 .containsEntry("active", false)
@@ -75,33 +83,50 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
                 .containsEntry("deactivationDate", "2021-08-17T12:14:03Z")
                 .containsEntry("updateDate", null)
                 .containsEntry("publicUrl", SHARE_BASE_URL + "/share/" + tokenValue + "?iAmASuffix");
-        assertThat(Instant.parse((String) token.get("createDate"))).isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
+        assertThat(Instant.parse((String) token.get("createDate")))
+                .isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
         assertThat(token.get("creationDate")).isEqualTo(token.get("createDate"));
-        assertThat(object(token.get("_links"))).containsEntry("self", Map.of("href", location))
+        assertThat(object(token.get("_links")))
+                .containsEntry("self", Map.of("href", location))
                 .containsEntry("kpk:public", Map.of("href", token.get("publicUrl")));
 
         get(reader, "/api/dam/medias/{media}/share/tokens/{value}", mediaId, tokenValue)
-                .expectStatus().isOk()
-                .expectBody(JSON).isEqualTo(token);
-        as(reader, http.get().uri(location).accept(MediaType.parseMediaType("application/hal+json"))).exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentType("application/hal+json")
-                .expectBody(JSON).isEqualTo(token);
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .isEqualTo(token);
+        as(reader, http.get().uri(location).accept(MediaType.parseMediaType("application/hal+json")))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentType("application/hal+json")
+                .expectBody(JSON)
+                .isEqualTo(token);
     }
 
     @Test
     void whenNotSwitchedOnTheTokenIsActiveOnlyWithinItsDates() {
         Map<String, Object> always = createToken(reader, mediaId, template, "");
-        Map<String, Object> past = createToken(reader, mediaId, template, "\"deactivationDate\": \"2020-01-01T00:00:00Z\"");
-        Map<String, Object> future = createToken(reader, mediaId, template, "\"activationDate\": \"2999-01-01T00:00:00Z\"");
-        Map<String, Object> now = createToken(reader, mediaId, template,
+        Map<String, Object> past =
+                createToken(reader, mediaId, template, "\"deactivationDate\": \"2020-01-01T00:00:00Z\"");
+        Map<String, Object> future =
+                createToken(reader, mediaId, template, "\"activationDate\": \"2999-01-01T00:00:00Z\"");
+        Map<String, Object> now = createToken(
+                reader,
+                mediaId,
+                template,
                 "\"activationDate\": \"2020-01-01T00:00:00Z\", \"deactivationDate\": \"2999-01-01T00:00:00Z\"");
         Map<String, Object> switchedOff = createToken(reader, mediaId, template, "\"manualActivate\": false");
 
-        assertThat(List.of(always, past, future, now, switchedOff)).extracting(t -> t.get("active"))
+        assertThat(List.of(always, past, future, now, switchedOff))
+                .extracting(t -> t.get("active"))
                 .containsExactly(true, false, false, true, true);
-        assertThat(always).containsEntry("manualActivate", false).containsEntry("suffix", null)
-                .containsEntry("activationDate", null).containsEntry("deactivationDate", null);
+        assertThat(always)
+                .containsEntry("manualActivate", false)
+                .containsEntry("suffix", null)
+                .containsEntry("activationDate", null)
+                .containsEntry("deactivationDate", null);
     }
 
     @Test
@@ -113,7 +138,10 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
         String base = "/api/dam/medias/" + mediaId + "/share/tokens";
 
         Map<String, Object> first = page(base + "?size=2");
-        assertThat(first).containsEntry("totalCount", 5).containsEntry("page", 1).containsEntry("size", 2)
+        assertThat(first)
+                .containsEntry("totalCount", 5)
+                .containsEntry("page", 1)
+                .containsEntry("size", 2)
                 .containsEntry("pageCount", 3);
         assertThat(items(first)).containsExactly(ids.get(0), ids.get(1));
         assertThat(links(first)).containsOnlyKeys("self", "first", "next", "last");
@@ -138,8 +166,16 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
         assertThat(defaults).containsEntry("page", 1).containsEntry("size", 20).containsEntry("pageCount", 1);
         assertThat(items(defaults)).containsExactlyElementsOf(ids);
         List<?> embedded = (List<?>) object(defaults.get("_embedded")).get("item");
-        assertThat(object(embedded.get(0))).containsKeys("title", "tokenValue", "suffix", "isManualActive",
-                "exportDefinition", "templateId", "createUser", "creationDate");
+        assertThat(object(embedded.get(0)))
+                .containsKeys(
+                        "title",
+                        "tokenValue",
+                        "suffix",
+                        "isManualActive",
+                        "exportDefinition",
+                        "templateId",
+                        "createUser",
+                        "creationDate");
     }
 
     @Test
@@ -159,13 +195,20 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
         String tokenValue = (String) created.get("tokenValue");
 
         put(reader, mediaId, tokenValue, "{\"title\": \"Low definition\", \"exportDefinition\": \"BD\"}")
-                .expectStatus().isNoContent()
-                .expectBody().isEmpty();
+                .expectStatus()
+                .isNoContent()
+                .expectBody()
+                .isEmpty();
 
-        Map<String, Object> replaced = get(reader, "/api/dam/medias/{media}/share/tokens/{id}", mediaId, created.get("id"))
-                .expectStatus().isOk()
-                .expectBody(JSON).returnResult().getResponseBody();
-        assertThat(replaced).containsEntry("tokenValue", tokenValue)
+        Map<String, Object> replaced = get(
+                        reader, "/api/dam/medias/{media}/share/tokens/{id}", mediaId, created.get("id"))
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
+        assertThat(replaced)
+                .containsEntry("tokenValue", tokenValue)
                 .containsEntry("title", "Low definition")
                 .containsEntry("exportDefinition", "BD")
                 .containsEntry("suffix", null)
@@ -182,7 +225,9 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
         // what a client GOT it may PUT back, read-only attributes included
         Map<Object, Object> roundTrip = new HashMap<>(replaced);
         roundTrip.put("title", "Round trip");
-        put(reader, mediaId, tokenValue, serde.dataToJson(roundTrip)).expectStatus().isNoContent();
+        put(reader, mediaId, tokenValue, serde.dataToJson(roundTrip))
+                .expectStatus()
+                .isNoContent();
         assertThat(query("SELECT title FROM token_api.share_tokens WHERE token_value = '" + tokenValue + "'"))
                 .isEqualTo("Round trip");
     }
@@ -196,26 +241,36 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
         String value = "retired_value_" + mediaId + "_" + System.nanoTime();
         createToken(reader, mediaId, template, "\"tokenValue\": \"" + value + "\", \"suffix\": \"-a\"");
         put(reader, mediaId, value, "{\"title\": \"t\", \"exportDefinition\": \"HD\", \"suffix\": \"-b\"}")
-                .expectStatus().isNoContent();
+                .expectStatus()
+                .isNoContent();
         String sameUrlOtherSplit = "{\"title\": \"t\", \"exportDefinition\": \"HD\", \"templateId\": %d, "
                 + "\"templateDomainId\": %d, \"tokenValue\": \"%s\"%s}";
         post(reader, mediaId, sameUrlOtherSplit.formatted(template.id(), template.domainId(), value + "-a", ""))
-                .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.code").isEqualTo("share-token-create-all-ready-exist");
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("share-token-create-all-ready-exist");
         put(reader, mediaId, value, "{\"title\": \"t\", \"exportDefinition\": \"HD\", \"suffix\": \"-a\"}")
-                .expectStatus().isNoContent();
+                .expectStatus()
+                .isNoContent();
 
         delete(administrator, mediaId, value).expectStatus().isNoContent();
 
-        for (String again : List.of(sameUrlOtherSplit.formatted(template.id(), template.domainId(), value, ""),
+        for (String again : List.of(
+                sameUrlOtherSplit.formatted(template.id(), template.domainId(), value, ""),
                 sameUrlOtherSplit.formatted(template.id(), template.domainId(), value, ", \"suffix\": \"-c\""),
                 sameUrlOtherSplit.formatted(template.id(), template.domainId(), value + "-b", ""))) {
             post(reader, mediaId, again)
-                    .expectStatus().isBadRequest()
-                    .expectBody().jsonPath("$.code").isEqualTo("share-token-create-all-ready-exist");
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.code")
+                    .isEqualTo("share-token-create-all-ready-exist");
         }
         post(reader, mediaId, sameUrlOtherSplit.formatted(template.id(), template.domainId(), value + "-d", ""))
-                .expectStatus().isCreated();
+                .expectStatus()
+                .isCreated();
     }
 
     @Test
@@ -224,15 +279,21 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
         long tokenId = ((Number) created.get("id")).longValue();
         String tokenValue = (String) created.get("tokenValue");
         put(reader, mediaId, tokenValue, "{\"title\": \"BD now\", \"exportDefinition\": \"BD\"}")
-                .expectStatus().isNoContent();
+                .expectStatus()
+                .isNoContent();
         delete(administrator, mediaId, tokenValue).expectStatus().isNoContent();
         get(reader, "/api/dam/medias/{media}/share/tokens/{value}", mediaId, tokenValue)
-                .expectStatus().isNotFound();
+                .expectStatus()
+                .isNotFound();
         assertThat(tokensOf(mediaId)).isEqualTo("0");
 
-        List<EventEnvelope<?>> events = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.TOKENS,
-                        seen -> ofToken(seen, tokenId).size() == 3, Duration.ofSeconds(30))
-                .stream().filter(r -> r.key().equals(String.valueOf(tokenId)))
+        List<EventEnvelope<?>> events = TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.TOKENS,
+                        seen -> ofToken(seen, tokenId).size() == 3,
+                        Duration.ofSeconds(30))
+                .stream()
+                .filter(r -> r.key().equals(String.valueOf(tokenId)))
                 .<EventEnvelope<?>>map(r -> serde.read(r.value()))
                 .toList();
         assertThat(events.stream().<Object>map(EventEnvelope::data).toList())
@@ -257,21 +318,35 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
     @Test
     void whenAMediasFilesChangeThenEveryTokenOfItIsAnnouncedAgainWithTheNewFiles() {
         long tokenId = ((Number) createToken(reader, mediaId, template, "").get("id")).longValue();
-        http.put().uri("/admin/medias/{id}", mediaId)
+        http.put()
+                .uri("/admin/medias/{id}", mediaId)
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("title", "Moved", "bucket", "dam-archive",
-                        "original", Map.of("objectKey", "moved/original.tif", "filename", "original.tif"),
-                        "lowDefinition", Map.of("objectKey", "moved/bd.jpg", "filename", "preview.jpg")))
+                .bodyValue(Map.of(
+                        "title",
+                        "Moved",
+                        "bucket",
+                        "dam-archive",
+                        "original",
+                        Map.of("objectKey", "moved/original.tif", "filename", "original.tif"),
+                        "lowDefinition",
+                        Map.of("objectKey", "moved/bd.jpg", "filename", "preview.jpg")))
                 .exchange()
-                .expectStatus().isOk();
+                .expectStatus()
+                .isOk();
 
-        ShareTokenUpdated reannounced = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(),
-                        Topics.TOKENS, seen -> ofToken(seen, tokenId).size() == 2, Duration.ofSeconds(30))
-                .stream().filter(r -> r.key().equals(String.valueOf(tokenId)))
+        ShareTokenUpdated reannounced = TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.TOKENS,
+                        seen -> ofToken(seen, tokenId).size() == 2,
+                        Duration.ofSeconds(30))
+                .stream()
+                .filter(r -> r.key().equals(String.valueOf(tokenId)))
                 .map(r -> serde.read(r.value()).data())
-                .filter(ShareTokenUpdated.class::isInstance).map(ShareTokenUpdated.class::cast)
-                .findFirst().orElseThrow();
+                .filter(ShareTokenUpdated.class::isInstance)
+                .map(ShareTokenUpdated.class::cast)
+                .findFirst()
+                .orElseThrow();
         assertThat(reannounced.updateUser()).isNull();
         assertThat(reannounced.token().original().bucket()).isEqualTo("dam-archive");
         assertThat(reannounced.token().original().objectKey()).isEqualTo("moved/original.tif");
@@ -282,12 +357,17 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
     }
 
     private Map<String, Object> page(String uri) {
-        return get(reader, uri).expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+        return get(reader, uri)
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
     }
 
     private static List<Object> items(Map<String, Object> page) {
-        return ((List<?>) object(page.get("_embedded")).get("item")).stream()
-                .map(item -> object(item).get("id")).toList();
+        return ((List<?>) object(page.get("_embedded")).get("item"))
+                .stream().map(item -> object(item).get("id")).toList();
     }
 
     private static Map<String, Object> links(Map<String, Object> page) {
@@ -297,5 +377,4 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
     private static String href(Map<String, Object> page, String rel) {
         return (String) object(links(page).get(rel)).get("href");
     }
-
 }

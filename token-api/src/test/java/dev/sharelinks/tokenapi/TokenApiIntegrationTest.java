@@ -11,8 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,8 +32,7 @@ abstract class TokenApiIntegrationTest {
     static final String SHARE_BASE_URL = "http://redirector.test";
     static final String PASSWORD = "correct horse battery staple";
 
-    static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
-    };
+    static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {};
 
     @Autowired
     WebTestClient http;
@@ -57,25 +56,33 @@ abstract class TokenApiIntegrationTest {
         Map<String, Object> created = admin(http.post().uri("/admin/users"))
                 .bodyValue(Map.of("login", login, "password", PASSWORD, "administrator", administrator))
                 .exchange()
-                .expectStatus().isCreated()
-                .expectBody(JSON).returnResult().getResponseBody();
+                .expectStatus()
+                .isCreated()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
         return new DamLogin(((Number) created.get("id")).longValue(), login, PASSWORD);
     }
 
     /** A fresh media with an original and, if asked, a low-definition rendition. */
     long newMedia(boolean withLowDefinition) {
         long mediaId = ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000_000L);
-        Map<String, Object> registration = new HashMap<>(Map.of("title", "Media " + mediaId,
-                "bucket", "dam-media", "original", Map.of("objectKey", "media/" + mediaId + "/original.tif",
-                        "filename", "original.tif")));
+        Map<String, Object> registration = new HashMap<>(Map.of(
+                "title",
+                "Media " + mediaId,
+                "bucket",
+                "dam-media",
+                "original",
+                Map.of("objectKey", "media/" + mediaId + "/original.tif", "filename", "original.tif")));
         if (withLowDefinition) {
-            registration.put("lowDefinition", Map.of("objectKey", "media/" + mediaId + "/bd.jpg",
-                    "filename", "preview.jpg"));
+            registration.put(
+                    "lowDefinition", Map.of("objectKey", "media/" + mediaId + "/bd.jpg", "filename", "preview.jpg"));
         }
         admin(http.put().uri("/admin/medias/{id}", mediaId))
                 .bodyValue(registration)
                 .exchange()
-                .expectStatus().isOk();
+                .expectStatus()
+                .isOk();
         return mediaId;
     }
 
@@ -83,7 +90,8 @@ abstract class TokenApiIntegrationTest {
         admin(http.put().uri("/admin/users/{user}/medias/{media}/rights", user.id(), mediaId))
                 .bodyValue(Map.of("rights", List.of("READ")))
                 .exchange()
-                .expectStatus().isOk();
+                .expectStatus()
+                .isOk();
     }
 
     /** A new template domain with one template. */
@@ -91,33 +99,49 @@ abstract class TokenApiIntegrationTest {
         Map<String, Object> domain = admin(http.post().uri("/admin/share-template-domains"))
                 .bodyValue(Map.of("name", "Domain"))
                 .exchange()
-                .expectStatus().isCreated()
-                .expectBody(JSON).returnResult().getResponseBody();
+                .expectStatus()
+                .isCreated()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
         long domainId = ((Number) domain.get("id")).longValue();
         Map<String, Object> template = admin(http.post().uri("/admin/share-template-domains/{id}/templates", domainId))
                 .bodyValue(Map.of("name", "Press kit"))
                 .exchange()
-                .expectStatus().isCreated()
-                .expectBody(JSON).returnResult().getResponseBody();
+                .expectStatus()
+                .isCreated()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
         return new Template(((Number) template.get("id")).longValue(), domainId);
     }
 
     WebTestClient.RequestHeadersSpec<?> as(DamLogin user, WebTestClient.RequestHeadersSpec<?> request) {
-        return request.header("Authorization", "Basic " + Base64.getEncoder()
-                .encodeToString((user.login() + ":" + user.password()).getBytes(StandardCharsets.UTF_8)));
+        return request.header(
+                "Authorization",
+                "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(
+                                        (user.login() + ":" + user.password()).getBytes(StandardCharsets.UTF_8)));
     }
 
     WebTestClient.ResponseSpec post(DamLogin user, long mediaId, String json) {
-        return as(user, http.post().uri("/api/dam/medias/{media}/share/tokens", mediaId)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json))
+        return as(
+                        user,
+                        http.post()
+                                .uri("/api/dam/medias/{media}/share/tokens", mediaId)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(json))
                 .exchange();
     }
 
     WebTestClient.ResponseSpec put(DamLogin user, long mediaId, String tokenValue, String json) {
-        return as(user, http.put().uri("/api/dam/medias/{media}/share/tokens/{value}", mediaId, tokenValue)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json))
+        return as(
+                        user,
+                        http.put()
+                                .uri("/api/dam/medias/{media}/share/tokens/{value}", mediaId, tokenValue)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(json))
                 .exchange();
     }
 
@@ -133,10 +157,13 @@ abstract class TokenApiIntegrationTest {
     /** Creates an HD token with the given extra JSON attributes; returns its body. */
     Map<String, Object> createToken(DamLogin user, long mediaId, Template template, String extraAttributes) {
         return post(user, mediaId, """
-                {"title": "Press kit", "exportDefinition": "HD", "templateId": %d, "templateDomainId": %d%s}"""
-                .formatted(template.id(), template.domainId(), extraAttributes.isEmpty() ? "" : ", " + extraAttributes))
-                .expectStatus().isCreated()
-                .expectBody(JSON).returnResult().getResponseBody();
+                {"title": "Press kit", "exportDefinition": "HD", "templateId": %d, "templateDomainId": %d%s}""".formatted(
+                        template.id(), template.domainId(), extraAttributes.isEmpty() ? "" : ", " + extraAttributes))
+                .expectStatus()
+                .isCreated()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
     }
 
     /** A JSON object nested in a response. */
@@ -157,9 +184,7 @@ abstract class TokenApiIntegrationTest {
         return request.header("Authorization", "Bearer " + ADMIN_TOKEN).contentType(MediaType.APPLICATION_JSON);
     }
 
-    record DamLogin(long id, String login, String password) {
-    }
+    record DamLogin(long id, String login, String password) {}
 
-    record Template(long id, long domainId) {
-    }
+    record Template(long id, long domainId) {}
 }

@@ -4,6 +4,10 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /** One record of an event topic, where it was and what it held; {@code timestamp} is the broker's record time. */
-public record HistoryRecord(String topic, int partition, long offset, Instant timestamp, @Nullable String key,
-        byte @Nullable [] value) {
-}
+public record HistoryRecord(
+        String topic,
+        int partition,
+        long offset,
+        Instant timestamp,
+        @Nullable String key,
+        byte @Nullable [] value) {}

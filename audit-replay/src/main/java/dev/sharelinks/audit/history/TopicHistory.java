@@ -51,8 +51,8 @@ public final class TopicHistory {
      *     whatever follows it); null for everything
      */
     public List<HistoryRecord> read(List<String> topics, @Nullable Instant from) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
                 for (PartitionInfo partition : consumer.partitionsFor(topic, stallTimeout)) {
@@ -72,8 +72,13 @@ public final class TopicHistory {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < end.get(partition)) {
-                        history.add(new HistoryRecord(record.topic(), record.partition(), record.offset(),
-                                Instant.ofEpochMilli(record.timestamp()), record.key(), record.value()));
+                        history.add(new HistoryRecord(
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                Instant.ofEpochMilli(record.timestamp()),
+                                record.key(),
+                                record.value()));
                     }
                 }
                 unread.removeIf(partition -> consumer.position(partition, stallTimeout) >= end.get(partition));
@@ -88,8 +93,11 @@ public final class TopicHistory {
         }
     }
 
-    private void seekToStart(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> end, @Nullable Instant from) {
+    private void seekToStart(
+            KafkaConsumer<String, byte[]> consumer,
+            List<TopicPartition> partitions,
+            Map<TopicPartition, Long> end,
+            @Nullable Instant from) {
         if (from == null) {
             consumer.seekToBeginning(partitions);
             return;

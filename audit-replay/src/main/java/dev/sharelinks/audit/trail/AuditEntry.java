@@ -22,10 +22,35 @@ import org.jspecify.annotations.Nullable;
  * @param userId the token-api user who created, replaced or deleted a token
  * @param problem why a record is unreadable, or the SMTP server's refusal of a failed mail
  */
-@JsonPropertyOrder({"time", "event", "eventId", "source", "linkId", "shareId", "tokenId", "accountId", "mediaId",
-        "assetId", "filename", "expiresAt", "downloadLimit", "recipients", "sharedLinkIds", "remaining",
-        "clientAddress", "userAgent", "title", "exportDefinition", "activationDate", "deactivationDate", "userId",
-        "topic", "partition", "offset", "problem"})
+@JsonPropertyOrder({
+    "time",
+    "event",
+    "eventId",
+    "source",
+    "linkId",
+    "shareId",
+    "tokenId",
+    "accountId",
+    "mediaId",
+    "assetId",
+    "filename",
+    "expiresAt",
+    "downloadLimit",
+    "recipients",
+    "sharedLinkIds",
+    "remaining",
+    "clientAddress",
+    "userAgent",
+    "title",
+    "exportDefinition",
+    "activationDate",
+    "deactivationDate",
+    "userId",
+    "topic",
+    "partition",
+    "offset",
+    "problem"
+})
 public record AuditEntry(
         Instant time,
         String event,
@@ -53,5 +78,4 @@ public record AuditEntry(
         String topic,
         int partition,
         long offset,
-        @Nullable String problem) {
-}
+        @Nullable String problem) {}

@@ -36,7 +36,8 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
 
     /** Happened-before order; events of one instant in the order they were read. */
     private static final Comparator<AuditEntry> CHRONOLOGICAL = Comparator.comparing(AuditEntry::time)
-            .thenComparing(AuditEntry::topic).thenComparingInt(AuditEntry::partition)
+            .thenComparing(AuditEntry::topic)
+            .thenComparingInt(AuditEntry::partition)
             .thenComparingLong(AuditEntry::offset);
 
     /**
@@ -66,7 +67,9 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                 links.computeIfAbsent(entry.linkId(), LinkStory::new).add(entry);
             }
         }
-        return new AuditTrail(List.copyOf(entries), links.values().stream().map(LinkStory::summary).toList(),
+        return new AuditTrail(
+                List.copyOf(entries),
+                links.values().stream().map(LinkStory::summary).toList(),
                 tokens.values().stream().map(TokenStory::summary).toList());
     }
 
@@ -82,8 +85,15 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         }
         Entry entry = new Entry(record, event);
         if (event.data() instanceof LinkCreated created) {
-            return entry.link("link.created", created.linkId(), created.accountId(), created.mediaId(),
-                    created.assetId(), created.filename(), created.expiresAt(), created.downloadLimit());
+            return entry.link(
+                    "link.created",
+                    created.linkId(),
+                    created.accountId(),
+                    created.mediaId(),
+                    created.assetId(),
+                    created.filename(),
+                    created.expiresAt(),
+                    created.downloadLimit());
         }
         if (event.data() instanceof LinkRevoked revoked) {
             return entry.link("link.revoked", revoked.linkId(), revoked.accountId(), null, null, null, null, null);
@@ -92,12 +102,22 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
             return entry.share(share);
         }
         if (event.data() instanceof ShareMailDelivered delivered) {
-            return entry.mail("share.mail-delivered", delivered.shareId(), delivered.accountId(),
-                    delivered.recipient(), delivered.linkIds(), null);
+            return entry.mail(
+                    "share.mail-delivered",
+                    delivered.shareId(),
+                    delivered.accountId(),
+                    delivered.recipient(),
+                    delivered.linkIds(),
+                    null);
         }
         if (event.data() instanceof ShareMailFailed failed) {
-            return entry.mail("share.mail-failed", failed.shareId(), failed.accountId(), failed.recipient(),
-                    failed.linkIds(), failed.reason());
+            return entry.mail(
+                    "share.mail-failed",
+                    failed.shareId(),
+                    failed.accountId(),
+                    failed.recipient(),
+                    failed.linkIds(),
+                    failed.reason());
         }
         if (event.data() instanceof DownloadConsumed download) {
             return entry.download(download);
@@ -124,76 +144,332 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
     }
 
     private static AuditEntry unreadable(HistoryRecord record, String problem) {
-        return new AuditEntry(record.timestamp(), "unreadable", null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, record.topic(),
-                record.partition(), record.offset(), problem);
+        return new AuditEntry(
+                record.timestamp(),
+                "unreadable",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                problem);
     }
 
     /** Builds the entry of one readable event: its envelope's fields and where it was read, with what it says. */
     private record Entry(HistoryRecord record, EventEnvelope<?> event) {
 
-        AuditEntry link(String type, long linkId, long accountId, @Nullable Long mediaId, @Nullable String assetId,
-                @Nullable String filename, @Nullable Instant expiresAt, @Nullable Integer downloadLimit) {
-            return new AuditEntry(event.occurredAt(), type, event.eventId().toString(), event.source(), linkId, null,
-                    null, accountId, mediaId, assetId, filename, expiresAt, downloadLimit, null, null, null, null,
-                    null, null, null, null, null, null, record.topic(), record.partition(), record.offset(), null);
+        AuditEntry link(
+                String type,
+                long linkId,
+                long accountId,
+                @Nullable Long mediaId,
+                @Nullable String assetId,
+                @Nullable String filename,
+                @Nullable Instant expiresAt,
+                @Nullable Integer downloadLimit) {
+            return new AuditEntry(
+                    event.occurredAt(),
+                    type,
+                    event.eventId().toString(),
+                    event.source(),
+                    linkId,
+                    null,
+                    null,
+                    accountId,
+                    mediaId,
+                    assetId,
+                    filename,
+                    expiresAt,
+                    downloadLimit,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    null);
         }
 
         AuditEntry share(ShareRequested share) {
-            return new AuditEntry(event.occurredAt(), "share.requested", event.eventId().toString(), event.source(),
-                    null, share.shareId(), null, share.accountId(), null, null, null, null, null, share.recipients(),
-                    share.links().stream().map(ShareRequested.SharedLink::linkId).toList(), null, null, null, null,
-                    null, null, null, null, record.topic(), record.partition(), record.offset(), null);
+            return new AuditEntry(
+                    event.occurredAt(),
+                    "share.requested",
+                    event.eventId().toString(),
+                    event.source(),
+                    null,
+                    share.shareId(),
+                    null,
+                    share.accountId(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    share.recipients(),
+                    share.links().stream()
+                            .map(ShareRequested.SharedLink::linkId)
+                            .toList(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    null);
         }
 
-        AuditEntry mail(String type, long shareId, long accountId, String recipient, List<Long> linkIds,
+        AuditEntry mail(
+                String type,
+                long shareId,
+                long accountId,
+                String recipient,
+                List<Long> linkIds,
                 @Nullable String refusal) {
-            return new AuditEntry(event.occurredAt(), type, event.eventId().toString(), event.source(), null, shareId,
-                    null, accountId, null, null, null, null, null, List.of(recipient), linkIds, null, null, null, null,
-                    null, null, null, null, record.topic(), record.partition(), record.offset(), refusal);
+            return new AuditEntry(
+                    event.occurredAt(),
+                    type,
+                    event.eventId().toString(),
+                    event.source(),
+                    null,
+                    shareId,
+                    null,
+                    accountId,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    List.of(recipient),
+                    linkIds,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    refusal);
         }
 
         AuditEntry download(DownloadConsumed download) {
-            return new AuditEntry(event.occurredAt(), "download.consumed", event.eventId().toString(), event.source(),
-                    download.linkId(), null, null, null, null, null, null, null, null, null, null,
-                    download.remaining(), download.clientAddress(), download.userAgent(), null, null, null, null,
-                    null, record.topic(), record.partition(), record.offset(), null);
+            return new AuditEntry(
+                    event.occurredAt(),
+                    "download.consumed",
+                    event.eventId().toString(),
+                    event.source(),
+                    download.linkId(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    download.remaining(),
+                    download.clientAddress(),
+                    download.userAgent(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    null);
         }
 
         AuditEntry settled(DownloadCountSettled settled) {
-            return new AuditEntry(event.occurredAt(), "download.count-settled", event.eventId().toString(),
-                    event.source(), settled.linkId(), null, null, null, null, null, null, null, null, null, null,
-                    settled.remaining(), null, null, null, null, null, null, null, record.topic(), record.partition(),
-                    record.offset(), null);
+            return new AuditEntry(
+                    event.occurredAt(),
+                    "download.count-settled",
+                    event.eventId().toString(),
+                    event.source(),
+                    settled.linkId(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    settled.remaining(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    null);
         }
 
         AuditEntry repeat(DownloadRepeated repeat) {
-            return new AuditEntry(event.occurredAt(), "download.repeated", event.eventId().toString(), event.source(),
-                    repeat.linkId(), null, null, null, null, null, null, null, null, null, null, null,
-                    repeat.clientAddress(), repeat.userAgent(), null, null, null, null, null, record.topic(),
-                    record.partition(), record.offset(), null);
+            return new AuditEntry(
+                    event.occurredAt(),
+                    "download.repeated",
+                    event.eventId().toString(),
+                    event.source(),
+                    repeat.linkId(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    repeat.clientAddress(),
+                    repeat.userAgent(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    null);
         }
 
         AuditEntry token(String type, long tokenId, ShareTokenState token, @Nullable Long userId) {
-            return new AuditEntry(event.occurredAt(), type, event.eventId().toString(), event.source(), null, null,
-                    tokenId, null, token.mediaId(), null, null, null, null, null, null, null, null, null,
-                    token.title(), token.exportDefinition().name(), token.activationDate(), token.deactivationDate(),
-                    userId, record.topic(), record.partition(), record.offset(), null);
+            return new AuditEntry(
+                    event.occurredAt(),
+                    type,
+                    event.eventId().toString(),
+                    event.source(),
+                    null,
+                    null,
+                    tokenId,
+                    null,
+                    token.mediaId(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    token.title(),
+                    token.exportDefinition().name(),
+                    token.activationDate(),
+                    token.deactivationDate(),
+                    userId,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    null);
         }
 
         AuditEntry tokenDeleted(ShareTokenDeleted deleted) {
-            return new AuditEntry(event.occurredAt(), "share-token.deleted", event.eventId().toString(),
-                    event.source(), null, null, deleted.tokenId(), null, deleted.mediaId(), null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, deleted.deleteUser(), record.topic(),
-                    record.partition(), record.offset(), null);
+            return new AuditEntry(
+                    event.occurredAt(),
+                    "share-token.deleted",
+                    event.eventId().toString(),
+                    event.source(),
+                    null,
+                    null,
+                    deleted.tokenId(),
+                    null,
+                    deleted.mediaId(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    deleted.deleteUser(),
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    null);
         }
 
         AuditEntry tokenDownloaded(ShareTokenDownloaded download) {
-            return new AuditEntry(event.occurredAt(), "share-token.downloaded", event.eventId().toString(),
-                    event.source(), null, null, download.tokenId(), null, download.mediaId(), null, null, null, null,
-                    null, null, null, download.clientAddress(), download.userAgent(), null,
-                    download.exportDefinition().name(), null, null, null, record.topic(), record.partition(),
-                    record.offset(), null);
+            return new AuditEntry(
+                    event.occurredAt(),
+                    "share-token.downloaded",
+                    event.eventId().toString(),
+                    event.source(),
+                    null,
+                    null,
+                    download.tokenId(),
+                    null,
+                    download.mediaId(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    download.clientAddress(),
+                    download.userAgent(),
+                    null,
+                    download.exportDefinition().name(),
+                    null,
+                    null,
+                    null,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    null);
         }
     }
 
@@ -247,12 +523,23 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         LinkSummary summary() {
             AuditEntry link = created;
             Integer remaining = lowestReported != null ? lowestReported : link == null ? null : link.downloadLimit();
-            return new LinkSummary(linkId, link == null ? null : link.accountId(), link == null ? null : link.mediaId(),
-                    link == null ? null : link.assetId(), link == null ? null : link.filename(),
-                    link == null ? null : link.time(), link == null ? null : link.expiresAt(),
-                    link == null ? null : link.downloadLimit(), shares, List.copyOf(sharedTo), downloads, repeats,
+            return new LinkSummary(
+                    linkId,
+                    link == null ? null : link.accountId(),
+                    link == null ? null : link.mediaId(),
+                    link == null ? null : link.assetId(),
+                    link == null ? null : link.filename(),
+                    link == null ? null : link.time(),
+                    link == null ? null : link.expiresAt(),
+                    link == null ? null : link.downloadLimit(),
+                    shares,
+                    List.copyOf(sharedTo),
+                    downloads,
+                    repeats,
                     remaining,
-                    firstDownloadAt, lastDownloadAt, revokedAt);
+                    firstDownloadAt,
+                    lastDownloadAt,
+                    revokedAt);
         }
     }
 
@@ -306,8 +593,20 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         }
 
         TokenSummary summary() {
-            return new TokenSummary(tokenId, mediaId, title, exportDefinition, createdAt, createdBy, updates,
-                    lastUpdatedAt, downloads, firstDownloadAt, lastDownloadAt, deletedAt, deletedBy);
+            return new TokenSummary(
+                    tokenId,
+                    mediaId,
+                    title,
+                    exportDefinition,
+                    createdAt,
+                    createdBy,
+                    updates,
+                    lastUpdatedAt,
+                    downloads,
+                    firstDownloadAt,
+                    lastDownloadAt,
+                    deletedAt,
+                    deletedBy);
         }
     }
 }

@@ -14,9 +14,24 @@ import org.jspecify.annotations.Nullable;
  * @param repeats how many times a person got a download again within its receipt's grace period, spending nothing
  * @param remaining the downloads left: the count the last download reported, or the limit if none
  */
-@JsonPropertyOrder({"linkId", "accountId", "mediaId", "assetId", "filename", "createdAt", "expiresAt",
-        "downloadLimit", "shares", "sharedTo", "downloads", "repeats", "remaining", "firstDownloadAt", "lastDownloadAt",
-        "revokedAt"})
+@JsonPropertyOrder({
+    "linkId",
+    "accountId",
+    "mediaId",
+    "assetId",
+    "filename",
+    "createdAt",
+    "expiresAt",
+    "downloadLimit",
+    "shares",
+    "sharedTo",
+    "downloads",
+    "repeats",
+    "remaining",
+    "firstDownloadAt",
+    "lastDownloadAt",
+    "revokedAt"
+})
 public record LinkSummary(
         long linkId,
         @Nullable Long accountId,
@@ -33,5 +48,4 @@ public record LinkSummary(
         @Nullable Integer remaining,
         @Nullable Instant firstDownloadAt,
         @Nullable Instant lastDownloadAt,
-        @Nullable Instant revokedAt) {
-}
+        @Nullable Instant revokedAt) {}

@@ -9,8 +9,21 @@ import org.jspecify.annotations.Nullable;
  *
  * @param updates how many times it was replaced (or re-announced after its media's files changed)
  */
-@JsonPropertyOrder({"tokenId", "mediaId", "title", "exportDefinition", "createdAt", "createdBy", "updates",
-        "lastUpdatedAt", "downloads", "firstDownloadAt", "lastDownloadAt", "deletedAt", "deletedBy"})
+@JsonPropertyOrder({
+    "tokenId",
+    "mediaId",
+    "title",
+    "exportDefinition",
+    "createdAt",
+    "createdBy",
+    "updates",
+    "lastUpdatedAt",
+    "downloads",
+    "firstDownloadAt",
+    "lastDownloadAt",
+    "deletedAt",
+    "deletedBy"
+})
 public record TokenSummary(
         long tokenId,
         @Nullable Long mediaId,
@@ -24,5 +37,4 @@ public record TokenSummary(
         @Nullable Instant firstDownloadAt,
         @Nullable Instant lastDownloadAt,
         @Nullable Instant deletedAt,
-        @Nullable Long deletedBy) {
-}
+        @Nullable Long deletedBy) {}

@@ -82,14 +82,17 @@ class ManifestTest {
     private static final String KUSTOMIZATION_FILE = "kustomization.yaml";
 
     /** The Deployments, named like the modules whose application.yml and jar they run. */
-    private static final Set<String> SERVICES = Set.of(
-            "link-api", "token-api", "download-redirector", "mailer-service");
+    private static final Set<String> SERVICES =
+            Set.of("link-api", "token-api", "download-redirector", "mailer-service");
+
     private static final String AUTOSCALED_SERVICE = "download-redirector";
     /** Every Deployment names its one container so; base/deployment-defaults.yaml merges into it by that name. */
     private static final String APP_CONTAINER = "app";
+
     private static final String HTTP_PORT = "http";
     /** The actuator's port: probes and metrics, reached by the kubelet and Prometheus, never by a Service. */
     private static final String MANAGEMENT_PORT = "management";
+
     private static final String ROUTE = "sharelinks";
     private static final String LIVENESS_PATH = "/actuator/health/liveness";
     private static final String READINESS_PATH = "/actuator/health/readiness";
@@ -101,10 +104,21 @@ class ManifestTest {
      * application.yml documents a setting where an operator looks for it.
      */
     private static final Map<String, RelaxedBinding> SET_BY_RELAXED_BINDING = Map.of(
-            "SHARELINKS_KAFKA_CREATE_TOPICS", new RelaxedBinding(
-                    Path.of("..", "messaging", "src", "main", "java", "dev", "sharelinks", "messaging", "kafka",
+            "SHARELINKS_KAFKA_CREATE_TOPICS",
+            new RelaxedBinding(
+                    Path.of(
+                            "..",
+                            "messaging",
+                            "src",
+                            "main",
+                            "java",
+                            "dev",
+                            "sharelinks",
+                            "messaging",
+                            "kafka",
                             "SharelinksKafkaProperties.java"),
-                    "@ConfigurationProperties(\"sharelinks.kafka\")", "boolean createTopics"));
+                    "@ConfigurationProperties(\"sharelinks.kafka\")",
+                    "boolean createTopics"));
 
     /** The settings that hold the redirector's public address, which the route's hostnames must serve. */
     private static final Map<String, String> PUBLIC_URL_SETTINGS = Map.of(
@@ -112,8 +126,8 @@ class ManifestTest {
             "token-api-config", "PUBLIC_SHARE_BASE_URL");
 
     /** API groups of the custom resources: fabric8 has no schema for them, so {@link #CUSTOM_RESOURCE_SHAPES} does. */
-    private static final Set<String> CUSTOM_RESOURCE_GROUPS = Set.of(
-            "kafka.strimzi.io", "postgresql.cnpg.io", "gateway.networking.k8s.io");
+    private static final Set<String> CUSTOM_RESOURCE_GROUPS =
+            Set.of("kafka.strimzi.io", "postgresql.cnpg.io", "gateway.networking.k8s.io");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)[:}]");
     private static final Pattern DEFAULTED_PLACEHOLDER = Pattern.compile("\\$\\{[A-Za-z0-9_]+:(.*)}");
@@ -126,7 +140,9 @@ class ManifestTest {
 
     @BeforeAll
     static void readEveryManifest() throws IOException {
-        assertThat(K8S).as("run from the deploy module (Maven's default), where k8s/ is").isDirectory();
+        assertThat(K8S)
+                .as("run from the deploy module (Maven's default), where k8s/ is")
+                .isDirectory();
         documents = new TreeMap<>();
         try (Stream<Path> files = Files.walk(K8S)) {
             files.filter(ManifestTest::isYaml).forEach(file -> documents.put(file.normalize(), parseYaml(file)));
@@ -138,9 +154,12 @@ class ManifestTest {
     @Test
     void builtInObjectsHaveNoUnknownOrMistypedFields() {
         List<String> problems = new ArrayList<>();
-        manifests().filter(manifest -> !isCustomResource(manifest.tree()))
+        manifests()
+                .filter(manifest -> !isCustomResource(manifest.tree()))
                 .forEach(manifest -> problems.addAll(strictnessProblems(manifest.where(), manifest.tree())));
-        assertThat(problems).as("fields the API server would reject, or fabric8 could not place").isEmpty();
+        assertThat(problems)
+                .as("fields the API server would reject, or fabric8 could not place")
+                .isEmpty();
     }
 
     /** The check above is only as good as fabric8's reporting: prove it sees the mistakes it is there for. */
@@ -157,7 +176,8 @@ class ManifestTest {
                       containers:
                         - name: app
                           imagePullPolicyy: Always
-                """))).anySatisfy(problem -> assertThat(problem).contains("imagePullPolicyy"));
+                """)))
+                .anySatisfy(problem -> assertThat(problem).contains("imagePullPolicyy"));
         assertThat(strictnessProblems("bad quantity", parseYamlText("""
                 apiVersion: apps/v1
                 kind: Deployment
@@ -195,23 +215,29 @@ class ManifestTest {
             String kind = kindOf(manifest.tree());
             Shape shape = CUSTOM_RESOURCE_SHAPES.get(kind);
             if (shape == null) {
-                problems.add(manifest.where() + ": no known fields for " + kind
-                        + "; add them to CUSTOM_RESOURCE_SHAPES");
+                problems.add(
+                        manifest.where() + ": no known fields for " + kind + "; add them to CUSTOM_RESOURCE_SHAPES");
                 return;
             }
-            GenericKubernetesResource resource = SERIALIZATION.convertValue(manifest.tree(),
-                    GenericKubernetesResource.class);
-            Stream.concat(shape.problems(manifest.tree()).stream(), unknownFields(resource.getMetadata(), "metadata")
-                    .stream()).forEach(problem -> problems.add(manifest.where() + ": " + problem));
+            GenericKubernetesResource resource =
+                    SERIALIZATION.convertValue(manifest.tree(), GenericKubernetesResource.class);
+            Stream.concat(
+                            shape.problems(manifest.tree()).stream(),
+                            unknownFields(resource.getMetadata(), "metadata").stream())
+                    .forEach(problem -> problems.add(manifest.where() + ": " + problem));
         });
-        assertThat(problems).as("fields the operators do not define (or of the wrong type)").isEmpty();
+        assertThat(problems)
+                .as("fields the operators do not define (or of the wrong type)")
+                .isEmpty();
     }
 
     @Test
     void kustomizationsUseOnlyFieldsKustomizeKnows() {
         List<String> problems = new ArrayList<>();
-        kustomizations().forEach(kustomization -> KUSTOMIZATION_SHAPE.problems(kustomization.tree())
-                .forEach(problem -> problems.add(kustomization.file() + ": " + problem)));
+        kustomizations()
+                .forEach(kustomization -> KUSTOMIZATION_SHAPE
+                        .problems(kustomization.tree())
+                        .forEach(problem -> problems.add(kustomization.file() + ": " + problem)));
         assertThat(problems).isEmpty();
     }
 
@@ -222,7 +248,9 @@ class ManifestTest {
         List<String> problems = new ArrayList<>();
         Set<Path> used = new TreeSet<>();
         for (Kustomization kustomization : kustomizations()) {
-            Stream.concat(kustomization.resources().stream(), kustomization.patches().stream().map(Patch::file))
+            Stream.concat(
+                            kustomization.resources().stream(),
+                            kustomization.patches().stream().map(Patch::file))
                     .forEach(path -> {
                         if (Files.isDirectory(path)) {
                             if (!Files.isRegularFile(path.resolve(KUSTOMIZATION_FILE))) {
@@ -257,8 +285,9 @@ class ManifestTest {
                             .forEach(target -> problems.add(patch.file() + " is " + change.get("apiVersion")
                                     + " but patches " + describe(target) + " of " + target.get("apiVersion")));
                     if ("Deployment".equals(kindOf(change))) {
-                        containerNames(change).stream().filter(name -> !APP_CONTAINER.equals(name)).forEach(
-                                name -> problems.add(patch.file() + " patches a container " + name
+                        containerNames(change).stream()
+                                .filter(name -> !APP_CONTAINER.equals(name))
+                                .forEach(name -> problems.add(patch.file() + " patches a container " + name
                                         + " that no Deployment has (they are all \"" + APP_CONTAINER + "\")"));
                     }
                 }
@@ -269,10 +298,12 @@ class ManifestTest {
 
     @Test
     void theBaseHasExactlyOneDeploymentPerServiceEachWithOneAppContainer() {
-        assertThat(baseDeployments()).extracting(ManifestTest::nameOf)
-                .containsExactlyInAnyOrderElementsOf(SERVICES);
-        assertThat(baseDeployments()).allSatisfy(deployment -> assertThat(podSpec(deployment).getContainers())
-                .as(nameOf(deployment)).extracting(Container::getName).containsExactly(APP_CONTAINER));
+        assertThat(baseDeployments()).extracting(ManifestTest::nameOf).containsExactlyInAnyOrderElementsOf(SERVICES);
+        assertThat(baseDeployments())
+                .allSatisfy(deployment -> assertThat(podSpec(deployment).getContainers())
+                        .as(nameOf(deployment))
+                        .extracting(Container::getName)
+                        .containsExactly(APP_CONTAINER));
     }
 
     // ------------------------------------------------------------------------------------ ports and probes
@@ -287,30 +318,39 @@ class ManifestTest {
             int managementPort = AppSettings.of(service).managementPort();
             ContainerPort management = namedPort(container, MANAGEMENT_PORT);
 
-            assertThat(http.getContainerPort()).as("%s's container port is the port application.yml defaults to",
-                    service).isEqualTo(appPort);
-            assertThat(environmentValue(container, "PORT")).as("%s: PORT, where set, is the container port", service)
+            assertThat(http.getContainerPort())
+                    .as("%s's container port is the port application.yml defaults to", service)
+                    .isEqualTo(appPort);
+            assertThat(environmentValue(container, "PORT"))
+                    .as("%s: PORT, where set, is the container port", service)
                     .allSatisfy(port -> assertThat(port).isEqualTo(String.valueOf(appPort)));
-            assertThat(management.getContainerPort()).as("%s's management port is application.yml's", service)
-                    .isEqualTo(managementPort).isNotEqualTo(appPort);
-            assertThat(environmentValue(container, "MANAGEMENT_PORT")).as("%s: MANAGEMENT_PORT, where set", service)
+            assertThat(management.getContainerPort())
+                    .as("%s's management port is application.yml's", service)
+                    .isEqualTo(managementPort)
+                    .isNotEqualTo(appPort);
+            assertThat(environmentValue(container, "MANAGEMENT_PORT"))
+                    .as("%s: MANAGEMENT_PORT, where set", service)
                     .allSatisfy(port -> assertThat(port).isEqualTo(String.valueOf(managementPort)));
             assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                     .as("%s: Prometheus scrapes the management port", service)
                     .containsEntry("prometheus.io/port", String.valueOf(managementPort));
 
             Service kubernetesService = baseResources(Service.class).stream()
-                    .filter(candidate -> service.equals(nameOf(candidate))).findFirst()
+                    .filter(candidate -> service.equals(nameOf(candidate)))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no Service named " + service));
             ServicePort servicePort = kubernetesService.getSpec().getPorts().stream()
-                    .filter(port -> HTTP_PORT.equals(port.getName())).findFirst()
+                    .filter(port -> HTTP_PORT.equals(port.getName()))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("Service " + service + " has no port named " + HTTP_PORT));
             assertThat(targetsContainerPort(servicePort.getTargetPort(), http))
-                    .as("Service %s's targetPort %s is the container port %s", service, servicePort.getTargetPort(),
-                            http)
+                    .as(
+                            "Service %s's targetPort %s is the container port %s",
+                            service, servicePort.getTargetPort(), http)
                     .isTrue();
             assertThat(selects(kubernetesService.getSpec().getSelector(), podLabels(deployment)))
-                    .as("Service %s selects its Deployment's pods", service).isTrue();
+                    .as("Service %s selects its Deployment's pods", service)
+                    .isTrue();
             assertThat(kubernetesService.getSpec().getPorts())
                     .as("Service %s exposes no management port", service)
                     .noneMatch(port -> targetsContainerPort(port.getTargetPort(), management));
@@ -338,19 +378,28 @@ class ManifestTest {
     void terminationGraceOutlastsThePreStopPauseAndSpringsShutdownPhase() {
         for (String service : SERVICES) {
             AppSettings app = AppSettings.of(service);
-            assertThat(app.gracefulShutdown()).as("%s: server.shutdown is graceful", service).isTrue();
+            assertThat(app.gracefulShutdown())
+                    .as("%s: server.shutdown is graceful", service)
+                    .isTrue();
             long preStopSeconds = containersOf(service).stream()
-                    .map(ManifestTest::preStopSleepSeconds).flatMap(Optional::stream)
+                    .map(ManifestTest::preStopSleepSeconds)
+                    .flatMap(Optional::stream)
                     .reduce((first, last) -> last)
                     .orElseThrow(() -> new AssertionError(service + " has no preStop sleep"));
-            assertThat(preStopSeconds).as("%s: the preStop pause is short", service)
+            assertThat(preStopSeconds)
+                    .as("%s: the preStop pause is short", service)
                     .isBetween(1L, (long) LONGEST_PRE_STOP_PAUSE_SECONDS);
             long needed = preStopSeconds + app.shutdownPhaseTimeout().toSeconds();
             List<Long> gracePeriods = podSpecsOf(service).stream()
-                    .map(PodSpec::getTerminationGracePeriodSeconds).filter(Objects::nonNull).toList();
-            assertThat(gracePeriods).as("%s sets terminationGracePeriodSeconds", service).isNotEmpty();
-            assertThat(gracePeriods).as("%s: grace periods outlast preStop + timeout-per-shutdown-phase (%ss)",
-                    service, needed).allSatisfy(grace -> assertThat(grace).isGreaterThan(needed));
+                    .map(PodSpec::getTerminationGracePeriodSeconds)
+                    .filter(Objects::nonNull)
+                    .toList();
+            assertThat(gracePeriods)
+                    .as("%s sets terminationGracePeriodSeconds", service)
+                    .isNotEmpty();
+            assertThat(gracePeriods)
+                    .as("%s: grace periods outlast preStop + timeout-per-shutdown-phase (%ss)", service, needed)
+                    .allSatisfy(grace -> assertThat(grace).isGreaterThan(needed));
         }
     }
 
@@ -360,31 +409,41 @@ class ManifestTest {
             List<PodSpec> podSpecs = podSpecsOf(service);
             List<Container> containers = containersOf(service);
             assertThat(declared(podSpecs, PodSpec::getSecurityContext, PodSecurityContext::getRunAsNonRoot))
-                    .as("%s: runAsNonRoot", service).isNotEmpty().containsOnly(true);
-            assertThat(declared(containers, Container::getSecurityContext,
-                    SecurityContext::getReadOnlyRootFilesystem))
-                    .as("%s: readOnlyRootFilesystem", service).isNotEmpty().containsOnly(true);
-            assertThat(declared(containers, Container::getSecurityContext,
-                    SecurityContext::getAllowPrivilegeEscalation))
-                    .as("%s: allowPrivilegeEscalation", service).isNotEmpty().containsOnly(false);
-            assertThat(tmpIsAnEmptyDir(podSpecs, containers)).as("%s mounts an emptyDir on /tmp", service).isTrue();
+                    .as("%s: runAsNonRoot", service)
+                    .isNotEmpty()
+                    .containsOnly(true);
+            assertThat(declared(containers, Container::getSecurityContext, SecurityContext::getReadOnlyRootFilesystem))
+                    .as("%s: readOnlyRootFilesystem", service)
+                    .isNotEmpty()
+                    .containsOnly(true);
+            assertThat(declared(
+                            containers, Container::getSecurityContext, SecurityContext::getAllowPrivilegeEscalation))
+                    .as("%s: allowPrivilegeEscalation", service)
+                    .isNotEmpty()
+                    .containsOnly(false);
+            assertThat(tmpIsAnEmptyDir(podSpecs, containers))
+                    .as("%s mounts an emptyDir on /tmp", service)
+                    .isTrue();
         }
     }
 
     @Test
     void theImageIsBuiltForTheUserTheDeploymentsExpectFromEachServicesJar() throws IOException {
         String dockerfile = Files.readString(Path.of("docker", "Dockerfile"));
-        assertThat(dockerfile).as("deploy/docker/Dockerfile")
+        assertThat(dockerfile)
+                .as("deploy/docker/Dockerfile")
                 .contains("FROM eclipse-temurin:17-jre")
                 .contains("ARG SERVICE")
                 .contains("COPY target/${SERVICE}-*-exec.jar")
                 .contains("-Djarmode=tools");
         for (String service : SERVICES) {
-            List<Long> users = declared(podSpecsOf(service), PodSpec::getSecurityContext,
-                    PodSecurityContext::getRunAsUser);
+            List<Long> users =
+                    declared(podSpecsOf(service), PodSpec::getSecurityContext, PodSecurityContext::getRunAsUser);
             assertThat(users).as("%s: runAsUser", service).hasSize(1);
             assertThat(dockerfile).as("the image's user, for %s", service).contains("USER " + users.get(0) + ":");
-            assertThat(Path.of("..", service, "pom.xml")).as("%s is a module, the image's SERVICE", service).exists();
+            assertThat(Path.of("..", service, "pom.xml"))
+                    .as("%s is a module, the image's SERVICE", service)
+                    .exists();
         }
     }
 
@@ -408,11 +467,14 @@ class ManifestTest {
     @Test
     void relaxedBindingExceptionsBindToARealPropertyOfEveryService() throws IOException {
         for (Map.Entry<String, RelaxedBinding> exception : SET_BY_RELAXED_BINDING.entrySet()) {
-            assertThat(Files.readString(exception.getValue().source())).as(exception.getKey())
-                    .contains(exception.getValue().prefix(), exception.getValue().component());
+            assertThat(Files.readString(exception.getValue().source()))
+                    .as(exception.getKey())
+                    .contains(
+                            exception.getValue().prefix(), exception.getValue().component());
         }
         for (String service : SERVICES) {
-            assertThat(Files.readString(Path.of("..", service, "pom.xml"))).as("%s uses the messaging module", service)
+            assertThat(Files.readString(Path.of("..", service, "pom.xml")))
+                    .as("%s uses the messaging module", service)
                     .contains("<artifactId>messaging</artifactId>");
         }
     }
@@ -420,17 +482,23 @@ class ManifestTest {
     @Test
     void everySecretKeyReferenceIsDocumentedInTheExampleFileAndEveryDocumentedKeyIsUsed() {
         Set<String> documented = documentedSecretKeys().keySet();
-        Set<String> referenced = SERVICES.stream().flatMap(service -> containersOf(service).stream())
+        Set<String> referenced = SERVICES.stream()
+                .flatMap(service -> containersOf(service).stream())
                 .flatMap(ManifestTest::secretKeyRefs)
                 .map(ref -> ref.getName() + "/" + ref.getKey())
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(referenced).as("secretKeyRefs, each documented in %s", SECRETS_EXAMPLE)
+        assertThat(referenced)
+                .as("secretKeyRefs, each documented in %s", SECRETS_EXAMPLE)
                 .isSubsetOf(documented);
-        assertThat(documented).as("keys documented in %s, each read by a Deployment", SECRETS_EXAMPLE)
+        assertThat(documented)
+                .as("keys documented in %s, each read by a Deployment", SECRETS_EXAMPLE)
                 .isSubsetOf(referenced);
-        assertThat(SERVICES.stream().flatMap(service -> containersOf(service).stream())
-                .flatMap(container -> container.getEnvFrom().stream()).map(EnvFromSource::getSecretRef))
-                .as("no envFrom of a Secret: it would hide which keys a service needs").allMatch(Objects::isNull);
+        assertThat(SERVICES.stream()
+                        .flatMap(service -> containersOf(service).stream())
+                        .flatMap(container -> container.getEnvFrom().stream())
+                        .map(EnvFromSource::getSecretRef))
+                .as("no envFrom of a Secret: it would hide which keys a service needs")
+                .allMatch(Objects::isNull);
     }
 
     @Test
@@ -438,15 +506,19 @@ class ManifestTest {
         Map<String, String> imageByService = new TreeMap<>();
         for (Deployment deployment : baseDeployments()) {
             String image = appContainer(deployment).getImage();
-            assertThat(lastPathSegment(image)).as("image of %s", nameOf(deployment)).isEqualTo(nameOf(deployment));
+            assertThat(lastPathSegment(image))
+                    .as("image of %s", nameOf(deployment))
+                    .isEqualTo(nameOf(deployment));
             imageByService.put(nameOf(deployment), image);
         }
         for (Kustomization overlay : overlays()) {
             List<Map<String, Object>> images = overlay.list("images");
-            assertThat(images).as("%s: an images entry for every service's image", overlay.file())
+            assertThat(images)
+                    .as("%s: an images entry for every service's image", overlay.file())
                     .extracting(image -> image.get("name"))
                     .containsExactlyInAnyOrderElementsOf(imageByService.values());
-            assertThat(images).as("%s: each image keeps its service's name and has a tag", overlay.file())
+            assertThat(images)
+                    .as("%s: each image keeps its service's name and has a tag", overlay.file())
                     .allSatisfy(image -> {
                         assertThat(lastPathSegment((String) image.getOrDefault("newName", image.get("name"))))
                                 .isEqualTo(lastPathSegment((String) image.get("name")));
@@ -464,9 +536,11 @@ class ManifestTest {
         assertThat(autoscaler.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("apps/v1");
         assertThat(autoscaler.getSpec().getScaleTargetRef().getName()).isEqualTo(AUTOSCALED_SERVICE);
         assertThat(baseDeployment(AUTOSCALED_SERVICE).getSpec().getReplicas())
-                .as("the autoscaled Deployment leaves replicas to the autoscaler").isNull();
+                .as("the autoscaled Deployment leaves replicas to the autoscaler")
+                .isNull();
         for (Kustomization environment : environments()) {
-            assertThat(environment.list("replicas")).as("%s: replica counts", environment.file())
+            assertThat(environment.list("replicas"))
+                    .as("%s: replica counts", environment.file())
                     .extracting(entry -> entry.get("name"))
                     .allSatisfy(name -> assertThat(SERVICES).contains((String) name))
                     .doesNotContain(AUTOSCALED_SERVICE);
@@ -486,12 +560,15 @@ class ManifestTest {
     @Test
     void theRedirectorLeasesHotLinksAndALostPodsLeasesComeBackWithinHalfAMinute() {
         assertThat(platformSetting("REDEEM_LEASES")).isEqualTo("true");
-        Duration lifetime = Duration.parse("PT" + platformSetting("REDEEM_LEASE_LIFETIME").toUpperCase(Locale.ROOT));
-        Duration grace = Duration.parse("PT" + platformSetting("REDEEM_LEASE_EXPIRY_GRACE").toUpperCase(Locale.ROOT));
+        Duration lifetime =
+                Duration.parse("PT" + platformSetting("REDEEM_LEASE_LIFETIME").toUpperCase(Locale.ROOT));
+        Duration grace = Duration.parse(
+                "PT" + platformSetting("REDEEM_LEASE_EXPIRY_GRACE").toUpperCase(Locale.ROOT));
         assertThat(lifetime).isPositive().isLessThan(Duration.ofMillis(3500));
         assertThat(lifetime.plus(grace)).isLessThanOrEqualTo(Duration.ofSeconds(30));
         assertThat(Integer.parseInt(platformSetting("REDEEM_LEASE_MIN_REMAINING")))
-                .as("a small limit is never leased").isGreaterThanOrEqualTo(100);
+                .as("a small limit is never leased")
+                .isGreaterThanOrEqualTo(100);
     }
 
     @Test
@@ -508,29 +585,29 @@ class ManifestTest {
 
     @ParameterizedTest(name = "{0} {1} goes to {2}")
     @CsvSource({
-            "GET,    /api/v2/shareable_links/Xk3_9aQ-b2,            download-redirector",
-            "HEAD,   /api/v2/shareable_links/Xk3_9aQ-b2,            download-redirector",
-            "GET,    /share/Tk9aZ2-harbour,                         download-redirector",
-            "HEAD,   /share/Tk9aZ2-harbour,                         download-redirector",
-            "POST,   /api/v2/shareable_links,                       link-api",
-            "POST,   /api/v2/shareable_links/share,                 link-api",
-            "POST,   /api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA, download-redirector",
-            "POST,   /api/v2/shareable_links/42/info,               nowhere",
-            "DELETE, /api/v2/shareable_links/42,                    link-api",
-            "GET,    /api/v2/shareable_links/42/info,               link-api",
-            "GET,    /api/dam/medias/2001/share/tokens,             token-api",
-            "POST,   /api/dam/medias/2001/share/tokens,             token-api",
-            "GET,    /api/dam/medias/2001/share/tokens/Tk9aZ2,      token-api",
-            "PUT,    /api/dam/medias/2001/share/tokens/Tk9aZ2,      token-api",
-            "DELETE, /api/dam/medias/2001/share/tokens/Tk9aZ2,      token-api",
-            "GET,    /openapi/mediapocket-v2.yaml,                  link-api",
-            "GET,    /openapi/keepeek-share-tokens.yaml,            token-api",
-            "GET,    /openapi/other.yaml,                           nowhere",
-            "GET,    /admin/accounts,                               nowhere",
-            "POST,   /admin/users,                                  nowhere",
-            "GET,    /actuator/prometheus,                          nowhere",
-            "POST,   /share/Tk9aZ2-harbour,                         nowhere",
-            "GET,    /api/v2/shareable_links/42/info/more,          nowhere",
+        "GET,    /api/v2/shareable_links/Xk3_9aQ-b2,            download-redirector",
+        "HEAD,   /api/v2/shareable_links/Xk3_9aQ-b2,            download-redirector",
+        "GET,    /share/Tk9aZ2-harbour,                         download-redirector",
+        "HEAD,   /share/Tk9aZ2-harbour,                         download-redirector",
+        "POST,   /api/v2/shareable_links,                       link-api",
+        "POST,   /api/v2/shareable_links/share,                 link-api",
+        "POST,   /api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA, download-redirector",
+        "POST,   /api/v2/shareable_links/42/info,               nowhere",
+        "DELETE, /api/v2/shareable_links/42,                    link-api",
+        "GET,    /api/v2/shareable_links/42/info,               link-api",
+        "GET,    /api/dam/medias/2001/share/tokens,             token-api",
+        "POST,   /api/dam/medias/2001/share/tokens,             token-api",
+        "GET,    /api/dam/medias/2001/share/tokens/Tk9aZ2,      token-api",
+        "PUT,    /api/dam/medias/2001/share/tokens/Tk9aZ2,      token-api",
+        "DELETE, /api/dam/medias/2001/share/tokens/Tk9aZ2,      token-api",
+        "GET,    /openapi/mediapocket-v2.yaml,                  link-api",
+        "GET,    /openapi/keepeek-share-tokens.yaml,            token-api",
+        "GET,    /openapi/other.yaml,                           nowhere",
+        "GET,    /admin/accounts,                               nowhere",
+        "POST,   /admin/users,                                  nowhere",
+        "GET,    /actuator/prometheus,                          nowhere",
+        "POST,   /share/Tk9aZ2-harbour,                         nowhere",
+        "GET,    /api/v2/shareable_links/42/info/more,          nowhere",
     })
     void theRouteSendsEachPublicRequestToTheServiceThatServesIt(String method, String path, String expected) {
         List<List<String>> matchingRules = rulesMatching(route(), method, path);
@@ -544,18 +621,24 @@ class ManifestTest {
 
     @Test
     void routeBackendsAreExistingServicePortsAndOverlaysOnlyChangeHostnames() {
-        Map<String, Set<Integer>> servicePorts = baseResources(Service.class).stream().collect(Collectors.toMap(
-                ManifestTest::nameOf, service -> service.getSpec().getPorts().stream().map(ServicePort::getPort)
-                        .collect(Collectors.toSet())));
+        Map<String, Set<Integer>> servicePorts = baseResources(Service.class).stream()
+                .collect(Collectors.toMap(
+                        ManifestTest::nameOf,
+                        service -> service.getSpec().getPorts().stream()
+                                .map(ServicePort::getPort)
+                                .collect(Collectors.toSet())));
         List<Map<String, Object>> backends = objectsAt(route(), "spec", "rules").stream()
-                .flatMap(rule -> objectsAt(rule, "backendRefs").stream()).toList();
-        assertThat(backends).isNotEmpty().allSatisfy(backend -> assertThat(
-                        servicePorts.get((String) backend.get("name")))
-                .as("Service %s port %s", backend.get("name"), backend.get("port"))
-                .contains(asInt(backend.get("port"))));
+                .flatMap(rule -> objectsAt(rule, "backendRefs").stream())
+                .toList();
+        assertThat(backends)
+                .isNotEmpty()
+                .allSatisfy(backend -> assertThat(servicePorts.get((String) backend.get("name")))
+                        .as("Service %s port %s", backend.get("name"), backend.get("port"))
+                        .contains(asInt(backend.get("port"))));
         assertThat(backends).extracting(backend -> backend.get("name")).doesNotContain("mailer-service");
 
-        overlays().stream().flatMap(overlay -> overlay.patches().stream())
+        overlays().stream()
+                .flatMap(overlay -> overlay.patches().stream())
                 .flatMap(patch -> documentsOf(patch.file()).stream())
                 .filter(change -> "HTTPRoute".equals(kindOf(change)))
                 .forEach(change -> assertThat(mapAt(change, "spec").keySet())
@@ -570,7 +653,8 @@ class ManifestTest {
             PUBLIC_URL_SETTINGS.forEach((configMap, key) -> {
                 URI url = URI.create((String) at(asDeployedBy(environment, "ConfigMap", configMap), "data", key));
                 assertThat(url.getScheme()).as("%s %s", environment.file(), key).isEqualTo("https");
-                assertThat(hostnames).as("%s: the route serves the host of %s", environment.file(), key)
+                assertThat(hostnames)
+                        .as("%s: the route serves the host of %s", environment.file(), key)
                         .contains(url.getHost());
             });
         }
@@ -586,13 +670,17 @@ class ManifestTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(topics).extracting(ManifestTest::topicName).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(topics).allSatisfy(topic -> {
-            assertThat(asInt(at(topic, "spec", "partitions"))).as(topicName(topic)).isPositive();
+            assertThat(asInt(at(topic, "spec", "partitions")))
+                    .as(topicName(topic))
+                    .isPositive();
             assertThat(String.valueOf(at(topic, "spec", "config", "retention.ms")))
-                    .as("%s keeps its history for audit replay", topicName(topic)).isEqualTo("-1");
+                    .as("%s keeps its history for audit replay", topicName(topic))
+                    .isEqualTo("-1");
         });
-        Map<String, Integer> partitions = topics.stream().collect(Collectors.toMap(ManifestTest::topicName,
-                topic -> asInt(at(topic, "spec", "partitions"))));
-        assertThat(Topics.ALL).as("event topics have at least as many partitions as their dead-letter topics")
+        Map<String, Integer> partitions = topics.stream()
+                .collect(Collectors.toMap(ManifestTest::topicName, topic -> asInt(at(topic, "spec", "partitions"))));
+        assertThat(Topics.ALL)
+                .as("event topics have at least as many partitions as their dead-letter topics")
                 .allSatisfy(topic -> assertThat(partitions.get(topic))
                         .isGreaterThanOrEqualTo(partitions.get(Topics.deadLetterOf(topic))));
     }
@@ -600,16 +688,21 @@ class ManifestTest {
     @Test
     void topicsBelongToTheKafkaClusterTheServicesConnectToAndStayWritable() {
         Set<Object> clusters = baseCustomResources("KafkaTopic").stream()
-                .map(topic -> at(topic, "metadata", "labels", "strimzi.io/cluster")).collect(Collectors.toSet());
-        assertThat(clusters).as("the Strimzi cluster of every KafkaTopic").hasSize(1).doesNotContainNull();
+                .map(topic -> at(topic, "metadata", "labels", "strimzi.io/cluster"))
+                .collect(Collectors.toSet());
+        assertThat(clusters)
+                .as("the Strimzi cluster of every KafkaTopic")
+                .hasSize(1)
+                .doesNotContainNull();
         assertThat(platformSetting("KAFKA_BOOTSTRAP"))
                 .startsWith(clusters.iterator().next() + "-kafka-bootstrap:");
         for (Kustomization environment : environments()) {
             for (Map<String, Object> topic : baseCustomResources("KafkaTopic")) {
                 Map<String, Object> deployed = asDeployedBy(environment, "KafkaTopic", nameOfTree(topic));
                 assertThat(asInt(at(deployed, "spec", "config", "min.insync.replicas")))
-                        .as("%s %s: acks=all needs min.insync.replicas within the replicas", environment.file(),
-                                topicName(topic))
+                        .as(
+                                "%s %s: acks=all needs min.insync.replicas within the replicas",
+                                environment.file(), topicName(topic))
                         .isPositive()
                         .isLessThanOrEqualTo(asInt(at(deployed, "spec", "replicas")));
             }
@@ -621,24 +714,30 @@ class ManifestTest {
     @Test
     void theDatabaseClusterGivesEachServiceALoginOwningItsSchema() {
         Map<String, Object> cluster = onlyOne(baseCustomResources("Cluster"));
-        assertThat(platformSetting("DB_HOST")).as("the services connect to the cluster's read-write service")
+        assertThat(platformSetting("DB_HOST"))
+                .as("the services connect to the cluster's read-write service")
                 .isEqualTo(nameOfTree(cluster) + "-rw");
         assertThat(platformSetting("DB_NAME")).isEqualTo(at(cluster, "spec", "bootstrap", "initdb", "database"));
 
         Map<String, String> roleBySecret = objectsAt(cluster, "spec", "managed", "roles").stream()
-                .collect(Collectors.toMap(role -> (String) at(role, "passwordSecret", "name"),
-                        role -> (String) role.get("name")));
+                .collect(Collectors.toMap(
+                        role -> (String) at(role, "passwordSecret", "name"), role -> (String) role.get("name")));
         List<Object> bootstrapSql = listAt(cluster, "spec", "bootstrap", "initdb", "postInitApplicationSQL");
         Map<String, String> documented = documentedSecretKeys();
         for (String service : SERVICES) {
             String userSecret = secretOf(service, "DB_USER");
-            assertThat(secretOf(service, "DB_PASSWORD")).as("%s: login and password from one Secret", service)
+            assertThat(secretOf(service, "DB_PASSWORD"))
+                    .as("%s: login and password from one Secret", service)
                     .isEqualTo(userSecret);
             String role = roleBySecret.get(userSecret);
-            assertThat(role).as("%s: a managed role takes its password from %s", service, userSecret).isNotNull();
-            assertThat(documented.get(userSecret + "/username")).as("%s: documented login", userSecret)
+            assertThat(role)
+                    .as("%s: a managed role takes its password from %s", service, userSecret)
+                    .isNotNull();
+            assertThat(documented.get(userSecret + "/username"))
+                    .as("%s: documented login", userSecret)
                     .isEqualTo(role);
-            assertThat(bootstrapSql).as("%s's schema belongs to its role", service)
+            assertThat(bootstrapSql)
+                    .as("%s's schema belongs to its role", service)
                     .contains("CREATE SCHEMA " + AppSettings.of(service).flywaySchema() + " AUTHORIZATION " + role);
         }
     }
@@ -651,13 +750,19 @@ class ManifestTest {
         for (NetworkPolicy policy : policies) {
             List<Deployment> selected = deploymentsSelectedBy(policy.getSpec().getPodSelector());
             assertThat(selected).as("pods selected by %s", nameOf(policy)).isNotEmpty();
-            policy.getSpec().getIngress().stream().flatMap(rule -> rule.getPorts().stream())
-                    .map(port -> port.getPort() == null ? null : port.getPort().getStrVal()).filter(Objects::nonNull)
-                    .forEach(portName -> assertThat(selected).as("%s names port %s", nameOf(policy), portName)
-                            .allSatisfy(deployment -> assertThat(appContainer(deployment).getPorts())
-                                    .extracting(ContainerPort::getName).contains(portName)));
+            policy.getSpec().getIngress().stream()
+                    .flatMap(rule -> rule.getPorts().stream())
+                    .map(port -> port.getPort() == null ? null : port.getPort().getStrVal())
+                    .filter(Objects::nonNull)
+                    .forEach(portName -> assertThat(selected)
+                            .as("%s names port %s", nameOf(policy), portName)
+                            .allSatisfy(deployment -> assertThat(
+                                            appContainer(deployment).getPorts())
+                                    .extracting(ContainerPort::getName)
+                                    .contains(portName)));
         }
-        assertThat(policies).as("a policy denying by default every service's ingress and egress")
+        assertThat(policies)
+                .as("a policy denying by default every service's ingress and egress")
                 .anySatisfy(policy -> {
                     assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
                     assertThat(policy.getSpec().getIngress()).isEmpty();
@@ -669,15 +774,19 @@ class ManifestTest {
 
     @Test
     void theGatewaysNamespaceReachesExactlyTheRoutedServices() {
-        String gatewayNamespace = (String) objectsAt(route(), "spec", "parentRefs").get(0).get("namespace");
+        String gatewayNamespace =
+                (String) objectsAt(route(), "spec", "parentRefs").get(0).get("namespace");
         Set<String> routed = objectsAt(route(), "spec", "rules").stream()
-                .flatMap(rule -> objectsAt(rule, "backendRefs").stream()).map(backend -> (String) backend.get("name"))
+                .flatMap(rule -> objectsAt(rule, "backendRefs").stream())
+                .map(backend -> (String) backend.get("name"))
                 .collect(Collectors.toCollection(TreeSet::new));
         NetworkPolicy fromGateway = onlyOne(baseResources(NetworkPolicy.class).stream()
-                .filter(policy -> policy.getSpec().getIngress().stream().flatMap(rule -> rule.getFrom().stream())
+                .filter(policy -> policy.getSpec().getIngress().stream()
+                        .flatMap(rule -> rule.getFrom().stream())
                         .anyMatch(peer -> isNamespace(peer, gatewayNamespace)))
                 .toList());
-        assertThat(deploymentsSelectedBy(fromGateway.getSpec().getPodSelector())).extracting(ManifestTest::nameOf)
+        assertThat(deploymentsSelectedBy(fromGateway.getSpec().getPodSelector()))
+                .extracting(ManifestTest::nameOf)
                 .containsExactlyInAnyOrderElementsOf(routed);
     }
 
@@ -703,13 +812,16 @@ class ManifestTest {
         }
 
         List<Path> resources() {
-            return listAt(tree, "resources").stream().map(entry -> dir().resolve((String) entry).normalize())
+            return listAt(tree, "resources").stream()
+                    .map(entry -> dir().resolve((String) entry).normalize())
                     .toList();
         }
 
         List<Patch> patches() {
-            return list("patches").stream().map(patch -> new Patch(dir().resolve((String) patch.get("path"))
-                    .normalize(), mapAt(patch, "target"))).toList();
+            return list("patches").stream()
+                    .map(patch ->
+                            new Patch(dir().resolve((String) patch.get("path")).normalize(), mapAt(patch, "target")))
+                    .toList();
         }
 
         List<Map<String, Object>> list(String field) {
@@ -722,7 +834,8 @@ class ManifestTest {
 
         boolean appliesTo(Map<String, Object> resource, Map<String, Object> change) {
             if (target == null) {
-                return kindOf(change).equals(kindOf(resource)) && nameOfTree(change).equals(nameOfTree(resource));
+                return kindOf(change).equals(kindOf(resource))
+                        && nameOfTree(change).equals(nameOfTree(resource));
             }
             return Objects.equals(target.get("kind"), kindOf(resource))
                     && (target.get("name") == null || target.get("name").equals(nameOfTree(resource)))
@@ -731,8 +844,7 @@ class ManifestTest {
         }
     }
 
-    private record RelaxedBinding(Path source, String prefix, String component) {
-    }
+    private record RelaxedBinding(Path source, String prefix, String component) {}
 
     /** What a service's application.yml reads and promises: the other end of most references checked here. */
     private record AppSettings(String service, String text, Map<String, Object> tree) {
@@ -794,7 +906,8 @@ class ManifestTest {
     // ---------------------------------------------------------------------------------- reading the tree
 
     private static Stream<Manifest> manifests() {
-        return documents.entrySet().stream().filter(entry -> !isKustomization(entry.getKey()))
+        return documents.entrySet().stream()
+                .filter(entry -> !isKustomization(entry.getKey()))
                 .flatMap(entry -> entry.getValue().stream().map(tree -> new Manifest(entry.getKey(), tree)));
     }
 
@@ -807,8 +920,10 @@ class ManifestTest {
     }
 
     private static List<Kustomization> kustomizations() {
-        return documents.keySet().stream().filter(ManifestTest::isKustomization)
-                .map(file -> Kustomization.in(file.getParent())).toList();
+        return documents.keySet().stream()
+                .filter(ManifestTest::isKustomization)
+                .map(file -> Kustomization.in(file.getParent()))
+                .toList();
     }
 
     private static Kustomization base() {
@@ -816,7 +931,9 @@ class ManifestTest {
     }
 
     private static List<Kustomization> overlays() {
-        return kustomizations().stream().filter(kustomization -> !kustomization.dir().equals(BASE)).toList();
+        return kustomizations().stream()
+                .filter(kustomization -> !kustomization.dir().equals(BASE))
+                .toList();
     }
 
     /** The base as such, and each overlay: every place a resource's deployed form is decided. */
@@ -825,17 +942,24 @@ class ManifestTest {
     }
 
     private static List<Map<String, Object>> baseResourceTrees() {
-        return base().resources().stream().filter(Files::isRegularFile)
-                .flatMap(file -> documentsOf(file).stream()).toList();
+        return base().resources().stream()
+                .filter(Files::isRegularFile)
+                .flatMap(file -> documentsOf(file).stream())
+                .toList();
     }
 
     private static <T extends HasMetadata> List<T> baseResources(Class<T> type) {
-        return baseResourceTrees().stream().filter(tree -> !isCustomResource(tree)).map(ManifestTest::typed)
-                .filter(type::isInstance).map(type::cast).toList();
+        return baseResourceTrees().stream()
+                .filter(tree -> !isCustomResource(tree))
+                .map(ManifestTest::typed)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
     }
 
     private static List<Map<String, Object>> baseCustomResources(String kind) {
-        return baseResourceTrees().stream().filter(tree -> isCustomResource(tree) && kind.equals(kindOf(tree)))
+        return baseResourceTrees().stream()
+                .filter(tree -> isCustomResource(tree) && kind.equals(kindOf(tree)))
                 .toList();
     }
 
@@ -844,24 +968,32 @@ class ManifestTest {
     }
 
     private static Deployment baseDeployment(String service) {
-        return baseDeployments().stream().filter(deployment -> service.equals(nameOf(deployment))).findFirst()
+        return baseDeployments().stream()
+                .filter(deployment -> service.equals(nameOf(deployment)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no Deployment " + service + " in the base"));
     }
 
     private static Map<String, Object> route() {
-        return baseCustomResources("HTTPRoute").stream().filter(route -> ROUTE.equals(nameOfTree(route))).findFirst()
+        return baseCustomResources("HTTPRoute").stream()
+                .filter(route -> ROUTE.equals(nameOfTree(route)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no HTTPRoute " + ROUTE + " in the base"));
     }
 
     private static String platformSetting(String key) {
-        return baseResources(ConfigMap.class).stream().filter(configMap -> configMap.getData().containsKey(key))
-                .map(configMap -> configMap.getData().get(key)).findFirst()
+        return baseResources(ConfigMap.class).stream()
+                .filter(configMap -> configMap.getData().containsKey(key))
+                .map(configMap -> configMap.getData().get(key))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no ConfigMap of the base sets " + key));
     }
 
     /** Base resources a patch changes: by its target, or else by its own kind and name. */
     private static List<Map<String, Object>> targetsOf(Patch patch, Map<String, Object> change) {
-        return baseResourceTrees().stream().filter(resource -> patch.appliesTo(resource, change)).toList();
+        return baseResourceTrees().stream()
+                .filter(resource -> patch.appliesTo(resource, change))
+                .toList();
     }
 
     /**
@@ -872,7 +1004,8 @@ class ManifestTest {
      */
     private static Map<String, Object> asDeployedBy(Kustomization environment, String kind, String name) {
         Map<String, Object> resource = baseResourceTrees().stream()
-                .filter(tree -> kind.equals(kindOf(tree)) && name.equals(nameOfTree(tree))).findFirst()
+                .filter(tree -> kind.equals(kindOf(tree)) && name.equals(nameOfTree(tree)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in the base"));
         for (Patch patch : environment.patches()) {
             for (Map<String, Object> change : documentsOf(patch.file())) {
@@ -889,9 +1022,12 @@ class ManifestTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> merged(Map<String, Object> base, Map<String, Object> patch) {
         Map<String, Object> result = new LinkedHashMap<>(base);
-        patch.forEach((key, value) -> result.merge(key, value, (was, is) -> was instanceof Map && is instanceof Map
-                ? merged((Map<String, Object>) was, (Map<String, Object>) is)
-                : is));
+        patch.forEach((key, value) -> result.merge(
+                key,
+                value,
+                (was, is) -> was instanceof Map && is instanceof Map
+                        ? merged((Map<String, Object>) was, (Map<String, Object>) is)
+                        : is));
         return result;
     }
 
@@ -899,24 +1035,33 @@ class ManifestTest {
 
     /** Each container spec of a service: the base Deployment's and those of every patch applied to it. */
     private static List<Container> containersOf(String service) {
-        return deploymentVariantsOf(service).stream().map(ManifestTest::podSpec).filter(Objects::nonNull)
-                .flatMap(pod -> pod.getContainers().stream()).toList();
+        return deploymentVariantsOf(service).stream()
+                .map(ManifestTest::podSpec)
+                .filter(Objects::nonNull)
+                .flatMap(pod -> pod.getContainers().stream())
+                .toList();
     }
 
     private static List<PodSpec> podSpecsOf(String service) {
-        return deploymentVariantsOf(service).stream().map(ManifestTest::podSpec).filter(Objects::nonNull).toList();
+        return deploymentVariantsOf(service).stream()
+                .map(ManifestTest::podSpec)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     private static List<Deployment> deploymentVariantsOf(String service) {
         Map<String, Object> base = baseResourceTrees().stream()
-                .filter(tree -> "Deployment".equals(kindOf(tree)) && service.equals(nameOfTree(tree))).findFirst()
+                .filter(tree -> "Deployment".equals(kindOf(tree)) && service.equals(nameOfTree(tree)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no Deployment " + service + " in the base"));
         List<Deployment> variants = new ArrayList<>();
         variants.add((Deployment) typed(base));
         for (Kustomization kustomization : kustomizations()) {
             for (Patch patch : kustomization.patches()) {
-                documentsOf(patch.file()).stream().filter(change -> patch.appliesTo(base, change))
-                        .map(change -> (Deployment) typed(change)).forEach(variants::add);
+                documentsOf(patch.file()).stream()
+                        .filter(change -> patch.appliesTo(base, change))
+                        .map(change -> (Deployment) typed(change))
+                        .forEach(variants::add);
             }
         }
         return variants;
@@ -930,13 +1075,16 @@ class ManifestTest {
     }
 
     private static Container appContainer(Deployment deployment) {
-        return podSpec(deployment).getContainers().stream().filter(c -> APP_CONTAINER.equals(c.getName()))
-                .findFirst().orElseThrow(() -> new AssertionError(nameOf(deployment) + " has no container "
-                        + APP_CONTAINER));
+        return podSpec(deployment).getContainers().stream()
+                .filter(c -> APP_CONTAINER.equals(c.getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(nameOf(deployment) + " has no container " + APP_CONTAINER));
     }
 
     private static ContainerPort namedPort(Container container, String name) {
-        return container.getPorts().stream().filter(port -> name.equals(port.getName())).findFirst()
+        return container.getPorts().stream()
+                .filter(port -> name.equals(port.getName()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no container port named " + name));
     }
 
@@ -952,17 +1100,25 @@ class ManifestTest {
 
     private static List<String> containerNames(Map<String, Object> deployment) {
         return objectsAt(deployment, "spec", "template", "spec", "containers").stream()
-                .map(container -> (String) container.get("name")).toList();
+                .map(container -> (String) container.get("name"))
+                .toList();
     }
 
-    private static void expectProbe(String service, List<Container> containers, String kind,
-            Function<Container, Probe> probeOf, String expectedPath, List<String> problems) {
-        List<Probe> probes = containers.stream().map(probeOf).filter(Objects::nonNull).toList();
+    private static void expectProbe(
+            String service,
+            List<Container> containers,
+            String kind,
+            Function<Container, Probe> probeOf,
+            String expectedPath,
+            List<String> problems) {
+        List<Probe> probes =
+                containers.stream().map(probeOf).filter(Objects::nonNull).toList();
         if (probes.isEmpty()) {
             problems.add(service + " has no " + kind + " probe");
         }
         for (Probe probe : probes) {
-            if (probe.getHttpGet() == null || !expectedPath.equals(probe.getHttpGet().getPath())) {
+            if (probe.getHttpGet() == null
+                    || !expectedPath.equals(probe.getHttpGet().getPath())) {
                 problems.add(service + "'s " + kind + " probe does not GET " + expectedPath);
             } else if (probe.getHttpGet().getPort() == null
                     || !MANAGEMENT_PORT.equals(probe.getHttpGet().getPort().getStrVal())) {
@@ -972,7 +1128,8 @@ class ManifestTest {
     }
 
     private static Optional<Long> preStopSleepSeconds(Container container) {
-        if (container.getLifecycle() == null || container.getLifecycle().getPreStop() == null
+        if (container.getLifecycle() == null
+                || container.getLifecycle().getPreStop() == null
                 || container.getLifecycle().getPreStop().getExec() == null) {
             return Optional.empty();
         }
@@ -983,21 +1140,29 @@ class ManifestTest {
 
     /** The values some of these objects set for a nested setting: empty when none sets it. */
     private static <T, C, V> List<V> declared(List<T> objects, Function<T, C> context, Function<C, V> setting) {
-        return objects.stream().map(context).filter(Objects::nonNull).map(setting).filter(Objects::nonNull).toList();
+        return objects.stream()
+                .map(context)
+                .filter(Objects::nonNull)
+                .map(setting)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     private static boolean tmpIsAnEmptyDir(List<PodSpec> podSpecs, List<Container> containers) {
-        Set<String> emptyDirs = podSpecs.stream().flatMap(pod -> pod.getVolumes().stream())
-                .filter(volume -> volume.getEmptyDir() != null).map(volume -> volume.getName())
+        Set<String> emptyDirs = podSpecs.stream()
+                .flatMap(pod -> pod.getVolumes().stream())
+                .filter(volume -> volume.getEmptyDir() != null)
+                .map(volume -> volume.getName())
                 .collect(Collectors.toSet());
-        return containers.stream().flatMap(container -> container.getVolumeMounts().stream())
+        return containers.stream()
+                .flatMap(container -> container.getVolumeMounts().stream())
                 .anyMatch(mount -> "/tmp".equals(mount.getMountPath()) && emptyDirs.contains(mount.getName()));
     }
 
     /** The names a container's environment gets: its env entries and the keys of the ConfigMaps it imports. */
     private static Set<String> environmentNames(Container container, List<String> problems) {
-        Set<String> names = container.getEnv().stream().map(EnvVar::getName)
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> names =
+                container.getEnv().stream().map(EnvVar::getName).collect(Collectors.toCollection(TreeSet::new));
         for (EnvFromSource source : container.getEnvFrom()) {
             if (source.getConfigMapRef() != null) {
                 String name = source.getConfigMapRef().getName();
@@ -1005,7 +1170,8 @@ class ManifestTest {
                 if (keys.isEmpty()) {
                     problems.add("envFrom names ConfigMap " + name + ", which the base does not define");
                 }
-                keys.stream().map(key -> (source.getPrefix() == null ? "" : source.getPrefix()) + key)
+                keys.stream()
+                        .map(key -> (source.getPrefix() == null ? "" : source.getPrefix()) + key)
                         .forEach(names::add);
             }
         }
@@ -1018,26 +1184,36 @@ class ManifestTest {
         if (!inBase) {
             return Set.of();
         }
-        return manifests().filter(manifest -> "ConfigMap".equals(kindOf(manifest.tree()))
-                        && name.equals(nameOfTree(manifest.tree())))
+        return manifests()
+                .filter(manifest ->
+                        "ConfigMap".equals(kindOf(manifest.tree())) && name.equals(nameOfTree(manifest.tree())))
                 .flatMap(manifest -> mapAt(manifest.tree(), "data").keySet().stream())
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static List<String> environmentValue(Container container, String name) {
-        return container.getEnv().stream().filter(env -> name.equals(env.getName())).map(EnvVar::getValue).toList();
+        return container.getEnv().stream()
+                .filter(env -> name.equals(env.getName()))
+                .map(EnvVar::getValue)
+                .toList();
     }
 
     private static Stream<SecretKeySelector> secretKeyRefs(Container container) {
-        return container.getEnv().stream().map(EnvVar::getValueFrom).filter(Objects::nonNull)
-                .map(EnvVarSource::getSecretKeyRef).filter(Objects::nonNull);
+        return container.getEnv().stream()
+                .map(EnvVar::getValueFrom)
+                .filter(Objects::nonNull)
+                .map(EnvVarSource::getSecretKeyRef)
+                .filter(Objects::nonNull);
     }
 
     private static String secretOf(String service, String variable) {
-        return containersOf(service).stream().flatMap(container -> container.getEnv().stream())
-                .filter(env -> variable.equals(env.getName()) && env.getValueFrom() != null
+        return containersOf(service).stream()
+                .flatMap(container -> container.getEnv().stream())
+                .filter(env -> variable.equals(env.getName())
+                        && env.getValueFrom() != null
                         && env.getValueFrom().getSecretKeyRef() != null)
-                .map(env -> env.getValueFrom().getSecretKeyRef().getName()).findFirst()
+                .map(env -> env.getValueFrom().getSecretKeyRef().getName())
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(service + " reads " + variable + " from no Secret"));
     }
 
@@ -1051,8 +1227,12 @@ class ManifestTest {
                     continue;
                 }
                 int equals = entry.indexOf('=');
-                assertThat(equals).as("%s: %s is <Secret>/<key>=<value>", SECRETS_EXAMPLE, entry).isPositive();
-                assertThat(entry.substring(0, equals)).as("%s: %s", SECRETS_EXAMPLE, entry).matches("[^/]+/[^/]+");
+                assertThat(equals)
+                        .as("%s: %s is <Secret>/<key>=<value>", SECRETS_EXAMPLE, entry)
+                        .isPositive();
+                assertThat(entry.substring(0, equals))
+                        .as("%s: %s", SECRETS_EXAMPLE, entry)
+                        .matches("[^/]+/[^/]+");
                 keys.put(entry.substring(0, equals), entry.substring(equals + 1));
             }
             return keys;
@@ -1064,15 +1244,20 @@ class ManifestTest {
     // --------------------------------------------------------------------------------- selectors and routes
 
     private static List<Deployment> deploymentsSelectedBy(LabelSelector selector) {
-        return baseDeployments().stream().filter(deployment -> selects(selector, podLabels(deployment))).toList();
+        return baseDeployments().stream()
+                .filter(deployment -> selects(selector, podLabels(deployment)))
+                .toList();
     }
 
     private static boolean selects(Map<String, String> matchLabels, Map<String, String> labels) {
-        return matchLabels != null && !matchLabels.isEmpty() && labels.entrySet().containsAll(matchLabels.entrySet());
+        return matchLabels != null
+                && !matchLabels.isEmpty()
+                && labels.entrySet().containsAll(matchLabels.entrySet());
     }
 
     private static boolean selects(LabelSelector selector, Map<String, String> labels) {
-        boolean byLabels = labels.entrySet().containsAll(selector.getMatchLabels().entrySet());
+        boolean byLabels =
+                labels.entrySet().containsAll(selector.getMatchLabels().entrySet());
         return byLabels && selector.getMatchExpressions().stream().allMatch(requirement -> meets(requirement, labels));
     }
 
@@ -1096,8 +1281,8 @@ class ManifestTest {
     }
 
     private static boolean isNamespace(NetworkPolicyPeer peer, String namespace) {
-        return peer.getNamespaceSelector() != null && namespace.equals(
-                peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"));
+        return peer.getNamespaceSelector() != null
+                && namespace.equals(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"));
     }
 
     /** The backends of each HTTPRoute rule that has a match for this request. */
@@ -1108,7 +1293,8 @@ class ManifestTest {
                     // a rule without matches matches every request
                     return matches.isEmpty() || matches.stream().anyMatch(match -> matchesRequest(match, method, path));
                 })
-                .map(rule -> objectsAt(rule, "backendRefs").stream().map(backend -> (String) backend.get("name"))
+                .map(rule -> objectsAt(rule, "backendRefs").stream()
+                        .map(backend -> (String) backend.get("name"))
                         .toList())
                 .toList();
     }
@@ -1179,7 +1365,8 @@ class ManifestTest {
             checkQuantity(quantity, path, problems);
         } else if (node != null && node.getClass().getName().startsWith("io.fabric8.") && seen.add(node)) {
             // fabric8's own classes only: JDK superclasses (an enum's, say) are not ours to read, nor open to us
-            for (Class<?> type = node.getClass(); type != null && type.getName().startsWith("io.fabric8.");
+            for (Class<?> type = node.getClass();
+                    type != null && type.getName().startsWith("io.fabric8.");
                     type = type.getSuperclass()) {
                 for (Field field : type.getDeclaredFields()) {
                     if (Modifier.isStatic(field.getModifiers())) {
@@ -1209,7 +1396,8 @@ class ManifestTest {
             field.setAccessible(true);
             return field.get(owner);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new AssertionError("cannot read " + field + " of " + owner.getClass().getName(), e);
+            throw new AssertionError(
+                    "cannot read " + field + " of " + owner.getClass().getName(), e);
         }
     }
 
@@ -1218,8 +1406,8 @@ class ManifestTest {
      * string into a boolean one, where the API server refuses the file: what fabric8 writes back must be what the
      * file says, scalar for scalar.
      */
-    private static void compareWithWhatKubernetesReads(Object written, Object reread, String path,
-            List<String> problems) {
+    private static void compareWithWhatKubernetesReads(
+            Object written, Object reread, String path, List<String> problems) {
         if (written instanceof Map<?, ?> writtenMap && reread instanceof Map<?, ?> rereadMap) {
             writtenMap.forEach((key, value) -> {
                 if (rereadMap.containsKey(key)) {
@@ -1228,11 +1416,12 @@ class ManifestTest {
                     problems.add(child(path, key) + ": dropped when read");
                 }
             });
-        } else if (written instanceof List<?> writtenList && reread instanceof List<?> rereadList
+        } else if (written instanceof List<?> writtenList
+                && reread instanceof List<?> rereadList
                 && writtenList.size() == rereadList.size()) {
             for (int index = 0; index < writtenList.size(); index++) {
-                compareWithWhatKubernetesReads(writtenList.get(index), rereadList.get(index),
-                        path + "[" + index + "]", problems);
+                compareWithWhatKubernetesReads(
+                        writtenList.get(index), rereadList.get(index), path + "[" + index + "]", problems);
             }
         } else if (!sameScalar(written, reread)) {
             problems.add(path + ": written " + typeAndValue(written) + ", read as " + typeAndValue(reread));
@@ -1251,7 +1440,8 @@ class ManifestTest {
     }
 
     private static boolean isEmpty(Object value) {
-        return value == null || value instanceof Map<?, ?> map && map.isEmpty()
+        return value == null
+                || value instanceof Map<?, ?> map && map.isEmpty()
                 || value instanceof Collection<?> items && items.isEmpty();
     }
 
@@ -1273,13 +1463,13 @@ class ManifestTest {
         }
     }
 
-    private static final Shape ANY = (value, path, problems) -> {
-    };
+    private static final Shape ANY = (value, path, problems) -> {};
     private static final Shape STRING = scalar("a string", String.class::isInstance);
-    private static final Shape INTEGER = scalar("an integer",
-            value -> value instanceof Integer || value instanceof Long);
+    private static final Shape INTEGER =
+            scalar("an integer", value -> value instanceof Integer || value instanceof Long);
     private static final Shape BOOLEAN = scalar("a boolean", Boolean.class::isInstance);
-    private static final Shape SCALAR = scalar("a string, number or boolean",
+    private static final Shape SCALAR = scalar(
+            "a string, number or boolean",
             value -> value instanceof String || value instanceof Number || value instanceof Boolean);
 
     private static Shape scalar(String what, Predicate<Object> test) {
@@ -1356,43 +1546,82 @@ class ManifestTest {
             "storage", object(Map.of("size", STRING, "storageClass", STRING)),
             // PostgreSQL parameters are strings in the CRD: max_connections: 400 would be refused
             "postgresql", object(Map.of("parameters", mapOf(STRING), "pg_hba", listOf(STRING))),
-            "bootstrap", object(Map.of("initdb", object(Map.of(
-                    "database", STRING,
-                    "owner", STRING,
-                    "secret", object(Map.of("name", STRING)),
-                    "postInitApplicationSQL", listOf(STRING))))),
-            "managed", object(Map.of("roles", listOf(object(Map.of(
-                    "name", STRING,
-                    "ensure", oneOf("present", "absent"),
-                    "login", BOOLEAN,
-                    "comment", STRING,
-                    "connectionLimit", INTEGER,
-                    "inRoles", listOf(STRING),
-                    "passwordSecret", object(Map.of("name", STRING))))))),
+            "bootstrap",
+                    object(Map.of(
+                            "initdb",
+                            object(Map.of(
+                                    "database",
+                                    STRING,
+                                    "owner",
+                                    STRING,
+                                    "secret",
+                                    object(Map.of("name", STRING)),
+                                    "postInitApplicationSQL",
+                                    listOf(STRING))))),
+            "managed",
+                    object(Map.of(
+                            "roles",
+                            listOf(object(Map.of(
+                                    "name", STRING,
+                                    "ensure", oneOf("present", "absent"),
+                                    "login", BOOLEAN,
+                                    "comment", STRING,
+                                    "connectionLimit", INTEGER,
+                                    "inRoles", listOf(STRING),
+                                    "passwordSecret", object(Map.of("name", STRING))))))),
             "resources", ANY,
             "affinity", ANY,
             "monitoring", ANY)));
 
     private static final Shape HTTP_ROUTE = resource(object(Map.of(
-            "parentRefs", listOf(object(Map.of(
-                    "group", STRING, "kind", STRING, "namespace", STRING, "name", STRING, "sectionName", STRING,
-                    "port", INTEGER))),
+            "parentRefs",
+                    listOf(object(Map.of(
+                            "group",
+                            STRING,
+                            "kind",
+                            STRING,
+                            "namespace",
+                            STRING,
+                            "name",
+                            STRING,
+                            "sectionName",
+                            STRING,
+                            "port",
+                            INTEGER))),
             "hostnames", listOf(STRING),
-            "rules", listOf(object(Map.of(
-                    "name", STRING,
-                    "matches", listOf(object(Map.of(
-                            "path", object(Map.of(
-                                    "type", oneOf("Exact", "PathPrefix", "RegularExpression"),
-                                    "value", STRING)),
-                            "method", oneOf("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
-                                    "PATCH"),
-                            "headers", listOf(ANY),
-                            "queryParams", listOf(ANY)))),
-                    "filters", listOf(ANY),
-                    "backendRefs", listOf(object(Map.of(
-                            "group", STRING, "kind", STRING, "name", STRING, "namespace", STRING, "port", INTEGER,
-                            "weight", INTEGER))),
-                    "timeouts", object(Map.of("request", STRING, "backendRequest", STRING))))))));
+            "rules",
+                    listOf(object(Map.of(
+                            "name", STRING,
+                            "matches",
+                                    listOf(object(Map.of(
+                                            "path",
+                                                    object(Map.of(
+                                                            "type",
+                                                            oneOf("Exact", "PathPrefix", "RegularExpression"),
+                                                            "value",
+                                                            STRING)),
+                                            "method",
+                                                    oneOf(
+                                                            "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+                                                            "OPTIONS", "TRACE", "PATCH"),
+                                            "headers", listOf(ANY),
+                                            "queryParams", listOf(ANY)))),
+                            "filters", listOf(ANY),
+                            "backendRefs",
+                                    listOf(object(Map.of(
+                                            "group",
+                                            STRING,
+                                            "kind",
+                                            STRING,
+                                            "name",
+                                            STRING,
+                                            "namespace",
+                                            STRING,
+                                            "port",
+                                            INTEGER,
+                                            "weight",
+                                            INTEGER))),
+                            "timeouts", object(Map.of("request", STRING, "backendRequest", STRING))))))));
 
     private static final Map<String, Shape> CUSTOM_RESOURCE_SHAPES = Map.of(
             "KafkaTopic", KAFKA_TOPIC,
@@ -1405,16 +1634,31 @@ class ManifestTest {
             "namespace", STRING,
             "resources", listOf(STRING),
             "components", listOf(STRING),
-            "patches", listOf(object(Map.of(
-                    "path", STRING,
-                    "target", object(Map.of(
-                            "group", STRING, "version", STRING, "kind", STRING, "name", STRING,
-                            "namespace", STRING, "labelSelector", STRING, "annotationSelector", STRING)),
-                    "options", mapOf(BOOLEAN)))),
+            "patches",
+                    listOf(object(Map.of(
+                            "path", STRING,
+                            "target",
+                                    object(Map.of(
+                                            "group",
+                                            STRING,
+                                            "version",
+                                            STRING,
+                                            "kind",
+                                            STRING,
+                                            "name",
+                                            STRING,
+                                            "namespace",
+                                            STRING,
+                                            "labelSelector",
+                                            STRING,
+                                            "annotationSelector",
+                                            STRING)),
+                            "options", mapOf(BOOLEAN)))),
             "images", listOf(object(Map.of("name", STRING, "newName", STRING, "newTag", STRING, "digest", STRING))),
             "replicas", listOf(object(Map.of("name", STRING, "count", INTEGER))),
-            "labels", listOf(object(Map.of(
-                    "pairs", mapOf(STRING), "includeSelectors", BOOLEAN, "includeTemplates", BOOLEAN)))));
+            "labels",
+                    listOf(object(Map.of(
+                            "pairs", mapOf(STRING), "includeSelectors", BOOLEAN, "includeTemplates", BOOLEAN)))));
 
     // ---------------------------------------------------------------------------------------- small parts
 
@@ -1429,8 +1673,8 @@ class ManifestTest {
 
     private static boolean isCustomResource(Map<String, Object> tree) {
         String apiVersion = String.valueOf(tree.get("apiVersion"));
-        return apiVersion.contains("/") && CUSTOM_RESOURCE_GROUPS.contains(apiVersion.substring(0,
-                apiVersion.indexOf('/')));
+        return apiVersion.contains("/")
+                && CUSTOM_RESOURCE_GROUPS.contains(apiVersion.substring(0, apiVersion.indexOf('/')));
     }
 
     private static HasMetadata typed(Map<String, Object> tree) {
@@ -1498,7 +1742,8 @@ class ManifestTest {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> objectsAt(Map<String, Object> tree, String... path) {
         List<Object> items = listAt(tree, path);
-        items.forEach(item -> assertThat(item).as("an item of %s", String.join(".", path)).isInstanceOf(Map.class));
+        items.forEach(item ->
+                assertThat(item).as("an item of %s", String.join(".", path)).isInstanceOf(Map.class));
         return (List<Map<String, Object>>) (List<?>) items;
     }
 

@@ -24,7 +24,8 @@ public class RefusalPages {
 
     /** Which public route refused: the two vendor APIs word their refusals apart. */
     public enum Route {
-        LINK, SHARE_TOKEN
+        LINK,
+        SHARE_TOKEN
     }
 
     private final VisitorPages pages;
@@ -35,8 +36,8 @@ public class RefusalPages {
     }
 
     /** The answer as the visitor should see it: a page for a browser's refusal, else {@code answer} unchanged. */
-    public ResponseEntity<String> forVisitor(ResponseEntity<String> answer, Route route, @Nullable String accept,
-            @Nullable String acceptLanguage) {
+    public ResponseEntity<String> forVisitor(
+            ResponseEntity<String> answer, Route route, @Nullable String accept, @Nullable String acceptLanguage) {
         String kind = kind(answer, route);
         if (kind == null || !prefersHtml(accept)) {
             return answer;
@@ -104,7 +105,8 @@ public class RefusalPages {
                 any = Math.max(any, type.getQualityValue());
             } else if (type.getType().equals(target.getType()) && type.isWildcardSubtype()) {
                 subtypeWildcard = Math.max(subtypeWildcard, type.getQualityValue());
-            } else if (type.getType().equals(target.getType()) && type.getSubtype().equals(target.getSubtype())) {
+            } else if (type.getType().equals(target.getType())
+                    && type.getSubtype().equals(target.getSubtype())) {
                 exact = Math.max(exact, type.getQualityValue());
             }
         }

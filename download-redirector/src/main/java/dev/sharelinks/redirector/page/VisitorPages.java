@@ -34,6 +34,7 @@ public class VisitorPages {
 
     /** The languages the pages are written in; the first is the default. */
     static final List<String> LANGUAGES = List.of("en", "fi", "fr", "de");
+
     private static final String SECURITY_POLICY =
             "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -68,10 +69,12 @@ public class VisitorPages {
 
     /** 200: the page a link-preview agent gets instead of the file, titled with the file's name. */
     public ResponseEntity<String> preview(String filename, boolean passwordProtected, Locale locale) {
-        return page(HttpStatusCode.valueOf(200), preview.execute(Map.of(
-                "lang", locale.getLanguage(),
-                "title", passwordProtected ? say(locale, "protected.title") : filename,
-                "description", say(locale, "preview.description"))));
+        return page(
+                HttpStatusCode.valueOf(200),
+                preview.execute(Map.of(
+                        "lang", locale.getLanguage(),
+                        "title", passwordProtected ? say(locale, "protected.title") : filename,
+                        "description", say(locale, "preview.description"))));
     }
 
     /** A landing page, answered with {@code status}: the file, its expiry and downloads left, and the form. */
@@ -82,9 +85,15 @@ public class VisitorPages {
         model.put("heading", title);
         model.put("title", say(locale, "landing.title", title));
         model.put("expiresLabel", say(locale, "landing.expires"));
-        model.put("expiresAt", say(locale, "landing.expires.value", DateTimeFormatter
-                .ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT).withLocale(locale)
-                .withZone(ZoneOffset.UTC).format(page.expiresAt())));
+        model.put(
+                "expiresAt",
+                say(
+                        locale,
+                        "landing.expires.value",
+                        DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT)
+                                .withLocale(locale)
+                                .withZone(ZoneOffset.UTC)
+                                .format(page.expiresAt())));
         model.put("expiresAtIso", page.expiresAt().toString());
         model.put("remainingLabel", say(locale, "landing.remaining"));
         model.put("remaining", page.remaining());
@@ -94,9 +103,15 @@ public class VisitorPages {
         model.put("passwordLabel", say(locale, "landing.password"));
         model.put("download", say(locale, "landing.download"));
         Message message = page.message();
-        model.put("message", message == null ? false
-                : Map.of("text", say(locale, message.key(), message.arguments().toArray()), "error",
-                        message.error()));
+        model.put(
+                "message",
+                message == null
+                        ? false
+                        : Map.of(
+                                "text",
+                                say(locale, message.key(), message.arguments().toArray()),
+                                "error",
+                                message.error()));
         return page(status, landing.execute(model));
     }
 
@@ -111,9 +126,13 @@ public class VisitorPages {
      * @param nonce the form's nonce; null shows the page without a form (nothing left to download)
      * @param message a line above the details (a wrong password, a stale form); null for none
      */
-    public record Landing(String filename, boolean passwordProtected, Instant expiresAt, int remaining,
-            @Nullable String nonce, @Nullable Message message) {
-    }
+    public record Landing(
+            String filename,
+            boolean passwordProtected,
+            Instant expiresAt,
+            int remaining,
+            @Nullable String nonce,
+            @Nullable Message message) {}
 
     /**
      * A line on a landing page, in the page's language.
@@ -170,8 +189,9 @@ public class VisitorPages {
 
     static Template template(String resource) {
         try {
-            return Mustache.compiler().escapeHTML(true).compile(
-                    new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8));
+            return Mustache.compiler()
+                    .escapeHTML(true)
+                    .compile(new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }

@@ -2,8 +2,8 @@ package dev.sharelinks.redirector.projection;
 
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.DownloadCountSettled;
-import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.messaging.kafka.EventBatches;
 import dev.sharelinks.messaging.kafka.KafkaPlumbingAutoConfiguration;
@@ -44,19 +44,23 @@ class DownloadProjectionListener {
     private final TransactionalOperator transaction;
     private final String ownOrigin;
 
-    DownloadProjectionListener(DatabaseClient db, EventSerde serde, TransactionalOperator transaction,
-            OutboxProperties outbox) {
+    DownloadProjectionListener(
+            DatabaseClient db, EventSerde serde, TransactionalOperator transaction, OutboxProperties outbox) {
         this.db = db;
         this.serde = serde;
         this.transaction = transaction;
-        this.ownOrigin = Objects.requireNonNull(outbox.origin(),
-                "sharelinks.outbox.origin names this projection in the events its grants write");
+        this.ownOrigin = Objects.requireNonNull(
+                outbox.origin(), "sharelinks.outbox.origin names this projection in the events its grants write");
     }
 
-    @KafkaListener(topics = Topics.DOWNLOADS, groupId = "${sharelinks.projection.consumer-group}-downloads",
-            batch = "true", containerFactory = KafkaPlumbingAutoConfiguration.BATCH_LISTENER_FACTORY)
+    @KafkaListener(
+            topics = Topics.DOWNLOADS,
+            groupId = "${sharelinks.projection.consumer-group}-downloads",
+            batch = "true",
+            containerFactory = KafkaPlumbingAutoConfiguration.BATCH_LISTENER_FACTORY)
     void on(List<ConsumerRecord<String, byte[]>> records) {
-        List<ConsumerRecord<String, byte[]>> others = records.stream().filter(record -> !isOwn(record)).toList();
+        List<ConsumerRecord<String, byte[]>> others =
+                records.stream().filter(record -> !isOwn(record)).toList();
         EventBatches.apply(others, serde, events -> apply(lowestRemaining(events)));
     }
 
@@ -91,23 +95,21 @@ class DownloadProjectionListener {
         Long[] links = lowest.keySet().toArray(Long[]::new);
         Integer[] remaining = lowest.values().toArray(Integer[]::new);
         // two statements: the second must see a link whose creation committed while the first waited for its row
-        Mono<Void> keepForLinksNotProjected = db.sql("""
+        Mono<Void> keepForLinksNotProjected =
+                db.sql("""
                         INSERT INTO reported_remaining (link_id, remaining)
                         SELECT r.link_id, r.remaining
                         FROM unnest(CAST(:links AS bigint[]), CAST(:remaining AS integer[])) AS r(link_id, remaining)
                         WHERE NOT EXISTS (SELECT 1 FROM redeemable_links l WHERE l.link_id = r.link_id)
                         ON CONFLICT (link_id)
-                            DO UPDATE SET remaining = LEAST(reported_remaining.remaining, excluded.remaining)""")
-                .bind("links", links)
-                .bind("remaining", remaining)
-                .then();
-        Mono<Void> lowerProjectedLinks = db.sql("""
+                            DO UPDATE SET remaining = LEAST(reported_remaining.remaining, excluded.remaining)""").bind("links", links).bind("remaining", remaining).then();
+        Mono<Void> lowerProjectedLinks =
+                db.sql("""
                         UPDATE redeemable_links l SET remaining = r.remaining
                         FROM unnest(CAST(:links AS bigint[]), CAST(:remaining AS integer[])) AS r(link_id, remaining)
-                        WHERE l.link_id = r.link_id AND l.remaining > r.remaining""")
-                .bind("links", links)
-                .bind("remaining", remaining)
-                .then();
-        transaction.transactional(keepForLinksNotProjected.then(lowerProjectedLinks)).block(TIMEOUT);
+                        WHERE l.link_id = r.link_id AND l.remaining > r.remaining""").bind("links", links).bind("remaining", remaining).then();
+        transaction
+                .transactional(keepForLinksNotProjected.then(lowerProjectedLinks))
+                .block(TIMEOUT);
     }
 }

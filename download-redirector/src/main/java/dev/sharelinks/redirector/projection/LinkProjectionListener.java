@@ -34,7 +34,9 @@ class LinkProjectionListener {
 
     // each record is a transaction of its own, four round trips: one consumer fell behind at 50 creates a second on a
     // busy machine, so several (each with its partitions, whose per-link order they keep) apply them side by side
-    @KafkaListener(topics = Topics.LINKS, groupId = "${sharelinks.projection.consumer-group}",
+    @KafkaListener(
+            topics = Topics.LINKS,
+            groupId = "${sharelinks.projection.consumer-group}",
             concurrency = "${sharelinks.projection.link-consumers}")
     void on(ConsumerRecord<String, byte[]> record) {
         EventEnvelope<?> event = serde.read(record.value());
@@ -65,8 +67,13 @@ class LinkProjectionListener {
                     .bind("expiresAt", created.expiresAt().atOffset(ZoneOffset.UTC))
                     .bind("remaining", created.downloadLimit())
                     .bind("landingPage", created.landingPage() != null)
-                    .bind("passwordHash", Parameters.in(R2dbcType.VARCHAR,
-                            created.landingPage() == null ? null : created.landingPage().passwordHash()))
+                    .bind(
+                            "passwordHash",
+                            Parameters.in(
+                                    R2dbcType.VARCHAR,
+                                    created.landingPage() == null
+                                            ? null
+                                            : created.landingPage().passwordHash()))
                     .bind("locale", Parameters.in(R2dbcType.VARCHAR, created.locale()))
                     .then();
         }

@@ -101,8 +101,7 @@ class TokenProjectionListener {
                 .bind("hdFilename", token.original().filename())
                 .bind("at", at);
         Optional<MediaFile> bd = Optional.ofNullable(token.lowDefinition());
-        upsert = upsert
-                .bind("activation", timestamp(token.activationDate()))
+        upsert = upsert.bind("activation", timestamp(token.activationDate()))
                 .bind("deactivation", timestamp(token.deactivationDate()))
                 .bind("bdBucket", text(bd.map(MediaFile::bucket)))
                 .bind("bdKey", text(bd.map(MediaFile::objectKey)))

@@ -7,8 +7,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 /** Who downloaded, for the download events: the peer, or the forwarded client when forward headers are trusted. */
 final class ClientAddress {
 
-    private ClientAddress() {
-    }
+    private ClientAddress() {}
 
     static @Nullable String of(ServerHttpRequest request) {
         return of(request.getRemoteAddress());
@@ -16,6 +15,8 @@ final class ClientAddress {
 
     /** The request's remote address, as the server resolved it (Reactor Netty's own forwarded-header support). */
     static @Nullable String of(@Nullable InetSocketAddress remote) {
-        return remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
+        return remote == null || remote.getAddress() == null
+                ? null
+                : remote.getAddress().getHostAddress();
     }
 }

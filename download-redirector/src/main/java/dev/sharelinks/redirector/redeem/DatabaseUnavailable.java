@@ -34,8 +34,13 @@ class DatabaseUnavailable {
             new ExceptionHandlerMethodResolver(DatabaseUnavailable.class);
 
     /** The database being away, not a bug in a statement (that stays a 500, and gets fixed). */
-    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
-            R2dbcNonTransientResourceException.class, R2dbcTransientException.class, TimeoutException.class})
+    @ExceptionHandler({
+        DataAccessResourceFailureException.class,
+        TransientDataAccessException.class,
+        R2dbcNonTransientResourceException.class,
+        R2dbcTransientException.class,
+        TimeoutException.class
+    })
     ResponseEntity<String> unavailable(Exception e, ServerHttpRequest request) {
         return answer(e, request.getPath().pathWithinApplication().value());
     }
@@ -43,7 +48,8 @@ class DatabaseUnavailable {
     /** 503 if {@code failure} is the database being away (as the handler above judges), else empty. */
     static Optional<ResponseEntity<String>> answerFor(Throwable failure, String path) {
         return failure instanceof Exception e && HANDLED.resolveMethodByThrowable(e) != null
-                ? Optional.of(answer(e, path)) : Optional.empty();
+                ? Optional.of(answer(e, path))
+                : Optional.empty();
     }
 
     private static ResponseEntity<String> answer(Exception e, String path) {

@@ -9,8 +9,7 @@ import reactor.core.publisher.Mono;
  */
 final class Detached {
 
-    private Detached() {
-    }
+    private Detached() {}
 
     static <T> Mono<T> call(Mono<T> databaseCall) {
         return Mono.fromFuture(databaseCall::toFuture, true);

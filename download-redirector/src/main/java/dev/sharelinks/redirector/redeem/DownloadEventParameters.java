@@ -12,11 +12,10 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
  */
 final class DownloadEventParameters {
 
-    private DownloadEventParameters() {
-    }
+    private DownloadEventParameters() {}
 
-    static GenericExecuteSpec bind(GenericExecuteSpec statement, EventType event, @Nullable String clientAddress,
-            @Nullable String userAgent) {
+    static GenericExecuteSpec bind(
+            GenericExecuteSpec statement, EventType event, @Nullable String clientAddress, @Nullable String userAgent) {
         return statement
                 .bind("topic", event.topic())
                 .bind("type", event.typeName())

@@ -23,7 +23,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
 
 /**
  * This replica's download leases (docs/architecture.md, "A hot link across replicas"). A key seen hot in a grant
@@ -56,6 +55,7 @@ class DownloadLeases implements SmartLifecycle {
     private final Set<String> taking = ConcurrentHashMap.newKeySet();
     /** Keys whose last take found nothing to lease, until when (nanoTime) not to try again. */
     private final Map<String, Long> notLeasable = new ConcurrentHashMap<>();
+
     private final Counter taken;
     private final Counter ended;
     private volatile boolean running;
@@ -67,12 +67,17 @@ class DownloadLeases implements SmartLifecycle {
         this.properties = properties;
         this.holder = ManagementFactory.getRuntimeMXBean().getName();
         this.taken = Counter.builder("sharelinks.redeem.leases.taken")
-                .description("download leases this replica took: blocks of a hot link's downloads").register(meters);
+                .description("download leases this replica took: blocks of a hot link's downloads")
+                .register(meters);
         this.ended = Counter.builder("sharelinks.redeem.leases.ended")
-                .description("download leases ended, this replica's and expired ones it swept").register(meters);
-        Gauge.builder("sharelinks.redeem.leases.held", byKey, keys -> keys.values().stream()
-                        .mapToInt(KeyLeases::size).sum())
-                .description("download leases this replica holds").register(meters);
+                .description("download leases ended, this replica's and expired ones it swept")
+                .register(meters);
+        Gauge.builder(
+                        "sharelinks.redeem.leases.held",
+                        byKey,
+                        keys -> keys.values().stream().mapToInt(KeyLeases::size).sum())
+                .description("download leases this replica holds")
+                .register(meters);
     }
 
     /**
@@ -80,7 +85,8 @@ class DownloadLeases implements SmartLifecycle {
      * {@code rowOnly} is never given one. Counted out here, so a lease is never given more redeems than its size.
      * Also takes a lease, in the background, of each key the batch shows hot.
      */
-    @Nullable Long[] assign(List<Redemptions.Redeem> batch, BitSet rowOnly) {
+    @Nullable
+    Long[] assign(List<Redemptions.Redeem> batch, BitSet rowOnly) {
         @Nullable Long[] leases = new Long[batch.size()];
         if (!running || (byKey.isEmpty() && batch.size() < properties.hotRequests())) {
             return leases;
@@ -169,22 +175,30 @@ class DownloadLeases implements SmartLifecycle {
                 .one()
                 .timeout(STATEMENT_TIMEOUT)
                 .doFinally(signal -> taking.remove(key))
-                .subscribe(lease -> {
-                    taken.increment();
-                    long takenAt = nanoTime.getAsLong();
-                    byKey.compute(key, (k, leases) -> {
-                        KeyLeases keyLeases = leases == null ? new KeyLeases() : leases;
-                        keyLeases.add(new Lease(keyLeases, lease[0], (int) lease[1], takenAt));
-                        return keyLeases;
-                    });
-                }, failure -> {
-                    log.warn("could not take a download lease of a hot link: {}", failure.toString());
-                    notLeasable.put(key, nanoTime.getAsLong() + properties.lifetime().toNanos());
-                }, () -> {
-                    if (byKey.get(key) == null) {
-                        notLeasable.put(key, nanoTime.getAsLong() + properties.lifetime().toNanos());
-                    }
-                });
+                .subscribe(
+                        lease -> {
+                            taken.increment();
+                            long takenAt = nanoTime.getAsLong();
+                            byKey.compute(key, (k, leases) -> {
+                                KeyLeases keyLeases = leases == null ? new KeyLeases() : leases;
+                                keyLeases.add(new Lease(keyLeases, lease[0], (int) lease[1], takenAt));
+                                return keyLeases;
+                            });
+                        },
+                        failure -> {
+                            log.warn("could not take a download lease of a hot link: {}", failure.toString());
+                            notLeasable.put(
+                                    key,
+                                    nanoTime.getAsLong() + properties.lifetime().toNanos());
+                        },
+                        () -> {
+                            if (byKey.get(key) == null) {
+                                notLeasable.put(
+                                        key,
+                                        nanoTime.getAsLong()
+                                                + properties.lifetime().toNanos());
+                            }
+                        });
     }
 
     /**
@@ -228,7 +242,9 @@ class DownloadLeases implements SmartLifecycle {
             }
         } catch (RuntimeException failure) {
             // they stay in the database until they expire, and a sweeper (this one's, or another replica's) ends them
-            log.warn("could not end {} download leases; they come back at their expiry: {}", leases.size(),
+            log.warn(
+                    "could not end {} download leases; they come back at their expiry: {}",
+                    leases.size(),
                     failure.toString());
         }
     }
@@ -323,7 +339,8 @@ class DownloadLeases implements SmartLifecycle {
          * left or more than half of its lifetime gone.
          */
         synchronized boolean wantsAnother(long now) {
-            List<Lease> usable = leases.stream().filter(lease -> lease.usable(now)).toList();
+            List<Lease> usable =
+                    leases.stream().filter(lease -> lease.usable(now)).toList();
             if (usable.size() != 1) {
                 return usable.isEmpty();
             }
@@ -347,7 +364,9 @@ class DownloadLeases implements SmartLifecycle {
         synchronized void takeDone(long now, boolean all, List<Long> done) {
             for (Iterator<Lease> it = leases.iterator(); it.hasNext(); ) {
                 Lease lease = it.next();
-                if (all || lease.assigned == lease.size || now - lease.takenAt >= properties.lifetime().toNanos()
+                if (all
+                        || lease.assigned == lease.size
+                        || now - lease.takenAt >= properties.lifetime().toNanos()
                         || now - lease.lastAssigned >= properties.idle().toNanos()) {
                     lease.ending = true;
                 }
@@ -384,7 +403,9 @@ class DownloadLeases implements SmartLifecycle {
         }
 
         boolean usable(long now) {
-            return !ending && assigned < size && now - takenAt < properties.lifetime().toNanos();
+            return !ending
+                    && assigned < size
+                    && now - takenAt < properties.lifetime().toNanos();
         }
     }
 }

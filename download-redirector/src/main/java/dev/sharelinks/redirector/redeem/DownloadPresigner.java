@@ -37,7 +37,9 @@ class DownloadPresigner implements AutoCloseable {
         this.properties = properties;
         this.credentials = credentials(properties);
         // an unset endpoint may bind as an empty URI; both mean AWS's own regional endpoint
-        this.endpoint = properties.endpoint() == null || properties.endpoint().toString().isBlank() ? null
+        this.endpoint = properties.endpoint() == null
+                        || properties.endpoint().toString().isBlank()
+                ? null
                 : properties.endpoint();
     }
 
@@ -60,8 +62,7 @@ class DownloadPresigner implements AutoCloseable {
                 request.port(endpoint.getPort());
             }
         }
-        SignedRequest signed = signer.sign(sign -> sign
-                .identity(credentials.resolveCredentials())
+        SignedRequest signed = signer.sign(sign -> sign.identity(credentials.resolveCredentials())
                 .request(request.build())
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, properties.region())

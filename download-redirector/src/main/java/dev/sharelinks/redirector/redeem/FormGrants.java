@@ -75,20 +75,41 @@ class FormGrants {
      * Spends one download of the landing-page link {@code key} for the form whose nonce is {@code nonceId}, posted
      * from the URL of the recipient {@code recipientRef} names (null: the plain URL).
      */
-    Mono<Outcome> spend(String key, String nonceId, Instant nonceExpires, @Nullable String clientAddress,
-            @Nullable String userAgent, @Nullable String recipientRef) {
-        return run(db.sql(SPEND).bind("ref", Parameters.in(R2dbcType.VARCHAR, recipientRef)),
-                EventType.DOWNLOAD_CONSUMED, key, nonceId, nonceExpires, clientAddress, userAgent);
+    Mono<Outcome> spend(
+            String key,
+            String nonceId,
+            Instant nonceExpires,
+            @Nullable String clientAddress,
+            @Nullable String userAgent,
+            @Nullable String recipientRef) {
+        return run(
+                db.sql(SPEND).bind("ref", Parameters.in(R2dbcType.VARCHAR, recipientRef)),
+                EventType.DOWNLOAD_CONSUMED,
+                key,
+                nonceId,
+                nonceExpires,
+                clientAddress,
+                userAgent);
     }
 
     /** The file again for a person holding a receipt of this link: recorded as a repeat, nothing spent. */
-    Mono<Outcome> repeat(String key, String nonceId, Instant nonceExpires, @Nullable String clientAddress,
+    Mono<Outcome> repeat(
+            String key,
+            String nonceId,
+            Instant nonceExpires,
+            @Nullable String clientAddress,
             @Nullable String userAgent) {
         return run(db.sql(REPEAT), EventType.DOWNLOAD_REPEATED, key, nonceId, nonceExpires, clientAddress, userAgent);
     }
 
-    private Mono<Outcome> run(GenericExecuteSpec statement, EventType event, String key, String nonceId,
-            Instant nonceExpires, @Nullable String clientAddress, @Nullable String userAgent) {
+    private Mono<Outcome> run(
+            GenericExecuteSpec statement,
+            EventType event,
+            String key,
+            String nonceId,
+            Instant nonceExpires,
+            @Nullable String clientAddress,
+            @Nullable String userAgent) {
         return Detached.call(DownloadEventParameters.bind(statement, event, clientAddress, userAgent)
                 .bind("nonce", nonceId)
                 .bind("nonceExpires", nonceExpires.atOffset(ZoneOffset.UTC))
@@ -104,14 +125,17 @@ class FormGrants {
 
     private static Outcome outcome(Readable row) {
         String objectKey = row.get("object_key", String.class);
-        return new Outcome(Boolean.TRUE.equals(row.get("fresh", Boolean.class)), objectKey == null ? null
-                : new GrantedDownload(row.get("bucket", String.class), objectKey, row.get("filename", String.class)));
+        return new Outcome(
+                Boolean.TRUE.equals(row.get("fresh", Boolean.class)),
+                objectKey == null
+                        ? null
+                        : new GrantedDownload(
+                                row.get("bucket", String.class), objectKey, row.get("filename", String.class)));
     }
 
     /**
      * @param freshNonce the form had not been submitted before (a false one changed nothing)
      * @param download the file to hand out; null when nothing was granted (a used form, or no download left)
      */
-    record Outcome(boolean freshNonce, @Nullable GrantedDownload download) {
-    }
+    record Outcome(boolean freshNonce, @Nullable GrantedDownload download) {}
 }

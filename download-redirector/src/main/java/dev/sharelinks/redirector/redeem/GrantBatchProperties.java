@@ -19,5 +19,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record GrantBatchProperties(
         @DefaultValue("256") int maxSize,
         @DefaultValue("1") int maxConcurrent,
-        @DefaultValue("10s") Duration statementTimeout) {
-}
+        @DefaultValue("10s") Duration statementTimeout) {}

@@ -47,8 +47,13 @@ class GrantBatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final MeterRegistry meters;
 
-    GrantBatcher(Redemptions redemptions, DownloadLeases leases, OutboxRelay relay, GrantBatchProperties properties,
-            LeaseProperties leaseProperties, MeterRegistry meters) {
+    GrantBatcher(
+            Redemptions redemptions,
+            DownloadLeases leases,
+            OutboxRelay relay,
+            GrantBatchProperties properties,
+            LeaseProperties leaseProperties,
+            MeterRegistry meters) {
         this.redemptions = redemptions;
         this.leases = leases;
         this.relay = relay;
@@ -75,11 +80,20 @@ class GrantBatcher {
      * The object to hand out once its grant is committed, or empty if the link cannot be redeemed; signalled on
      * {@code answerOn} (the request's event loop), not on the database connection's thread.
      */
-    Mono<GrantedDownload> grant(String key, @Nullable String clientAddress, @Nullable String userAgent,
-            @Nullable String recipientRef, Executor answerOn) {
+    Mono<GrantedDownload> grant(
+            String key,
+            @Nullable String clientAddress,
+            @Nullable String userAgent,
+            @Nullable String recipientRef,
+            Executor answerOn) {
         return Mono.create(sink -> {
-            Waiting redeem = new Waiting(new Redeem(key, clientAddress, userAgent, recipientRef), sink, answerOn,
-                    new AtomicBoolean(), System.nanoTime(), false);
+            Waiting redeem = new Waiting(
+                    new Redeem(key, clientAddress, userAgent, recipientRef),
+                    sink,
+                    answerOn,
+                    new AtomicBoolean(),
+                    System.nanoTime(),
+                    false);
             sink.onCancel(() -> redeem.gone().set(true));
             waiting.add(redeem);
             dispatch();
@@ -126,7 +140,8 @@ class GrantBatcher {
                 dispatch();
             }
         };
-        redemptions.grantAll(redeems, leased)
+        redemptions
+                .grantAll(redeems, leased)
                 // a statement that never comes back must not hold the slot, and its visitors, forever
                 .timeout(properties.statementTimeout())
                 // the next statement leaves as soon as this one's result is in, before this batch is answered: the
@@ -162,7 +177,8 @@ class GrantBatcher {
                 // its lease is gone (expired and swept) or its link no longer redeemable: the row decides
                 retry(redeem.fromRowOnly(), Duration.ZERO);
             } else if (outcome.held().get(i)
-                    && System.nanoTime() - redeem.since() < leaseProperties.heldWait().toNanos()) {
+                    && System.nanoTime() - redeem.since()
+                            < leaseProperties.heldWait().toNanos()) {
                 // the row has none left, but leases hold some: they come back when those leases end
                 retry(redeem, leaseProperties.heldRetry());
             } else {
@@ -187,8 +203,13 @@ class GrantBatcher {
      * A redeem waiting for its statement, answered on {@code answerOn}; {@code gone} once its visitor hung up.
      * {@code since} is when it arrived (nanoTime); {@code rowOnly} once a grant from a lease failed for it.
      */
-    private record Waiting(Redeem redeem, MonoSink<GrantedDownload> sink, Executor answerOn, AtomicBoolean gone,
-            long since, boolean rowOnly) {
+    private record Waiting(
+            Redeem redeem,
+            MonoSink<GrantedDownload> sink,
+            Executor answerOn,
+            AtomicBoolean gone,
+            long since,
+            boolean rowOnly) {
 
         Waiting fromRowOnly() {
             return new Waiting(redeem, sink, answerOn, gone, since, true);

@@ -32,7 +32,8 @@ class GrantConnection implements AutoCloseable {
         // the pool's own factory (r2dbc-pool's ConnectionPool wraps it): a connection taken from the pool for good
         // would count against the pool's size without ever going back
         this.factory = connectionFactory instanceof Wrapped<?> pool && pool.unwrap() instanceof ConnectionFactory target
-                ? target : connectionFactory;
+                ? target
+                : connectionFactory;
     }
 
     /** Runs {@code statement} on the kept connection, opening one if there is none or it was closed. */
@@ -46,7 +47,9 @@ class GrantConnection implements AutoCloseable {
                     .switchIfEmpty(Mono.defer(() -> {
                         kept.discard();
                         Kept replacement = kept();
-                        return replacement.connection().map(connection -> new InUse(replacement, connection))
+                        return replacement
+                                .connection()
+                                .map(connection -> new InUse(replacement, connection))
                                 .doOnError(failure -> replacement.discard());
                     }))
                     .doOnError(failure -> kept.discard())
@@ -93,11 +96,13 @@ class GrantConnection implements AutoCloseable {
         /** No further statement gets this connection, and it is closed (once opened, if it is still opening). */
         void discard() {
             if (current.compareAndSet(this, null)) {
-                connection.flatMap(opened -> Mono.from(opened.close())).onErrorComplete().subscribe();
+                connection
+                        .flatMap(opened -> Mono.from(opened.close()))
+                        .onErrorComplete()
+                        .subscribe();
             }
         }
     }
 
-    private record InUse(Kept kept, Connection connection) {
-    }
+    private record InUse(Kept kept, Connection connection) {}
 }

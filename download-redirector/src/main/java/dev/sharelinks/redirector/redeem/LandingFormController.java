@@ -37,15 +37,21 @@ class LandingFormController {
     @PostMapping(LinkAnswers.PATH)
     Mono<ResponseEntity<String>> submit(@PathVariable String key, ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
-        return exchange.getFormData().flatMap(fields -> forms.submit(new LandingForms.Submission(key,
-                first(fields, "nonce"), first(fields, "password"), ClientAddress.of(request),
-                request.getHeaders().getFirst(HttpHeaders.USER_AGENT),
-                request.getHeaders().getFirst(HttpHeaders.COOKIE),
-                // the page's form has no action: it posts to the page's URL, the recipient's reference included
-                RecipientRefs.wellFormed(request.getQueryParams().getFirst(RecipientRefs.PARAMETER)),
-                request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE))))
+        return exchange.getFormData()
+                .flatMap(fields -> forms.submit(new LandingForms.Submission(
+                        key,
+                        first(fields, "nonce"),
+                        first(fields, "password"),
+                        ClientAddress.of(request),
+                        request.getHeaders().getFirst(HttpHeaders.USER_AGENT),
+                        request.getHeaders().getFirst(HttpHeaders.COOKIE),
+                        // the page's form has no action: it posts to the page's URL, the recipient's reference included
+                        RecipientRefs.wellFormed(request.getQueryParams().getFirst(RecipientRefs.PARAMETER)),
+                        request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE))))
                 // a form posted to a link that no longer works: the browser that posted it gets the page
-                .map(answer -> refusals.forVisitor(answer, RefusalPages.Route.LINK,
+                .map(answer -> refusals.forVisitor(
+                        answer,
+                        RefusalPages.Route.LINK,
                         request.getHeaders().getFirst(HttpHeaders.ACCEPT),
                         request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE)));
     }

@@ -35,8 +35,14 @@ class LandingForms {
     private final LinkAnswers answers;
     private final UnspentDownloads unspent;
 
-    LandingForms(Redemptions redemptions, FormGrants formGrants, PasswordChecks passwords, FormNonces nonces,
-            DownloadReceipts receipts, LinkAnswers answers, UnspentDownloads unspent) {
+    LandingForms(
+            Redemptions redemptions,
+            FormGrants formGrants,
+            PasswordChecks passwords,
+            FormNonces nonces,
+            DownloadReceipts receipts,
+            LinkAnswers answers,
+            UnspentDownloads unspent) {
         this.redemptions = redemptions;
         this.formGrants = formGrants;
         this.passwords = passwords;
@@ -50,7 +56,8 @@ class LandingForms {
         if (!LinkAnswers.plausible(form.key())) {
             return answers.miss(form.key(), form.clientAddress());
         }
-        return redemptions.state(form.key())
+        return redemptions
+                .state(form.key())
                 .flatMap(link -> submit(form, link))
                 .switchIfEmpty(Mono.defer(() -> answers.miss(form.key(), form.clientAddress())));
     }
@@ -68,13 +75,16 @@ class LandingForms {
         }
         FormNonces.Check nonce = nonces.check(form.key(), form.nonce());
         if (nonce.verdict() != FormNonces.Verdict.VALID) {
-            return Mono.just(refused(HttpStatus.BAD_REQUEST, form, link, nonce.verdict() == FormNonces.Verdict.EXPIRED
-                    ? "landing.form.expired" : "landing.form.invalid"));
+            return Mono.just(refused(
+                    HttpStatus.BAD_REQUEST,
+                    form,
+                    link,
+                    nonce.verdict() == FormNonces.Verdict.EXPIRED ? "landing.form.expired" : "landing.form.invalid"));
         }
         Mono<Optional<ResponseEntity<String>>> passwordRefusal = link.passwordHash() == null
-                ? Mono.just(Optional.empty()) : checkPassword(form, link, link.passwordHash());
-        return passwordRefusal.flatMap(refusal -> refusal.map(Mono::just)
-                .orElseGet(() -> grant(form, link, nonce)));
+                ? Mono.just(Optional.empty())
+                : checkPassword(form, link, link.passwordHash());
+        return passwordRefusal.flatMap(refusal -> refusal.map(Mono::just).orElseGet(() -> grant(form, link, nonce)));
     }
 
     /** Empty when the password is right; else the answer that refuses it. */
@@ -82,15 +92,21 @@ class LandingForms {
         if (form.password() == null || form.password().isEmpty()) {
             return Mono.just(Optional.of(wrongPassword(form, link, "landing.password.missing")));
         }
-        return passwords.countAttempt(form.key(), form.clientAddress())
+        return passwords
+                .countAttempt(form.key(), form.clientAddress())
                 .map(wait -> Optional.of(throttled(form, link, wait)))
-                .switchIfEmpty(Mono.defer(() -> passwords.matches(form.password(), hash)
+                .switchIfEmpty(Mono.defer(() -> passwords
+                        .matches(form.password(), hash)
                         .flatMap(right -> right
-                                ? passwords.clear(form.key(), form.clientAddress())
+                                ? passwords
+                                        .clear(form.key(), form.clientAddress())
                                         .thenReturn(Optional.<ResponseEntity<String>>empty())
                                 : Mono.just(Optional.of(wrongPassword(form, link, "landing.password.wrong"))))))
-                .onErrorResume(RejectedExecutionException.class, busy -> Mono.just(Optional.of(
-                        RedeemResponses.retryLater(HttpStatus.SERVICE_UNAVAILABLE, Duration.ofSeconds(1),
+                .onErrorResume(
+                        RejectedExecutionException.class,
+                        busy -> Mono.just(Optional.of(RedeemResponses.retryLater(
+                                HttpStatus.SERVICE_UNAVAILABLE,
+                                Duration.ofSeconds(1),
                                 "{\"error\":\"Service temporarily unavailable\"}"))));
     }
 
@@ -98,7 +114,12 @@ class LandingForms {
         boolean repeat = receipts.holdsReceipt(form.key(), form.cookies());
         Mono<FormGrants.Outcome> outcome = repeat
                 ? formGrants.repeat(form.key(), nonce.id(), nonce.expiresAt(), form.clientAddress(), form.userAgent())
-                : formGrants.spend(form.key(), nonce.id(), nonce.expiresAt(), form.clientAddress(), form.userAgent(),
+                : formGrants.spend(
+                        form.key(),
+                        nonce.id(),
+                        nonce.expiresAt(),
+                        form.clientAddress(),
+                        form.userAgent(),
                         form.recipientRef());
         return outcome.map(result -> {
             if (!result.freshNonce()) {
@@ -131,27 +152,39 @@ class LandingForms {
     /** @param why the key of the page's line saying why */
     private ResponseEntity<String> wrongPassword(Submission form, LinkState link, String why) {
         unspent.count(MissLimiter.Route.LINK, "wrong-password");
-        ResponseEntity<String> page = answers.landingPage(HttpStatus.UNAUTHORIZED, form.key(), link,
-                form.acceptLanguage(), VisitorPages.Message.error(why));
+        ResponseEntity<String> page = answers.landingPage(
+                HttpStatus.UNAUTHORIZED, form.key(), link, form.acceptLanguage(), VisitorPages.Message.error(why));
         // a 401 names how to authenticate: here, the page's own form
-        return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Form realm=\"download\"").body(page.getBody());
+        return ResponseEntity.status(page.getStatusCode())
+                .headers(page.getHeaders())
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Form realm=\"download\"")
+                .body(page.getBody());
     }
 
     private ResponseEntity<String> throttled(Submission form, LinkState link, Duration wait) {
         unspent.count(MissLimiter.Route.LINK, "password-throttled");
         long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
-        ResponseEntity<String> page = answers.landingPage(HttpStatus.TOO_MANY_REQUESTS, form.key(), link,
-                form.acceptLanguage(), VisitorPages.Message.error("landing.password.throttled", minutes));
-        return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, wait.toSeconds()))).body(page.getBody());
+        ResponseEntity<String> page = answers.landingPage(
+                HttpStatus.TOO_MANY_REQUESTS,
+                form.key(),
+                link,
+                form.acceptLanguage(),
+                VisitorPages.Message.error("landing.password.throttled", minutes));
+        return ResponseEntity.status(page.getStatusCode())
+                .headers(page.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, wait.toSeconds())))
+                .body(page.getBody());
     }
 
     /** 404: the link expired, was revoked or has no downloads left since the page was shown. */
     private ResponseEntity<String> gone(Submission form, LinkState link) {
-        LinkState dead = new LinkState(link.filename(), link.expiresAt(), 0, false, true, link.passwordHash(),
-                link.language());
-        return answers.landingPage(HttpStatus.NOT_FOUND, form.key(), dead, form.acceptLanguage(),
+        LinkState dead =
+                new LinkState(link.filename(), link.expiresAt(), 0, false, true, link.passwordHash(), link.language());
+        return answers.landingPage(
+                HttpStatus.NOT_FOUND,
+                form.key(),
+                dead,
+                form.acceptLanguage(),
                 VisitorPages.Message.error("landing.gone"));
     }
 
@@ -164,8 +197,13 @@ class LandingForms {
      * @param recipientRef the recipient reference of the page's URL ({@link RecipientRefs}), null for the plain URL
      * @param acceptLanguage the request's {@code Accept-Language}, which the page it answers is shown in
      */
-    record Submission(String key, @Nullable String nonce, @Nullable String password,
-            @Nullable String clientAddress, @Nullable String userAgent, @Nullable String cookies,
-            @Nullable String recipientRef, @Nullable String acceptLanguage) {
-    }
+    record Submission(
+            String key,
+            @Nullable String nonce,
+            @Nullable String password,
+            @Nullable String clientAddress,
+            @Nullable String userAgent,
+            @Nullable String cookies,
+            @Nullable String recipientRef,
+            @Nullable String acceptLanguage) {}
 }

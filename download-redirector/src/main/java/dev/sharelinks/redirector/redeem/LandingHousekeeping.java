@@ -19,11 +19,14 @@ class LandingHousekeeping {
         this.db = db;
     }
 
-    @Scheduled(initialDelayString = "${sharelinks.redeem.housekeeping-interval:5m}",
+    @Scheduled(
+            initialDelayString = "${sharelinks.redeem.housekeeping-interval:5m}",
             fixedDelayString = "${sharelinks.redeem.housekeeping-interval:5m}")
     void deleteExpired() {
-        db.sql("DELETE FROM spent_form_nonces WHERE expires_at < now()").then()
-                .then(db.sql("DELETE FROM password_attempts WHERE window_ends < now()").then())
+        db.sql("DELETE FROM spent_form_nonces WHERE expires_at < now()")
+                .then()
+                .then(db.sql("DELETE FROM password_attempts WHERE window_ends < now()")
+                        .then())
                 .block(Duration.ofMinutes(1));
     }
 }

@@ -54,8 +54,15 @@ class LinkAnswers {
     private final VisitorPages pages;
     private final UnspentDownloads unspent;
 
-    LinkAnswers(Redemptions redemptions, GrantBatcher grants, DownloadPresigner presigner, MissLimiter misses,
-            PreviewAgents previewAgents, DownloadReceipts receipts, FormNonces nonces, VisitorPages pages,
+    LinkAnswers(
+            Redemptions redemptions,
+            GrantBatcher grants,
+            DownloadPresigner presigner,
+            MissLimiter misses,
+            PreviewAgents previewAgents,
+            DownloadReceipts receipts,
+            FormNonces nonces,
+            VisitorPages pages,
             UnspentDownloads unspent) {
         this.redemptions = redemptions;
         this.grants = grants;
@@ -104,10 +111,21 @@ class LinkAnswers {
      * The landing page of a live link, with a fresh form; {@code message} above its details, if any; in the
      * visitor's language, else the link's.
      */
-    ResponseEntity<String> landingPage(HttpStatus status, String key, LinkState link, @Nullable String acceptLanguage,
+    ResponseEntity<String> landingPage(
+            HttpStatus status,
+            String key,
+            LinkState link,
+            @Nullable String acceptLanguage,
             VisitorPages.@Nullable Message message) {
-        return pages.landing(status, new VisitorPages.Landing(link.filename(), link.passwordProtected(),
-                link.expiresAt(), link.remaining(), link.live() ? nonces.issue(key) : null, message),
+        return pages.landing(
+                status,
+                new VisitorPages.Landing(
+                        link.filename(),
+                        link.passwordProtected(),
+                        link.expiresAt(),
+                        link.remaining(),
+                        link.live() ? nonces.issue(key) : null,
+                        message),
                 VisitorPages.locale(acceptLanguage, link.language()));
     }
 
@@ -127,14 +145,18 @@ class LinkAnswers {
 
     /** A preview agent's GET: the preview page of a live link, spending nothing; a dead link's usual 404. */
     private Mono<ResponseEntity<String>> preview(Visit visit, String agent) {
-        return redemptions.state(visit.key())
+        return redemptions
+                .state(visit.key())
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(state -> {
                     if (state.isPresent() && state.get().live()) {
                         unspent.preview(MissLimiter.Route.LINK, agent);
-                        return Mono.just(pages.preview(state.get().filename(), state.get().passwordProtected(),
-                                VisitorPages.locale(visit.acceptLanguage(), state.get().language())));
+                        return Mono.just(pages.preview(
+                                state.get().filename(),
+                                state.get().passwordProtected(),
+                                VisitorPages.locale(
+                                        visit.acceptLanguage(), state.get().language())));
                     }
                     return judged(Mono.just(state.isPresent()), visit.clientAddress());
                 });
@@ -142,7 +164,8 @@ class LinkAnswers {
 
     /** A GET with this link's receipt: the file again, recorded as a repeat; a landing-page link shows its page. */
     private Mono<ResponseEntity<String>> repeat(Visit visit) {
-        return redemptions.repeat(visit.key(), visit.clientAddress(), visit.userAgent())
+        return redemptions
+                .repeat(visit.key(), visit.clientAddress(), visit.userAgent())
                 .flatMap(repeat -> {
                     if (repeat.landingPage()) {
                         return notGranted(visit, true);
@@ -155,13 +178,18 @@ class LinkAnswers {
 
     /** Nothing granted: the landing page of a live link that has one, else 404 (or 429 for a guesser). */
     private Mono<ResponseEntity<String>> notGranted(Visit visit, boolean holdsReceipt) {
-        return redemptions.state(visit.key())
+        return redemptions
+                .state(visit.key())
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(state -> {
                     if (state.isPresent() && state.get().live() && state.get().landingPage()) {
                         unspent.count(MissLimiter.Route.LINK, "landing-page");
-                        return Mono.just(landingPage(HttpStatus.OK, visit.key(), state.get(), visit.acceptLanguage(),
+                        return Mono.just(landingPage(
+                                HttpStatus.OK,
+                                visit.key(),
+                                state.get(),
+                                visit.acceptLanguage(),
                                 holdsReceipt ? VisitorPages.Message.note("landing.repeat") : null));
                     }
                     return judged(Mono.just(state.isPresent()), visit.clientAddress());
@@ -169,9 +197,10 @@ class LinkAnswers {
     }
 
     private Mono<ResponseEntity<String>> judged(Mono<Boolean> known, @Nullable String clientAddress) {
-        return misses.judge(known, clientAddress, MissLimiter.Route.LINK).map(wait -> wait
-                .map(seconds -> RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
-                .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
+        return misses.judge(known, clientAddress, MissLimiter.Route.LINK)
+                .map(wait -> wait.map(seconds ->
+                                RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
+                        .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
     }
 
     private static ResponseEntity<String> redirect(URI url, @Nullable String receipt) {
@@ -196,7 +225,11 @@ class LinkAnswers {
      * @param recipientRef the recipient reference of the URL ({@link RecipientRefs}), null for the plain URL
      * @param acceptLanguage the request's {@code Accept-Language}, which its pages are shown in
      */
-    record Visit(String key, @Nullable String clientAddress, @Nullable String userAgent, @Nullable String cookies,
-            @Nullable String recipientRef, @Nullable String acceptLanguage) {
-    }
+    record Visit(
+            String key,
+            @Nullable String clientAddress,
+            @Nullable String userAgent,
+            @Nullable String cookies,
+            @Nullable String recipientRef,
+            @Nullable String acceptLanguage) {}
 }

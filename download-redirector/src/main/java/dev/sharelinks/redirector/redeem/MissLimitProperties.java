@@ -16,5 +16,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record MissLimitProperties(
         @DefaultValue("30") int misses,
         @DefaultValue("1m") Duration window,
-        @DefaultValue("100000") long maxClients) {
-}
+        @DefaultValue("100000") long maxClients) {}

@@ -24,6 +24,7 @@ class MissLimiter {
     private final MissLimitProperties properties;
     /** Each client's misses in its current window; the entry expires with the window. */
     private final Cache<String, Window> windows;
+
     private final Meter.MeterProvider<Counter> refusals;
 
     MissLimiter(MissLimitProperties properties, MeterRegistry meters) {
@@ -59,7 +60,8 @@ class MissLimiter {
 
     /** The two public routes. */
     enum Route {
-        LINK("link"), SHARE_TOKEN("share-token");
+        LINK("link"),
+        SHARE_TOKEN("share-token");
 
         private final String tag;
 
@@ -84,6 +86,5 @@ class MissLimiter {
         return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
     }
 
-    private record Window(long startedAt, AtomicInteger misses) {
-    }
+    private record Window(long startedAt, AtomicInteger misses) {}
 }

@@ -33,13 +33,14 @@ class PasswordChecks implements AutoCloseable {
     private final PasswordProperties properties;
     /** The delegating encoder reads the {id} link-api's hash names (bcrypt today) and checks it accordingly. */
     private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+
     private final Scheduler checks;
 
     PasswordChecks(DatabaseClient db, PasswordProperties properties) {
         this.db = db;
         this.properties = properties;
-        this.checks = Schedulers.newBoundedElastic(properties.checkThreads(), properties.checkQueue(),
-                "password-check");
+        this.checks =
+                Schedulers.newBoundedElastic(properties.checkThreads(), properties.checkQueue(), "password-check");
     }
 
     /**
@@ -52,7 +53,8 @@ class PasswordChecks implements AutoCloseable {
                 .bind("client", clientKey(client))
                 .bind("seconds", Math.toIntExact(properties.window().toSeconds()))
                 .map(row -> row.get("attempts", Integer.class) > properties.attempts()
-                        ? Duration.ofSeconds(Math.max(1, row.get("seconds_left", Long.class))) : Duration.ZERO)
+                        ? Duration.ofSeconds(Math.max(1, row.get("seconds_left", Long.class)))
+                        : Duration.ZERO)
                 .one()
                 .filter(wait -> !wait.isZero()));
     }

@@ -18,5 +18,4 @@ public record PasswordProperties(
         @DefaultValue("5") int attempts,
         @DefaultValue("15m") Duration window,
         @DefaultValue("2") int checkThreads,
-        @DefaultValue("64") int checkQueue) {
-}
+        @DefaultValue("64") int checkQueue) {}

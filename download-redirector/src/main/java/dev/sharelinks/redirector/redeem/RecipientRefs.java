@@ -13,8 +13,7 @@ final class RecipientRefs {
     static final String PARAMETER = "ref";
     private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9_-]{22}");
 
-    private RecipientRefs() {
-    }
+    private RecipientRefs() {}
 
     /** The reference if it has a reference's shape, else null. */
     static @Nullable String wellFormed(@Nullable String ref) {

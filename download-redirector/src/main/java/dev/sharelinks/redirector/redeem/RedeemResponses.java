@@ -11,8 +11,7 @@ import org.springframework.http.ResponseEntity;
 /** The answers of the public routes that are not redirects: never cached, JSON in the route's own contract format. */
 final class RedeemResponses {
 
-    private RedeemResponses() {
-    }
+    private RedeemResponses() {}
 
     static ResponseEntity<String> json(HttpStatus status, String body) {
         return ResponseEntity.status(status)
@@ -33,15 +32,22 @@ final class RedeemResponses {
 
     /** The same answer to a HEAD: status and headers, no body. */
     static ResponseEntity<Void> withoutBody(ResponseEntity<?> response) {
-        return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders()).build();
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .build();
     }
 
     /** An {@code OPTIONS} answer: 204 with the methods the URL answers to. */
     static ResponseEntity<Void> allow(HttpMethod... methods) {
-        return ResponseEntity.noContent().allow(methods).cacheControl(CacheControl.noStore()).build();
+        return ResponseEntity.noContent()
+                .allow(methods)
+                .cacheControl(CacheControl.noStore())
+                .build();
     }
 
     static ResponseEntity<Void> status(HttpStatus status) {
-        return ResponseEntity.status(status).cacheControl(CacheControl.noStore()).build();
+        return ResponseEntity.status(status)
+                .cacheControl(CacheControl.noStore())
+                .build();
     }
 }

@@ -58,7 +58,10 @@ class RedeemRoute implements NettyRouteProvider {
     /** The timer of each status answered so far: a few, looked up on every request without building its tags. */
     private final Map<Integer, Timer> requestsByStatus = new ConcurrentHashMap<>();
 
-    RedeemRoute(LinkAnswers answers, RefusalPages refusals, MeterRegistry meters,
+    RedeemRoute(
+            LinkAnswers answers,
+            RefusalPages refusals,
+            MeterRegistry meters,
             @Value("${server.forward-headers-strategy:none}") String forwardHeadersStrategy) {
         if (!"none".equalsIgnoreCase(forwardHeadersStrategy)) {
             // framework never reaches this route (WebFlux's transformer); native believes any peer's headers
@@ -81,25 +84,31 @@ class RedeemRoute implements NettyRouteProvider {
     private Mono<Void> redeem(HttpServerRequest request, HttpServerResponse response) {
         long started = System.nanoTime();
         // the request's own event loop answers it, not the database connection's (GrantBatcher)
-        Executor answerOn = request instanceof Connection connection ? connection.channel().eventLoop() : CALLER;
-        return Mono.defer(() -> answers.redeem(new LinkAnswers.Visit(pathVariable(request.param("key")),
-                        ClientAddress.of(request.remoteAddress()),
-                        request.requestHeaders().get(HttpHeaderNames.USER_AGENT),
-                        request.requestHeaders().get(HttpHeaderNames.COOKIE), recipientRef(request.uri()),
-                        request.requestHeaders().get(HttpHeaderNames.ACCEPT_LANGUAGE)),
+        Executor answerOn =
+                request instanceof Connection connection ? connection.channel().eventLoop() : CALLER;
+        return Mono.defer(() -> answers.redeem(
+                        new LinkAnswers.Visit(
+                                pathVariable(request.param("key")),
+                                ClientAddress.of(request.remoteAddress()),
+                                request.requestHeaders().get(HttpHeaderNames.USER_AGENT),
+                                request.requestHeaders().get(HttpHeaderNames.COOKIE),
+                                recipientRef(request.uri()),
+                                request.requestHeaders().get(HttpHeaderNames.ACCEPT_LANGUAGE)),
                         answerOn))
                 .onErrorResume(failure -> Mono.just(failed(failure, request.fullPath())))
                 .flatMap(answer -> {
                     record(answer.getStatusCode(), started);
                     // a redirect goes out as it is, without a look at the request's other headers
-                    return send(answer.getStatusCode().is4xxClientError() ? forVisitor(answer, request) : answer,
-                            response);
+                    return send(
+                            answer.getStatusCode().is4xxClientError() ? forVisitor(answer, request) : answer, response);
                 });
     }
 
     /** A refusal as a browser should see it: a page in its language rather than the JSON (RefusalPages). */
     private ResponseEntity<String> forVisitor(ResponseEntity<String> answer, HttpServerRequest request) {
-        return refusals.forVisitor(answer, RefusalPages.Route.LINK,
+        return refusals.forVisitor(
+                answer,
+                RefusalPages.Route.LINK,
                 request.requestHeaders().get(HttpHeaderNames.ACCEPT),
                 request.requestHeaders().get(HttpHeaderNames.ACCEPT_LANGUAGE));
     }
@@ -141,8 +150,14 @@ class RedeemRoute implements NettyRouteProvider {
 
     /** Until the answer is ready; a visitor who hung up before it is not timed. */
     private void record(HttpStatusCode status, long started) {
-        requestsByStatus.computeIfAbsent(status.value(), code -> requests.withTags(
-                        "status", String.valueOf(code), "outcome", Outcome.forStatus(code).name()))
+        requestsByStatus
+                .computeIfAbsent(
+                        status.value(),
+                        code -> requests.withTags(
+                                "status",
+                                String.valueOf(code),
+                                "outcome",
+                                Outcome.forStatus(code).name()))
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 }

@@ -89,8 +89,10 @@ class Redemptions {
             refs[i] = requests.get(i).recipientRef();
         }
         boolean anyLeased = Arrays.stream(leases).anyMatch(Objects::nonNull);
-        return grantConnection.run(connection -> {
-                    Statement statement = connection.createStatement(anyLeased ? GRANT_LEASED : GRANT)
+        return grantConnection
+                .run(connection -> {
+                    Statement statement = connection
+                            .createStatement(anyLeased ? GRANT_LEASED : GRANT)
                             .bind(0, keys)
                             .bind(1, clients)
                             .bind(2, agents)
@@ -102,15 +104,20 @@ class Redemptions {
                 .flatMap(result -> result.map((row, metadata) -> {
                     int index = Math.toIntExact(row.get("ord", Long.class) - 1);
                     String objectKey = row.get("object_key", String.class);
-                    return objectKey == null ? new Outcome(index, null) : new Outcome(index, new GrantedDownload(
-                            row.get("bucket", String.class), objectKey, row.get("filename", String.class)));
+                    return objectKey == null
+                            ? new Outcome(index, null)
+                            : new Outcome(
+                                    index,
+                                    new GrantedDownload(
+                                            row.get("bucket", String.class),
+                                            objectKey,
+                                            row.get("filename", String.class)));
                 }))
                 .collectList()
                 .map(Grants::of);
     }
 
-    private record Outcome(int index, @Nullable GrantedDownload download) {
-    }
+    private record Outcome(int index, @Nullable GrantedDownload download) {}
 
     /**
      * A grant statement's answer.
@@ -137,11 +144,16 @@ class Redemptions {
 
     /** What a page about the link shows, and whether it is live; empty for a key no link has. */
     Mono<LinkState> state(String key) {
-        return Detached.call(db.sql(STATE).bind("key", key)
-                .map(row -> new LinkState(row.get("filename", String.class),
-                        row.get("expires_at", OffsetDateTime.class).toInstant(), row.get("remaining", Integer.class),
-                        row.get("live", Boolean.class), row.get("landing_page", Boolean.class),
-                        row.get("password_hash", String.class), row.get("locale", String.class)))
+        return Detached.call(db.sql(STATE)
+                .bind("key", key)
+                .map(row -> new LinkState(
+                        row.get("filename", String.class),
+                        row.get("expires_at", OffsetDateTime.class).toInstant(),
+                        row.get("remaining", Integer.class),
+                        row.get("live", Boolean.class),
+                        row.get("landing_page", Boolean.class),
+                        row.get("password_hash", String.class),
+                        row.get("locale", String.class)))
                 .one());
     }
 
@@ -151,33 +163,41 @@ class Redemptions {
      * its page instead (nothing recorded).
      */
     Mono<Repeat> repeat(String key, @Nullable String clientAddress, @Nullable String userAgent) {
-        return Detached.call(DownloadEventParameters.bind(db.sql(REPEAT), EventType.DOWNLOAD_REPEATED, clientAddress,
-                        userAgent)
+        return Detached.call(DownloadEventParameters.bind(
+                        db.sql(REPEAT), EventType.DOWNLOAD_REPEATED, clientAddress, userAgent)
                 .bind("key", key)
-                .map(row -> new Repeat(new GrantedDownload(row.get("bucket", String.class),
-                        row.get("object_key", String.class), row.get("filename", String.class)),
+                .map(row -> new Repeat(
+                        new GrantedDownload(
+                                row.get("bucket", String.class),
+                                row.get("object_key", String.class),
+                                row.get("filename", String.class)),
                         row.get("landing_page", Boolean.class)))
                 .one());
     }
 
     /** Whether a GET would grant a download now; consumes nothing. */
     Mono<Boolean> isLive(String key) {
-        return Detached.call(db.sql(LIVE).bind("key", key).map(row -> true).one().defaultIfEmpty(false));
+        return Detached.call(
+                db.sql(LIVE).bind("key", key).map(row -> true).one().defaultIfEmpty(false));
     }
 
     /** Whether the key names a link at all, live or not. */
     Mono<Boolean> isKnown(String key) {
         return Detached.call(db.sql("SELECT true AS known FROM redeemable_links WHERE key = :key")
-                .bind("key", key).map(row -> true).one().defaultIfEmpty(false));
+                .bind("key", key)
+                .map(row -> true)
+                .one()
+                .defaultIfEmpty(false));
     }
 
     /** One visitor's redeem of a key, through the URL of the recipient {@code recipientRef} names (or the plain one). */
-    record Redeem(String key, @Nullable String clientAddress, @Nullable String userAgent,
-            @Nullable String recipientRef) {
-    }
+    record Redeem(
+            String key,
+            @Nullable String clientAddress,
+            @Nullable String userAgent,
+            @Nullable String recipientRef) {}
 
-    record GrantedDownload(String bucket, String objectKey, String filename) {
-    }
+    record GrantedDownload(String bucket, String objectKey, String filename) {}
 
     /**
      * A link as its pages describe it.
@@ -187,8 +207,14 @@ class Redemptions {
      * @param language its pages' language for a visitor whose browser names none of theirs (its account's); null
      *     for a link created before links had one
      */
-    record LinkState(String filename, Instant expiresAt, int remaining, boolean live, boolean landingPage,
-            @Nullable String passwordHash, @Nullable String language) {
+    record LinkState(
+            String filename,
+            Instant expiresAt,
+            int remaining,
+            boolean live,
+            boolean landingPage,
+            @Nullable String passwordHash,
+            @Nullable String language) {
 
         boolean passwordProtected() {
             return passwordHash != null;
@@ -196,8 +222,7 @@ class Redemptions {
     }
 
     /** @param landingPage the link shows its landing page to a GET; the download was neither served nor recorded */
-    record Repeat(GrantedDownload download, boolean landingPage) {
-    }
+    record Repeat(GrantedDownload download, boolean landingPage) {}
 
     /**
      * The statement without its comment lines and indentation: the file documents it, but r2dbc-postgresql scans
@@ -206,7 +231,9 @@ class Redemptions {
      */
     static String statement(String resource) {
         try {
-            return new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8).lines()
+            return new ClassPathResource(resource)
+                    .getContentAsString(StandardCharsets.UTF_8)
+                    .lines()
                     .map(String::strip)
                     .filter(line -> !line.isEmpty() && !line.startsWith("--"))
                     .collect(Collectors.joining("\n"));

@@ -22,5 +22,4 @@ public record S3Properties(
         @DefaultValue("false") boolean pathStyle,
         @DefaultValue("") String accessKeyId,
         @DefaultValue("") String secretAccessKey,
-        @DefaultValue("15m") Duration presignTtl) {
-}
+        @DefaultValue("15m") Duration presignTtl) {}

@@ -57,8 +57,14 @@ class ShareTokenController {
     private final RefusalPages refusals;
     private final UnspentDownloads unspent;
 
-    ShareTokenController(ShareTokenGrants grants, DownloadPresigner presigner, MissLimiter misses,
-            PreviewAgents previewAgents, VisitorPages pages, RefusalPages refusals, UnspentDownloads unspent) {
+    ShareTokenController(
+            ShareTokenGrants grants,
+            DownloadPresigner presigner,
+            MissLimiter misses,
+            PreviewAgents previewAgents,
+            VisitorPages pages,
+            RefusalPages refusals,
+            UnspentDownloads unspent) {
         this.refusals = refusals;
         this.grants = grants;
         this.presigner = presigner;
@@ -70,9 +76,12 @@ class ShareTokenController {
 
     @GetMapping("/share/**")
     Mono<ResponseEntity<String>> download(ServerHttpRequest request) {
-        return answer(request).map(answer -> refusals.forVisitor(answer, RefusalPages.Route.SHARE_TOKEN,
-                request.getHeaders().getFirst(HttpHeaders.ACCEPT),
-                request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE)));
+        return answer(request)
+                .map(answer -> refusals.forVisitor(
+                        answer,
+                        RefusalPages.Route.SHARE_TOKEN,
+                        request.getHeaders().getFirst(HttpHeaders.ACCEPT),
+                        request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE)));
     }
 
     private Mono<ResponseEntity<String>> answer(ServerHttpRequest request) {
@@ -90,8 +99,10 @@ class ShareTokenController {
                             return notGranted();
                         }
                         unspent.preview(MissLimiter.Route.SHARE_TOKEN, previewAgent.get());
-                        return pages.preview(grant.download().filename(), false, VisitorPages.locale(
-                                request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE), null));
+                        return pages.preview(
+                                grant.download().filename(),
+                                false,
+                                VisitorPages.locale(request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE), null));
                     })
                     .switchIfEmpty(Mono.defer(() -> miss(publicPath, request)));
         }
@@ -104,8 +115,8 @@ class ShareTokenController {
     @RequestMapping(path = "/share/**", method = RequestMethod.HEAD)
     Mono<ResponseEntity<Void>> probe(ServerHttpRequest request) {
         String publicPath = publicPath(request);
-        Mono<ResponseEntity<Void>> refused = Mono.defer(() -> miss(publicPath, request)
-                .map(RedeemResponses::withoutBody));
+        Mono<ResponseEntity<Void>> refused =
+                Mono.defer(() -> miss(publicPath, request).map(RedeemResponses::withoutBody));
         if (publicPath == null) {
             return refused;
         }
@@ -126,9 +137,10 @@ class ShareTokenController {
      */
     private Mono<ResponseEntity<String>> miss(@Nullable String publicPath, ServerHttpRequest request) {
         Mono<Boolean> known = publicPath == null ? Mono.just(false) : grants.isKnown(publicPath);
-        return misses.judge(known, ClientAddress.of(request), MissLimiter.Route.SHARE_TOKEN).map(wait -> wait
-                .map(seconds -> RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
-                .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
+        return misses.judge(known, ClientAddress.of(request), MissLimiter.Route.SHARE_TOKEN)
+                .map(wait -> wait.map(seconds ->
+                                RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
+                        .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
     }
 
     private static @Nullable String publicPath(ServerHttpRequest request) {
@@ -140,8 +152,8 @@ class ShareTokenController {
         }
         try {
             String path = UriUtils.decode(rawPath.substring(PREFIX.length()), StandardCharsets.UTF_8);
-            String publicPath = rawQuery == null ? path
-                    : path + "?" + UriUtils.decode(rawQuery, StandardCharsets.UTF_8);
+            String publicPath =
+                    rawQuery == null ? path : path + "?" + UriUtils.decode(rawQuery, StandardCharsets.UTF_8);
             return PLAUSIBLE_PATH.matcher(publicPath).matches() ? publicPath : null;
         } catch (IllegalArgumentException malformedEscape) {
             return null;

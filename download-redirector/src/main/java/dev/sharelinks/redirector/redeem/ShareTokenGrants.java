@@ -56,38 +56,44 @@ class ShareTokenGrants {
     Mono<Grant> grant(String publicPath, @Nullable String clientAddress, @Nullable String userAgent) {
         // runs to its end even if the visitor hangs up: the download is then recorded without a 302 answered, as it
         // always was for a hang-up just after the commit
-        return Detached.call(DownloadEventParameters.bind(db.sql(GRANT), EventType.SHARE_TOKEN_DOWNLOADED,
-                        clientAddress, userAgent)
-                .bind("path", publicPath)
-                .map(ShareTokenGrants::grant)
-                .one()
-                // committed (the statement's answer completes after its commit): send the event on now
-                .doOnSuccess(grant -> {
-                    if (grant != null && grant.download() != null) {
-                        relay.wakeUp();
-                    }
-                }));
+        return Detached.call(
+                DownloadEventParameters.bind(db.sql(GRANT), EventType.SHARE_TOKEN_DOWNLOADED, clientAddress, userAgent)
+                        .bind("path", publicPath)
+                        .map(ShareTokenGrants::grant)
+                        .one()
+                        // committed (the statement's answer completes after its commit): send the event on now
+                        .doOnSuccess(grant -> {
+                            if (grant != null && grant.download() != null) {
+                                relay.wakeUp();
+                            }
+                        }));
     }
 
     /** What a GET would grant now; records nothing. */
     Mono<Grant> probe(String publicPath) {
-        return Detached.call(db.sql(ACTIVE_TOKEN).bind("path", publicPath).map(ShareTokenGrants::grant).one());
+        return Detached.call(db.sql(ACTIVE_TOKEN)
+                .bind("path", publicPath)
+                .map(ShareTokenGrants::grant)
+                .one());
     }
 
     /** Whether a token answers this public path at all, active or not. */
     Mono<Boolean> isKnown(String publicPath) {
         return Detached.call(db.sql("SELECT true AS known FROM redeemable_tokens WHERE public_path = :path")
-                .bind("path", publicPath).map(row -> true).one().defaultIfEmpty(false));
+                .bind("path", publicPath)
+                .map(row -> true)
+                .one()
+                .defaultIfEmpty(false));
     }
 
     private static Grant grant(Readable row) {
         String objectKey = row.get("object_key", String.class);
-        return objectKey == null ? new Grant(null)
-                : new Grant(new Redemptions.GrantedDownload(row.get("bucket", String.class), objectKey,
-                        row.get("filename", String.class)));
+        return objectKey == null
+                ? new Grant(null)
+                : new Grant(new Redemptions.GrantedDownload(
+                        row.get("bucket", String.class), objectKey, row.get("filename", String.class)));
     }
 
     /** @param download the file to hand out; null when the token grants no download */
-    record Grant(Redemptions.@Nullable GrantedDownload download) {
-    }
+    record Grant(Redemptions.@Nullable GrantedDownload download) {}
 }

@@ -32,8 +32,10 @@ class TrustedProxies implements NettyServerCustomizer {
     private final List<IpSubnetFilterRule> proxies;
 
     TrustedProxies(TrustedProxiesProperties properties) {
-        this.proxies = properties.networks().stream().filter(network -> !network.isBlank())
-                .map(TrustedProxies::range).toList();
+        this.proxies = properties.networks().stream()
+                .filter(network -> !network.isBlank())
+                .map(TrustedProxies::range)
+                .toList();
     }
 
     @Override
@@ -79,7 +81,8 @@ class TrustedProxies implements NettyServerCustomizer {
             for (String element : header.split(",")) {
                 for (String pair : element.split(";")) {
                     String[] nameValue = pair.trim().split("=", 2);
-                    if (nameValue.length == 2 && nameValue[0].trim().toLowerCase(Locale.ROOT).equals("for")) {
+                    if (nameValue.length == 2
+                            && nameValue[0].trim().toLowerCase(Locale.ROOT).equals("for")) {
                         hops.add(nameValue[1]);
                     }
                 }

@@ -10,5 +10,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     default, when the socket's peer is the client ({@link TrustedProxies})
  */
 @ConfigurationProperties("sharelinks.redeem.trusted-proxies")
-public record TrustedProxiesProperties(@DefaultValue("") List<String> networks) {
-}
+public record TrustedProxiesProperties(@DefaultValue("") List<String> networks) {}

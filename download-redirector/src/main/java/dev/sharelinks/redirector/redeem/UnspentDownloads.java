@@ -25,10 +25,12 @@ class UnspentDownloads {
     }
 
     void preview(MissLimiter.Route route, String agent) {
-        counters.withTags("route", route.tag(), "reason", "preview", "agent", agent).increment();
+        counters.withTags("route", route.tag(), "reason", "preview", "agent", agent)
+                .increment();
     }
 
     void count(MissLimiter.Route route, String reason) {
-        counters.withTags("route", route.tag(), "reason", reason, "agent", NO_AGENT).increment();
+        counters.withTags("route", route.tag(), "reason", reason, "agent", NO_AGENT)
+                .increment();
     }
 }

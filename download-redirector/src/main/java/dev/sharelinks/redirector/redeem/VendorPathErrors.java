@@ -47,13 +47,15 @@ class VendorPathErrors implements WebExceptionHandler {
         boolean token = path.startsWith("/share/");
         String body;
         if (status.value() == 404) {
-            body = token ? ShareTokenController.NOT_FOUND_BODY
+            body = token
+                    ? ShareTokenController.NOT_FOUND_BODY
                     : path.startsWith("/api/v2/shareable_links/") ? LINK_NOT_FOUND : "{\"error\":\"Not Found\"}";
         } else {
             HttpStatus known = HttpStatus.resolve(status.value());
             String reason = known == null ? "Request refused" : known.getReasonPhrase();
-            body = token ? "{\"status\":" + status.value() + ",\"code\":\""
-                    + reason.toLowerCase(Locale.ROOT).replace(' ', '-') + "\",\"message\":\"" + reason + "\"}"
+            body = token
+                    ? "{\"status\":" + status.value() + ",\"code\":\""
+                            + reason.toLowerCase(Locale.ROOT).replace(' ', '-') + "\",\"message\":\"" + reason + "\"}"
                     : "{\"error\":\"" + reason + "\"}";
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

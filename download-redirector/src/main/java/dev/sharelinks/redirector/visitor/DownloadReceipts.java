@@ -29,6 +29,7 @@ public class DownloadReceipts {
     private final String pathPrefix;
     /** The cookie's attributes after its path: the same for every receipt. */
     private final String attributes;
+
     private final Clock clock;
 
     DownloadReceipts(SigningKeys keys, VisitorProperties properties, Clock clock) {
@@ -36,11 +37,12 @@ public class DownloadReceipts {
         this.gracePeriod = properties.receiptGracePeriod();
         String basePath = properties.publicRedeemBaseUrl().getRawPath();
         this.pathPrefix = (basePath == null ? "" : basePath.replaceAll("/+$", "")) + "/api/v2/shareable_links/";
-        boolean secure = "https".equalsIgnoreCase(properties.publicRedeemBaseUrl().getScheme());
+        boolean secure =
+                "https".equalsIgnoreCase(properties.publicRedeemBaseUrl().getScheme());
         // Max-Age alone, which every current browser reads: an Expires date (Spring's ResponseCookie writes one) would
         // be formatted on every redirect, and the value and path are base64url and digits, with nothing to quote
-        this.attributes = "; Max-Age=" + gracePeriod.toSeconds() + (secure ? "; Secure" : "")
-                + "; HttpOnly; SameSite=Lax";
+        this.attributes =
+                "; Max-Age=" + gracePeriod.toSeconds() + (secure ? "; Secure" : "") + "; HttpOnly; SameSite=Lax";
         this.clock = clock;
     }
 
@@ -92,7 +94,8 @@ public class DownloadReceipts {
             return false;
         }
         // a receipt never outlives one grace period from now, whatever its signed expiry says
-        return expiresAt > now && expiresAt <= now + gracePeriod.toSeconds()
+        return expiresAt > now
+                && expiresAt <= now + gracePeriod.toSeconds()
                 && keys.verify(value.substring(dot + 1), PURPOSE, key, expiry);
     }
 }

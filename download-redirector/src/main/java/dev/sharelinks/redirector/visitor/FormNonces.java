@@ -73,12 +73,17 @@ public class FormNonces {
     }
 
     /** A submitted nonce's verdict. */
-    public enum Verdict { MISSING, INVALID, EXPIRED, VALID }
+    public enum Verdict {
+        MISSING,
+        INVALID,
+        EXPIRED,
+        VALID
+    }
 
     /**
      * @param id the nonce's random id, to be recorded as used; null unless valid
      * @param expiresAt when the nonce stops being accepted (its record may be deleted after); null unless valid
      */
-    public record Check(Verdict verdict, @Nullable String id, @Nullable Instant expiresAt) {
-    }
+    public record Check(
+            Verdict verdict, @Nullable String id, @Nullable Instant expiresAt) {}
 }

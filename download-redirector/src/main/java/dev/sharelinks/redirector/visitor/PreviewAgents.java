@@ -35,7 +35,8 @@ public class PreviewAgents {
 
     private final Pattern anyAgent;
     private final List<String> names;
-    private final Cache<String, Optional<String>> answers = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<String, Optional<String>> answers =
+            Caffeine.newBuilder().maximumSize(10_000).build();
 
     @Autowired
     public PreviewAgents(VisitorProperties properties, ResourceLoader resources) {
@@ -46,7 +47,8 @@ public class PreviewAgents {
         this.names = List.copyOf(patternsByName.keySet());
         List<String> groups = new ArrayList<>();
         patternsByName.forEach((name, pattern) -> groups.add("(?<" + name + ">" + pattern + ")"));
-        this.anyAgent = groups.isEmpty() ? Pattern.compile("(?!)")
+        this.anyAgent = groups.isEmpty()
+                ? Pattern.compile("(?!)")
                 : Pattern.compile(String.join("|", groups), Pattern.CASE_INSENSITIVE);
     }
 

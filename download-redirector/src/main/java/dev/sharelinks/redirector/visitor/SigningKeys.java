@@ -36,7 +36,8 @@ class SigningKeys {
     private final ThreadLocal<Mac> signingMac;
 
     SigningKeys(VisitorProperties properties) {
-        List<String> configured = properties.signingKeys().stream().filter(key -> !key.isBlank()).toList();
+        List<String> configured =
+                properties.signingKeys().stream().filter(key -> !key.isBlank()).toList();
         if (configured.isEmpty()) {
             byte[] random = new byte[MIN_KEY_BYTES];
             new SecureRandom().nextBytes(random);

@@ -23,9 +23,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("sharelinks.visitor")
 public record VisitorProperties(
-        @DefaultValue("classpath:visitor/preview-agents.txt") String previewAgents,
+        @DefaultValue("classpath:visitor/preview-agents.txt")
+        String previewAgents,
+
         @DefaultValue("") List<String> signingKeys,
         @DefaultValue("10m") Duration receiptGracePeriod,
         @DefaultValue("1h") Duration formLifetime,
-        @DefaultValue("http://127.0.0.1:8082") URI publicRedeemBaseUrl) {
-}
+        @DefaultValue("http://127.0.0.1:8082") URI publicRedeemBaseUrl) {}

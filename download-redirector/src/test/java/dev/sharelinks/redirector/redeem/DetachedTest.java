@@ -18,9 +18,8 @@ class DetachedTest {
         Sinks.One<String> database = Sinks.one();
         AtomicBoolean callCancelled = new AtomicBoolean();
         AtomicReference<String> callResult = new AtomicReference<>();
-        Mono<String> call = database.asMono()
-                .doOnCancel(() -> callCancelled.set(true))
-                .doOnNext(callResult::set);
+        Mono<String> call =
+                database.asMono().doOnCancel(() -> callCancelled.set(true)).doOnNext(callResult::set);
         AtomicReference<String> answered = new AtomicReference<>();
 
         Disposable visitor = Detached.call(call).subscribe(answered::set);
@@ -35,6 +34,7 @@ class DetachedTest {
     @Test
     void whenNobodyCancelsThenTheAnswerAndEmptinessPassThrough() {
         assertThat(Detached.call(Mono.just("row")).block(Duration.ofSeconds(1))).isEqualTo("row");
-        assertThat(Detached.call(Mono.<String>empty()).blockOptional(Duration.ofSeconds(1))).isEmpty();
+        assertThat(Detached.call(Mono.<String>empty()).blockOptional(Duration.ofSeconds(1)))
+                .isEmpty();
     }
 }

@@ -31,8 +31,13 @@ import org.springframework.test.context.TestPropertySource;
  * leased, and that a dead holder's lease comes back at its expiry while the row holds redeems meanwhile. Leases
  * live longer here than by default, so that none ends between two steps of a test.
  */
-@TestPropertySource(properties = {"sharelinks.redeem.lease.lifetime=6s", "sharelinks.redeem.lease.idle=2s",
-        "sharelinks.redeem.lease.held-wait=10s", "sharelinks.redeem.lease.sweep-interval=1s"})
+@TestPropertySource(
+        properties = {
+            "sharelinks.redeem.lease.lifetime=6s",
+            "sharelinks.redeem.lease.idle=2s",
+            "sharelinks.redeem.lease.held-wait=10s",
+            "sharelinks.redeem.lease.sweep-interval=1s"
+        })
 class DownloadLeasesIT extends RedirectorIntegrationTest {
 
     @Autowired
@@ -43,12 +48,15 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
 
     @Test
     void aHotLinkIsGrantedFromItsLeaseWhileItsRowIsLockedAndTheLeaseEndSettlesTheExactCount() throws Exception {
-        LinkCreated link = publishLink("media/lease/hot", "hot.bin", 2000, Instant.now().plusSeconds(3600));
+        LinkCreated link =
+                publishLink("media/lease/hot", "hot.bin", 2000, Instant.now().plusSeconds(3600));
 
         // eight redeems of one key in a batch: hot, so a lease is taken in the background
         assertThat(leases.assign(batch(link, 8), new BitSet())).containsOnlyNulls();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !sql("SELECT count(*) FROM redirector.download_leases"
-                + " WHERE link_id = " + link.linkId()).equals("0"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !sql("SELECT count(*) FROM redirector.download_leases" + " WHERE link_id = "
+                                + link.linkId())
+                        .equals("0"));
         // the default first lease (256), well below a quarter of what the row had
         assertThat(sql("SELECT size || ',' || used FROM redirector.download_leases WHERE link_id = " + link.linkId()))
                 .isEqualTo("256,0");
@@ -58,18 +66,23 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
         Long[] assigned = leases.assign(batch, new BitSet());
         assertThat(assigned).doesNotContainNull().containsOnly(assigned[0]);
         Grants grants;
-        try (Connection other = DriverManager.getConnection("jdbc:postgresql://" + SharedServers.postgres().host()
-                + ":" + SharedServers.postgres().port() + "/" + DATABASE, PostgresServer.USER, "")) {
+        try (Connection other = DriverManager.getConnection(
+                "jdbc:postgresql://" + SharedServers.postgres().host() + ":"
+                        + SharedServers.postgres().port() + "/" + DATABASE,
+                PostgresServer.USER,
+                "")) {
             other.setAutoCommit(false);
             // another transaction holds the link's row, as another replica's grant from the row would
-            other.createStatement().execute("SELECT * FROM redirector.redeemable_links WHERE link_id = "
-                    + link.linkId() + " FOR UPDATE");
+            other.createStatement()
+                    .execute("SELECT * FROM redirector.redeemable_links WHERE link_id = " + link.linkId()
+                            + " FOR UPDATE");
             grants = redemptions.grantAll(batch, assigned).block(Duration.ofSeconds(5));
             other.rollback();
         }
         leases.settled(assigned, grants.granted().keySet());
         assertThat(grants.granted()).containsOnlyKeys(0, 1, 2);
-        assertThat(sql("SELECT used FROM redirector.download_leases WHERE link_id = " + link.linkId())).isEqualTo("3");
+        assertThat(sql("SELECT used FROM redirector.download_leases WHERE link_id = " + link.linkId()))
+                .isEqualTo("3");
         assertThat(row(link)).as("the row is not touched by a lease's grants").isEqualTo("1744,256");
 
         // ended once idle: the 253 it did not grant go back, and the link has its exact count again
@@ -77,30 +90,37 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
         assertThat(sql("SELECT count(*) FROM redirector.download_leases WHERE link_id = " + link.linkId()))
                 .isEqualTo("0");
         List<Object> events = events(link, 4);
-        assertThat(events).filteredOn(DownloadConsumed.class::isInstance)
+        assertThat(events)
+                .filteredOn(DownloadConsumed.class::isInstance)
                 .extracting(event -> ((DownloadConsumed) event).remaining())
                 .as("no other replica granted meanwhile, so the upper bounds are the counts")
                 .containsExactlyInAnyOrder(1999, 1998, 1997);
-        assertThat(events).filteredOn(DownloadCountSettled.class::isInstance)
+        assertThat(events)
+                .filteredOn(DownloadCountSettled.class::isInstance)
                 .containsExactly(new DownloadCountSettled(link.linkId(), link.key(), 1997, 253));
     }
 
     @Test
     void aSmallLimitIsNeverLeased() throws Exception {
-        LinkCreated link = publishLink("media/lease/small", "small.bin", 5, Instant.now().plusSeconds(3600));
+        LinkCreated link =
+                publishLink("media/lease/small", "small.bin", 5, Instant.now().plusSeconds(3600));
 
         leases.assign(batch(link, 8), new BitSet());
         Thread.sleep(500);
         assertThat(leases.assign(batch(link, 8), new BitSet())).containsOnlyNulls();
         assertThat(sql("SELECT count(*) FROM redirector.download_leases WHERE link_id = " + link.linkId()))
                 .isEqualTo("0");
-        assertThat(redemptions.grantAll(batch(link, 8), new Long[8]).block(Duration.ofSeconds(5)).granted())
+        assertThat(redemptions
+                        .grantAll(batch(link, 8), new Long[8])
+                        .block(Duration.ofSeconds(5))
+                        .granted())
                 .hasSize(5);
     }
 
     @Test
     void aDeadHoldersLeaseComesBackAtItsExpiryAndTheRowHoldsRedeemsUntilThen() {
-        LinkCreated link = publishLink("media/lease/dead", "dead.bin", 1000, Instant.now().plusSeconds(3600));
+        LinkCreated link =
+                publishLink("media/lease/dead", "dead.bin", 1000, Instant.now().plusSeconds(3600));
         // a replica that died holding every download but none granted: its lease expires in three seconds
         sql("WITH taken AS (UPDATE redirector.redeemable_links SET remaining = 0, leased = 1000 WHERE link_id = "
                 + link.linkId() + " RETURNING link_id, key) INSERT INTO redirector.download_leases (link_id, key,"
@@ -109,7 +129,9 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
 
         Grants meanwhile = redemptions.grantAll(batch(link, 2), new Long[2]).block(Duration.ofSeconds(5));
         assertThat(meanwhile.granted()).isEmpty();
-        assertThat(meanwhile.held().cardinality()).as("refused by the row, held for the lease").isEqualTo(2);
+        assertThat(meanwhile.held().cardinality())
+                .as("refused by the row, held for the lease")
+                .isEqualTo(2);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> row(link).equals("600,0"));
         assertThat(events(link, 1)).containsExactly(new DownloadCountSettled(link.linkId(), link.key(), 600, 600));
@@ -119,13 +141,15 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
     }
 
     private static List<Redeem> batch(LinkCreated link, int redeems) {
-        return IntStream.range(0, redeems).mapToObj(i -> new Redeem(link.key(), "10.0.0." + i, "test", null)).toList();
+        return IntStream.range(0, redeems)
+                .mapToObj(i -> new Redeem(link.key(), "10.0.0." + i, "test", null))
+                .toList();
     }
 
     /** The link's row: remaining and leased. */
     private static String row(LinkCreated link) {
-        return sql("SELECT remaining || ',' || leased FROM redirector.redeemable_links WHERE link_id = "
-                + link.linkId());
+        return sql(
+                "SELECT remaining || ',' || leased FROM redirector.redeemable_links WHERE link_id = " + link.linkId());
     }
 
     private static String sql(String statement) {
@@ -135,10 +159,15 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
     /** The data of the link's first {@code expected} events on the downloads topic. */
     private List<Object> events(LinkCreated link, int expected) {
         String key = String.valueOf(link.linkId());
-        List<Object> events = TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
+        List<Object> events = TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
                         seen -> seen.stream().filter(r -> key.equals(r.key())).count() >= expected,
                         Duration.ofSeconds(30))
-                .stream().filter(r -> key.equals(r.key())).map(r -> (Object) serde.read(r.value()).data()).toList();
+                .stream()
+                .filter(r -> key.equals(r.key()))
+                .map(r -> (Object) serde.read(r.value()).data())
+                .toList();
         return events.isEmpty() ? Collections.emptyList() : events;
     }
 }

@@ -12,11 +12,17 @@ class DownloadPresignerTest {
     @Test
     void whenNoEndpointIsSetThenItSignsForAwsInTheConfiguredRegion() {
         try (DownloadPresigner presigner = new DownloadPresigner(properties(URI.create(""), "eu-central-1", false))) {
-            String url = presigner.presignedUrl("acme-media", "media/4/original.jpg", "photo.jpg").toString();
+            String url = presigner
+                    .presignedUrl("acme-media", "media/4/original.jpg", "photo.jpg")
+                    .toString();
 
-            assertThat(url).startsWith("https://acme-media.s3.eu-central-1.amazonaws.com/media/4/original.jpg?")
-                    .contains("X-Amz-Credential=AKIDEXAMPLE%2F", "%2Feu-central-1%2Fs3%2Faws4_request",
-                            "X-Amz-Expires=900", "X-Amz-SignedHeaders=host",
+            assertThat(url)
+                    .startsWith("https://acme-media.s3.eu-central-1.amazonaws.com/media/4/original.jpg?")
+                    .contains(
+                            "X-Amz-Credential=AKIDEXAMPLE%2F",
+                            "%2Feu-central-1%2Fs3%2Faws4_request",
+                            "X-Amz-Expires=900",
+                            "X-Amz-SignedHeaders=host",
                             "response-content-disposition=attachment%3B%20filename%3D%22photo.jpg%22");
         }
     }
@@ -25,9 +31,11 @@ class DownloadPresignerTest {
     void whenAnS3CompatibleEndpointIsSetThenItSignsForItVirtualHostedOrPathStyle() {
         URI wasabi = URI.create("https://s3.eu-central-1.wasabisys.com");
         try (DownloadPresigner virtualHosted = new DownloadPresigner(properties(wasabi, "eu-central-1", false));
-                DownloadPresigner pathStyle = new DownloadPresigner(
-                        properties(URI.create("http://minio.local:9000"), "us-east-1", true))) {
-            assertThat(virtualHosted.presignedUrl("mediapocket-test-account-5", "test_key", "f").toString())
+                DownloadPresigner pathStyle =
+                        new DownloadPresigner(properties(URI.create("http://minio.local:9000"), "us-east-1", true))) {
+            assertThat(virtualHosted
+                            .presignedUrl("mediapocket-test-account-5", "test_key", "f")
+                            .toString())
                     .startsWith("https://mediapocket-test-account-5.s3.eu-central-1.wasabisys.com/test_key?");
             assertThat(pathStyle.presignedUrl("bucket", "a/b c.bin", "f").toString())
                     .startsWith("http://minio.local:9000/bucket/a/b%20c.bin?");
@@ -38,7 +46,8 @@ class DownloadPresignerTest {
     void whenTheFilenameNeedsCareThenTheDispositionStaysOneWellFormedHeaderValue() {
         assertThat(DownloadPresigner.attachment("report.pdf")).isEqualTo("attachment; filename=\"report.pdf\"");
         assertThat(DownloadPresigner.attachment("a\"b\\c.pdf")).isEqualTo("attachment; filename=\"a\\\"b\\\\c.pdf\"");
-        assertThat(DownloadPresigner.attachment("été.pdf")).startsWith("attachment; ")
+        assertThat(DownloadPresigner.attachment("été.pdf"))
+                .startsWith("attachment; ")
                 .contains("filename*=UTF-8''%C3%A9t%C3%A9.pdf");
     }
 

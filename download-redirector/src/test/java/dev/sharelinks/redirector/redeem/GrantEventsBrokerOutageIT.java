@@ -11,27 +11,30 @@ import dev.sharelinks.infra.KafkaBroker;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import dev.sharelinks.redirector.RedirectorIntegrationTest;
+import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
 import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import java.util.Map;
 import reactor.core.publisher.Mono;
-import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
 
 /**
  * A batch granted while the Kafka broker is away: its one outbox row of several events stays whole through the
  * relay's failed attempts, and once the broker is back each of its events reaches the topic once.
  */
 // short producer timeouts, so the relay's attempts fail (and must leave the row in place) while the broker is away
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "sharelinks.redeem.miss-limit.misses=1000000",
-    "spring.kafka.producer.properties[max.block.ms]=1500",
-    "spring.kafka.producer.properties[request.timeout.ms]=1000",
-    "spring.kafka.producer.properties[delivery.timeout.ms]=3000"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "sharelinks.redeem.miss-limit.misses=1000000",
+            "spring.kafka.producer.properties[max.block.ms]=1500",
+            "spring.kafka.producer.properties[request.timeout.ms]=1000",
+            "spring.kafka.producer.properties[delivery.timeout.ms]=3000"
+        })
 class GrantEventsBrokerOutageIT extends RedirectorIntegrationTest {
 
     @Autowired
@@ -39,36 +42,53 @@ class GrantEventsBrokerOutageIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheBrokerIsDownThenABatchsRowWaitsWholeAndEachOfItsEventsArrivesOnceWhenItIsBack() {
-        LinkCreated link = publishLink("media/outage/batch", "batch.bin", 3, Instant.now().plusSeconds(86_400));
+        LinkCreated link =
+                publishLink("media/outage/batch", "batch.bin", 3, Instant.now().plusSeconds(86_400));
         String key = String.valueOf(link.linkId());
         KafkaBroker kafka = SharedServers.kafka();
         kafka.stop();
         try {
-            List<Redeem> batch = List.of(new Redeem(link.key(), "o0", null, null), new Redeem(link.key(), "o1", null, null),
+            List<Redeem> batch = List.of(
+                    new Redeem(link.key(), "o0", null, null),
+                    new Redeem(link.key(), "o1", null, null),
                     new Redeem(link.key(), "o2", null, null));
             assertThat(fromRows(batch).block(Duration.ofSeconds(30))).hasSize(3);
             assertThat(pendingEventsOf(key)).isEqualTo("1/3");
             // long enough for the relay to try, time out and try again
-            await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() -> true);
+            await().pollDelay(Duration.ofSeconds(8))
+                    .atMost(Duration.ofSeconds(9))
+                    .until(() -> true);
             assertThat(pendingEventsOf(key)).isEqualTo("1/3");
         } finally {
             kafka.start();
         }
 
         await().atMost(Duration.ofSeconds(90)).until(() -> "0/0".equals(pendingEventsOf(key)));
-        List<EventEnvelope<?>> events = TopicReader.readUntil(kafka.bootstrapServers(), Topics.DOWNLOADS,
-                        seen -> seen.stream().filter(r -> key.equals(r.key())).count() >= 3, Duration.ofSeconds(30))
-                .stream().filter(r -> key.equals(r.key())).<EventEnvelope<?>>map(r -> serde.read(r.value())).toList();
-        assertThat(events).extracting(e -> ((DownloadConsumed) e.data()).remaining()).containsExactly(2, 1, 0);
-        assertThat(events).extracting(e -> ((DownloadConsumed) e.data()).clientAddress())
+        List<EventEnvelope<?>> events = TopicReader.readUntil(
+                        kafka.bootstrapServers(),
+                        Topics.DOWNLOADS,
+                        seen -> seen.stream().filter(r -> key.equals(r.key())).count() >= 3,
+                        Duration.ofSeconds(30))
+                .stream()
+                .filter(r -> key.equals(r.key()))
+                .<EventEnvelope<?>>map(r -> serde.read(r.value()))
+                .toList();
+        assertThat(events)
+                .extracting(e -> ((DownloadConsumed) e.data()).remaining())
+                .containsExactly(2, 1, 0);
+        assertThat(events)
+                .extracting(e -> ((DownloadConsumed) e.data()).clientAddress())
                 .containsExactly("o0", "o1", "o2");
         assertThat(events).extracting(EventEnvelope::eventId).doesNotHaveDuplicates();
     }
 
     /** The outbox rows holding this link's events, and how many events they hold: "rows/events". */
     private static String pendingEventsOf(String key) {
-        return SharedServers.postgres().query(DATABASE, "SELECT count(*) || '/' || coalesce(sum(cardinality("
-                + "event_keys)), 0) FROM redirector.outbox WHERE '" + key + "' = ANY(event_keys)");
+        return SharedServers.postgres()
+                .query(
+                        DATABASE,
+                        "SELECT count(*) || '/' || coalesce(sum(cardinality("
+                                + "event_keys)), 0) FROM redirector.outbox WHERE '" + key + "' = ANY(event_keys)");
     }
 
     /** The batch granted from its links' rows (no download leases), as the granted downloads by index. */

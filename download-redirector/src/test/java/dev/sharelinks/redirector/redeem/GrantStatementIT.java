@@ -38,8 +38,14 @@ class GrantStatementIT extends RedirectorIntegrationTest {
         Instant tomorrow = Instant.now().plusSeconds(86_400);
         LinkCreated a = publishLink("media/batch/a", "a.bin", 3, tomorrow);
         LinkCreated b = publishLink("media/batch/b", "b.bin", 1, tomorrow);
-        List<Redeem> batch = List.of(redeem(a, "c0"), redeem(a, "c1"), redeem(b, "c2"),
-                new Redeem("no-such-key", "c3", null, null), redeem(a, "c4"), redeem(a, "c5"), redeem(b, "c6"));
+        List<Redeem> batch = List.of(
+                redeem(a, "c0"),
+                redeem(a, "c1"),
+                redeem(b, "c2"),
+                new Redeem("no-such-key", "c3", null, null),
+                redeem(a, "c4"),
+                redeem(a, "c5"),
+                redeem(b, "c6"));
 
         long outboxRowsBefore = outboxRowsWritten();
         Map<Integer, GrantedDownload> granted = fromRows(batch).block(Duration.ofSeconds(30));
@@ -47,41 +53,57 @@ class GrantStatementIT extends RedirectorIntegrationTest {
         assertThat(granted).containsOnlyKeys(0, 1, 2, 4);
         assertThat(granted.get(0)).isEqualTo(new GrantedDownload("redirector-bucket", "media/batch/a", "a.bin"));
         assertThat(granted.get(2)).isEqualTo(new GrantedDownload("redirector-bucket", "media/batch/b", "b.bin"));
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT string_agg(remaining::text, ',' ORDER BY link_id)"
-                + " FROM redirector.redeemable_links WHERE link_id IN (" + a.linkId() + ", " + b.linkId() + ")"))
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT string_agg(remaining::text, ',' ORDER BY link_id)"
+                                        + " FROM redirector.redeemable_links WHERE link_id IN (" + a.linkId() + ", "
+                                        + b.linkId() + ")"))
                 .isEqualTo("0,0");
         // each grant is recorded with its own request's client and the count left after it
         assertThat(grantsOf(a, 3)).isEqualTo(Map.of(2, "c0", 1, "c1", 0, "c4"));
         assertThat(grantsOf(b, 1)).isEqualTo(Map.of(0, "c2"));
         // all four from one outbox row, each an event of its own
         assertThat(outboxRowsWritten() - outboxRowsBefore).isEqualTo(1);
-        assertThat(eventIdsByKey(List.of(String.valueOf(a.linkId()), String.valueOf(b.linkId())), 4).values()
-                .stream().flatMap(List::stream).toList()).hasSize(4).doesNotHaveDuplicates();
+        assertThat(eventIdsByKey(List.of(String.valueOf(a.linkId()), String.valueOf(b.linkId())), 4).values().stream()
+                        .flatMap(List::stream)
+                        .toList())
+                .hasSize(4)
+                .doesNotHaveDuplicates();
         // and a used-up link grants nothing more
-        assertThat(fromRows(List.of(redeem(a, "c7"))).block(Duration.ofSeconds(30))).isEmpty();
+        assertThat(fromRows(List.of(redeem(a, "c7"))).block(Duration.ofSeconds(30)))
+                .isEmpty();
     }
 
     @Test
     void grantStatementsKeepTheirConnectionAndOneClosedUnderThemIsReplacedWithoutAFailedGrant() throws Exception {
-        LinkCreated link = publishLink("media/batch/kept", "kept.bin", 10, Instant.now().plusSeconds(86_400));
+        LinkCreated link =
+                publishLink("media/batch/kept", "kept.bin", 10, Instant.now().plusSeconds(86_400));
         int kept = keptBackend();
         for (int i = 0; i < 3; i++) {
-            assertThat(fromRows(List.of(redeem(link, "k" + i))).block(Duration.ofSeconds(30))).hasSize(1);
+            assertThat(fromRows(List.of(redeem(link, "k" + i))).block(Duration.ofSeconds(30)))
+                    .hasSize(1);
         }
         assertThat(keptBackend()).as("the grant statements' backend").isEqualTo(kept);
 
         // the server closes the kept connection while it is idle, as a restart or a failover would
         SharedServers.postgres().query(DATABASE, "SELECT pg_terminate_backend(" + kept + ")");
-        await().atMost(Duration.ofSeconds(10)).until(() -> SharedServers.postgres()
-                .query(DATABASE, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + kept).equals("0"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> SharedServers.postgres()
+                        .query(DATABASE, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + kept)
+                        .equals("0"));
         // the driver learns of the close when its event loop reads the end of the stream, a moment later
         Thread.sleep(200);
 
         assertThat(fromRows(List.of(redeem(link, "after"))).block(Duration.ofSeconds(30)))
-                .as("the first grant after the close").hasSize(1);
+                .as("the first grant after the close")
+                .hasSize(1);
         assertThat(keptBackend()).isNotEqualTo(kept);
-        assertThat(SharedServers.postgres().query(DATABASE,
-                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId())).isEqualTo("6");
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()))
+                .isEqualTo("6");
     }
 
     @Test
@@ -95,8 +117,9 @@ class GrantStatementIT extends RedirectorIntegrationTest {
                 """.formatted(Topics.DOWNLOADS, EventType.DOWNLOAD_CONSUMED.typeName());
         SharedServers.postgres().query(DATABASE, row);
         Map<String, List<UUID>> first = eventIdsByKey(keys, 2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "0".equals(SharedServers.postgres().query(DATABASE,
-                "SELECT count(*) FROM redirector.outbox")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        "0".equals(SharedServers.postgres().query(DATABASE, "SELECT count(*) FROM redirector.outbox")));
 
         // as after an acknowledgement lost on the way: the same row once more
         SharedServers.postgres().query(DATABASE, row);
@@ -111,12 +134,14 @@ class GrantStatementIT extends RedirectorIntegrationTest {
 
     @Test
     void aRowOfSeveralEventsWithoutAKeyForEachIsRefused() {
-        assertThatThrownBy(() -> SharedServers.postgres().query(DATABASE, """
+        assertThatThrownBy(() -> SharedServers.postgres()
+                        .query(DATABASE, """
                 INSERT INTO redirector.outbox (topic, event_keys, event_type, data)
                 VALUES ('%s', ARRAY['9100000003'], '%s', '[{"linkId": 9100000003}, {"linkId": 9100000004}]')
                 """.formatted(Topics.DOWNLOADS, EventType.DOWNLOAD_CONSUMED.typeName())))
                 .hasMessageContaining("outbox_event_keys");
-        assertThatThrownBy(() -> SharedServers.postgres().query(DATABASE, """
+        assertThatThrownBy(() -> SharedServers.postgres()
+                        .query(DATABASE, """
                 INSERT INTO redirector.outbox (topic, event_key, event_keys, event_type, data)
                 VALUES ('%s', '9100000003', ARRAY['9100000003'], '%s', '[{"linkId": 9100000003}]')
                 """.formatted(Topics.DOWNLOADS, EventType.DOWNLOAD_CONSUMED.typeName())))
@@ -125,25 +150,38 @@ class GrantStatementIT extends RedirectorIntegrationTest {
 
     /** Moves with every outbox row written, even one deleted since. */
     private static long outboxRowsWritten() {
-        return Long.parseLong(SharedServers.postgres().query(DATABASE,
-                "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)"));
+        return Long.parseLong(SharedServers.postgres()
+                .query(
+                        DATABASE,
+                        "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)"));
     }
 
     /** The ids of the events on the downloads topic with one of these keys, by key in order, once there are n. */
     private Map<String, List<UUID>> eventIdsByKey(List<String> keys, int n) {
-        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
-                        seen -> seen.stream().filter(r -> keys.contains(r.key())).count() >= n,
+        return TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
+                        seen -> seen.stream()
+                                        .filter(r -> keys.contains(r.key()))
+                                        .count()
+                                >= n,
                         Duration.ofSeconds(30))
-                .stream().filter(r -> keys.contains(r.key()))
-                .collect(Collectors.groupingBy(r -> r.key(),
+                .stream()
+                .filter(r -> keys.contains(r.key()))
+                .collect(Collectors.groupingBy(
+                        r -> r.key(),
                         Collectors.mapping(r -> serde.read(r.value()).eventId(), Collectors.toList())));
     }
 
     /** The server process behind the kept grant connection. */
     private int keptBackend() {
-        return grantConnection.run(connection -> Flux.from(connection.createStatement("SELECT pg_backend_pid()")
-                        .execute()).flatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))))
-                .single().block(Duration.ofSeconds(30));
+        return grantConnection
+                .run(connection -> Flux.from(connection
+                                .createStatement("SELECT pg_backend_pid()")
+                                .execute())
+                        .flatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))))
+                .single()
+                .block(Duration.ofSeconds(30));
     }
 
     private static Redeem redeem(LinkCreated link, String client) {
@@ -153,10 +191,13 @@ class GrantStatementIT extends RedirectorIntegrationTest {
     /** The link's DownloadConsumed events: client address by remaining count. */
     private Map<Integer, String> grantsOf(LinkCreated link, int expected) {
         String key = String.valueOf(link.linkId());
-        return TopicReader.readUntil(SharedServers.kafka().bootstrapServers(), Topics.DOWNLOADS,
+        return TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
                         seen -> seen.stream().filter(r -> key.equals(r.key())).count() >= expected,
                         Duration.ofSeconds(30))
-                .stream().filter(r -> key.equals(r.key()))
+                .stream()
+                .filter(r -> key.equals(r.key()))
                 .map(r -> (DownloadConsumed) serde.read(r.value()).data())
                 .collect(Collectors.toMap(DownloadConsumed::remaining, DownloadConsumed::clientAddress));
     }

@@ -24,10 +24,17 @@ class LandingHousekeepingIT extends RedirectorIntegrationTest {
 
         housekeeping.deleteExpired();
 
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT string_agg(nonce_id, ',' ORDER BY nonce_id) "
-                + "FROM redirector.spent_form_nonces WHERE nonce_id LIKE 'housekeeping-%'"))
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT string_agg(nonce_id, ',' ORDER BY nonce_id) "
+                                        + "FROM redirector.spent_form_nonces WHERE nonce_id LIKE 'housekeeping-%'"))
                 .isEqualTo("housekeeping-current");
-        assertThat(SharedServers.postgres().query(DATABASE, "SELECT string_agg(client, ',' ORDER BY client) "
-                + "FROM redirector.password_attempts WHERE key = 'housekeeping-link'")).isEqualTo("192.0.2.2");
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT string_agg(client, ',' ORDER BY client) "
+                                        + "FROM redirector.password_attempts WHERE key = 'housekeeping-link'"))
+                .isEqualTo("192.0.2.2");
     }
 }

@@ -32,13 +32,19 @@ class DownloadReceiptsTest {
         assertThat(cookie.getSameSite()).isEqualTo("Lax");
         assertThat(cookie.getMaxAge()).isEqualTo(Duration.ofMinutes(10));
         assertThat(receipts.holdsReceipt("linkA", "other=1; " + header(cookie))).isTrue();
-        assertThat(receipts(List.of(KEY_1), "https://x", NOW.plus(Duration.ofMinutes(10)).minusSeconds(1))
-                .holdsReceipt("linkA", header(cookie))).isTrue();
+        assertThat(receipts(
+                                List.of(KEY_1),
+                                "https://x",
+                                NOW.plus(Duration.ofMinutes(10)).minusSeconds(1))
+                        .holdsReceipt("linkA", header(cookie)))
+                .isTrue();
     }
 
     @Test
     void overPlainHttpTheCookieIsNotSecure() {
-        assertThat(parse(receipts(List.of(KEY_1), "http://127.0.0.1:8082", NOW).issue("k")).isSecure()).isFalse();
+        assertThat(parse(receipts(List.of(KEY_1), "http://127.0.0.1:8082", NOW).issue("k"))
+                        .isSecure())
+                .isFalse();
     }
 
     @Test
@@ -48,16 +54,23 @@ class DownloadReceiptsTest {
 
         assertThat(receipts.holdsReceipt("linkB", cookie)).as("another link").isFalse();
         assertThat(receipts(List.of(KEY_2, KEY_1), "http://x", NOW.plus(Duration.ofMinutes(10)))
-                .holdsReceipt("linkA", cookie)).as("expired").isFalse();
+                        .holdsReceipt("linkA", cookie))
+                .as("expired")
+                .isFalse();
         String value = cookie.substring(cookie.indexOf('=') + 1);
         String expiry = value.substring(0, value.indexOf('.'));
         String later = String.valueOf(Long.parseLong(expiry) + 60);
-        assertThat(receipts.holdsReceipt("linkA", cookie.replace(expiry, later))).as("expiry moved").isFalse();
+        assertThat(receipts.holdsReceipt("linkA", cookie.replace(expiry, later)))
+                .as("expiry moved")
+                .isFalse();
         String mac = value.substring(value.lastIndexOf('.') + 1);
         String flipped = (mac.charAt(0) == 'A' ? "B" : "A") + mac.substring(1);
-        assertThat(receipts.holdsReceipt("linkA", cookie.replace(mac, flipped))).as("forged").isFalse();
+        assertThat(receipts.holdsReceipt("linkA", cookie.replace(mac, flipped)))
+                .as("forged")
+                .isFalse();
         assertThat(receipts(List.of(KEY_1), "http://x", NOW).holdsReceipt("linkA", cookie))
-                .as("k2 retired").isFalse();
+                .as("k2 retired")
+                .isFalse();
         assertThat(receipts.holdsReceipt("linkA", "sharelinks_receipt=garbage")).isFalse();
         assertThat(receipts.holdsReceipt("linkA", "sharelinks_receipt=1.2.3.4")).isFalse();
         assertThat(receipts.holdsReceipt("linkA", null)).isFalse();
@@ -67,20 +80,22 @@ class DownloadReceiptsTest {
     void aReceiptSignedWithAnOlderKeyStillListedIsValidAfterRotation() {
         String before = header(parse(receipts(List.of(KEY_1), "http://x", NOW).issue("linkA")));
 
-        assertThat(receipts(List.of(KEY_2, KEY_1), "http://x", NOW).holdsReceipt("linkA", before)).isTrue();
+        assertThat(receipts(List.of(KEY_2, KEY_1), "http://x", NOW).holdsReceipt("linkA", before))
+                .isTrue();
     }
 
     @Test
     void receiptsSignedWithARandomKeyWhenNoneIsConfigured() {
         DownloadReceipts receipts = receipts(List.of(), "http://x", NOW);
 
-        assertThat(receipts.holdsReceipt("k", header(parse(receipts.issue("k"))))).isTrue();
+        assertThat(receipts.holdsReceipt("k", header(parse(receipts.issue("k")))))
+                .isTrue();
     }
 
     @Test
     void aGracePeriodOfZeroTurnsReceiptsOff() {
-        VisitorProperties off = new VisitorProperties("", List.of(KEY_1), Duration.ZERO, Duration.ofHours(1),
-                URI.create("http://x"));
+        VisitorProperties off =
+                new VisitorProperties("", List.of(KEY_1), Duration.ZERO, Duration.ofHours(1), URI.create("http://x"));
         DownloadReceipts receipts = new DownloadReceipts(new SigningKeys(off), off, Clock.fixed(NOW, ZoneOffset.UTC));
         String valid = header(parse(receipts(List.of(KEY_1), "http://x", NOW).issue("k")));
 
@@ -92,7 +107,8 @@ class DownloadReceiptsTest {
     void badSigningKeysAreRefusedAtStart() {
         for (String bad : List.of("nocolon", "bad id:MDEy", "k1:not base64!", "k1:c2hvcnQ=")) {
             assertThatThrownBy(() -> new SigningKeys(properties(List.of(bad), "http://x")))
-                    .as(bad).isInstanceOf(IllegalArgumentException.class);
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> new SigningKeys(properties(List.of(KEY_1, KEY_1), "http://x")))
                 .hasMessageContaining("twice");
@@ -110,9 +126,13 @@ class DownloadReceiptsTest {
     private static ResponseCookie parse(String setCookie) {
         java.net.HttpCookie parsed = java.net.HttpCookie.parse(setCookie).get(0);
         String sameSite = setCookie.replaceAll(".*SameSite=([A-Za-z]+).*", "$1");
-        return ResponseCookie.from(parsed.getName(), parsed.getValue()).path(parsed.getPath())
-                .httpOnly(parsed.isHttpOnly()).secure(parsed.getSecure()).sameSite(sameSite)
-                .maxAge(parsed.getMaxAge()).build();
+        return ResponseCookie.from(parsed.getName(), parsed.getValue())
+                .path(parsed.getPath())
+                .httpOnly(parsed.isHttpOnly())
+                .secure(parsed.getSecure())
+                .sameSite(sameSite)
+                .maxAge(parsed.getMaxAge())
+                .build();
     }
 
     /** The request's {@code Cookie} header a browser would send back. */

@@ -23,7 +23,10 @@ class FormNoncesTest {
         FormNonces.Check check = nonces(NOW.plus(Duration.ofMinutes(59))).check("linkA", nonce);
         assertThat(check.verdict()).isEqualTo(FormNonces.Verdict.VALID);
         assertThat(check.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(1)));
-        assertThat(check.id()).isNotBlank().isNotEqualTo(nonces(NOW).check("linkA", nonces(NOW).issue("linkA")).id());
+        assertThat(check.id())
+                .isNotBlank()
+                .isNotEqualTo(
+                        nonces(NOW).check("linkA", nonces(NOW).issue("linkA")).id());
         assertThat(nonces(NOW.plus(Duration.ofHours(1))).check("linkA", nonce).verdict())
                 .isEqualTo(FormNonces.Verdict.EXPIRED);
     }
@@ -36,7 +39,9 @@ class FormNoncesTest {
         assertThat(nonces(NOW).check("linkA", "").verdict()).isEqualTo(FormNonces.Verdict.MISSING);
         assertThat(nonces(NOW).check("linkB", nonce).verdict()).isEqualTo(FormNonces.Verdict.INVALID);
         String later = String.valueOf(NOW.plus(Duration.ofDays(1)).getEpochSecond());
-        assertThat(nonces(NOW).check("linkA", later + nonce.substring(nonce.indexOf('.'))).verdict())
+        assertThat(nonces(NOW)
+                        .check("linkA", later + nonce.substring(nonce.indexOf('.')))
+                        .verdict())
                 .isEqualTo(FormNonces.Verdict.INVALID);
         assertThat(nonces(NOW).check("linkA", "1.2").verdict()).isEqualTo(FormNonces.Verdict.INVALID);
         assertThat(nonces(NOW).check("linkA", "x.y.z.w").verdict()).isEqualTo(FormNonces.Verdict.INVALID);
@@ -48,7 +53,8 @@ class FormNoncesTest {
         DownloadReceipts receipts = new DownloadReceipts(keys, same, Clock.fixed(NOW, ZoneOffset.UTC));
         String nonce = nonces(NOW).issue("linkA");
 
-        assertThat(receipts.holdsReceipt("linkA", DownloadReceipts.COOKIE + "=" + nonce)).isFalse();
+        assertThat(receipts.holdsReceipt("linkA", DownloadReceipts.COOKIE + "=" + nonce))
+                .isFalse();
     }
 
     private FormNonces nonces(Instant now) {

@@ -12,8 +12,9 @@ import org.springframework.core.io.DefaultResourceLoader;
 
 class PreviewAgentsTest {
 
-    private final PreviewAgents agents = new PreviewAgents(new VisitorProperties(
-            "classpath:visitor/preview-agents.txt", List.of(), null, null, null), new DefaultResourceLoader());
+    private final PreviewAgents agents = new PreviewAgents(
+            new VisitorProperties("classpath:visitor/preview-agents.txt", List.of(), null, null, null),
+            new DefaultResourceLoader());
 
     @Test
     void everyAgentOfTheFileHasASampleAndItsSampleMatchesIt() {
@@ -52,11 +53,12 @@ class PreviewAgentsTest {
     @Test
     void aMalformedFileIsRefusedAtStartWithItsLine() {
         assertThatThrownBy(() -> PreviewAgents.read(file("slack Slackbot\nBad-Name x\n")))
-                .hasMessageContaining("line 2").hasMessageContaining("lower-case name");
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("lower-case name");
         assertThatThrownBy(() -> PreviewAgents.read(file("slack (unclosed\n")))
-                .hasMessageContaining("line 1").hasMessageContaining("Unclosed group");
-        assertThatThrownBy(() -> PreviewAgents.read(file("slack a\nslack b\n")))
-                .hasMessageContaining("named twice");
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("Unclosed group");
+        assertThatThrownBy(() -> PreviewAgents.read(file("slack a\nslack b\n"))).hasMessageContaining("named twice");
         assertThatThrownBy(() -> PreviewAgents.read(file("lonely\n"))).hasMessageContaining("line 1");
     }
 

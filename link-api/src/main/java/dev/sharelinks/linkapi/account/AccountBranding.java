@@ -20,10 +20,10 @@ final class AccountBranding {
     static final int MAX_FOOTER = 500;
     /** WCAG 2.1 AA for normal text: the button's white label on the accent colour. */
     static final double MIN_CONTRAST_WITH_WHITE = 4.5;
+
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
 
-    private AccountBranding() {
-    }
+    private AccountBranding() {}
 
     /** An absolute https URL without credentials: mail clients block plain http images, and a logo is public. */
     static @Nullable String logoUrl(@Nullable String value) {
@@ -32,15 +32,18 @@ final class AccountBranding {
         }
         try {
             URI uri = new URI(value);
-            if (value.length() <= MAX_LOGO_URL && "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
-                    && uri.getRawUserInfo() == null && uri.getRawFragment() == null) {
+            if (value.length() <= MAX_LOGO_URL
+                    && "https".equalsIgnoreCase(uri.getScheme())
+                    && uri.getHost() != null
+                    && uri.getRawUserInfo() == null
+                    && uri.getRawFragment() == null) {
                 return value;
             }
         } catch (URISyntaxException e) {
             // refused below
         }
-        throw refused("logoUrl must be an absolute https URL without credentials or fragment, at most "
-                + MAX_LOGO_URL + " characters");
+        throw refused("logoUrl must be an absolute https URL without credentials or fragment, at most " + MAX_LOGO_URL
+                + " characters");
     }
 
     /** {@code #rrggbb}, lowercased, dark enough that the buttons' white text on it stays readable. */
@@ -54,7 +57,8 @@ final class AccountBranding {
         double contrast = contrastWithWhite(value);
         if (contrast < MIN_CONTRAST_WITH_WHITE) {
             throw refused("accentColor %s is too light for the white text on the mail's buttons: contrast %.2f:1, "
-                    .formatted(value, contrast) + "at least 4.5:1 needed (WCAG 2.1 AA)");
+                            .formatted(value, contrast)
+                    + "at least 4.5:1 needed (WCAG 2.1 AA)");
         }
         return value.toLowerCase(Locale.ROOT);
     }
@@ -65,7 +69,9 @@ final class AccountBranding {
             return value;
         }
         String footer = value.strip();
-        if (footer.isEmpty() || footer.length() > MAX_FOOTER || footer.chars().anyMatch(Character::isISOControl)
+        if (footer.isEmpty()
+                || footer.length() > MAX_FOOTER
+                || footer.chars().anyMatch(Character::isISOControl)
                 || !StorableText.isStorable(footer)) {
             throw refused("footerText must be one paragraph of at most " + MAX_FOOTER
                     + " characters without control characters");

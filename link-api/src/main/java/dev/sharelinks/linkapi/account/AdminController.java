@@ -56,35 +56,54 @@ class AdminController {
      * @param accentColor its share mails' button colour, {@code #rrggbb}; Sharelinks' blue when absent
      * @param footerText a line its share mails' footer adds; none when absent
      */
-    record NewAccount(String name, String bucket, @Nullable Boolean landingPage, @Nullable String locale,
-            @Nullable String logoUrl, @Nullable String accentColor, @Nullable String footerText) {
-    }
+    record NewAccount(
+            String name,
+            String bucket,
+            @Nullable Boolean landingPage,
+            @Nullable String locale,
+            @Nullable String logoUrl,
+            @Nullable String accentColor,
+            @Nullable String footerText) {}
 
-    record CreatedAccount(long id, String name, String bucket, boolean landingPage, String locale,
-            @Nullable String logoUrl, @Nullable String accentColor, @Nullable String footerText, long apiKeyId,
-            String apiKey) {
-    }
+    record CreatedAccount(
+            long id,
+            String name,
+            String bucket,
+            boolean landingPage,
+            String locale,
+            @Nullable String logoUrl,
+            @Nullable String accentColor,
+            @Nullable String footerText,
+            long apiKeyId,
+            String apiKey) {}
 
     /**
      * An account's settings; a field left out of a PATCH keeps its value, and {@code ""} clears a branding field
      * (the mails take Sharelinks' own look for it again).
      */
-    record AccountSettings(@Nullable String name, @Nullable Boolean landingPage, @Nullable String locale,
-            @Nullable String logoUrl, @Nullable String accentColor, @Nullable String footerText) {
-    }
+    record AccountSettings(
+            @Nullable String name,
+            @Nullable Boolean landingPage,
+            @Nullable String locale,
+            @Nullable String logoUrl,
+            @Nullable String accentColor,
+            @Nullable String footerText) {}
 
-    record Account(long id, String name, String bucket, boolean landingPage, String locale, @Nullable String logoUrl,
-            @Nullable String accentColor, @Nullable String footerText) {
-    }
+    record Account(
+            long id,
+            String name,
+            String bucket,
+            boolean landingPage,
+            String locale,
+            @Nullable String logoUrl,
+            @Nullable String accentColor,
+            @Nullable String footerText) {}
 
-    record CreatedApiKey(long id, String apiKey) {
-    }
+    record CreatedApiKey(long id, String apiKey) {}
 
-    record AssetRegistration(String assetId, String objectKey) {
-    }
+    record AssetRegistration(String assetId, String objectKey) {}
 
-    record Asset(long mediaId, String assetId, String objectKey) {
-    }
+    record Asset(long mediaId, String assetId, String objectKey) {}
 
     @PostMapping
     Mono<ResponseEntity<CreatedAccount>> createAccount(@RequestBody NewAccount request) {
@@ -111,10 +130,21 @@ class AdminController {
                 .map(row -> row.get("id", Long.class))
                 .one()
                 .flatMap(accountId -> insertKey(accountId, apiKey)
-                        .map(keyId -> new CreatedAccount(accountId, request.name().strip(), request.bucket(),
-                                landingPage, locale, logoUrl, accentColor, footerText, keyId, apiKey)));
-        return transaction.transactional(created)
-                .map(account -> ResponseEntity.created(URI.create("/admin/accounts/" + account.id())).body(account));
+                        .map(keyId -> new CreatedAccount(
+                                accountId,
+                                request.name().strip(),
+                                request.bucket(),
+                                landingPage,
+                                locale,
+                                logoUrl,
+                                accentColor,
+                                footerText,
+                                keyId,
+                                apiKey)));
+        return transaction
+                .transactional(created)
+                .map(account -> ResponseEntity.created(URI.create("/admin/accounts/" + account.id()))
+                        .body(account));
     }
 
     @GetMapping("/{accountId}")
@@ -123,10 +153,15 @@ class AdminController {
                         SELECT id, name, bucket, landing_page_default, locale, logo_url, accent_color, footer_text
                         FROM accounts WHERE id = :id""")
                 .bind("id", accountId)
-                .map(row -> new Account(row.get("id", Long.class), row.get("name", String.class),
-                        row.get("bucket", String.class), row.get("landing_page_default", Boolean.class),
-                        row.get("locale", String.class), row.get("logo_url", String.class),
-                        row.get("accent_color", String.class), row.get("footer_text", String.class)))
+                .map(row -> new Account(
+                        row.get("id", Long.class),
+                        row.get("name", String.class),
+                        row.get("bucket", String.class),
+                        row.get("landing_page_default", Boolean.class),
+                        row.get("locale", String.class),
+                        row.get("logo_url", String.class),
+                        row.get("accent_color", String.class),
+                        row.get("footer_text", String.class)))
                 .one()
                 .switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such account")));
     }
@@ -157,8 +192,11 @@ class AdminController {
                                             footer_text = CASE WHEN CAST(:footer AS text) IS NULL THEN footer_text
                                                                ELSE nullif(:footer, '') END
                         WHERE id = :id""")
-                .bind("name", Parameters.in(R2dbcType.VARCHAR, settings.name() == null ? null
-                        : settings.name().strip()))
+                .bind(
+                        "name",
+                        Parameters.in(
+                                R2dbcType.VARCHAR,
+                                settings.name() == null ? null : settings.name().strip()))
                 .bind("landing", Parameters.in(R2dbcType.BOOLEAN, settings.landingPage()))
                 .bind("locale", Parameters.in(R2dbcType.VARCHAR, locale))
                 .bind("logo", Parameters.in(R2dbcType.VARCHAR, AccountBranding.logoUrl(settings.logoUrl())))
@@ -195,8 +233,8 @@ class AdminController {
 
     /** Registers (or re-points) the asset behind a media id: the object key in the account's bucket. */
     @PutMapping("/{accountId}/assets/{mediaId}")
-    Mono<Asset> putAsset(@PathVariable long accountId, @PathVariable long mediaId,
-            @RequestBody AssetRegistration request) {
+    Mono<Asset> putAsset(
+            @PathVariable long accountId, @PathVariable long mediaId, @RequestBody AssetRegistration request) {
         requireText(request.assetId(), "assetId");
         requireText(request.objectKey(), "objectKey");
         ObjectKeys.problem(request.objectKey()).ifPresent(problem -> {
@@ -245,9 +283,13 @@ class AdminController {
     }
 
     private static void requireText(String value, String field) {
-        if (value == null || value.isBlank() || value.length() > 1024 || value.chars().anyMatch(Character::isISOControl)
+        if (value == null
+                || value.isBlank()
+                || value.length() > 1024
+                || value.chars().anyMatch(Character::isISOControl)
                 || !StorableText.isStorable(value)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, field + " must be a non-empty single-line string");
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST, field + " must be a non-empty single-line string");
         }
     }
 
@@ -256,8 +298,9 @@ class AdminController {
     }
 
     private static String requireLocale(String locale) {
-        return ShareLocales.supported(locale).orElseThrow(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                "locale must be one of " + String.join(", ", ShareRequested.LOCALES)));
+        return ShareLocales.supported(locale)
+                .orElseThrow(() -> new ResponseStatusException(
+                        HttpStatus.BAD_REQUEST, "locale must be one of " + String.join(", ", ShareRequested.LOCALES)));
     }
 
     /** S3's bucket naming rules, so a typo fails here rather than at the first download. */

@@ -31,9 +31,15 @@ class DownloadLog {
      * @param recipientRef the reference of the recipient's URL the download came through, as the event carried it
      * @param remaining the count the download reported; null for a repeat
      */
-    record Entry(UUID eventId, long linkId, boolean repeat, Instant occurredAt, @Nullable String recipientRef,
-            @Nullable String clientAddress, @Nullable String userAgent, @Nullable Integer remaining) {
-    }
+    record Entry(
+            UUID eventId,
+            long linkId,
+            boolean repeat,
+            Instant occurredAt,
+            @Nullable String recipientRef,
+            @Nullable String clientAddress,
+            @Nullable String userAgent,
+            @Nullable Integer remaining) {}
 
     /** Writes the entries; one already written (a redelivered or replayed event) is left as it is. */
     Mono<Void> record(List<Entry> entries) {
@@ -48,7 +54,9 @@ class DownloadLog {
                 .bind("ids", entries.stream().map(e -> e.eventId().toString()).toArray(String[]::new))
                 .bind("links", entries.stream().map(Entry::linkId).toArray(Long[]::new))
                 .bind("repeats", entries.stream().map(Entry::repeat).toArray(Boolean[]::new))
-                .bind("times", entries.stream().map(e -> e.occurredAt().toString()).toArray(String[]::new))
+                .bind(
+                        "times",
+                        entries.stream().map(e -> e.occurredAt().toString()).toArray(String[]::new))
                 .bind("refs", entries.stream().map(Entry::recipientRef).toArray(String[]::new))
                 .bind("clients", entries.stream().map(Entry::clientAddress).toArray(String[]::new))
                 .bind("agents", entries.stream().map(Entry::userAgent).toArray(String[]::new))
@@ -62,7 +70,8 @@ class DownloadLog {
         static final Position START = new Position(Instant.parse("0001-01-01T00:00:00Z"), new UUID(0, 0));
 
         String cursor() {
-            return Base64.getUrlEncoder().withoutPadding()
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString((occurredAt + "/" + eventId).getBytes(StandardCharsets.UTF_8));
         }
 
@@ -70,7 +79,8 @@ class DownloadLog {
         static Optional<Position> ofCursor(String cursor) {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("/");
-                return parts.length == 2 ? Optional.of(new Position(Instant.parse(parts[0]), UUID.fromString(parts[1])))
+                return parts.length == 2
+                        ? Optional.of(new Position(Instant.parse(parts[0]), UUID.fromString(parts[1])))
                         : Optional.empty();
             } catch (IllegalArgumentException | DateTimeParseException notACursor) {
                 return Optional.empty();
@@ -79,9 +89,12 @@ class DownloadLog {
     }
 
     /** A download as the owner sees it, its recipient resolved. */
-    record Download(Position position, @Nullable String recipient, @Nullable String clientAddress,
-            @Nullable String userAgent, int remaining) {
-    }
+    record Download(
+            Position position,
+            @Nullable String recipient,
+            @Nullable String clientAddress,
+            @Nullable String userAgent,
+            int remaining) {}
 
     /** Whether the link exists and is the account's: the log of any other answers 404, like the link's other routes. */
     Mono<Boolean> owned(long accountId, long linkId) {
@@ -94,12 +107,10 @@ class DownloadLog {
     }
 
     /** How many downloads and repeats the link's log holds. */
-    record Counts(long downloads, long repeats) {
-    }
+    record Counts(long downloads, long repeats) {}
 
     /** A page of the log, and the whole log's counts, as one snapshot saw them. */
-    record Page(List<Download> downloads, Counts counts) {
-    }
+    record Page(List<Download> downloads, Counts counts) {}
 
     /**
      * The link's downloads after {@code after}, at most {@code limit} of them, in time order, with the counts: one
@@ -134,18 +145,30 @@ class DownloadLog {
                 .map(row -> {
                     Counts counts = new Counts(row.get("downloads", Long.class), row.get("repeats", Long.class));
                     UUID eventId = row.get("event_id", UUID.class);
-                    return new Row(counts, eventId == null ? null : new Download(new Position(
-                            row.get("occurred_at", OffsetDateTime.class).toInstant(), eventId),
-                            row.get("recipient", String.class), row.get("client_address", String.class),
-                            row.get("user_agent", String.class), row.get("remaining", Integer.class)));
+                    return new Row(
+                            counts,
+                            eventId == null
+                                    ? null
+                                    : new Download(
+                                            new Position(
+                                                    row.get("occurred_at", OffsetDateTime.class)
+                                                            .toInstant(),
+                                                    eventId),
+                                            row.get("recipient", String.class),
+                                            row.get("client_address", String.class),
+                                            row.get("user_agent", String.class),
+                                            row.get("remaining", Integer.class)));
                 })
                 .all()
                 .collectList()
-                .map(rows -> new Page(rows.stream().map(Row::download).filter(Objects::nonNull).toList(),
+                .map(rows -> new Page(
+                        rows.stream()
+                                .map(Row::download)
+                                .filter(Objects::nonNull)
+                                .toList(),
                         rows.get(0).counts()));
     }
 
     /** One row of the page's statement: the counts, and a download unless the page is empty. */
-    private record Row(Counts counts, @Nullable Download download) {
-    }
+    private record Row(Counts counts, @Nullable Download download) {}
 }

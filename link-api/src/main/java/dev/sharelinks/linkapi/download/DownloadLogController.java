@@ -47,27 +47,38 @@ class DownloadLogController {
     }
 
     /** A page of the log, as the JSON answer carries it. */
-    record Page(List<Download> downloads, long total, long repeats,
-            @JsonProperty("next_cursor") @Nullable String next) {
-    }
+    record Page(
+            List<Download> downloads,
+            long total,
+            long repeats,
+            @JsonProperty("next_cursor") @Nullable String next) {}
 
-    record Download(@JsonProperty("downloaded_at") Instant downloadedAt, @Nullable String recipient,
+    record Download(
+            @JsonProperty("downloaded_at") Instant downloadedAt,
+            @Nullable String recipient,
             @JsonProperty("client_address") @Nullable String clientAddress,
-            @JsonProperty("user_agent") @Nullable String userAgent, int remaining) {
-    }
+            @JsonProperty("user_agent") @Nullable String userAgent,
+            int remaining) {}
 
     /**
      * A CSV line: the JSON entry's fields, text that a spreadsheet would run as a formula neutralised with a leading
      * quote (OWASP's advice on CSV injection: a user agent is whatever the downloader sent).
      */
     @JsonPropertyOrder({"downloaded_at", "recipient", "client_address", "user_agent", "remaining"})
-    record CsvRow(@JsonProperty("downloaded_at") String downloadedAt, @Nullable String recipient,
+    record CsvRow(
+            @JsonProperty("downloaded_at") String downloadedAt,
+            @Nullable String recipient,
             @JsonProperty("client_address") @Nullable String clientAddress,
-            @JsonProperty("user_agent") @Nullable String userAgent, int remaining) {
+            @JsonProperty("user_agent") @Nullable String userAgent,
+            int remaining) {
 
         static CsvRow of(Download download) {
-            return new CsvRow(download.downloadedAt().toString(), inert(download.recipient()),
-                    inert(download.clientAddress()), inert(download.userAgent()), download.remaining());
+            return new CsvRow(
+                    download.downloadedAt().toString(),
+                    inert(download.recipient()),
+                    inert(download.clientAddress()),
+                    inert(download.userAgent()),
+                    download.remaining());
         }
 
         private static @Nullable String inert(@Nullable String text) {
@@ -76,15 +87,19 @@ class DownloadLogController {
     }
 
     @GetMapping("/api/v2/shareable_links/{id}/downloads")
-    Mono<ResponseEntity<?>> downloads(@AuthenticationPrincipal AccountPrincipal account, @PathVariable String id,
+    Mono<ResponseEntity<?>> downloads(
+            @AuthenticationPrincipal AccountPrincipal account,
+            @PathVariable String id,
             @RequestParam(required = false) @Nullable String limit,
             @RequestParam(required = false) @Nullable String after,
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) @Nullable String accept) {
         long linkId = LinkIds.parse(id);
         int size = pageSize(limit);
-        DownloadLog.Position from = after == null ? DownloadLog.Position.START
-                : DownloadLog.Position.ofCursor(after).orElseThrow(() -> MediaPocketException.unprocessable(
-                        "after must be the next_cursor of a page of this log"));
+        DownloadLog.Position from = after == null
+                ? DownloadLog.Position.START
+                : DownloadLog.Position.ofCursor(after)
+                        .orElseThrow(() -> MediaPocketException.unprocessable(
+                                "after must be the next_cursor of a page of this log"));
         boolean asCsv = wantsCsv(accept);
         return log.owned(account.accountId(), linkId)
                 .flatMap(owned -> owned ? Mono.just(linkId) : Mono.error(LinkIds.notFound()))
@@ -92,25 +107,45 @@ class DownloadLogController {
                 .flatMap(link -> log.page(link, from, size + 1))
                 .map(found -> {
                     List<DownloadLog.Download> entries = found.downloads();
-                    List<Download> page = entries.stream().limit(size)
-                            .map(d -> new Download(d.position().occurredAt(), d.recipient(), d.clientAddress(),
-                                    d.userAgent(), d.remaining()))
+                    List<Download> page = entries.stream()
+                            .limit(size)
+                            .map(d -> new Download(
+                                    d.position().occurredAt(),
+                                    d.recipient(),
+                                    d.clientAddress(),
+                                    d.userAgent(),
+                                    d.remaining()))
                             .toList();
                     Optional<String> next = entries.size() > size
-                            ? Optional.of(entries.get(size - 1).position().cursor()) : Optional.empty();
+                            ? Optional.of(entries.get(size - 1).position().cursor())
+                            : Optional.empty();
                     ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
-                    next.ifPresent(cursor -> answer.header(HttpHeaders.LINK, "<" + UriComponentsBuilder
-                            .fromPath("/api/v2/shareable_links/{id}/downloads")
-                            .queryParam("limit", size).queryParam("after", cursor)
-                            .buildAndExpand(linkId).toUriString() + ">; rel=\"next\""));
+                    next.ifPresent(cursor -> answer.header(
+                            HttpHeaders.LINK,
+                            "<"
+                                    + UriComponentsBuilder.fromPath("/api/v2/shareable_links/{id}/downloads")
+                                            .queryParam("limit", size)
+                                            .queryParam("after", cursor)
+                                            .buildAndExpand(linkId)
+                                            .toUriString()
+                                    + ">; rel=\"next\""));
                     if (asCsv) {
                         return answer.contentType(CSV)
-                                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                                        .filename("link-" + linkId + "-downloads.csv").build().toString())
-                                .body(csv.writeValueAsString(page.stream().map(CsvRow::of).toList()));
+                                .header(
+                                        HttpHeaders.CONTENT_DISPOSITION,
+                                        ContentDisposition.attachment()
+                                                .filename("link-" + linkId + "-downloads.csv")
+                                                .build()
+                                                .toString())
+                                .body(csv.writeValueAsString(
+                                        page.stream().map(CsvRow::of).toList()));
                     }
-                    return answer.contentType(MediaType.APPLICATION_JSON).body(new Page(page,
-                            found.counts().downloads(), found.counts().repeats(), next.orElse(null)));
+                    return answer.contentType(MediaType.APPLICATION_JSON)
+                            .body(new Page(
+                                    page,
+                                    found.counts().downloads(),
+                                    found.counts().repeats(),
+                                    next.orElse(null)));
                 });
     }
 
@@ -126,8 +161,7 @@ class DownloadLogController {
         } catch (NumberFormatException notANumber) {
             // answered below, as a number out of range is
         }
-        throw MediaPocketException.unprocessable(
-                "limit must be an Integer from 1 to " + properties.maxPageSize());
+        throw MediaPocketException.unprocessable("limit must be an Integer from 1 to " + properties.maxPageSize());
     }
 
     /**
@@ -152,7 +186,8 @@ class DownloadLogController {
         if (jsonRange.isEmpty()) {
             return true;
         }
-        int byQuality = Double.compare(csvRange.get().getQualityValue(), jsonRange.get().getQualityValue());
+        int byQuality =
+                Double.compare(csvRange.get().getQualityValue(), jsonRange.get().getQualityValue());
         return byQuality > 0 || byQuality == 0 && specificity(csvRange.get()) > specificity(jsonRange.get());
     }
 

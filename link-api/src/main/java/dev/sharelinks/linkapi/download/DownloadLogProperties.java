@@ -14,5 +14,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record DownloadLogProperties(
         @DefaultValue("truncated") ClientAddressRetention clientAddress,
         @DefaultValue("100") int defaultPageSize,
-        @DefaultValue("1000") int maxPageSize) {
-}
+        @DefaultValue("1000") int maxPageSize) {}

@@ -42,8 +42,11 @@ class DownloadsListener {
         this.properties = properties;
     }
 
-    @KafkaListener(topics = Topics.DOWNLOADS, groupId = "${sharelinks.link-api.downloads-consumer-group:link-api}",
-            batch = "true", containerFactory = KafkaPlumbingAutoConfiguration.BATCH_LISTENER_FACTORY)
+    @KafkaListener(
+            topics = Topics.DOWNLOADS,
+            groupId = "${sharelinks.link-api.downloads-consumer-group:link-api}",
+            batch = "true",
+            containerFactory = KafkaPlumbingAutoConfiguration.BATCH_LISTENER_FACTORY)
     void on(List<ConsumerRecord<String, byte[]>> records) {
         EventBatches.apply(records, serde, this::apply);
     }
@@ -55,12 +58,25 @@ class DownloadsListener {
             // the topic also carries share-token downloads, which are none of link-api's business
             if (event.data() instanceof DownloadConsumed consumed) {
                 lowest.merge(consumed.linkId(), consumed.remaining(), Math::min);
-                entries.add(new DownloadLog.Entry(event.eventId(), consumed.linkId(), false, event.occurredAt(),
-                        consumed.recipientRef(), properties.clientAddress().keep(consumed.clientAddress()),
-                        consumed.userAgent(), consumed.remaining()));
+                entries.add(new DownloadLog.Entry(
+                        event.eventId(),
+                        consumed.linkId(),
+                        false,
+                        event.occurredAt(),
+                        consumed.recipientRef(),
+                        properties.clientAddress().keep(consumed.clientAddress()),
+                        consumed.userAgent(),
+                        consumed.remaining()));
             } else if (event.data() instanceof DownloadRepeated repeated) {
-                entries.add(new DownloadLog.Entry(event.eventId(), repeated.linkId(), true, event.occurredAt(), null,
-                        properties.clientAddress().keep(repeated.clientAddress()), repeated.userAgent(), null));
+                entries.add(new DownloadLog.Entry(
+                        event.eventId(),
+                        repeated.linkId(),
+                        true,
+                        event.occurredAt(),
+                        null,
+                        properties.clientAddress().keep(repeated.clientAddress()),
+                        repeated.userAgent(),
+                        null));
             } else if (event.data() instanceof DownloadCountSettled settled) {
                 // the exact count once a hot link's download leases end; its downloads reported upper bounds
                 lowest.merge(settled.linkId(), settled.remaining(), Math::min);

@@ -20,9 +20,9 @@ public record IdempotentRequest(String key, byte[] fingerprint) {
     public static final String HEADER = "Idempotency-Key";
     /** Printable ASCII, as the IETF draft's examples and Stripe's keys are; long enough for any UUID or hash. */
     private static final Pattern WELL_FORMED = Pattern.compile("[\\x21-\\x7e]{1,255}");
-    private static final JsonMapper CANONICAL = JsonMapper.builder()
-            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-            .build();
+
+    private static final JsonMapper CANONICAL =
+            JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
 
     /**
      * The request's idempotency, or null when it has no key; 422 in MediaPocket's format for a key that is not one.

@@ -27,6 +27,7 @@ public class IdempotentWrites {
 
     /** How long a key's answer is replayed: the IETF draft's and Stripe's 24 hours. */
     static final String KEPT = "24 hours";
+
     static final String OTHER_REQUEST = IdempotentRequest.HEADER + " was already used for a different request";
 
     private final DatabaseClient db;
@@ -34,8 +35,8 @@ public class IdempotentWrites {
     private final ReadYourWrites readYourWrites;
     private final JsonMapper json;
 
-    IdempotentWrites(DatabaseClient db, TransactionalOperator transaction, ReadYourWrites readYourWrites,
-            JsonMapper json) {
+    IdempotentWrites(
+            DatabaseClient db, TransactionalOperator transaction, ReadYourWrites readYourWrites, JsonMapper json) {
         this.db = db;
         this.transaction = transaction;
         this.readYourWrites = readYourWrites;
@@ -46,14 +47,18 @@ public class IdempotentWrites {
      * The write's answer: {@code write} run in one transaction (with the key's claim when {@code request} has one),
      * or the stored answer of the key's first request.
      */
-    public <T> Mono<Answered<T>> run(AccountPrincipal account, @Nullable IdempotentRequest request,
-            Class<T> answerType, Mono<Written<T>> write) {
+    public <T> Mono<Answered<T>> run(
+            AccountPrincipal account,
+            @Nullable IdempotentRequest request,
+            Class<T> answerType,
+            Mono<Written<T>> write) {
         Mono<Answered<Written<T>>> work = request == null
                 ? write.map(written -> new Answered<>(written, false))
-                : claim(account, request).flatMap(fresh -> fresh
-                        ? write.flatMap(written -> store(account, request, written))
-                                .map(written -> new Answered<>(written, false))
-                        : replay(account, request, answerType).map(written -> new Answered<>(written, true)));
+                : claim(account, request)
+                        .flatMap(fresh -> fresh
+                                ? write.flatMap(written -> store(account, request, written))
+                                        .map(written -> new Answered<>(written, false))
+                                : replay(account, request, answerType).map(written -> new Answered<>(written, true)));
         return transaction.transactional(work).flatMap(done -> {
             AppendedEvent awaited = done.answer().awaited();
             return (awaited == null ? Mono.<Void>empty() : readYourWrites.awaitApplied(awaited))
@@ -108,9 +113,14 @@ public class IdempotentWrites {
                         throw MediaPocketException.unprocessable(OTHER_REQUEST);
                     }
                     Long seq = row.get("event_seq", Long.class);
-                    return new Written<>(json.readValue(row.get("answer", String.class), answerType), seq == null
-                            ? null : new AppendedEvent(seq, row.get("event_topic", String.class),
-                                    row.get("event_key", String.class)));
+                    return new Written<>(
+                            json.readValue(row.get("answer", String.class), answerType),
+                            seq == null
+                                    ? null
+                                    : new AppendedEvent(
+                                            seq,
+                                            row.get("event_topic", String.class),
+                                            row.get("event_key", String.class)));
                 })
                 .one()
                 // the row was there a statement ago: only the hourly purge could have taken it since

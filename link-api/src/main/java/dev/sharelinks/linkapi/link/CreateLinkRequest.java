@@ -19,8 +19,14 @@ import tools.jackson.databind.JsonNode;
  *     applies); always true with a password
  * @param password the extension {@code password}, to be hashed and then forgotten; null for none
  */
-record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable String assetId, String filename,
-        @Nullable Boolean landingPage, @Nullable String password) {
+record CreateLinkRequest(
+        Instant expiresAt,
+        int limit,
+        long mediaId,
+        @Nullable String assetId,
+        String filename,
+        @Nullable Boolean landingPage,
+        @Nullable String password) {
 
     /** bcrypt reads at most 72 bytes of a password; a longer one would be cut silently (Spring refuses it). */
     static final int MAX_PASSWORD_BYTES = 72;
@@ -32,7 +38,8 @@ record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable S
         String expiry = params.requiredString(body, "expiry_date", "expiry_date");
         OptionalInt limit = params.requiredInt(body, "limit", "limit");
         JsonNode payload = params.requiredHash(body, "payload", "payload");
-        OptionalLong mediaId = payload == null ? OptionalLong.empty()
+        OptionalLong mediaId = payload == null
+                ? OptionalLong.empty()
                 : params.requiredInteger(payload, "media_id", "payload[media_id]");
         String filename = payload == null ? null : params.requiredString(payload, "filename", "payload[filename]");
         String assetId = payload == null ? null : params.optionalString(payload, "asset_id", "payload[asset_id]");
@@ -72,7 +79,13 @@ record CreateLinkRequest(Instant expiresAt, int limit, long mediaId, @Nullable S
             }
         }
         params.throwIfAny();
-        return new CreateLinkRequest(expiresAt, limit.getAsInt(), mediaId.getAsLong(), assetId, filename,
-                password != null ? Boolean.TRUE : landingPage, password);
+        return new CreateLinkRequest(
+                expiresAt,
+                limit.getAsInt(),
+                mediaId.getAsLong(),
+                assetId,
+                filename,
+                password != null ? Boolean.TRUE : landingPage,
+                password);
     }
 }

@@ -15,14 +15,16 @@ import java.util.Optional;
  */
 final class ExpiryDate {
 
-    private ExpiryDate() {
-    }
+    private ExpiryDate() {}
 
     /** The instant the link stops working, or empty if the text is neither a date nor a timestamp. */
     static Optional<Instant> parse(String text) {
         String value = text.strip();
         try {
-            return Optional.of(LocalDate.parse(value).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+            return Optional.of(LocalDate.parse(value)
+                    .plusDays(1)
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant());
         } catch (DateTimeParseException notADate) {
             try {
                 return Optional.of(OffsetDateTime.parse(value).toInstant());

@@ -40,12 +40,13 @@ class LinkController {
 
     // no "consumes", as for the share: a wrong Content-Type gets the contract's 415 from this controller's handler
     @PostMapping
-    Mono<ResponseEntity<LinkResponses.Created>> create(@AuthenticationPrincipal AccountPrincipal account,
+    Mono<ResponseEntity<LinkResponses.Created>> create(
+            @AuthenticationPrincipal AccountPrincipal account,
             @RequestBody(required = false) JsonNode body,
             @RequestHeader(name = IdempotentRequest.HEADER, required = false) @Nullable String idempotencyKey) {
         return Mono.fromCallable(() -> CreateLinkRequest.from(body, clock, properties.maxLinkLifetime()))
-                .flatMap(request -> links.create(account, request,
-                        IdempotentRequest.of(idempotencyKey, "create", body)))
+                .flatMap(
+                        request -> links.create(account, request, IdempotentRequest.of(idempotencyKey, "create", body)))
                 .map(Answered::ok);
     }
 

@@ -10,8 +10,7 @@ public final class LinkIds {
 
     private static final Pattern LINK_ID = Pattern.compile("[1-9][0-9]{0,17}");
 
-    private LinkIds() {
-    }
+    private LinkIds() {}
 
     /** Only the decimal form we hand out names a link: Long.parseLong alone would also take "+7" or "٧". */
     public static long parse(String id) {

@@ -6,12 +6,10 @@ import java.time.Instant;
 /** Response bodies of the link endpoints, named as MediaPocket names them. */
 final class LinkResponses {
 
-    private LinkResponses() {
-    }
+    private LinkResponses() {}
 
     /** {@code POST /api/v2/shareable_links}: exactly the contract's {@code {id, url, filename}}. */
-    record Created(long id, String url, String filename) {
-    }
+    record Created(long id, String url, String filename) {}
 
     /** Our extra {@code GET /api/v2/shareable_links/{id}/info}, for the link's owner. */
     record Info(
@@ -27,9 +25,7 @@ final class LinkResponses {
             @JsonProperty("revoked_at") Instant revokedAt,
             String status,
             @JsonProperty("landing_page") boolean landingPage,
-            @JsonProperty("password_protected") boolean passwordProtected) {
-    }
+            @JsonProperty("password_protected") boolean passwordProtected) {}
 
-    record Message(String message) {
-    }
+    record Message(String message) {}
 }

@@ -46,9 +46,16 @@ class LinkService {
     private final IdempotentWrites writes;
     private final Clock clock;
 
-    LinkService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, Secrets secrets,
-            LinkApiProperties properties, PasswordEncoder passwords, ReadYourWrites readYourWrites,
-            IdempotentWrites writes, Clock clock) {
+    LinkService(
+            DatabaseClient db,
+            TransactionalOperator transaction,
+            Outbox outbox,
+            Secrets secrets,
+            LinkApiProperties properties,
+            PasswordEncoder passwords,
+            ReadYourWrites readYourWrites,
+            IdempotentWrites writes,
+            Clock clock) {
         this.db = db;
         this.transaction = transaction;
         this.outbox = outbox;
@@ -64,32 +71,54 @@ class LinkService {
      * Creates the link, answered once the redirector can redeem it, so the URL works the moment the client has it;
      * with an Idempotency-Key, once per key (a retry answers the first link again).
      */
-    Mono<Answered<LinkResponses.Created>> create(AccountPrincipal account, CreateLinkRequest request,
-            @Nullable IdempotentRequest idempotency) {
+    Mono<Answered<LinkResponses.Created>> create(
+            AccountPrincipal account, CreateLinkRequest request, @Nullable IdempotentRequest idempotency) {
         String key = secrets.randomToken(KEY_BYTES);
         String url = properties.redeemUrl(key);
-        Mono<Optional<String>> passwordHash = request.password() == null ? Mono.just(Optional.empty())
+        Mono<Optional<String>> passwordHash = request.password() == null
+                ? Mono.just(Optional.empty())
                 // a slow hash on purpose (bcrypt, tens of milliseconds): off the event loop
                 : Mono.fromCallable(() -> Optional.of(passwords.encode(request.password())))
                         .subscribeOn(Schedulers.boundedElastic());
         Mono<Written<LinkResponses.Created>> created = findAsset(account, request)
                 .zipWith(passwordHash)
-                .flatMap(assetAndHash -> insert(account, request, key, assetAndHash.getT1(),
-                        assetAndHash.getT2().orElse(null))
-                        .flatMap(row -> outbox.append(new LinkCreated(row.id(), key, account.accountId(),
-                                        request.mediaId(), assetAndHash.getT1().assetId(), account.bucket(),
-                                        assetAndHash.getT1().objectKey(), request.filename(), request.expiresAt(),
-                                        request.limit(), url, row.landingPage()
-                                                ? new LinkCreated.LandingPage(assetAndHash.getT2().orElse(null))
-                                                : null, row.locale()),
+                .flatMap(assetAndHash -> insert(
+                                account,
+                                request,
+                                key,
+                                assetAndHash.getT1(),
+                                assetAndHash.getT2().orElse(null))
+                        .flatMap(row -> outbox.append(
+                                        new LinkCreated(
+                                                row.id(),
+                                                key,
+                                                account.accountId(),
+                                                request.mediaId(),
+                                                assetAndHash.getT1().assetId(),
+                                                account.bucket(),
+                                                assetAndHash.getT1().objectKey(),
+                                                request.filename(),
+                                                request.expiresAt(),
+                                                request.limit(),
+                                                url,
+                                                row.landingPage()
+                                                        ? new LinkCreated.LandingPage(assetAndHash
+                                                                .getT2()
+                                                                .orElse(null))
+                                                        : null,
+                                                row.locale()),
                                         String.valueOf(row.id()))
-                                .map(event -> new Written<>(new LinkResponses.Created(row.id(), url,
-                                        request.filename()), event))));
+                                .map(event -> new Written<>(
+                                        new LinkResponses.Created(row.id(), url, request.filename()), event))));
         return writes.run(account, idempotency, LinkResponses.Created.class, created);
     }
 
     /** The link's row; without {@code landing_page} in the request, the account's default decides. */
-    private Mono<InsertedLink> insert(AccountPrincipal account, CreateLinkRequest request, String key, Asset asset,
+    private Mono<InsertedLink> insert(
+            AccountPrincipal account,
+            CreateLinkRequest request,
+            String key,
+            Asset asset,
             @Nullable String passwordHash) {
         return db.sql("""
                         INSERT INTO links (account_id, key, media_id, asset_id, bucket, object_key, filename,
@@ -109,7 +138,9 @@ class LinkService {
                 .bind("limit", request.limit())
                 .bind("landing", Parameters.in(R2dbcType.BOOLEAN, request.landingPage()))
                 .bind("password", Parameters.in(R2dbcType.VARCHAR, passwordHash))
-                .map(row -> new InsertedLink(row.get("id", Long.class), row.get("landing_page", Boolean.class),
+                .map(row -> new InsertedLink(
+                        row.get("id", Long.class),
+                        row.get("landing_page", Boolean.class),
                         row.get("locale", String.class)))
                 .one();
     }
@@ -127,8 +158,8 @@ class LinkService {
                 .bind("account", account.accountId())
                 .map(row -> row.get("key", String.class))
                 .one()
-                .flatMap(key -> outbox.append(new LinkRevoked(linkId, key, account.accountId()),
-                        String.valueOf(linkId)))
+                .flatMap(
+                        key -> outbox.append(new LinkRevoked(linkId, key, account.accountId()), String.valueOf(linkId)))
                 .switchIfEmpty(ownedBy(account, linkId).then(Mono.<AppendedEvent>empty()));
         return transaction.transactional(revoked).flatMap(readYourWrites::awaitApplied);
     }
@@ -141,17 +172,24 @@ class LinkService {
                 .bind("id", linkId)
                 .bind("account", account.accountId())
                 .map(row -> {
-                    Instant expiresAt = row.get("expires_at", OffsetDateTime.class).toInstant();
+                    Instant expiresAt =
+                            row.get("expires_at", OffsetDateTime.class).toInstant();
                     OffsetDateTime revokedAt = row.get("revoked_at", OffsetDateTime.class);
                     int remaining = row.get("remaining", Integer.class);
-                    return new LinkResponses.Info(row.get("id", Long.class),
-                            properties.redeemUrl(row.get("key", String.class)), row.get("filename", String.class),
-                            row.get("media_id", Long.class), row.get("asset_id", String.class),
-                            row.get("download_limit", Integer.class), remaining, expiresAt,
+                    return new LinkResponses.Info(
+                            row.get("id", Long.class),
+                            properties.redeemUrl(row.get("key", String.class)),
+                            row.get("filename", String.class),
+                            row.get("media_id", Long.class),
+                            row.get("asset_id", String.class),
+                            row.get("download_limit", Integer.class),
+                            remaining,
+                            expiresAt,
                             row.get("created_at", OffsetDateTime.class).toInstant(),
                             revokedAt == null ? null : revokedAt.toInstant(),
                             status(revokedAt != null, remaining, expiresAt),
-                            row.get("landing_page", Boolean.class), row.get("password_protected", Boolean.class));
+                            row.get("landing_page", Boolean.class),
+                            row.get("password_protected", Boolean.class));
                 })
                 .one()
                 .switchIfEmpty(Mono.error(LinkIds.notFound()));
@@ -190,12 +228,10 @@ class LinkService {
                 .switchIfEmpty(Mono.error(MediaPocketException.badRequest(ASSET_NOT_FOUND)));
     }
 
-    private record Asset(String assetId, String objectKey) {
-    }
+    private record Asset(String assetId, String objectKey) {}
 
     /** @param locale the account's language, which the link's pages fall back to */
-    private record InsertedLink(long id, boolean landingPage, String locale) {
-    }
+    private record InsertedLink(long id, boolean landingPage, String locale) {}
 
     /** A write's answer, and its event, to wait for. */
 }

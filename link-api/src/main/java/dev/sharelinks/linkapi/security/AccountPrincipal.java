@@ -1,5 +1,4 @@
 package dev.sharelinks.linkapi.security;
 
 /** Who an API key belongs to: the account every query of the request is scoped to. */
-public record AccountPrincipal(long accountId, String bucket) {
-}
+public record AccountPrincipal(long accountId, String bucket) {}

@@ -1,7 +1,7 @@
 package dev.sharelinks.linkapi.security;
 
-import dev.sharelinks.operator.AdminToken;
 import dev.sharelinks.linkapi.LinkApiProperties;
+import dev.sharelinks.operator.AdminToken;
 import java.nio.charset.StandardCharsets;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,15 +39,14 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, DatabaseClient db,
-            LinkApiProperties properties) {
+    SecurityWebFilterChain securityFilterChain(
+            ServerHttpSecurity http, DatabaseClient db, LinkApiProperties properties) {
         AuthenticationWebFilter credentials = new AuthenticationWebFilter(authenticationManager(db, properties));
         credentials.setServerAuthenticationConverter(SecurityConfiguration::presentedCredentials);
         credentials.setAuthenticationFailureHandler(
                 (filterExchange, failure) -> refuse(filterExchange.getExchange(), HttpStatus.UNAUTHORIZED));
         credentials.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
-        return http
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -55,15 +54,20 @@ class SecurityConfiguration {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .addFilterAt(credentials, SecurityWebFiltersOrder.AUTHENTICATION)
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
-                                "/actuator/prometheus").permitAll()
+                        .pathMatchers(
+                                "/actuator/health/**", "/actuator/health", "/actuator/info", "/actuator/prometheus")
+                        .permitAll()
                         // the OpenAPI description of the public API (static/openapi/)
-                        .pathMatchers(HttpMethod.GET, "/openapi/*.yaml").permitAll()
-                        .pathMatchers("/admin/**").hasRole("ADMIN")
-                        .pathMatchers("/api/**").hasRole("ACCOUNT")
-                        .anyExchange().denyAll())
-                .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint((exchange, e) -> refuse(exchange, HttpStatus.UNAUTHORIZED))
+                        .pathMatchers(HttpMethod.GET, "/openapi/*.yaml")
+                        .permitAll()
+                        .pathMatchers("/admin/**")
+                        .hasRole("ADMIN")
+                        .pathMatchers("/api/**")
+                        .hasRole("ACCOUNT")
+                        .anyExchange()
+                        .denyAll())
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(
+                                (exchange, e) -> refuse(exchange, HttpStatus.UNAUTHORIZED))
                         .accessDeniedHandler((exchange, e) -> refuse(exchange, HttpStatus.FORBIDDEN)))
                 .build();
     }
@@ -82,15 +86,15 @@ class SecurityConfiguration {
         return Mono.empty();
     }
 
-    private static ReactiveAuthenticationManager authenticationManager(DatabaseClient db,
-            LinkApiProperties properties) {
+    private static ReactiveAuthenticationManager authenticationManager(
+            DatabaseClient db, LinkApiProperties properties) {
         AdminToken adminToken = AdminToken.of(properties.adminToken());
         return authentication -> {
             String presented = String.valueOf(authentication.getCredentials());
             if (authentication.getPrincipal() == Kind.ADMIN_TOKEN) {
                 if (adminToken.matches(presented)) {
-                    return Mono.just(new PreAuthenticatedAuthenticationToken("admin", null,
-                            AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
+                    return Mono.just(new PreAuthenticatedAuthenticationToken(
+                            "admin", null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
                 }
                 return Mono.error(new BadCredentialsException("wrong admin token"));
             }
@@ -99,14 +103,15 @@ class SecurityConfiguration {
                             SELECT k.key_hash, a.id, a.bucket FROM api_keys k JOIN accounts a ON a.id = k.account_id
                             WHERE k.key_hash = :hash AND k.revoked_at IS NULL""")
                     .bind("hash", digest)
-                    .map(row -> new StoredKey(row.get("key_hash", byte[].class),
+                    .map(row -> new StoredKey(
+                            row.get("key_hash", byte[].class),
                             new AccountPrincipal(row.get("id", Long.class), row.get("bucket", String.class))))
                     .one()
                     // the index lookup found the digest; compare it once more in constant time all the same
                     .filter(stored -> Secrets.matches(presented, stored.digest()))
-                    .map(stored -> (org.springframework.security.core.Authentication)
-                            new PreAuthenticatedAuthenticationToken(stored.account(), null,
-                                    AuthorityUtils.createAuthorityList("ROLE_ACCOUNT")))
+                    .map(stored ->
+                            (org.springframework.security.core.Authentication) new PreAuthenticatedAuthenticationToken(
+                                    stored.account(), null, AuthorityUtils.createAuthorityList("ROLE_ACCOUNT")))
                     // made only for a key that is unknown: an exception fills in its stack trace when constructed
                     .switchIfEmpty(Mono.error(() -> new BadCredentialsException("unknown API key")));
         };
@@ -121,8 +126,10 @@ class SecurityConfiguration {
         return response.writeWith(Mono.just(body));
     }
 
-    private enum Kind { API_KEY, ADMIN_TOKEN }
-
-    private record StoredKey(byte[] digest, AccountPrincipal account) {
+    private enum Kind {
+        API_KEY,
+        ADMIN_TOKEN
     }
+
+    private record StoredKey(byte[] digest, AccountPrincipal account) {}
 }

@@ -26,20 +26,19 @@ class ShareController {
         this.properties = properties;
     }
 
-    record Sent(String message) {
-    }
+    record Sent(String message) {}
 
     /** Answers once the share and its event are committed; the mailer sends the mails from the event. */
     // no "consumes": another Content-Type must reach this controller, whose error handler answers 415 in the
     // contract's format (a mapping that refused it would leave the answer to the problem-details handler)
     @PostMapping(path = "/api/v2/shareable_links/share", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<Sent>> share(@AuthenticationPrincipal AccountPrincipal account,
+    Mono<ResponseEntity<Sent>> share(
+            @AuthenticationPrincipal AccountPrincipal account,
             @RequestBody(required = false) JsonNode body,
             @RequestHeader(name = IdempotentRequest.HEADER, required = false) @Nullable String idempotencyKey) {
-        return Mono.fromCallable(() -> ShareRequest.from(body, properties.maxRecipients(),
-                        properties.maxLinksPerShare()))
-                .flatMap(request -> shares.share(account, request,
-                        IdempotentRequest.of(idempotencyKey, "share", body)))
+        return Mono.fromCallable(
+                        () -> ShareRequest.from(body, properties.maxRecipients(), properties.maxLinksPerShare()))
+                .flatMap(request -> shares.share(account, request, IdempotentRequest.of(idempotencyKey, "share", body)))
                 .map(shared -> new Answered<>(new Sent("Shareable links sent"), shared.replayed()).ok());
     }
 }

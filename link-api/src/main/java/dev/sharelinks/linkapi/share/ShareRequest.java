@@ -24,8 +24,14 @@ import tools.jackson.databind.JsonNode;
  * @param locale the extension {@code locale}: the mail's language, one of {@link ShareRequested#LOCALES}; null for
  *     the account's
  */
-record ShareRequest(List<String> recipients, @Nullable String message, List<Long> linkIds,
-        boolean allIdsWellFormed, @Nullable String senderName, @Nullable String replyTo, @Nullable String locale) {
+record ShareRequest(
+        List<String> recipients,
+        @Nullable String message,
+        List<Long> linkIds,
+        boolean allIdsWellFormed,
+        @Nullable String senderName,
+        @Nullable String replyTo,
+        @Nullable String locale) {
 
     static final int MAX_MESSAGE_LENGTH = 5000;
     static final int MAX_SENDER_NAME_LENGTH = 100;
@@ -33,15 +39,16 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
      * A deliberately plain address: ASCII local part and domain, no quoting, no comments, no whitespace, so that
      * nothing a recipient field holds can reach a mail header as anything but an address.
      */
-    private static final Pattern ADDRESS = Pattern.compile(
-            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    private static final Pattern ADDRESS =
+            Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
                     + "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+
     private static final Pattern ID = Pattern.compile("\\d{1,18}");
 
     static ShareRequest from(@Nullable JsonNode body, int maxRecipients, int maxLinks) {
         Params params = new Params();
-        params.onlyKnown(body, null, Set.of("recipients", "message", "shareable_link_ids", "sender_name", "reply_to",
-                "locale"));
+        params.onlyKnown(
+                body, null, Set.of("recipients", "message", "shareable_link_ids", "sender_name", "reply_to", "locale"));
         JsonNode recipientsNode = params.array(body, "recipients", "recipients", true);
         String message = params.optionalString(body, "message", "message");
         JsonNode idsNode = params.array(body, "shareable_link_ids", "shareable_link_ids", false);
@@ -60,8 +67,11 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
             } else {
                 List<String> invalid = new ArrayList<>();
                 for (JsonNode recipient : recipientsNode.values()) {
-                    String address = recipient.isString() ? recipient.stringValue().strip() : null;
-                    if (address == null || address.length() > 254 || !ADDRESS.matcher(address).matches()) {
+                    String address =
+                            recipient.isString() ? recipient.stringValue().strip() : null;
+                    if (address == null
+                            || address.length() > 254
+                            || !ADDRESS.matcher(address).matches()) {
                         invalid.add(recipient.isString() ? recipient.stringValue() : recipient.toString());
                     } else {
                         recipients.putIfAbsent(address.toLowerCase(Locale.ROOT), asDelivered(address));
@@ -69,25 +79,28 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
                 }
                 if (!invalid.isEmpty()) {
                     params.invalid("recipients must be e-mail addresses; invalid: "
-                            + String.join(", ", invalid.stream().map(value -> '"' + Params.printable(value) + '"')
-                            .toList()));
+                            + String.join(
+                                    ", ",
+                                    invalid.stream()
+                                            .map(value -> '"' + Params.printable(value) + '"')
+                                            .toList()));
                 }
             }
         }
         if (message != null && message.length() > MAX_MESSAGE_LENGTH) {
             params.invalid("message must be at most " + MAX_MESSAGE_LENGTH + " characters");
-        } else if (message != null && message.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n'
-                && c != '\r' && c != '\t')) {
+        } else if (message != null
+                && message.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')) {
             // line breaks and tabs are a message's; BEL, ESC and the like would reach the recipient's mail
             params.invalid("message must not contain control characters other than line breaks and tabs");
         }
         if (senderName != null) {
             senderName = senderName.strip();
-            if (senderName.isEmpty() || senderName.length() > MAX_SENDER_NAME_LENGTH
+            if (senderName.isEmpty()
+                    || senderName.length() > MAX_SENDER_NAME_LENGTH
                     || senderName.chars().anyMatch(Character::isISOControl)) {
                 // it reaches the mail's Subject and From: one line, and short enough to read there
-                params.invalid("sender_name must be 1 to " + MAX_SENDER_NAME_LENGTH
-                        + " characters on one line");
+                params.invalid("sender_name must be 1 to " + MAX_SENDER_NAME_LENGTH + " characters on one line");
             }
         }
         if (replyTo != null) {
@@ -122,8 +135,8 @@ record ShareRequest(List<String> recipients, @Nullable String message, List<Long
             }
         }
         params.throwIfAny();
-        return new ShareRequest(List.copyOf(recipients.values()), message, List.copyOf(ids), wellFormed, senderName,
-                replyTo, locale);
+        return new ShareRequest(
+                List.copyOf(recipients.values()), message, List.copyOf(ids), wellFormed, senderName, replyTo, locale);
     }
 
     /** The address with its domain lowercased, as DNS reads it, and its local part as given. */

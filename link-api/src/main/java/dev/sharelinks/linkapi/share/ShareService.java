@@ -30,8 +30,8 @@ class ShareService {
     private final LinkApiProperties properties;
     private final Secrets secrets;
 
-    ShareService(DatabaseClient db, IdempotentWrites writes, Outbox outbox, LinkApiProperties properties,
-            Secrets secrets) {
+    ShareService(
+            DatabaseClient db, IdempotentWrites writes, Outbox outbox, LinkApiProperties properties, Secrets secrets) {
         this.db = db;
         this.writes = writes;
         this.outbox = outbox;
@@ -47,8 +47,8 @@ class ShareService {
      * own random reference, which its mail adds to the links' URLs, so its downloads are attributed to it. With an
      * Idempotency-Key, once per key: a retry answers the first share's answer and mails nobody again.
      */
-    Mono<Answered<Long>> share(AccountPrincipal account, ShareRequest request,
-            @Nullable IdempotentRequest idempotency) {
+    Mono<Answered<Long>> share(
+            AccountPrincipal account, ShareRequest request, @Nullable IdempotentRequest idempotency) {
         if (request.linkIds().isEmpty() || !request.allIdsWellFormed()) {
             return Mono.error(MediaPocketException.badRequest(NO_LINKS));
         }
@@ -62,22 +62,33 @@ class ShareService {
                         ORDER BY array_position(:ids, l.id)""")
                 .bind("account", account.accountId())
                 .bind("ids", request.linkIds().toArray(Long[]::new))
-                .map(row -> new OwnLink(new ShareRequested.SharedLink(row.get("id", Long.class),
-                        properties.redeemUrl(row.get("key", String.class)), row.get("filename", String.class),
-                        row.get("expires_at", OffsetDateTime.class).toInstant(), row.get("remaining", Integer.class)),
-                        row.get("live", Boolean.class), row.get("account_name", String.class),
-                        row.get("account_locale", String.class), branding(row.get("logo_url", String.class),
-                                row.get("accent_color", String.class), row.get("footer_text", String.class))))
+                .map(row -> new OwnLink(
+                        new ShareRequested.SharedLink(
+                                row.get("id", Long.class),
+                                properties.redeemUrl(row.get("key", String.class)),
+                                row.get("filename", String.class),
+                                row.get("expires_at", OffsetDateTime.class).toInstant(),
+                                row.get("remaining", Integer.class)),
+                        row.get("live", Boolean.class),
+                        row.get("account_name", String.class),
+                        row.get("account_locale", String.class),
+                        branding(
+                                row.get("logo_url", String.class),
+                                row.get("accent_color", String.class),
+                                row.get("footer_text", String.class))))
                 .all()
                 .collectList()
                 .filter(links -> links.size() == request.linkIds().size())
                 .filter(links -> links.stream().anyMatch(OwnLink::live))
                 .switchIfEmpty(Mono.error(MediaPocketException.badRequest(NO_LINKS)))
-                .flatMap(links -> record(account, request,
+                .flatMap(links -> record(
+                        account,
+                        request,
                         links.stream().filter(OwnLink::live).map(OwnLink::link).toList(),
-                        new ShareRequested.Sender(links.get(0).accountName(), request.senderName(),
-                                request.replyTo()),
-                        request.locale() != null ? request.locale() : links.get(0).accountLocale(),
+                        new ShareRequested.Sender(links.get(0).accountName(), request.senderName(), request.replyTo()),
+                        request.locale() != null
+                                ? request.locale()
+                                : links.get(0).accountLocale(),
                         links.get(0).branding()))
                 // the redirector serves nothing of a share: no event to wait for
                 .map(shareId -> new Written<>(shareId, null));
@@ -85,28 +96,41 @@ class ShareService {
     }
 
     /** A link of the account named by the share, whether it can still be redeemed, and the account's mail settings. */
-    private record OwnLink(ShareRequested.SharedLink link, boolean live, String accountName, String accountLocale,
-            ShareRequested.@Nullable Branding branding) {
-    }
+    private record OwnLink(
+            ShareRequested.SharedLink link,
+            boolean live,
+            String accountName,
+            String accountLocale,
+            ShareRequested.@Nullable Branding branding) {}
 
     /** The account's branding; null for one that set none, whose mails keep Sharelinks' own look. */
-    private static ShareRequested.@Nullable Branding branding(@Nullable String logoUrl, @Nullable String accentColor,
-            @Nullable String footerText) {
-        return logoUrl == null && accentColor == null && footerText == null ? null
+    private static ShareRequested.@Nullable Branding branding(
+            @Nullable String logoUrl, @Nullable String accentColor, @Nullable String footerText) {
+        return logoUrl == null && accentColor == null && footerText == null
+                ? null
                 : new ShareRequested.Branding(logoUrl, accentColor, footerText);
     }
 
-    private Mono<Long> record(AccountPrincipal account, ShareRequest request, List<ShareRequested.SharedLink> links,
-            ShareRequested.Sender sender, String locale, ShareRequested.@Nullable Branding branding) {
+    private Mono<Long> record(
+            AccountPrincipal account,
+            ShareRequest request,
+            List<ShareRequested.SharedLink> links,
+            ShareRequested.Sender sender,
+            String locale,
+            ShareRequested.@Nullable Branding branding) {
         var insert = db.sql("""
                         INSERT INTO shares (account_id, recipients, message, link_ids)
                         VALUES (:account, :recipients, :message, :links) RETURNING id""")
                 .bind("account", account.accountId())
                 .bind("recipients", request.recipients().toArray(String[]::new))
-                .bind("links", links.stream().map(ShareRequested.SharedLink::linkId).toArray(Long[]::new));
-        insert = request.message() == null ? insert.bindNull("message", String.class)
+                .bind(
+                        "links",
+                        links.stream().map(ShareRequested.SharedLink::linkId).toArray(Long[]::new));
+        insert = request.message() == null
+                ? insert.bindNull("message", String.class)
                 : insert.bind("message", request.message());
-        List<String> refs = request.recipients().stream().map(recipient -> secrets.randomToken(RECIPIENT_REF_BYTES))
+        List<String> refs = request.recipients().stream()
+                .map(recipient -> secrets.randomToken(RECIPIENT_REF_BYTES))
                 .toList();
         return insert.map(row -> row.get("id", Long.class))
                 .one()
@@ -119,8 +143,18 @@ class ShareService {
                         .bind("refs", refs.toArray(String[]::new))
                         .bind("addresses", request.recipients().toArray(String[]::new))
                         .then()
-                        .then(outbox.append(new ShareRequested(shareId, account.accountId(), request.recipients(),
-                                request.message(), links, refs, sender, locale, branding), String.valueOf(shareId)))
+                        .then(outbox.append(
+                                new ShareRequested(
+                                        shareId,
+                                        account.accountId(),
+                                        request.recipients(),
+                                        request.message(),
+                                        links,
+                                        refs,
+                                        sender,
+                                        locale,
+                                        branding),
+                                String.valueOf(shareId)))
                         .thenReturn(shareId));
     }
 }

@@ -22,15 +22,21 @@ import reactor.core.publisher.Mono;
  */
 // before the problem-details handler, which answers every other controller (the admin API)
 @Order(Ordered.HIGHEST_PRECEDENCE)
-@RestControllerAdvice(basePackages = {"dev.sharelinks.linkapi.link", "dev.sharelinks.linkapi.share",
-        "dev.sharelinks.linkapi.download", "dev.sharelinks.linkapi.webhook"})
+@RestControllerAdvice(
+        basePackages = {
+            "dev.sharelinks.linkapi.link",
+            "dev.sharelinks.linkapi.share",
+            "dev.sharelinks.linkapi.download",
+            "dev.sharelinks.linkapi.webhook"
+        })
 class MediaPocketErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(MediaPocketErrorHandler.class);
 
     @ExceptionHandler
     ResponseEntity<MediaPocketError> refused(MediaPocketException e) {
-        return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(e.status())
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(new MediaPocketError(e.getMessage()));
     }
 
@@ -39,7 +45,8 @@ class MediaPocketErrorHandler {
         if (e.getMostSpecificCause() instanceof DataBufferLimitException) {
             return tooLarge();
         }
-        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.badRequest()
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(new MediaPocketError("Malformed JSON body"));
     }
 
@@ -63,7 +70,8 @@ class MediaPocketErrorHandler {
     /** Whatever else WebFlux refuses (wrong method, unacceptable media type...), with its own status. */
     @ExceptionHandler
     ResponseEntity<MediaPocketError> refusedByWebFlux(ResponseStatusException e) {
-        return ResponseEntity.status(e.getStatusCode()).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(e.getStatusCode())
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(MediaPocketError.of(e.getStatusCode()));
     }
 
@@ -72,8 +80,9 @@ class MediaPocketErrorHandler {
         // logged in handle(), where Reactor puts the request's observation back on the thread from its context, so
         // the line carries the request's traceId (the services do not propagate context on every operator, which
         // took more than half of link-api's CPU)
-        return Mono.just(ResponseEntity.internalServerError().contentType(MediaType.APPLICATION_JSON)
-                .body(new MediaPocketError("Internal Server Error")))
+        return Mono.just(ResponseEntity.internalServerError()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(new MediaPocketError("Internal Server Error")))
                 .handle((response, sink) -> {
                     log.error("request failed", e);
                     sink.next(response);
@@ -81,7 +90,8 @@ class MediaPocketErrorHandler {
     }
 
     private static ResponseEntity<MediaPocketError> tooLarge() {
-        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(new MediaPocketError("Request body too large"));
     }
 }

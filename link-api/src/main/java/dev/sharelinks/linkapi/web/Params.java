@@ -141,7 +141,8 @@ public final class Params {
             parts.add("Missing parameters: " + String.join(", ", missing));
         }
         if (!unknown.isEmpty()) {
-            parts.add("Unknown parameters: " + String.join(", ", unknown.stream().map(Params::printable).toList()));
+            parts.add("Unknown parameters: "
+                    + String.join(", ", unknown.stream().map(Params::printable).toList()));
         }
         parts.addAll(invalid);
         if (!parts.isEmpty()) {

@@ -73,8 +73,11 @@ class EndpointAddresses {
 
     /** Not loopback, private, link-local, shared (CGNAT), unspecified or multicast, in IPv4 or IPv6. */
     static boolean isPublic(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
+        if (address.isLoopbackAddress()
+                || address.isAnyLocalAddress()
+                || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress()
+                || address.isMulticastAddress()) {
             return false;
         }
         byte[] bytes = address.getAddress();
@@ -83,9 +86,11 @@ class EndpointAddresses {
             int second = bytes[1] & 0xff;
             // 0.0.0.0/8 "this network", 100.64.0.0/10 carrier-grade NAT, 192.0.0.0/24 protocol assignments,
             // 198.18.0.0/15 benchmarking, 240.0.0.0/4 reserved
-            return first != 0 && !(first == 100 && (second & 0xc0) == 64)
+            return first != 0
+                    && !(first == 100 && (second & 0xc0) == 64)
                     && !(first == 192 && second == 0 && (bytes[2] & 0xff) == 0)
-                    && !(first == 198 && (second & 0xfe) == 18) && first < 240;
+                    && !(first == 198 && (second & 0xfe) == 18)
+                    && first < 240;
         }
         if (address instanceof Inet6Address) {
             // fc00::/7 unique local; an IPv4-embedding form (::ffff:a.b.c.d, 64:ff9b::/96) by the IPv4 address in it

@@ -37,28 +37,35 @@ class WebhookController {
     }
 
     @PostMapping
-    Mono<ResponseEntity<WebhookEndpoints.Registered>> register(@AuthenticationPrincipal AccountPrincipal account,
-            @RequestBody(required = false) @Nullable JsonNode body) {
+    Mono<ResponseEntity<WebhookEndpoints.Registered>> register(
+            @AuthenticationPrincipal AccountPrincipal account, @RequestBody(required = false) @Nullable JsonNode body) {
         // resolving the URL's host blocks
         return Mono.fromCallable(() -> WebhookRegistration.from(body, addresses::problem))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(registration -> endpoints.register(account.accountId(), registration,
-                        WebhookSignature.newSecret(), properties.maxEndpointsPerAccount()))
-                .switchIfEmpty(Mono.error(() -> MediaPocketException.unprocessable("An account may register at most "
-                        + properties.maxEndpointsPerAccount() + " webhooks")))
+                .flatMap(registration -> endpoints.register(
+                        account.accountId(),
+                        registration,
+                        WebhookSignature.newSecret(),
+                        properties.maxEndpointsPerAccount()))
+                .switchIfEmpty(Mono.error(() -> MediaPocketException.unprocessable(
+                        "An account may register at most " + properties.maxEndpointsPerAccount() + " webhooks")))
                 .map(registered -> ResponseEntity.status(HttpStatus.CREATED).body(registered));
     }
 
     @GetMapping
     Mono<Listing> list(@AuthenticationPrincipal AccountPrincipal account) {
-        return endpoints.list(account.accountId(), properties.failingAfter()).collectList().map(Listing::new);
+        return endpoints
+                .list(account.accountId(), properties.failingAfter())
+                .collectList()
+                .map(Listing::new);
     }
 
     @DeleteMapping("/{id}")
     Mono<Map<String, String>> delete(@AuthenticationPrincipal AccountPrincipal account, @PathVariable String id) {
         return Mono.fromCallable(() -> parse(id))
                 .flatMap(webhook -> endpoints.delete(account.accountId(), webhook))
-                .flatMap(deleted -> deleted ? Mono.just(Map.of("message", "Webhook deleted"))
+                .flatMap(deleted -> deleted
+                        ? Mono.just(Map.of("message", "Webhook deleted"))
                         : Mono.error(() -> MediaPocketException.notFound("Webhook not found")));
     }
 
@@ -70,6 +77,5 @@ class WebhookController {
         }
     }
 
-    record Listing(List<WebhookEndpoints.Listed> webhooks) {
-    }
+    record Listing(List<WebhookEndpoints.Listed> webhooks) {}
 }

@@ -44,11 +44,17 @@ class WebhookDeliveries {
                                   w.secret""")
                 .bind("limit", limit)
                 .bind("claim", (double) claim.toMillis() / 1000)
-                .map(row -> new Due(row.get("seq", Long.class), row.get("endpoint_id", Long.class),
-                        row.get("message_id", String.class), row.get("body", String.class),
-                        row.get("attempts", Integer.class), row.get("created_at", Instant.class),
-                        row.get("url", String.class), row.get("secret", String.class)))
-                .all().collectList();
+                .map(row -> new Due(
+                        row.get("seq", Long.class),
+                        row.get("endpoint_id", Long.class),
+                        row.get("message_id", String.class),
+                        row.get("body", String.class),
+                        row.get("attempts", Integer.class),
+                        row.get("created_at", Instant.class),
+                        row.get("url", String.class),
+                        row.get("secret", String.class)))
+                .all()
+                .collectList();
     }
 
     Mono<Void> delivered(Due delivery, int status) {
@@ -59,10 +65,7 @@ class WebhookDeliveries {
                             WHERE seq = :seq AND state = 'pending'
                             RETURNING endpoint_id)
                         UPDATE webhook_endpoints w SET consecutive_failures = 0, last_success_at = now()
-                        FROM d WHERE w.id = d.endpoint_id""")
-                .bind("seq", delivery.seq())
-                .bind("status", status)
-                .then();
+                        FROM d WHERE w.id = d.endpoint_id""").bind("seq", delivery.seq()).bind("status", status).then();
     }
 
     /**
@@ -96,8 +99,8 @@ class WebhookDeliveries {
                         SELECT count(*) AS pending,
                                CAST(coalesce(extract(epoch FROM now() - min(created_at)), 0) AS double precision) AS oldest
                         FROM webhook_deliveries WHERE state = 'pending'""")
-                .map(row -> new Backlog(row.get("pending", Long.class),
-                        Duration.ofMillis((long) (row.get("oldest", Double.class) * 1000))))
+                .map(row -> new Backlog(row.get("pending", Long.class), Duration.ofMillis((long)
+                        (row.get("oldest", Double.class) * 1000))))
                 .one();
     }
 
@@ -105,16 +108,19 @@ class WebhookDeliveries {
     Mono<Long> forgetFinished(Duration kept) {
         return db.sql("""
                         DELETE FROM webhook_deliveries
-                        WHERE state <> 'pending' AND finished_at < now() - make_interval(secs => :kept)""")
-                .bind("kept", (double) kept.toSeconds())
-                .fetch().rowsUpdated();
+                        WHERE state <> 'pending' AND finished_at < now() - make_interval(secs => :kept)""").bind("kept", (double) kept.toSeconds()).fetch().rowsUpdated();
     }
 
     /** A claimed delivery, with what sending it needs. */
-    record Due(long seq, long endpointId, String messageId, String body, int attempt, Instant createdAt, String url,
-            String secret) {
-    }
+    record Due(
+            long seq,
+            long endpointId,
+            String messageId,
+            String body,
+            int attempt,
+            Instant createdAt,
+            String url,
+            String secret) {}
 
-    record Backlog(long pending, Duration oldest) {
-    }
+    record Backlog(long pending, Duration oldest) {}
 }

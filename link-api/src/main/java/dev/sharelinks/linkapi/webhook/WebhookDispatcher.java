@@ -60,8 +60,12 @@ class WebhookDispatcher implements SmartLifecycle {
     private final AtomicReference<Backlog> backlog = new AtomicReference<>(new Backlog(0, Duration.ZERO));
     private @Nullable ScheduledExecutorService executor;
 
-    WebhookDispatcher(WebhookDeliveries deliveries, EndpointAddresses addresses, WebhookProperties properties,
-            Clock clock, MeterRegistry meters) {
+    WebhookDispatcher(
+            WebhookDeliveries deliveries,
+            EndpointAddresses addresses,
+            WebhookProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         this.deliveries = deliveries;
         this.addresses = addresses;
         this.properties = properties;
@@ -77,14 +81,21 @@ class WebhookDispatcher implements SmartLifecycle {
         this.retried = outcome(meters, "retried", "attempts that failed and will be tried again");
         this.failed = outcome(meters, "failed", "deliveries failed for good after retry-for: the dead letters");
         Gauge.builder("sharelinks.webhooks.pending", backlog, b -> b.get().pending())
-                .description("webhook deliveries waiting to be delivered").register(meters);
-        Gauge.builder("sharelinks.webhooks.pending.oldest.age", backlog, b -> b.get().oldest().toMillis() / 1000.0)
-                .baseUnit("seconds").description("how long the oldest pending webhook delivery has waited")
+                .description("webhook deliveries waiting to be delivered")
+                .register(meters);
+        Gauge.builder(
+                        "sharelinks.webhooks.pending.oldest.age",
+                        backlog,
+                        b -> b.get().oldest().toMillis() / 1000.0)
+                .baseUnit("seconds")
+                .description("how long the oldest pending webhook delivery has waited")
                 .register(meters);
     }
 
     private static Counter outcome(MeterRegistry meters, String outcome, String description) {
-        return Counter.builder("sharelinks.webhooks.deliveries").tag("outcome", outcome).description(description)
+        return Counter.builder("sharelinks.webhooks.deliveries")
+                .tag("outcome", outcome)
+                .description(description)
                 .register(meters);
     }
 
@@ -97,13 +108,17 @@ class WebhookDispatcher implements SmartLifecycle {
             List<Due> batch;
             int rounds = 0;
             do {
-                batch = deliveries.claim(properties.batchSize(), properties.claim()).block(STATEMENT_TIMEOUT);
+                batch = deliveries
+                        .claim(properties.batchSize(), properties.claim())
+                        .block(STATEMENT_TIMEOUT);
                 send(batch);
             } while (!batch.isEmpty() && ++rounds < MAX_ROUNDS);
             backlog.set(deliveries.backlog().block(STATEMENT_TIMEOUT));
         } catch (RuntimeException e) {
             // the claims of a failed round expire, and the next round takes them again
-            log.warn("webhook dispatch failed: {}", NestedExceptionUtils.getMostSpecificCause(e).toString());
+            log.warn(
+                    "webhook dispatch failed: {}",
+                    NestedExceptionUtils.getMostSpecificCause(e).toString());
         }
     }
 
@@ -122,17 +137,24 @@ class WebhookDispatcher implements SmartLifecycle {
                     .header("User-Agent", "Sharelinks-Webhooks/1")
                     .header("webhook-id", delivery.messageId())
                     .header("webhook-timestamp", String.valueOf(timestamp))
-                    .header("webhook-signature", WebhookSignature.sign(delivery.secret(), delivery.messageId(),
-                            timestamp, delivery.body()))
+                    .header(
+                            "webhook-signature",
+                            WebhookSignature.sign(delivery.secret(), delivery.messageId(), timestamp, delivery.body()))
                     .POST(HttpRequest.BodyPublishers.ofString(delivery.body()))
                     .build();
             sends.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                     // the request timeout ends at the answer's head; this also bounds a body that never ends
-                    .orTimeout(properties.connectTimeout().plus(properties.timeout()).toMillis(),
+                    .orTimeout(
+                            properties
+                                    .connectTimeout()
+                                    .plus(properties.timeout())
+                                    .toMillis(),
                             TimeUnit.MILLISECONDS)
                     .handle((response, error) -> {
                         if (error == null && response.statusCode() / 100 == 2) {
-                            deliveries.delivered(delivery, response.statusCode()).block(STATEMENT_TIMEOUT);
+                            deliveries
+                                    .delivered(delivery, response.statusCode())
+                                    .block(STATEMENT_TIMEOUT);
                             delivered.increment();
                         } else if (error == null) {
                             failedAttempt(delivery, response.statusCode(), "HTTP " + response.statusCode());
@@ -142,7 +164,9 @@ class WebhookDispatcher implements SmartLifecycle {
                         return null;
                     }));
         }
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .join();
     }
 
     private void failedAttempt(Due delivery, @Nullable Integer status, String error) {
@@ -152,12 +176,21 @@ class WebhookDispatcher implements SmartLifecycle {
         deliveries.attemptFailed(delivery, status, error, next).block(STATEMENT_TIMEOUT);
         if (giveUp) {
             failed.increment();
-            log.warn("webhook {} to endpoint {} failed for good after {} attempts: {}", delivery.messageId(),
-                    delivery.endpointId(), delivery.attempt(), error);
+            log.warn(
+                    "webhook {} to endpoint {} failed for good after {} attempts: {}",
+                    delivery.messageId(),
+                    delivery.endpointId(),
+                    delivery.attempt(),
+                    error);
         } else {
             retried.increment();
-            log.info("webhook {} to endpoint {}, attempt {} failed, retried at {}: {}", delivery.messageId(),
-                    delivery.endpointId(), delivery.attempt(), next, error);
+            log.info(
+                    "webhook {} to endpoint {}, attempt {} failed, retried at {}: {}",
+                    delivery.messageId(),
+                    delivery.endpointId(),
+                    delivery.attempt(),
+                    next,
+                    error);
         }
     }
 

@@ -32,12 +32,20 @@ class WebhookEndpoints {
                         RETURNING id, created_at""")
                 .bind("account", accountId)
                 .bind("url", registration.url())
-                .bind("events", registration.events().stream().map(WebhookEventType::wireName)
-                        .toArray(String[]::new))
+                .bind(
+                        "events",
+                        registration.events().stream()
+                                .map(WebhookEventType::wireName)
+                                .toArray(String[]::new))
                 .bind("secret", secret)
                 .bind("max", max)
-                .map(row -> new Registered(row.get("id", Long.class), registration.url(),
-                        registration.events().stream().map(WebhookEventType::wireName).toList(), secret,
+                .map(row -> new Registered(
+                        row.get("id", Long.class),
+                        registration.url(),
+                        registration.events().stream()
+                                .map(WebhookEventType::wireName)
+                                .toList(),
+                        secret,
                         row.get("created_at", Instant.class)))
                 .one();
     }
@@ -55,12 +63,18 @@ class WebhookEndpoints {
                         GROUP BY w.id
                         ORDER BY w.id""")
                 .bind("account", accountId)
-                .map(row -> new Listed(row.get("id", Long.class), row.get("url", String.class),
-                        Arrays.asList(row.get("events", String[].class)), row.get("created_at", Instant.class),
+                .map(row -> new Listed(
+                        row.get("id", Long.class),
+                        row.get("url", String.class),
+                        Arrays.asList(row.get("events", String[].class)),
+                        row.get("created_at", Instant.class),
                         row.get("consecutive_failures", Integer.class) >= failingAfter ? "failing" : "active",
-                        row.get("consecutive_failures", Integer.class), row.get("last_success_at", Instant.class),
-                        row.get("last_failure_at", Instant.class), row.get("last_failure", String.class),
-                        row.get("pending", Long.class), row.get("failed", Long.class)))
+                        row.get("consecutive_failures", Integer.class),
+                        row.get("last_success_at", Instant.class),
+                        row.get("last_failure_at", Instant.class),
+                        row.get("last_failure", String.class),
+                        row.get("pending", Long.class),
+                        row.get("failed", Long.class)))
                 .all();
     }
 
@@ -69,26 +83,33 @@ class WebhookEndpoints {
         return db.sql("DELETE FROM webhook_endpoints WHERE id = :id AND account_id = :account")
                 .bind("id", id)
                 .bind("account", accountId)
-                .fetch().rowsUpdated()
+                .fetch()
+                .rowsUpdated()
                 .map(deleted -> deleted > 0);
     }
 
     /** {@code POST /api/v2/webhooks}: the secret is shown here only. */
-    record Registered(long id, String url, List<String> events, String secret,
-            @JsonProperty("created_at") Instant createdAt) {
-    }
+    record Registered(
+            long id,
+            String url,
+            List<String> events,
+            String secret,
+            @JsonProperty("created_at") Instant createdAt) {}
 
     /**
      * An endpoint as {@code GET /api/v2/webhooks} lists it, with how its deliveries are going: {@code failing} or
      * {@code active}, and how many deliveries wait or were given up (the dead letters).
      */
-    record Listed(long id, String url, List<String> events, @JsonProperty("created_at") Instant createdAt,
+    record Listed(
+            long id,
+            String url,
+            List<String> events,
+            @JsonProperty("created_at") Instant createdAt,
             String status,
             @JsonProperty("consecutive_failures") int consecutiveFailures,
             @JsonProperty("last_success_at") @Nullable Instant lastSuccessAt,
             @JsonProperty("last_failure_at") @Nullable Instant lastFailureAt,
             @JsonProperty("last_failure") @Nullable String lastFailure,
             @JsonProperty("pending_deliveries") long pendingDeliveries,
-            @JsonProperty("failed_deliveries") long failedDeliveries) {
-    }
+            @JsonProperty("failed_deliveries") long failedDeliveries) {}
 }

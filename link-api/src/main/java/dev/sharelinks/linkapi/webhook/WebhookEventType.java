@@ -26,6 +26,8 @@ enum WebhookEventType {
     }
 
     static Optional<WebhookEventType> fromWireName(String name) {
-        return Arrays.stream(values()).filter(type -> type.wireName.equals(name)).findFirst();
+        return Arrays.stream(values())
+                .filter(type -> type.wireName.equals(name))
+                .findFirst();
     }
 }

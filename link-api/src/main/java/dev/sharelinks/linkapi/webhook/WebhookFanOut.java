@@ -51,8 +51,10 @@ class WebhookFanOut {
         this.downloadLog = downloadLog;
     }
 
-    @KafkaListener(topics = {Topics.LINKS, Topics.DOWNLOADS, Topics.SHARES},
-            groupId = "${sharelinks.link-api.webhooks.consumer-group:link-api-webhooks}", batch = "true",
+    @KafkaListener(
+            topics = {Topics.LINKS, Topics.DOWNLOADS, Topics.SHARES},
+            groupId = "${sharelinks.link-api.webhooks.consumer-group:link-api-webhooks}",
+            batch = "true",
             containerFactory = KafkaPlumbingAutoConfiguration.BATCH_LISTENER_FACTORY)
     void on(List<ConsumerRecord<String, byte[]>> records) {
         EventBatches.apply(records, serde, this::apply);
@@ -63,8 +65,8 @@ class WebhookFanOut {
         if (subscribed.isEmpty()) {
             return;
         }
-        Map<RecipientKey, String> recipients = subscribed.contains(WebhookEventType.LINK_DOWNLOADED.wireName())
-                ? recipients(events) : Map.of();
+        Map<RecipientKey, String> recipients =
+                subscribed.contains(WebhookEventType.LINK_DOWNLOADED.wireName()) ? recipients(events) : Map.of();
         List<Message> messages = new ArrayList<>();
         for (EventEnvelope<?> event : events) {
             for (Message message : messages(event, recipients)) {
@@ -84,7 +86,8 @@ class WebhookFanOut {
             Message downloaded = downloaded(event, download, recipients);
             // a leased download's count is an upper bound, so 0 is exact here too
             return download.remaining() == 0
-                    ? List.of(downloaded, exhausted(download.linkId(), event.occurredAt())) : List.of(downloaded);
+                    ? List.of(downloaded, exhausted(download.linkId(), event.occurredAt()))
+                    : List.of(downloaded);
         }
         if (event.data() instanceof DownloadCountSettled settled && settled.remaining() == 0) {
             // a hot link's leases ended with nothing left: its downloads may each have reported more
@@ -99,16 +102,26 @@ class WebhookFanOut {
         if (event.data() instanceof LinkRevoked revoked) {
             data.put("link_id", revoked.linkId());
             data.put("revoked_at", event.occurredAt().toString());
-            return new Message(messageId(event.eventId()), WebhookEventType.LINK_REVOKED, event.occurredAt(),
-                    revoked.accountId(), revoked.linkId(), "link:" + revoked.linkId(), body(
-                            WebhookEventType.LINK_REVOKED, event.occurredAt(), data));
+            return new Message(
+                    messageId(event.eventId()),
+                    WebhookEventType.LINK_REVOKED,
+                    event.occurredAt(),
+                    revoked.accountId(),
+                    revoked.linkId(),
+                    "link:" + revoked.linkId(),
+                    body(WebhookEventType.LINK_REVOKED, event.occurredAt(), data));
         }
         if (event.data() instanceof ShareMailDelivered delivered) {
             data.put("share_id", delivered.shareId());
             data.put("recipient", delivered.recipient());
             data.putPOJO("link_ids", delivered.linkIds());
-            return new Message(messageId(event.eventId()), WebhookEventType.SHARE_DELIVERED, event.occurredAt(),
-                    delivered.accountId(), null, "share:" + delivered.shareId(),
+            return new Message(
+                    messageId(event.eventId()),
+                    WebhookEventType.SHARE_DELIVERED,
+                    event.occurredAt(),
+                    delivered.accountId(),
+                    null,
+                    "share:" + delivered.shareId(),
                     body(WebhookEventType.SHARE_DELIVERED, event.occurredAt(), data));
         }
         if (event.data() instanceof ShareMailFailed failed) {
@@ -116,25 +129,38 @@ class WebhookFanOut {
             data.put("recipient", failed.recipient());
             data.put("reason", failed.reason());
             data.putPOJO("link_ids", failed.linkIds());
-            return new Message(messageId(event.eventId()), WebhookEventType.SHARE_FAILED, event.occurredAt(),
-                    failed.accountId(), null, "share:" + failed.shareId(),
+            return new Message(
+                    messageId(event.eventId()),
+                    WebhookEventType.SHARE_FAILED,
+                    event.occurredAt(),
+                    failed.accountId(),
+                    null,
+                    "share:" + failed.shareId(),
                     body(WebhookEventType.SHARE_FAILED, event.occurredAt(), data));
         }
         return null;
     }
 
-    private Message downloaded(EventEnvelope<?> event, DownloadConsumed download,
-            Map<RecipientKey, String> recipients) {
+    private Message downloaded(
+            EventEnvelope<?> event, DownloadConsumed download, Map<RecipientKey, String> recipients) {
         ObjectNode data = json.createObjectNode();
         data.put("link_id", download.linkId());
         data.put("downloaded_at", event.occurredAt().toString());
-        data.put("recipient", download.recipientRef() == null ? null
-                : recipients.get(new RecipientKey(download.recipientRef(), download.linkId())));
+        data.put(
+                "recipient",
+                download.recipientRef() == null
+                        ? null
+                        : recipients.get(new RecipientKey(download.recipientRef(), download.linkId())));
         data.put("client_address", downloadLog.clientAddress().keep(download.clientAddress()));
         data.put("user_agent", download.userAgent());
         data.put("remaining", download.remaining());
-        return new Message(messageId(event.eventId()), WebhookEventType.LINK_DOWNLOADED, event.occurredAt(), null,
-                download.linkId(), "link:" + download.linkId(),
+        return new Message(
+                messageId(event.eventId()),
+                WebhookEventType.LINK_DOWNLOADED,
+                event.occurredAt(),
+                null,
+                download.linkId(),
+                "link:" + download.linkId(),
                 body(WebhookEventType.LINK_DOWNLOADED, event.occurredAt(), data));
     }
 
@@ -144,8 +170,14 @@ class WebhookFanOut {
         data.put("link_id", linkId);
         data.put("exhausted_at", occurredAt.toString());
         UUID id = UUID.nameUUIDFromBytes(("link.exhausted/" + linkId).getBytes(StandardCharsets.UTF_8));
-        return new Message(messageId(id), WebhookEventType.LINK_EXHAUSTED, occurredAt, null, linkId,
-                "link:" + linkId, body(WebhookEventType.LINK_EXHAUSTED, occurredAt, data));
+        return new Message(
+                messageId(id),
+                WebhookEventType.LINK_EXHAUSTED,
+                occurredAt,
+                null,
+                linkId,
+                "link:" + linkId,
+                body(WebhookEventType.LINK_EXHAUSTED, occurredAt, data));
     }
 
     private String body(WebhookEventType type, Instant occurredAt, ObjectNode data) {
@@ -163,7 +195,9 @@ class WebhookFanOut {
     private Set<String> subscribedTypes() {
         return new HashSet<>(db.sql("SELECT DISTINCT unnest(events) AS type FROM webhook_endpoints")
                 .map(row -> row.get("type", String.class))
-                .all().collectList().block(STATEMENT_TIMEOUT));
+                .all()
+                .collectList()
+                .block(STATEMENT_TIMEOUT));
     }
 
     /** The recipients whose references the downloads came through, for a share that carries the link. */
@@ -172,7 +206,8 @@ class WebhookFanOut {
                 .filter(event -> event.data() instanceof DownloadConsumed download && download.recipientRef() != null)
                 .map(event -> (DownloadConsumed) event.data())
                 .map(download -> new RecipientKey(download.recipientRef(), download.linkId()))
-                .distinct().toList();
+                .distinct()
+                .toList();
         if (keys.isEmpty()) {
             return Map.of();
         }
@@ -183,9 +218,11 @@ class WebhookFanOut {
                         JOIN shares s ON s.id = r.share_id AND k.link_id = ANY (s.link_ids)""")
                 .bind("refs", keys.stream().map(RecipientKey::ref).toArray(String[]::new))
                 .bind("links", keys.stream().map(RecipientKey::linkId).toArray(Long[]::new))
-                .map(row -> Map.entry(new RecipientKey(row.get("ref", String.class), row.get("link_id", Long.class)),
+                .map(row -> Map.entry(
+                        new RecipientKey(row.get("ref", String.class), row.get("link_id", Long.class)),
                         row.get("address", String.class)))
-                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .block(STATEMENT_TIMEOUT);
     }
 
@@ -209,7 +246,9 @@ class WebhookFanOut {
                         ON CONFLICT (endpoint_id, message_id) DO NOTHING""")
                 .bind("ids", messages.stream().map(Message::id).toArray(String[]::new))
                 .bind("types", messages.stream().map(m -> m.type().wireName()).toArray(String[]::new))
-                .bind("times", messages.stream().map(m -> m.occurredAt().toString()).toArray(String[]::new))
+                .bind(
+                        "times",
+                        messages.stream().map(m -> m.occurredAt().toString()).toArray(String[]::new))
                 .bind("accounts", messages.stream().map(Message::accountId).toArray(Long[]::new))
                 .bind("links", messages.stream().map(Message::linkId).toArray(Long[]::new))
                 .bind("subjects", messages.stream().map(Message::subject).toArray(String[]::new))
@@ -219,10 +258,14 @@ class WebhookFanOut {
     }
 
     /** @param accountId the account the event names; null for a download, whose link names it */
-    private record Message(String id, WebhookEventType type, Instant occurredAt, @Nullable Long accountId,
-            @Nullable Long linkId, String subject, String body) {
-    }
+    private record Message(
+            String id,
+            WebhookEventType type,
+            Instant occurredAt,
+            @Nullable Long accountId,
+            @Nullable Long linkId,
+            String subject,
+            String body) {}
 
-    private record RecipientKey(String ref, long linkId) {
-    }
+    private record RecipientKey(String ref, long linkId) {}
 }

@@ -37,7 +37,9 @@ public record WebhookProperties(
 
     /** Which addresses besides public ones an endpoint may have. */
     public enum PrivateAddresses {
-        NONE, LOOPBACK, ALL
+        NONE,
+        LOOPBACK,
+        ALL
     }
 
     /** How long a dispatcher holds a claimed delivery: past it, one that died mid-delivery leaves it to another. */

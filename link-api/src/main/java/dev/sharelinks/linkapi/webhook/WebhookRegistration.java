@@ -29,10 +29,12 @@ record WebhookRegistration(String url, List<WebhookEventType> events) {
                 params.invalid("events must name at least one event type");
             }
             for (JsonNode name : eventNames) {
-                Optional<WebhookEventType> type = name.isString()
-                        ? WebhookEventType.fromWireName(name.stringValue()) : Optional.empty();
-                type.ifPresentOrElse(events::add, () -> params.invalid("events must be among " + known()
-                        + ", not " + Params.printable(name.toString())));
+                Optional<WebhookEventType> type =
+                        name.isString() ? WebhookEventType.fromWireName(name.stringValue()) : Optional.empty();
+                type.ifPresentOrElse(
+                        events::add,
+                        () -> params.invalid(
+                                "events must be among " + known() + ", not " + Params.printable(name.toString())));
             }
         }
         if (url != null) {
@@ -47,7 +49,8 @@ record WebhookRegistration(String url, List<WebhookEventType> events) {
     }
 
     private static String known() {
-        return Arrays.stream(WebhookEventType.values()).map(WebhookEventType::wireName)
+        return Arrays.stream(WebhookEventType.values())
+                .map(WebhookEventType::wireName)
                 .collect(Collectors.joining(", "));
     }
 }

@@ -18,11 +18,12 @@ final class WebhookSignature {
     static final String SECRET_PREFIX = "whsec_";
     private static final int KEY_BYTES = 32;
 
-    private WebhookSignature() {
-    }
+    private WebhookSignature() {}
 
     static String newSecret() {
-        return SECRET_PREFIX + Base64.getEncoder().encodeToString(KeyGenerators.secureRandom(KEY_BYTES).generateKey());
+        return SECRET_PREFIX
+                + Base64.getEncoder()
+                        .encodeToString(KeyGenerators.secureRandom(KEY_BYTES).generateKey());
     }
 
     static String sign(String secret, String messageId, long timestampSeconds, String body) {
@@ -30,8 +31,8 @@ final class WebhookSignature {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] signed = mac.doFinal((messageId + "." + timestampSeconds + "." + body)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] signed =
+                    mac.doFinal((messageId + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
             return "v1," + Base64.getEncoder().encodeToString(signed);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);

@@ -28,8 +28,14 @@ class SecretsTest {
         byte[] stored = Secrets.digest(key);
 
         assertThat(Secrets.matches(key, stored)).isTrue();
-        for (String nearMiss : List.of("", key.substring(0, key.length() - 1), key + "x", "X" + key.substring(1),
-                key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A"), key.toUpperCase(), " " + key)) {
+        for (String nearMiss : List.of(
+                "",
+                key.substring(0, key.length() - 1),
+                key + "x",
+                "X" + key.substring(1),
+                key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A"),
+                key.toUpperCase(),
+                " " + key)) {
             assertThat(Secrets.matches(nearMiss, stored)).as(nearMiss).isFalse();
         }
     }

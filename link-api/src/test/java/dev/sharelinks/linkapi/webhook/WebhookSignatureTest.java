@@ -10,8 +10,11 @@ class WebhookSignatureTest {
     @Test
     void signsAsTheStandardWebhooksReferenceLibrariesDo() {
         // the example of the Standard Webhooks libraries' tests (secret, id, timestamp, payload and signature)
-        assertThat(WebhookSignature.sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
-                1614265330, "{\"test\": 2432232314}"))
+        assertThat(WebhookSignature.sign(
+                        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                        1614265330,
+                        "{\"test\": 2432232314}"))
                 .isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 

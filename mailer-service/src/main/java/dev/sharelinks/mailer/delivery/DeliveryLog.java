@@ -23,9 +23,10 @@ class DeliveryLog {
     Mono<Map<String, Delivery>> settled(UUID eventId) {
         return db.sql("SELECT recipient, status FROM deliveries WHERE event_id = :event")
                 .bind("event", eventId)
-                .map(row -> Map.entry(row.get("recipient", String.class),
-                        Delivery.valueOf(row.get("status", String.class))))
-                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
+                .map(row -> Map.entry(
+                        row.get("recipient", String.class), Delivery.valueOf(row.get("status", String.class))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     /** Logs the recipient settled; true unless it was already (a redelivery racing this one). */
@@ -39,7 +40,8 @@ class DeliveryLog {
                 .bind("recipient", recipient)
                 .bind("status", status.name())
                 .bind("failure", Parameters.in(R2dbcType.VARCHAR, reason))
-                .fetch().rowsUpdated()
+                .fetch()
+                .rowsUpdated()
                 .map(inserted -> inserted > 0);
     }
 }

@@ -56,15 +56,18 @@ class DkimSigning {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the DKIM private key " + dkim.privateKey(), e);
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new IllegalStateException("the DKIM private key " + dkim.privateKey()
-                    + " is not an RSA key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)", e);
+            throw new IllegalStateException(
+                    "the DKIM private key " + dkim.privateKey()
+                            + " is not an RSA key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)",
+                    e);
         }
     }
 
     /** A PKCS#8 PEM RSA key, as {@code openssl genpkey -algorithm RSA} writes it. */
     private static RSAPrivateKey privateKey(MailerProperties.Dkim dkim) throws IOException, GeneralSecurityException {
         String pem = dkim.privateKey().getContentAsString(StandardCharsets.US_ASCII);
-        String base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "")
+        String base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "")
+                .replace("-----END PRIVATE KEY-----", "")
                 .replaceAll("\\s", "");
         return (RSAPrivateKey) KeyFactory.getInstance("RSA")
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));

@@ -17,7 +17,8 @@ class MailerKafkaConfiguration {
      */
     @Bean
     CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> kafka, MailerProperties properties) {
-        ExponentialBackOff backOff = new ExponentialBackOff(properties.retryInitialInterval().toMillis(), 2.0);
+        ExponentialBackOff backOff =
+                new ExponentialBackOff(properties.retryInitialInterval().toMillis(), 2.0);
         backOff.setMaxInterval(properties.retryMaxInterval().toMillis());
         return DeadLetters.errorHandler(kafka, backOff, RecipientsRefused.class);
     }

@@ -18,7 +18,9 @@ import org.springframework.core.io.Resource;
  */
 @ConfigurationProperties("sharelinks.mailer")
 public record MailerProperties(
-        @DefaultValue("Sharelinks <no-reply@sharelinks.local>") String from,
+        @DefaultValue("Sharelinks <no-reply@sharelinks.local>")
+        String from,
+
         @DefaultValue("500ms") Duration retryInitialInterval,
         @DefaultValue("30s") Duration retryMaxInterval,
         @DefaultValue("10s") Duration smtpIdleTimeout,
@@ -30,6 +32,5 @@ public record MailerProperties(
      * @param selector the key's name under {@code _domainkey.<domain>} in DNS ({@code s=})
      * @param privateKey where the RSA private key is, PKCS#8 PEM (a Kubernetes Secret mounted as a file)
      */
-    public record Dkim(String domain, String selector, Resource privateKey) {
-    }
+    public record Dkim(String domain, String selector, Resource privateKey) {}
 }

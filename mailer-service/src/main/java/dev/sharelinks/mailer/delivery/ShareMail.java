@@ -26,6 +26,7 @@ class ShareMail {
 
     /** Sharelinks' own accent, for an account that set none: white text on it has 6.3:1 contrast. */
     private static final String ACCENT = "#1f5fbf";
+
     private static final String FOOTER = "<p class=\"footer\" style=\"font-size:13px;color:#595959\">";
 
     private final MessageSource messages;
@@ -43,7 +44,8 @@ class ShareMail {
     /** The share's language; English for a share that names none (one written before languages) or another. */
     static Locale locale(ShareRequested share) {
         String language = share.locale() != null && ShareRequested.LOCALES.contains(share.locale())
-                ? share.locale() : ShareRequested.LOCALES.get(0);
+                ? share.locale()
+                : ShareRequested.LOCALES.get(0);
         // British English writes "12 December 2026", as the other three languages order a date
         return language.equals("en") ? Locale.UK : Locale.forLanguageTag(language);
     }
@@ -54,21 +56,35 @@ class ShareMail {
         if (sender == null) {
             return say(locale, "subject.anonymous");
         }
-        return say(locale, "subject", oneLine(sender.name() != null ? sender.name() : sender.accountName()),
+        return say(
+                locale,
+                "subject",
+                oneLine(sender.name() != null ? sender.name() : sender.accountName()),
                 share.links().size());
     }
 
     String text(ShareRequested share, String recipient, @Nullable String recipientRef) {
         Locale locale = locale(share);
-        StringBuilder text = new StringBuilder(say(locale, "greeting")).append("\n\n")
-                .append(intro(share, locale)).append('\n');
+        StringBuilder text = new StringBuilder(say(locale, "greeting"))
+                .append("\n\n")
+                .append(intro(share, locale))
+                .append('\n');
         if (share.message() != null && !share.message().isBlank()) {
-            text.append('\n').append(say(locale, "message")).append('\n').append(share.message().strip()).append('\n');
+            text.append('\n')
+                    .append(say(locale, "message"))
+                    .append('\n')
+                    .append(share.message().strip())
+                    .append('\n');
         }
         text.append('\n');
         for (SharedLink link : share.links()) {
-            text.append("- ").append(link.filename()).append(": ").append(allows(link, locale)).append("\n  ")
-                    .append(url(link, recipientRef)).append('\n');
+            text.append("- ")
+                    .append(link.filename())
+                    .append(": ")
+                    .append(allows(link, locale))
+                    .append("\n  ")
+                    .append(url(link, recipientRef))
+                    .append('\n');
         }
         String replyTo = replyTo(share);
         if (replyTo != null) {
@@ -90,9 +106,12 @@ class ShareMail {
     String html(ShareRequested share, String recipient, @Nullable String recipientRef) {
         Locale locale = locale(share);
         String accent = accent(share);
-        StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"").append(locale.getLanguage())
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"")
+                .append(locale.getLanguage())
                 .append("\"><head><meta charset=\"utf-8\"><meta name=\"color-scheme\" content=\"light dark\">")
-                .append("<title>").append(escape(subject(share))).append("</title>")
+                .append("<title>")
+                .append(escape(subject(share)))
+                .append("</title>")
                 // colours set both ways, so no client guesses them; clients with a dark mode and style support take
                 // the dark ones (the buttons keep the accent, with white text, in both)
                 .append("<style>@media (prefers-color-scheme: dark) { .mail { background-color: #17191d !important; ")
@@ -103,32 +122,51 @@ class ShareMail {
         String logoUrl = share.branding() == null ? null : share.branding().logoUrl();
         if (logoUrl != null) {
             // the logo names the account for those who do not see it (and for clients that block images)
-            String account = share.sender() == null ? "" : oneLine(share.sender().accountName());
-            html.append("<tr><td style=\"padding:24px 24px 0 24px\"><img src=\"").append(escape(logoUrl))
-                    .append("\" alt=\"").append(escape(account))
+            String account =
+                    share.sender() == null ? "" : oneLine(share.sender().accountName());
+            html.append("<tr><td style=\"padding:24px 24px 0 24px\"><img src=\"")
+                    .append(escape(logoUrl))
+                    .append("\" alt=\"")
+                    .append(escape(account))
                     .append("\" height=\"48\" style=\"display:block;height:48px;width:auto;border:0\"></td></tr>");
         }
         html.append("<tr><td style=\"padding:24px;font-family:Arial,Helvetica,sans-serif;font-size:16px;")
                 .append("line-height:1.5\">")
-                .append("<p>").append(escape(say(locale, "greeting"))).append("</p>")
-                .append("<p>").append(escape(intro(share, locale))).append("</p>");
+                .append("<p>")
+                .append(escape(say(locale, "greeting")))
+                .append("</p>")
+                .append("<p>")
+                .append(escape(intro(share, locale)))
+                .append("</p>");
         if (share.message() != null && !share.message().isBlank()) {
-            html.append("<p>").append(escape(say(locale, "message"))).append("</p>")
+            html.append("<p>")
+                    .append(escape(say(locale, "message")))
+                    .append("</p>")
                     .append("<blockquote style=\"white-space:pre-wrap;margin:0 0 16px 0;padding-left:12px;")
-                    .append("border-left:3px solid ").append(accent).append("\">")
-                    .append(escape(share.message().strip())).append("</blockquote>");
+                    .append("border-left:3px solid ")
+                    .append(accent)
+                    .append("\">")
+                    .append(escape(share.message().strip()))
+                    .append("</blockquote>");
         }
         html.append("<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\">");
         for (SharedLink link : share.links()) {
             String url = escape(url(link, recipientRef));
             String download = say(locale, "download");
-            html.append("<tr><td style=\"padding:8px 0\"><strong>").append(escape(link.filename()))
-                    .append("</strong><br>").append(escape(allows(link, locale))).append("<br>")
-                    .append("<a href=\"").append(url).append("\" aria-label=\"")
+            html.append("<tr><td style=\"padding:8px 0\"><strong>")
+                    .append(escape(link.filename()))
+                    .append("</strong><br>")
+                    .append(escape(allows(link, locale)))
+                    .append("<br>")
+                    .append("<a href=\"")
+                    .append(url)
+                    .append("\" aria-label=\"")
                     .append(escape(download + " " + link.filename()))
                     .append("\" style=\"display:inline-block;margin-top:6px;padding:8px 16px;background:")
-                    .append(accent).append(";color:#ffffff;text-decoration:none;border-radius:4px\">")
-                    .append(escape(download)).append("</a></td></tr>");
+                    .append(accent)
+                    .append(";color:#ffffff;text-decoration:none;border-radius:4px\">")
+                    .append(escape(download))
+                    .append("</a></td></tr>");
         }
         html.append("</table>");
         String replyTo = replyTo(share);
@@ -147,21 +185,31 @@ class ShareMail {
     private static String accent(ShareRequested share) {
         ShareRequested.Branding branding = share.branding();
         // link-api lets only #rrggbb through; anything else an event holds must not reach a style attribute
-        return branding != null && branding.accentColor() != null && branding.accentColor().matches("#[0-9a-fA-F]{6}")
-                ? branding.accentColor() : ACCENT;
+        return branding != null
+                        && branding.accentColor() != null
+                        && branding.accentColor().matches("#[0-9a-fA-F]{6}")
+                ? branding.accentColor()
+                : ACCENT;
     }
 
     /** The line the account adds to its mails' footer, if any. */
     private static @Nullable String accountFooter(ShareRequested share) {
         ShareRequested.Branding branding = share.branding();
-        return branding == null || branding.footerText() == null || branding.footerText().isBlank() ? null
+        return branding == null
+                        || branding.footerText() == null
+                        || branding.footerText().isBlank()
+                ? null
                 : oneLine(branding.footerText());
     }
 
     /** The link's URL with the recipient's reference; the plain URL for a share without references. */
     static String url(SharedLink link, @Nullable String recipientRef) {
-        return recipientRef == null ? link.url()
-                : UriComponentsBuilder.fromUriString(link.url()).queryParam("ref", recipientRef).build().toUriString();
+        return recipientRef == null
+                ? link.url()
+                : UriComponentsBuilder.fromUriString(link.url())
+                        .queryParam("ref", recipientRef)
+                        .build()
+                        .toUriString();
     }
 
     /**
@@ -171,10 +219,20 @@ class ShareMail {
     String allows(SharedLink link, Locale locale) {
         Instant expiresAt = link.expiresAt();
         String available = expiresAt.atOffset(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT)
-                ? say(locale, "available.through", DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
-                        .withLocale(locale).withZone(ZoneOffset.UTC).format(expiresAt.minusSeconds(1)))
-                : say(locale, "available.until", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG,
-                        FormatStyle.SHORT).withLocale(locale).withZone(ZoneOffset.UTC).format(expiresAt));
+                ? say(
+                        locale,
+                        "available.through",
+                        DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
+                                .withLocale(locale)
+                                .withZone(ZoneOffset.UTC)
+                                .format(expiresAt.minusSeconds(1)))
+                : say(
+                        locale,
+                        "available.until",
+                        DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT)
+                                .withLocale(locale)
+                                .withZone(ZoneOffset.UTC)
+                                .format(expiresAt));
         return link.downloads() == null ? available : say(locale, "downloads", link.downloads()) + ", " + available;
     }
 
@@ -191,7 +249,8 @@ class ShareMail {
     }
 
     private String footer(ShareRequested share, String recipient, Locale locale) {
-        return share.sender() == null ? say(locale, "footer.anonymous", "", recipient)
+        return share.sender() == null
+                ? say(locale, "footer.anonymous", "", recipient)
                 : say(locale, "footer", oneLine(share.sender().accountName()), recipient);
     }
 

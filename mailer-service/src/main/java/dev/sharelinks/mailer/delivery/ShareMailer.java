@@ -62,8 +62,15 @@ class ShareMailer {
     private final Counter refusedForGood;
     private final Counter failedForNow;
 
-    ShareMailer(SmtpConnections smtp, DeliveryLog deliveries, Outbox outbox, ReactiveTransactionManager transactions,
-            EventSerde serde, MailerProperties properties, ShareMail mail, MeterRegistry meters) {
+    ShareMailer(
+            SmtpConnections smtp,
+            DeliveryLog deliveries,
+            Outbox outbox,
+            ReactiveTransactionManager transactions,
+            EventSerde serde,
+            MailerProperties properties,
+            ShareMail mail,
+            MeterRegistry meters) {
         this.mail = mail;
         this.smtp = smtp;
         this.deliveries = deliveries;
@@ -77,7 +84,10 @@ class ShareMailer {
     }
 
     private static Counter mails(MeterRegistry meters, String outcome, String description) {
-        return Counter.builder("sharelinks.mails").tag("outcome", outcome).description(description).register(meters);
+        return Counter.builder("sharelinks.mails")
+                .tag("outcome", outcome)
+                .description(description)
+                .register(meters);
     }
 
     // Mails to different shares go out in parallel, one consumer per partition at most: an SMTP exchange is mostly
@@ -108,7 +118,9 @@ class ShareMailer {
             } catch (AddressException e) {
                 // link-api never lets such a recipient through; an event from elsewhere (a replay, another
                 // producer) still must not loop or reach a header, so it is refused as a server would refuse it
-                log.warn("share {} names a recipient that is not one e-mail address: {}", share.shareId(),
+                log.warn(
+                        "share {} names a recipient that is not one e-mail address: {}",
+                        share.shareId(),
                         e.getMessage());
                 settle(event, position, Delivery.FAILED, "not one e-mail address");
                 refusedForGood.increment();
@@ -120,18 +132,23 @@ class ShareMailer {
                 sent.increment();
                 settle(event, position, Delivery.SENT, null);
                 // no address in the log: the delivery log has it. The line carries the share request's traceId
-                log.info("share {}: mail {} of {} accepted by the SMTP server", share.shareId(),
-                        position + 1, share.recipients().size());
+                log.info(
+                        "share {}: mail {} of {} accepted by the SMTP server",
+                        share.shareId(),
+                        position + 1,
+                        share.recipients().size());
             } catch (MessagingException e) {
                 Optional<String> refusal = refusedForGood(e);
                 if (refusal.isEmpty()) {
-                    log.warn("could not mail share {} to {}, will retry: {}", share.shareId(), recipient,
+                    log.warn(
+                            "could not mail share {} to {}, will retry: {}",
+                            share.shareId(),
+                            recipient,
                             NestedExceptionUtils.getMostSpecificCause(e).toString());
                     failedForNow.increment();
                     throw e;
                 }
-                log.warn("SMTP server refused {} for share {} for good: {}", recipient, share.shareId(),
-                        refusal.get());
+                log.warn("SMTP server refused {} for share {} for good: {}", recipient, share.shareId(), refusal.get());
                 settle(event, position, Delivery.FAILED, refusal.get());
                 refusedForGood.increment();
                 refused.add(recipient);
@@ -151,13 +168,20 @@ class ShareMailer {
     private void settle(EventEnvelope<ShareRequested> event, int position, Delivery status, @Nullable String reason) {
         ShareRequested share = event.data();
         String recipient = share.recipients().get(position);
-        List<Long> linkIds = share.links().stream().map(ShareRequested.SharedLink::linkId).toList();
+        List<Long> linkIds =
+                share.links().stream().map(ShareRequested.SharedLink::linkId).toList();
         Object outcome = status == Delivery.SENT
-                ? new ShareMailDelivered(share.shareId(), share.accountId(), recipient, share.recipientRef(position),
-                        linkIds)
-                : new ShareMailFailed(share.shareId(), share.accountId(), recipient, share.recipientRef(position),
-                        String.valueOf(reason), linkIds);
-        deliveries.record(event.eventId(), share.shareId(), recipient, status, reason)
+                ? new ShareMailDelivered(
+                        share.shareId(), share.accountId(), recipient, share.recipientRef(position), linkIds)
+                : new ShareMailFailed(
+                        share.shareId(),
+                        share.accountId(),
+                        recipient,
+                        share.recipientRef(position),
+                        String.valueOf(reason),
+                        linkIds);
+        deliveries
+                .record(event.eventId(), share.shareId(), recipient, status, reason)
                 .filter(Boolean::booleanValue)
                 .flatMap(recorded -> outbox.append(outcome, String.valueOf(share.shareId())))
                 .as(transactions::transactional)
@@ -176,8 +200,9 @@ class ShareMailer {
         return address;
     }
 
-    private MimeMessage compose(EventEnvelope<ShareRequested> event, InternetAddress recipient,
-            @Nullable String recipientRef) throws MessagingException {
+    private MimeMessage compose(
+            EventEnvelope<ShareRequested> event, InternetAddress recipient, @Nullable String recipientRef)
+            throws MessagingException {
         ShareRequested share = event.data();
         MimeMessage message = new StableIdMessage(session, event.eventId(), recipient.getAddress());
         MimeMessageHelper helper = new ShareMailHelper(message);
@@ -185,7 +210,9 @@ class ShareMailer {
         if (share.sender() != null) {
             // the account's name as who it is from; the address stays the service's own, which SPF and DKIM cover
             try {
-                from = new InternetAddress(from.getAddress(), ShareMail.oneLine(share.sender().accountName()),
+                from = new InternetAddress(
+                        from.getAddress(),
+                        ShareMail.oneLine(share.sender().accountName()),
                         StandardCharsets.UTF_8.name());
             } catch (UnsupportedEncodingException e) {
                 throw new IllegalStateException("UTF-8 is in every JDK", e);
@@ -205,7 +232,8 @@ class ShareMailer {
         // JavaMail) and plain addresses reach a header; the message, filenames and URLs go into the bodies only
         helper.setTo(recipient);
         helper.setSubject(mail.subject(share));
-        helper.setText(mail.text(share, recipient.getAddress(), recipientRef),
+        helper.setText(
+                mail.text(share, recipient.getAddress(), recipientRef),
                 mail.html(share, recipient.getAddress(), recipientRef));
         return message;
     }
@@ -220,7 +248,8 @@ class ShareMailer {
         }
         // the SMTP reply (say "550 5.1.1 <x@y>: mailbox unavailable") is in the nested exception
         Exception reply = failure.getNextException();
-        return Optional.of(String.valueOf(reply != null ? reply.getMessage() : failure.getMessage()).strip());
+        return Optional.of(String.valueOf(reply != null ? reply.getMessage() : failure.getMessage())
+                .strip());
     }
 
     /**

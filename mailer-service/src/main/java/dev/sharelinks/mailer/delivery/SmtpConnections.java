@@ -101,14 +101,16 @@ class SmtpConnections implements AutoCloseable {
 
     /** Whether the server refused the recipients (their addresses listed as invalid): trying again will not help. */
     static boolean refusedRecipients(MessagingException failure) {
-        return failure instanceof SendFailedException refused && refused.getInvalidAddresses() != null
+        return failure instanceof SendFailedException refused
+                && refused.getInvalidAddresses() != null
                 && refused.getInvalidAddresses().length > 0;
     }
 
     /** The most recently used idle connection that may still be used; the stale ones met on the way are closed. */
     private Kept takeIdle() {
         for (Kept kept; (kept = idle.pollFirst()) != null; ) {
-            if (System.nanoTime() - kept.idleSince() < properties.smtpIdleTimeout().toNanos()) {
+            if (System.nanoTime() - kept.idleSince()
+                    < properties.smtpIdleTimeout().toNanos()) {
                 return kept;
             }
             close(kept);

@@ -34,8 +34,8 @@ class ShareMailBrowserIT {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Path PAGES = Path.of("target", "mail-pages");
     private static final String LOGO_URL = "https://cdn.acme.test/logo.png";
-    private static final Map<String, String> BUTTONS = Map.of("en", "Download", "fi", "Lataa", "fr", "Télécharger",
-            "de", "Herunterladen");
+    private static final Map<String, String> BUTTONS =
+            Map.of("en", "Download", "fi", "Lataa", "fr", "Télécharger", "de", "Herunterladen");
 
     private static HeadlessChromium chromium;
     private final ShareMail mail = new ShareMail();
@@ -55,16 +55,23 @@ class ShareMailBrowserIT {
     @Test
     void aBrandedMailReadsInEachLanguageAndPassesTheAccessibilityCheck() {
         for (String language : ShareRequested.LOCALES) {
-            show(share(language, new ShareRequested.Branding(LOGO_URL, "#8a1c1c",
-                    "Acme Media Oy, Mannerheimintie 1, 00100 Helsinki")), "share-mail-" + language);
+            show(
+                    share(
+                            language,
+                            new ShareRequested.Branding(
+                                    LOGO_URL, "#8a1c1c", "Acme Media Oy, Mannerheimintie 1, 00100 Helsinki")),
+                    "share-mail-" + language);
 
-            assertThat(chromium.driver().findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language);
-            assertThat(chromium.driver().findElements(By.cssSelector("a[aria-label]"))).hasSize(2)
+            assertThat(chromium.driver().findElement(By.tagName("html")).getAttribute("lang"))
+                    .isEqualTo(language);
+            assertThat(chromium.driver().findElements(By.cssSelector("a[aria-label]")))
+                    .hasSize(2)
                     .allSatisfy(button -> {
                         assertThat(button.getText()).isEqualTo(BUTTONS.get(language));
                         assertThat(button.getCssValue("background-color")).isEqualTo("rgba(138, 28, 28, 1)");
                     });
-            assertThat(chromium.driver().findElement(By.tagName("img")).getAttribute("alt")).isEqualTo("Acme Media");
+            assertThat(chromium.driver().findElement(By.tagName("img")).getAttribute("alt"))
+                    .isEqualTo("Acme Media");
         }
         HeadlessChromium.copyToReadme(SCREENSHOTS.resolve("share-mail-en.png"), "share-mail");
     }
@@ -98,16 +105,33 @@ class ShareMailBrowserIT {
         }
         chromium.screenshot(SCREENSHOTS.resolve(name + ".png"));
         assertThat(chromium.pageErrors()).as(name + ": errors the page logged").isEmpty();
-        assertThat(chromium.accessibilityViolations()).as(name + ": WCAG 2.1 AA violations").isEmpty();
+        assertThat(chromium.accessibilityViolations())
+                .as(name + ": WCAG 2.1 AA violations")
+                .isEmpty();
     }
 
     private static ShareRequested share(String locale, ShareRequested.Branding branding) {
-        return new ShareRequested(9, 1, List.of("aino@mail.test"), "The board papers for Thursday, and the plans.",
-                List.of(new ShareRequested.SharedLink(1, "https://dl.acme.test/api/v2/shareable_links/k1",
-                                "Board minutes.pdf", Instant.parse("2026-12-13T00:00:00Z"), 3),
-                        new ShareRequested.SharedLink(2, "https://dl.acme.test/api/v2/shareable_links/k2",
-                                "Harbour plans.pdf", Instant.parse("2026-12-20T00:00:00Z"), 1)),
-                null, new ShareRequested.Sender("Acme Media", "Anna Virtanen", "anna.virtanen@acme.test"), locale,
+        return new ShareRequested(
+                9,
+                1,
+                List.of("aino@mail.test"),
+                "The board papers for Thursday, and the plans.",
+                List.of(
+                        new ShareRequested.SharedLink(
+                                1,
+                                "https://dl.acme.test/api/v2/shareable_links/k1",
+                                "Board minutes.pdf",
+                                Instant.parse("2026-12-13T00:00:00Z"),
+                                3),
+                        new ShareRequested.SharedLink(
+                                2,
+                                "https://dl.acme.test/api/v2/shareable_links/k2",
+                                "Harbour plans.pdf",
+                                Instant.parse("2026-12-20T00:00:00Z"),
+                                1)),
+                null,
+                new ShareRequested.Sender("Acme Media", "Anna Virtanen", "anna.virtanen@acme.test"),
+                locale,
                 branding);
     }
 

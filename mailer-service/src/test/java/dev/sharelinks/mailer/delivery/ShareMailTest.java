@@ -31,20 +31,26 @@ class ShareMailTest {
             for (String key : translated.stringPropertyNames()) {
                 // numbers fit every argument: the names format as text, the counts as numbers
                 assertThat(new MessageFormat(translated.getProperty(key), Locale.forLanguageTag(language))
-                        .format(new Object[] {3, 2, 1})).as(language + " " + key).isNotBlank();
+                                .format(new Object[] {3, 2, 1}))
+                        .as(language + " " + key)
+                        .isNotBlank();
             }
         }
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "en|Anna Virtanen shared 2 files with you|3 downloads, available through 12 December 2026 (UTC)",
-        "fi|Anna Virtanen jakoi kanssasi 2 tiedostoa|3 latausta, saatavilla 12. joulukuuta 2026 asti (UTC)",
-        "fr|Anna Virtanen a partagé 2 fichiers avec vous|3 téléchargements, disponible jusqu'au 12 décembre 2026 inclus (UTC)",
-        "de|Anna Virtanen hat 2 Dateien mit Ihnen geteilt|3 Downloads, verfügbar bis einschließlich 12. Dezember 2026 (UTC)"})
-    void theSubjectNamesWhoSharedAndEachFileSaysWhatItAllowsInTheSharesLanguage(String locale, String subject,
-            String allows) {
-        ShareRequested share = share(locale, "Anna Virtanen", link(3, THROUGH_12_DECEMBER), link(3, THROUGH_12_DECEMBER));
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "en|Anna Virtanen shared 2 files with you|3 downloads, available through 12 December 2026 (UTC)",
+                "fi|Anna Virtanen jakoi kanssasi 2 tiedostoa|3 latausta, saatavilla 12. joulukuuta 2026 asti (UTC)",
+                "fr|Anna Virtanen a partagé 2 fichiers avec vous|3 téléchargements, disponible jusqu'au 12 décembre 2026 inclus (UTC)",
+                "de|Anna Virtanen hat 2 Dateien mit Ihnen geteilt|3 Downloads, verfügbar bis einschließlich 12. Dezember 2026 (UTC)"
+            })
+    void theSubjectNamesWhoSharedAndEachFileSaysWhatItAllowsInTheSharesLanguage(
+            String locale, String subject, String allows) {
+        ShareRequested share =
+                share(locale, "Anna Virtanen", link(3, THROUGH_12_DECEMBER), link(3, THROUGH_12_DECEMBER));
 
         assertThat(mail.subject(share)).isEqualTo(subject);
         assertThat(mail.text(share, "aino@mail.test", null)).contains("- a.pdf: " + allows);
@@ -55,19 +61,25 @@ class ShareMailTest {
         ShareRequested share = share("en", null, link(1, Instant.parse("2026-12-12T14:30:00Z")));
 
         assertThat(mail.subject(share)).isEqualTo("Acme Media shared a file with you");
-        assertThat(mail.text(share, "aino@mail.test", null)).contains("Acme Media shared a file with you.",
-                "- a.pdf: 1 download, available until 12 December 2026, 14:30 (UTC)",
-                "Sent by Acme Media through Sharelinks to aino@mail.test.");
+        assertThat(mail.text(share, "aino@mail.test", null))
+                .contains(
+                        "Acme Media shared a file with you.",
+                        "- a.pdf: 1 download, available until 12 December 2026, 14:30 (UTC)",
+                        "Sent by Acme Media through Sharelinks to aino@mail.test.");
     }
 
     @Test
     void aShareFromBeforeSendersAndLanguagesIsMailedAsBeforeInEnglish() {
-        ShareRequested older = new ShareRequested(9, 1, List.of("aino@mail.test"), null,
+        ShareRequested older = new ShareRequested(
+                9,
+                1,
+                List.of("aino@mail.test"),
+                null,
                 List.of(new ShareRequested.SharedLink(1, "http://r.test/k", "a.pdf", THROUGH_12_DECEMBER)));
 
         assertThat(mail.subject(older)).isEqualTo("Files have been shared with you");
-        assertThat(mail.text(older, "aino@mail.test", null)).contains("Files have been shared with you.",
-                "- a.pdf: available through 12 December 2026 (UTC)");
+        assertThat(mail.text(older, "aino@mail.test", null))
+                .contains("Files have been shared with you.", "- a.pdf: available through 12 December 2026 (UTC)");
         assertThat(ShareMail.locale(older)).isEqualTo(Locale.UK);
     }
 
@@ -80,8 +92,15 @@ class ShareMailTest {
 
     @Test
     void brandingFromAnEventReachesTheMailOnlyInShapesLinkApiAllows() {
-        ShareRequested share = new ShareRequested(9, 1, List.of("aino@mail.test"), null,
-                List.of(link(1, THROUGH_12_DECEMBER)), null, new ShareRequested.Sender("Acme Media", null, null), "en",
+        ShareRequested share = new ShareRequested(
+                9,
+                1,
+                List.of("aino@mail.test"),
+                null,
+                List.of(link(1, THROUGH_12_DECEMBER)),
+                null,
+                new ShareRequested.Sender("Acme Media", null, null),
+                "en",
                 new ShareRequested.Branding(null, "red;background:url(https://evil.test/x)", "Line one\nBcc: two"));
 
         String html = mail.html(share, "aino@mail.test", null);
@@ -90,8 +109,15 @@ class ShareMailTest {
     }
 
     private static ShareRequested share(String locale, String senderName, ShareRequested.SharedLink... links) {
-        return new ShareRequested(9, 1, List.of("aino@mail.test"), null, List.of(links), null,
-                new ShareRequested.Sender("Acme Media", senderName, null), locale);
+        return new ShareRequested(
+                9,
+                1,
+                List.of("aino@mail.test"),
+                null,
+                List.of(links),
+                null,
+                new ShareRequested.Sender("Acme Media", senderName, null),
+                locale);
     }
 
     private static ShareRequested.SharedLink link(int downloads, Instant expiresAt) {

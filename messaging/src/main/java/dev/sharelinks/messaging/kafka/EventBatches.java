@@ -12,8 +12,7 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
 /** Reads the records of a batch listener's poll as events, for a listener that applies them all at once. */
 public final class EventBatches {
 
-    private EventBatches() {
-    }
+    private EventBatches() {}
 
     /**
      * Reads the records (the poll's, in order, or some of them) and hands the events to {@code apply} in one call. A
@@ -21,8 +20,8 @@ public final class EventBatches {
      * {@link BatchListenerFailedException} naming it lets the error handler commit those, send it to the dead-letter
      * topic, and go on with the records after it.
      */
-    public static void apply(List<ConsumerRecord<String, byte[]>> records, EventSerde serde,
-            Consumer<List<EventEnvelope<?>>> apply) {
+    public static void apply(
+            List<ConsumerRecord<String, byte[]>> records, EventSerde serde, Consumer<List<EventEnvelope<?>>> apply) {
         List<EventEnvelope<?>> events = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             try {

@@ -56,8 +56,8 @@ public class KafkaPlumbingAutoConfiguration {
     /** Values are the JSON bytes of an envelope, keys the aggregate id. */
     @Bean
     @ConditionalOnMissingBean(ProducerFactory.class)
-    ProducerFactory<String, byte[]> kafkaProducerFactory(KafkaProperties kafka,
-            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+    ProducerFactory<String, byte[]> kafkaProducerFactory(
+            KafkaProperties kafka, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -66,8 +66,8 @@ public class KafkaPlumbingAutoConfiguration {
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
-        DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(config,
-                new StringSerializer(), new ByteArraySerializer());
+        DefaultKafkaProducerFactory<String, byte[]> factory =
+                new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer());
         // Boot's own customizers, among them the Micrometer client metrics its factory would have had
         customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
         return factory;
@@ -79,13 +79,13 @@ public class KafkaPlumbingAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(ConsumerFactory.class)
-    ConsumerFactory<String, byte[]> kafkaConsumerFactory(KafkaProperties kafka,
-            ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
+    ConsumerFactory<String, byte[]> kafkaConsumerFactory(
+            KafkaProperties kafka, ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(config,
-                new StringDeserializer(), new ByteArrayDeserializer());
+        DefaultKafkaConsumerFactory<String, byte[]> factory =
+                new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         // Boot's own customizers, among them the Micrometer client metrics (consumer lag included)
         customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
         return factory;
@@ -124,7 +124,8 @@ public class KafkaPlumbingAutoConfiguration {
     @Bean(BATCH_LISTENER_FACTORY)
     @ConditionalOnMissingBean(name = BATCH_LISTENER_FACTORY)
     ConcurrentKafkaListenerContainerFactory<String, byte[]> batchKafkaListenerContainerFactory(
-            ConsumerFactory<String, byte[]> consumerFactory, CommonErrorHandler errorHandler,
+            ConsumerFactory<String, byte[]> consumerFactory,
+            CommonErrorHandler errorHandler,
             SharelinksKafkaProperties properties) {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory =
                 listenerContainerFactory(consumerFactory, errorHandler, ContainerProperties.AckMode.BATCH);
@@ -132,9 +133,11 @@ public class KafkaPlumbingAutoConfiguration {
         // on each container: the factory does not hand its own consumer properties on to the containers it makes
         factory.setContainerCustomizer(container -> {
             Properties consumer = new Properties();
-            consumer.setProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
+            consumer.setProperty(
+                    ConsumerConfig.FETCH_MIN_BYTES_CONFIG,
                     String.valueOf(properties.batchFetchMinBytes().toBytes()));
-            consumer.setProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+            consumer.setProperty(
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
                     String.valueOf(properties.batchFetchMaxWait().toMillis()));
             // what a listener sets itself (@KafkaListener properties) wins
             consumer.putAll(container.getContainerProperties().getKafkaConsumerProperties());
@@ -147,9 +150,11 @@ public class KafkaPlumbingAutoConfiguration {
     }
 
     private static ConcurrentKafkaListenerContainerFactory<String, byte[]> listenerContainerFactory(
-            ConsumerFactory<String, byte[]> consumerFactory, CommonErrorHandler errorHandler,
+            ConsumerFactory<String, byte[]> consumerFactory,
+            CommonErrorHandler errorHandler,
             ContainerProperties.AckMode ackMode) {
-        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory =
+                new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.setCommonErrorHandler(errorHandler);
         factory.getContainerProperties().setAckMode(ackMode);
@@ -159,7 +164,8 @@ public class KafkaPlumbingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
     CommonErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> kafka, SharelinksKafkaProperties properties) {
-        ExponentialBackOff backOff = new ExponentialBackOff(properties.retryInitialInterval().toMillis(), 2.0);
+        ExponentialBackOff backOff =
+                new ExponentialBackOff(properties.retryInitialInterval().toMillis(), 2.0);
         backOff.setMaxInterval(properties.retryMaxInterval().toMillis());
         backOff.setMaxElapsedTime(properties.retryMaxElapsed().toMillis());
         return DeadLetters.errorHandler(kafka, backOff);

@@ -28,5 +28,4 @@ public record SharelinksKafkaProperties(
         @DefaultValue("30s") Duration retryMaxInterval,
         @DefaultValue("10m") Duration retryMaxElapsed,
         @DefaultValue("64KB") DataSize batchFetchMinBytes,
-        @DefaultValue("500ms") Duration batchFetchMaxWait) {
-}
+        @DefaultValue("500ms") Duration batchFetchMaxWait) {}

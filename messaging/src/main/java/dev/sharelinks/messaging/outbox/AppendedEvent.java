@@ -6,5 +6,4 @@ package dev.sharelinks.messaging.outbox;
  * @param seq the outbox row's sequence number
  * @param key the Kafka record key (the aggregate id)
  */
-public record AppendedEvent(long seq, String topic, String key) {
-}
+public record AppendedEvent(long seq, String topic, String key) {}

@@ -17,8 +17,8 @@ class EventRecords {
     }
 
     ProducerRecord<String, byte[]> of(PendingEvent event) {
-        byte[] value = serde.serialize(event.eventId(), event.type(), event.occurredAt(), properties.source(),
-                event.key(), event.data());
+        byte[] value = serde.serialize(
+                event.eventId(), event.type(), event.occurredAt(), properties.source(), event.key(), event.data());
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), value);
         header(record, "ce_specversion", "1.0");
         header(record, "ce_id", event.eventId().toString());

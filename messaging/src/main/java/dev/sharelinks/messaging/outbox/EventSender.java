@@ -70,8 +70,10 @@ class EventSender {
                 try {
                     Object result = send.get();
                     RecordMetadata stored = result instanceof SendResult<?, ?> sent ? sent.getRecordMetadata() : null;
-                    outcomes[i] = new SendOutcome.Acknowledged(stored == null ? null
-                            : new OutboxRelay.StoredAt(stored.topic(), stored.partition(), stored.offset()));
+                    outcomes[i] = new SendOutcome.Acknowledged(
+                            stored == null
+                                    ? null
+                                    : new OutboxRelay.StoredAt(stored.topic(), stored.partition(), stored.offset()));
                 } catch (ExecutionException e) {
                     outcomes[i] = settled(events.get(i), e.getCause());
                     failure = outcomes[i] instanceof SendOutcome.Unsettled && failure == null ? e.getCause() : failure;
@@ -81,9 +83,14 @@ class EventSender {
             }
         }
         if (failure != null) {
-            long acknowledged = Arrays.stream(outcomes).filter(SendOutcome.Acknowledged.class::isInstance).count();
-            log.warn("outbox relay: {} of {} events acknowledged, the rest stay for the next attempt: {}",
-                    acknowledged, events.size(), failure.toString());
+            long acknowledged = Arrays.stream(outcomes)
+                    .filter(SendOutcome.Acknowledged.class::isInstance)
+                    .count();
+            log.warn(
+                    "outbox relay: {} of {} events acknowledged, the rest stay for the next attempt: {}",
+                    acknowledged,
+                    events.size(),
+                    failure.toString());
         }
         return List.of(outcomes);
     }

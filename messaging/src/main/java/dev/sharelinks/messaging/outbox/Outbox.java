@@ -43,7 +43,9 @@ public class Outbox {
      */
     public Mono<AppendedEvent> append(Object data, String subject) {
         EventType type = EventType.of(data);
-        return traceContext.current().flatMap(trace -> db.sql("""
+        return traceContext
+                .current()
+                .flatMap(trace -> db.sql("""
                                 SELECT outbox_append(:topic, :type, :key, CAST(:data AS jsonb),
                                                      CAST(:trace AS jsonb)) AS seq""")
                         .bind("topic", type.topic())

@@ -25,9 +25,12 @@ import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /** The outbox writer, relay and schema, for any service with R2DBC and Kafka. */
-@AutoConfiguration(after = KafkaPlumbingAutoConfiguration.class, afterName = {
-        "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
-        "org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration"})
+@AutoConfiguration(
+        after = KafkaPlumbingAutoConfiguration.class,
+        afterName = {
+            "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
+            "org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration"
+        })
 @ConditionalOnClass(DatabaseClient.class)
 @EnableConfigurationProperties({OutboxProperties.class, ReadYourWritesProperties.class})
 public class OutboxAutoConfiguration {
@@ -38,26 +41,46 @@ public class OutboxAutoConfiguration {
     }
 
     @Bean
-    OutboxRelay outboxRelay(DatabaseClient db, ReactiveTransactionManager transactions,
-            KafkaTemplate<String, byte[]> kafka, KafkaAdmin kafkaAdmin, EventSerde serde, OutboxProperties properties,
-            ObjectProvider<MeterRegistry> meters, ReadYourWrites readYourWrites) {
-        Refusals refusals = new Refusals(new TopicCheck(kafkaAdmin.getConfigurationProperties()),
-                properties.unknownTopicGrace(), Clock.systemUTC());
+    OutboxRelay outboxRelay(
+            DatabaseClient db,
+            ReactiveTransactionManager transactions,
+            KafkaTemplate<String, byte[]> kafka,
+            KafkaAdmin kafkaAdmin,
+            EventSerde serde,
+            OutboxProperties properties,
+            ObjectProvider<MeterRegistry> meters,
+            ReadYourWrites readYourWrites) {
+        Refusals refusals = new Refusals(
+                new TopicCheck(kafkaAdmin.getConfigurationProperties()),
+                properties.unknownTopicGrace(),
+                Clock.systemUTC());
         EventSender sender = new EventSender(kafka, new EventRecords(serde, properties), refusals);
-        return new OutboxRelay(new OutboxRows(db), sender, TransactionalOperator.create(transactions), properties,
-                new RelayMetrics(meters.getIfAvailable(SimpleMeterRegistry::new)), readYourWrites::published);
+        return new OutboxRelay(
+                new OutboxRows(db),
+                sender,
+                TransactionalOperator.create(transactions),
+                properties,
+                new RelayMetrics(meters.getIfAvailable(SimpleMeterRegistry::new)),
+                readYourWrites::published);
     }
 
     @Bean
-    ReadYourWrites readYourWrites(DatabaseClient db, KafkaAdmin kafkaAdmin, ReadYourWritesProperties properties,
+    ReadYourWrites readYourWrites(
+            DatabaseClient db,
+            KafkaAdmin kafkaAdmin,
+            ReadYourWritesProperties properties,
             ObjectProvider<MeterRegistry> meters) {
-        return new ReadYourWrites(db, () -> Admin.create(kafkaAdmin.getConfigurationProperties()), properties,
+        return new ReadYourWrites(
+                db,
+                () -> Admin.create(kafkaAdmin.getConfigurationProperties()),
+                properties,
                 meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean
     @ConditionalOnClass(name = "io.r2dbc.postgresql.api.PostgresqlConnection")
-    @ConditionalOnProperty(name = {"sharelinks.outbox.relay-enabled", "sharelinks.outbox.commit-notifications"},
+    @ConditionalOnProperty(
+            name = {"sharelinks.outbox.relay-enabled", "sharelinks.outbox.commit-notifications"},
             matchIfMissing = true)
     OutboxNotifications outboxNotifications(ConnectionFactory connections, OutboxRelay relay) {
         return new OutboxNotifications(connections, relay);

@@ -36,7 +36,8 @@ public class OutboxNotifications implements SmartLifecycle {
     /** @param connections the service's connection factory; a pool is bypassed for its underlying factory */
     public OutboxNotifications(ConnectionFactory connections, OutboxRelay relay) {
         this.connections = connections instanceof Wrapped<?> pool && pool.unwrap() instanceof ConnectionFactory direct
-                ? direct : connections;
+                ? direct
+                : connections;
         this.relay = relay;
     }
 
@@ -44,10 +45,12 @@ public class OutboxNotifications implements SmartLifecycle {
         return Flux.usingWhen(Mono.from(connections.create()), this::listenOn, Connection::close)
                 // the notifications end with their connection: listen again, as after an error
                 .concatWith(Mono.error(() -> new IllegalStateException("the listening connection closed")))
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RETRY).maxBackoff(MAX_RETRY)
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, FIRST_RETRY)
+                        .maxBackoff(MAX_RETRY)
                         // a connection that delivered notifications was good: the next outage starts the back-off over
                         .transientErrors(true)
-                        .doBeforeRetry(retry -> log.warn("outbox notifications: listening again: {}",
+                        .doBeforeRetry(retry -> log.warn(
+                                "outbox notifications: listening again: {}",
                                 retry.failure().toString())));
     }
 
@@ -56,9 +59,11 @@ public class OutboxNotifications implements SmartLifecycle {
             log.info("outbox notifications: not PostgreSQL, the relay polls");
             return Flux.never();
         }
-        return Mono.from(postgres.createStatement("SELECT 'outbox_' || current_schema() AS channel").execute())
+        return Mono.from(postgres.createStatement("SELECT 'outbox_' || current_schema() AS channel")
+                        .execute())
                 .flatMap(result -> Mono.from(result.map(row -> row.get("channel", String.class))))
-                .flatMapMany(channel -> postgres.createStatement("LISTEN \"" + channel + "\"").execute()
+                .flatMapMany(channel -> postgres.createStatement("LISTEN \"" + channel + "\"")
+                        .execute()
                         .flatMap(PostgresqlResult::getRowsUpdated)
                         .then(Mono.fromRunnable(relay::wakeUp))
                         .thenMany(postgres.getNotifications()))

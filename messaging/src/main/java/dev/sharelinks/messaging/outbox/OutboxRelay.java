@@ -45,6 +45,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final RelayMetrics metrics;
     /** Told of each batch's single-event rows and where the broker stored their events, once deleted. */
     private final Consumer<Map<Long, StoredAt>> publishedRows;
+
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
     private volatile @Nullable ScheduledExecutorService executor;
 
@@ -52,8 +53,13 @@ public class OutboxRelay implements SmartLifecycle {
      * @param publishedRows told, after each batch's deletes committed, of its single-event rows and where their
      *     events were stored (by row sequence number): what {@link ReadYourWrites} waits for, without asking
      */
-    OutboxRelay(OutboxRows rows, EventSender sender, TransactionalOperator transaction, OutboxProperties properties,
-            RelayMetrics metrics, Consumer<Map<Long, StoredAt>> publishedRows) {
+    OutboxRelay(
+            OutboxRows rows,
+            EventSender sender,
+            TransactionalOperator transaction,
+            OutboxProperties properties,
+            RelayMetrics metrics,
+            Consumer<Map<Long, StoredAt>> publishedRows) {
         this.rows = rows;
         this.sender = sender;
         this.transaction = transaction;
@@ -79,9 +85,12 @@ public class OutboxRelay implements SmartLifecycle {
                         .then(rows.deadLetter(settlement.deadLetters()))
                         .doOnSuccess(done -> {
                             metrics.settled(settlement);
-                            settlement.deadLetters().forEach((seq, reason) -> log.error(
-                                    "outbox relay: row {} moved to outbox_dead_letters, Kafka refused it: {}",
-                                    seq, reason));
+                            settlement
+                                    .deadLetters()
+                                    .forEach((seq, reason) -> log.error(
+                                            "outbox relay: row {} moved to outbox_dead_letters, Kafka refused it: {}",
+                                            seq,
+                                            reason));
                         })
                         .thenReturn(new Batch(events.size() >= properties.batchSize(), settlement.stored())));
     }
@@ -131,10 +140,13 @@ public class OutboxRelay implements SmartLifecycle {
         ScheduledExecutorService running = executor;
         if (running != null && wakeUpPending.compareAndSet(false, true)) {
             try {
-                running.schedule(() -> {
-                    wakeUpPending.set(false);
-                    relayUntilEmpty();
-                }, properties.wakeUpDelay().toNanos(), TimeUnit.NANOSECONDS);
+                running.schedule(
+                        () -> {
+                            wakeUpPending.set(false);
+                            relayUntilEmpty();
+                        },
+                        properties.wakeUpDelay().toNanos(),
+                        TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException stopping) {
                 // shutting down: the event stays in the outbox for the next start
                 wakeUpPending.set(false);
@@ -186,6 +198,5 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /** Where the broker stored an event. */
-    public record StoredAt(String topic, int partition, long offset) {
-    }
+    public record StoredAt(String topic, int partition, long offset) {}
 }

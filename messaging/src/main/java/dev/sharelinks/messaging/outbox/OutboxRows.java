@@ -78,14 +78,17 @@ class OutboxRows {
      * derived from the row's, so that the row published again (after a lost acknowledgement) repeats its ids.
      */
     static UUID eventId(UUID rowEventId, @Nullable Long nth) {
-        return nth == null ? rowEventId
+        return nth == null
+                ? rowEventId
                 : UUID.nameUUIDFromBytes((rowEventId + "/" + nth).getBytes(StandardCharsets.UTF_8));
     }
 
     Mono<Void> delete(List<Long> seqs) {
-        return seqs.isEmpty() ? Mono.empty() : db.sql("DELETE FROM outbox WHERE seq = ANY(:seqs)")
-                .bind("seqs", seqs.toArray(Long[]::new))
-                .then();
+        return seqs.isEmpty()
+                ? Mono.empty()
+                : db.sql("DELETE FROM outbox WHERE seq = ANY(:seqs)")
+                        .bind("seqs", seqs.toArray(Long[]::new))
+                        .then();
     }
 
     /** Moves rows to {@code outbox_dead_letters}, each with the reason Kafka refused it. */
@@ -111,6 +114,5 @@ class OutboxRows {
     }
 
     /** The events waiting in the outbox, and how long the oldest has waited. */
-    record Backlog(long pending, double oldestAgeSeconds) {
-    }
+    record Backlog(long pending, double oldestAgeSeconds) {}
 }

@@ -101,8 +101,8 @@ public final class OutboxSchema {
                         + " of the service's history; start a release with outbox version 0.4 once first");
             }
             try (Statement delete = connection.createStatement()) {
-                int removed = delete.executeUpdate("DELETE FROM " + history
-                        + " WHERE version LIKE '0.%' AND script LIKE 'V0\\_%outbox%'");
+                int removed = delete.executeUpdate(
+                        "DELETE FROM " + history + " WHERE version LIKE '0.%' AND script LIKE 'V0\\_%outbox%'");
                 log.info("outbox: {} entries moved out of {}; the outbox has its own history now", removed, history);
             }
         } catch (SQLException e) {
@@ -126,10 +126,11 @@ public final class OutboxSchema {
                 return;
             }
             try (Statement change = connection.createStatement()) {
-                change.execute(commitNotifications
-                        ? "CREATE OR REPLACE TRIGGER outbox_notify AFTER INSERT ON " + outbox
-                                + " FOR EACH STATEMENT EXECUTE FUNCTION " + quoted(schema) + ".outbox_notify()"
-                        : "DROP TRIGGER IF EXISTS outbox_notify ON " + outbox);
+                change.execute(
+                        commitNotifications
+                                ? "CREATE OR REPLACE TRIGGER outbox_notify AFTER INSERT ON " + outbox
+                                        + " FOR EACH STATEMENT EXECUTE FUNCTION " + quoted(schema) + ".outbox_notify()"
+                                : "DROP TRIGGER IF EXISTS outbox_notify ON " + outbox);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not set the outbox's commit notifications in " + schema, e);

@@ -11,6 +11,12 @@ import java.util.UUID;
  * @param seq its outbox row
  * @param traceContext the headers that carry the trace of the request that appended it; often none
  */
-record PendingEvent(long seq, UUID eventId, String topic, String key, String type, Instant occurredAt, String data,
-        Map<String, String> traceContext) {
-}
+record PendingEvent(
+        long seq,
+        UUID eventId,
+        String topic,
+        String key,
+        String type,
+        Instant occurredAt,
+        String data,
+        Map<String, String> traceContext) {}

@@ -54,6 +54,7 @@ public class ReadYourWrites implements AutoCloseable {
     private final DatabaseClient db;
     /** Only where writes wait: a service that names no consumer group opens no admin connection. */
     private final @Nullable Admin admin;
+
     private final ReadYourWritesProperties properties;
     private final Timer applied;
     private final Timer timedOut;
@@ -62,6 +63,7 @@ public class ReadYourWrites implements AutoCloseable {
      * by the loop's thread alone, which is the only one to touch a waiter's partition and end offset.
      */
     private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
+
     private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
     private final AtomicBoolean passScheduled = new AtomicBoolean();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -70,8 +72,8 @@ public class ReadYourWrites implements AutoCloseable {
         return thread;
     });
 
-    public ReadYourWrites(DatabaseClient db, Supplier<Admin> admin, ReadYourWritesProperties properties,
-            MeterRegistry meters) {
+    public ReadYourWrites(
+            DatabaseClient db, Supplier<Admin> admin, ReadYourWritesProperties properties, MeterRegistry meters) {
         this.db = db;
         this.properties = properties;
         this.admin = enabled() ? admin.get() : null;
@@ -156,8 +158,13 @@ public class ReadYourWrites implements AutoCloseable {
                 return false;
             }
             timedOut.record(now - waiter.since, TimeUnit.NANOSECONDS);
-            log.warn("outbox row {} ({}, key {}) not applied by {} within {}: answering all the same", waiter.seq,
-                    waiter.topic, waiter.key, properties.consumerGroup(), properties.timeout());
+            log.warn(
+                    "outbox row {} ({}, key {}) not applied by {} within {}: answering all the same",
+                    waiter.seq,
+                    waiter.topic,
+                    waiter.key,
+                    properties.consumerGroup(),
+                    properties.timeout());
             waiter.done.complete(null);
             return true;
         });
@@ -175,7 +182,8 @@ public class ReadYourWrites implements AutoCloseable {
                 waiter.endOffset = stored.offset() + 1;
             }
         }
-        List<Waiter> unpublished = waiting.values().stream().filter(waiter -> waiter.endOffset < 0).toList();
+        List<Waiter> unpublished =
+                waiting.values().stream().filter(waiter -> waiter.endOffset < 0).toList();
         if (unpublished.isEmpty()) {
             return;
         }
@@ -185,7 +193,9 @@ public class ReadYourWrites implements AutoCloseable {
                 .all()
                 .collectList()
                 .block(CALL_TIMEOUT));
-        List<Waiter> published = unpublished.stream().filter(waiter -> !stillInOutbox.contains(waiter.seq)).toList();
+        List<Waiter> published = unpublished.stream()
+                .filter(waiter -> !stillInOutbox.contains(waiter.seq))
+                .toList();
         if (published.isEmpty()) {
             return;
         }
@@ -194,7 +204,8 @@ public class ReadYourWrites implements AutoCloseable {
             waiter.partition = new TopicPartition(waiter.topic, partitionOf(waiter.topic, waiter.key));
             latest.put(waiter.partition, OffsetSpec.latest());
         }
-        Map<TopicPartition, ListOffsetsResultInfo> ends = get(admin().listOffsets(latest).all());
+        Map<TopicPartition, ListOffsetsResultInfo> ends =
+                get(admin().listOffsets(latest).all());
         for (Waiter waiter : published) {
             waiter.endOffset = ends.get(waiter.partition).offset();
         }
@@ -204,8 +215,8 @@ public class ReadYourWrites implements AutoCloseable {
         if (waiting.values().stream().noneMatch(waiter -> waiter.endOffset >= 0)) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> committed = get(admin()
-                .listConsumerGroupOffsets(properties.consumerGroup()).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                get(admin().listConsumerGroupOffsets(properties.consumerGroup()).partitionsToOffsetAndMetadata());
         long now = System.nanoTime();
         waiting.values().removeIf(waiter -> {
             OffsetAndMetadata offset = waiter.endOffset < 0 ? null : committed.get(waiter.partition);
@@ -220,8 +231,12 @@ public class ReadYourWrites implements AutoCloseable {
 
     /** The partition Kafka's default partitioner gives a keyed record (murmur2 of the key's UTF-8 bytes). */
     private int partitionOf(String topic, String key) {
-        int partitions = partitionCounts.computeIfAbsent(topic, name -> get(admin().describeTopics(Set.of(name))
-                .allTopicNames()).get(name).partitions().size());
+        int partitions = partitionCounts.computeIfAbsent(
+                topic,
+                name -> get(admin().describeTopics(Set.of(name)).allTopicNames())
+                        .get(name)
+                        .partitions()
+                        .size());
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
@@ -268,7 +283,10 @@ public class ReadYourWrites implements AutoCloseable {
         final String key;
         final long since;
         final CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
-        @Nullable TopicPartition partition;
+
+        @Nullable
+        TopicPartition partition;
+
         long endOffset = -1;
         /** Where this replica's relay reported the event stored; set on the relay's thread. */
         volatile OutboxRelay.@Nullable StoredAt storedAt;

@@ -17,5 +17,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ReadYourWritesProperties(
         @Nullable String consumerGroup,
         @DefaultValue("2s") Duration timeout,
-        @DefaultValue("2ms") Duration pollInterval) {
-}
+        @DefaultValue("2ms") Duration pollInterval) {}

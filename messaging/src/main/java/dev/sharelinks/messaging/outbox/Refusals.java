@@ -33,14 +33,18 @@ class Refusals {
     }
 
     /** Why Kafka refused {@code event} for good, or null if sending it again may succeed. */
-    @Nullable String reason(PendingEvent event, Throwable failure) {
+    @Nullable
+    String reason(PendingEvent event, Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof InvalidTopicException || cause instanceof RecordTooLargeException
-                    || cause instanceof RecordBatchTooLargeException || cause instanceof InvalidRecordException) {
+            if (cause instanceof InvalidTopicException
+                    || cause instanceof RecordTooLargeException
+                    || cause instanceof RecordBatchTooLargeException
+                    || cause instanceof InvalidRecordException) {
                 return describe(cause);
             }
             if ((cause instanceof UnknownTopicOrPartitionException || cause instanceof TimeoutException)
-                    && waitedLongerThanGrace(event) && topicMissing.test(event.topic())) {
+                    && waitedLongerThanGrace(event)
+                    && topicMissing.test(event.topic())) {
                 return "UnknownTopicOrPartitionException: the broker has no topic " + event.topic() + " ("
                         + describe(cause) + ")";
             }

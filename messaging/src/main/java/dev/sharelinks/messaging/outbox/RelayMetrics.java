@@ -12,8 +12,7 @@ class RelayMetrics {
 
     private final Counter published;
     private final Counter deadLettered;
-    private final AtomicReference<OutboxRows.Backlog> backlog =
-            new AtomicReference<>(new OutboxRows.Backlog(0, 0));
+    private final AtomicReference<OutboxRows.Backlog> backlog = new AtomicReference<>(new OutboxRows.Backlog(0, 0));
     private volatile long backlogCountedAt;
 
     RelayMetrics(MeterRegistry meters) {
@@ -26,7 +25,10 @@ class RelayMetrics {
         Gauge.builder("sharelinks.outbox.pending", backlog, value -> value.get().pending())
                 .description("events waiting in the outbox, as last counted (at most every second while relaying)")
                 .register(meters);
-        Gauge.builder("sharelinks.outbox.oldest.age", backlog, value -> value.get().oldestAgeSeconds())
+        Gauge.builder(
+                        "sharelinks.outbox.oldest.age",
+                        backlog,
+                        value -> value.get().oldestAgeSeconds())
                 .description("age of the oldest event waiting in the outbox: the relay's lag")
                 .baseUnit("seconds")
                 .register(meters);

@@ -17,7 +17,11 @@ import java.util.Set;
  * @param deadLetters the rows to move to the dead letters, with why, and {@code deadEvents} how many events they held
  * @param stored where the broker stored the event of each published single-event row, for {@link ReadYourWrites}
  */
-record RowSettlement(List<Long> published, int publishedEvents, Map<Long, String> deadLetters, int deadEvents,
+record RowSettlement(
+        List<Long> published,
+        int publishedEvents,
+        Map<Long, String> deadLetters,
+        int deadEvents,
         Map<Long, OutboxRelay.StoredAt> stored) {
 
     /** @param outcomes one per event, in order; a row's events are next to each other */
@@ -47,7 +51,8 @@ record RowSettlement(List<Long> published, int publishedEvents, Map<Long, String
             } else {
                 published.add(seq);
                 publishedEvents += end - first;
-                if (end - first == 1 && outcomes.get(first) instanceof SendOutcome.Acknowledged acknowledged
+                if (end - first == 1
+                        && outcomes.get(first) instanceof SendOutcome.Acknowledged acknowledged
                         && acknowledged.at() != null) {
                     stored.put(seq, acknowledged.at());
                 }

@@ -21,8 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class TraceContextHeaders {
 
-    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
     private final Propagator propagator;
 
@@ -39,14 +38,18 @@ final class TraceContextHeaders {
     Mono<Optional<String>> current() {
         return Mono.deferContextual(context -> {
             Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
-            TracingContext tracing = observation == null ? null : observation.getContextView().get(TracingContext.class);
+            TracingContext tracing =
+                    observation == null ? null : observation.getContextView().get(TracingContext.class);
             Span span = tracing == null ? null : tracing.getSpan();
             if (span == null) {
                 return Mono.just(Optional.empty());
             }
             Map<String, String> headers = new LinkedHashMap<>();
             propagator.inject(span.context(), headers, Map::put);
-            return Mono.just(headers.isEmpty() ? Optional.empty() : Optional.of(JsonMapper.shared().writeValueAsString(headers)));
+            return Mono.just(
+                    headers.isEmpty()
+                            ? Optional.empty()
+                            : Optional.of(JsonMapper.shared().writeValueAsString(headers)));
         });
     }
 

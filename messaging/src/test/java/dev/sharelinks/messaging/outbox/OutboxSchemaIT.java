@@ -30,33 +30,42 @@ class OutboxSchemaIT {
         new OutboxSchema(true).migrate(service(schema, "classpath:db/service"));
 
         assertThat(query("SELECT string_agg(version, ',' ORDER BY installed_rank) FROM " + schema
-                + ".flyway_schema_history WHERE success")).isEqualTo("1");
+                        + ".flyway_schema_history WHERE success"))
+                .isEqualTo("1");
         assertThat(query("SELECT string_agg(version, ',' ORDER BY installed_rank) FROM " + schema
-                + ".outbox_schema_history WHERE success")).isEqualTo("0,1,2,3");
-        assertThat(query("SELECT " + schema + ".outbox_append('t', 'E', 'k', '{}') IS NOT NULL")).isEqualTo("t");
+                        + ".outbox_schema_history WHERE success"))
+                .isEqualTo("0,1,2,3");
+        assertThat(query("SELECT " + schema + ".outbox_append('t', 'E', 'k', '{}') IS NOT NULL"))
+                .isEqualTo("t");
         assertThat(trigger(schema)).isEqualTo("1");
     }
 
     @Test
     void aServiceThatKeptTheOutboxInItsOwnHistoryHandsItOverAndKeepsItsRows() {
         String schema = newSchema();
-        service(schema, "classpath:db/before-own-history", "classpath:db/service").migrate();
+        service(schema, "classpath:db/before-own-history", "classpath:db/service")
+                .migrate();
         query("INSERT INTO " + schema + ".outbox (topic, event_key, event_type, data) VALUES ('t', 'old', 'E', '{}')");
 
         new OutboxSchema(false).migrate(service(schema, "classpath:db/service"));
 
         assertThat(query("SELECT string_agg(version, ',' ORDER BY installed_rank) FROM " + schema
-                + ".flyway_schema_history WHERE success")).isEqualTo("1");
+                        + ".flyway_schema_history WHERE success"))
+                .isEqualTo("1");
         assertThat(query("SELECT string_agg(version, ',' ORDER BY installed_rank) FROM " + schema
-                + ".outbox_schema_history WHERE success")).isEqualTo("0,1,2,3");
+                        + ".outbox_schema_history WHERE success"))
+                .isEqualTo("0,1,2,3");
         assertThat(query("SELECT event_key FROM " + schema + ".outbox")).isEqualTo("old");
         assertThat(query("SELECT " + schema + ".outbox_append_all('t', 'E', ARRAY['a', 'b'], '[{}, {}]') > 0"))
                 .isEqualTo("t");
-        assertThat(trigger(schema)).as("commit notifications off drop the old trigger").isEqualTo("0");
+        assertThat(trigger(schema))
+                .as("commit notifications off drop the old trigger")
+                .isEqualTo("0");
 
         // a restart finds everything in place
         new OutboxSchema(true).migrate(service(schema, "classpath:db/service"));
-        assertThat(query("SELECT count(*) FROM " + schema + ".outbox_schema_history")).isEqualTo("4");
+        assertThat(query("SELECT count(*) FROM " + schema + ".outbox_schema_history"))
+                .isEqualTo("4");
         assertThat(trigger(schema)).isEqualTo("1");
     }
 
@@ -75,7 +84,8 @@ class OutboxSchemaIT {
         assertThatThrownBy(() -> new OutboxSchema(true).migrate(service(schema, "classpath:db/service")))
                 .hasMessageContaining("outbox version 0.4");
         assertThat(query("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE version LIKE '0.%'"))
-                .as("nothing changed").isEqualTo("3");
+                .as("nothing changed")
+                .isEqualTo("3");
     }
 
     private static Flyway service(String schema, String... locations) {
@@ -94,7 +104,8 @@ class OutboxSchemaIT {
     }
 
     private static String newSchema() {
-        return "service_" + SCHEMAS.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        return "service_" + SCHEMAS.incrementAndGet() + "_"
+                + ProcessHandle.current().pid();
     }
 
     private static String query(String sql) {

@@ -16,9 +16,14 @@ class RowSettlementTest {
     @Test
     void aRowIsPublishedOnlyWhenEveryEventInItWasAcknowledged() {
         List<PendingEvent> events = List.of(event(1), event(2), event(2), event(3), event(3));
-        RowSettlement settlement = RowSettlement.of(events, List.of(
-                new SendOutcome.Acknowledged(new OutboxRelay.StoredAt("t", 0, 7)), ACKNOWLEDGED, ACKNOWLEDGED,
-                ACKNOWLEDGED, UNSETTLED));
+        RowSettlement settlement = RowSettlement.of(
+                events,
+                List.of(
+                        new SendOutcome.Acknowledged(new OutboxRelay.StoredAt("t", 0, 7)),
+                        ACKNOWLEDGED,
+                        ACKNOWLEDGED,
+                        ACKNOWLEDGED,
+                        UNSETTLED));
 
         assertThat(settlement.published()).containsExactly(1L, 2L);
         assertThat(settlement.publishedEvents()).isEqualTo(3);
@@ -29,10 +34,14 @@ class RowSettlementTest {
     @Test
     void aRowWithARefusedEventIsDeadLetteredOnceNoneOfItsEventsIsUnsettled() {
         List<PendingEvent> events = List.of(event(1), event(1), event(2), event(2), event(3));
-        RowSettlement settlement = RowSettlement.of(events, List.of(
-                ACKNOWLEDGED, new SendOutcome.Refused("too large"),
-                new SendOutcome.Refused("invalid topic"), UNSETTLED,
-                ACKNOWLEDGED));
+        RowSettlement settlement = RowSettlement.of(
+                events,
+                List.of(
+                        ACKNOWLEDGED,
+                        new SendOutcome.Refused("too large"),
+                        new SendOutcome.Refused("invalid topic"),
+                        UNSETTLED,
+                        ACKNOWLEDGED));
 
         assertThat(settlement.deadLetters()).containsExactly(Map.entry(1L, "too large"));
         assertThat(settlement.deadEvents()).isEqualTo(2);

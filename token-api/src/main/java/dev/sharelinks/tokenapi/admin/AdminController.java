@@ -47,30 +47,27 @@ class AdminController {
         this.passwords = passwords;
     }
 
-    record NewUser(@Nullable String login, @Nullable String password, @Nullable Boolean administrator) {
+    record NewUser(
+            @Nullable String login,
+            @Nullable String password,
+            @Nullable Boolean administrator) {
 
         boolean isAdministrator() {
             return Boolean.TRUE.equals(administrator);
         }
     }
 
-    record User(long id, String login, boolean administrator) {
-    }
+    record User(long id, String login, boolean administrator) {}
 
-    record Rights(@Nullable List<String> rights) {
-    }
+    record Rights(@Nullable List<String> rights) {}
 
-    record NewTemplateDomain(@Nullable String name) {
-    }
+    record NewTemplateDomain(@Nullable String name) {}
 
-    record TemplateDomain(long id, String name) {
-    }
+    record TemplateDomain(long id, String name) {}
 
-    record NewTemplate(@Nullable String name) {
-    }
+    record NewTemplate(@Nullable String name) {}
 
-    record Template(long id, long domainId, String name) {
-    }
+    record Template(long id, long domainId, String name) {}
 
     @PostMapping("/users")
     Mono<ResponseEntity<User>> createUser(@RequestBody NewUser request) {
@@ -100,13 +97,17 @@ class AdminController {
                 .bind("id", userId)
                 .fetch()
                 .rowsUpdated()
-                .map(updated -> updated == 0 ? notFound("no such user") : ResponseEntity.noContent().<Void>build());
+                .map(updated -> updated == 0
+                        ? notFound("no such user")
+                        : ResponseEntity.noContent().<Void>build());
     }
 
     /** Replaces a user's rights on a media; an empty list takes them all away. */
     @PutMapping("/users/{userId}/medias/{mediaId}/rights")
     Mono<Rights> putRights(@PathVariable long userId, @PathVariable long mediaId, @RequestBody Rights request) {
-        List<String> rights = request.rights() == null ? List.of() : request.rights().stream().distinct().toList();
+        List<String> rights = request.rights() == null
+                ? List.of()
+                : request.rights().stream().distinct().toList();
         if (!rights.stream().allMatch("READ"::equals)) {
             throw badRequest("the only right is READ");
         }
@@ -116,12 +117,13 @@ class AdminController {
                         .bind("user", userId)
                         .bind("media", mediaId)
                         .then())
-                .thenMany(Flux.fromIterable(rights).concatMap(right -> db.sql("""
+                .thenMany(Flux.fromIterable(rights)
+                        .concatMap(right -> db.sql("""
                                 INSERT INTO media_rights (user_id, media_id, right_name) VALUES (:user, :media, :right)""")
-                        .bind("user", userId)
-                        .bind("media", mediaId)
-                        .bind("right", right)
-                        .then()))
+                                .bind("user", userId)
+                                .bind("media", mediaId)
+                                .bind("right", right)
+                                .then()))
                 .then(Mono.just(new Rights(rights)));
         return transaction.transactional(replaced);
     }
@@ -176,7 +178,10 @@ class AdminController {
     }
 
     static String requireText(@Nullable String value, String field) {
-        if (value == null || value.isBlank() || value.length() > 255 || value.chars().anyMatch(Character::isISOControl)
+        if (value == null
+                || value.isBlank()
+                || value.length() > 255
+                || value.chars().anyMatch(Character::isISOControl)
                 || !StorableText.isStorable(value)) {
             throw badRequest(field + " must be a non-empty single-line string of at most 255 characters");
         }

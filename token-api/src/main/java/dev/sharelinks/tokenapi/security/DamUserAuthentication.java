@@ -38,18 +38,26 @@ final class DamUserAuthentication implements ReactiveAuthenticationManager {
         return db.sql("SELECT id, login, administrator, password_hash FROM users WHERE login = :login "
                         + "AND disabled_at IS NULL")
                 .bind("login", login)
-                .map(row -> new StoredUser(new DamUser(row.get("id", Long.class), row.get("login", String.class),
-                        row.get("administrator", Boolean.class)), row.get("password_hash", String.class)))
+                .map(row -> new StoredUser(
+                        new DamUser(
+                                row.get("id", Long.class),
+                                row.get("login", String.class),
+                                row.get("administrator", Boolean.class)),
+                        row.get("password_hash", String.class)))
                 .one()
                 .defaultIfEmpty(new StoredUser(null, dummyHash))
                 .publishOn(Schedulers.boundedElastic())
                 .filter(stored -> passwords.matches(password, stored.passwordHash()) && stored.user() != null)
-                .map(stored -> (Authentication) UsernamePasswordAuthenticationToken.authenticated(stored.user(), null,
-                        AuthorityUtils.createAuthorityList(stored.user().administrator()
-                                ? new String[] {"ROLE_USER", "ROLE_ADMINISTRATOR"} : new String[] {"ROLE_USER"})))
+                .map(stored -> (Authentication) UsernamePasswordAuthenticationToken.authenticated(
+                        stored.user(),
+                        null,
+                        AuthorityUtils.createAuthorityList(
+                                stored.user().administrator()
+                                        ? new String[] {"ROLE_USER", "ROLE_ADMINISTRATOR"}
+                                        : new String[] {"ROLE_USER"})))
                 .switchIfEmpty(Mono.error(() -> new BadCredentialsException("wrong login or password")));
     }
 
-    private record StoredUser(@org.jspecify.annotations.Nullable DamUser user, String passwordHash) {
-    }
+    private record StoredUser(
+            @org.jspecify.annotations.Nullable DamUser user, String passwordHash) {}
 }

@@ -36,39 +36,44 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, DatabaseClient db, PasswordEncoder passwords,
-            TokenApiProperties properties) {
+    SecurityWebFilterChain securityFilterChain(
+            ServerHttpSecurity http, DatabaseClient db, PasswordEncoder passwords, TokenApiProperties properties) {
         AdminToken adminToken = AdminToken.of(properties.adminToken());
-        return http
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .httpBasic(basic -> basic
-                        .authenticationManager(new DamUserAuthentication(db, passwords))
+                .httpBasic(basic -> basic.authenticationManager(new DamUserAuthentication(db, passwords))
                         .authenticationEntryPoint((exchange, e) -> unauthorized(exchange)))
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
-                                "/actuator/prometheus").permitAll()
+                        .pathMatchers(
+                                "/actuator/health/**", "/actuator/health", "/actuator/info", "/actuator/prometheus")
+                        .permitAll()
                         // the OpenAPI description of the public API (static/openapi/)
-                        .pathMatchers(HttpMethod.GET, "/openapi/*.yaml").permitAll()
-                        .pathMatchers("/admin/**").access((authentication, context) -> Mono.just(
-                                new AuthorizationDecision(adminToken.presentedIn(context.getExchange().getRequest()
-                                        .getHeaders().getFirst(HttpHeaders.AUTHORIZATION)))))
-                        .pathMatchers("/api/**").hasRole("USER")
-                        .anyExchange().denyAll())
-                .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint((exchange, e) -> unauthorized(exchange))
-                        .accessDeniedHandler((exchange, e) -> write(exchange, new KeepeekError(403,
-                                "share-token-operation-forbidden", "You may not perform this operation"))))
+                        .pathMatchers(HttpMethod.GET, "/openapi/*.yaml")
+                        .permitAll()
+                        .pathMatchers("/admin/**")
+                        .access((authentication, context) -> Mono.just(new AuthorizationDecision(adminToken.presentedIn(
+                                context.getExchange().getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION)))))
+                        .pathMatchers("/api/**")
+                        .hasRole("USER")
+                        .anyExchange()
+                        .denyAll())
+                .exceptionHandling(errors -> errors.authenticationEntryPoint((exchange, e) -> unauthorized(exchange))
+                        .accessDeniedHandler((exchange, e) -> write(
+                                exchange,
+                                new KeepeekError(
+                                        403, "share-token-operation-forbidden", "You may not perform this operation"))))
                 .build();
     }
 
     private static Mono<Void> unauthorized(ServerWebExchange exchange) {
         exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Sharelinks\"");
-        return write(exchange, new KeepeekError(401, "unauthorized",
-                "Authenticate with HTTP Basic (login and password of a DAM user)"));
+        return write(
+                exchange,
+                new KeepeekError(
+                        401, "unauthorized", "Authenticate with HTTP Basic (login and password of a DAM user)"));
     }
 
     private static Mono<Void> write(ServerWebExchange exchange, KeepeekError error) {

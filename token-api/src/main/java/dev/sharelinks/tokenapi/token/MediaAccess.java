@@ -57,11 +57,12 @@ class MediaAccess {
     static Media media(Readable row) {
         String bucket = row.get("bucket", String.class);
         String bdKey = row.get("bd_key", String.class);
-        return new Media(row.get("id", Long.class),
-                new MediaFile(bucket, row.get("original_key", String.class), row.get("original_filename", String.class)),
+        return new Media(
+                row.get("id", Long.class),
+                new MediaFile(
+                        bucket, row.get("original_key", String.class), row.get("original_filename", String.class)),
                 bdKey == null ? null : new MediaFile(bucket, bdKey, row.get("bd_filename", String.class)));
     }
 
-    private record Found(Media media, boolean readable) {
-    }
+    private record Found(Media media, boolean readable) {}
 }

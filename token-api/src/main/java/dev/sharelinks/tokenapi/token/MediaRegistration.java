@@ -43,15 +43,20 @@ class MediaRegistration {
         this.tokens = tokens;
     }
 
-    record FileRegistration(@Nullable String objectKey, @Nullable String filename) {
-    }
+    record FileRegistration(
+            @Nullable String objectKey, @Nullable String filename) {}
 
-    record MediaRegistrationRequest(@Nullable String title, @Nullable String bucket, @Nullable FileRegistration original,
-            @Nullable FileRegistration lowDefinition) {
-    }
+    record MediaRegistrationRequest(
+            @Nullable String title,
+            @Nullable String bucket,
+            @Nullable FileRegistration original,
+            @Nullable FileRegistration lowDefinition) {}
 
-    record RegisteredMedia(long id, String title, MediaFile original, @Nullable MediaFile lowDefinition) {
-    }
+    record RegisteredMedia(
+            long id,
+            String title,
+            MediaFile original,
+            @Nullable MediaFile lowDefinition) {}
 
     @PutMapping("/admin/medias/{mediaId}")
     Mono<RegisteredMedia> put(@PathVariable long mediaId, @RequestBody MediaRegistrationRequest request) {
@@ -63,7 +68,9 @@ class MediaRegistration {
         if (request.original() == null) {
             throw badRequest("original {objectKey, filename} is required");
         }
-        Media media = new Media(mediaId, file(bucket, request.original(), "original"),
+        Media media = new Media(
+                mediaId,
+                file(bucket, request.original(), "original"),
                 request.lowDefinition() == null ? null : file(bucket, request.lowDefinition(), "lowDefinition"));
         Mono<RegisteredMedia> registered = current(mediaId)
                 .map(previous -> !previous.equals(media))
@@ -91,7 +98,8 @@ class MediaRegistration {
                 .bind("id", media.id())
                 .map(row -> true)
                 .one()
-                .flatMap(found -> Mono.error(new ResponseStatusException(HttpStatus.CONFLICT,
+                .flatMap(found -> Mono.error(new ResponseStatusException(
+                        HttpStatus.CONFLICT,
                         "BD share tokens of this media need its low-definition rendition; change them first")));
     }
 
@@ -145,7 +153,9 @@ class MediaRegistration {
     }
 
     private static String text(@Nullable String value, String field) {
-        if (value == null || value.isBlank() || value.length() > 1024
+        if (value == null
+                || value.isBlank()
+                || value.length() > 1024
                 || value.chars().anyMatch(Character::isISOControl)
                 || !StorableText.isStorable(value)) {
             throw badRequest(field + " must be a non-empty single-line string");

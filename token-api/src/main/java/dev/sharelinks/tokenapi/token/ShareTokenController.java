@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 // Keepeek answers HAL; clients that ask for it get the same JSON under that type
-@RequestMapping(path = "/api/dam/medias/{mediaId}/share/tokens",
+@RequestMapping(
+        path = "/api/dam/medias/{mediaId}/share/tokens",
         produces = {MediaType.APPLICATION_JSON_VALUE, "application/hal+json"})
 public class ShareTokenController {
 
@@ -47,8 +48,11 @@ public class ShareTokenController {
     }
 
     @GetMapping
-    Mono<TokenPage> list(@AuthenticationPrincipal DamUser user, @PathVariable String mediaId,
-            @RequestParam(required = false) @Nullable String page, @RequestParam(required = false) @Nullable String size,
+    Mono<TokenPage> list(
+            @AuthenticationPrincipal DamUser user,
+            @PathVariable String mediaId,
+            @RequestParam(required = false) @Nullable String page,
+            @RequestParam(required = false) @Nullable String size,
             ServerHttpRequest request) {
         long media = mediaId(mediaId);
         int pageNumber = number(page, "page", 1, 1, 10_000_000);
@@ -65,36 +69,50 @@ public class ShareTokenController {
                 links.put("next", pageLink(request, pageNumber + 1, pageSize));
             }
             links.put("last", pageLink(request, (int) pageCount, pageSize));
-            List<TokenResource> items = listing.tokens().stream().map(token -> resource(token, request)).toList();
+            List<TokenResource> items = listing.tokens().stream()
+                    .map(token -> resource(token, request))
+                    .toList();
             return new TokenPage(listing.total(), pageNumber, pageSize, pageCount, links, Map.of("item", items));
         });
     }
 
     @GetMapping("/{tokenId}")
-    Mono<TokenResource> get(@AuthenticationPrincipal DamUser user, @PathVariable String mediaId,
-            @PathVariable String tokenId, ServerHttpRequest request) {
+    Mono<TokenResource> get(
+            @AuthenticationPrincipal DamUser user,
+            @PathVariable String mediaId,
+            @PathVariable String tokenId,
+            ServerHttpRequest request) {
         return tokens.get(user, mediaId(mediaId), tokenId).map(token -> resource(token, request));
     }
 
     @PostMapping
-    Mono<ResponseEntity<TokenResource>> create(@AuthenticationPrincipal DamUser user, @PathVariable String mediaId,
-            @RequestBody(required = false) @Nullable JsonNode body, ServerHttpRequest request) {
+    Mono<ResponseEntity<TokenResource>> create(
+            @AuthenticationPrincipal DamUser user,
+            @PathVariable String mediaId,
+            @RequestBody(required = false) @Nullable JsonNode body,
+            ServerHttpRequest request) {
         return tokens.create(user, mediaId(mediaId), body).map(token -> {
             TokenResource created = resource(token, request);
-            return ResponseEntity.created(URI.create(created.links().get("self").href())).body(created);
+            return ResponseEntity.created(URI.create(created.links().get("self").href()))
+                    .body(created);
         });
     }
 
     @PutMapping("/{tokenValue}")
-    Mono<ResponseEntity<Void>> replace(@AuthenticationPrincipal DamUser user, @PathVariable String mediaId,
-            @PathVariable String tokenValue, @RequestBody(required = false) @Nullable JsonNode body) {
-        return tokens.replace(user, mediaId(mediaId), tokenValue, body).thenReturn(ResponseEntity.noContent().build());
+    Mono<ResponseEntity<Void>> replace(
+            @AuthenticationPrincipal DamUser user,
+            @PathVariable String mediaId,
+            @PathVariable String tokenValue,
+            @RequestBody(required = false) @Nullable JsonNode body) {
+        return tokens.replace(user, mediaId(mediaId), tokenValue, body)
+                .thenReturn(ResponseEntity.noContent().build());
     }
 
     @DeleteMapping("/{tokenValue}")
-    Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal DamUser user, @PathVariable String mediaId,
-            @PathVariable String tokenValue) {
-        return tokens.delete(user, mediaId(mediaId), tokenValue).thenReturn(ResponseEntity.noContent().build());
+    Mono<ResponseEntity<Void>> delete(
+            @AuthenticationPrincipal DamUser user, @PathVariable String mediaId, @PathVariable String tokenValue) {
+        return tokens.delete(user, mediaId(mediaId), tokenValue)
+                .thenReturn(ResponseEntity.noContent().build());
     }
 
     private TokenResource resource(StoredToken token, ServerHttpRequest request) {

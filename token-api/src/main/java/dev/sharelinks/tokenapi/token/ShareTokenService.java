@@ -38,8 +38,9 @@ class ShareTokenService {
 
     /** 24 random bytes: a 32-character URL-safe value with 192 bits of entropy, so public URLs are unguessable. */
     private static final int TOKEN_BYTES = 24;
-    private static final String SELECT = "SELECT " + StoredToken.COLUMNS
-            + " FROM share_tokens t JOIN share_templates st ON st.id = t.template_id ";
+
+    private static final String SELECT =
+            "SELECT " + StoredToken.COLUMNS + " FROM share_tokens t JOIN share_templates st ON st.id = t.template_id ";
 
     private final DatabaseClient db;
     private final TransactionalOperator transaction;
@@ -49,8 +50,13 @@ class ShareTokenService {
     private final ReadYourWrites readYourWrites;
     private final SecureRandom random = new SecureRandom();
 
-    ShareTokenService(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, MediaAccess access,
-            TokenApiProperties properties, ReadYourWrites readYourWrites) {
+    ShareTokenService(
+            DatabaseClient db,
+            TransactionalOperator transaction,
+            Outbox outbox,
+            MediaAccess access,
+            TokenApiProperties properties,
+            ReadYourWrites readYourWrites) {
         this.db = db;
         this.transaction = transaction;
         this.outbox = outbox;
@@ -65,14 +71,16 @@ class ShareTokenService {
                 .bind("media", mediaId)
                 .map(row -> row.get("total", Long.class))
                 .one();
-        Mono<List<StoredToken>> tokens = db.sql(SELECT + "WHERE t.media_id = :media ORDER BY t.id LIMIT :size OFFSET :offset")
+        Mono<List<StoredToken>> tokens = db.sql(
+                        SELECT + "WHERE t.media_id = :media ORDER BY t.id LIMIT :size OFFSET :offset")
                 .bind("media", mediaId)
                 .bind("size", size)
                 .bind("offset", (long) (page - 1) * size)
                 .map(StoredToken::of)
                 .all()
                 .collectList();
-        return access.readable(user, mediaId).then(Mono.zip(total, tokens, (count, items) -> new Listing(items, count)));
+        return access.readable(user, mediaId)
+                .then(Mono.zip(total, tokens, (count, items) -> new Listing(items, count)));
     }
 
     Mono<StoredToken> get(DamUser user, long mediaId, String reference) {
@@ -99,16 +107,29 @@ class ShareTokenService {
                     .then(checkRendition(media, request.exportDefinition()))
                     .then(checkUnclaimed(tokenValue, publicPath, -1))
                     .then(bindAttributes(insert, request)
-                            .map(row -> new StoredToken(row.get("id", Long.class), mediaId, tokenValue,
-                                    request.suffix(), request.title(), request.exportDefinition(),
-                                    request.manualActivate(), request.activationDate(), request.deactivationDate(),
-                                    request.templateId(), request.templateDomainId(), user.id(),
-                                    row.get("create_date", OffsetDateTime.class).toInstant(), null))
+                            .map(row -> new StoredToken(
+                                    row.get("id", Long.class),
+                                    mediaId,
+                                    tokenValue,
+                                    request.suffix(),
+                                    request.title(),
+                                    request.exportDefinition(),
+                                    request.manualActivate(),
+                                    request.activationDate(),
+                                    request.deactivationDate(),
+                                    request.templateId(),
+                                    request.templateDomainId(),
+                                    user.id(),
+                                    row.get("create_date", OffsetDateTime.class).toInstant(),
+                                    null))
                             .one())
-                    .flatMap(token -> outbox.append(new ShareTokenCreated(token.id(), state(token, media), user.id()),
-                            String.valueOf(token.id())).map(event -> new Written(token, event)));
+                    .flatMap(token -> outbox.append(
+                                    new ShareTokenCreated(token.id(), state(token, media), user.id()),
+                                    String.valueOf(token.id()))
+                            .map(event -> new Written(token, event)));
         });
-        return transaction.transactional(created)
+        return transaction
+                .transactional(created)
                 .flatMap(written -> readYourWrites.awaitApplied(written.event()).thenReturn(written.token()));
     }
 
@@ -118,14 +139,16 @@ class ShareTokenService {
      * new state.
      */
     Mono<Void> replace(DamUser user, long mediaId, String reference, @Nullable JsonNode body) {
-        Mono<AppendedEvent> replaced = access.readable(user, mediaId).flatMap(media -> find(mediaId, reference)
-                .flatMap(current -> {
+        Mono<AppendedEvent> replaced = access.readable(user, mediaId)
+                .flatMap(media -> find(mediaId, reference).flatMap(current -> {
                     TokenRequest request = TokenRequest.forReplace(body);
                     long templateId = request.templateId() != null ? request.templateId() : current.templateId();
-                    Long domainId = request.templateId() != null ? request.templateDomainId()
+                    Long domainId = request.templateId() != null
+                            ? request.templateDomainId()
                             : Long.valueOf(current.templateDomainId());
                     // a suffix changed leaves its former public URL behind, retired like a deleted token's
-                    GenericExecuteSpec update = db.sql("""
+                    GenericExecuteSpec update =
+                            db.sql("""
                                     WITH before AS (SELECT public_path, token_value FROM share_tokens WHERE id = :id),
                                     updated AS (
                                         UPDATE share_tokens SET title = :title, suffix = :suffix,
@@ -140,30 +163,44 @@ class ShareTokenService {
                                         WHERE b.public_path <> u.public_path
                                         ON CONFLICT (public_path) DO NOTHING
                                     )
-                                    SELECT update_date FROM updated""")
-                            .bind("template", templateId)
-                            .bind("id", current.id());
+                                    SELECT update_date FROM updated""").bind("template", templateId).bind("id", current.id());
                     return checkSameValue(current, request.tokenValue())
                             .then(checkTemplate(templateId, domainId))
                             .then(checkRendition(media, request.exportDefinition()))
-                            .then(checkUnclaimed(current.tokenValue(), StoredToken.publicPath(current.tokenValue(),
-                                    request.suffix()), current.id()))
+                            .then(checkUnclaimed(
+                                    current.tokenValue(),
+                                    StoredToken.publicPath(current.tokenValue(), request.suffix()),
+                                    current.id()))
                             .then(bindAttributes(update, request)
-                                    .map(row -> row.get("update_date", OffsetDateTime.class).toInstant())
+                                    .map(row -> row.get("update_date", OffsetDateTime.class)
+                                            .toInstant())
                                     .one())
-                            .map(updatedAt -> new StoredToken(current.id(), mediaId, current.tokenValue(),
-                                    request.suffix(), request.title(), request.exportDefinition(),
-                                    request.manualActivate(), request.activationDate(), request.deactivationDate(),
-                                    templateId, domainId, current.createUser(), current.createDate(), updatedAt))
-                            .flatMap(token -> outbox.append(new ShareTokenUpdated(token.id(), state(token, media),
-                                    user.id()), String.valueOf(token.id())));
+                            .map(updatedAt -> new StoredToken(
+                                    current.id(),
+                                    mediaId,
+                                    current.tokenValue(),
+                                    request.suffix(),
+                                    request.title(),
+                                    request.exportDefinition(),
+                                    request.manualActivate(),
+                                    request.activationDate(),
+                                    request.deactivationDate(),
+                                    templateId,
+                                    domainId,
+                                    current.createUser(),
+                                    current.createDate(),
+                                    updatedAt))
+                            .flatMap(token -> outbox.append(
+                                    new ShareTokenUpdated(token.id(), state(token, media), user.id()),
+                                    String.valueOf(token.id())));
                 }));
         return transaction.transactional(replaced).flatMap(readYourWrites::awaitApplied);
     }
 
     /** Deleting needs an administrator; answered once the token's public URL has stopped working. */
     Mono<Void> delete(DamUser user, long mediaId, String reference) {
-        Mono<AppendedEvent> deleted = access.deletable(user, mediaId).then(find(mediaId, reference))
+        Mono<AppendedEvent> deleted = access.deletable(user, mediaId)
+                .then(find(mediaId, reference))
                 .flatMap(token -> db.sql("""
                                 WITH gone AS (DELETE FROM share_tokens WHERE id = :id RETURNING token_value, public_path)
                                 INSERT INTO retired_share_urls (public_path, token_value)
@@ -171,14 +208,14 @@ class ShareTokenService {
                                 ON CONFLICT (public_path) DO NOTHING""")
                         .bind("id", token.id())
                         .then()
-                        .then(outbox.append(new ShareTokenDeleted(token.id(), token.tokenValue(), mediaId, user.id()),
+                        .then(outbox.append(
+                                new ShareTokenDeleted(token.id(), token.tokenValue(), mediaId, user.id()),
                                 String.valueOf(token.id()))));
         return transaction.transactional(deleted).flatMap(readYourWrites::awaitApplied);
     }
 
     /** A created token, and its event to wait for. */
-    private record Written(StoredToken token, AppendedEvent event) {
-    }
+    private record Written(StoredToken token, AppendedEvent event) {}
 
     String publicUrl(StoredToken token) {
         return properties.publicUrl(token.publicPath());
@@ -279,6 +316,5 @@ class ShareTokenService {
     }
 
     /** One page of tokens and the media's total. */
-    record Listing(List<StoredToken> tokens, long total) {
-    }
+    record Listing(List<StoredToken> tokens, long total) {}
 }

@@ -30,13 +30,21 @@ record StoredToken(
             t.update_date""";
 
     static StoredToken of(Readable row) {
-        return new StoredToken(row.get("id", Long.class), row.get("media_id", Long.class),
-                row.get("token_value", String.class), row.get("suffix", String.class), row.get("title", String.class),
+        return new StoredToken(
+                row.get("id", Long.class),
+                row.get("media_id", Long.class),
+                row.get("token_value", String.class),
+                row.get("suffix", String.class),
+                row.get("title", String.class),
                 ExportDefinition.valueOf(row.get("export_definition", String.class)),
-                row.get("manual_activate", Boolean.class), instant(row, "activation_date"),
-                instant(row, "deactivation_date"), row.get("template_id", Long.class),
-                row.get("domain_id", Long.class), row.get("create_user", Long.class),
-                instant(row, "create_date"), instant(row, "update_date"));
+                row.get("manual_activate", Boolean.class),
+                instant(row, "activation_date"),
+                instant(row, "deactivation_date"),
+                row.get("template_id", Long.class),
+                row.get("domain_id", Long.class),
+                row.get("create_user", Long.class),
+                instant(row, "create_date"),
+                instant(row, "update_date"));
     }
 
     /**
@@ -59,9 +67,20 @@ record StoredToken(
     }
 
     ShareTokenState state(Media media, String publicUrl) {
-        return new ShareTokenState(tokenValue, suffix, mediaId, title, exportDefinition, manualActivate,
-                activationDate, deactivationDate, templateId, templateDomainId, media.original(),
-                media.lowDefinition(), publicUrl);
+        return new ShareTokenState(
+                tokenValue,
+                suffix,
+                mediaId,
+                title,
+                exportDefinition,
+                manualActivate,
+                activationDate,
+                deactivationDate,
+                templateId,
+                templateDomainId,
+                media.original(),
+                media.lowDefinition(),
+                publicUrl);
     }
 
     private static @Nullable Instant instant(Readable row, String column) {

@@ -15,5 +15,4 @@ record TokenPage(
         int size,
         long pageCount,
         @JsonProperty("_links") Map<String, TokenResource.Link> links,
-        @JsonProperty("_embedded") Map<String, List<TokenResource>> embedded) {
-}
+        @JsonProperty("_embedded") Map<String, List<TokenResource>> embedded) {}

@@ -46,11 +46,29 @@ record TokenRequest(
      * Not {@code #} (never reaches a server) nor {@code %} (it would make decoding ambiguous).
      */
     private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@/?-]+");
+
     static final Pattern TOKEN_VALUE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
-    private static final Set<String> WRITABLE = Set.of("title", "exportDefinition", "suffix", "manualActivate",
-            "activationDate", "deactivationDate", "templateId", "templateDomainId", "tokenValue");
-    private static final Set<String> READ_ONLY = Set.of("id", "active", "isManualActive", "createUser", "createDate",
-            "creationDate", "updateDate", "mediaId", "publicUrl", "_links");
+    private static final Set<String> WRITABLE = Set.of(
+            "title",
+            "exportDefinition",
+            "suffix",
+            "manualActivate",
+            "activationDate",
+            "deactivationDate",
+            "templateId",
+            "templateDomainId",
+            "tokenValue");
+    private static final Set<String> READ_ONLY = Set.of(
+            "id",
+            "active",
+            "isManualActive",
+            "createUser",
+            "createDate",
+            "creationDate",
+            "updateDate",
+            "mediaId",
+            "publicUrl",
+            "_links");
     /**
      * ISO-8601 with an offset; {@code +0000} (no colon) too, as some clients write it. Strict: February 30th is an
      * error, not quietly the 28th.
@@ -59,11 +77,17 @@ record TokenRequest(
      * Dates a DAM user can mean, and that print as RFC 3339 (a year of five digits would print as {@code +99999-...}).
      */
     private static final Instant EARLIEST = Instant.EPOCH;
-    private static final Instant AFTER_LATEST = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+
+    private static final Instant AFTER_LATEST =
+            LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
     private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH:MM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HHMM", "Z")
+            .optionalEnd()
             .toFormatter()
             .withResolverStyle(ResolverStyle.STRICT);
 
@@ -105,8 +129,16 @@ record TokenRequest(
         Long templateDomainId = problems.id(body, "templateDomainId", create);
         String tokenValue = tokenValue(body, problems);
         problems.throwIfAny();
-        return new TokenRequest(title, exportDefinition, suffix, manualActivate, activationDate, deactivationDate,
-                templateId, templateDomainId, tokenValue);
+        return new TokenRequest(
+                title,
+                exportDefinition,
+                suffix,
+                manualActivate,
+                activationDate,
+                deactivationDate,
+                templateId,
+                templateDomainId,
+                tokenValue);
     }
 
     /** A string, or Keepeek's localized form {@code [{"type": "string", "value": "..."}]}, of which the first value counts. */
@@ -124,7 +156,9 @@ record TokenRequest(
             return null;
         }
         String title = value.stringValue().strip();
-        if (title.isEmpty() || title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl)
+        if (title.isEmpty()
+                || title.length() > MAX_TITLE
+                || title.chars().anyMatch(Character::isISOControl)
                 || !StorableText.isStorable(title)) {
             problems.invalid("title must be 1 to " + MAX_TITLE + " characters on one line");
             return null;
@@ -154,7 +188,8 @@ record TokenRequest(
         if (value == null || (value.isString() && value.stringValue().isEmpty())) {
             return null;
         }
-        if (!value.isString() || value.stringValue().length() > MAX_SUFFIX
+        if (!value.isString()
+                || value.stringValue().length() > MAX_SUFFIX
                 || !SUFFIX.matcher(value.stringValue()).matches()) {
             problems.invalid("suffix must be up to " + MAX_SUFFIX
                     + " characters a URL carries as they are: letters, digits and -._~!$&'()*+,;=:@/?");
@@ -179,7 +214,8 @@ record TokenRequest(
         if (value == null) {
             return null;
         }
-        if (!value.isString() || !TOKEN_VALUE.matcher(value.stringValue()).matches()
+        if (!value.isString()
+                || !TOKEN_VALUE.matcher(value.stringValue()).matches()
                 || value.stringValue().chars().allMatch(Character::isDigit)) {
             problems.invalid("tokenValue must be 16 to 128 letters, digits, '-' or '_', not only digits");
             return null;
@@ -206,7 +242,8 @@ record TokenRequest(
             invalid.add(problem);
         }
 
-        @Nullable Boolean bool(JsonNode body, String name) {
+        @Nullable
+        Boolean bool(JsonNode body, String name) {
             JsonNode value = present(body, name);
             if (value == null) {
                 return null;
@@ -218,14 +255,16 @@ record TokenRequest(
             return value.booleanValue();
         }
 
-        @Nullable Instant dateTime(JsonNode body, String name) {
+        @Nullable
+        Instant dateTime(JsonNode body, String name) {
             JsonNode value = present(body, name);
             if (value == null) {
                 return null;
             }
             if (value.isString()) {
                 try {
-                    Instant instant = OffsetDateTime.parse(value.stringValue(), DATE_TIME).toInstant();
+                    Instant instant =
+                            OffsetDateTime.parse(value.stringValue(), DATE_TIME).toInstant();
                     if (instant.isBefore(EARLIEST) || !instant.isBefore(AFTER_LATEST)) {
                         invalid(name + " must be in the years 1970 to 9999");
                         return null;
@@ -239,7 +278,8 @@ record TokenRequest(
             return null;
         }
 
-        @Nullable Long id(JsonNode body, String name, boolean required) {
+        @Nullable
+        Long id(JsonNode body, String name, boolean required) {
             JsonNode value = present(body, name);
             if (value == null) {
                 if (required) {

@@ -33,14 +33,28 @@ record TokenResource(
         @JsonProperty("_links") Map<String, Link> links) {
 
     static TokenResource of(StoredToken token, Instant now, String selfHref, String publicUrl) {
-        return new TokenResource(token.id(), token.title(), token.tokenValue(), token.suffix(), token.activeAt(now),
-                token.manualActivate(), token.manualActivate(), token.exportDefinition(), token.templateId(),
-                token.templateDomainId(), token.createUser(), token.createDate(), token.createDate(),
-                token.updateDate(), token.activationDate(), token.deactivationDate(), token.mediaId(), publicUrl,
+        return new TokenResource(
+                token.id(),
+                token.title(),
+                token.tokenValue(),
+                token.suffix(),
+                token.activeAt(now),
+                token.manualActivate(),
+                token.manualActivate(),
+                token.exportDefinition(),
+                token.templateId(),
+                token.templateDomainId(),
+                token.createUser(),
+                token.createDate(),
+                token.createDate(),
+                token.updateDate(),
+                token.activationDate(),
+                token.deactivationDate(),
+                token.mediaId(),
+                publicUrl,
                 Map.of("self", new Link(selfHref), "kpk:public", new Link(publicUrl)));
     }
 
     /** A HAL link. */
-    record Link(String href) {
-    }
+    record Link(String href) {}
 }

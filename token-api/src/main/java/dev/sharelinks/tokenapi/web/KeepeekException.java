@@ -32,8 +32,8 @@ public final class KeepeekException extends RuntimeException {
     }
 
     public static KeepeekException tokenNotFound(long mediaId, String token) {
-        return new KeepeekException(HttpStatus.NOT_FOUND, TOKEN_NOT_FOUND,
-                "Share token " + token + " does not exist on media " + mediaId);
+        return new KeepeekException(
+                HttpStatus.NOT_FOUND, TOKEN_NOT_FOUND, "Share token " + token + " does not exist on media " + mediaId);
     }
 
     public static KeepeekException alreadyExists(String message) {
