@@ -1,6 +1,7 @@
 package dev.sharelinks.bench;
 
 import dev.sharelinks.infra.FreePorts;
+import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.stack.LocalStack;
 import dev.sharelinks.stack.StackSettings;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,6 +51,11 @@ final class Benches {
                 postgresSettings);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stop-the-stack"));
         return stack;
+    }
+
+    /** The PostgreSQL of a stack from {@link #startStack}, which always runs its own. */
+    static PostgresServer postgres(LocalStack stack) {
+        return Objects.requireNonNull(stack.postgres(), "the bench runs its own PostgreSQL");
     }
 
     static String machine() throws IOException {

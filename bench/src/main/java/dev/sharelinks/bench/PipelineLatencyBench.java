@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +72,7 @@ public final class PipelineLatencyBench {
         try (LocalStack stack = Benches.startStack(
                         work.resolve("stack"), options.services(), ProjectionWatcher.POSTGRES_SETTINGS);
                 ProjectionWatcher projection =
-                        ProjectionWatcher.start(stack.postgres().jdbcUrl("sharelinks"))) {
+                        ProjectionWatcher.start(Benches.postgres(stack).jdbcUrl("sharelinks"))) {
             String report = new PipelineLatencyBench(options, stack, projection).run(work);
             Files.writeString(work.resolve("report.md"), report);
             System.out.println(report);
@@ -126,8 +127,9 @@ public final class PipelineLatencyBench {
             List<String> step = new ArrayList<>();
             for (String service : services) {
                 double now = Benches.compileSeconds(stack.pid(service));
-                most = Math.max(most, now - compiled.get(service));
-                step.add(String.format("%.1f", now - compiled.get(service)));
+                double since = now - Objects.requireNonNull(compiled.get(service), "counted before the first run");
+                most = Math.max(most, since);
+                step.add(String.format("%.1f", since));
                 compiled.put(service, now);
             }
             steps.add(String.join("/", step));
@@ -141,7 +143,7 @@ public final class PipelineLatencyBench {
 
     private Map<String, List<Long>> processes() {
         Map<String, List<Long>> roots = new LinkedHashMap<>();
-        roots.put("postgres", List.of(stack.postgres().pid()));
+        roots.put("postgres", List.of(Benches.postgres(stack).pid()));
         for (String service : List.of("link-api", "download-redirector", "mailer-service", "token-api")) {
             roots.put(service, List.of(stack.pid(service)));
         }
@@ -187,7 +189,7 @@ public final class PipelineLatencyBench {
      */
     private void splitAtKafka(Results results) {
         List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(
-                stack.env().get("KAFKA_BOOTSTRAP"),
+                Objects.requireNonNull(stack.env().get("KAFKA_BOOTSTRAP"), "stack.env's KAFKA_BOOTSTRAP"),
                 Topics.LINKS,
                 seen -> seen.stream()
                         .map(ConsumerRecord::key)
@@ -339,12 +341,12 @@ public final class PipelineLatencyBench {
         out.append("| process | CPU cores idle (")
                 .append(IDLE.toSeconds())
                 .append(" s) | CPU cores under this load | PSS MB |\n|---|---:|---:|---:|\n");
-        idle.forEach((process, usage) -> out.append(String.format(
-                "| %s | %.3f | %.3f | %d |%n",
-                process,
-                usage.cores(),
-                busy.get(process).cores(),
-                busy.get(process).pssMb())));
+        idle.forEach((process, usage) -> {
+            // both samplers watched the same processes()
+            Usage loaded = Objects.requireNonNull(busy.get(process), process);
+            out.append(String.format(
+                    "| %s | %.3f | %.3f | %d |%n", process, usage.cores(), loaded.cores(), loaded.pssMb()));
+        });
         return out.toString();
     }
 

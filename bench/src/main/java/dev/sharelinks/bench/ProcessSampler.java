@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Watches groups of processes through {@code /proc} while a load runs: CPU time used (user + system, including
@@ -105,13 +106,14 @@ final class ProcessSampler implements AutoCloseable {
             return;
         }
         Map<String, Long> pss = new HashMap<>();
-        for (long pid : ticks.keySet()) {
+        for (Map.Entry<Long, Long> process : ticks.entrySet()) {
+            long pid = process.getKey();
             String named = groupOf(pid, parents);
             String group = named == null ? REST : named;
             groupOf.putIfAbsent(pid, group);
             // a process first seen now started during the run: all its CPU time is the run's
-            firstTicks.putIfAbsent(pid, baseline ? ticks.get(pid) : 0L);
-            lastTicks.put(pid, ticks.get(pid));
+            firstTicks.putIfAbsent(pid, baseline ? process.getValue() : 0L);
+            lastTicks.put(pid, process.getValue());
             if (withPss && named != null) {
                 pssKb(pid).ifPresent(kb -> pss.merge(group, kb, Long::sum));
             }
@@ -119,7 +121,7 @@ final class ProcessSampler implements AutoCloseable {
         pss.forEach((group, kb) -> maxPssKb.merge(group, kb, Math::max));
     }
 
-    private String groupOf(long pid, Map<Long, Long> parents) {
+    private @Nullable String groupOf(long pid, Map<Long, Long> parents) {
         for (long ancestor = pid, depth = 0; ancestor > 1 && depth < 64; depth++) {
             for (Map.Entry<String, List<Long>> root : roots.entrySet()) {
                 if (root.getValue().contains(ancestor)) {

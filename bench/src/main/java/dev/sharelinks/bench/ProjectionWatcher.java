@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -58,7 +59,8 @@ final class ProjectionWatcher implements AutoCloseable {
             committed.setArray(1, keys);
             try (ResultSet rows = committed.executeQuery()) {
                 while (rows.next()) {
-                    Awaited seen = awaited.remove(rows.getString(1));
+                    // the query asks for awaited links only
+                    Awaited seen = Objects.requireNonNull(awaited.remove(rows.getString(1)), "not awaited");
                     Instant commit =
                             rows.getObject(2, java.time.OffsetDateTime.class).toInstant();
                     seen.results()

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -368,8 +369,9 @@ public final class RedeemBench {
                     kafka.listOffsets(latest).all().get();
             for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : committed.entrySet()) {
                 if (offset.getValue() != null) {
-                    lag += ends.get(offset.getKey()).offset()
-                            - offset.getValue().offset();
+                    // listOffsets answers every partition it was asked about
+                    ListOffsetsResultInfo end = Objects.requireNonNull(ends.get(offset.getKey()), "no end offset");
+                    lag += end.offset() - offset.getValue().offset();
                 }
             }
         }
@@ -481,7 +483,7 @@ public final class RedeemBench {
      * http.server.requests), and the grants whose visitor had hung up before the answer.
      */
     private Metrics metrics() throws Exception {
-        return metrics(stack.env().get("REDIRECT_URL"));
+        return metrics(Objects.requireNonNull(stack.env().get("REDIRECT_URL"), "stack.env's REDIRECT_URL"));
     }
 
     /** {@link #metrics()} of the redirector at {@code url}. */
@@ -664,11 +666,11 @@ public final class RedeemBench {
         }
 
         String row() {
-            Usage pg = usage.get("postgres");
-            Usage service = usage.get("redirector");
-            Usage load = usage.get("load generator");
-            Usage others = usage.get(OTHER_SERVICES);
-            Usage rest = usage.get(ProcessSampler.REST);
+            Usage pg = sampled("postgres");
+            Usage service = sampled("redirector");
+            Usage load = sampled("load generator");
+            Usage others = sampled(OTHER_SERVICES);
+            Usage rest = sampled(ProcessSampler.REST);
             return String.format(
                     "| %s | %.0f | %.2f | %.2f | %.2f | %.2f / %.2f / %.2f / %.2f / %.2f | %d / %d |",
                     name,
@@ -683,6 +685,11 @@ public final class RedeemBench {
                     rest.cores(),
                     pg.pssMb(),
                     service.pssMb());
+        }
+
+        /** A group's usage: the sampler measures every group of measure()'s roots, and the rest. */
+        private Usage sampled(String group) {
+            return Objects.requireNonNull(usage.get(group), () -> "no usage sampled for " + group);
         }
     }
 

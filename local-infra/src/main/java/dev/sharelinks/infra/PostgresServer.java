@@ -237,10 +237,10 @@ public final class PostgresServer implements AutoCloseable {
         }
         Path debian = Path.of("/usr/lib/postgresql");
         try (Stream<Path> versions = Files.list(debian)) {
-            return versions.map(v -> v.resolve("bin"))
-                    .filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.comparingInt(b -> Integer.parseInt(
-                            b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+            return versions.filter(v -> Files.isExecutable(v.resolve("bin").resolve("initdb")))
+                    .max(Comparator.comparingInt(
+                            v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
+                    .map(v -> v.resolve("bin"))
                     .orElseThrow(() -> new IllegalStateException("no PostgreSQL under " + debian));
         } catch (IOException e) {
             throw new IllegalStateException(

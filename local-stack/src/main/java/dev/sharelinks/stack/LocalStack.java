@@ -101,6 +101,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public SmtpServer smtp() {
+        if (smtp == null) {
+            throw new IllegalStateException("the stack has not started");
+        }
         return smtp;
     }
 

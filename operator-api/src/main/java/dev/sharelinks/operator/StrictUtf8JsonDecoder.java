@@ -29,7 +29,7 @@ public class StrictUtf8JsonDecoder extends JacksonJsonDecoder {
     }
 
     @Override
-    public @Nullable Object decode(
+    public Object decode(
             DataBuffer buffer,
             ResolvableType targetType,
             @Nullable MimeType mimeType,

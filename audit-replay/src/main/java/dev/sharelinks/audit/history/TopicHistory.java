@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,13 +66,13 @@ public final class TopicHistory {
 
             List<HistoryRecord> history = new ArrayList<>();
             Set<TopicPartition> unread = new HashSet<>(partitions);
-            unread.removeIf(partition -> consumer.position(partition, stallTimeout) >= end.get(partition));
+            unread.removeIf(partition -> consumer.position(partition, stallTimeout) >= endOf(end, partition));
             Instant stalledSince = Instant.now();
             while (!unread.isEmpty()) {
                 int before = history.size();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() < end.get(partition)) {
+                    if (record.offset() < endOf(end, partition)) {
                         history.add(new HistoryRecord(
                                 record.topic(),
                                 record.partition(),
@@ -81,7 +82,7 @@ public final class TopicHistory {
                                 record.value()));
                     }
                 }
-                unread.removeIf(partition -> consumer.position(partition, stallTimeout) >= end.get(partition));
+                unread.removeIf(partition -> consumer.position(partition, stallTimeout) >= endOf(end, partition));
                 if (history.size() > before) {
                     stalledSince = Instant.now();
                 } else if (Instant.now().isAfter(stalledSince.plus(stallTimeout))) {
@@ -108,7 +109,12 @@ public final class TopicHistory {
         for (TopicPartition partition : partitions) {
             OffsetAndTimestamp at = first.get(partition);
             // no record at or after that time: nothing to read there
-            consumer.seek(partition, at == null ? end.get(partition) : at.offset());
+            consumer.seek(partition, at == null ? endOf(end, partition) : at.offset());
         }
+    }
+
+    /** The end offset of an assigned partition: endOffsets answers for every partition it was asked about. */
+    private static long endOf(Map<TopicPartition, Long> end, TopicPartition partition) {
+        return Objects.requireNonNull(end.get(partition), () -> "no end offset for " + partition);
     }
 }

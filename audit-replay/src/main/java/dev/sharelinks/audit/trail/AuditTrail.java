@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -60,7 +61,7 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
             if (entry.event().startsWith("share-token.")) {
                 tokens.computeIfAbsent(entry.tokenId(), TokenStory::new).add(entry);
             } else if (entry.event().equals("share.requested")) {
-                for (Long linkId : entry.sharedLinkIds()) {
+                for (Long linkId : Objects.requireNonNull(entry.sharedLinkIds(), "a share's links")) {
                     links.computeIfAbsent(linkId, LinkStory::new).add(entry);
                 }
             } else if (entry.linkId() != null) {
@@ -143,7 +144,7 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         return unreadable(record, "no audit entry for " + event.type());
     }
 
-    private static AuditEntry unreadable(HistoryRecord record, String problem) {
+    private static AuditEntry unreadable(HistoryRecord record, @Nullable String problem) {
         return new AuditEntry(
                 record.timestamp(),
                 "unreadable",

@@ -49,10 +49,11 @@ public class RefusalPages {
                 "title", pages.say(locale, kind + ".title"),
                 "text", pages.say(locale, kind + ".text", wait)));
         ResponseEntity<String> page = pages.page(answer.getStatusCode(), html);
-        if (answer.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)) {
+        String retry = answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+        if (retry != null) {
             return ResponseEntity.status(page.getStatusCode())
                     .headers(page.getHeaders())
-                    .header(HttpHeaders.RETRY_AFTER, answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER))
+                    .header(HttpHeaders.RETRY_AFTER, retry)
                     .body(page.getBody());
         }
         return page;

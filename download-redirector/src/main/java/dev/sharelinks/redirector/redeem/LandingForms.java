@@ -5,6 +5,8 @@ import dev.sharelinks.redirector.redeem.Redemptions.LinkState;
 import dev.sharelinks.redirector.visitor.DownloadReceipts;
 import dev.sharelinks.redirector.visitor.FormNonces;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -89,14 +91,15 @@ class LandingForms {
 
     /** Empty when the password is right; else the answer that refuses it. */
     private Mono<Optional<ResponseEntity<String>>> checkPassword(Submission form, LinkState link, String hash) {
-        if (form.password() == null || form.password().isEmpty()) {
+        String password = form.password();
+        if (password == null || password.isEmpty()) {
             return Mono.just(Optional.of(wrongPassword(form, link, "landing.password.missing")));
         }
         return passwords
                 .countAttempt(form.key(), form.clientAddress())
                 .map(wait -> Optional.of(throttled(form, link, wait)))
                 .switchIfEmpty(Mono.defer(() -> passwords
-                        .matches(form.password(), hash)
+                        .matches(password, hash)
                         .flatMap(right -> right
                                 ? passwords
                                         .clear(form.key(), form.clientAddress())
@@ -111,13 +114,16 @@ class LandingForms {
     }
 
     private Mono<ResponseEntity<String>> grant(Submission form, LinkState link, FormNonces.Check nonce) {
+        // only a VALID nonce comes here, and its check carries both
+        String nonceId = Objects.requireNonNull(nonce.id(), "a valid nonce's id");
+        Instant nonceExpiresAt = Objects.requireNonNull(nonce.expiresAt(), "a valid nonce's expiry");
         boolean repeat = receipts.holdsReceipt(form.key(), form.cookies());
         Mono<FormGrants.Outcome> outcome = repeat
-                ? formGrants.repeat(form.key(), nonce.id(), nonce.expiresAt(), form.clientAddress(), form.userAgent())
+                ? formGrants.repeat(form.key(), nonceId, nonceExpiresAt, form.clientAddress(), form.userAgent())
                 : formGrants.spend(
                         form.key(),
-                        nonce.id(),
-                        nonce.expiresAt(),
+                        nonceId,
+                        nonceExpiresAt,
                         form.clientAddress(),
                         form.userAgent(),
                         form.recipientRef());

@@ -11,6 +11,7 @@ import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +89,7 @@ class RedeemRoute implements NettyRouteProvider {
                 request instanceof Connection connection ? connection.channel().eventLoop() : CALLER;
         return Mono.defer(() -> answers.redeem(
                         new LinkAnswers.Visit(
-                                pathVariable(request.param("key")),
+                                key(request),
                                 ClientAddress.of(request.remoteAddress()),
                                 request.requestHeaders().get(HttpHeaderNames.USER_AGENT),
                                 request.requestHeaders().get(HttpHeaderNames.COOKIE),
@@ -111,6 +112,11 @@ class RedeemRoute implements NettyRouteProvider {
                 RefusalPages.Route.LINK,
                 request.requestHeaders().get(HttpHeaderNames.ACCEPT),
                 request.requestHeaders().get(HttpHeaderNames.ACCEPT_LANGUAGE));
+    }
+
+    /** The link key: Reactor Netty sets every variable of the matched route's path. */
+    private static String key(HttpServerRequest request) {
+        return pathVariable(Objects.requireNonNull(request.param("key"), "the route's path has {key}"));
     }
 
     /** The key as WebFlux would bind it: percent-decoded as UTF-8; an invalid escape is a key no link has. */

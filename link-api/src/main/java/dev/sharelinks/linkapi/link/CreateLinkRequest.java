@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -79,12 +80,13 @@ record CreateLinkRequest(
             }
         }
         params.throwIfAny();
+        // throwIfAny refused a missing or invalid expiry_date or filename
         return new CreateLinkRequest(
-                expiresAt,
+                Objects.requireNonNull(expiresAt, "expiry_date"),
                 limit.getAsInt(),
                 mediaId.getAsLong(),
                 assetId,
-                filename,
+                Objects.requireNonNull(filename, "payload[filename]"),
                 password != null ? Boolean.TRUE : landingPage,
                 password);
     }

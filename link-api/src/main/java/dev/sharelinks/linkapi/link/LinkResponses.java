@@ -2,6 +2,7 @@ package dev.sharelinks.linkapi.link;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** Response bodies of the link endpoints, named as MediaPocket names them. */
 final class LinkResponses {
@@ -17,12 +18,12 @@ final class LinkResponses {
             String url,
             String filename,
             @JsonProperty("media_id") long mediaId,
-            @JsonProperty("asset_id") String assetId,
+            @JsonProperty("asset_id") @Nullable String assetId,
             int limit,
             int remaining,
             @JsonProperty("expires_at") Instant expiresAt,
             @JsonProperty("created_at") Instant createdAt,
-            @JsonProperty("revoked_at") Instant revokedAt,
+            @JsonProperty("revoked_at") @Nullable Instant revokedAt,
             String status,
             @JsonProperty("landing_page") boolean landingPage,
             @JsonProperty("password_protected") boolean passwordProtected) {}

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -67,6 +68,11 @@ class LinkService {
         this.clock = clock;
     }
 
+    /** PasswordEncoder answers null only for a null password. */
+    private String hash(String password) {
+        return Objects.requireNonNull(passwords.encode(password), "the password's hash");
+    }
+
     /**
      * Creates the link, answered once the redirector can redeem it, so the URL works the moment the client has it;
      * with an Idempotency-Key, once per key (a retry answers the first link again).
@@ -75,11 +81,11 @@ class LinkService {
             AccountPrincipal account, CreateLinkRequest request, @Nullable IdempotentRequest idempotency) {
         String key = secrets.randomToken(KEY_BYTES);
         String url = properties.redeemUrl(key);
-        Mono<Optional<String>> passwordHash = request.password() == null
+        String password = request.password();
+        Mono<Optional<String>> passwordHash = password == null
                 ? Mono.just(Optional.empty())
                 // a slow hash on purpose (bcrypt, tens of milliseconds): off the event loop
-                : Mono.fromCallable(() -> Optional.of(passwords.encode(request.password())))
-                        .subscribeOn(Schedulers.boundedElastic());
+                : Mono.fromCallable(() -> Optional.of(hash(password))).subscribeOn(Schedulers.boundedElastic());
         Mono<Written<LinkResponses.Created>> created = findAsset(account, request)
                 .zipWith(passwordHash)
                 .flatMap(assetAndHash -> insert(

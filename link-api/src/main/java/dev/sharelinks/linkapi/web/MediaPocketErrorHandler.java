@@ -1,5 +1,6 @@
 package dev.sharelinks.linkapi.web;
 
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -37,7 +38,8 @@ class MediaPocketErrorHandler {
     ResponseEntity<MediaPocketError> refused(MediaPocketException e) {
         return ResponseEntity.status(e.status())
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(new MediaPocketError(e.getMessage()));
+                // every MediaPocketException is made with a message
+                .body(new MediaPocketError(Objects.requireNonNull(e.getMessage(), "message")));
     }
 
     @ExceptionHandler

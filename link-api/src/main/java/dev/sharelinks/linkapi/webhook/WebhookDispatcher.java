@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -80,16 +81,21 @@ class WebhookDispatcher implements SmartLifecycle {
         this.delivered = outcome(meters, "delivered", "deliveries an endpoint took (2xx)");
         this.retried = outcome(meters, "retried", "attempts that failed and will be tried again");
         this.failed = outcome(meters, "failed", "deliveries failed for good after retry-for: the dead letters");
-        Gauge.builder("sharelinks.webhooks.pending", backlog, b -> b.get().pending())
+        Gauge.builder("sharelinks.webhooks.pending", backlog, b -> current(b).pending())
                 .description("webhook deliveries waiting to be delivered")
                 .register(meters);
         Gauge.builder(
                         "sharelinks.webhooks.pending.oldest.age",
                         backlog,
-                        b -> b.get().oldest().toMillis() / 1000.0)
+                        b -> current(b).oldest().toMillis() / 1000.0)
                 .baseUnit("seconds")
                 .description("how long the oldest pending webhook delivery has waited")
                 .register(meters);
+    }
+
+    /** Starts as an empty backlog, then holds each count read: an aggregate's one row. */
+    private static Backlog current(AtomicReference<Backlog> backlog) {
+        return Objects.requireNonNull(backlog.get(), "backlog");
     }
 
     private static Counter outcome(MeterRegistry meters, String outcome, String description) {
@@ -108,9 +114,12 @@ class WebhookDispatcher implements SmartLifecycle {
             List<Due> batch;
             int rounds = 0;
             do {
-                batch = deliveries
-                        .claim(properties.batchSize(), properties.claim())
-                        .block(STATEMENT_TIMEOUT);
+                // collectList emits a list, empty when nothing is due
+                batch = Objects.requireNonNull(
+                        deliveries
+                                .claim(properties.batchSize(), properties.claim())
+                                .block(STATEMENT_TIMEOUT),
+                        "batch");
                 send(batch);
             } while (!batch.isEmpty() && ++rounds < MAX_ROUNDS);
             backlog.set(deliveries.backlog().block(STATEMENT_TIMEOUT));

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -205,25 +206,29 @@ class WebhookFanOut {
         List<RecipientKey> keys = events.stream()
                 .filter(event -> event.data() instanceof DownloadConsumed download && download.recipientRef() != null)
                 .map(event -> (DownloadConsumed) event.data())
-                .map(download -> new RecipientKey(download.recipientRef(), download.linkId()))
+                // the filter above kept only downloads with a reference
+                .map(download -> new RecipientKey(Objects.requireNonNull(download.recipientRef()), download.linkId()))
                 .distinct()
                 .toList();
         if (keys.isEmpty()) {
             return Map.of();
         }
-        return db.sql("""
+        // collectMap emits a map, empty when no recipient matched
+        return Objects.requireNonNull(
+                db.sql("""
                         SELECT k.ref, k.link_id, r.address
                         FROM unnest(CAST(:refs AS text[]), CAST(:links AS bigint[])) AS k(ref, link_id)
                         JOIN share_recipients r ON r.ref = k.ref
                         JOIN shares s ON s.id = r.share_id AND k.link_id = ANY (s.link_ids)""")
-                .bind("refs", keys.stream().map(RecipientKey::ref).toArray(String[]::new))
-                .bind("links", keys.stream().map(RecipientKey::linkId).toArray(Long[]::new))
-                .map(row -> Map.entry(
-                        new RecipientKey(row.get("ref", String.class), row.get("link_id", Long.class)),
-                        row.get("address", String.class)))
-                .all()
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .block(STATEMENT_TIMEOUT);
+                        .bind("refs", keys.stream().map(RecipientKey::ref).toArray(String[]::new))
+                        .bind("links", keys.stream().map(RecipientKey::linkId).toArray(Long[]::new))
+                        .map(row -> Map.entry(
+                                new RecipientKey(row.get("ref", String.class), row.get("link_id", Long.class)),
+                                row.get("address", String.class)))
+                        .all()
+                        .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                        .block(STATEMENT_TIMEOUT),
+                "recipients");
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.sharelinks.linkapi.web.Params;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -45,7 +46,8 @@ record WebhookRegistration(String url, List<WebhookEventType> events) {
             }
         }
         params.throwIfAny();
-        return new WebhookRegistration(url, List.copyOf(events));
+        // throwIfAny refused a missing or invalid url
+        return new WebhookRegistration(Objects.requireNonNull(url, "url"), List.copyOf(events));
     }
 
     private static String known() {

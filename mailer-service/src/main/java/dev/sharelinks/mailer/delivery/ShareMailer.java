@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -101,7 +102,9 @@ class ShareMailer {
         }
         @SuppressWarnings("unchecked")
         EventEnvelope<ShareRequested> event = (EventEnvelope<ShareRequested>) read;
-        Map<String, Delivery> settled = deliveries.settled(event.eventId()).block(STATEMENT_TIMEOUT);
+        // collectMap emits a map, empty before any delivery of this share
+        Map<String, Delivery> settled = Objects.requireNonNull(
+                deliveries.settled(event.eventId()).block(STATEMENT_TIMEOUT), "settled deliveries");
         List<String> refused = new ArrayList<>();
         for (int position = 0; position < share.recipients().size(); position++) {
             String recipient = share.recipients().get(position);

@@ -8,6 +8,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.Date;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
@@ -107,7 +108,7 @@ class SmtpConnections implements AutoCloseable {
     }
 
     /** The most recently used idle connection that may still be used; the stale ones met on the way are closed. */
-    private Kept takeIdle() {
+    private @Nullable Kept takeIdle() {
         for (Kept kept; (kept = idle.pollFirst()) != null; ) {
             if (System.nanoTime() - kept.idleSince()
                     < properties.smtpIdleTimeout().toNanos()) {

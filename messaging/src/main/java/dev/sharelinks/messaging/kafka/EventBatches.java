@@ -5,6 +5,7 @@ import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.MalformedEventException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -29,7 +30,8 @@ public final class EventBatches {
             } catch (MalformedEventException e) {
                 apply.accept(events);
                 // the record itself, not its index: the caller may have left records of the poll out
-                throw new BatchListenerFailedException(e.getMessage(), e, record);
+                // a MalformedEventException is always made with its reason
+                throw new BatchListenerFailedException(Objects.requireNonNull(e.getMessage(), "reason"), e, record);
             }
         }
         apply.accept(events);

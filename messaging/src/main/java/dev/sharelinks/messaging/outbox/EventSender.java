@@ -75,8 +75,9 @@ class EventSender {
                                     ? null
                                     : new OutboxRelay.StoredAt(stored.topic(), stored.partition(), stored.offset()));
                 } catch (ExecutionException e) {
-                    outcomes[i] = settled(events.get(i), e.getCause());
-                    failure = outcomes[i] instanceof SendOutcome.Unsettled && failure == null ? e.getCause() : failure;
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    outcomes[i] = settled(events.get(i), cause);
+                    failure = outcomes[i] instanceof SendOutcome.Unsettled && failure == null ? cause : failure;
                 }
             } else if (outcomes[i] == null) {
                 outcomes[i] = new SendOutcome.Unsettled();

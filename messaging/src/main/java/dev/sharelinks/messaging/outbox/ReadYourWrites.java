@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -207,7 +208,9 @@ public class ReadYourWrites implements AutoCloseable {
         Map<TopicPartition, ListOffsetsResultInfo> ends =
                 get(admin().listOffsets(latest).all());
         for (Waiter waiter : published) {
-            waiter.endOffset = ends.get(waiter.partition).offset();
+            // listOffsets answers every partition it was asked about
+            waiter.endOffset = Objects.requireNonNull(ends.get(waiter.partition), "end offset")
+                    .offset();
         }
     }
 
@@ -231,10 +234,13 @@ public class ReadYourWrites implements AutoCloseable {
 
     /** The partition Kafka's default partitioner gives a keyed record (murmur2 of the key's UTF-8 bytes). */
     private int partitionOf(String topic, String key) {
+        // describeTopics answers every topic it was asked about, or fails
         int partitions = partitionCounts.computeIfAbsent(
                 topic,
-                name -> get(admin().describeTopics(Set.of(name)).allTopicNames())
-                        .get(name)
+                name -> Objects.requireNonNull(
+                                get(admin().describeTopics(Set.of(name)).allTopicNames())
+                                        .get(name),
+                                name)
                         .partitions()
                         .size());
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;

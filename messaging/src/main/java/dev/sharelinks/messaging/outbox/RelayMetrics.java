@@ -3,6 +3,7 @@ package dev.sharelinks.messaging.outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The relay's meters: events published and dead-lettered, and the backlog as last counted. */
@@ -22,16 +23,24 @@ class RelayMetrics {
         deadLettered = Counter.builder("sharelinks.outbox.dead.lettered")
                 .description("events Kafka refused for good, moved to outbox_dead_letters with the reason")
                 .register(meters);
-        Gauge.builder("sharelinks.outbox.pending", backlog, value -> value.get().pending())
+        Gauge.builder(
+                        "sharelinks.outbox.pending",
+                        backlog,
+                        value -> current(value).pending())
                 .description("events waiting in the outbox, as last counted (at most every second while relaying)")
                 .register(meters);
         Gauge.builder(
                         "sharelinks.outbox.oldest.age",
                         backlog,
-                        value -> value.get().oldestAgeSeconds())
+                        value -> current(value).oldestAgeSeconds())
                 .description("age of the oldest event waiting in the outbox: the relay's lag")
                 .baseUnit("seconds")
                 .register(meters);
+    }
+
+    /** Starts as an empty backlog and is only ever set to a count. */
+    private static OutboxRows.Backlog current(AtomicReference<OutboxRows.Backlog> backlog) {
+        return Objects.requireNonNull(backlog.get(), "backlog");
     }
 
     void settled(RowSettlement settlement) {

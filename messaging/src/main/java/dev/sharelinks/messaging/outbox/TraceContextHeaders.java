@@ -45,7 +45,8 @@ final class TraceContextHeaders {
                 return Mono.just(Optional.empty());
             }
             Map<String, String> headers = new LinkedHashMap<>();
-            propagator.inject(span.context(), headers, Map::put);
+            // the carrier is headers itself; the Setter declares it @Nullable, so no Map::put
+            propagator.inject(span.context(), headers, (carrier, name, value) -> headers.put(name, value));
             return Mono.just(
                     headers.isEmpty()
                             ? Optional.empty()

@@ -2,6 +2,7 @@ package dev.sharelinks.tokenapi.security;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Objects;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
@@ -28,7 +29,8 @@ final class DamUserAuthentication implements ReactiveAuthenticationManager {
         this.passwords = passwords;
         byte[] unguessable = new byte[32];
         new SecureRandom().nextBytes(unguessable);
-        this.dummyHash = passwords.encode(HexFormat.of().formatHex(unguessable));
+        // PasswordEncoder answers null only for a null password
+        this.dummyHash = Objects.requireNonNull(passwords.encode(HexFormat.of().formatHex(unguessable)), "hash");
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -93,8 +94,9 @@ public class ShareTokenController {
             ServerHttpRequest request) {
         return tokens.create(user, mediaId(mediaId), body).map(token -> {
             TokenResource created = resource(token, request);
-            return ResponseEntity.created(URI.create(created.links().get("self").href()))
-                    .body(created);
+            // TokenResource.of always links "self"
+            TokenResource.Link self = Objects.requireNonNull(created.links().get("self"), "self link");
+            return ResponseEntity.created(URI.create(self.href())).body(created);
         });
     }
 

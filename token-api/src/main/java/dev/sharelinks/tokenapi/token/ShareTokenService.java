@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
@@ -91,6 +92,9 @@ class ShareTokenService {
     Mono<StoredToken> create(DamUser user, long mediaId, @Nullable JsonNode body) {
         Mono<Written> created = access.readable(user, mediaId).flatMap(media -> {
             TokenRequest request = TokenRequest.forCreate(body);
+            // forCreate refused a body without them
+            long templateId = Objects.requireNonNull(request.templateId(), "templateId");
+            long templateDomainId = Objects.requireNonNull(request.templateDomainId(), "templateDomainId");
             String tokenValue = request.tokenValue() != null ? request.tokenValue() : newTokenValue();
             String publicPath = StoredToken.publicPath(tokenValue, request.suffix());
             GenericExecuteSpec insert = db.sql("""
@@ -101,9 +105,9 @@ class ShareTokenService {
                             RETURNING id, create_date""")
                     .bind("media", mediaId)
                     .bind("value", tokenValue)
-                    .bind("template", request.templateId())
+                    .bind("template", templateId)
                     .bind("user", user.id());
-            return checkTemplate(request.templateId(), request.templateDomainId())
+            return checkTemplate(templateId, templateDomainId)
                     .then(checkRendition(media, request.exportDefinition()))
                     .then(checkUnclaimed(tokenValue, publicPath, -1))
                     .then(bindAttributes(insert, request)
@@ -117,8 +121,8 @@ class ShareTokenService {
                                     request.manualActivate(),
                                     request.activationDate(),
                                     request.deactivationDate(),
-                                    request.templateId(),
-                                    request.templateDomainId(),
+                                    templateId,
+                                    templateDomainId,
                                     user.id(),
                                     row.get("create_date", OffsetDateTime.class).toInstant(),
                                     null))
@@ -185,8 +189,9 @@ class ShareTokenService {
                                     request.manualActivate(),
                                     request.activationDate(),
                                     request.deactivationDate(),
+                                    // checkTemplate refused a templateId without its domain
                                     templateId,
-                                    domainId,
+                                    Objects.requireNonNull(domainId, "templateDomainId"),
                                     current.createUser(),
                                     current.createDate(),
                                     updatedAt))

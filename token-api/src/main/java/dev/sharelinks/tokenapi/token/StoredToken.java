@@ -5,6 +5,7 @@ import dev.sharelinks.events.ShareTokenState;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** A share token as stored. {@link #COLUMNS} selects what {@link #of} reads, from {@code share_tokens t} joined to its template {@code st}. */
@@ -43,7 +44,7 @@ record StoredToken(
                 row.get("template_id", Long.class),
                 row.get("domain_id", Long.class),
                 row.get("create_user", Long.class),
-                instant(row, "create_date"),
+                Objects.requireNonNull(instant(row, "create_date"), "create_date is NOT NULL"),
                 instant(row, "update_date"));
     }
 

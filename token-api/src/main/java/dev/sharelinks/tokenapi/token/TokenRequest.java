@@ -14,6 +14,7 @@ import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -129,9 +130,10 @@ record TokenRequest(
         Long templateDomainId = problems.id(body, "templateDomainId", create);
         String tokenValue = tokenValue(body, problems);
         problems.throwIfAny();
+        // throwIfAny refused a missing or invalid title or exportDefinition
         return new TokenRequest(
-                title,
-                exportDefinition,
+                Objects.requireNonNull(title, "title"),
+                Objects.requireNonNull(exportDefinition, "exportDefinition"),
                 suffix,
                 manualActivate,
                 activationDate,

@@ -1,5 +1,6 @@
 package dev.sharelinks.tokenapi.web;
 
+import java.util.Objects;
 import org.springframework.http.HttpStatus;
 
 /** A request the Keepeek API refuses, with the contract's error code. */
@@ -53,6 +54,7 @@ public final class KeepeekException extends RuntimeException {
     }
 
     public KeepeekError toError() {
-        return new KeepeekError(status.value(), code, getMessage());
+        // the only constructor takes the message
+        return new KeepeekError(status.value(), code, Objects.requireNonNull(getMessage(), "message"));
     }
 }
