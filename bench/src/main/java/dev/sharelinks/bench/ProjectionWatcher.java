@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Tells when new links became redeemable: the commit time of each link's row in the redirector's projection, which
  * PostgreSQL records when {@code track_commit_timestamp} is on ({@link #POSTGRES_SETTINGS}). The times are read
- * once the load is over, so watching costs nothing while it runs: polling the projection every 2 ms, as this
- * benchmark did before, took half a core of PostgreSQL at 50 creates a second, and the more the later the links.
+ * once the load is over, so watching costs nothing while it runs: polling the projection every 2 ms instead costs
+ * half a core of PostgreSQL at 50 creates a second, and more the longer the run.
  * <p>
  * A row's commit time is that of the transaction that wrote its current version; the benchmark's links are written
  * once (by their {@code LinkCreated}) and never updated, so it is the projection's commit.
