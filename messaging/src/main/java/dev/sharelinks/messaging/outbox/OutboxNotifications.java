@@ -18,9 +18,10 @@ import reactor.util.retry.Retry;
 /**
  * Wakes the relay when any replica commits an outbox row: PostgreSQL notifies the outbox's channel on commit
  * (the trigger {@link OutboxSchema} sets), and this listens on a connection of its own, outside the pool, because a
- * listening connection stays checked out for good. So events written by another replica, or by a statement that
- * inserts outbox rows itself (the redirector's grants), leave at once, and the relay's poll is only a safety net
- * that can be slow. Whenever the listening connection is (re)established the relay is woken once, for whatever
+ * listening connection stays checked out for good. So events written by another replica leave at once, and the
+ * relay's poll is only a safety net that can be slow. A service that turns notifications off
+ * ({@code commit-notifications: false}, as the redirector does to keep the trigger off its grant statement) wakes
+ * its relay itself after each commit, and another replica's rows wait for its own relay or the poll. Whenever the listening connection is (re)established the relay is woken once, for whatever
  * committed while nobody listened; a lost connection is re-established with back-off.
  */
 public class OutboxNotifications implements SmartLifecycle {

@@ -13,8 +13,14 @@ import reactor.core.publisher.Mono;
 /** The relay's statements on the outbox table: run inside the relay's transaction, but for the backlog count. */
 class OutboxRows {
 
-    /** Any constant shared by the replicas of one service; each service has its own database schema. */
-    private static final long RELAY_LOCK = 0x5348_4152_454C_4E4BL;
+    /**
+     * The relay's lock, one per outbox table: advisory locks are database-wide and the services' schemas may share a
+     * database, so the key is this constant and the outbox's table oid (a key space apart from single bigint keys).
+     */
+    private static final String LOCK =
+            "SELECT pg_try_advisory_xact_lock(:relay, CAST(CAST('outbox' AS regclass) AS oid)::int)" + " AS locked";
+
+    private static final int RELAY_LOCK = 0x5348_524C;
 
     /**
      * The oldest rows, one result row per event (a row of several events becomes one per element, in order), as many
@@ -50,8 +56,8 @@ class OutboxRows {
 
     /** Whether this transaction got the relay's lock: only one replica's relay publishes at a time. */
     Mono<Boolean> lockForThisTransaction() {
-        return db.sql("SELECT pg_try_advisory_xact_lock(:lock) AS locked")
-                .bind("lock", RELAY_LOCK)
+        return db.sql(LOCK)
+                .bind("relay", RELAY_LOCK)
                 .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
                 .one();
     }
