@@ -8,7 +8,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param publicRedeemBaseUrl where recipients reach the redirector; a link's URL is this plus
  *     {@code /api/v2/shareable_links/<key>}
- * @param adminToken bearer token of the admin API (register accounts, keys, assets); empty disables that API
+ * @param adminToken a bearer token of the admin API (register accounts, keys, assets); with no token configured here or in
+ *     the file, that API is closed
+ * @param adminTokensFile a file of more admin API tokens, one per line (a mounted Secret): a rotation adds the next
+ *     token, hands it out, then removes the old one, each step read again without a restart
+ * @param adminTokensReload how long the file's tokens are believed before it is looked at again
  * @param maxRecipients most recipients one share may name
  * @param maxLinksPerShare most links one share may carry
  * @param maxLinkLifetime how far ahead a link's {@code expiry_date} may be ({@code LINK_MAX_LIFETIME}); a share link
@@ -18,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record LinkApiProperties(
         URI publicRedeemBaseUrl,
         @DefaultValue("") String adminToken,
+        @DefaultValue("") String adminTokensFile,
+        @DefaultValue("10s") Duration adminTokensReload,
         @DefaultValue("50") int maxRecipients,
         @DefaultValue("50") int maxLinksPerShare,
         @DefaultValue("36500d") Duration maxLinkLifetime) {

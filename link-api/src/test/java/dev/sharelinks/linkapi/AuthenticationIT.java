@@ -6,11 +6,13 @@ import dev.sharelinks.infra.SharedServers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.core.type.TypeReference;
 
 class AuthenticationIT extends LinkApiIntegrationTest {
 
@@ -78,6 +80,52 @@ class AuthenticationIT extends LinkApiIntegrationTest {
                 .isNoContent();
         info(account.apiKey()).expectStatus().isUnauthorized();
         info(second).expectStatus().isNotFound();
+
+        // the listing shows both keys, when each was last used and which is revoked, and never a key
+        String listed = http.get()
+                .uri("/admin/accounts/{id}/api-keys", account.id())
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(listed).doesNotContain(account.apiKey(), second);
+        List<Map<String, Object>> keys = JSON.readValue(listed, new TypeReference<>() {});
+        assertThat(keys).extracting(key -> ((Number) key.get("id")).longValue()).startsWith(firstKeyId);
+        assertThat(keys)
+                .hasSize(2)
+                .allSatisfy(key -> assertThat(key)
+                        .containsOnlyKeys("id", "createdAt", "lastUsedAt", "revokedAt")
+                        .extractingByKey("lastUsedAt")
+                        .as("both were used")
+                        .isNotNull());
+        assertThat(keys.get(0).get("revokedAt")).isNotNull();
+        assertThat(keys.get(1).get("revokedAt")).isNull();
+        // another account's listing is its own; an unknown account is a 404; the listing needs the admin token
+        assertThat(http.get()
+                        .uri("/admin/accounts/{id}/api-keys", other.id())
+                        .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(String.class)
+                        .returnResult()
+                        .getResponseBody())
+                .doesNotContain("\"id\":" + firstKeyId + ",");
+        http.get()
+                .uri("/admin/accounts/999999999/api-keys")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        http.get()
+                .uri("/admin/accounts/{id}/api-keys", account.id())
+                .header("X-API-KEY", second)
+                .exchange()
+                .expectStatus()
+                .isForbidden();
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.sharelinks.operator.StorableText;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import java.net.URI;
+import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -100,6 +102,18 @@ class AdminController {
             @Nullable String footerText) {}
 
     record CreatedApiKey(long id, String apiKey) {}
+
+    /**
+     * One of an account's API keys, never the key itself (only its digest is kept).
+     *
+     * @param lastUsedAt when a request last authenticated with it, to the minute; null if none ever did
+     * @param revokedAt null while it works
+     */
+    record ApiKey(
+            long id,
+            Instant createdAt,
+            @Nullable Instant lastUsedAt,
+            @Nullable Instant revokedAt) {}
 
     record AssetRegistration(String assetId, String objectKey) {}
 
@@ -215,6 +229,23 @@ class AdminController {
         return accountExists(accountId)
                 .then(insertKey(accountId, apiKey))
                 .map(keyId -> ResponseEntity.status(HttpStatus.CREATED).body(new CreatedApiKey(keyId, apiKey)));
+    }
+
+    /** The account's keys, oldest first, so that a rotation can see which old key is still in use before revoking it. */
+    @GetMapping("/{accountId}/api-keys")
+    Mono<List<ApiKey>> apiKeys(@PathVariable long accountId) {
+        return accountExists(accountId)
+                .thenMany(db.sql("""
+                                SELECT id, created_at, last_used_at, revoked_at FROM api_keys
+                                WHERE account_id = :accountId ORDER BY id""")
+                        .bind("accountId", accountId)
+                        .map(row -> new ApiKey(
+                                row.get("id", Long.class),
+                                row.get("created_at", Instant.class),
+                                row.get("last_used_at", Instant.class),
+                                row.get("revoked_at", Instant.class)))
+                        .all())
+                .collectList();
     }
 
     @DeleteMapping("/{accountId}/api-keys/{keyId}")

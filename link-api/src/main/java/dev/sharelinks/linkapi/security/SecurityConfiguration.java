@@ -1,8 +1,9 @@
 package dev.sharelinks.linkapi.security;
 
 import dev.sharelinks.linkapi.LinkApiProperties;
-import dev.sharelinks.operator.AdminToken;
+import dev.sharelinks.operator.AdminTokens;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -88,20 +89,33 @@ class SecurityConfiguration {
 
     private static ReactiveAuthenticationManager authenticationManager(
             DatabaseClient db, LinkApiProperties properties) {
-        AdminToken adminToken = AdminToken.of(properties.adminToken());
+        AdminTokens adminTokens = AdminTokens.of(
+                properties.adminToken(),
+                properties.adminTokensFile(),
+                properties.adminTokensReload(),
+                Clock.systemUTC());
         return authentication -> {
             String presented = String.valueOf(authentication.getCredentials());
             if (authentication.getPrincipal() == Kind.ADMIN_TOKEN) {
-                if (adminToken.matches(presented)) {
+                if (adminTokens.matches(presented)) {
                     return Mono.just(new PreAuthenticatedAuthenticationToken(
                             "admin", null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")));
                 }
                 return Mono.error(new BadCredentialsException("wrong admin token"));
             }
             byte[] digest = Secrets.digest(presented);
+            // marks the key used, at most once a minute: a rotation lists which old key clients still send
             return db.sql("""
-                            SELECT k.key_hash, a.id, a.bucket FROM api_keys k JOIN accounts a ON a.id = k.account_id
-                            WHERE k.key_hash = :hash AND k.revoked_at IS NULL""")
+                            WITH key AS (
+                                SELECT k.id, k.key_hash, a.id AS account_id, a.bucket
+                                FROM api_keys k JOIN accounts a ON a.id = k.account_id
+                                WHERE k.key_hash = :hash AND k.revoked_at IS NULL
+                            ), used AS (
+                                UPDATE api_keys SET last_used_at = now() FROM key
+                                WHERE api_keys.id = key.id
+                                  AND (api_keys.last_used_at IS NULL OR api_keys.last_used_at < now() - interval '1 minute')
+                            )
+                            SELECT key_hash, account_id AS id, bucket FROM key""")
                     .bind("hash", digest)
                     .map(row -> new StoredKey(
                             row.get("key_hash", byte[].class),

@@ -1,8 +1,9 @@
 package dev.sharelinks.tokenapi.security;
 
-import dev.sharelinks.operator.AdminToken;
+import dev.sharelinks.operator.AdminTokens;
 import dev.sharelinks.tokenapi.TokenApiProperties;
 import dev.sharelinks.tokenapi.web.KeepeekError;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -38,7 +39,11 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain securityFilterChain(
             ServerHttpSecurity http, DatabaseClient db, PasswordEncoder passwords, TokenApiProperties properties) {
-        AdminToken adminToken = AdminToken.of(properties.adminToken());
+        AdminTokens adminTokens = AdminTokens.of(
+                properties.adminToken(),
+                properties.adminTokensFile(),
+                properties.adminTokensReload(),
+                Clock.systemUTC());
         return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -54,8 +59,11 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.GET, "/openapi/*.yaml")
                         .permitAll()
                         .pathMatchers("/admin/**")
-                        .access((authentication, context) -> Mono.just(new AuthorizationDecision(adminToken.presentedIn(
-                                context.getExchange().getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION)))))
+                        .access((authentication, context) ->
+                                Mono.just(new AuthorizationDecision(adminTokens.presentedIn(context.getExchange()
+                                        .getRequest()
+                                        .getHeaders()
+                                        .getFirst(HttpHeaders.AUTHORIZATION)))))
                         .pathMatchers("/api/**")
                         .hasRole("USER")
                         .anyExchange()
