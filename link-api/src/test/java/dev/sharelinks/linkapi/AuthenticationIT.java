@@ -128,6 +128,41 @@ class AuthenticationIT extends LinkApiIntegrationTest {
                 .isForbidden();
     }
 
+    /** A link's answer holds its URL, a capability: never cached, sniffed, or sent on as a referrer. */
+    @Test
+    void everyAnswerCarriesTheSecurityHeadersRefusalsAndUnknownPathsToo() {
+        TestAccount account = newAccount("bucket-headers");
+        long link = createLink(account, 1);
+        List<WebTestClient.ResponseSpec> answers = List.of(
+                http.get()
+                        .uri("/api/v2/shareable_links/{id}/info", link)
+                        .header("X-API-KEY", account.apiKey())
+                        .exchange()
+                        .expectStatus()
+                        .isOk(),
+                info(account.apiKey()).expectStatus().isNotFound(),
+                info("slk_wrong").expectStatus().isUnauthorized(),
+                http.get()
+                        .uri("/api/v2/shareable_links/{id}/info", link)
+                        .exchange()
+                        .expectStatus()
+                        .isUnauthorized(),
+                http.get()
+                        .uri("/no/such/path")
+                        .header("X-API-KEY", account.apiKey())
+                        .exchange()
+                        .expectStatus()
+                        .is4xxClientError());
+        for (WebTestClient.ResponseSpec answer : answers) {
+            answer.expectHeader()
+                    .valueEquals("X-Content-Type-Options", "nosniff")
+                    .expectHeader()
+                    .valueEquals("Referrer-Policy", "no-referrer")
+                    .expectHeader()
+                    .value("Cache-Control", value -> assertThat(value).contains("no-store"));
+        }
+    }
+
     @Test
     void whenAKeyIsIssuedThenOnlyItsSha256DigestIsStored() throws Exception {
         TestAccount account = newAccount("bucket-digest");

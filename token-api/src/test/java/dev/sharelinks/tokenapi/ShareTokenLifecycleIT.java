@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The happy paths of every endpoint: what a Keepeek client sends, sees, and what the rest of the system hears. */
 class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
@@ -376,5 +377,29 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
 
     private static String href(Map<String, Object> page, String rel) {
         return (String) object(links(page).get(rel)).get("href");
+    }
+
+    /** A token's answer holds its value, a capability: never cached, sniffed, or sent on as a referrer. */
+    @Test
+    void everyAnswerCarriesTheSecurityHeadersRefusalsAndUnknownPathsToo() {
+        Map<String, Object> token = createToken(reader, mediaId, template, "");
+        List<WebTestClient.ResponseSpec> answers = List.of(
+                get(reader, "/api/dam/medias/{media}/share/tokens/{value}", mediaId, token.get("tokenValue"))
+                        .expectStatus()
+                        .isOk(),
+                http.get()
+                        .uri("/api/dam/medias/{media}/share/tokens", mediaId)
+                        .exchange()
+                        .expectStatus()
+                        .isUnauthorized(),
+                get(reader, "/no/such/path").expectStatus().is4xxClientError());
+        for (WebTestClient.ResponseSpec answer : answers) {
+            answer.expectHeader()
+                    .valueEquals("X-Content-Type-Options", "nosniff")
+                    .expectHeader()
+                    .valueEquals("Referrer-Policy", "no-referrer")
+                    .expectHeader()
+                    .value("Cache-Control", value -> assertThat(value).contains("no-store"));
+        }
     }
 }
