@@ -167,6 +167,11 @@ public final class LocalStack implements AutoCloseable {
         return another.url();
     }
 
+    /** Whether an instance of this name was started (and not stopped since), killed or not. */
+    public synchronized boolean runs(String name) {
+        return services.containsKey(name);
+    }
+
     /** Stops an instance {@link #startAnother} started, as a scale-down would: SIGTERM, its graceful shutdown. */
     public synchronized void stopAnother(String name) {
         ServiceProcess another = running(name);

@@ -11,7 +11,6 @@ import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.TopicReader;
 import dev.sharelinks.stack.LocalStack;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +32,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,6 +42,7 @@ import tools.jackson.databind.JsonNode;
  * others grant them, never beyond the limit), a small limit (never leased), and a projection rebuilt from history
  * that ends with the live counts.
  */
+@ExtendWith(SharedStack.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HotLinkAcrossReplicasIT {
 
@@ -65,9 +64,7 @@ class HotLinkAcrossReplicasIT {
 
     private static final String SECOND = "download-redirector-2";
     private static final String THIRD = "download-redirector-3";
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path stackDir;
+    private static final String REBUILT = "download-redirector-rebuilt";
 
     private static LocalStack stack;
     private static TestStacks.Client client;
@@ -80,8 +77,8 @@ class HotLinkAcrossReplicasIT {
     private final EventSerde serde = new EventSerde();
 
     @BeforeAll
-    static void startStackWithThreeRedirectors() {
-        stack = TestStacks.start(stackDir);
+    static void addTwoRedirectors(LocalStack shared) {
+        stack = shared;
         client = new TestStacks.Client(stack.env());
         postgres = Objects.requireNonNull(stack.postgres());
         replicas.add(stack.env().get("REDIRECT_URL"));
@@ -89,10 +86,13 @@ class HotLinkAcrossReplicasIT {
         replicas.add(stack.startAnother("download-redirector", THIRD, FreePorts.next(), QUICK_LEASES));
     }
 
+    /** The shared stack goes on with its one redirector: the added replicas stop (the killed one is gone already). */
     @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
+    static void stopTheAddedRedirectors() {
+        for (String added : List.of(SECOND, THIRD, REBUILT)) {
+            if (stack != null && stack.runs(added)) {
+                stack.stopAnother(added);
+            }
         }
     }
 
@@ -215,7 +215,7 @@ class HotLinkAcrossReplicasIT {
         postgres.createDatabase("rebuilt_hot");
         stack.startAnother(
                 "download-redirector",
-                "download-redirector-rebuilt",
+                REBUILT,
                 FreePorts.next(),
                 Map.of("DB_NAME", "rebuilt_hot", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt"));
 

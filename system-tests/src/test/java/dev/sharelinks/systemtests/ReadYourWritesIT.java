@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -27,8 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A link works the moment its create answers, and a token's new state the moment its create or replace answers,
@@ -38,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 // the fault tests last: after a broker restart the consumer groups rebalance for seconds, and a create waiting
 // meanwhile answers after its bound, as documented, which the guarantees measured before would count as a miss
+@ExtendWith(SharedStack.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadYourWritesIT {
 
@@ -47,9 +46,7 @@ class ReadYourWritesIT {
     /** link-api's and token-api's wait for the projection, at most (READ_YOUR_WRITES_TIMEOUT's default). */
     private static final Duration BOUND = Duration.ofSeconds(2);
 
-    // a failed run keeps the stack's folder, with every service's log in logs/
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path stackDir;
+    private static final String SECOND = "download-redirector-2";
 
     private static LocalStack stack;
     private static Map<String, String> env;
@@ -57,18 +54,17 @@ class ReadYourWritesIT {
     private static String secondRedirector;
 
     @BeforeAll
-    static void startStackWithTwoRedirectors() {
-        stack = TestStacks.start(stackDir);
+    static void addASecondRedirector(LocalStack shared) {
+        stack = shared;
         env = stack.env();
         client = new TestStacks.Client(env);
-        secondRedirector =
-                stack.startAnother("download-redirector", "download-redirector-2", FreePorts.next(), Map.of());
+        secondRedirector = stack.startAnother("download-redirector", SECOND, FreePorts.next(), Map.of());
     }
 
     @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
+    static void stopTheSecondRedirector() {
+        if (secondRedirector != null) {
+            stack.stopAnother(SECOND);
         }
     }
 
@@ -172,12 +168,12 @@ class ReadYourWritesIT {
     void whenTheProjectionIsFrozenACreateAnswersAfterTheBoundAndTheLinkRedeemsOnceItGoesOn() throws Exception {
         String url;
         stack.freeze("download-redirector");
-        stack.freeze("download-redirector-2");
+        stack.freeze(SECOND);
         try {
             url = createAnsweredAfterTheBound();
         } finally {
             stack.thaw("download-redirector");
-            stack.thaw("download-redirector-2");
+            stack.thaw(SECOND);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> client.probe(url) == 200);
         assertThat(client.status(url)).isEqualTo(302);

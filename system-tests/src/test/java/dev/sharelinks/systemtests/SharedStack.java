@@ -7,12 +7,12 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One local stack for the system tests that leave it as they found it: each works with links, shares, tokens and
- * recipients of its own, looks only at its own on the topics and the SMTP server, and restarts what it kills. The
- * first of them to ask starts it; it stops when the test run ends (JUnit closes what its root store holds). A
- * stack takes about forty seconds to start on a 2-core machine, so sharing it is most of what these tests cost.
- * Tests that need a stack of another shape (more redirectors, a frozen projection, a stopped broker) or topics
- * holding nothing but their own history start their own ({@link TestStacks#start}).
+ * One local stack for the system tests, each of which leaves it as it found it: it works with links, shares, tokens
+ * and recipients of its own, looks only at its own on the topics and the SMTP server, restarts what it kills, thaws
+ * what it freezes, and stops the instances it adds (more redirectors, a rebuilding one). The first of them to ask
+ * starts it; it stops when the test run ends (JUnit closes what its root store holds). A stack takes about forty
+ * seconds to start on a 2-core machine, so sharing it is most of what these tests cost. Only a test that needs topics
+ * holding nothing but its own history starts its own ({@link TestStacks#start}).
  * <p>
  * A test class takes it as a parameter of its {@code @BeforeAll} method, with {@code @ExtendWith(SharedStack.class)}.
  */
