@@ -10,6 +10,7 @@ import dev.sharelinks.events.ShareTokenCreated;
 import dev.sharelinks.events.ShareTokenDeleted;
 import dev.sharelinks.events.ShareTokenUpdated;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.CapabilityHeaders;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import java.time.Duration;
@@ -393,13 +394,9 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
                         .expectStatus()
                         .isUnauthorized(),
                 get(reader, "/no/such/path").expectStatus().is4xxClientError());
-        for (WebTestClient.ResponseSpec answer : answers) {
-            answer.expectHeader()
-                    .valueEquals("X-Content-Type-Options", "nosniff")
-                    .expectHeader()
-                    .valueEquals("Referrer-Policy", "no-referrer")
-                    .expectHeader()
-                    .value("Cache-Control", value -> assertThat(value).contains("no-store"));
+        for (int i = 0; i < answers.size(); i++) {
+            HttpHeaders headers = answers.get(i).returnResult(Void.class).getResponseHeaders();
+            CapabilityHeaders.assertOn("answer " + i, headers::getFirst);
         }
     }
 }
