@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,44 @@ public final class PostgresServer implements AutoCloseable {
     public static PostgresServer start(Path dataDir, int port, boolean durable, Map<String, String> settings) {
         PostgresServer server = new PostgresServer(findBinaries(), dataDir.toAbsolutePath(), port, durable, settings);
         server.initIfNeeded();
+        server.start();
+        return server;
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean)}, but reachable over TLS only, as a production cluster is: the server
+     * presents {@code certificates}' server certificate; {@link #USER} (the administrator) needs no password over TLS,
+     * every other role its password (SCRAM); a connection without TLS is refused.
+     */
+    public static PostgresServer startTlsOnly(Path dataDir, int port, TestCertificates certificates) {
+        PostgresServer server = new PostgresServer(
+                findBinaries(),
+                dataDir.toAbsolutePath(),
+                port,
+                false,
+                Map.of("ssl", "on", "ssl_cert_file", "server.crt", "ssl_key_file", "server.key"));
+        server.initIfNeeded();
+        try {
+            Path data = server.dataDir;
+            Files.copy(certificates.certificate(), data.resolve("server.crt"));
+            Files.copy(certificates.key(), data.resolve("server.key"));
+            // PostgreSQL refuses a key that others can read
+            Files.setPosixFilePermissions(data.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(data.resolve("pg_hba.conf"), """
+                    local     all  all                     trust
+                    hostssl   all  %s      127.0.0.1/32  trust
+                    hostssl   all  all     127.0.0.1/32  scram-sha-256
+                    hostnossl all  all     0.0.0.0/0     reject
+                    """.formatted(USER));
+            if (Processes.isRoot()) {
+                UserPrincipalLookupService users = data.getFileSystem().getUserPrincipalLookupService();
+                for (String file : List.of("server.crt", "server.key", "pg_hba.conf")) {
+                    Files.setOwner(data.resolve(file), users.lookupPrincipalByName(OS_USER));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up TLS in " + dataDir, e);
+        }
         server.start();
         return server;
     }
