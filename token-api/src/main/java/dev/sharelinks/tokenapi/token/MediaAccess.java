@@ -1,9 +1,7 @@
 package dev.sharelinks.tokenapi.token;
 
-import dev.sharelinks.events.MediaFile;
 import dev.sharelinks.tokenapi.security.DamUser;
 import dev.sharelinks.tokenapi.web.KeepeekException;
-import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -49,19 +47,9 @@ class MediaAccess {
                         FROM medias m WHERE m.id = :media""")
                 .bind("user", user.id())
                 .bind("media", mediaId)
-                .map(row -> new Found(media(row), row.get("readable", Boolean.class)))
+                .map(row -> new Found(Media.of(row), row.get("readable", Boolean.class)))
                 .one()
                 .switchIfEmpty(Mono.error(() -> KeepeekException.mediaNotFound(mediaId)));
-    }
-
-    static Media media(Readable row) {
-        String bucket = row.get("bucket", String.class);
-        String bdKey = row.get("bd_key", String.class);
-        return new Media(
-                row.get("id", Long.class),
-                new MediaFile(
-                        bucket, row.get("original_key", String.class), row.get("original_filename", String.class)),
-                bdKey == null ? null : new MediaFile(bucket, bdKey, row.get("bd_filename", String.class)));
     }
 
     private record Found(Media media, boolean readable) {}

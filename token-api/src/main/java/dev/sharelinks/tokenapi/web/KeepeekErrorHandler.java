@@ -1,6 +1,6 @@
 package dev.sharelinks.tokenapi.web;
 
-import dev.sharelinks.tokenapi.token.ShareTokenController;
+import dev.sharelinks.tokenapi.token.ShareTokenApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
 /** Every failure of the Keepeek API answers as a {@link KeepeekError} carrying the contract's code. */
 // before the problem-details handler, which answers every other controller (the admin API)
 @Order(Ordered.HIGHEST_PRECEDENCE)
-@RestControllerAdvice(assignableTypes = ShareTokenController.class)
+@RestControllerAdvice(assignableTypes = ShareTokenApi.class)
 class KeepeekErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(KeepeekErrorHandler.class);

@@ -36,13 +36,13 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping(
         path = "/api/dam/medias/{mediaId}/share/tokens",
         produces = {MediaType.APPLICATION_JSON_VALUE, "application/hal+json"})
-public class ShareTokenController {
+public class ShareTokenApi {
 
     private final ShareTokenService tokens;
     private final TokenApiProperties properties;
     private final Clock clock;
 
-    ShareTokenController(ShareTokenService tokens, TokenApiProperties properties, Clock clock) {
+    ShareTokenApi(ShareTokenService tokens, TokenApiProperties properties, Clock clock) {
         this.tokens = tokens;
         this.properties = properties;
         this.clock = clock;

@@ -1,12 +1,12 @@
-package dev.sharelinks.tokenapi.token;
+package dev.sharelinks.tokenapi.media;
 
 import dev.sharelinks.events.MediaFile;
-import dev.sharelinks.events.ShareTokenUpdated;
-import dev.sharelinks.messaging.outbox.Outbox;
 import dev.sharelinks.operator.Filenames;
 import dev.sharelinks.operator.InputProblems;
 import dev.sharelinks.operator.ObjectKeys;
 import dev.sharelinks.operator.StorableText;
+import dev.sharelinks.tokenapi.token.Media;
+import dev.sharelinks.tokenapi.token.MediaTokens;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -25,21 +25,18 @@ import reactor.core.publisher.Mono;
 /**
  * Operators register a media's files: the original (served for HD) and optionally a low-definition rendition
  * (served for BD). Tokens carry their media's files in their events, so when the files change every token of the
- * media is announced again ({@code ShareTokenUpdated} without a user) in the same transaction, and the redirector
- * serves the new files.
+ * media is announced again in the same transaction ({@link MediaTokens}), and the redirector serves the new files.
  */
 @RestController
 class MediaRegistration {
 
     private final DatabaseClient db;
     private final TransactionalOperator transaction;
-    private final Outbox outbox;
-    private final ShareTokenService tokens;
+    private final MediaTokens tokens;
 
-    MediaRegistration(DatabaseClient db, TransactionalOperator transaction, Outbox outbox, ShareTokenService tokens) {
+    MediaRegistration(DatabaseClient db, TransactionalOperator transaction, MediaTokens tokens) {
         this.db = db;
         this.transaction = transaction;
-        this.outbox = outbox;
         this.tokens = tokens;
     }
 
@@ -75,9 +72,9 @@ class MediaRegistration {
         Mono<RegisteredMedia> registered = current(mediaId)
                 .map(previous -> !previous.equals(media))
                 .defaultIfEmpty(false)
-                .flatMap(filesChanged -> refuseOrphanedBdTokens(media)
+                .flatMap(filesChanged -> tokens.refuseOrphanedBdTokens(media)
                         .then(upsert(media, title))
-                        .then(filesChanged ? reannounceTokens(media) : Mono.empty()))
+                        .then(filesChanged ? tokens.reannounce(media) : Mono.empty()))
                 .thenReturn(new RegisteredMedia(mediaId, title, media.original(), media.lowDefinition()));
         return transaction.transactional(registered);
     }
@@ -86,21 +83,8 @@ class MediaRegistration {
         return db.sql("SELECT id, bucket, original_key, original_filename, bd_key, bd_filename FROM medias "
                         + "WHERE id = :id FOR UPDATE")
                 .bind("id", mediaId)
-                .map(MediaAccess::media)
+                .map(Media::of)
                 .one();
-    }
-
-    private Mono<Void> refuseOrphanedBdTokens(Media media) {
-        if (media.lowDefinition() != null) {
-            return Mono.empty();
-        }
-        return db.sql("SELECT 1 AS found FROM share_tokens WHERE media_id = :id AND export_definition = 'BD' LIMIT 1")
-                .bind("id", media.id())
-                .map(row -> true)
-                .one()
-                .flatMap(found -> Mono.error(new ResponseStatusException(
-                        HttpStatus.CONFLICT,
-                        "BD share tokens of this media need its low-definition rendition; change them first")));
     }
 
     private Mono<Void> upsert(Media media, String title) {
@@ -120,19 +104,6 @@ class MediaRegistration {
                 ? statement.bindNull("bdKey", String.class).bindNull("bdFilename", String.class)
                 : statement.bind("bdKey", bd.objectKey()).bind("bdFilename", bd.filename());
         return statement.then();
-    }
-
-    private Mono<Void> reannounceTokens(Media media) {
-        return db.sql("SELECT " + StoredToken.COLUMNS + """
-                         FROM share_tokens t JOIN share_templates st ON st.id = t.template_id
-                        WHERE t.media_id = :id ORDER BY t.id""")
-                .bind("id", media.id())
-                .map(StoredToken::of)
-                .all()
-                .concatMap(token -> outbox.append(
-                        new ShareTokenUpdated(token.id(), token.state(media, tokens.publicUrl(token)), null),
-                        String.valueOf(token.id())))
-                .then();
     }
 
     private static MediaFile file(String bucket, FileRegistration file, String name) {
