@@ -9,7 +9,6 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -386,12 +385,7 @@ class RedeemIT extends RedirectorIntegrationTest {
     }
 
     private double requests(String status) {
-        Timer timer = meters.find("http.server.requests")
-                .tag("method", "GET")
-                .tag("uri", "/api/v2/shareable_links/{key}")
-                .tag("status", status)
-                .timer();
-        return timer == null ? 0 : timer.count();
+        return requests(meters, "/api/v2/shareable_links/{key}", status);
     }
 
     private HttpResponse<byte[]> get(String url) throws Exception {

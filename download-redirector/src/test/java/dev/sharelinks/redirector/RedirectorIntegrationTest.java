@@ -9,6 +9,8 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.S3Server;
 import dev.sharelinks.infra.SharedServers;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,6 +182,16 @@ public abstract class RedirectorIntegrationTest {
         return KEEP_ALIVE_CLIENT.send(
                 HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The GETs of {@code uri} (a route's pattern) answered with {@code status} so far, as WebFlux would count them. */
+    protected static double requests(MeterRegistry meters, String uri, String status) {
+        Timer timer = meters.find("http.server.requests")
+                .tag("method", "GET")
+                .tag("uri", uri)
+                .tag("status", status)
+                .timer();
+        return timer == null ? 0 : timer.count();
     }
 
     /** Publishes one record and returns where the broker stored it. */

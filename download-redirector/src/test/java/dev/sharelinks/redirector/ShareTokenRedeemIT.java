@@ -14,6 +14,7 @@ import dev.sharelinks.events.ShareTokenUpdated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Keepeek share tokens' public URLs, served from the projection of token events as token-api publishes them. */
@@ -42,6 +44,9 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    private MeterRegistry meters;
 
     @BeforeAll
     static void files() {
@@ -118,6 +123,38 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
                             + "\"message\":\"No active share token answers this URL\"}");
         }
         assertThat(get("/share/").statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * The GET is served by the same Reactor Netty route layer as a link's, outside WebFlux: the whole answer is
+     * still the token's, and the request is counted in {@code http.server.requests} under the route's pattern.
+     */
+    @Test
+    void whenATokensUrlIsFetchedThenTheAnswerIsKeepeeksAndTheRequestIsCountedUnderItsPattern() throws Exception {
+        ShareTokenState token = token(ExportDefinition.HD, "/harbour.tif", false, null, null);
+        created(newTokenId(), token);
+        double redirectsBefore = requests("302");
+        double missesBefore = requests("404");
+
+        HttpResponse<byte[]> redirect = get("/share/" + token.tokenValue() + "%2Fharbour.tif");
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(redirect.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(redirect.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(get("/share").statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> browser = client.send(
+                HttpRequest.newBuilder()
+                        .timeout(REQUEST_TIMEOUT)
+                        .uri(URI.create("http://127.0.0.1:" + port + "/share/no-such-token"))
+                        .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(browser.statusCode()).isEqualTo(404);
+        assertThat(browser.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+
+        assertThat(requests("302")).isEqualTo(redirectsBefore + 1);
+        assertThat(requests("404")).isEqualTo(missesBefore + 2);
     }
 
     @Test
@@ -357,6 +394,10 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private double requests(String status) {
+        return requests(meters, "/share/**", status);
     }
 
     private static String outboxSequence() {

@@ -40,8 +40,8 @@ import org.springframework.stereotype.Component;
 class DownloadLeases implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DownloadLeases.class);
-    private static final String TAKE = Redemptions.statement("redeem/lease/take.sql");
-    private static final String END = Redemptions.statement("redeem/lease/end.sql");
+    private static final String TAKE = RedeemableLinks.statement("redeem/lease/take.sql");
+    private static final String END = RedeemableLinks.statement("redeem/lease/end.sql");
     private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(10);
     /** The least time a lease's rate is measured over, so that a first busy millisecond does not size the next. */
     private static final long MIN_RATE_WINDOW_NANOS = Duration.ofMillis(50).toNanos();
@@ -86,7 +86,7 @@ class DownloadLeases implements SmartLifecycle {
      * Also takes a lease, in the background, of each key the batch shows hot.
      */
     @Nullable
-    Long[] assign(List<Redemptions.Redeem> batch, BitSet rowOnly) {
+    Long[] assign(List<RedeemableLinks.Redeem> batch, BitSet rowOnly) {
         @Nullable Long[] leases = new Long[batch.size()];
         if (!running || (byKey.isEmpty() && batch.size() < properties.hotRequests())) {
             return leases;

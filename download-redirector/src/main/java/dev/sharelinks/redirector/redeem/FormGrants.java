@@ -2,7 +2,7 @@ package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.messaging.outbox.OutboxRelay;
-import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.GrantedDownload;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.Readable;
@@ -110,7 +110,7 @@ class FormGrants {
             Instant nonceExpires,
             @Nullable String clientAddress,
             @Nullable String userAgent) {
-        return Detached.call(DownloadEventParameters.bind(statement, event, clientAddress, userAgent)
+        return UncancellableCall.of(DownloadEventParameters.bind(statement, event, clientAddress, userAgent)
                 .bind("nonce", nonceId)
                 .bind("nonceExpires", nonceExpires.atOffset(ZoneOffset.UTC))
                 .bind("key", key)

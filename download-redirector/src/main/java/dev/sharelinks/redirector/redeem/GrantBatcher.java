@@ -1,9 +1,9 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.messaging.outbox.OutboxRelay;
-import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
-import dev.sharelinks.redirector.redeem.Redemptions.Grants;
-import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.GrantedDownload;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.Grants;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.Redeem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +34,7 @@ import reactor.core.publisher.MonoSink;
 @Component
 class GrantBatcher {
 
-    private final Redemptions redemptions;
+    private final RedeemableLinks links;
     private final DownloadLeases leases;
     private final OutboxRelay relay;
     private final GrantBatchProperties properties;
@@ -48,13 +48,13 @@ class GrantBatcher {
     private final MeterRegistry meters;
 
     GrantBatcher(
-            Redemptions redemptions,
+            RedeemableLinks links,
             DownloadLeases leases,
             OutboxRelay relay,
             GrantBatchProperties properties,
             LeaseProperties leaseProperties,
             MeterRegistry meters) {
-        this.redemptions = redemptions;
+        this.links = links;
         this.leases = leases;
         this.relay = relay;
         this.properties = properties;
@@ -140,8 +140,7 @@ class GrantBatcher {
                 dispatch();
             }
         };
-        redemptions
-                .grantAll(redeems, leased)
+        links.grantAll(redeems, leased)
                 // a statement that never comes back must not hold the slot, and its visitors, forever
                 .timeout(properties.statementTimeout())
                 // the next statement leaves as soon as this one's result is in, before this batch is answered: the

@@ -2,10 +2,7 @@ package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.redirector.page.RefusalPages;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.MultiValueMap;
@@ -24,8 +21,6 @@ import reactor.core.publisher.Mono;
 @RestController
 class LandingFormController {
 
-    private static final Logger log = LoggerFactory.getLogger(LandingFormController.class);
-
     private final LandingForms forms;
     private final RefusalPages refusals;
 
@@ -34,7 +29,7 @@ class LandingFormController {
         this.refusals = refusals;
     }
 
-    @PostMapping(LinkAnswers.PATH)
+    @PostMapping(LinkRedeems.PATH)
     Mono<ResponseEntity<String>> submit(@PathVariable String key, ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
         return exchange.getFormData()
@@ -51,18 +46,15 @@ class LandingFormController {
                 // a form posted to a link that no longer works: the browser that posted it gets the page
                 .map(answer -> refusals.forVisitor(
                         answer,
-                        RefusalPages.Route.LINK,
+                        PublicRoute.LINK.pages(),
                         request.getHeaders().getFirst(HttpHeaders.ACCEPT),
                         request.getHeaders().getFirst(HttpHeaders.ACCEPT_LANGUAGE)));
     }
 
-    /** As the redeem GET answers: the database being away is 503 ({@link DatabaseUnavailable}), anything else 500. */
+    /** As the link's GET answers a failure ({@link FailureAnswers}). */
     @ExceptionHandler
-    ResponseEntity<String> failed(Exception failure, ServerHttpRequest request) {
-        return DatabaseUnavailable.answerFor(failure, request.getPath().value()).orElseGet(() -> {
-            log.error("landing form failed, answering 500", failure);
-            return RedeemResponses.json(HttpStatus.INTERNAL_SERVER_ERROR, "{\"error\":\"Internal server error\"}");
-        });
+    ResponseEntity<String> failed(Exception failure) {
+        return FailureAnswers.answerFor(failure, PublicRoute.LINK);
     }
 
     private static @Nullable String first(MultiValueMap<String, String> fields, String name) {

@@ -1,7 +1,7 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.redirector.page.VisitorPages;
-import dev.sharelinks.redirector.redeem.Redemptions.LinkState;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.LinkState;
 import dev.sharelinks.redirector.visitor.DownloadReceipts;
 import dev.sharelinks.redirector.visitor.FormNonces;
 import java.time.Duration;
@@ -29,39 +29,38 @@ import reactor.core.publisher.Mono;
 @Component
 class LandingForms {
 
-    private final Redemptions redemptions;
+    private final RedeemableLinks links;
     private final FormGrants formGrants;
     private final PasswordChecks passwords;
     private final FormNonces nonces;
     private final DownloadReceipts receipts;
-    private final LinkAnswers answers;
+    private final LinkRedeems redeems;
     private final UnspentDownloads unspent;
 
     LandingForms(
-            Redemptions redemptions,
+            RedeemableLinks links,
             FormGrants formGrants,
             PasswordChecks passwords,
             FormNonces nonces,
             DownloadReceipts receipts,
-            LinkAnswers answers,
+            LinkRedeems redeems,
             UnspentDownloads unspent) {
-        this.redemptions = redemptions;
+        this.links = links;
         this.formGrants = formGrants;
         this.passwords = passwords;
         this.nonces = nonces;
         this.receipts = receipts;
-        this.answers = answers;
+        this.redeems = redeems;
         this.unspent = unspent;
     }
 
     Mono<ResponseEntity<String>> submit(Submission form) {
-        if (!LinkAnswers.plausible(form.key())) {
-            return answers.miss(form.key(), form.clientAddress());
+        if (!LinkRedeems.plausible(form.key())) {
+            return redeems.miss(form.key(), form.clientAddress());
         }
-        return redemptions
-                .state(form.key())
+        return links.state(form.key())
                 .flatMap(link -> submit(form, link))
-                .switchIfEmpty(Mono.defer(() -> answers.miss(form.key(), form.clientAddress())));
+                .switchIfEmpty(Mono.defer(() -> redeems.miss(form.key(), form.clientAddress())));
     }
 
     private Mono<ResponseEntity<String>> submit(Submission form, LinkState link) {
@@ -135,10 +134,10 @@ class LandingForms {
                 return gone(form, link);
             }
             if (repeat) {
-                unspent.count(MissLimiter.Route.LINK, "repeat");
+                unspent.count(PublicRoute.LINK, "repeat");
             }
             ResponseEntity.BodyBuilder seeOther = ResponseEntity.status(HttpStatus.SEE_OTHER)
-                    .location(answers.presign(result.download()))
+                    .location(redeems.presign(result.download()))
                     .cacheControl(CacheControl.noStore())
                     .header("Referrer-Policy", "no-referrer");
             String receipt = repeat ? null : receipts.issue(form.key());
@@ -151,14 +150,14 @@ class LandingForms {
 
     /** @param why the key of the page's line saying why */
     private ResponseEntity<String> refused(HttpStatus status, Submission form, LinkState link, String why) {
-        unspent.count(MissLimiter.Route.LINK, "form-refused");
-        return answers.landingPage(status, form.key(), link, form.acceptLanguage(), VisitorPages.Message.error(why));
+        unspent.count(PublicRoute.LINK, "form-refused");
+        return redeems.landingPage(status, form.key(), link, form.acceptLanguage(), VisitorPages.Message.error(why));
     }
 
     /** @param why the key of the page's line saying why */
     private ResponseEntity<String> wrongPassword(Submission form, LinkState link, String why) {
-        unspent.count(MissLimiter.Route.LINK, "wrong-password");
-        ResponseEntity<String> page = answers.landingPage(
+        unspent.count(PublicRoute.LINK, "wrong-password");
+        ResponseEntity<String> page = redeems.landingPage(
                 HttpStatus.UNAUTHORIZED, form.key(), link, form.acceptLanguage(), VisitorPages.Message.error(why));
         // a 401 names how to authenticate: here, the page's own form
         return ResponseEntity.status(page.getStatusCode())
@@ -168,9 +167,9 @@ class LandingForms {
     }
 
     private ResponseEntity<String> throttled(Submission form, LinkState link, Duration wait) {
-        unspent.count(MissLimiter.Route.LINK, "password-throttled");
+        unspent.count(PublicRoute.LINK, "password-throttled");
         long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
-        ResponseEntity<String> page = answers.landingPage(
+        ResponseEntity<String> page = redeems.landingPage(
                 HttpStatus.TOO_MANY_REQUESTS,
                 form.key(),
                 link,
@@ -186,7 +185,7 @@ class LandingForms {
     private ResponseEntity<String> gone(Submission form, LinkState link) {
         LinkState dead =
                 new LinkState(link.filename(), link.expiresAt(), 0, false, true, link.passwordHash(), link.language());
-        return answers.landingPage(
+        return redeems.landingPage(
                 HttpStatus.NOT_FOUND,
                 form.key(),
                 dead,

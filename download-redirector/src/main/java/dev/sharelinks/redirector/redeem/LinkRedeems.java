@@ -1,8 +1,8 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.redirector.page.VisitorPages;
-import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
-import dev.sharelinks.redirector.redeem.Redemptions.LinkState;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.GrantedDownload;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.LinkState;
 import dev.sharelinks.redirector.visitor.DownloadReceipts;
 import dev.sharelinks.redirector.visitor.FormNonces;
 import dev.sharelinks.redirector.visitor.PreviewAgents;
@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * What {@code /api/v2/shareable_links/:key} answers, as MediaPocket does, whichever server code carries it: a GET
- * redeems (302 to a presigned S3 URL, {@link RedeemRoute}), a HEAD probes without consuming ({@link RedeemController});
+ * redeems (302 to a presigned S3 URL, {@link PublicRoutes}), a HEAD probes without consuming ({@link PublicProbes});
  * a key that cannot be redeemed gets 404, or 429 once its client has asked for too many keys that never existed.
  * Public: the unguessable key is the capability, so recipients need no API key (an {@code X-API-KEY} sent is ignored).
  * <p>
@@ -32,19 +32,20 @@ import reactor.core.publisher.Mono;
  * from a browser or API client is still exactly MediaPocket's redeem, plus the receipt cookie.
  */
 @Component
-class LinkAnswers {
+class LinkRedeems {
 
     static final String PATH = "/api/v2/shareable_links/{key}";
-    private static final String NOT_FOUND_BODY = "{\"error\":\"Link not found or has expired\"}";
+    /** What {@link #PATH} is under: the key is the raw path's one segment after it. */
+    static final String PREFIX = "/api/v2/shareable_links/";
+
     private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
-    private static final String TOO_MANY_BODY = "{\"error\":\"Too many requests for links that do not exist\"}";
     /**
      * Link keys are short printable ASCII. Anything else is a miss without asking the database, which could not
      * even hold it (PostgreSQL text has no NUL).
      */
     private static final Pattern PLAUSIBLE_KEY = Pattern.compile("\\p{Graph}{1,128}");
 
-    private final Redemptions redemptions;
+    private final RedeemableLinks links;
     private final GrantBatcher grants;
     private final DownloadPresigner presigner;
     private final MissLimiter misses;
@@ -54,8 +55,8 @@ class LinkAnswers {
     private final VisitorPages pages;
     private final UnspentDownloads unspent;
 
-    LinkAnswers(
-            Redemptions redemptions,
+    LinkRedeems(
+            RedeemableLinks links,
             GrantBatcher grants,
             DownloadPresigner presigner,
             MissLimiter misses,
@@ -64,7 +65,7 @@ class LinkAnswers {
             FormNonces nonces,
             VisitorPages pages,
             UnspentDownloads unspent) {
-        this.redemptions = redemptions;
+        this.links = links;
         this.grants = grants;
         this.presigner = presigner;
         this.misses = misses;
@@ -101,7 +102,7 @@ class LinkAnswers {
      * previews probe links, and must not use up a recipient's downloads.
      */
     Mono<ResponseEntity<Void>> probe(String key, @Nullable String clientAddress) {
-        Mono<Boolean> live = plausible(key) ? redemptions.isLive(key) : Mono.just(false);
+        Mono<Boolean> live = plausible(key) ? links.isLive(key) : Mono.just(false);
         return live.flatMap(redeemable -> redeemable
                 ? Mono.just(RedeemResponses.status(HttpStatus.OK))
                 : miss(key, clientAddress).map(RedeemResponses::withoutBody));
@@ -139,19 +140,18 @@ class LinkAnswers {
 
     /** 404, or 429 once this client has asked for too many keys that never existed. */
     Mono<ResponseEntity<String>> miss(String key, @Nullable String clientAddress) {
-        Mono<Boolean> known = plausible(key) ? redemptions.isKnown(key) : Mono.just(false);
+        Mono<Boolean> known = plausible(key) ? links.isKnown(key) : Mono.just(false);
         return judged(known, clientAddress);
     }
 
     /** A preview agent's GET: the preview page of a live link, spending nothing; a dead link's usual 404. */
     private Mono<ResponseEntity<String>> preview(Visit visit, String agent) {
-        return redemptions
-                .state(visit.key())
+        return links.state(visit.key())
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(state -> {
                     if (state.isPresent() && state.get().live()) {
-                        unspent.preview(MissLimiter.Route.LINK, agent);
+                        unspent.preview(PublicRoute.LINK, agent);
                         return Mono.just(pages.preview(
                                 state.get().filename(),
                                 state.get().passwordProtected(),
@@ -164,13 +164,12 @@ class LinkAnswers {
 
     /** A GET with this link's receipt: the file again, recorded as a repeat; a landing-page link shows its page. */
     private Mono<ResponseEntity<String>> repeat(Visit visit) {
-        return redemptions
-                .repeat(visit.key(), visit.clientAddress(), visit.userAgent())
+        return links.repeat(visit.key(), visit.clientAddress(), visit.userAgent())
                 .flatMap(repeat -> {
                     if (repeat.landingPage()) {
                         return notGranted(visit, true);
                     }
-                    unspent.count(MissLimiter.Route.LINK, "repeat");
+                    unspent.count(PublicRoute.LINK, "repeat");
                     return Mono.just(redirect(presign(repeat.download()), null));
                 })
                 .switchIfEmpty(Mono.defer(() -> miss(visit.key(), visit.clientAddress())));
@@ -178,13 +177,12 @@ class LinkAnswers {
 
     /** Nothing granted: the landing page of a live link that has one, else 404 (or 429 for a guesser). */
     private Mono<ResponseEntity<String>> notGranted(Visit visit, boolean holdsReceipt) {
-        return redemptions
-                .state(visit.key())
+        return links.state(visit.key())
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(state -> {
                     if (state.isPresent() && state.get().live() && state.get().landingPage()) {
-                        unspent.count(MissLimiter.Route.LINK, "landing-page");
+                        unspent.count(PublicRoute.LINK, "landing-page");
                         return Mono.just(landingPage(
                                 HttpStatus.OK,
                                 visit.key(),
@@ -197,10 +195,7 @@ class LinkAnswers {
     }
 
     private Mono<ResponseEntity<String>> judged(Mono<Boolean> known, @Nullable String clientAddress) {
-        return misses.judge(known, clientAddress, MissLimiter.Route.LINK)
-                .map(wait -> wait.map(seconds ->
-                                RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, seconds, TOO_MANY_BODY))
-                        .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, NOT_FOUND_BODY)));
+        return misses.miss(known, clientAddress, PublicRoute.LINK);
     }
 
     private static ResponseEntity<String> redirect(URI url, @Nullable String receipt) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -39,14 +41,17 @@ class MissLimiter {
     }
 
     /**
-     * A request found nothing to serve: empty means answer 404, a wait means answer 429. Only keys or paths that
-     * were never known count; an expired or used-up link is a late recipient, not a guess.
+     * A request found nothing to serve: 404, or 429 with {@code Retry-After} once this client has asked for too many
+     * keys or paths that never existed, in the route's contract format. Only keys or paths that were never known
+     * count; an expired or used-up link, or an inactive token, is a late visitor, not a guess.
      */
-    Mono<Optional<Duration>> judge(Mono<Boolean> known, @Nullable String clientAddress, Route route) {
+    Mono<ResponseEntity<String>> miss(Mono<Boolean> known, @Nullable String clientAddress, PublicRoute route) {
         return known.map(exists -> {
             Optional<Duration> wait = exists ? Optional.<Duration>empty() : recordMiss(clientAddress);
             refused(route, exists ? "not-live" : wait.isPresent() ? "throttled" : "unknown");
-            return wait;
+            return wait.map(retryAfter ->
+                            RedeemResponses.retryLater(HttpStatus.TOO_MANY_REQUESTS, retryAfter, route.tooManyBody()))
+                    .orElseGet(() -> RedeemResponses.json(HttpStatus.NOT_FOUND, route.notFoundBody()));
         });
     }
 
@@ -54,24 +59,8 @@ class MissLimiter {
      * Counts a refused redeem: {@code not-live} (expired, used up, revoked or inactive: a late visitor),
      * {@code unknown} (never existed), {@code throttled} (429), {@code not-granted} (a token without download).
      */
-    void refused(Route route, String reason) {
-        refusals.withTags("route", route.tag, "reason", reason).increment();
-    }
-
-    /** The two public routes. */
-    enum Route {
-        LINK("link"),
-        SHARE_TOKEN("share-token");
-
-        private final String tag;
-
-        Route(String tag) {
-            this.tag = tag;
-        }
-
-        String tag() {
-            return tag;
-        }
+    void refused(PublicRoute route, String reason) {
+        refusals.withTags("route", route.tag(), "reason", reason).increment();
     }
 
     private Optional<Duration> recordMiss(@Nullable String clientAddress) {

@@ -48,7 +48,7 @@ class PasswordChecks implements AutoCloseable {
      * over the limit, else empty.
      */
     Mono<Duration> countAttempt(String key, @Nullable String client) {
-        return Detached.call(db.sql(COUNT)
+        return UncancellableCall.of(db.sql(COUNT)
                 .bind("key", key)
                 .bind("client", clientKey(client))
                 .bind("seconds", Math.toIntExact(properties.window().toSeconds()))
@@ -61,7 +61,7 @@ class PasswordChecks implements AutoCloseable {
 
     /** Forgets {@code client}'s attempts on the link, after a right password. */
     Mono<Void> clear(String key, @Nullable String client) {
-        return Detached.call(db.sql("DELETE FROM password_attempts WHERE key = :key AND client = :client")
+        return UncancellableCall.of(db.sql("DELETE FROM password_attempts WHERE key = :key AND client = :client")
                 .bind("key", key)
                 .bind("client", clientKey(client))
                 .then());

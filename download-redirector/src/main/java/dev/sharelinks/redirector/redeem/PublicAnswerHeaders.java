@@ -9,8 +9,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The headers every public answer of the redirector carries: no content sniffing, and no referrer, since a page's
- * or a redirect's URL is a link's key, a capability. {@link RedeemRoute} sets the same on the answers it serves
- * outside WebFlux ({@link #applyTo}); this filter covers every other answer.
+ * or a redirect's URL is a link's key, a capability. {@link PublicRoutes} sets the same on the answers it serves
+ * outside WebFlux; this filter covers every other answer.
  */
 @Component
 class PublicAnswerHeaders implements WebFilter {
@@ -27,7 +27,7 @@ class PublicAnswerHeaders implements WebFilter {
         return chain.filter(exchange);
     }
 
-    static void applyTo(HttpHeaders headers) {
+    private static void applyTo(HttpHeaders headers) {
         headers.set(CONTENT_TYPE_OPTIONS, "nosniff");
         headers.set(REFERRER_POLICY, "no-referrer");
     }

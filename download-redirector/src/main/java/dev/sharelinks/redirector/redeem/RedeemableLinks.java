@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  * answer leaves before that statement has committed, so no redirect is ever handed out for a decrement that did not.
  */
 @Repository
-class Redemptions {
+class RedeemableLinks {
 
     private static final String GRANT = statement("redeem/grant.sql");
 
@@ -60,7 +60,7 @@ class Redemptions {
     private final DatabaseClient db;
     private final GrantConnection grantConnection;
 
-    Redemptions(DatabaseClient db, GrantConnection grantConnection) {
+    RedeemableLinks(DatabaseClient db, GrantConnection grantConnection) {
         this.db = db;
         this.grantConnection = grantConnection;
     }
@@ -144,7 +144,7 @@ class Redemptions {
 
     /** What a page about the link shows, and whether it is live; empty for a key no link has. */
     Mono<LinkState> state(String key) {
-        return Detached.call(db.sql(STATE)
+        return UncancellableCall.of(db.sql(STATE)
                 .bind("key", key)
                 .map(row -> new LinkState(
                         row.get("filename", String.class),
@@ -163,7 +163,7 @@ class Redemptions {
      * its page instead (nothing recorded).
      */
     Mono<Repeat> repeat(String key, @Nullable String clientAddress, @Nullable String userAgent) {
-        return Detached.call(DownloadEventParameters.bind(
+        return UncancellableCall.of(DownloadEventParameters.bind(
                         db.sql(REPEAT), EventType.DOWNLOAD_REPEATED, clientAddress, userAgent)
                 .bind("key", key)
                 .map(row -> new Repeat(
@@ -177,13 +177,13 @@ class Redemptions {
 
     /** Whether a GET would grant a download now; consumes nothing. */
     Mono<Boolean> isLive(String key) {
-        return Detached.call(
+        return UncancellableCall.of(
                 db.sql(LIVE).bind("key", key).map(row -> true).one().defaultIfEmpty(false));
     }
 
     /** Whether the key names a link at all, live or not. */
     Mono<Boolean> isKnown(String key) {
-        return Detached.call(db.sql("SELECT true AS known FROM redeemable_links WHERE key = :key")
+        return UncancellableCall.of(db.sql("SELECT true AS known FROM redeemable_links WHERE key = :key")
                 .bind("key", key)
                 .map(row -> true)
                 .one()

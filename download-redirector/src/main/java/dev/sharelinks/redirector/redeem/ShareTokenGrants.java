@@ -56,7 +56,7 @@ class ShareTokenGrants {
     Mono<Grant> grant(String publicPath, @Nullable String clientAddress, @Nullable String userAgent) {
         // runs to its end even if the visitor hangs up: the download is then recorded without a 302 answered, as it
         // always was for a hang-up just after the commit
-        return Detached.call(
+        return UncancellableCall.of(
                 DownloadEventParameters.bind(db.sql(GRANT), EventType.SHARE_TOKEN_DOWNLOADED, clientAddress, userAgent)
                         .bind("path", publicPath)
                         .map(ShareTokenGrants::grant)
@@ -71,7 +71,7 @@ class ShareTokenGrants {
 
     /** What a GET would grant now; records nothing. */
     Mono<Grant> probe(String publicPath) {
-        return Detached.call(db.sql(ACTIVE_TOKEN)
+        return UncancellableCall.of(db.sql(ACTIVE_TOKEN)
                 .bind("path", publicPath)
                 .map(ShareTokenGrants::grant)
                 .one());
@@ -79,7 +79,7 @@ class ShareTokenGrants {
 
     /** Whether a token answers this public path at all, active or not. */
     Mono<Boolean> isKnown(String publicPath) {
-        return Detached.call(db.sql("SELECT true AS known FROM redeemable_tokens WHERE public_path = :path")
+        return UncancellableCall.of(db.sql("SELECT true AS known FROM redeemable_tokens WHERE public_path = :path")
                 .bind("path", publicPath)
                 .map(row -> true)
                 .one()
@@ -90,10 +90,10 @@ class ShareTokenGrants {
         String objectKey = row.get("object_key", String.class);
         return objectKey == null
                 ? new Grant(null)
-                : new Grant(new Redemptions.GrantedDownload(
+                : new Grant(new RedeemableLinks.GrantedDownload(
                         row.get("bucket", String.class), objectKey, row.get("filename", String.class)));
     }
 
     /** @param download the file to hand out; null when the token grants no download */
-    record Grant(Redemptions.@Nullable GrantedDownload download) {}
+    record Grant(RedeemableLinks.@Nullable GrantedDownload download) {}
 }

@@ -7,11 +7,11 @@ import reactor.core.publisher.Mono;
  * leaks the driver's encoded parameters (r2dbc-postgresql releases them only once sent) and risks leaving its
  * connection mid-conversation for the next borrower; a lookup costs less than either, so its answer is just dropped.
  */
-final class Detached {
+final class UncancellableCall {
 
-    private Detached() {}
+    private UncancellableCall() {}
 
-    static <T> Mono<T> call(Mono<T> databaseCall) {
+    static <T> Mono<T> of(Mono<T> databaseCall) {
         return Mono.fromFuture(databaseCall::toFuture, true);
     }
 }

@@ -24,12 +24,12 @@ class UnspentDownloads {
                 .withRegistry(meters);
     }
 
-    void preview(MissLimiter.Route route, String agent) {
+    void preview(PublicRoute route, String agent) {
         counters.withTags("route", route.tag(), "reason", "preview", "agent", agent)
                 .increment();
     }
 
-    void count(MissLimiter.Route route, String reason) {
+    void count(PublicRoute route, String reason) {
         counters.withTags("route", route.tag(), "reason", reason, "agent", NO_AGENT)
                 .increment();
     }

@@ -1,6 +1,8 @@
 package dev.sharelinks.redirector.redeem;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
@@ -20,7 +23,8 @@ import reactor.core.publisher.Mono;
  * What no route or controller answered, in the vendor's format of the path: under {@code /share/} Keepeek's (a
  * miss is the token's not-found answer), anywhere else MediaPocket's (a miss under
  * {@code /api/v2/shareable_links/}, a trailing slash say, is the link's not-found answer). A method the path does
- * not take keeps its 405 and {@code Allow}. Spring Boot's own error body never reaches a visitor.
+ * not take keeps its 405, and {@code Allow} names the methods of its public route ({@link PublicRoute#methods}).
+ * Spring Boot's own error body never reaches a visitor.
  */
 @Component
 // before Spring Boot's error handler (order -1)
@@ -28,7 +32,6 @@ import reactor.core.publisher.Mono;
 class VendorPathErrors implements WebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(VendorPathErrors.class);
-    private static final String LINK_NOT_FOUND = "{\"error\":\"Link not found or has expired\"}";
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
@@ -43,17 +46,19 @@ class VendorPathErrors implements WebExceptionHandler {
         } else {
             log.error("request failed", failure);
         }
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        boolean token = path.startsWith("/share/");
+        PublicRoute route = PublicRoute.under(
+                exchange.getRequest().getPath().pathWithinApplication().value());
+        if (failure instanceof MethodNotAllowedException && route != null) {
+            // the route's GET is served ahead of WebFlux (PublicRoutes), so WebFlux's own list lacks it
+            response.getHeaders().setAllow(new LinkedHashSet<>(List.of(route.methods())));
+        }
         String body;
         if (status.value() == 404) {
-            body = token
-                    ? ShareTokenController.NOT_FOUND_BODY
-                    : path.startsWith("/api/v2/shareable_links/") ? LINK_NOT_FOUND : "{\"error\":\"Not Found\"}";
+            body = route == null ? "{\"error\":\"Not Found\"}" : route.notFoundBody();
         } else {
             HttpStatus known = HttpStatus.resolve(status.value());
             String reason = known == null ? "Request refused" : known.getReasonPhrase();
-            body = token
+            body = route == PublicRoute.SHARE_TOKEN
                     ? "{\"status\":" + status.value() + ",\"code\":\""
                             + reason.toLowerCase(Locale.ROOT).replace(' ', '-') + "\",\"message\":\"" + reason + "\"}"
                     : "{\"error\":\"" + reason + "\"}";

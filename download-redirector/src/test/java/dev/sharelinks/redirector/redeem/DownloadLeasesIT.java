@@ -11,8 +11,8 @@ import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import dev.sharelinks.redirector.RedirectorIntegrationTest;
-import dev.sharelinks.redirector.redeem.Redemptions.Grants;
-import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.Grants;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.Redeem;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
     DownloadLeases leases;
 
     @Autowired
-    Redemptions redemptions;
+    RedeemableLinks links;
 
     @Test
     void aHotLinkIsGrantedFromItsLeaseWhileItsRowIsLockedAndTheLeaseEndSettlesTheExactCount() throws Exception {
@@ -76,7 +76,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
             other.createStatement()
                     .execute("SELECT * FROM redirector.redeemable_links WHERE link_id = " + link.linkId()
                             + " FOR UPDATE");
-            grants = redemptions.grantAll(batch, assigned).block(Duration.ofSeconds(5));
+            grants = links.grantAll(batch, assigned).block(Duration.ofSeconds(5));
             other.rollback();
         }
         leases.settled(assigned, grants.granted().keySet());
@@ -110,8 +110,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
         assertThat(leases.assign(batch(link, 8), new BitSet())).containsOnlyNulls();
         assertThat(sql("SELECT count(*) FROM redirector.download_leases WHERE link_id = " + link.linkId()))
                 .isEqualTo("0");
-        assertThat(redemptions
-                        .grantAll(batch(link, 8), new Long[8])
+        assertThat(links.grantAll(batch(link, 8), new Long[8])
                         .block(Duration.ofSeconds(5))
                         .granted())
                 .hasSize(5);
@@ -127,7 +126,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
                 + " holder, size, used, expires_at) SELECT link_id, key, 'dead-replica', 1000, 400,"
                 + " now() + interval '3 seconds' FROM taken");
 
-        Grants meanwhile = redemptions.grantAll(batch(link, 2), new Long[2]).block(Duration.ofSeconds(5));
+        Grants meanwhile = links.grantAll(batch(link, 2), new Long[2]).block(Duration.ofSeconds(5));
         assertThat(meanwhile.granted()).isEmpty();
         assertThat(meanwhile.held().cardinality())
                 .as("refused by the row, held for the lease")
@@ -135,7 +134,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> row(link).equals("600,0"));
         assertThat(events(link, 1)).containsExactly(new DownloadCountSettled(link.linkId(), link.key(), 600, 600));
-        Grants after = redemptions.grantAll(batch(link, 2), new Long[2]).block(Duration.ofSeconds(5));
+        Grants after = links.grantAll(batch(link, 2), new Long[2]).block(Duration.ofSeconds(5));
         assertThat(after.granted()).hasSize(2);
         assertThat(after.held().isEmpty()).isTrue();
     }

@@ -11,8 +11,8 @@ import dev.sharelinks.infra.KafkaBroker;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import dev.sharelinks.redirector.RedirectorIntegrationTest;
-import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
-import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.GrantedDownload;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.Redeem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +38,7 @@ import reactor.core.publisher.Mono;
 class GrantEventsBrokerOutageIT extends RedirectorIntegrationTest {
 
     @Autowired
-    Redemptions redemptions;
+    RedeemableLinks links;
 
     @Test
     void whenTheBrokerIsDownThenABatchsRowWaitsWholeAndEachOfItsEventsArrivesOnceWhenItIsBack() {
@@ -93,6 +93,6 @@ class GrantEventsBrokerOutageIT extends RedirectorIntegrationTest {
 
     /** The batch granted from its links' rows (no download leases), as the granted downloads by index. */
     private Mono<Map<Integer, GrantedDownload>> fromRows(List<Redeem> batch) {
-        return redemptions.grantAll(batch, new Long[batch.size()]).map(Redemptions.Grants::granted);
+        return links.grantAll(batch, new Long[batch.size()]).map(RedeemableLinks.Grants::granted);
     }
 }

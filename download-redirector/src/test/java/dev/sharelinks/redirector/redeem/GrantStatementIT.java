@@ -11,8 +11,8 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import dev.sharelinks.redirector.RedirectorIntegrationTest;
-import dev.sharelinks.redirector.redeem.Redemptions.GrantedDownload;
-import dev.sharelinks.redirector.redeem.Redemptions.Redeem;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.GrantedDownload;
+import dev.sharelinks.redirector.redeem.RedeemableLinks.Redeem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
 class GrantStatementIT extends RedirectorIntegrationTest {
 
     @Autowired
-    Redemptions redemptions;
+    RedeemableLinks links;
 
     @Autowired
     GrantConnection grantConnection;
@@ -204,6 +204,6 @@ class GrantStatementIT extends RedirectorIntegrationTest {
 
     /** The batch granted from its links' rows (no download leases), as the granted downloads by index. */
     private Mono<Map<Integer, GrantedDownload>> fromRows(List<Redeem> batch) {
-        return redemptions.grantAll(batch, new Long[batch.size()]).map(Redemptions.Grants::granted);
+        return links.grantAll(batch, new Long[batch.size()]).map(RedeemableLinks.Grants::granted);
     }
 }

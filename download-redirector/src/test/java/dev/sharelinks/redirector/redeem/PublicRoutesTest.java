@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RedeemRouteTest {
+class PublicRoutesTest {
 
     /**
      * WebFlux's forwarded-header handling never reaches the route, and Reactor Netty's believes any peer: the
@@ -16,7 +16,7 @@ class RedeemRouteTest {
     @ValueSource(strings = {"FRAMEWORK", "native"})
     void whenAForwardHeadersStrategyIsSetThenTheRedirectorRefusesToStart(String strategy) {
         assertThatIllegalStateException()
-                .isThrownBy(() -> new RedeemRoute(null, null, new SimpleMeterRegistry(), strategy))
+                .isThrownBy(() -> new PublicRoutes(null, null, null, new SimpleMeterRegistry(), strategy))
                 .withMessageContaining("TRUSTED_PROXIES");
     }
 }

@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /** A visitor's hang-up cancels the answer, never the database call under it. */
-class DetachedTest {
+class UncancellableCallTest {
 
     @Test
     void whenTheSubscriberCancelsThenTheCallRunsToItsEndAndItsAnswerIsDropped() {
@@ -22,7 +22,7 @@ class DetachedTest {
                 database.asMono().doOnCancel(() -> callCancelled.set(true)).doOnNext(callResult::set);
         AtomicReference<String> answered = new AtomicReference<>();
 
-        Disposable visitor = Detached.call(call).subscribe(answered::set);
+        Disposable visitor = UncancellableCall.of(call).subscribe(answered::set);
         visitor.dispose();
         database.tryEmitValue("row");
 
@@ -33,8 +33,9 @@ class DetachedTest {
 
     @Test
     void whenNobodyCancelsThenTheAnswerAndEmptinessPassThrough() {
-        assertThat(Detached.call(Mono.just("row")).block(Duration.ofSeconds(1))).isEqualTo("row");
-        assertThat(Detached.call(Mono.<String>empty()).blockOptional(Duration.ofSeconds(1)))
+        assertThat(UncancellableCall.of(Mono.just("row")).block(Duration.ofSeconds(1)))
+                .isEqualTo("row");
+        assertThat(UncancellableCall.of(Mono.<String>empty()).blockOptional(Duration.ofSeconds(1)))
                 .isEmpty();
     }
 }
