@@ -1,6 +1,7 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.EventType;
+import dev.sharelinks.messaging.outbox.OutboxRelay;
 import io.r2dbc.spi.Statement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,10 +60,12 @@ class RedeemableLinks {
 
     private final DatabaseClient db;
     private final GrantConnection grantConnection;
+    private final OutboxRelay relay;
 
-    RedeemableLinks(DatabaseClient db, GrantConnection grantConnection) {
+    RedeemableLinks(DatabaseClient db, GrantConnection grantConnection, OutboxRelay relay) {
         this.db = db;
         this.grantConnection = grantConnection;
+        this.relay = relay;
     }
 
     /**
@@ -172,7 +175,13 @@ class RedeemableLinks {
                                 row.get("object_key", String.class),
                                 row.get("filename", String.class)),
                         row.get("landing_page", Boolean.class)))
-                .one());
+                .one()
+                // committed with its DownloadRepeated (none for a landing-page link): send it on now, not at the poll
+                .doOnSuccess(repeat -> {
+                    if (repeat != null && !repeat.landingPage()) {
+                        relay.wakeUp();
+                    }
+                }));
     }
 
     /** Whether a GET would grant a download now; consumes nothing. */
