@@ -43,15 +43,8 @@ public final class AdminTokens {
         this.file = file;
         this.reloadInterval = reloadInterval;
         this.clock = clock;
-        this.fromFile = new FileTokens(List.of(), null, Instant.MIN);
-        if (file != null) {
-            this.fromFile = read(file, fromFile, clock.instant());
-        }
-    }
-
-    /** Only the configured token (or none, if blank). */
-    public static AdminTokens of(@Nullable String configured) {
-        return of(configured, null, Duration.ZERO, Clock.systemUTC());
+        FileTokens none = new FileTokens(List.of(), null, Instant.MIN);
+        this.fromFile = file == null ? none : read(file, none, clock.instant());
     }
 
     /**

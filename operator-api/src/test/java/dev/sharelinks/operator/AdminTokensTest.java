@@ -34,7 +34,7 @@ class AdminTokensTest {
 
     @Test
     void whenTheTokenIsPresentedThenItMatchesAndNearMissesDoNot() {
-        AdminTokens admin = AdminTokens.of(TOKEN);
+        AdminTokens admin = onlyConfigured(TOKEN);
         assertThat(admin.presentedIn("Bearer " + TOKEN)).isTrue();
         assertThat(admin.presentedIn("bearer " + TOKEN)).isTrue();
         for (String header : Arrays.asList(
@@ -56,7 +56,7 @@ class AdminTokensTest {
     @Test
     void whenNoTokenIsConfiguredThenNothingMatches() {
         for (String configured : Arrays.asList(null, "", "   ")) {
-            AdminTokens none = AdminTokens.of(configured);
+            AdminTokens none = onlyConfigured(configured);
             assertThat(none.matches("")).isFalse();
             assertThat(none.presentedIn("Bearer ")).isFalse();
             assertThat(none.presentedIn("Bearer " + configured)).isFalse();
@@ -109,6 +109,10 @@ class AdminTokensTest {
         String missing = dir.resolve("missing").toString();
         assertThatThrownBy(() -> AdminTokens.of("", missing, Duration.ofSeconds(10), Clock.systemUTC()))
                 .hasMessageContaining(missing);
+    }
+
+    private static AdminTokens onlyConfigured(String configured) {
+        return AdminTokens.of(configured, null, Duration.ofSeconds(10), Clock.systemUTC());
     }
 
     /** Writes the lines with a modification time of its own, as each update of a mounted Secret has. */

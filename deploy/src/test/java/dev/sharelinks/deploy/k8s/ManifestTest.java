@@ -487,14 +487,12 @@ class ManifestTest {
                 .flatMap(ManifestTest::secretKeyRefs)
                 .map(ref -> ref.getName() + "/" + ref.getKey())
                 .collect(Collectors.toCollection(TreeSet::new));
-        // a Secret mounted whole (the admin tokens, read again when they change) reads every key documented for it;
-        // the database CA is CloudNativePG's own Secret, not one to create
+        // a Secret mounted as files (the admin tokens, read again when they change) reads every key documented for it
         SERVICES.stream()
                 .flatMap(service -> podSpecsOf(service).stream())
                 .flatMap(pod -> pod.getVolumes().stream())
                 .filter(volume -> volume.getSecret() != null)
                 .map(volume -> volume.getSecret().getSecretName())
-                .filter(secret -> !"sharelinks-db-ca".equals(secret))
                 .forEach(secret -> documented.stream()
                         .filter(key -> key.startsWith(secret + "/"))
                         .forEach(referenced::add));
