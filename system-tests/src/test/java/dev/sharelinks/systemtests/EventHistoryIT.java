@@ -53,7 +53,7 @@ class EventHistoryIT {
             FROM redirector.redeemable_links ORDER BY link_id""";
     private static final String TOKENS = """
             SELECT token_id, public_path, token_value, media_id, export_definition, manual_activate, activation_date,
-                   deactivation_date, hd_bucket, hd_key, hd_filename, bd_bucket, bd_key, bd_filename, event_at
+                   deactivation_date, hd_bucket, hd_key, hd_filename, bd_bucket, bd_key, bd_filename, event_at, deleted
             FROM redirector.redeemable_tokens ORDER BY token_id""";
 
     // a failed run keeps the stack's folder, with every service's log in logs/
@@ -235,10 +235,15 @@ class EventHistoryIT {
                 .anySatisfy(row ->
                         assertThat(row).startsWith(history.sharedLink().key()).endsWith("|1|f"))
                 .anySatisfy(row -> assertThat(row).endsWith("|1|t"));
+        // and the deleted token is kept as deleted
         assertThat(liveTokens.lines())
-                .singleElement()
-                .satisfies(row ->
-                        assertThat(row).startsWith(history.keptToken() + "|").contains("|BD|", "2099-01-01"));
+                .hasSize(2)
+                .anySatisfy(row -> assertThat(row)
+                        .startsWith(history.keptToken() + "|")
+                        .contains("|BD|", "2099-01-01")
+                        .endsWith("|f"))
+                .anySatisfy(row ->
+                        assertThat(row).startsWith(history.deletedToken() + "|").endsWith("|t"));
 
         postgres.createDatabase("rebuilt");
         stack.startAnother(

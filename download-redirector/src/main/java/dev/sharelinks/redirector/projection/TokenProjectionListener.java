@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Applies share-token events to {@code redeemable_tokens}: a created or updated token is stored whole (its state
- * carries its media's files), a deleted one removed. Like the link projection, each event applies at most once and
+ * carries its media's files), a deleted one kept as deleted, so its path stays known (a miss there is no guess). Like the link projection, each event applies at most once and
  * the offset is committed after the transaction that applied it.
  *
  * <p>One token's events share a key, so they arrive in order. Two tokens' do not: if token A gives up a public path
@@ -60,8 +60,9 @@ class TokenProjectionListener {
             return store(updated.tokenId(), updated.token(), occurredAt);
         }
         if (data instanceof ShareTokenDeleted deleted) {
-            return db.sql("DELETE FROM redeemable_tokens WHERE token_id = :id")
+            return db.sql("UPDATE redeemable_tokens SET deleted = true, event_at = :at WHERE token_id = :id")
                     .bind("id", deleted.tokenId())
+                    .bind("at", occurredAt.atOffset(ZoneOffset.UTC))
                     .then();
         }
         return Mono.empty();
@@ -89,7 +90,7 @@ class TokenProjectionListener {
                             hd_bucket = excluded.hd_bucket, hd_key = excluded.hd_key, hd_filename = excluded.hd_filename,
                             bd_bucket = excluded.bd_bucket, bd_key = excluded.bd_key, bd_filename = excluded.bd_filename,
                             event_at = excluded.event_at
-                        WHERE redeemable_tokens.event_at <= excluded.event_at""")
+                        WHERE redeemable_tokens.event_at <= excluded.event_at AND NOT redeemable_tokens.deleted""")
                 .bind("id", tokenId)
                 .bind("path", token.publicPath())
                 .bind("value", token.tokenValue())

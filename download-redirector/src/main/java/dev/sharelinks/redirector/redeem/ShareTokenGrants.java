@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 class ShareTokenGrants {
 
     /**
-     * Active: from its activation date, or at once when switched on by hand ({@code manualActivate}), until its
+     * Active: not deleted, and from its activation date, or at once when switched on by hand ({@code manualActivate}), until its
      * deactivation date, which ends access in either mode; an absent bound is open. The same reading as token-api's
      * {@code active}.
      */
@@ -23,7 +23,7 @@ class ShareTokenGrants {
                    CASE export_definition WHEN 'HD' THEN hd_key WHEN 'BD' THEN bd_key END AS object_key,
                    CASE export_definition WHEN 'HD' THEN hd_filename WHEN 'BD' THEN bd_filename END AS filename
             FROM redeemable_tokens
-            WHERE public_path = :path
+            WHERE public_path = :path AND NOT deleted
               AND (manual_activate OR activation_date IS NULL OR activation_date <= now())
               AND (deactivation_date IS NULL OR now() < deactivation_date)""";
 
@@ -77,7 +77,7 @@ class ShareTokenGrants {
                 .one());
     }
 
-    /** Whether a token answers this public path at all, active or not. */
+    /** Whether a token answers or answered this public path: active, inactive or deleted. */
     Mono<Boolean> isKnown(String publicPath) {
         return UncancellableCall.of(db.sql("SELECT true AS known FROM redeemable_tokens WHERE public_path = :path")
                 .bind("path", publicPath)

@@ -122,8 +122,8 @@ class ShareTokenRedeems {
     }
 
     /**
-     * 404, or 429 once this client has asked for too many paths that no token ever answered (an inactive or
-     * not-granted token's path is known: its visitor is not a guesser).
+     * 404, or 429 once this client has asked for too many paths that no token ever answered (an inactive, deleted
+     * or not-granted token's path is known: its visitor is not a guesser).
      */
     private Mono<ResponseEntity<String>> miss(@Nullable String publicPath, @Nullable String clientAddress) {
         Mono<Boolean> known = publicPath == null ? Mono.just(false) : grants.isKnown(publicPath);
