@@ -14,61 +14,62 @@
 -- unused parts, less this statement's grants. With no lease open it is exact, as it always was.
 -- A row request refused while the link's leases hold downloads is answered with no object: held, to try again.
 WITH request AS (
-    SELECT r.ord, r.key, r.client, r.agent, r.ref, r.lease,
-           row_number() OVER (PARTITION BY r.key, r.lease IS NULL ORDER BY r.ord) AS nth
+    SELECT r.ord, decode(r.key_hex, 'hex') AS key_digest, r.client, r.agent, r.ref, r.lease,
+           row_number() OVER (PARTITION BY r.key_hex, r.lease IS NULL ORDER BY r.ord) AS nth
     FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]),
                 CAST($7 AS bigint[]))
-         WITH ORDINALITY AS r(key, client, agent, ref, lease, ord)
+         WITH ORDINALITY AS r(key_hex, client, agent, ref, lease, ord)
 ), wanted AS (
-    SELECT key, count(*) AS wanted FROM request WHERE lease IS NULL GROUP BY key
+    SELECT key_digest, count(*) AS wanted FROM request WHERE lease IS NULL GROUP BY key_digest
 ), locked AS (
-    SELECT l.key, l.remaining AS before, l.leased, LEAST(w.wanted, l.remaining) AS granting
-    FROM redeemable_links l JOIN wanted w ON w.key = l.key
+    SELECT l.key_digest, l.remaining AS before, l.leased, LEAST(w.wanted, l.remaining) AS granting
+    FROM redeemable_links l JOIN wanted w ON w.key_digest = l.key_digest
     WHERE l.remaining > 0 AND NOT l.revoked AND l.expires_at > now() AND NOT l.landing_page
-    ORDER BY l.key
+    ORDER BY l.key_digest
     FOR UPDATE OF l
 ), granted AS (
     UPDATE redeemable_links l SET remaining = l.remaining - k.granting
     FROM locked k
-    WHERE l.key = k.key
-    RETURNING l.key, l.link_id, l.bucket, l.object_key, l.filename, k.before + k.leased AS before, k.granting
+    WHERE l.key_digest = k.key_digest
+    RETURNING l.key_digest, l.link_id, l.bucket, l.object_key, l.filename, k.before + k.leased AS before, k.granting
 ), lease_wanted AS (
     SELECT lease, count(*) AS wanted FROM request WHERE lease IS NOT NULL GROUP BY lease
 ), lease_granted AS (
     UPDATE download_leases d SET used = d.used + w.wanted
     FROM lease_wanted w, redeemable_links l
     WHERE d.lease_id = w.lease AND d.used + w.wanted <= d.size AND d.expires_at > now()
-      AND l.key = d.key AND NOT l.revoked AND l.expires_at > now()
-    RETURNING d.lease_id, d.link_id, d.key, l.bucket, l.object_key, l.filename
+      AND l.key_digest = d.key_digest AND NOT l.revoked AND l.expires_at > now()
+    RETURNING d.lease_id, d.link_id, d.key_digest, l.bucket, l.object_key, l.filename
 ), lease_left AS (
-    SELECT l.key, l.remaining + coalesce(sum(d.size - d.used), 0) AS before
-    FROM redeemable_links l LEFT JOIN download_leases d ON d.key = l.key
-    WHERE l.key IN (SELECT key FROM lease_granted)
-    GROUP BY l.key, l.remaining
+    SELECT l.key_digest, l.remaining + coalesce(sum(d.size - d.used), 0) AS before
+    FROM redeemable_links l LEFT JOIN download_leases d ON d.key_digest = l.key_digest
+    WHERE l.key_digest IN (SELECT key_digest FROM lease_granted)
+    GROUP BY l.key_digest, l.remaining
 ), served AS (
-    SELECT q.ord, g.link_id, g.key, g.bucket, g.object_key, g.filename, g.before - q.nth AS remaining,
+    SELECT q.ord, g.link_id, g.key_digest, g.bucket, g.object_key, g.filename, g.before - q.nth AS remaining,
            q.client, q.agent, q.ref
-    FROM request q JOIN granted g ON g.key = q.key
+    FROM request q JOIN granted g ON g.key_digest = q.key_digest
     WHERE q.lease IS NULL AND q.nth <= g.granting
     UNION ALL
-    SELECT q.ord, u.link_id, u.key, u.bucket, u.object_key, u.filename, f.before - q.nth AS remaining,
+    SELECT q.ord, u.link_id, u.key_digest, u.bucket, u.object_key, u.filename, f.before - q.nth AS remaining,
            q.client, q.agent, q.ref
-    FROM request q JOIN lease_granted u ON u.lease_id = q.lease JOIN lease_left f ON f.key = u.key
+    FROM request q JOIN lease_granted u ON u.lease_id = q.lease JOIN lease_left f ON f.key_digest = u.key_digest
 ), short AS (
-    SELECT w.key, coalesce(g.granting, 0) AS granting
-    FROM wanted w LEFT JOIN granted g ON g.key = w.key
+    SELECT w.key_digest, coalesce(g.granting, 0) AS granting
+    FROM wanted w LEFT JOIN granted g ON g.key_digest = w.key_digest
     WHERE g.granting IS NULL OR g.granting < w.wanted
 ), held AS (
     SELECT q.ord
-    FROM request q JOIN short s ON s.key = q.key JOIN redeemable_links l ON l.key = q.key
+    FROM request q JOIN short s ON s.key_digest = q.key_digest JOIN redeemable_links l ON l.key_digest = q.key_digest
     WHERE q.lease IS NULL AND q.nth > s.granting AND l.leased > 0
       AND NOT l.revoked AND l.expires_at > now() AND NOT l.landing_page
 ), recorded AS (
     -- one outbox row for all the batch's grants, one event each (docs/performance.md: a row per grant was a third of
     -- the statement's time); none when nothing was granted
     SELECT outbox_append_all($5, $6, array_agg(link_id::text ORDER BY ord),
-               jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                            'clientAddress', client, 'userAgent', agent, 'recipientRef', ref)
+               jsonb_agg(jsonb_build_object('linkId', link_id, 'keyDigest', encode(key_digest, 'hex'),
+                                            'remaining', remaining, 'clientAddress', client, 'userAgent', agent,
+                                            'recipientRef', ref)
                          ORDER BY ord)) AS seq
     FROM served
 )

@@ -12,24 +12,24 @@ WITH ending AS (
 ), ended AS (
     DELETE FROM download_leases d USING ending e
     WHERE d.lease_id = e.lease_id
-    RETURNING d.lease_id, d.link_id, d.key, d.size, d.size - d.used AS unused
+    RETURNING d.lease_id, d.link_id, d.key_digest, d.size, d.size - d.used AS unused
 ), per_link AS (
-    SELECT key, sum(size) AS size, sum(unused) AS unused FROM ended GROUP BY key
+    SELECT key_digest, sum(size) AS size, sum(unused) AS unused FROM ended GROUP BY key_digest
 ), locked AS (
-    SELECT l.key FROM redeemable_links l JOIN per_link p ON p.key = l.key
-    ORDER BY l.key
+    SELECT l.key_digest FROM redeemable_links l JOIN per_link p ON p.key_digest = l.key_digest
+    ORDER BY l.key_digest
     FOR UPDATE OF l
 ), returned AS (
     UPDATE redeemable_links l SET remaining = l.remaining + p.unused, leased = l.leased - p.size
-    FROM per_link p JOIN locked k ON k.key = p.key
-    WHERE l.key = p.key
-    RETURNING l.link_id, l.key, l.remaining, l.leased, p.unused
+    FROM per_link p JOIN locked k ON k.key_digest = p.key_digest
+    WHERE l.key_digest = p.key_digest
+    RETURNING l.link_id, l.key_digest, l.remaining, l.leased, p.unused
 ), settled AS (
-    SELECT outbox_append_all($2, $3, array_agg(link_id::text ORDER BY key),
-               jsonb_agg(jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                            'returned', unused) ORDER BY key)) AS seq
+    SELECT outbox_append_all($2, $3, array_agg(link_id::text ORDER BY key_digest),
+               jsonb_agg(jsonb_build_object('linkId', link_id, 'keyDigest', encode(key_digest, 'hex'),
+                                            'remaining', remaining, 'returned', unused) ORDER BY key_digest)) AS seq
     FROM returned
     WHERE leased = 0
 )
 -- joined with settled, which is one row, so that the append runs: a SELECT in WITH runs only as far as it is read
-SELECT e.lease_id, e.key, e.unused FROM ended e CROSS JOIN settled
+SELECT e.lease_id, e.key_digest, e.unused FROM ended e CROSS JOIN settled

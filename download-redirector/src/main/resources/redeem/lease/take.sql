@@ -4,17 +4,18 @@
 -- transaction as the lease row is written. $5 names the holder, $6 is the lease's expiry as an interval from now.
 -- No row when the link cannot be leased (unknown, revoked, expired, a landing page, or too few downloads left).
 WITH link AS (
-    SELECT key, remaining FROM redeemable_links
-    WHERE key = $1 AND remaining >= $4 AND NOT revoked AND expires_at > now() AND NOT landing_page
+    SELECT key_digest, remaining FROM redeemable_links
+    WHERE key_digest = $1 AND remaining >= $4 AND NOT revoked AND expires_at > now() AND NOT landing_page
     FOR UPDATE
 ), taken AS (
     UPDATE redeemable_links l
     SET remaining = l.remaining - s.size, leased = l.leased + s.size
-    FROM (SELECT key, LEAST(CAST($2 AS integer), CAST(floor(remaining * CAST($3 AS float8)) AS integer)) AS size
+    FROM (SELECT key_digest,
+                 LEAST(CAST($2 AS integer), CAST(floor(remaining * CAST($3 AS float8)) AS integer)) AS size
           FROM link) s
-    WHERE l.key = s.key AND s.size > 0
-    RETURNING l.link_id, l.key, s.size
+    WHERE l.key_digest = s.key_digest AND s.size > 0
+    RETURNING l.link_id, l.key_digest, s.size
 )
-INSERT INTO download_leases (link_id, key, holder, size, expires_at)
-SELECT link_id, key, $5, size, now() + CAST($6 AS interval) FROM taken
+INSERT INTO download_leases (link_id, key_digest, holder, size, expires_at)
+SELECT link_id, key_digest, $5, size, now() + CAST($6 AS interval) FROM taken
 RETURNING lease_id, size

@@ -2,6 +2,7 @@ package dev.sharelinks.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.DownloadRepeated;
 import dev.sharelinks.events.EventEnvelope;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -107,18 +109,22 @@ class AuditReplayIT {
                 Topics.DOWNLOADS,
                 linkId,
                 t0.plusMillis(3),
-                new DownloadConsumed(linkId, "secret-key-" + linkId, 2, "203.0.113.5", "curl/8"));
-        publish(
-                Topics.DOWNLOADS,
-                linkId,
-                t0.plusMillis(4),
-                new DownloadConsumed(linkId, "secret-key-" + linkId, 1, "198.51.100.7", "Firefox"));
+                new DownloadConsumed(
+                        linkId, CapabilityDigests.hex("secret-key-" + linkId), 2, "203.0.113.5", "curl/8"));
+        // from a redirector of before key digests: a v1 event, which carried the key itself
+        publishRaw(Topics.DOWNLOADS, String.valueOf(linkId), t0.plusMillis(4), """
+                {"eventId": "%s", "type": "sharelinks.download.consumed.v1", "occurredAt": "%s",
+                 "source": "download-redirector", "subject": "%d",
+                 "data": {"linkId": %d, "key": "secret-key-%d", "remaining": 1, "clientAddress": "198.51.100.7",
+                          "userAgent": "Firefox"}}""".formatted(
+                        UUID.randomUUID(), t0.plusMillis(4), linkId, linkId, linkId)
+                .getBytes(StandardCharsets.UTF_8));
         // the same person's reload, within the receipt's grace period: recorded, nothing spent
         publish(
                 Topics.DOWNLOADS,
                 linkId,
                 t0.plusMillis(4).plusNanos(500_000),
-                new DownloadRepeated(linkId, "secret-key-" + linkId, "198.51.100.7", "Firefox"));
+                new DownloadRepeated(linkId, CapabilityDigests.hex("secret-key-" + linkId), "198.51.100.7", "Firefox"));
         publish(Topics.LINKS, linkId, t0.plusMillis(5), new LinkRevoked(linkId, "secret-key-" + linkId, 7));
         publish(
                 Topics.TOKENS,
@@ -129,7 +135,7 @@ class AuditReplayIT {
                 Topics.DOWNLOADS,
                 tokenId,
                 t0.plusMillis(7),
-                new ShareTokenDownloaded(tokenId, "secret-token", 2001, ExportDefinition.HD, "192.0.2.1", "Safari"));
+                new ShareTokenDownloaded(tokenId, 2001, ExportDefinition.HD, "192.0.2.1", "Safari"));
         publish(
                 Topics.TOKENS,
                 tokenId,

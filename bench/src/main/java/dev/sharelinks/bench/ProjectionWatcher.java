@@ -1,5 +1,6 @@
 package dev.sharelinks.bench;
 
+import dev.sharelinks.events.CapabilityDigests;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,13 +31,14 @@ final class ProjectionWatcher implements AutoCloseable {
 
     private final Connection connection;
     private final PreparedStatement committed;
-    /** Awaited keys, with when their create was answered and where to record them. */
+    /** Awaited links by their key's digest (hex), with when their create was answered and where to record them. */
     private final Map<String, Awaited> awaited = new ConcurrentHashMap<>();
 
     private ProjectionWatcher(Connection connection) throws SQLException {
         this.connection = connection;
         this.committed = connection.prepareStatement("""
-                SELECT key, pg_xact_commit_timestamp(xmin) FROM redirector.redeemable_links WHERE key = ANY(?)""");
+                SELECT encode(key_digest, 'hex'), pg_xact_commit_timestamp(xmin) FROM redirector.redeemable_links
+                WHERE key_digest = ANY(CAST(? AS bytea[]))""");
     }
 
     static ProjectionWatcher start(String jdbcUrl) throws SQLException {
@@ -44,7 +46,7 @@ final class ProjectionWatcher implements AutoCloseable {
     }
 
     void watch(String key, long linkId, Instant sentAt, Instant answeredAt, PipelineLatencyBench.Results results) {
-        awaited.put(key, new Awaited(linkId, sentAt, answeredAt, results));
+        awaited.put(CapabilityDigests.hex(key), new Awaited(key, linkId, sentAt, answeredAt, results));
     }
 
     /**
@@ -55,8 +57,10 @@ final class ProjectionWatcher implements AutoCloseable {
     void awaitAll(Duration timeout, PipelineLatencyBench.Results results) throws InterruptedException, SQLException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!awaited.isEmpty()) {
-            Array keys = connection.createArrayOf("text", awaited.keySet().toArray());
-            committed.setArray(1, keys);
+            // bytea's text form, cast to bytea[] by the query
+            Array digests = connection.createArrayOf(
+                    "text", awaited.keySet().stream().map(hex -> "\\x" + hex).toArray());
+            committed.setArray(1, digests);
             try (ResultSet rows = committed.executeQuery()) {
                 while (rows.next()) {
                     // the query asks for awaited links only
@@ -83,7 +87,7 @@ final class ProjectionWatcher implements AutoCloseable {
             }
             Thread.sleep(POLL.toMillis());
         }
-        awaited.forEach((key, waiting) -> results.failures.add("never redeemable: " + key));
+        awaited.forEach((digest, waiting) -> results.failures.add("never redeemable: " + waiting.key()));
         awaited.clear();
     }
 
@@ -92,5 +96,6 @@ final class ProjectionWatcher implements AutoCloseable {
         connection.close();
     }
 
-    private record Awaited(long linkId, Instant sentAt, Instant answeredAt, PipelineLatencyBench.Results results) {}
+    private record Awaited(
+            String key, long linkId, Instant sentAt, Instant answeredAt, PipelineLatencyBench.Results results) {}
 }

@@ -165,8 +165,8 @@ public final class RedeemBench {
         System.out.println("seeding " + options.links() + " links ...");
         sql("""
                 INSERT INTO redirector.redeemable_links
-                    (key, link_id, bucket, object_key, filename, expires_at, remaining)
-                SELECT 'bench-' || i, 9000000000 + i, 'demo-media', 'bench/object.bin', 'bench.bin',
+                    (key_digest, link_id, bucket, object_key, filename, expires_at, remaining)
+                SELECT sha256(convert_to('bench-' || i, 'UTF8')), 9000000000 + i, 'demo-media', 'bench/object.bin', 'bench.bin',
                        now() + interval '1 day', %d
                 FROM generate_series(1, %d) AS i""".formatted(SEEDED_REMAINING, options.links()));
         sql("VACUUM ANALYZE redirector.redeemable_links");
@@ -441,13 +441,17 @@ public final class RedeemBench {
             // URL's, without a recipient reference), and the topic and type as pgbench variables. Jars from before
             // recipient references bind the topic and type as $4 and $5, and older ones name their parameters
             boolean withRefs = statement.contains("CAST($4 AS text[])");
+            // jars from before key digests bind the keys themselves
+            String keys = statement.contains("key_hex")
+                    ? "ARRAY[encode(sha256(convert_to('bench-' || :n, 'UTF8')), 'hex')]"
+                    : "ARRAY['bench-' || :n]";
             String single = statement
                     .lines()
                     .filter(line -> !line.startsWith("--"))
                     .reduce((a, b) -> a + "\n" + b)
                     .orElseThrow()
-                    .replace("$1", "ARRAY['bench-' || :n]")
-                    .replace(":keys", "ARRAY['bench-' || :n]")
+                    .replace("$1", keys)
+                    .replace(":keys", keys)
                     .replace("$2", "ARRAY['127.0.0.1']")
                     .replace(":clients", "ARRAY['127.0.0.1']")
                     .replace("$3", "ARRAY['pgbench']")

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The redirector granted one download of a link. The envelope's {@code occurredAt} is the time of the grant.
  *
+ * @param keyDigest the link key's SHA-256 in hex ({@link CapabilityDigests#hex}), never the key: v1 carried the
+ *     key itself, and reads as its digest
  * @param remaining downloads left after this one: exact when the link had no download lease open; granted from a
  *     lease, at least the count left (the replicas holding leases do not wait for one another), and the link's
  *     {@link DownloadCountSettled} gives the exact count once its leases end. Either way no later event reports more
@@ -17,19 +19,19 @@ import org.jspecify.annotations.Nullable;
  */
 public record DownloadConsumed(
         long linkId,
-        String key,
+        String keyDigest,
         int remaining,
         @Nullable String clientAddress,
         @Nullable String userAgent,
         @Nullable String recipientRef) {
 
     public DownloadConsumed {
-        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(keyDigest, "keyDigest");
     }
 
     /** A download through the plain URL, attributed to nobody. */
     public DownloadConsumed(
-            long linkId, String key, int remaining, @Nullable String clientAddress, @Nullable String userAgent) {
-        this(linkId, key, remaining, clientAddress, userAgent, null);
+            long linkId, String keyDigest, int remaining, @Nullable String clientAddress, @Nullable String userAgent) {
+        this(linkId, keyDigest, remaining, clientAddress, userAgent, null);
     }
 }

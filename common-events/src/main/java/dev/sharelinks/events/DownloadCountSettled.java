@@ -9,12 +9,13 @@ import java.util.Objects;
  * ends, gives the count they converge to. Consumers apply it like a download's count: the least count reported
  * wins. Keyed by link id, like the downloads.
  *
+ * @param keyDigest the link key's SHA-256 in hex, never the key (v1 carried the key, and reads as its digest)
  * @param remaining the downloads the link has left: exact, as no lease holds any
  * @param returned the downloads the ending lease (or leases) had not granted, back with the link
  */
-public record DownloadCountSettled(long linkId, String key, int remaining, int returned) {
+public record DownloadCountSettled(long linkId, String keyDigest, int remaining, int returned) {
 
     public DownloadCountSettled {
-        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(keyDigest, "keyDigest");
     }
 }

@@ -19,8 +19,8 @@ import tools.jackson.databind.util.RawValue;
  * The wire format of every event: a JSON envelope with the data inside. Consumers map the data to their own
  * record by the envelope's {@code type}; unknown extra fields are ignored so a v1 event can grow compatibly.
  * A v1 event grows by {@code @Nullable} fields only: such a field absent from an older event reads as null, while
- * every other field is required, so an event that lost one is refused as malformed. Thread-safe; build one per
- * application.
+ * every other field is required, so an event that lost one is refused as malformed. An older version of a type
+ * reads as the current record ({@link EventType}). Thread-safe; build one per application.
  */
 public final class EventSerde {
 
@@ -78,6 +78,9 @@ public final class EventSerde {
         EventEnvelope<JsonNode> raw = readRaw(json);
         EventType type = EventType.fromTypeName(raw.type())
                 .orElseThrow(() -> new MalformedEventException("unknown event type " + raw.type()));
+        if (raw.data() instanceof ObjectNode data) {
+            type.upcast(raw.type(), data);
+        }
         // FAIL_ON_MISSING_CREATOR_PROPERTIES would refuse an event written before a nullable field existed
         nullForAbsentOptionalFields(type.dataType(), raw.data());
         return withData(raw, dataOf(raw, type.dataType()));

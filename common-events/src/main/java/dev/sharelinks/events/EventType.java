@@ -1,33 +1,60 @@
 package dev.sharelinks.events;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
-/** Every event type on the wire: its versioned name, its topic and the record it maps to. */
+/**
+ * Every event type on the wire: its versioned name, its topic and the record it maps to. A type whose data changed
+ * incompatibly has a new version; the older versions it replaced are still read, their data turned into the
+ * current record's (an upcast), so a consumer sees one record whichever version the history holds.
+ */
 public enum EventType {
     LINK_CREATED("sharelinks.link.created.v1", Topics.LINKS, LinkCreated.class),
     LINK_REVOKED("sharelinks.link.revoked.v1", Topics.LINKS, LinkRevoked.class),
     SHARE_REQUESTED("sharelinks.share.requested.v1", Topics.SHARES, ShareRequested.class),
     SHARE_MAIL_DELIVERED("sharelinks.share.mail-delivered.v1", Topics.SHARES, ShareMailDelivered.class),
     SHARE_MAIL_FAILED("sharelinks.share.mail-failed.v1", Topics.SHARES, ShareMailFailed.class),
-    DOWNLOAD_CONSUMED("sharelinks.download.consumed.v1", Topics.DOWNLOADS, DownloadConsumed.class),
-    DOWNLOAD_REPEATED("sharelinks.download.repeated.v1", Topics.DOWNLOADS, DownloadRepeated.class),
-    DOWNLOAD_COUNT_SETTLED("sharelinks.download.count-settled.v1", Topics.DOWNLOADS, DownloadCountSettled.class),
+    DOWNLOAD_CONSUMED(
+            "sharelinks.download.consumed.v2",
+            Topics.DOWNLOADS,
+            DownloadConsumed.class,
+            new Older("sharelinks.download.consumed.v1", Upcasts::keyToItsDigest)),
+    DOWNLOAD_REPEATED(
+            "sharelinks.download.repeated.v2",
+            Topics.DOWNLOADS,
+            DownloadRepeated.class,
+            new Older("sharelinks.download.repeated.v1", Upcasts::keyToItsDigest)),
+    DOWNLOAD_COUNT_SETTLED(
+            "sharelinks.download.count-settled.v2",
+            Topics.DOWNLOADS,
+            DownloadCountSettled.class,
+            new Older("sharelinks.download.count-settled.v1", Upcasts::keyToItsDigest)),
     SHARE_TOKEN_CREATED("sharelinks.share-token.created.v1", Topics.TOKENS, ShareTokenCreated.class),
     SHARE_TOKEN_UPDATED("sharelinks.share-token.updated.v1", Topics.TOKENS, ShareTokenUpdated.class),
     SHARE_TOKEN_DELETED("sharelinks.share-token.deleted.v1", Topics.TOKENS, ShareTokenDeleted.class),
-    SHARE_TOKEN_DOWNLOADED("sharelinks.share-token.downloaded.v1", Topics.DOWNLOADS, ShareTokenDownloaded.class);
+    SHARE_TOKEN_DOWNLOADED(
+            "sharelinks.share-token.downloaded.v2",
+            Topics.DOWNLOADS,
+            ShareTokenDownloaded.class,
+            new Older("sharelinks.share-token.downloaded.v1", Upcasts::withoutTokenValue));
 
     private final String typeName;
     private final String topic;
     private final Class<?> dataType;
+    private final List<Older> older;
 
-    EventType(String typeName, String topic, Class<?> dataType) {
+    EventType(String typeName, String topic, Class<?> dataType, Older... older) {
         this.typeName = typeName;
         this.topic = topic;
         this.dataType = dataType;
+        this.older = List.of(older);
     }
 
+    /** The name this build writes. */
     public String typeName() {
         return typeName;
     }
@@ -40,8 +67,20 @@ public enum EventType {
         return dataType;
     }
 
+    /** The type a name is of: its current name or an older version's, which {@link #upcast} reads. */
     public static Optional<EventType> fromTypeName(String typeName) {
-        return Arrays.stream(values()).filter(t -> t.typeName.equals(typeName)).findFirst();
+        return Arrays.stream(values())
+                .filter(t -> t.typeName.equals(typeName)
+                        || t.older.stream().anyMatch(o -> o.typeName().equals(typeName)))
+                .findFirst();
+    }
+
+    /** Turns the data of an event written as {@code typeName} (this type's or an older version's) into today's. */
+    void upcast(String typeName, ObjectNode data) {
+        older.stream()
+                .filter(o -> o.typeName().equals(typeName))
+                .findFirst()
+                .ifPresent(o -> o.upcast().accept(data));
     }
 
     public static EventType of(Object data) {
@@ -49,5 +88,25 @@ public enum EventType {
                 .filter(t -> t.dataType.isInstance(data))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not an event record: " + data.getClass()));
+    }
+
+    /** An older version of a type still read: its name, and how its data becomes the current record's. */
+    private record Older(String typeName, Consumer<ObjectNode> upcast) {}
+
+    /** The changes between versions, applied to the data as read. */
+    private static final class Upcasts {
+
+        /** v1 download events carried the link's key; v2 its digest. */
+        static void keyToItsDigest(ObjectNode data) {
+            JsonNode key = data.remove("key");
+            if (key != null && key.isString()) {
+                data.put("keyDigest", CapabilityDigests.hex(key.asString()));
+            }
+        }
+
+        /** v1 ShareTokenDownloaded carried the token's value, which v2 leaves out. */
+        static void withoutTokenValue(ObjectNode data) {
+            data.remove("tokenValue");
+        }
     }
 }

@@ -11,8 +11,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins every v1 event to a golden sample. These files are the contract with consumers that may run an older or
- * newer build: if one stops deserializing, the change broke the wire format and needs a v2 type instead.
+ * Pins every event version to a golden sample. These files are the contract with consumers that may run an older or
+ * newer build, and with the history kept on the topics: if one stops deserializing, the change broke the wire
+ * format and needs a new version instead. An older version's sample must read as the current record.
  */
 class GoldenEventsTest {
 
@@ -72,25 +73,45 @@ class GoldenEventsTest {
                 .isNull();
     }
 
-    @Test
-    void downloadCountSettledV1GoldenSampleStillDeserializes() {
-        EventEnvelope<DownloadCountSettled> event =
-                serde.read(golden("download-count-settled.v1.json"), DownloadCountSettled.class);
+    /** The SHA-256 of the samples' link key, {@code Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA}, as v2 events carry it. */
+    private static final String KEY_DIGEST = "8dceab1289619e31d13736cab8be3dae565ee63957010fb8225d02775522db97";
 
-        assertThat(event.type()).isEqualTo(EventType.DOWNLOAD_COUNT_SETTLED.typeName());
-        assertThat(event.data()).isEqualTo(new DownloadCountSettled(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 117, 38));
+    @Test
+    void downloadCountSettledV1AndV2GoldenSamplesReadAsOneRecordWithTheKeysDigest() {
+        EventEnvelope<DownloadCountSettled> v1 =
+                serde.read(golden("download-count-settled.v1.json"), DownloadCountSettled.class);
+        EventEnvelope<DownloadCountSettled> v2 =
+                serde.read(golden("download-count-settled.v2.json"), DownloadCountSettled.class);
+
+        assertThat(v1.type()).isEqualTo("sharelinks.download.count-settled.v1");
+        assertThat(v2.type()).isEqualTo(EventType.DOWNLOAD_COUNT_SETTLED.typeName());
+        assertThat(List.of(v1.data(), v2.data())).containsOnly(new DownloadCountSettled(42, KEY_DIGEST, 117, 38));
         assertThat(EventType.DOWNLOAD_COUNT_SETTLED.topic()).isEqualTo(Topics.DOWNLOADS);
     }
 
     @Test
-    void downloadRepeatedV1GoldenSampleStillDeserializes() {
-        EventEnvelope<DownloadRepeated> event = serde.read(golden("download-repeated.v1.json"), DownloadRepeated.class);
+    void downloadRepeatedV1AndV2GoldenSamplesReadAsOneRecordWithTheKeysDigest() {
+        EventEnvelope<DownloadRepeated> v1 = serde.read(golden("download-repeated.v1.json"), DownloadRepeated.class);
+        EventEnvelope<DownloadRepeated> v2 = serde.read(golden("download-repeated.v2.json"), DownloadRepeated.class);
 
-        assertThat(event.type()).isEqualTo(EventType.DOWNLOAD_REPEATED.typeName());
-        assertThat(event.data())
-                .isEqualTo(new DownloadRepeated(
-                        42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", "203.0.113.9", "Mozilla/5.0 (X11; Linux x86_64)"));
+        assertThat(v2.type()).isEqualTo(EventType.DOWNLOAD_REPEATED.typeName());
+        assertThat(List.of(v1.data(), v2.data()))
+                .containsOnly(new DownloadRepeated(42, KEY_DIGEST, "203.0.113.9", "Mozilla/5.0 (X11; Linux x86_64)"));
         assertThat(EventType.DOWNLOAD_REPEATED.topic()).isEqualTo(Topics.DOWNLOADS);
+    }
+
+    @Test
+    void theDigestIsTheSha256OfTheKeysUtf8BytesInLowerCaseHex() {
+        assertThat(CapabilityDigests.hex("Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA")).isEqualTo(KEY_DIGEST);
+        assertThat(CapabilityDigests.sha256("Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA")).hasSize(32);
+    }
+
+    @Test
+    void aV2DownloadEventWithoutItsDigestIsMalformed() {
+        String withoutDigest =
+                new String(golden("download-consumed.v2.json")).replace("\"keyDigest\": \"" + KEY_DIGEST + "\",", "");
+
+        assertThatThrownBy(() -> serde.read(withoutDigest.getBytes())).isInstanceOf(MalformedEventException.class);
     }
 
     @Test
@@ -120,12 +141,14 @@ class GoldenEventsTest {
     }
 
     @Test
-    void downloadConsumedV1GoldenSampleStillDeserializes() {
-        EventEnvelope<DownloadConsumed> event = serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class);
+    void downloadConsumedV1AndV2GoldenSamplesReadAsOneRecordWithTheKeysDigest() {
+        EventEnvelope<DownloadConsumed> v1 = serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class);
+        EventEnvelope<DownloadConsumed> v2 = serde.read(golden("download-consumed.v2.json"), DownloadConsumed.class);
 
-        assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-24T10:20:00.5Z"));
-        assertThat(event.data())
-                .isEqualTo(new DownloadConsumed(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 4, "203.0.113.9", "curl/8.0"));
+        assertThat(v1.occurredAt()).isEqualTo(Instant.parse("2026-11-24T10:20:00.5Z"));
+        assertThat(v2.type()).isEqualTo(EventType.DOWNLOAD_CONSUMED.typeName());
+        assertThat(List.of(v1.data(), v2.data()))
+                .containsOnly(new DownloadConsumed(42, KEY_DIGEST, 4, "203.0.113.9", "curl/8.0"));
     }
 
     @Test
@@ -191,13 +214,8 @@ class GoldenEventsTest {
                 .data();
 
         assertThat(referenced)
-                .isEqualTo(new DownloadConsumed(
-                        42,
-                        "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA",
-                        4,
-                        "203.0.113.9",
-                        "curl/8.0",
-                        "q7Vd2mXr0bN5sK8wYc1ZaA"));
+                .isEqualTo(
+                        new DownloadConsumed(42, KEY_DIGEST, 4, "203.0.113.9", "curl/8.0", "q7Vd2mXr0bN5sK8wYc1ZaA"));
         assertThat(serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class)
                         .data()
                         .recipientRef())
@@ -270,13 +288,17 @@ class GoldenEventsTest {
     }
 
     @Test
-    void shareTokenDownloadedV1GoldenSampleStillDeserializes() {
-        EventEnvelope<ShareTokenDownloaded> event =
+    void shareTokenDownloadedV1AndV2GoldenSamplesReadAsOneRecordWithoutTheTokenValue() {
+        EventEnvelope<ShareTokenDownloaded> v1 =
                 serde.read(golden("share-token-downloaded.v1.json"), ShareTokenDownloaded.class);
+        EventEnvelope<ShareTokenDownloaded> v2 =
+                serde.read(golden("share-token-downloaded.v2.json"), ShareTokenDownloaded.class);
 
-        assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-24T11:07:30.25Z"));
-        assertThat(event.data())
-                .isEqualTo(new ShareTokenDownloaded(12, TOKEN_VALUE, 2001, ExportDefinition.BD, "198.51.100.7", null));
+        assertThat(v1.occurredAt()).isEqualTo(Instant.parse("2026-11-24T11:07:30.25Z"));
+        assertThat(v2.type()).isEqualTo(EventType.SHARE_TOKEN_DOWNLOADED.typeName());
+        assertThat(List.of(v1.data(), v2.data()))
+                .containsOnly(new ShareTokenDownloaded(12, 2001, ExportDefinition.BD, "198.51.100.7", null));
+        assertThat(new String(serde.serialize(v1))).doesNotContain(TOKEN_VALUE);
     }
 
     @Test
@@ -305,7 +327,7 @@ class GoldenEventsTest {
 
     @Test
     void anExportDefinitionOutsideTheEnumIsMalformed() {
-        String unknown = new String(golden("share-token-downloaded.v1.json")).replace("\"BD\"", "\"4K\"");
+        String unknown = new String(golden("share-token-downloaded.v2.json")).replace("\"BD\"", "\"4K\"");
 
         assertThatThrownBy(() -> serde.read(unknown.getBytes())).isInstanceOf(MalformedEventException.class);
     }
@@ -316,13 +338,14 @@ class GoldenEventsTest {
                 "link-created.v1.json",
                 "link-revoked.v1.json",
                 "share-requested.v1.json",
-                "download-consumed.v1.json",
+                "download-consumed.v2.json",
                 "share-token-created.v1.json",
                 "share-token-updated.v1.json",
                 "share-token-deleted.v1.json",
-                "share-token-downloaded.v1.json",
+                "share-token-downloaded.v2.json",
                 "link-created-landing-page.v1.json",
-                "download-repeated.v1.json",
+                "download-repeated.v2.json",
+                "download-count-settled.v2.json",
                 "share-mail-delivered.v1.json",
                 "share-mail-failed.v1.json",
                 "share-requested-sender-locale.v1.json",
@@ -333,7 +356,6 @@ class GoldenEventsTest {
 
             assertThat(again).as(sample).isEqualTo(event);
             assertThat(EventType.of(event.data()).typeName()).isEqualTo(event.type());
-            assertThat(event.type()).endsWith(".v1");
         }
     }
 

@@ -98,12 +98,12 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
         assertThat(statuses.keySet())
                 .as("only redirects and 503s: %s", statuses)
                 .containsOnly(302, 503);
-        String keys = links.stream().map(l -> "'" + l.key() + "'").collect(Collectors.joining(", "));
+        String ids = links.stream().map(l -> String.valueOf(l.linkId())).collect(Collectors.joining(", "));
         Map<String, Integer> decrements = SharedServers.postgres()
                 .query(
                         DATABASE,
-                        "SELECT key || ' ' || (" + LIMIT
-                                + " - remaining) FROM redirector.redeemable_links WHERE key IN (" + keys + ")")
+                        "SELECT link_id || ' ' || (" + LIMIT
+                                + " - remaining) FROM redirector.redeemable_links WHERE link_id IN (" + ids + ")")
                 .lines()
                 .map(line -> line.split(" "))
                 .collect(Collectors.toMap(parts -> parts[0], parts -> Integer.parseInt(parts[1])));
@@ -111,7 +111,9 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
             int redirected =
                     redirects.getOrDefault(link.key(), new AtomicInteger()).get();
             // a 503 whose commit still went through may leave a decrement without a redirect; never the reverse
-            assertThat(decrements.get(link.key())).as(link.key()).isGreaterThanOrEqualTo(redirected);
+            assertThat(decrements.get(String.valueOf(link.linkId())))
+                    .as(link.key())
+                    .isGreaterThanOrEqualTo(redirected);
         }
         int totalDecrements =
                 decrements.values().stream().mapToInt(Integer::intValue).sum();

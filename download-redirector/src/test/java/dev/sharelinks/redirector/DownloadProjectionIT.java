@@ -3,6 +3,7 @@ package dev.sharelinks.redirector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
@@ -204,7 +205,7 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
                 Topics.DOWNLOADS,
                 String.valueOf(linkId),
                 serde.serialize(serde.envelope(
-                        new DownloadConsumed(linkId, key, remaining, "203.0.113.9", "test"),
+                        new DownloadConsumed(linkId, CapabilityDigests.hex(key), remaining, "203.0.113.9", "test"),
                         "download-redirector",
                         String.valueOf(linkId),
                         Instant.now())));

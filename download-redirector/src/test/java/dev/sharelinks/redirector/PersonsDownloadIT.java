@@ -2,6 +2,7 @@ package dev.sharelinks.redirector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.DownloadRepeated;
 import dev.sharelinks.events.EventEnvelope;
@@ -144,7 +145,8 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         assertThat(repeats)
                 .hasSize(3)
                 .allSatisfy(repeat -> assertThat(repeat.data())
-                        .isEqualTo(new DownloadRepeated(link.linkId(), link.key(), "127.0.0.1", BROWSER)));
+                        .isEqualTo(new DownloadRepeated(
+                                link.linkId(), CapabilityDigests.hex(link.key()), "127.0.0.1", BROWSER)));
         assertThat(consumed(link, 1)).hasSize(1);
     }
 
@@ -296,8 +298,8 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         assertThat(SharedServers.postgres()
                         .query(
                                 DATABASE,
-                                "SELECT count(*) FROM redirector.password_attempts " + "WHERE key = '" + link.key()
-                                        + "'"))
+                                "SELECT count(*) FROM redirector.password_attempts WHERE key_digest = '\\x"
+                                        + CapabilityDigests.hex(link.key()) + "'"))
                 .as("one row per client")
                 .isEqualTo("2");
     }

@@ -2,6 +2,7 @@ package dev.sharelinks.redirector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.LinkCreated;
@@ -198,7 +199,7 @@ class RedeemIT extends RedirectorIntegrationTest {
         assertThat(consumed).extracting(e -> e.data().remaining()).containsExactly(2, 1, 0);
         assertThat(consumed).allSatisfy(e -> {
             assertThat(e.source()).isEqualTo("download-redirector");
-            assertThat(e.data().key()).isEqualTo(link.key());
+            assertThat(e.data().keyDigest()).isEqualTo(CapabilityDigests.hex(link.key()));
             assertThat(e.data().clientAddress()).isEqualTo("127.0.0.1");
         });
         assertThat(consumed).extracting(EventEnvelope::eventId).doesNotHaveDuplicates();

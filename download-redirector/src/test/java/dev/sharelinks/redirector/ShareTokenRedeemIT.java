@@ -84,7 +84,7 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
                 .orElseThrow();
         assertThat(recorded)
                 .isEqualTo(new ShareTokenDownloaded(
-                        tokenId, token.tokenValue(), 2001, ExportDefinition.HD, "127.0.0.1", recorded.userAgent()));
+                        tokenId, 2001, ExportDefinition.HD, "127.0.0.1", recorded.userAgent()));
     }
 
     @Test

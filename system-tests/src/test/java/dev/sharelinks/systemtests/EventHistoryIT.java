@@ -3,6 +3,7 @@ package dev.sharelinks.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.PostgresServer;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -49,10 +51,10 @@ class EventHistoryIT {
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String LINKS = """
-            SELECT key, link_id, bucket, object_key, filename, expires_at, remaining, revoked
+            SELECT encode(key_digest, 'hex'), link_id, bucket, object_key, filename, expires_at, remaining, revoked
             FROM redirector.redeemable_links ORDER BY link_id""";
     private static final String TOKENS = """
-            SELECT token_id, public_path, token_value, media_id, export_definition, manual_activate, activation_date,
+            SELECT token_id, encode(path_digest, 'hex'), media_id, export_definition, manual_activate, activation_date,
                    deactivation_date, hd_bucket, hd_key, hd_filename, bd_bucket, bd_key, bd_filename, event_at, deleted
             FROM redirector.redeemable_tokens ORDER BY token_id""";
 
@@ -67,7 +69,8 @@ class EventHistoryIT {
     private static History history;
 
     /** What the test did, to compare with what the history says. */
-    private record History(Link sharedLink, Link revokedLink, long deletedToken, long keptToken) {}
+    private record History(
+            Link sharedLink, Link revokedLink, long deletedToken, long keptToken, List<String> tokenValues) {}
 
     private record Link(long id, String url) {
 
@@ -121,7 +124,11 @@ class EventHistoryIT {
                         .statusCode())
                 .isEqualTo(204);
         history = new History(
-                shared, revoked, deleted.get("id").asLong(), kept.get("id").asLong());
+                shared,
+                revoked,
+                deleted.get("id").asLong(),
+                kept.get("id").asLong(),
+                List.of(value, kept.get("tokenValue").asString()));
 
         // everything is on the topics: 3 link events, 1 share and its 2 mail outcomes, 3 + 1 downloads, 5 token events
         String kafka = env.get("KAFKA_BOOTSTRAP");
@@ -223,6 +230,39 @@ class EventHistoryIT {
         assertThat(Files.readAllLines(out.resolve("audit-trail.csv"))).hasSize(trail.size() + 1);
     }
 
+    /**
+     * Link keys and token values are bearer capabilities: after creates, a share, redeems, a revoke and token
+     * creates, updates, downloads and a delete, no row of any redirector table and no download record holds one.
+     */
+    @Test
+    void noRedirectorTableAndNoDownloadRecordHoldsAKeyOrATokenValue() {
+        PostgresServer postgres = stack.postgres();
+        String liveDatabase = env.get("DB_URL").replaceAll(".*/", "");
+        String[] capabilities = Stream.concat(
+                        Stream.of(
+                                history.sharedLink().key(),
+                                history.revokedLink().key()),
+                        history.tokenValues().stream())
+                .toArray(String[]::new);
+        List<String> tables = postgres.query(liveDatabase, """
+                        SELECT table_name FROM information_schema.tables
+                        WHERE table_schema = 'redirector' AND table_type = 'BASE TABLE'""").lines().toList();
+        assertThat(tables).contains("redeemable_links", "redeemable_tokens", "download_leases", "password_attempts");
+        for (String table : tables) {
+            String rows = postgres.query(
+                    liveDatabase, "SELECT coalesce(string_agg(t::text, ' '), '') FROM redirector." + table + " t");
+            assertThat(rows).as(table).doesNotContain(capabilities);
+        }
+        String downloads = TopicReader.readUntil(
+                        env.get("KAFKA_BOOTSTRAP"), Topics.DOWNLOADS, seen -> seen.size() == 4, Duration.ofSeconds(30))
+                .stream()
+                .map(record -> new String(record.value(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("\n"));
+        assertThat(downloads)
+                .doesNotContain(capabilities)
+                .contains(CapabilityDigests.hex(history.sharedLink().key()));
+    }
+
     @Test
     void aRedirectorWithAnEmptyDatabaseRebuildsTheLiveProjectionFromHistory() {
         PostgresServer postgres = stack.postgres();
@@ -232,8 +272,9 @@ class EventHistoryIT {
         // not a comparison of nothing: the used link has 1 download left, the revoked one is revoked
         assertThat(liveLinks.lines())
                 .hasSize(2)
-                .anySatisfy(row ->
-                        assertThat(row).startsWith(history.sharedLink().key()).endsWith("|1|f"))
+                .anySatisfy(row -> assertThat(row)
+                        .startsWith(CapabilityDigests.hex(history.sharedLink().key()))
+                        .endsWith("|1|f"))
                 .anySatisfy(row -> assertThat(row).endsWith("|1|t"));
         // and the deleted token is kept as deleted
         assertThat(liveTokens.lines())

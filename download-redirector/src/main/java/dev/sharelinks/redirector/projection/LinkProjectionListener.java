@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.projection;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
@@ -53,13 +54,14 @@ class LinkProjectionListener {
                                     DO UPDATE SET remaining = LEAST(reported_remaining.remaining, excluded.remaining)
                                 RETURNING remaining
                             )
-                            INSERT INTO redeemable_links (key, link_id, bucket, object_key, filename, expires_at,
+                            INSERT INTO redeemable_links (key_digest, link_id, bucket, object_key, filename, expires_at,
                                                           remaining, landing_page, password_hash, locale)
-                            SELECT :key, :linkId, :bucket, :objectKey, :filename, :expiresAt, remaining, :landingPage,
+                            SELECT :keyDigest, :linkId, :bucket, :objectKey, :filename, :expiresAt, remaining, :landingPage,
                                    :passwordHash, :locale
                             FROM reported
-                            ON CONFLICT (key) DO NOTHING""")
-                    .bind("key", created.key())
+                            ON CONFLICT (key_digest) DO NOTHING""")
+                    // the key is a capability: the projection keeps its digest, which is what a redeem looks up
+                    .bind("keyDigest", CapabilityDigests.sha256(created.key()))
                     .bind("linkId", created.linkId())
                     .bind("bucket", created.bucket())
                     .bind("objectKey", created.objectKey())

@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.projection;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.MediaFile;
@@ -70,21 +71,23 @@ class TokenProjectionListener {
 
     private Mono<Void> store(long tokenId, ShareTokenState token, Instant occurredAt) {
         OffsetDateTime at = occurredAt.atOffset(ZoneOffset.UTC);
+        // the path is the token's URL, a capability: only its digest is kept, which is what a visit looks up
+        byte[] pathDigest = CapabilityDigests.sha256(token.publicPath());
         Mono<Void> releaseStaleHolder = db.sql("""
                         DELETE FROM redeemable_tokens
-                        WHERE public_path = :path AND token_id <> :id AND event_at < :at""")
-                .bind("path", token.publicPath())
+                        WHERE path_digest = :path AND token_id <> :id AND event_at < :at""")
+                .bind("path", pathDigest)
                 .bind("id", tokenId)
                 .bind("at", at)
                 .then();
         GenericExecuteSpec upsert = db.sql("""
-                        INSERT INTO redeemable_tokens (token_id, public_path, token_value, media_id, export_definition,
+                        INSERT INTO redeemable_tokens (token_id, path_digest, media_id, export_definition,
                             manual_activate, activation_date, deactivation_date, hd_bucket, hd_key, hd_filename,
                             bd_bucket, bd_key, bd_filename, event_at)
-                        SELECT :id, :path, :value, :media, :definition, :manual, :activation, :deactivation,
+                        SELECT :id, :path, :media, :definition, :manual, :activation, :deactivation,
                             :hdBucket, :hdKey, :hdFilename, :bdBucket, :bdKey, :bdFilename, :at
-                        WHERE NOT EXISTS (SELECT 1 FROM redeemable_tokens WHERE public_path = :path AND token_id <> :id)
-                        ON CONFLICT (token_id) DO UPDATE SET public_path = excluded.public_path,
+                        WHERE NOT EXISTS (SELECT 1 FROM redeemable_tokens WHERE path_digest = :path AND token_id <> :id)
+                        ON CONFLICT (token_id) DO UPDATE SET path_digest = excluded.path_digest,
                             export_definition = excluded.export_definition, manual_activate = excluded.manual_activate,
                             activation_date = excluded.activation_date, deactivation_date = excluded.deactivation_date,
                             hd_bucket = excluded.hd_bucket, hd_key = excluded.hd_key, hd_filename = excluded.hd_filename,
@@ -92,8 +95,7 @@ class TokenProjectionListener {
                             event_at = excluded.event_at
                         WHERE redeemable_tokens.event_at <= excluded.event_at AND NOT redeemable_tokens.deleted""")
                 .bind("id", tokenId)
-                .bind("path", token.publicPath())
-                .bind("value", token.tokenValue())
+                .bind("path", pathDigest)
                 .bind("media", token.mediaId())
                 .bind("definition", token.exportDefinition().name())
                 .bind("manual", token.manualActivate())

@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.messaging.outbox.OutboxRelay;
 import io.micrometer.core.instrument.Counter;
@@ -165,7 +166,7 @@ class DownloadLeases implements SmartLifecycle {
         }
         int size = held == null ? properties.initialSize() : held.nextSize(now);
         db.sql(TAKE)
-                .bind(0, key)
+                .bind(0, CapabilityDigests.sha256(key))
                 .bind(1, size)
                 .bind(2, properties.maxShare())
                 .bind(3, properties.minRemaining())

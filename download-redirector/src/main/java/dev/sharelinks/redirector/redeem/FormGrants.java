@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.messaging.outbox.OutboxRelay;
 import dev.sharelinks.redirector.redeem.RedeemableLinks.GrantedDownload;
@@ -36,13 +37,13 @@ class FormGrants {
     private static final String SPEND = NONCE + """
             , granted AS (
                 UPDATE redeemable_links SET remaining = remaining - 1
-                WHERE key = :key AND remaining > 0 AND NOT revoked AND expires_at > now() AND landing_page
+                WHERE key_digest = :keyDigest AND remaining > 0 AND NOT revoked AND expires_at > now() AND landing_page
                   AND EXISTS (SELECT 1 FROM nonce)
-                RETURNING link_id, key, bucket, object_key, filename, remaining
+                RETURNING link_id, key_digest, bucket, object_key, filename, remaining
             ), recorded AS (
                 SELECT outbox_append(:topic, :type, link_id::text,
-                           jsonb_build_object('linkId', link_id, 'key', key, 'remaining', remaining,
-                                              'clientAddress', CAST(:client AS text),
+                           jsonb_build_object('linkId', link_id, 'keyDigest', encode(key_digest, 'hex'),
+                                              'remaining', remaining, 'clientAddress', CAST(:client AS text),
                                               'userAgent', CAST(:agent AS text), 'recipientRef', CAST(:ref AS text)))
                            AS seq
                 FROM granted
@@ -52,11 +53,12 @@ class FormGrants {
 
     private static final String REPEAT = NONCE + """
             , link AS (
-                SELECT link_id, key, bucket, object_key, filename FROM redeemable_links
-                WHERE key = :key AND NOT revoked AND expires_at > now() AND EXISTS (SELECT 1 FROM nonce)
+                SELECT link_id, key_digest, bucket, object_key, filename FROM redeemable_links
+                WHERE key_digest = :keyDigest AND NOT revoked AND expires_at > now() AND EXISTS (SELECT 1 FROM nonce)
             ), recorded AS (
                 SELECT outbox_append(:topic, :type, link_id::text,
-                           jsonb_build_object('linkId', link_id, 'key', key, 'clientAddress', CAST(:client AS text),
+                           jsonb_build_object('linkId', link_id, 'keyDigest', encode(key_digest, 'hex'),
+                                              'clientAddress', CAST(:client AS text),
                                               'userAgent', CAST(:agent AS text))) AS seq
                 FROM link
             )
@@ -113,7 +115,7 @@ class FormGrants {
         return UncancellableCall.of(DownloadEventParameters.bind(statement, event, clientAddress, userAgent)
                 .bind("nonce", nonceId)
                 .bind("nonceExpires", nonceExpires.atOffset(ZoneOffset.UTC))
-                .bind("key", key)
+                .bind("keyDigest", CapabilityDigests.sha256(key))
                 .map(FormGrants::outcome)
                 .one()
                 .doOnSuccess(outcome -> {

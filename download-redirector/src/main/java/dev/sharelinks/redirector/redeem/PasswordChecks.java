@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.events.CapabilityDigests;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -20,9 +21,9 @@ import reactor.core.scheduler.Schedulers;
 class PasswordChecks implements AutoCloseable {
 
     private static final String COUNT = """
-            INSERT INTO password_attempts (key, client, attempts, window_ends)
-            VALUES (:key, :client, 1, now() + CAST(:seconds AS integer) * interval '1 second')
-            ON CONFLICT (key, client) DO UPDATE SET
+            INSERT INTO password_attempts (key_digest, client, attempts, window_ends)
+            VALUES (:keyDigest, :client, 1, now() + CAST(:seconds AS integer) * interval '1 second')
+            ON CONFLICT (key_digest, client) DO UPDATE SET
                 attempts = CASE WHEN password_attempts.window_ends > now()
                                 THEN password_attempts.attempts + 1 ELSE 1 END,
                 window_ends = CASE WHEN password_attempts.window_ends > now()
@@ -49,7 +50,7 @@ class PasswordChecks implements AutoCloseable {
      */
     Mono<Duration> countAttempt(String key, @Nullable String client) {
         return UncancellableCall.of(db.sql(COUNT)
-                .bind("key", key)
+                .bind("keyDigest", CapabilityDigests.sha256(key))
                 .bind("client", clientKey(client))
                 .bind("seconds", Math.toIntExact(properties.window().toSeconds()))
                 .map(row -> row.get("attempts", Integer.class) > properties.attempts()
@@ -61,10 +62,11 @@ class PasswordChecks implements AutoCloseable {
 
     /** Forgets {@code client}'s attempts on the link, after a right password. */
     Mono<Void> clear(String key, @Nullable String client) {
-        return UncancellableCall.of(db.sql("DELETE FROM password_attempts WHERE key = :key AND client = :client")
-                .bind("key", key)
-                .bind("client", clientKey(client))
-                .then());
+        return UncancellableCall.of(
+                db.sql("DELETE FROM password_attempts WHERE key_digest = :keyDigest AND client = :client")
+                        .bind("keyDigest", CapabilityDigests.sha256(key))
+                        .bind("client", clientKey(client))
+                        .then());
     }
 
     /** Attempts of clients whose address is not known share one count. */

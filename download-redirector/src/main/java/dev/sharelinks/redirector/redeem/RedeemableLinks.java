@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.messaging.outbox.OutboxRelay;
 import io.r2dbc.spi.Statement;
@@ -35,12 +36,12 @@ class RedeemableLinks {
 
     private static final String LIVE = """
             SELECT true AS live FROM redeemable_links
-            WHERE key = :key AND remaining + leased > 0 AND NOT revoked AND expires_at > now()""";
+            WHERE key_digest = :keyDigest AND remaining + leased > 0 AND NOT revoked AND expires_at > now()""";
 
     private static final String STATE = """
             SELECT filename, expires_at, remaining + leased AS remaining, landing_page, password_hash, locale,
                    remaining + leased > 0 AND NOT revoked AND expires_at > now() AS live
-            FROM redeemable_links WHERE key = :key""";
+            FROM redeemable_links WHERE key_digest = :keyDigest""";
 
     /**
      * A repeat: the link's file again, without a decrement, while the link is neither revoked nor expired (used up
@@ -49,13 +50,13 @@ class RedeemableLinks {
      */
     private static final String REPEAT = """
             WITH link AS (
-                SELECT link_id, key, bucket, object_key, filename, landing_page FROM redeemable_links
-                WHERE key = :key AND NOT revoked AND expires_at > now()
+                SELECT link_id, key_digest, bucket, object_key, filename, landing_page FROM redeemable_links
+                WHERE key_digest = :keyDigest AND NOT revoked AND expires_at > now()
             )
             SELECT bucket, object_key, filename, landing_page,
                    CASE WHEN NOT landing_page THEN outbox_append(:topic, :type, link_id::text,
-                       jsonb_build_object('linkId', link_id, 'key', key, 'clientAddress', CAST(:client AS text),
-                                          'userAgent', CAST(:agent AS text))) END AS event_seq
+                       jsonb_build_object('linkId', link_id, 'keyDigest', encode(key_digest, 'hex'),
+                                          'clientAddress', CAST(:client AS text), 'userAgent', CAST(:agent AS text))) END AS event_seq
             FROM link""";
 
     private final DatabaseClient db;
@@ -81,12 +82,13 @@ class RedeemableLinks {
      * borrow a connection per statement and expand the named parameters each time.
      */
     Mono<Grants> grantAll(List<Redeem> requests, @Nullable Long[] leases) {
-        String[] keys = new String[requests.size()];
+        // the keys' digests, in hex: the driver binds text arrays, and the statement decodes them
+        String[] keyDigests = new String[requests.size()];
         String[] clients = new String[requests.size()];
         String[] agents = new String[requests.size()];
         String[] refs = new String[requests.size()];
         for (int i = 0; i < requests.size(); i++) {
-            keys[i] = requests.get(i).key();
+            keyDigests[i] = CapabilityDigests.hex(requests.get(i).key());
             clients[i] = requests.get(i).clientAddress();
             agents[i] = requests.get(i).userAgent();
             refs[i] = requests.get(i).recipientRef();
@@ -96,7 +98,7 @@ class RedeemableLinks {
                 .run(connection -> {
                     Statement statement = connection
                             .createStatement(anyLeased ? GRANT_LEASED : GRANT)
-                            .bind(0, keys)
+                            .bind(0, keyDigests)
                             .bind(1, clients)
                             .bind(2, agents)
                             .bind(3, refs)
@@ -148,7 +150,7 @@ class RedeemableLinks {
     /** What a page about the link shows, and whether it is live; empty for a key no link has. */
     Mono<LinkState> state(String key) {
         return UncancellableCall.of(db.sql(STATE)
-                .bind("key", key)
+                .bind("keyDigest", CapabilityDigests.sha256(key))
                 .map(row -> new LinkState(
                         row.get("filename", String.class),
                         row.get("expires_at", OffsetDateTime.class).toInstant(),
@@ -168,7 +170,7 @@ class RedeemableLinks {
     Mono<Repeat> repeat(String key, @Nullable String clientAddress, @Nullable String userAgent) {
         return UncancellableCall.of(DownloadEventParameters.bind(
                         db.sql(REPEAT), EventType.DOWNLOAD_REPEATED, clientAddress, userAgent)
-                .bind("key", key)
+                .bind("keyDigest", CapabilityDigests.sha256(key))
                 .map(row -> new Repeat(
                         new GrantedDownload(
                                 row.get("bucket", String.class),
@@ -186,14 +188,17 @@ class RedeemableLinks {
 
     /** Whether a GET would grant a download now; consumes nothing. */
     Mono<Boolean> isLive(String key) {
-        return UncancellableCall.of(
-                db.sql(LIVE).bind("key", key).map(row -> true).one().defaultIfEmpty(false));
+        return UncancellableCall.of(db.sql(LIVE)
+                .bind("keyDigest", CapabilityDigests.sha256(key))
+                .map(row -> true)
+                .one()
+                .defaultIfEmpty(false));
     }
 
     /** Whether the key names a link at all, live or not. */
     Mono<Boolean> isKnown(String key) {
-        return UncancellableCall.of(db.sql("SELECT true AS known FROM redeemable_links WHERE key = :key")
-                .bind("key", key)
+        return UncancellableCall.of(db.sql("SELECT true AS known FROM redeemable_links WHERE key_digest = :keyDigest")
+                .bind("keyDigest", CapabilityDigests.sha256(key))
                 .map(row -> true)
                 .one()
                 .defaultIfEmpty(false));

@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.redeem;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.messaging.outbox.OutboxRelay;
 import io.r2dbc.spi.Readable;
@@ -18,12 +19,12 @@ class ShareTokenGrants {
      * {@code active}.
      */
     private static final String ACTIVE_TOKEN = """
-            SELECT token_id, token_value, media_id, export_definition,
+            SELECT token_id, media_id, export_definition,
                    CASE export_definition WHEN 'HD' THEN hd_bucket WHEN 'BD' THEN bd_bucket END AS bucket,
                    CASE export_definition WHEN 'HD' THEN hd_key WHEN 'BD' THEN bd_key END AS object_key,
                    CASE export_definition WHEN 'HD' THEN hd_filename WHEN 'BD' THEN bd_filename END AS filename
             FROM redeemable_tokens
-            WHERE public_path = :path AND NOT deleted
+            WHERE path_digest = :pathDigest AND NOT deleted
               AND (manual_activate OR activation_date IS NULL OR activation_date <= now())
               AND (deactivation_date IS NULL OR now() < deactivation_date)""";
 
@@ -35,7 +36,7 @@ class ShareTokenGrants {
             )
             SELECT bucket, object_key, filename,
                    CASE WHEN object_key IS NOT NULL THEN outbox_append(:topic, :type, token_id::text,
-                       jsonb_build_object('tokenId', token_id, 'tokenValue', token_value, 'mediaId', media_id,
+                       jsonb_build_object('tokenId', token_id, 'mediaId', media_id,
                                           'exportDefinition', export_definition,
                                           'clientAddress', CAST(:client AS text),
                                           'userAgent', CAST(:agent AS text))) END AS event_seq
@@ -58,7 +59,7 @@ class ShareTokenGrants {
         // always was for a hang-up just after the commit
         return UncancellableCall.of(
                 DownloadEventParameters.bind(db.sql(GRANT), EventType.SHARE_TOKEN_DOWNLOADED, clientAddress, userAgent)
-                        .bind("path", publicPath)
+                        .bind("pathDigest", CapabilityDigests.sha256(publicPath))
                         .map(ShareTokenGrants::grant)
                         .one()
                         // committed (the statement's answer completes after its commit): send the event on now
@@ -72,18 +73,19 @@ class ShareTokenGrants {
     /** What a GET would grant now; records nothing. */
     Mono<Grant> probe(String publicPath) {
         return UncancellableCall.of(db.sql(ACTIVE_TOKEN)
-                .bind("path", publicPath)
+                .bind("pathDigest", CapabilityDigests.sha256(publicPath))
                 .map(ShareTokenGrants::grant)
                 .one());
     }
 
     /** Whether a token answers or answered this public path: active, inactive or deleted. */
     Mono<Boolean> isKnown(String publicPath) {
-        return UncancellableCall.of(db.sql("SELECT true AS known FROM redeemable_tokens WHERE public_path = :path")
-                .bind("path", publicPath)
-                .map(row -> true)
-                .one()
-                .defaultIfEmpty(false));
+        return UncancellableCall.of(
+                db.sql("SELECT true AS known FROM redeemable_tokens WHERE path_digest = :pathDigest")
+                        .bind("pathDigest", CapabilityDigests.sha256(publicPath))
+                        .map(row -> true)
+                        .one()
+                        .defaultIfEmpty(false));
     }
 
     private static Grant grant(Readable row) {

@@ -3,6 +3,7 @@ package dev.sharelinks.redirector.redeem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.DownloadCountSettled;
 import dev.sharelinks.events.LinkCreated;
@@ -97,7 +98,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
                 .containsExactlyInAnyOrder(1999, 1998, 1997);
         assertThat(events)
                 .filteredOn(DownloadCountSettled.class::isInstance)
-                .containsExactly(new DownloadCountSettled(link.linkId(), link.key(), 1997, 253));
+                .containsExactly(new DownloadCountSettled(link.linkId(), CapabilityDigests.hex(link.key()), 1997, 253));
     }
 
     @Test
@@ -122,8 +123,9 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
                 publishLink("media/lease/dead", "dead.bin", 1000, Instant.now().plusSeconds(3600));
         // a replica that died holding every download but none granted: its lease expires in three seconds
         sql("WITH taken AS (UPDATE redirector.redeemable_links SET remaining = 0, leased = 1000 WHERE link_id = "
-                + link.linkId() + " RETURNING link_id, key) INSERT INTO redirector.download_leases (link_id, key,"
-                + " holder, size, used, expires_at) SELECT link_id, key, 'dead-replica', 1000, 400,"
+                + link.linkId()
+                + " RETURNING link_id, key_digest) INSERT INTO redirector.download_leases (link_id, key_digest,"
+                + " holder, size, used, expires_at) SELECT link_id, key_digest, 'dead-replica', 1000, 400,"
                 + " now() + interval '3 seconds' FROM taken");
 
         Grants meanwhile = links.grantAll(batch(link, 2), new Long[2]).block(Duration.ofSeconds(5));
@@ -133,7 +135,8 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
                 .isEqualTo(2);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> row(link).equals("600,0"));
-        assertThat(events(link, 1)).containsExactly(new DownloadCountSettled(link.linkId(), link.key(), 600, 600));
+        assertThat(events(link, 1))
+                .containsExactly(new DownloadCountSettled(link.linkId(), CapabilityDigests.hex(link.key()), 600, 600));
         Grants after = links.grantAll(batch(link, 2), new Long[2]).block(Duration.ofSeconds(5));
         assertThat(after.granted()).hasSize(2);
         assertThat(after.held().isEmpty()).isTrue();

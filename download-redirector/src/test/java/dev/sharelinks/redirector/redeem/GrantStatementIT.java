@@ -112,8 +112,8 @@ class GrantStatementIT extends RedirectorIntegrationTest {
         String row = """
                 INSERT INTO redirector.outbox (event_id, topic, event_keys, event_type, data)
                 VALUES ('6f1c2b3a-0000-4000-8000-000000000001', '%s', ARRAY['9100000001', '9100000002'], '%s',
-                        '[{"linkId": 9100000001, "key": "k1", "remaining": 0, "clientAddress": null, "userAgent": null},
-                          {"linkId": 9100000002, "key": "k2", "remaining": 0, "clientAddress": null, "userAgent": null}]')
+                        '[{"linkId": 9100000001, "keyDigest": "d1", "remaining": 0, "clientAddress": null, "userAgent": null},
+                          {"linkId": 9100000002, "keyDigest": "d2", "remaining": 0, "clientAddress": null, "userAgent": null}]')
                 """.formatted(Topics.DOWNLOADS, EventType.DOWNLOAD_CONSUMED.typeName());
         SharedServers.postgres().query(DATABASE, row);
         Map<String, List<UUID>> first = eventIdsByKey(keys, 2);

@@ -18,9 +18,9 @@ class LandingHousekeepingIT extends RedirectorIntegrationTest {
                 INSERT INTO redirector.spent_form_nonces (nonce_id, expires_at) VALUES
                     ('housekeeping-expired', now() - interval '1 second'),
                     ('housekeeping-current', now() + interval '1 hour');
-                INSERT INTO redirector.password_attempts (key, client, attempts, window_ends) VALUES
-                    ('housekeeping-link', '192.0.2.1', 6, now() - interval '1 second'),
-                    ('housekeeping-link', '192.0.2.2', 6, now() + interval '10 minutes')""");
+                INSERT INTO redirector.password_attempts (key_digest, client, attempts, window_ends) VALUES
+                    ('\\x0123', '192.0.2.1', 6, now() - interval '1 second'),
+                    ('\\x0123', '192.0.2.2', 6, now() + interval '10 minutes')""");
 
         housekeeping.deleteExpired();
 
@@ -34,7 +34,7 @@ class LandingHousekeepingIT extends RedirectorIntegrationTest {
                         .query(
                                 DATABASE,
                                 "SELECT string_agg(client, ',' ORDER BY client) "
-                                        + "FROM redirector.password_attempts WHERE key = 'housekeeping-link'"))
+                                        + "FROM redirector.password_attempts WHERE key_digest = '\\x0123'"))
                 .isEqualTo("192.0.2.2");
     }
 }
