@@ -125,7 +125,11 @@ class AuditReplayIT {
                 linkId,
                 t0.plusMillis(4).plusNanos(500_000),
                 new DownloadRepeated(linkId, CapabilityDigests.hex("secret-key-" + linkId), "198.51.100.7", "Firefox"));
-        publish(Topics.LINKS, linkId, t0.plusMillis(5), new LinkRevoked(linkId, "secret-key-" + linkId, 7));
+        publish(
+                Topics.LINKS,
+                linkId,
+                t0.plusMillis(5),
+                new LinkRevoked(linkId, CapabilityDigests.hex("secret-key-" + linkId), 7));
         publish(
                 Topics.TOKENS,
                 tokenId,
@@ -297,7 +301,7 @@ class AuditReplayIT {
     private static LinkCreated link(long id, int limit) {
         return new LinkCreated(
                 id,
-                "secret-key-" + id,
+                CapabilityDigests.hex("secret-key-" + id),
                 7,
                 4,
                 "asset-4",
@@ -305,8 +309,7 @@ class AuditReplayIT {
                 "media/4/original.bin",
                 "report-" + id + ".pdf",
                 EXPIRY,
-                limit,
-                "https://r.example/api/v2/shareable_links/secret-key-" + id);
+                limit);
     }
 
     private static ShareRequested.SharedLink shared(long linkId) {

@@ -13,8 +13,16 @@ import tools.jackson.databind.node.ObjectNode;
  * current record's (an upcast), so a consumer sees one record whichever version the history holds.
  */
 public enum EventType {
-    LINK_CREATED("sharelinks.link.created.v1", Topics.LINKS, LinkCreated.class),
-    LINK_REVOKED("sharelinks.link.revoked.v1", Topics.LINKS, LinkRevoked.class),
+    LINK_CREATED(
+            "sharelinks.link.created.v2",
+            Topics.LINKS,
+            LinkCreated.class,
+            new Older("sharelinks.link.created.v1", Upcasts::keyAndUrlToTheKeysDigest)),
+    LINK_REVOKED(
+            "sharelinks.link.revoked.v2",
+            Topics.LINKS,
+            LinkRevoked.class,
+            new Older("sharelinks.link.revoked.v1", Upcasts::keyToItsDigest)),
     SHARE_REQUESTED("sharelinks.share.requested.v1", Topics.SHARES, ShareRequested.class),
     SHARE_MAIL_DELIVERED("sharelinks.share.mail-delivered.v1", Topics.SHARES, ShareMailDelivered.class),
     SHARE_MAIL_FAILED("sharelinks.share.mail-failed.v1", Topics.SHARES, ShareMailFailed.class),
@@ -96,7 +104,13 @@ public enum EventType {
     /** The changes between versions, applied to the data as read. */
     private static final class Upcasts {
 
-        /** v1 download events carried the link's key; v2 its digest. */
+        /** v1 LinkCreated carried the link's key and its public URL, which holds the key; v2 the key's digest. */
+        static void keyAndUrlToTheKeysDigest(ObjectNode data) {
+            keyToItsDigest(data);
+            data.remove("url");
+        }
+
+        /** v1 link and download events carried the link's key; v2 its digest. */
         static void keyToItsDigest(ObjectNode data) {
             JsonNode key = data.remove("key");
             if (key != null && key.isString()) {

@@ -7,10 +7,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * A shareable link was created. Carries everything the redirector needs to redeem it without asking link-api.
  *
- * @param key the unguessable part of the public URL
+ * @param keyDigest the SHA-256 (hex, {@link CapabilityDigests#hex}) of the unguessable part of the public URL, which
+ *     is what the redirector looks a visit up by; never the key itself, a capability (v1 carried the key and the
+ *     URL, and reads as the key's digest without the URL)
  * @param expiresAt the link is redeemable strictly before this instant
  * @param downloadLimit how many downloads the link grants in total
- * @param url the public redeem URL as returned to the client
  * @param landingPage present when a GET of the link shows a page whose form spends a download, instead of
  *     redirecting at once (a Sharelinks extension; absent in events written before it)
  * @param locale the language the link's pages are shown in when the visitor's browser names none of theirs: its
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record LinkCreated(
         long linkId,
-        String key,
+        String keyDigest,
         long accountId,
         long mediaId,
         String assetId,
@@ -27,14 +28,13 @@ public record LinkCreated(
         String filename,
         Instant expiresAt,
         int downloadLimit,
-        String url,
         @Nullable LandingPage landingPage,
         @Nullable String locale) {
 
     /** A plain link: a GET redirects at once. */
     public LinkCreated(
             long linkId,
-            String key,
+            String keyDigest,
             long accountId,
             long mediaId,
             String assetId,
@@ -42,11 +42,10 @@ public record LinkCreated(
             String objectKey,
             String filename,
             Instant expiresAt,
-            int downloadLimit,
-            String url) {
+            int downloadLimit) {
         this(
                 linkId,
-                key,
+                keyDigest,
                 accountId,
                 mediaId,
                 assetId,
@@ -55,7 +54,6 @@ public record LinkCreated(
                 filename,
                 expiresAt,
                 downloadLimit,
-                url,
                 null,
                 null);
     }
@@ -69,12 +67,11 @@ public record LinkCreated(
     public record LandingPage(@Nullable String passwordHash) {}
 
     public LinkCreated {
-        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(keyDigest, "keyDigest");
         Objects.requireNonNull(assetId, "assetId");
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(objectKey, "objectKey");
         Objects.requireNonNull(filename, "filename");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        Objects.requireNonNull(url, "url");
     }
 }

@@ -20,7 +20,7 @@ class GoldenEventsTest {
     private final EventSerde serde = new EventSerde();
 
     @Test
-    void linkCreatedV1GoldenSampleStillDeserializes() {
+    void linkCreatedV1GoldenSampleReadsWithTheKeysDigestAndNoUrl() {
         EventEnvelope<LinkCreated> event = serde.read(golden("link-created.v1.json"), LinkCreated.class);
 
         assertThat(event.eventId()).isEqualTo(UUID.fromString("3f1c2a5e-8d4b-4f6a-9c1e-2b7d8e9f0a11"));
@@ -31,7 +31,7 @@ class GoldenEventsTest {
         assertThat(event.data())
                 .isEqualTo(new LinkCreated(
                         42,
-                        "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA",
+                        KEY_DIGEST,
                         7,
                         4,
                         "b5Iix0ul_b2bTnT23Jo-",
@@ -39,8 +39,32 @@ class GoldenEventsTest {
                         "media/4/original.jpg",
                         "test_file",
                         Instant.parse("2026-11-29T00:00:00Z"),
-                        5,
-                        "http://localhost:8082/api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA"));
+                        5));
+        assertThat(new String(serde.serialize(event))).doesNotContain("Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA");
+    }
+
+    @Test
+    void linkCreatedV2GoldenSampleCarriesTheKeysDigestOnly() {
+        EventEnvelope<LinkCreated> v2 = serde.read(golden("link-created.v2.json"), LinkCreated.class);
+        LinkCreated v1 = serde.read(golden("link-created-locale.v1.json"), LinkCreated.class)
+                .data();
+
+        assertThat(v2.type()).isEqualTo(EventType.LINK_CREATED.typeName());
+        assertThat(v2.data())
+                .isEqualTo(v1)
+                .isEqualTo(new LinkCreated(
+                        44,
+                        "e3a3843df168f9d6ab6080cd31070244e3e7862e82b00581c24583f32682f3fb",
+                        7,
+                        4,
+                        "b5Iix0ul_b2bTnT23Jo-",
+                        "demo-bucket",
+                        "media/4/original.jpg",
+                        "kokous.pdf",
+                        Instant.parse("2026-12-12T00:00:00Z"),
+                        3,
+                        new LinkCreated.LandingPage(null),
+                        "fi"));
     }
 
     private static final String HASH = "{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG";
@@ -115,11 +139,13 @@ class GoldenEventsTest {
     }
 
     @Test
-    void linkRevokedV1GoldenSampleStillDeserializes() {
+    void linkRevokedV1AndV2GoldenSamplesReadAsOneRecordWithTheKeysDigest() {
         EventEnvelope<LinkRevoked> event = serde.read(golden("link-revoked.v1.json"), LinkRevoked.class);
+        EventEnvelope<LinkRevoked> v2 = serde.read(golden("link-revoked.v2.json"), LinkRevoked.class);
 
-        assertThat(event.type()).isEqualTo(EventType.LINK_REVOKED.typeName());
-        assertThat(event.data()).isEqualTo(new LinkRevoked(42, "Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA", 7));
+        assertThat(event.type()).isEqualTo("sharelinks.link.revoked.v1");
+        assertThat(List.of(event.data(), v2.data())).containsOnly(new LinkRevoked(42, KEY_DIGEST, 7));
+        assertThat(v2.type()).isEqualTo(EventType.LINK_REVOKED.typeName());
     }
 
     @Test
@@ -335,21 +361,19 @@ class GoldenEventsTest {
     @Test
     void everyEventSurvivesARoundTripWithItsTypeAndTopic() {
         for (String sample : List.of(
-                "link-created.v1.json",
-                "link-revoked.v1.json",
+                "link-created.v2.json",
+                "link-revoked.v2.json",
                 "share-requested.v1.json",
                 "download-consumed.v2.json",
                 "share-token-created.v1.json",
                 "share-token-updated.v1.json",
                 "share-token-deleted.v1.json",
                 "share-token-downloaded.v2.json",
-                "link-created-landing-page.v1.json",
                 "download-repeated.v2.json",
                 "download-count-settled.v2.json",
                 "share-mail-delivered.v1.json",
                 "share-mail-failed.v1.json",
                 "share-requested-sender-locale.v1.json",
-                "link-created-locale.v1.json",
                 "share-requested-branding.v1.json")) {
             EventEnvelope<?> event = serde.read(golden(sample));
             EventEnvelope<?> again = serde.read(serde.serialize(event));

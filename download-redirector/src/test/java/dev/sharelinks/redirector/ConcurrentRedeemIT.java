@@ -2,7 +2,6 @@ package dev.sharelinks.redirector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
@@ -94,7 +93,7 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void when200ParallelRedeemsHitALimitOf25AcrossTwoInstancesThenExactly25Redirect() {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 "media/9/original.bin", "nine.bin", 25, Instant.now().plusSeconds(3600));
         HttpClient client =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -123,12 +122,12 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
     @Test
     void when10000RedeemsSpreadOver100LinksWithSmallLimitsThenEachLinkRedirectsExactlyItsLimit(CapturedOutput output)
             throws Exception {
-        List<LinkCreated> links = new ArrayList<>();
+        List<PublishedLink> links = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             links.add(publishLink(
                     "media/load/" + i, "load.bin", 1 + i % 50, Instant.now().plusSeconds(3600)));
         }
-        List<LinkCreated> requests = new ArrayList<>();
+        List<PublishedLink> requests = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             requests.add(links.get(i % links.size()));
         }
@@ -144,7 +143,7 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         List<CompletableFuture<Integer>> responses = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
-            LinkCreated link = requests.get(i);
+            PublishedLink link = requests.get(i);
             inFlight.acquire();
             responses.add(redeem(client, i % 2 == 0 ? port : secondPort, link.key())
                     .whenComplete((status, e) -> {
@@ -162,17 +161,17 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
         }
         CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).join();
 
-        int totalLimit = links.stream().mapToInt(LinkCreated::downloadLimit).sum();
+        int totalLimit = links.stream().mapToInt(PublishedLink::downloadLimit).sum();
         // a CI run once saw one 503 here and kept no log: the failure says why the instances refused
         assertThat(statuses)
                 .as(() -> "statuses, with what the instances logged of their failures: " + failuresLogged(output))
                 .containsOnlyKeys(302, 404);
         assertThat(statuses.get(302).get()).isEqualTo(totalLimit);
-        for (LinkCreated link : links) {
+        for (PublishedLink link : links) {
             assertThat(redirects.get(link.key()).get()).as(link.key()).isEqualTo(link.downloadLimit());
         }
         Map<Long, Long> events = downloadEvents(links, totalLimit);
-        for (LinkCreated link : links) {
+        for (PublishedLink link : links) {
             assertThat(events.get(link.linkId()))
                     .as("events of " + link.linkId())
                     .isEqualTo(link.downloadLimit());
@@ -211,7 +210,7 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
     }
 
     /** DownloadConsumed events per link id, read until there are {@code expected} of these links' in all. */
-    private Map<Long, Long> downloadEvents(List<LinkCreated> links, long expected) {
+    private Map<Long, Long> downloadEvents(List<PublishedLink> links, long expected) {
         List<String> keys = links.stream().map(l -> String.valueOf(l.linkId())).toList();
         return TopicReader.readUntil(
                         SharedServers.kafka().bootstrapServers(),

@@ -3,7 +3,6 @@ package dev.sharelinks.redirector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
@@ -43,7 +42,7 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheDatabaseRestartsUnderLoadThenRedeemsAnswer503AndEveryRedirectIsRecorded() throws Exception {
-        List<LinkCreated> links = new ArrayList<>();
+        List<PublishedLink> links = new ArrayList<>();
         for (int i = 0; i < LINKS; i++) {
             links.add(publishLink(
                     "media/restart/" + i, "restart.bin", LIMIT, Instant.now().plusSeconds(3600)));
@@ -59,7 +58,7 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
             int worker = w;
             load.add(workers.submit(() -> {
                 for (int i = worker; running.get(); i += WORKERS) {
-                    LinkCreated link = links.get(i % LINKS);
+                    PublishedLink link = links.get(i % LINKS);
                     int status = client.send(
                                     HttpRequest.newBuilder()
                                             .timeout(REQUEST_TIMEOUT)
@@ -107,7 +106,7 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
                 .lines()
                 .map(line -> line.split(" "))
                 .collect(Collectors.toMap(parts -> parts[0], parts -> Integer.parseInt(parts[1])));
-        for (LinkCreated link : links) {
+        for (PublishedLink link : links) {
             int redirected =
                     redirects.getOrDefault(link.key(), new AtomicInteger()).get();
             // a 503 whose commit still went through may leave a decrement without a redirect; never the reverse
@@ -138,7 +137,7 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
 
         // the projection recovers too: a link published now becomes redeemable, once its listeners' back-off from
         // the outage (up to sharelinks.kafka.retry-max-interval) has run out
-        LinkCreated after = publishLinkWithin(
+        PublishedLink after = publishLinkWithin(
                 Duration.ofSeconds(90),
                 "media/restart/after",
                 "after.bin",

@@ -101,7 +101,7 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
                 serde.serialize(serde.envelope(
                         new LinkCreated(
                                 id,
-                                key,
+                                CapabilityDigests.hex(key),
                                 1,
                                 4,
                                 "asset",
@@ -109,8 +109,7 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
                                 "media/early/original.bin",
                                 "early.bin",
                                 LATER,
-                                5,
-                                "http://redirector.test/api/v2/shareable_links/" + key),
+                                5),
                         "link-api",
                         String.valueOf(id),
                         Instant.now())));
@@ -132,7 +131,7 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
 
     @Test
     void whenADownloadIsReportedForAProjectedLinkThenItsCountIsLoweredAndNeverRaised() {
-        LinkCreated link = publishLink("media/reported/original.bin", "reported.bin", 5, LATER);
+        PublishedLink link = publishLink("media/reported/original.bin", "reported.bin", 5, LATER);
 
         publishDownload(link.linkId(), link.key(), 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> "2".equals(remaining(link)));
@@ -143,7 +142,7 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheLiveProjectionReadsBackItsOwnGrantsThenItsCountsDoNotChange() {
-        LinkCreated link = publishLink("media/own/original.bin", "own.bin", 3, LATER);
+        PublishedLink link = publishLink("media/own/original.bin", "own.bin", 3, LATER);
 
         http.get()
                 .uri("/api/v2/shareable_links/{key}", link.key())
@@ -183,7 +182,7 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
 
     @Test
     void whenADownloadsRecordIsNotAnEventThenItGoesToTheDeadLetterTopicAndTheConsumerMovesOn() {
-        LinkCreated link = publishLink("media/poison/original.bin", "poison.bin", 4, LATER);
+        PublishedLink link = publishLink("media/poison/original.bin", "poison.bin", 4, LATER);
         publish(Topics.DOWNLOADS, String.valueOf(link.linkId()), "{not an event".getBytes(StandardCharsets.UTF_8));
         publishDownload(link.linkId(), link.key(), 1);
 
@@ -212,7 +211,7 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
     }
 
     private static List<ConsumerRecord<String, byte[]>> ofLink(
-            List<ConsumerRecord<String, byte[]>> records, LinkCreated link) {
+            List<ConsumerRecord<String, byte[]>> records, PublishedLink link) {
         return records.stream()
                 .filter(r -> r.key().equals(String.valueOf(link.linkId())))
                 .toList();
@@ -237,7 +236,7 @@ class DownloadProjectionIT extends RedirectorIntegrationTest {
         }
     }
 
-    private static String remaining(LinkCreated link) {
+    private static String remaining(PublishedLink link) {
         return query("SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId());
     }
 

@@ -2,7 +2,6 @@ package dev.sharelinks.redirector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sharelinks.events.LinkCreated;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -38,7 +37,7 @@ class HangUpIT extends RedirectorIntegrationTest {
      */
     @Test
     void whenOneKeepAliveConnectionAsksInQuickSuccessionThenEveryRequestIsAnswered() throws Exception {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 "media/hangup/kept.bin", "kept.bin", 1_000_000, Instant.now().plusSeconds(3600));
         List<String> paths = List.of(
                 "/api/v2/shareable_links/" + link.key(), // answered after a grant statement
@@ -64,7 +63,7 @@ class HangUpIT extends RedirectorIntegrationTest {
 
     @Test
     void whenVisitorsHangUpMidRequestThenEveryLaterRequestIsStillAnswered() throws Exception {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 "media/hangup/file.bin", "file.bin", 1_000_000, Instant.now().plusSeconds(3600));
         List<String> paths = List.of(
                 "/api/v2/shareable_links/" + link.key(),

@@ -73,7 +73,7 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
 
     @Test
     void aPersonOpensALandingPageClicksDownloadAndTheFileLandsWithItsNameAndExactBytes() {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 OBJECT,
                 "Board minutes.pdf",
                 3,
@@ -97,7 +97,7 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
 
     @Test
     void aPlainLinkFollowsTheRedirectAndAReloadWithinTheGracePeriodSpendsNothingMore() throws Exception {
-        LinkCreated link = publishLink(OBJECT, "report.pdf", 5, Instant.now().plusSeconds(3600));
+        PublishedLink link = publishLink(OBJECT, "report.pdf", 5, Instant.now().plusSeconds(3600));
 
         browser.get(url(link));
         assertThat(downloaded("report.pdf")).isEqualTo(CONTENT);
@@ -114,7 +114,7 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
     @Test
     void aPasswordLinkTakesAWrongPasswordThenTheRightOne() {
         String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode("harbour lights");
-        LinkCreated link =
+        PublishedLink link =
                 publishLink(OBJECT, "Plans.pdf", 2, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(hash));
 
         browser.get(url(link));
@@ -137,7 +137,7 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
     @Test
     void aLinkThatNoLongerWorksShowsAPageInTheBrowsersLanguage() {
         // expired: a person's own spent link would still give them their download again (the receipt)
-        LinkCreated link = publishLink(OBJECT, "Expired.pdf", 1, Instant.now().minusSeconds(60), null);
+        PublishedLink link = publishLink(OBJECT, "Expired.pdf", 1, Instant.now().minusSeconds(60), null);
         Map<String, String> titles = Map.of(
                 "en",
                 "This link no longer works",
@@ -168,7 +168,7 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
     @Test
     void aPasswordLandingPageSpeaksTheBrowsersLanguage() {
         String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode("harbour lights");
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 OBJECT, "Plans.pdf", 2, Instant.parse("2099-03-01T12:00:00Z"), new LinkCreated.LandingPage(hash));
         Map<String, List<String>> words = Map.of(
                 "en", List.of("A password-protected file", "1 March 2099", "Wrong password. Try again."),
@@ -222,7 +222,7 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
      */
     @Test
     void aBrowserInAnotherLanguageGetsTheLinksLanguageAndSoDoesALinkPreview() {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 OBJECT, "Kokous.pdf", 3, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(null), "fi");
 
         chromium.acceptLanguage("sv-SE,sv;q=0.9");
@@ -253,7 +253,7 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
                 .isEmpty();
     }
 
-    private String url(LinkCreated link) {
+    private String url(PublishedLink link) {
         return "http://127.0.0.1:" + port + "/api/v2/shareable_links/" + link.key();
     }
 
@@ -278,7 +278,7 @@ class LandingPageBrowserIT extends RedirectorIntegrationTest {
         }
     }
 
-    private static int remaining(LinkCreated link) {
+    private static int remaining(PublishedLink link) {
         return Integer.parseInt(SharedServers.postgres()
                 .query(DATABASE, "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()));
     }

@@ -3,7 +3,6 @@ package dev.sharelinks.redirector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharelinks.events.DownloadConsumed;
-import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
@@ -32,9 +31,9 @@ class MissLimitIT extends RedirectorIntegrationTest {
 
     @Test
     void whenAClientGuessesTooManyKeysThenItGets429ButLinksThatExistStillWork() {
-        LinkCreated live =
+        PublishedLink live =
                 publishLink("media/limit/live", "live.bin", 10, Instant.now().plusSeconds(3600));
-        LinkCreated exhausted =
+        PublishedLink exhausted =
                 publishLink("media/limit/gone", "gone.bin", 1, Instant.now().plusSeconds(3600));
         redeem("198.51.100.9", exhausted.key()).expectStatus().isFound();
 
@@ -95,12 +94,12 @@ class MissLimitIT extends RedirectorIntegrationTest {
         clientOf.put("attacker.example, 203.0.113.10", "203.0.113.10");
         clientOf.put("203.0.113.11, attacker.example", "127.0.0.1");
         for (Map.Entry<String, String> forwarded : clientOf.entrySet()) {
-            LinkCreated link =
+            PublishedLink link =
                     publishLink("media/limit/who", "who.bin", 1, Instant.now().plusSeconds(3600));
             redeem(forwarded.getKey(), link.key()).expectStatus().isFound();
             assertThat(clientAddressOf(link)).as(forwarded.getKey()).isEqualTo(forwarded.getValue());
         }
-        LinkCreated rfc7239 =
+        PublishedLink rfc7239 =
                 publishLink("media/limit/who", "who.bin", 1, Instant.now().plusSeconds(3600));
         http.get()
                 .uri("/api/v2/shareable_links/{key}", rfc7239.key())
@@ -111,7 +110,7 @@ class MissLimitIT extends RedirectorIntegrationTest {
         assertThat(clientAddressOf(rfc7239)).isEqualTo("2001:db8:0:0:0:0:0:2");
     }
 
-    private String clientAddressOf(LinkCreated link) {
+    private String clientAddressOf(PublishedLink link) {
         String key = String.valueOf(link.linkId());
         return TopicReader.readUntil(
                         SharedServers.kafka().bootstrapServers(),

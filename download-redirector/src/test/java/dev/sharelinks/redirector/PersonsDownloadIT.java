@@ -68,7 +68,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
 
     @Test
     void everyPreviewAgentGetsAPreviewPageThatSpendsNothingAndShowsNoFileUrlThenABrowserGetsTheFile() throws Exception {
-        LinkCreated link =
+        PublishedLink link =
                 publishLink(OBJECT, "Quarterly report.pdf", 1, Instant.now().plusSeconds(3600));
 
         for (Map.Entry<String, String> agent : PreviewAgentSamples.BY_NAME.entrySet()) {
@@ -116,7 +116,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
 
     @Test
     void aPersonsRepeatWithinTheGracePeriodGetsTheFileAgainSpendingNothingAndIsRecorded() throws Exception {
-        LinkCreated link = publishLink(OBJECT, "report.pdf", 1, Instant.now().plusSeconds(3600));
+        PublishedLink link = publishLink(OBJECT, "report.pdf", 1, Instant.now().plusSeconds(3600));
 
         HttpResponse<String> first = get(link.key(), BROWSER, null);
         assertThat(first.statusCode()).isEqualTo(302);
@@ -152,8 +152,9 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
 
     @Test
     void aReceiptIsWorthlessOnAnotherLinkAfterItsGracePeriodTamperedOrSignedWithARetiredKey() throws Exception {
-        LinkCreated link = publishLink(OBJECT, "report.pdf", 10, Instant.now().plusSeconds(3600));
-        LinkCreated other = publishLink(OBJECT, "report.pdf", 10, Instant.now().plusSeconds(3600));
+        PublishedLink link = publishLink(OBJECT, "report.pdf", 10, Instant.now().plusSeconds(3600));
+        PublishedLink other =
+                publishLink(OBJECT, "report.pdf", 10, Instant.now().plusSeconds(3600));
         String linksReceipt = receiptOf(get(link.key(), BROWSER, null));
         long inTenMinutes = Instant.now().plusSeconds(590).getEpochSecond();
         String oldKeys = receipt("k1", SIGNING_KEY_1, link.key(), inTenMinutes);
@@ -194,7 +195,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
 
     @Test
     void aLandingPageLinkShowsItsPageToEveryGetAndOnlyItsFormSpendsOnceEach() throws Exception {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 OBJECT,
                 "Board minutes.pdf",
                 2,
@@ -253,7 +254,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     @Test
     void aPasswordLinkRefusesWrongPasswordsThrottlesThatClientOnlyAndOpensForTheRightOne() throws Exception {
         String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(PASSWORD);
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 OBJECT, "Secret plans.pdf", 3, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(hash));
 
         HttpResponse<String> page = get(link.key(), BROWSER, null);
@@ -306,7 +307,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
 
     @Test
     void twoHundredParallelFormsOnALimitOf25GrantExactly25() throws Exception {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 OBJECT, "popular.pdf", 25, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(null));
         List<String> nonces = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -341,7 +342,8 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     void aDownloadThroughARecipientsUrlRecordsItsReferenceAndAMalformedOneIsDropped() throws Exception {
         String ann = "q7Vd2mXr0bN5sK8wYc1ZaA";
         String ben = "Hk3pL9tQ2vW6yB0nE4rU8g";
-        LinkCreated plain = publishLink(OBJECT, "minutes.pdf", 10, Instant.now().plusSeconds(3600));
+        PublishedLink plain =
+                publishLink(OBJECT, "minutes.pdf", 10, Instant.now().plusSeconds(3600));
         for (String query : List.of(
                 "?ref=" + ann,
                 "?utm_source=mail&ref=" + ben,
@@ -357,7 +359,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
                 .extracting(e -> e.data().recipientRef())
                 .containsExactly(ann, ben, null, null, null, null);
 
-        LinkCreated gated = publishLink(
+        PublishedLink gated = publishLink(
                 OBJECT, "minutes.pdf", 2, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(null));
         HttpResponse<String> page = get(gated.key() + "?ref=" + ben, BROWSER, null);
         assertThat(page.body()).contains("<form method=\"post\">");
@@ -371,7 +373,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
 
     @Test
     void aFormToAPlainLinkIsNotAllowedAndOneToAKeyNobodyHasIsNotFound() throws Exception {
-        LinkCreated plain = publishLink(OBJECT, "plain.pdf", 1, Instant.now().plusSeconds(3600));
+        PublishedLink plain = publishLink(OBJECT, "plain.pdf", 1, Instant.now().plusSeconds(3600));
 
         HttpResponse<String> notAllowed = post(plain.key(), "nonce=x");
         assertThat(notAllowed.statusCode()).isEqualTo(405);
@@ -491,7 +493,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static int remaining(LinkCreated link) {
+    private static int remaining(PublishedLink link) {
         return Integer.parseInt(SharedServers.postgres()
                 .query(DATABASE, "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()));
     }
@@ -503,16 +505,16 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         return counter == null ? 0 : counter.count();
     }
 
-    private List<EventEnvelope<DownloadConsumed>> consumed(LinkCreated link, int expected) {
+    private List<EventEnvelope<DownloadConsumed>> consumed(PublishedLink link, int expected) {
         return ofLink(link, expected, DownloadConsumed.class);
     }
 
-    private List<EventEnvelope<DownloadRepeated>> repeated(LinkCreated link, int expected) {
+    private List<EventEnvelope<DownloadRepeated>> repeated(PublishedLink link, int expected) {
         return ofLink(link, expected, DownloadRepeated.class);
     }
 
     /** The link's events of one type on the downloads topic, read until {@code expected} are there (or 10 s). */
-    private <T> List<EventEnvelope<T>> ofLink(LinkCreated link, int expected, Class<T> type) {
+    private <T> List<EventEnvelope<T>> ofLink(PublishedLink link, int expected, Class<T> type) {
         String linkId = String.valueOf(link.linkId());
         List<ConsumerRecord<String, byte[]>> records = TopicReader.readUntil(
                 SharedServers.kafka().bootstrapServers(),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventEnvelope;
-import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
@@ -37,7 +36,7 @@ class RedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenALinkIsRedeemedThenItRedirectsToAPresignedUrlThatDownloadsTheExactBytesAsAnAttachment() throws Exception {
         SharedServers.s3().putObject(BUCKET, "media/1/original.bin", CONTENT, "application/octet-stream");
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 "media/1/original.bin", "Asset_file_name.bin", 2, Instant.now().plus(Duration.ofDays(1)));
 
         String location = redeem(link.key());
@@ -58,7 +57,7 @@ class RedeemIT extends RedirectorIntegrationTest {
     /** With no trusted proxies (the default), a client's X-Forwarded-For is not read: the peer is the client. */
     @Test
     void whenNoProxyIsTrustedThenForwardedHeadersAreNotRead() {
-        LinkCreated link =
+        PublishedLink link =
                 publishLink("media/9/original.bin", "nine.bin", 1, Instant.now().plusSeconds(3600));
         http.get()
                 .uri("/api/v2/shareable_links/{key}", link.key())
@@ -85,7 +84,7 @@ class RedeemIT extends RedirectorIntegrationTest {
     /** What no route answers is still in the vendor's format of its path, never Spring Boot's error body. */
     @Test
     void whenNoRouteAnswersThenTheAnswerIsInTheVendorsFormatOfThePath() throws Exception {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 "media/8/original.bin", "eight.bin", 1, Instant.now().plusSeconds(3600));
         String base = "http://127.0.0.1:" + port;
 
@@ -116,7 +115,7 @@ class RedeemIT extends RedirectorIntegrationTest {
      */
     @Test
     void whenALinkIsRedeemedThenTheWholeAnswerIsMediaPocketsAndTheRequestIsCounted() throws Exception {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 "media/7/original.bin", "seven.bin", 1, Instant.now().plusSeconds(3600));
         double redirectsBefore = requests("302");
         double missesBefore = requests("404");
@@ -152,7 +151,7 @@ class RedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenThePresignedUrlIsTamperedWithThenTheS3ServerRefusesIt() throws Exception {
         SharedServers.s3().putObject(BUCKET, "media/2/original.bin", CONTENT, "application/octet-stream");
-        LinkCreated link =
+        PublishedLink link =
                 publishLink("media/2/original.bin", "file.bin", 3, Instant.now().plusSeconds(3600));
         String location = redeem(link.key());
 
@@ -168,7 +167,7 @@ class RedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheLimitIsReachedThenTheLinkAnswers404AndEachGrantIsRecordedAsDownloadConsumed() {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 "media/3/original.bin", "three.bin", 3, Instant.now().plusSeconds(3600));
 
         redeem(link.key());
@@ -207,9 +206,9 @@ class RedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheLinkIsUnknownExpiredOrRevokedThenItAnswers404() {
-        LinkCreated expired =
+        PublishedLink expired =
                 publishLink("media/4/original.bin", "x.bin", 5, Instant.now().minusSeconds(1));
-        LinkCreated revoked =
+        PublishedLink revoked =
                 publishLink("media/4/original.bin", "x.bin", 5, Instant.now().plusSeconds(3600));
         revoke(revoked);
 
@@ -267,7 +266,7 @@ class RedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void whenALinkIsProbedWithHeadThenNothingIsConsumed() {
-        LinkCreated link =
+        PublishedLink link =
                 publishLink("media/5/original.bin", "x.bin", 1, Instant.now().plusSeconds(3600));
 
         for (int i = 0; i < 3; i++) {
@@ -293,7 +292,7 @@ class RedeemIT extends RedirectorIntegrationTest {
      */
     @Test
     void everyPublicAnswerForbidsSniffingAndReferrersAndOptionsNamesTheMethods() throws Exception {
-        LinkCreated link = publishLink(
+        PublishedLink link = publishLink(
                 "media/8/original.bin", "eight.bin", 5, Instant.now().plusSeconds(3600));
         HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -356,9 +355,9 @@ class RedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenTheFilenameIsNotAsciiOrHasQuotesThenTheHeaderStaysIntact() throws Exception {
         SharedServers.s3().putObject(BUCKET, "media/6/original.bin", CONTENT, "application/octet-stream");
-        LinkCreated accented = publishLink(
+        PublishedLink accented = publishLink(
                 "media/6/original.bin", "Résumé été.pdf", 2, Instant.now().plusSeconds(3600));
-        LinkCreated quoted = publishLink(
+        PublishedLink quoted = publishLink(
                 "media/6/original.bin", "a\"b\\c;d.pdf", 2, Instant.now().plusSeconds(3600));
 
         assertThat(get(redeem(accented.key()))

@@ -2,6 +2,7 @@ package dev.sharelinks.redirector;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.LinkRevoked;
@@ -88,12 +89,12 @@ public abstract class RedirectorIntegrationTest {
     }
 
     /** Publishes LinkCreated for a new link and waits until the redirector can redeem it. */
-    protected LinkCreated publishLink(String objectKey, String filename, int limit, Instant expiresAt) {
+    protected PublishedLink publishLink(String objectKey, String filename, int limit, Instant expiresAt) {
         return publishLink(objectKey, filename, limit, expiresAt, null);
     }
 
     /** The same, for a link with a landing page (and its password's hash) when {@code landingPage} is given. */
-    protected LinkCreated publishLink(
+    protected PublishedLink publishLink(
             String objectKey,
             String filename,
             int limit,
@@ -103,13 +104,13 @@ public abstract class RedirectorIntegrationTest {
     }
 
     /** {@link #publishLink(String, String, int, Instant)}, waiting up to {@code within} (after an outage, say). */
-    protected LinkCreated publishLinkWithin(
+    protected PublishedLink publishLinkWithin(
             Duration within, String objectKey, String filename, int limit, Instant expiresAt) {
         return publishLink(objectKey, filename, limit, expiresAt, null, null, within);
     }
 
     /** The same, for a link whose account writes in {@code locale}. */
-    protected LinkCreated publishLink(
+    protected PublishedLink publishLink(
             String objectKey,
             String filename,
             int limit,
@@ -119,7 +120,7 @@ public abstract class RedirectorIntegrationTest {
         return publishLink(objectKey, filename, limit, expiresAt, landingPage, locale, Duration.ofSeconds(30));
     }
 
-    private LinkCreated publishLink(
+    private PublishedLink publishLink(
             String objectKey,
             String filename,
             int limit,
@@ -131,7 +132,7 @@ public abstract class RedirectorIntegrationTest {
         String key = "k" + id + "x".repeat(20);
         LinkCreated link = new LinkCreated(
                 id,
-                key,
+                CapabilityDigests.hex(key),
                 1,
                 4,
                 "asset",
@@ -140,7 +141,6 @@ public abstract class RedirectorIntegrationTest {
                 filename,
                 expiresAt,
                 limit,
-                "http://redirector.test/api/v2/shareable_links/" + key,
                 landingPage,
                 locale);
         publish(
@@ -153,15 +153,27 @@ public abstract class RedirectorIntegrationTest {
                                 .query(
                                         DATABASE,
                                         "SELECT count(*) FROM redirector.redeemable_links WHERE link_id = " + id)));
-        return link;
+        return new PublishedLink(key, link);
     }
 
-    void revoke(LinkCreated link) {
+    /** A link the test published: its key, which its event carries only as a digest, and the event. */
+    protected record PublishedLink(String key, LinkCreated event) {
+
+        public long linkId() {
+            return event.linkId();
+        }
+
+        public int downloadLimit() {
+            return event.downloadLimit();
+        }
+    }
+
+    void revoke(PublishedLink link) {
         publish(
                 Topics.LINKS,
                 String.valueOf(link.linkId()),
                 serde.serialize(serde.envelope(
-                        new LinkRevoked(link.linkId(), link.key(), 1),
+                        new LinkRevoked(link.linkId(), CapabilityDigests.hex(link.key()), 1),
                         "link-api",
                         String.valueOf(link.linkId()),
                         Instant.now())));

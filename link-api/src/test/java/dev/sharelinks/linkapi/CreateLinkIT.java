@@ -2,6 +2,7 @@ package dev.sharelinks.linkapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
@@ -59,7 +60,7 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         assertThat(event.data())
                 .isEqualTo(new LinkCreated(
                         id,
-                        key,
+                        CapabilityDigests.hex(key),
                         account.id(),
                         4,
                         "asset-4",
@@ -68,9 +69,11 @@ class CreateLinkIT extends LinkApiIntegrationTest {
                         "test_file",
                         Instant.parse("2099-11-29T00:00:00Z"),
                         5,
-                        url,
                         null,
                         "en"));
+        // the key is a capability: the event carries its digest, and neither the key nor the URL
+        assertThat(new String(publishedRecord(id).value(), StandardCharsets.UTF_8))
+                .doesNotContain(key);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sharelinks.linkapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
@@ -228,7 +229,8 @@ class ShareAndRevokeIT extends LinkApiIntegrationTest {
                 .<Object>map(r -> serde.read(r.value()).data())
                 .filter(LinkRevoked.class::isInstance)
                 .toList();
-        assertThat(revocations).containsExactly(new LinkRevoked(link, keyOf(link), account.id()));
+        assertThat(revocations)
+                .containsExactly(new LinkRevoked(link, CapabilityDigests.hex(keyOf(link)), account.id()));
     }
 
     @Test

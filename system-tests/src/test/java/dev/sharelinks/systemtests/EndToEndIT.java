@@ -3,6 +3,7 @@ package dev.sharelinks.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
@@ -146,9 +147,11 @@ class EndToEndIT {
                         .filter(r -> r.key().equals(subject))
                         .toList())
                 .singleElement()
-                .satisfies(r -> assertThat(
-                                serde.read(r.value(), LinkCreated.class).data().url())
-                        .isEqualTo(url));
+                .satisfies(r -> {
+                    assertThat(serde.read(r.value(), LinkCreated.class).data().keyDigest())
+                            .isEqualTo(CapabilityDigests.hex(url.substring(url.lastIndexOf('/') + 1)));
+                    assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain(url);
+                });
         // the share's request, then the mailer's outcome for each recipient
         List<Object> shareEvents = shareOf(
                 TopicReader.readUntil(

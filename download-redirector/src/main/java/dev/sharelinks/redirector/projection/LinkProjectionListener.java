@@ -1,6 +1,5 @@
 package dev.sharelinks.redirector.projection;
 
-import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
@@ -9,6 +8,7 @@ import dev.sharelinks.events.Topics;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -60,8 +60,7 @@ class LinkProjectionListener {
                                    :passwordHash, :locale
                             FROM reported
                             ON CONFLICT (key_digest) DO NOTHING""")
-                    // the key is a capability: the projection keeps its digest, which is what a redeem looks up
-                    .bind("keyDigest", CapabilityDigests.sha256(created.key()))
+                    .bind("keyDigest", HexFormat.of().parseHex(created.keyDigest()))
                     .bind("linkId", created.linkId())
                     .bind("bucket", created.bucket())
                     .bind("objectKey", created.objectKey())

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.DownloadCountSettled;
-import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
@@ -49,7 +48,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
 
     @Test
     void aHotLinkIsGrantedFromItsLeaseWhileItsRowIsLockedAndTheLeaseEndSettlesTheExactCount() throws Exception {
-        LinkCreated link =
+        PublishedLink link =
                 publishLink("media/lease/hot", "hot.bin", 2000, Instant.now().plusSeconds(3600));
 
         // eight redeems of one key in a batch: hot, so a lease is taken in the background
@@ -103,7 +102,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
 
     @Test
     void aSmallLimitIsNeverLeased() throws Exception {
-        LinkCreated link =
+        PublishedLink link =
                 publishLink("media/lease/small", "small.bin", 5, Instant.now().plusSeconds(3600));
 
         leases.assign(batch(link, 8), new BitSet());
@@ -119,7 +118,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
 
     @Test
     void aDeadHoldersLeaseComesBackAtItsExpiryAndTheRowHoldsRedeemsUntilThen() {
-        LinkCreated link =
+        PublishedLink link =
                 publishLink("media/lease/dead", "dead.bin", 1000, Instant.now().plusSeconds(3600));
         // a replica that died holding every download but none granted: its lease expires in three seconds
         sql("WITH taken AS (UPDATE redirector.redeemable_links SET remaining = 0, leased = 1000 WHERE link_id = "
@@ -142,14 +141,14 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
         assertThat(after.held().isEmpty()).isTrue();
     }
 
-    private static List<Redeem> batch(LinkCreated link, int redeems) {
+    private static List<Redeem> batch(PublishedLink link, int redeems) {
         return IntStream.range(0, redeems)
                 .mapToObj(i -> new Redeem(link.key(), "10.0.0." + i, "test", null))
                 .toList();
     }
 
     /** The link's row: remaining and leased. */
-    private static String row(LinkCreated link) {
+    private static String row(PublishedLink link) {
         return sql(
                 "SELECT remaining || ',' || leased FROM redirector.redeemable_links WHERE link_id = " + link.linkId());
     }
@@ -159,7 +158,7 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
     }
 
     /** The data of the link's first {@code expected} events on the downloads topic. */
-    private List<Object> events(LinkCreated link, int expected) {
+    private List<Object> events(PublishedLink link, int expected) {
         String key = String.valueOf(link.linkId());
         List<Object> events = TopicReader.readUntil(
                         SharedServers.kafka().bootstrapServers(),

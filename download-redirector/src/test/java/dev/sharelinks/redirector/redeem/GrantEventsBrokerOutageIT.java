@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventEnvelope;
-import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.KafkaBroker;
 import dev.sharelinks.infra.SharedServers;
@@ -42,7 +41,7 @@ class GrantEventsBrokerOutageIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheBrokerIsDownThenABatchsRowWaitsWholeAndEachOfItsEventsArrivesOnceWhenItIsBack() {
-        LinkCreated link =
+        PublishedLink link =
                 publishLink("media/outage/batch", "batch.bin", 3, Instant.now().plusSeconds(86_400));
         String key = String.valueOf(link.linkId());
         KafkaBroker kafka = SharedServers.kafka();

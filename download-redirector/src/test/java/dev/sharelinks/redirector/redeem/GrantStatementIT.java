@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventType;
-import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
@@ -36,8 +35,8 @@ class GrantStatementIT extends RedirectorIntegrationTest {
     @Test
     void whenABatchAsksForMoreThanALinkHasThenTheFirstRequestsInBatchOrderGetWhatIsLeft() {
         Instant tomorrow = Instant.now().plusSeconds(86_400);
-        LinkCreated a = publishLink("media/batch/a", "a.bin", 3, tomorrow);
-        LinkCreated b = publishLink("media/batch/b", "b.bin", 1, tomorrow);
+        PublishedLink a = publishLink("media/batch/a", "a.bin", 3, tomorrow);
+        PublishedLink b = publishLink("media/batch/b", "b.bin", 1, tomorrow);
         List<Redeem> batch = List.of(
                 redeem(a, "c0"),
                 redeem(a, "c1"),
@@ -77,7 +76,7 @@ class GrantStatementIT extends RedirectorIntegrationTest {
 
     @Test
     void grantStatementsKeepTheirConnectionAndOneClosedUnderThemIsReplacedWithoutAFailedGrant() throws Exception {
-        LinkCreated link =
+        PublishedLink link =
                 publishLink("media/batch/kept", "kept.bin", 10, Instant.now().plusSeconds(86_400));
         int kept = keptBackend();
         for (int i = 0; i < 3; i++) {
@@ -184,12 +183,12 @@ class GrantStatementIT extends RedirectorIntegrationTest {
                 .block(Duration.ofSeconds(30));
     }
 
-    private static Redeem redeem(LinkCreated link, String client) {
+    private static Redeem redeem(PublishedLink link, String client) {
         return new Redeem(link.key(), client, "test", null);
     }
 
     /** The link's DownloadConsumed events: client address by remaining count. */
-    private Map<Integer, String> grantsOf(LinkCreated link, int expected) {
+    private Map<Integer, String> grantsOf(PublishedLink link, int expected) {
         String key = String.valueOf(link.linkId());
         return TopicReader.readUntil(
                         SharedServers.kafka().bootstrapServers(),

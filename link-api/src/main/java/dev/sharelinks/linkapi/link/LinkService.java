@@ -1,5 +1,6 @@
 package dev.sharelinks.linkapi.link;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.LinkRevoked;
 import dev.sharelinks.linkapi.LinkApiProperties;
@@ -97,7 +98,7 @@ class LinkService {
                         .flatMap(row -> outbox.append(
                                         new LinkCreated(
                                                 row.id(),
-                                                key,
+                                                CapabilityDigests.hex(key),
                                                 account.accountId(),
                                                 request.mediaId(),
                                                 assetAndHash.getT1().assetId(),
@@ -106,7 +107,6 @@ class LinkService {
                                                 request.filename(),
                                                 request.expiresAt(),
                                                 request.limit(),
-                                                url,
                                                 row.landingPage()
                                                         ? new LinkCreated.LandingPage(assetAndHash
                                                                 .getT2()
@@ -164,8 +164,9 @@ class LinkService {
                 .bind("account", account.accountId())
                 .map(row -> row.get("key", String.class))
                 .one()
-                .flatMap(
-                        key -> outbox.append(new LinkRevoked(linkId, key, account.accountId()), String.valueOf(linkId)))
+                .flatMap(key -> outbox.append(
+                        new LinkRevoked(linkId, CapabilityDigests.hex(key), account.accountId()),
+                        String.valueOf(linkId)))
                 .switchIfEmpty(ownedBy(account, linkId).then(Mono.<AppendedEvent>empty()));
         return transaction.transactional(revoked).flatMap(readYourWrites::awaitApplied);
     }
