@@ -405,7 +405,7 @@ class CreateLinkIT extends LinkApiIntegrationTest {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no LinkCreated for link " + linkId));
         assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
-                .isEqualTo("sharelinks.link.created.v1");
+                .isEqualTo("sharelinks.link.created.v2");
         return record;
     }
 }
