@@ -145,7 +145,7 @@ class AuditReplayIT {
                 tokenId,
                 t0.plusMillis(8),
                 new ShareTokenUpdated(tokenId, token("Preview", ExportDefinition.BD), 11L));
-        publish(Topics.TOKENS, tokenId, t0.plusMillis(9), new ShareTokenDeleted(tokenId, "secret-token", 2001, 12));
+        publish(Topics.TOKENS, tokenId, t0.plusMillis(9), new ShareTokenDeleted(tokenId, 2001, 12));
         String poisonKey = "poison-" + linkId;
         publishRaw(Topics.LINKS, poisonKey, t0.plusMillis(10), "{not an event".getBytes(StandardCharsets.UTF_8));
 
@@ -322,7 +322,7 @@ class AuditReplayIT {
 
     private static ShareTokenState token(String title, ExportDefinition definition) {
         return new ShareTokenState(
-                "secret-token",
+                CapabilityDigests.hex("secret-token-press"),
                 "-press",
                 2001,
                 title,
@@ -333,8 +333,7 @@ class AuditReplayIT {
                 1,
                 1,
                 new MediaFile("bucket", "media/2001/original.txt", "original.txt"),
-                null,
-                "https://r.example/share/secret-token-press");
+                null);
     }
 
     private static void publish(String topic, long key, Instant occurredAt, Object event) {

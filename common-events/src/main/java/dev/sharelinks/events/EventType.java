@@ -41,9 +41,21 @@ public enum EventType {
             Topics.DOWNLOADS,
             DownloadCountSettled.class,
             new Older("sharelinks.download.count-settled.v1", Upcasts::keyToItsDigest)),
-    SHARE_TOKEN_CREATED("sharelinks.share-token.created.v1", Topics.TOKENS, ShareTokenCreated.class),
-    SHARE_TOKEN_UPDATED("sharelinks.share-token.updated.v1", Topics.TOKENS, ShareTokenUpdated.class),
-    SHARE_TOKEN_DELETED("sharelinks.share-token.deleted.v1", Topics.TOKENS, ShareTokenDeleted.class),
+    SHARE_TOKEN_CREATED(
+            "sharelinks.share-token.created.v2",
+            Topics.TOKENS,
+            ShareTokenCreated.class,
+            new Older("sharelinks.share-token.created.v1", Upcasts::tokenValueToThePathsDigest)),
+    SHARE_TOKEN_UPDATED(
+            "sharelinks.share-token.updated.v2",
+            Topics.TOKENS,
+            ShareTokenUpdated.class,
+            new Older("sharelinks.share-token.updated.v1", Upcasts::tokenValueToThePathsDigest)),
+    SHARE_TOKEN_DELETED(
+            "sharelinks.share-token.deleted.v2",
+            Topics.TOKENS,
+            ShareTokenDeleted.class,
+            new Older("sharelinks.share-token.deleted.v1", Upcasts::withoutTokenValue)),
     SHARE_TOKEN_DOWNLOADED(
             "sharelinks.share-token.downloaded.v2",
             Topics.DOWNLOADS,
@@ -118,7 +130,24 @@ public enum EventType {
             }
         }
 
-        /** v1 ShareTokenDownloaded carried the token's value, which v2 leaves out. */
+        /**
+         * v1 ShareTokenCreated and ShareTokenUpdated carried the token's value and public URL in their state; v2 the
+         * digest of its public path (the value with the suffix appended).
+         */
+        static void tokenValueToThePathsDigest(ObjectNode data) {
+            if (data.get("token") instanceof ObjectNode token) {
+                JsonNode value = token.remove("tokenValue");
+                token.remove("publicUrl");
+                JsonNode suffix = token.get("suffix");
+                if (value != null && value.isString()) {
+                    String path = ShareTokenState.publicPath(
+                            value.asString(), suffix != null && suffix.isString() ? suffix.asString() : null);
+                    token.put("pathDigest", CapabilityDigests.hex(path));
+                }
+            }
+        }
+
+        /** v1 ShareTokenDeleted and ShareTokenDownloaded carried the token's value, which v2 leaves out. */
         static void withoutTokenValue(ObjectNode data) {
             data.remove("tokenValue");
         }

@@ -1,11 +1,7 @@
 package dev.sharelinks.events;
 
-import java.util.Objects;
-
-/** A share token was deleted by an administrator; its public URL stops working. */
-public record ShareTokenDeleted(long tokenId, String tokenValue, long mediaId, long deleteUser) {
-
-    public ShareTokenDeleted {
-        Objects.requireNonNull(tokenValue, "tokenValue");
-    }
-}
+/**
+ * A share token was deleted by an administrator; its public URL stops working. v1 also carried the token's value, a
+ * capability, which reads as absent: the token id names the token.
+ */
+public record ShareTokenDeleted(long tokenId, long mediaId, long deleteUser) {}

@@ -8,6 +8,9 @@ import org.jspecify.annotations.Nullable;
  * Everything a share token is after a create or an update, including the media's files as they were then, so the
  * redirector can serve the token's public URL without asking token-api.
  *
+ * @param pathDigest the SHA-256 (hex, {@link CapabilityDigests#hex}) of the token's public path, its value with the
+ *     suffix appended: what the redirector looks a visit up by. Never the value itself, a capability (v1 carried the
+ *     value and the public URL, and reads as the path's digest without them)
  * @param suffix appended to the token value, without separator, to form the public path
  * @param manualActivate the token is switched on by hand: active whatever the dates
  * @param activationDate without manual activation, the token is active from this instant (always, if absent)
@@ -15,10 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param original the media's original file, served for {@link ExportDefinition#HD}
  * @param lowDefinition the media's low-definition rendition, served for {@link ExportDefinition#BD}; absent if
  *     the media has none
- * @param publicUrl the token's public URL: the redirector's base, {@code /share/}, the value and the suffix
  */
 public record ShareTokenState(
-        String tokenValue,
+        String pathDigest,
         @Nullable String suffix,
         long mediaId,
         String title,
@@ -29,19 +31,17 @@ public record ShareTokenState(
         long templateId,
         long templateDomainId,
         MediaFile original,
-        @Nullable MediaFile lowDefinition,
-        String publicUrl) {
+        @Nullable MediaFile lowDefinition) {
 
     public ShareTokenState {
-        Objects.requireNonNull(tokenValue, "tokenValue");
+        Objects.requireNonNull(pathDigest, "pathDigest");
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(exportDefinition, "exportDefinition");
         Objects.requireNonNull(original, "original");
-        Objects.requireNonNull(publicUrl, "publicUrl");
     }
 
-    /** The part of the public URL after {@code /share/}: the value with the suffix appended. */
-    public String publicPath() {
+    /** The part of a token's public URL after {@code /share/}: its value with its suffix appended. */
+    public static String publicPath(String tokenValue, @Nullable String suffix) {
         return suffix == null ? tokenValue : tokenValue + suffix;
     }
 }

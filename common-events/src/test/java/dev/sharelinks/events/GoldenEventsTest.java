@@ -251,18 +251,26 @@ class GoldenEventsTest {
     private static final String TOKEN_VALUE = "Qm9uam91cl9sZV9tb25kZV9zaGFyZQ";
     private static final MediaFile ORIGINAL = new MediaFile("dam-media", "media/2001/original.jpg", "harbour.jpg");
 
-    @Test
-    void shareTokenCreatedV1GoldenSampleStillDeserializes() {
-        EventEnvelope<ShareTokenCreated> event =
-                serde.read(golden("share-token-created.v1.json"), ShareTokenCreated.class);
+    /** The SHA-256 of the samples' token value with the suffix {@code ?iAmASuffix}, and of the value alone. */
+    private static final String PATH_DIGEST = "07601ea7669e4c6d1e5ccdcbaf3f6f923deac3015e36c10e67bbd315ba6426a2";
 
-        assertThat(event.source()).isEqualTo("token-api");
-        assertThat(event.subject()).isEqualTo("12");
-        assertThat(event.data())
-                .isEqualTo(new ShareTokenCreated(
+    private static final String VALUE_DIGEST = "6501e6f22be07fdd11997458cd44ee602bc9810dc7adad7c573a047b24b82a1e";
+
+    @Test
+    void shareTokenCreatedV1AndV2GoldenSamplesReadAsOneRecordWithThePathsDigest() {
+        EventEnvelope<ShareTokenCreated> v1 =
+                serde.read(golden("share-token-created.v1.json"), ShareTokenCreated.class);
+        EventEnvelope<ShareTokenCreated> v2 =
+                serde.read(golden("share-token-created.v2.json"), ShareTokenCreated.class);
+
+        assertThat(v1.source()).isEqualTo("token-api");
+        assertThat(v1.subject()).isEqualTo("12");
+        assertThat(v2.type()).isEqualTo(EventType.SHARE_TOKEN_CREATED.typeName());
+        assertThat(List.of(v1.data(), v2.data()))
+                .containsOnly(new ShareTokenCreated(
                         12,
                         new ShareTokenState(
-                                TOKEN_VALUE,
+                                PATH_DIGEST,
                                 "?iAmASuffix",
                                 2001,
                                 "Token of media 1",
@@ -273,22 +281,26 @@ class GoldenEventsTest {
                                 3,
                                 1,
                                 ORIGINAL,
-                                new MediaFile("dam-media", "media/2001/bd.jpg", "harbour-bd.jpg"),
-                                "http://localhost:8082/share/" + TOKEN_VALUE + "?iAmASuffix"),
+                                new MediaFile("dam-media", "media/2001/bd.jpg", "harbour-bd.jpg")),
                         5));
-        assertThat(event.data().token().publicPath()).isEqualTo(TOKEN_VALUE + "?iAmASuffix");
+        assertThat(PATH_DIGEST)
+                .isEqualTo(CapabilityDigests.hex(ShareTokenState.publicPath(TOKEN_VALUE, "?iAmASuffix")));
+        assertThat(new String(serde.serialize(v1))).doesNotContain(TOKEN_VALUE);
     }
 
     @Test
-    void shareTokenUpdatedV1GoldenSampleStillDeserializes() {
-        EventEnvelope<ShareTokenUpdated> event =
+    void shareTokenUpdatedV1AndV2GoldenSamplesReadAsOneRecordWithThePathsDigest() {
+        EventEnvelope<ShareTokenUpdated> v1 =
                 serde.read(golden("share-token-updated.v1.json"), ShareTokenUpdated.class);
+        EventEnvelope<ShareTokenUpdated> v2 =
+                serde.read(golden("share-token-updated.v2.json"), ShareTokenUpdated.class);
 
-        assertThat(event.data())
-                .isEqualTo(new ShareTokenUpdated(
+        assertThat(v2.type()).isEqualTo(EventType.SHARE_TOKEN_UPDATED.typeName());
+        assertThat(List.of(v1.data(), v2.data()))
+                .containsOnly(new ShareTokenUpdated(
                         12,
                         new ShareTokenState(
-                                TOKEN_VALUE,
+                                VALUE_DIGEST,
                                 null,
                                 2001,
                                 "Token of media 1, low definition",
@@ -299,18 +311,20 @@ class GoldenEventsTest {
                                 3,
                                 1,
                                 ORIGINAL,
-                                null,
-                                "http://localhost:8082/share/" + TOKEN_VALUE),
+                                null),
                         5L));
-        assertThat(event.data().token().publicPath()).isEqualTo(TOKEN_VALUE);
+        assertThat(VALUE_DIGEST).isEqualTo(CapabilityDigests.hex(ShareTokenState.publicPath(TOKEN_VALUE, null)));
     }
 
     @Test
-    void shareTokenDeletedV1GoldenSampleStillDeserializes() {
-        EventEnvelope<ShareTokenDeleted> event =
+    void shareTokenDeletedV1AndV2GoldenSamplesReadAsOneRecordWithoutTheTokenValue() {
+        EventEnvelope<ShareTokenDeleted> v1 =
                 serde.read(golden("share-token-deleted.v1.json"), ShareTokenDeleted.class);
+        EventEnvelope<ShareTokenDeleted> v2 =
+                serde.read(golden("share-token-deleted.v2.json"), ShareTokenDeleted.class);
 
-        assertThat(event.data()).isEqualTo(new ShareTokenDeleted(12, TOKEN_VALUE, 2001, 1));
+        assertThat(v2.type()).isEqualTo(EventType.SHARE_TOKEN_DELETED.typeName());
+        assertThat(List.of(v1.data(), v2.data())).containsOnly(new ShareTokenDeleted(12, 2001, 1));
     }
 
     @Test
@@ -365,9 +379,9 @@ class GoldenEventsTest {
                 "link-revoked.v2.json",
                 "share-requested.v1.json",
                 "download-consumed.v2.json",
-                "share-token-created.v1.json",
-                "share-token-updated.v1.json",
-                "share-token-deleted.v1.json",
+                "share-token-created.v2.json",
+                "share-token-updated.v2.json",
+                "share-token-deleted.v2.json",
                 "share-token-downloaded.v2.json",
                 "download-repeated.v2.json",
                 "download-count-settled.v2.json",

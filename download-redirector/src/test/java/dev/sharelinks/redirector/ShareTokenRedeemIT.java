@@ -3,6 +3,7 @@ package dev.sharelinks.redirector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.ExportDefinition;
 import dev.sharelinks.events.MediaFile;
@@ -59,7 +60,7 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenTheSuffixHoldsAQueryThenTheWholeUrlRedirectsToTheOriginalAndTheDownloadIsRecorded() throws Exception {
         long tokenId = newTokenId();
-        ShareTokenState token = token(ExportDefinition.HD, "?iAmASuffix", false, null, null);
+        TestToken token = token(ExportDefinition.HD, "?iAmASuffix", false, null, null);
         created(tokenId, token);
 
         HttpResponse<byte[]> redirect = get("/share/" + token.tokenValue() + "?iAmASuffix");
@@ -89,7 +90,7 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheTokenIsBdThenItRedirectsToTheLowDefinitionRendition() throws Exception {
-        ShareTokenState token = token(ExportDefinition.BD, "/harbour.jpg", false, null, null);
+        TestToken token = token(ExportDefinition.BD, "/harbour.jpg", false, null, null);
         created(newTokenId(), token);
 
         HttpResponse<byte[]> download = follow(get("/share/" + token.tokenValue() + "/harbour.jpg"));
@@ -100,7 +101,7 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
 
     @Test
     void whenTheSuffixIsWrongMissingOrExtendedThen404() throws Exception {
-        ShareTokenState token = token(ExportDefinition.HD, "-press(kit)", false, null, null);
+        TestToken token = token(ExportDefinition.HD, "-press(kit)", false, null, null);
         created(newTokenId(), token);
 
         assertThat(get("/share/" + token.tokenValue() + "-press(kit)").statusCode())
@@ -133,7 +134,7 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
      */
     @Test
     void whenATokensUrlIsFetchedThenTheAnswerIsKeepeeksAndTheRequestIsCountedUnderItsPattern() throws Exception {
-        ShareTokenState token = token(ExportDefinition.HD, "/harbour.tif", false, null, null);
+        TestToken token = token(ExportDefinition.HD, "/harbour.tif", false, null, null);
         created(newTokenId(), token);
         double redirectsBefore = requests("302");
         double missesBefore = requests("404");
@@ -162,14 +163,13 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenOutsideItsDatesThenOnlyAManuallyActivatedTokenAnswersAndNeverAfterItsDeactivation() throws Exception {
         Instant now = Instant.now();
-        ShareTokenState ended = token(ExportDefinition.HD, null, false, null, now.minusSeconds(1));
-        ShareTokenState notYet = token(ExportDefinition.HD, null, false, now.plusSeconds(3600), null);
-        ShareTokenState within = token(ExportDefinition.HD, null, false, now.minusSeconds(3600), now.plusSeconds(3600));
-        ShareTokenState switchedOnEarly =
+        TestToken ended = token(ExportDefinition.HD, null, false, null, now.minusSeconds(1));
+        TestToken notYet = token(ExportDefinition.HD, null, false, now.plusSeconds(3600), null);
+        TestToken within = token(ExportDefinition.HD, null, false, now.minusSeconds(3600), now.plusSeconds(3600));
+        TestToken switchedOnEarly =
                 token(ExportDefinition.HD, null, true, now.plusSeconds(3600), now.plusSeconds(7200));
-        ShareTokenState switchedOnEnded =
-                token(ExportDefinition.HD, null, true, now.minusSeconds(3600), now.minusSeconds(1));
-        for (ShareTokenState token : List.of(ended, notYet, within, switchedOnEarly, switchedOnEnded)) {
+        TestToken switchedOnEnded = token(ExportDefinition.HD, null, true, now.minusSeconds(3600), now.minusSeconds(1));
+        for (TestToken token : List.of(ended, notYet, within, switchedOnEarly, switchedOnEnded)) {
             created(newTokenId(), token);
         }
 
@@ -189,7 +189,7 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenTheTokenGrantsNoDownloadThen403AndNothingIsRecorded() throws Exception {
         long tokenId = newTokenId();
-        ShareTokenState token = token(ExportDefinition.NOT_GRANTED, null, false, null, null);
+        TestToken token = token(ExportDefinition.NOT_GRANTED, null, false, null, null);
         created(tokenId, token);
 
         HttpResponse<byte[]> refused = get("/share/" + token.tokenValue());
@@ -207,7 +207,7 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenALinkPreviewAgentOpensATokensUrlThenItGetsAPreviewPageAndNoDownloadIsRecorded() throws Exception {
         long tokenId = newTokenId();
-        ShareTokenState token = token(ExportDefinition.HD, null, false, null, null);
+        TestToken token = token(ExportDefinition.HD, null, false, null, null);
         created(tokenId, token);
         String outboxBefore = outboxSequence();
 
@@ -233,19 +233,19 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenATokenIsUpdatedOrDeletedThenItsUrlFollows() throws Exception {
         long tokenId = newTokenId();
-        ShareTokenState token = token(ExportDefinition.HD, ".tif", false, null, null);
+        TestToken token = token(ExportDefinition.HD, ".tif", false, null, null);
         created(tokenId, token);
         assertThat(follow(get("/share/" + token.tokenValue() + ".tif")).body()).isEqualTo(ORIGINAL);
         assertThat(head("/share/" + token.tokenValue() + ".tif")).isEqualTo(200);
 
-        ShareTokenState bd = token(token.tokenValue(), ExportDefinition.BD, ".jpg", false, null, null);
-        publishToken(tokenId, new ShareTokenUpdated(tokenId, bd, 7L), Instant.now());
+        TestToken bd = token(token.tokenValue(), ExportDefinition.BD, ".jpg", false, null, null);
+        publishToken(tokenId, new ShareTokenUpdated(tokenId, bd.state(), 7L), Instant.now());
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> get("/share/" + token.tokenValue() + ".jpg").statusCode() == 302);
         assertThat(get("/share/" + token.tokenValue() + ".tif").statusCode()).isEqualTo(404);
         assertThat(follow(get("/share/" + token.tokenValue() + ".jpg")).body()).isEqualTo(RENDITION);
 
-        publishToken(tokenId, new ShareTokenDeleted(tokenId, token.tokenValue(), 2001, 1), Instant.now());
+        publishToken(tokenId, new ShareTokenDeleted(tokenId, 2001, 1), Instant.now());
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> get("/share/" + token.tokenValue() + ".jpg").statusCode() == 404);
         // kept as deleted, so its path stays known: its late visitors are no guessers, however often they come back
@@ -268,14 +268,26 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
                 b,
                 new ShareTokenCreated(
                         b,
-                        token(value.substring(0, 20), ExportDefinition.BD, value.substring(20), false, null, null),
+                        token(value.substring(0, 20), ExportDefinition.BD, value.substring(20), false, null, null)
+                                .state(),
                         1),
                 start.plusSeconds(2));
         awaitProjected(b);
-        publishToken(a, new ShareTokenCreated(a, token(value, ExportDefinition.HD, null, false, null, null), 1), start);
         publishToken(
                 a,
-                new ShareTokenUpdated(a, token(value, ExportDefinition.HD, "-old", false, null, null), 1L),
+                new ShareTokenCreated(
+                        a,
+                        token(value, ExportDefinition.HD, null, false, null, null)
+                                .state(),
+                        1),
+                start);
+        publishToken(
+                a,
+                new ShareTokenUpdated(
+                        a,
+                        token(value, ExportDefinition.HD, "-old", false, null, null)
+                                .state(),
+                        1L),
                 start.plusSeconds(1));
         awaitProjected(a);
 
@@ -286,16 +298,16 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
     @Test
     void whenAnEventIsDeliveredTwiceThenItAppliesOnce() {
         long tokenId = newTokenId();
-        ShareTokenState token = token(ExportDefinition.HD, null, false, null, null);
+        TestToken token = token(ExportDefinition.HD, null, false, null, null);
         byte[] event = serde.serialize(serde.envelope(
-                new ShareTokenCreated(tokenId, token, 1), "token-api", String.valueOf(tokenId), Instant.now()));
+                new ShareTokenCreated(tokenId, token.state(), 1), "token-api", String.valueOf(tokenId), Instant.now()));
         publish(Topics.TOKENS, String.valueOf(tokenId), event);
         awaitProjected(tokenId);
-        publishToken(tokenId, new ShareTokenDeleted(tokenId, token.tokenValue(), 2001, 1), Instant.now());
+        publishToken(tokenId, new ShareTokenDeleted(tokenId, 2001, 1), Instant.now());
         await().atMost(Duration.ofSeconds(30)).until(() -> deleted(tokenId).equals("t"));
 
         publish(Topics.TOKENS, String.valueOf(tokenId), event);
-        ShareTokenState marker = token(ExportDefinition.HD, null, false, null, null);
+        TestToken marker = token(ExportDefinition.HD, null, false, null, null);
         long markerId = newTokenId();
         created(markerId, marker);
         assertThat(deleted(tokenId)).isEqualTo("t");
@@ -326,8 +338,8 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
                         second -> assertThat(second).contains("ShareTokenTeleported"));
     }
 
-    private void created(long tokenId, ShareTokenState token) {
-        publishToken(tokenId, new ShareTokenCreated(tokenId, token, 1), Instant.now());
+    private void created(long tokenId, TestToken token) {
+        publishToken(tokenId, new ShareTokenCreated(tokenId, token.state(), 1), Instant.now());
         awaitProjected(tokenId);
     }
 
@@ -356,7 +368,7 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
         return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     }
 
-    private static ShareTokenState token(
+    private static TestToken token(
             ExportDefinition definition,
             @Nullable String suffix,
             boolean manual,
@@ -371,28 +383,32 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
                 deactivation);
     }
 
-    private static ShareTokenState token(
+    private static TestToken token(
             String value,
             ExportDefinition definition,
             @Nullable String suffix,
             boolean manual,
             @Nullable Instant activation,
             @Nullable Instant deactivation) {
-        return new ShareTokenState(
+        return new TestToken(
                 value,
-                suffix,
-                2001,
-                "Harbour",
-                definition,
-                manual,
-                activation,
-                deactivation,
-                1,
-                1,
-                HD,
-                BD,
-                "http://redirector.test/share/" + value + (suffix == null ? "" : suffix));
+                new ShareTokenState(
+                        CapabilityDigests.hex(ShareTokenState.publicPath(value, suffix)),
+                        suffix,
+                        2001,
+                        "Harbour",
+                        definition,
+                        manual,
+                        activation,
+                        deactivation,
+                        1,
+                        1,
+                        HD,
+                        BD));
     }
+
+    /** A token the test publishes: its value, which its events do not carry, and its state as they do. */
+    private record TestToken(String tokenValue, ShareTokenState state) {}
 
     private HttpResponse<byte[]> get(String path) throws Exception {
         return get(path, "Java-http-client/17");

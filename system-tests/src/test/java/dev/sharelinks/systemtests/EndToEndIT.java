@@ -336,11 +336,11 @@ class EndToEndIT {
                         .filter(r -> r.key().equals(subject))
                         .map(r -> serde.read(r.value()).type()))
                 .containsExactly(
-                        "sharelinks.share-token.created.v1",
-                        "sharelinks.share-token.updated.v1",
-                        "sharelinks.share-token.updated.v1",
-                        "sharelinks.share-token.updated.v1",
-                        "sharelinks.share-token.deleted.v1");
+                        "sharelinks.share-token.created.v2",
+                        "sharelinks.share-token.updated.v2",
+                        "sharelinks.share-token.updated.v2",
+                        "sharelinks.share-token.updated.v2",
+                        "sharelinks.share-token.deleted.v2");
         long tokenId = token.get("id").asLong();
         List<ConsumerRecord<String, byte[]>> downloads = TopicReader.readUntil(
                 kafka,

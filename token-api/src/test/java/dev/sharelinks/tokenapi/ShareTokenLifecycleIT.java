@@ -3,6 +3,7 @@ package dev.sharelinks.tokenapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.ExportDefinition;
@@ -13,6 +14,7 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.CapabilityHeaders;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -303,7 +305,11 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
 
         ShareTokenCreated createdEvent = (ShareTokenCreated) events.get(0).data();
         assertThat(createdEvent.createUser()).isEqualTo(reader.id());
-        assertThat(createdEvent.token().publicPath()).isEqualTo(tokenValue + ".jpg");
+        // the value is a capability: the event carries the digest of the public path, and no value
+        assertThat(createdEvent.token().pathDigest()).isEqualTo(CapabilityDigests.hex(tokenValue + ".jpg"));
+        assertThat(events)
+                .allSatisfy(event -> assertThat(new String(serde.serialize(event), StandardCharsets.UTF_8))
+                        .doesNotContain(tokenValue));
         assertThat(createdEvent.token().exportDefinition()).isEqualTo(ExportDefinition.HD);
         assertThat(createdEvent.token().original().objectKey()).isEqualTo("media/" + mediaId + "/original.tif");
         assertThat(createdEvent.token().lowDefinition().objectKey()).isEqualTo("media/" + mediaId + "/bd.jpg");
@@ -314,7 +320,7 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
         assertThat(updatedEvent.token().exportDefinition()).isEqualTo(ExportDefinition.BD);
 
         ShareTokenDeleted deletedEvent = (ShareTokenDeleted) events.get(2).data();
-        assertThat(deletedEvent).isEqualTo(new ShareTokenDeleted(tokenId, tokenValue, mediaId, administrator.id()));
+        assertThat(deletedEvent).isEqualTo(new ShareTokenDeleted(tokenId, mediaId, administrator.id()));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.sharelinks.redirector.projection;
 
-import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.MediaFile;
@@ -15,6 +14,7 @@ import io.r2dbc.spi.R2dbcType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
@@ -71,8 +71,7 @@ class TokenProjectionListener {
 
     private Mono<Void> store(long tokenId, ShareTokenState token, Instant occurredAt) {
         OffsetDateTime at = occurredAt.atOffset(ZoneOffset.UTC);
-        // the path is the token's URL, a capability: only its digest is kept, which is what a visit looks up
-        byte[] pathDigest = CapabilityDigests.sha256(token.publicPath());
+        byte[] pathDigest = HexFormat.of().parseHex(token.pathDigest());
         Mono<Void> releaseStaleHolder = db.sql("""
                         DELETE FROM redeemable_tokens
                         WHERE path_digest = :path AND token_id <> :id AND event_at < :at""")

@@ -17,12 +17,10 @@ public class MediaTokens {
 
     private final DatabaseClient db;
     private final Outbox outbox;
-    private final ShareTokenService tokens;
 
-    MediaTokens(DatabaseClient db, Outbox outbox, ShareTokenService tokens) {
+    MediaTokens(DatabaseClient db, Outbox outbox) {
         this.db = db;
         this.outbox = outbox;
-        this.tokens = tokens;
     }
 
     /** A 409 when the media would lose the rendition its BD tokens serve. */
@@ -48,8 +46,7 @@ public class MediaTokens {
                 .map(StoredToken::of)
                 .all()
                 .concatMap(token -> outbox.append(
-                        new ShareTokenUpdated(token.id(), token.state(media, tokens.publicUrl(token)), null),
-                        String.valueOf(token.id())))
+                        new ShareTokenUpdated(token.id(), token.state(media), null), String.valueOf(token.id())))
                 .then();
     }
 }

@@ -214,8 +214,7 @@ class ShareTokenService {
                         .bind("id", token.id())
                         .then()
                         .then(outbox.append(
-                                new ShareTokenDeleted(token.id(), token.tokenValue(), mediaId, user.id()),
-                                String.valueOf(token.id()))));
+                                new ShareTokenDeleted(token.id(), mediaId, user.id()), String.valueOf(token.id()))));
         return transaction.transactional(deleted).flatMap(readYourWrites::awaitApplied);
     }
 
@@ -311,7 +310,7 @@ class ShareTokenService {
     }
 
     private ShareTokenState state(StoredToken token, Media media) {
-        return token.state(media, publicUrl(token));
+        return token.state(media);
     }
 
     private String newTokenValue() {

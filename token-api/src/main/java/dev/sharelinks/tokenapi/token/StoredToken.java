@@ -1,5 +1,6 @@
 package dev.sharelinks.tokenapi.token;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.ExportDefinition;
 import dev.sharelinks.events.ShareTokenState;
 import io.r2dbc.spi.Readable;
@@ -64,12 +65,13 @@ record StoredToken(
 
     /** What follows {@code /share/} in a token's public URL: the suffix is appended without separator. */
     static String publicPath(String tokenValue, @Nullable String suffix) {
-        return suffix == null ? tokenValue : tokenValue + suffix;
+        return ShareTokenState.publicPath(tokenValue, suffix);
     }
 
-    ShareTokenState state(Media media, String publicUrl) {
+    /** The token as its events carry it: its public path only as a digest, as the value is a capability. */
+    ShareTokenState state(Media media) {
         return new ShareTokenState(
-                tokenValue,
+                CapabilityDigests.hex(publicPath()),
                 suffix,
                 mediaId,
                 title,
@@ -80,8 +82,7 @@ record StoredToken(
                 templateId,
                 templateDomainId,
                 media.original(),
-                media.lowDefinition(),
-                publicUrl);
+                media.lowDefinition());
     }
 
     private static @Nullable Instant instant(Readable row, String column) {
