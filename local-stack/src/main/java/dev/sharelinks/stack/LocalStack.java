@@ -253,6 +253,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> tokenApiEnv = new LinkedHashMap<>(common);
         tokenApiEnv.put("ADMIN_TOKEN", adminToken);
         tokenApiEnv.put("PUBLIC_SHARE_BASE_URL", redirectUrl);
+        tokenApiEnv.put("TOKEN_SEALING_KEYS", tokenSealingKey(settings.dir()));
         Map<String, String> mailerEnv = new LinkedHashMap<>(common);
         mailerEnv.put("SMTP_HOST", smtp.host());
         mailerEnv.put("SMTP_PORT", String.valueOf(smtp.port()));
@@ -455,6 +456,23 @@ public final class LocalStack implements AutoCloseable {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /**
+     * The key token-api seals token values with, kept beside the stack's database: the database outlives a restart,
+     * and what a lost key sealed would not open again.
+     */
+    private static String tokenSealingKey(Path dir) {
+        Path file = dir.resolve("token-sealing.key");
+        try {
+            if (!Files.exists(file)) {
+                createDirectories(dir);
+                writeAtomically(file, "local:" + randomKey());
+            }
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The hex SHA-256 of {@code content}, as the stack's {@code *_SHA256} settings give its demo files. */

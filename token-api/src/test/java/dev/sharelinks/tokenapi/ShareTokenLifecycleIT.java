@@ -232,7 +232,7 @@ class ShareTokenLifecycleIT extends TokenApiIntegrationTest {
         put(reader, mediaId, tokenValue, serde.dataToJson(roundTrip))
                 .expectStatus()
                 .isNoContent();
-        assertThat(query("SELECT title FROM token_api.share_tokens WHERE token_value = '" + tokenValue + "'"))
+        assertThat(query("SELECT title FROM token_api.share_tokens WHERE value_digest = sha256('" + tokenValue + "')"))
                 .isEqualTo("Round trip");
     }
 

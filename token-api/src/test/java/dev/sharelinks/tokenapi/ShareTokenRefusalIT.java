@@ -382,7 +382,8 @@ class ShareTokenRefusalIT extends TokenApiIntegrationTest {
                 .expectStatus()
                 .isCreated();
         writes = writes();
-        String prefixRow = query("SELECT t::text FROM token_api.share_tokens t WHERE token_value = '" + prefix + "'");
+        String prefixRow =
+                query("SELECT t::text FROM token_api.share_tokens t WHERE value_digest = sha256('" + prefix + "')");
         expectError(
                 put(
                         reader,
@@ -392,7 +393,7 @@ class ShareTokenRefusalIT extends TokenApiIntegrationTest {
                                 + imported.substring(imported.length() - 2) + "\"}"),
                 400,
                 "share-token-create-all-ready-exist");
-        assertThat(query("SELECT t::text FROM token_api.share_tokens t WHERE token_value = '" + prefix + "'"))
+        assertThat(query("SELECT t::text FROM token_api.share_tokens t WHERE value_digest = sha256('" + prefix + "')"))
                 .isEqualTo(prefixRow);
         assertThat(tokensOf(otherMedia)).isEqualTo("0");
         assertUnchanged();

@@ -31,6 +31,16 @@ abstract class TokenApiIntegrationTest {
     static final String DATABASE = "token_api_test";
     static final String SHARE_BASE_URL = "http://redirector.test";
     static final String PASSWORD = "correct horse battery staple";
+    /** The key that seals token values here, and one a rotation replaced, which still opens what it sealed. */
+    static final String SEALING_KEY = "t2:"
+            + Base64.getEncoder().encodeToString(new byte[] {
+                2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
+            });
+
+    static final String OLD_SEALING_KEY = "t1:"
+            + Base64.getEncoder().encodeToString(new byte[] {
+                1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+            });
 
     static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {};
 
@@ -46,6 +56,7 @@ abstract class TokenApiIntegrationTest {
         registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
         registry.add("ADMIN_TOKEN", () -> ADMIN_TOKEN);
         registry.add("PUBLIC_SHARE_BASE_URL", () -> SHARE_BASE_URL);
+        registry.add("TOKEN_SEALING_KEYS", () -> SEALING_KEY + "," + OLD_SEALING_KEY);
         // no redirector here to wait for: the deploy tests run the waits against real ones
         registry.add("READ_YOUR_WRITES_GROUP", () -> "");
     }

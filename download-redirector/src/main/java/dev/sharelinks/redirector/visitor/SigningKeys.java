@@ -1,5 +1,6 @@
 package dev.sharelinks.redirector.visitor;
 
+import dev.sharelinks.sealing.NamedKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -8,7 +9,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +25,6 @@ import org.springframework.stereotype.Component;
 class SigningKeys {
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
-    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,16}");
     private static final int MIN_KEY_BYTES = 32;
     private static final int MAC_BYTES = 16;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -45,26 +44,8 @@ class SigningKeys {
             log.warn("no sharelinks.visitor.signing-keys (VISITOR_SIGNING_KEYS): receipts and landing-page forms "
                     + "signed with a random key, valid on this instance only");
         }
-        for (String entry : configured) {
-            int colon = entry.indexOf(':');
-            String id = colon < 0 ? "" : entry.substring(0, colon).strip();
-            if (!KEY_ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("a signing key is id:base64, the id 1-16 of A-Za-z0-9_-");
-            }
-            byte[] secret;
-            try {
-                secret = Base64.getDecoder().decode(entry.substring(colon + 1).strip());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("signing key " + id + " is not base64", e);
-            }
-            if (secret.length < MIN_KEY_BYTES) {
-                throw new IllegalArgumentException("signing key " + id + " has " + secret.length + " bytes; at least "
-                        + MIN_KEY_BYTES + " are needed (openssl rand -base64 32)");
-            }
-            if (keys.putIfAbsent(id, new SecretKeySpec(secret, "HmacSHA256")) != null) {
-                throw new IllegalArgumentException("signing key " + id + " is listed twice");
-            }
-        }
+        NamedKeys.parse(configured, "signing key", MIN_KEY_BYTES, Integer.MAX_VALUE)
+                .forEach((id, secret) -> keys.put(id, new SecretKeySpec(secret, "HmacSHA256")));
         this.signingKeyId = keys.keySet().iterator().next();
         this.signingMac = ThreadLocal.withInitial(() -> mac(keys.get(signingKeyId)));
     }

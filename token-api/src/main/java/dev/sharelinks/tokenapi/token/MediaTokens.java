@@ -2,6 +2,7 @@ package dev.sharelinks.tokenapi.token;
 
 import dev.sharelinks.events.ShareTokenUpdated;
 import dev.sharelinks.messaging.outbox.Outbox;
+import dev.sharelinks.sealing.Sealer;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -17,10 +18,12 @@ public class MediaTokens {
 
     private final DatabaseClient db;
     private final Outbox outbox;
+    private final Sealer sealer;
 
-    MediaTokens(DatabaseClient db, Outbox outbox) {
+    MediaTokens(DatabaseClient db, Outbox outbox, Sealer sealer) {
         this.db = db;
         this.outbox = outbox;
+        this.sealer = sealer;
     }
 
     /** A 409 when the media would lose the rendition its BD tokens serve. */
@@ -43,7 +46,7 @@ public class MediaTokens {
                          FROM share_tokens t JOIN share_templates st ON st.id = t.template_id
                         WHERE t.media_id = :id ORDER BY t.id""")
                 .bind("id", media.id())
-                .map(StoredToken::of)
+                .map(row -> StoredToken.of(row, sealer))
                 .all()
                 .concatMap(token -> outbox.append(
                         new ShareTokenUpdated(token.id(), token.state(media), null), String.valueOf(token.id())))

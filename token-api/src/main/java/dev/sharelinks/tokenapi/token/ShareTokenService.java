@@ -1,5 +1,6 @@
 package dev.sharelinks.tokenapi.token;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.ExportDefinition;
 import dev.sharelinks.events.ShareTokenCreated;
 import dev.sharelinks.events.ShareTokenDeleted;
@@ -8,6 +9,7 @@ import dev.sharelinks.events.ShareTokenUpdated;
 import dev.sharelinks.messaging.outbox.AppendedEvent;
 import dev.sharelinks.messaging.outbox.Outbox;
 import dev.sharelinks.messaging.outbox.ReadYourWrites;
+import dev.sharelinks.sealing.Sealer;
 import dev.sharelinks.tokenapi.TokenApiProperties;
 import dev.sharelinks.tokenapi.security.DamUser;
 import dev.sharelinks.tokenapi.web.KeepeekException;
@@ -49,6 +51,7 @@ class ShareTokenService {
     private final MediaAccess access;
     private final TokenApiProperties properties;
     private final ReadYourWrites readYourWrites;
+    private final Sealer sealer;
     private final SecureRandom random = new SecureRandom();
 
     ShareTokenService(
@@ -57,13 +60,15 @@ class ShareTokenService {
             Outbox outbox,
             MediaAccess access,
             TokenApiProperties properties,
-            ReadYourWrites readYourWrites) {
+            ReadYourWrites readYourWrites,
+            Sealer sealer) {
         this.db = db;
         this.transaction = transaction;
         this.outbox = outbox;
         this.access = access;
         this.properties = properties;
         this.readYourWrites = readYourWrites;
+        this.sealer = sealer;
     }
 
     /** One page of a media's tokens in creation order (stable across pages), and how many there are in all. */
@@ -77,7 +82,7 @@ class ShareTokenService {
                 .bind("media", mediaId)
                 .bind("size", size)
                 .bind("offset", (long) (page - 1) * size)
-                .map(StoredToken::of)
+                .map(row -> StoredToken.of(row, sealer))
                 .all()
                 .collectList();
         return access.readable(user, mediaId)
@@ -98,13 +103,16 @@ class ShareTokenService {
             String tokenValue = request.tokenValue() != null ? request.tokenValue() : newTokenValue();
             String publicPath = StoredToken.publicPath(tokenValue, request.suffix());
             GenericExecuteSpec insert = db.sql("""
-                            INSERT INTO share_tokens (media_id, token_value, suffix, title, export_definition,
-                                manual_activate, activation_date, deactivation_date, template_id, create_user)
-                            VALUES (:media, :value, :suffix, :title, :definition, :manual, :activation, :deactivation,
-                                :template, :user)
+                            INSERT INTO share_tokens (media_id, sealed_value, value_digest, path_digest, suffix, title,
+                                export_definition, manual_activate, activation_date, deactivation_date, template_id,
+                                create_user)
+                            VALUES (:media, :sealed, :valueDigest, :pathDigest, :suffix, :title, :definition, :manual,
+                                :activation, :deactivation, :template, :user)
                             RETURNING id, create_date""")
                     .bind("media", mediaId)
-                    .bind("value", tokenValue)
+                    .bind("sealed", sealer.seal(tokenValue))
+                    .bind("valueDigest", CapabilityDigests.sha256(tokenValue))
+                    .bind("pathDigest", CapabilityDigests.sha256(publicPath))
                     .bind("template", templateId)
                     .bind("user", user.id());
             return checkTemplate(templateId, templateDomainId)
@@ -151,23 +159,29 @@ class ShareTokenService {
                             ? request.templateDomainId()
                             : Long.valueOf(current.templateDomainId());
                     // a suffix changed leaves its former public URL behind, retired like a deleted token's
-                    GenericExecuteSpec update =
-                            db.sql("""
-                                    WITH before AS (SELECT public_path, token_value FROM share_tokens WHERE id = :id),
+                    GenericExecuteSpec update = db.sql("""
+                                    WITH before AS (SELECT path_digest, value_digest FROM share_tokens WHERE id = :id),
                                     updated AS (
                                         UPDATE share_tokens SET title = :title, suffix = :suffix,
-                                            export_definition = :definition, manual_activate = :manual,
-                                            activation_date = :activation, deactivation_date = :deactivation,
-                                            template_id = :template, update_date = now()
+                                            path_digest = :pathDigest, export_definition = :definition,
+                                            manual_activate = :manual, activation_date = :activation,
+                                            deactivation_date = :deactivation, template_id = :template,
+                                            update_date = now()
                                         WHERE id = :id
-                                        RETURNING update_date, public_path
+                                        RETURNING update_date, path_digest
                                     ), retired AS (
-                                        INSERT INTO retired_share_urls (public_path, token_value)
-                                        SELECT b.public_path, b.token_value FROM before b, updated u
-                                        WHERE b.public_path <> u.public_path
-                                        ON CONFLICT (public_path) DO NOTHING
+                                        INSERT INTO retired_share_urls (path_digest, value_digest)
+                                        SELECT b.path_digest, b.value_digest FROM before b, updated u
+                                        WHERE b.path_digest <> u.path_digest
+                                        ON CONFLICT (path_digest) DO NOTHING
                                     )
-                                    SELECT update_date FROM updated""").bind("template", templateId).bind("id", current.id());
+                                    SELECT update_date FROM updated""")
+                            .bind("template", templateId)
+                            .bind("id", current.id())
+                            .bind(
+                                    "pathDigest",
+                                    CapabilityDigests.sha256(
+                                            StoredToken.publicPath(current.tokenValue(), request.suffix())));
                     return checkSameValue(current, request.tokenValue())
                             .then(checkTemplate(templateId, domainId))
                             .then(checkRendition(media, request.exportDefinition()))
@@ -207,10 +221,11 @@ class ShareTokenService {
         Mono<AppendedEvent> deleted = access.deletable(user, mediaId)
                 .then(find(mediaId, reference))
                 .flatMap(token -> db.sql("""
-                                WITH gone AS (DELETE FROM share_tokens WHERE id = :id RETURNING token_value, public_path)
-                                INSERT INTO retired_share_urls (public_path, token_value)
-                                SELECT public_path, token_value FROM gone
-                                ON CONFLICT (public_path) DO NOTHING""")
+                                WITH gone AS (
+                                    DELETE FROM share_tokens WHERE id = :id RETURNING value_digest, path_digest)
+                                INSERT INTO retired_share_urls (path_digest, value_digest)
+                                SELECT path_digest, value_digest FROM gone
+                                ON CONFLICT (path_digest) DO NOTHING""")
                         .bind("id", token.id())
                         .then()
                         .then(outbox.append(
@@ -232,12 +247,12 @@ class ShareTokenService {
     private Mono<StoredToken> find(long mediaId, String reference) {
         long id = reference.matches("\\d{1,18}") ? Long.parseLong(reference) : -1;
         return db.sql(SELECT + """
-                        WHERE t.media_id = :media AND (t.token_value = :reference OR t.id = :id)
-                        ORDER BY (t.token_value = :reference) DESC LIMIT 1""")
+                        WHERE t.media_id = :media AND (t.value_digest = :reference OR t.id = :id)
+                        ORDER BY (t.value_digest = :reference) DESC LIMIT 1""")
                 .bind("media", mediaId)
-                .bind("reference", reference)
+                .bind("reference", CapabilityDigests.sha256(reference))
                 .bind("id", id)
-                .map(StoredToken::of)
+                .map(row -> StoredToken.of(row, sealer))
                 .one()
                 .switchIfEmpty(Mono.error(() -> KeepeekException.tokenNotFound(mediaId, reference)));
     }
@@ -272,14 +287,14 @@ class ShareTokenService {
     private Mono<Void> checkUnclaimed(String tokenValue, String publicPath, long exceptTokenId) {
         return db.sql("""
                         SELECT 1 AS taken FROM share_tokens
-                        WHERE (token_value = :value OR public_path = :path) AND id <> :except
+                        WHERE (value_digest = :value OR path_digest = :path) AND id <> :except
                         UNION ALL
                         SELECT 1 FROM retired_share_urls
-                        WHERE (token_value = :value OR public_path = :path)
-                          AND NOT EXISTS (SELECT 1 FROM share_tokens WHERE id = :except AND token_value = :value)
+                        WHERE (value_digest = :value OR path_digest = :path)
+                          AND NOT EXISTS (SELECT 1 FROM share_tokens WHERE id = :except AND value_digest = :value)
                         LIMIT 1""")
-                .bind("value", tokenValue)
-                .bind("path", publicPath)
+                .bind("value", CapabilityDigests.sha256(tokenValue))
+                .bind("path", CapabilityDigests.sha256(publicPath))
                 .bind("except", exceptTokenId)
                 .map(row -> true)
                 .one()

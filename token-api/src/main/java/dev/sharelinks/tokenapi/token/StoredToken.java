@@ -3,13 +3,17 @@ package dev.sharelinks.tokenapi.token;
 import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.ExportDefinition;
 import dev.sharelinks.events.ShareTokenState;
+import dev.sharelinks.sealing.Sealer;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** A share token as stored. {@link #COLUMNS} selects what {@link #of} reads, from {@code share_tokens t} joined to its template {@code st}. */
+/**
+ * A share token as stored, its value opened. {@link #COLUMNS} selects what {@link #of} reads, from
+ * {@code share_tokens t} joined to its template {@code st}.
+ */
 record StoredToken(
         long id,
         long mediaId,
@@ -27,15 +31,19 @@ record StoredToken(
         @Nullable Instant updateDate) {
 
     static final String COLUMNS = """
-            t.id, t.media_id, t.token_value, t.suffix, t.title, t.export_definition, t.manual_activate,
-            t.activation_date, t.deactivation_date, t.template_id, st.domain_id, t.create_user, t.create_date,
-            t.update_date""";
+            t.id, t.media_id, t.sealed_value, t.token_value, t.suffix, t.title, t.export_definition,
+            t.manual_activate, t.activation_date, t.deactivation_date, t.template_id, st.domain_id, t.create_user,
+            t.create_date, t.update_date""";
 
-    static StoredToken of(Readable row) {
+    /** The row's token, its value opened with {@code sealer} (or as a row from before sealing still holds it). */
+    static StoredToken of(Readable row, Sealer sealer) {
+        String sealed = row.get("sealed_value", String.class);
         return new StoredToken(
                 row.get("id", Long.class),
                 row.get("media_id", Long.class),
-                row.get("token_value", String.class),
+                sealed != null
+                        ? sealer.open(sealed)
+                        : Objects.requireNonNull(row.get("token_value", String.class), "share_tokens_value_kept"),
                 row.get("suffix", String.class),
                 row.get("title", String.class),
                 ExportDefinition.valueOf(row.get("export_definition", String.class)),
