@@ -1,5 +1,6 @@
 package dev.sharelinks.linkapi.account;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.linkapi.security.Secrets;
 import dev.sharelinks.linkapi.share.ShareLocales;
@@ -299,7 +300,7 @@ class AdminController {
     private Mono<Long> insertKey(long accountId, String apiKey) {
         return db.sql("INSERT INTO api_keys (account_id, key_hash) VALUES (:accountId, :hash) RETURNING id")
                 .bind("accountId", accountId)
-                .bind("hash", Secrets.digest(apiKey))
+                .bind("hash", CapabilityDigests.sha256(apiKey))
                 .map(row -> row.get("id", Long.class))
                 .one();
     }

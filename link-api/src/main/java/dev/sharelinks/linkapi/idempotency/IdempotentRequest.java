@@ -1,6 +1,6 @@
 package dev.sharelinks.linkapi.idempotency;
 
-import dev.sharelinks.linkapi.security.Secrets;
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.linkapi.web.MediaPocketException;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +37,6 @@ public record IdempotentRequest(String key, byte[] fingerprint) {
             throw MediaPocketException.unprocessable(HEADER + " must be 1 to 255 printable ASCII characters");
         }
         String canonical = operation + "\n" + (body == null ? "" : CANONICAL.writeValueAsString(body));
-        return new IdempotentRequest(key, Secrets.digest(canonical));
+        return new IdempotentRequest(key, CapabilityDigests.sha256(canonical));
     }
 }

@@ -1,5 +1,6 @@
 package dev.sharelinks.linkapi.security;
 
+import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.linkapi.LinkApiProperties;
 import dev.sharelinks.operator.AdminTokens;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +108,7 @@ class SecurityConfiguration {
                 }
                 return Mono.error(new BadCredentialsException("wrong admin token"));
             }
-            byte[] digest = Secrets.digest(presented);
+            byte[] digest = CapabilityDigests.sha256(presented);
             // marks the key used, at most once a minute: a rotation lists which old key clients still send
             return db.sql("""
                             WITH key AS (

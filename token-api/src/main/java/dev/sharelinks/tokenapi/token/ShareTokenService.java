@@ -101,7 +101,7 @@ class ShareTokenService {
             long templateId = Objects.requireNonNull(request.templateId(), "templateId");
             long templateDomainId = Objects.requireNonNull(request.templateDomainId(), "templateDomainId");
             String tokenValue = request.tokenValue() != null ? request.tokenValue() : newTokenValue();
-            String publicPath = StoredToken.publicPath(tokenValue, request.suffix());
+            String publicPath = ShareTokenState.publicPath(tokenValue, request.suffix());
             GenericExecuteSpec insert = db.sql("""
                             INSERT INTO share_tokens (media_id, sealed_value, value_digest, path_digest, suffix, title,
                                 export_definition, manual_activate, activation_date, deactivation_date, template_id,
@@ -181,13 +181,13 @@ class ShareTokenService {
                             .bind(
                                     "pathDigest",
                                     CapabilityDigests.sha256(
-                                            StoredToken.publicPath(current.tokenValue(), request.suffix())));
+                                            ShareTokenState.publicPath(current.tokenValue(), request.suffix())));
                     return checkSameValue(current, request.tokenValue())
                             .then(checkTemplate(templateId, domainId))
                             .then(checkRendition(media, request.exportDefinition()))
                             .then(checkUnclaimed(
                                     current.tokenValue(),
-                                    StoredToken.publicPath(current.tokenValue(), request.suffix()),
+                                    ShareTokenState.publicPath(current.tokenValue(), request.suffix()),
                                     current.id()))
                             .then(bindAttributes(update, request)
                                     .map(row -> row.get("update_date", OffsetDateTime.class)

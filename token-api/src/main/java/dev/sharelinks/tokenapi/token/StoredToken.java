@@ -67,12 +67,8 @@ record StoredToken(
                 && (deactivationDate == null || now.isBefore(deactivationDate));
     }
 
+    /** What follows {@code /share/} in its public URL. */
     String publicPath() {
-        return publicPath(tokenValue, suffix);
-    }
-
-    /** What follows {@code /share/} in a token's public URL: the suffix is appended without separator. */
-    static String publicPath(String tokenValue, @Nullable String suffix) {
         return ShareTokenState.publicPath(tokenValue, suffix);
     }
 

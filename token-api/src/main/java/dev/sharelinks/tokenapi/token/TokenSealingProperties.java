@@ -1,6 +1,5 @@
 package dev.sharelinks.tokenapi.token;
 
-import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -10,13 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param keys {@code id:base64} AES-256 keys ({@code TOKEN_SEALING_KEYS}, comma-separated); the first seals, all
  *     open. Required: without one, token-api does not start
- * @param resealEvery how often {@link TokenValueResealing} looks for values not sealed with the first key
- * @param resealFirstAfter how long after the start it first looks
- * @param resealBatch how many values one look reseals at most
+ * @param resealBatch how many values one look of {@link TokenValueResealing} reseals at most; how often it looks,
+ *     {@code reseal-every} (1m), and how long after the start first, {@code reseal-first-after} (5s), its schedule
+ *     reads itself
  */
 @ConfigurationProperties("sharelinks.token-sealing")
 public record TokenSealingProperties(
-        List<String> keys,
-        @DefaultValue("1m") Duration resealEvery,
-        @DefaultValue("5s") Duration resealFirstAfter,
-        @DefaultValue("500") int resealBatch) {}
+        List<String> keys, @DefaultValue("500") int resealBatch) {}

@@ -73,7 +73,9 @@ public class TokenValueResealing {
         String plaintext = row.plaintext();
         String value;
         try {
-            value = plaintext != null ? plaintext : sealer.open(Objects.requireNonNull(row.sealed(), "sealed"));
+            value = plaintext != null
+                    ? plaintext
+                    : sealer.open(Objects.requireNonNull(row.sealed(), "share_tokens_value_kept"));
         } catch (IllegalArgumentException e) {
             // sealed with a key no longer listed: only putting that key back opens it
             log.error("share token {}: {}", row.id(), e.getMessage());
@@ -91,13 +93,7 @@ public class TokenValueResealing {
                 .rowsUpdated();
     }
 
+    /** A row to reseal: one of the two is set (the table's {@code share_tokens_value_kept}). */
     private record Row(
-            long id, @Nullable String sealed, @Nullable String plaintext) {
-
-        Row {
-            if (sealed == null && plaintext == null) {
-                throw new IllegalStateException("share_tokens_value_kept");
-            }
-        }
-    }
+            long id, @Nullable String sealed, @Nullable String plaintext) {}
 }
