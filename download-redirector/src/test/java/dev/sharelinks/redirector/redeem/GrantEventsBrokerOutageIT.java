@@ -79,6 +79,14 @@ class GrantEventsBrokerOutageIT extends RedirectorIntegrationTest {
                 .extracting(e -> ((DownloadConsumed) e.data()).clientAddress())
                 .containsExactly("o0", "o1", "o2");
         assertThat(events).extracting(EventEnvelope::eventId).doesNotHaveDuplicates();
+        // the broker is shared with the classes after this one: leave it only once the projection's consumer group
+        // has settled after the restart, and a new link is redeemable again
+        publishLinkWithin(
+                Duration.ofSeconds(90),
+                "media/outage/after",
+                "after.bin",
+                1,
+                Instant.now().plusSeconds(60));
     }
 
     /** The outbox rows holding this link's events, and how many events they hold: "rows/events". */
