@@ -23,7 +23,12 @@ public enum EventType {
             Topics.LINKS,
             LinkRevoked.class,
             new Older("sharelinks.link.revoked.v1", Upcasts::keyToItsDigest)),
-    SHARE_REQUESTED("sharelinks.share.requested.v1", Topics.SHARES, ShareRequested.class),
+    SHARE_REQUESTED(
+            "sharelinks.share.requested.v2",
+            Topics.SHARES,
+            ShareRequested.class,
+            // v1 carried each link's URL in the clear, which ShareRequested.SharedLink still reads
+            new Older("sharelinks.share.requested.v1", data -> {})),
     SHARE_MAIL_DELIVERED("sharelinks.share.mail-delivered.v1", Topics.SHARES, ShareMailDelivered.class),
     SHARE_MAIL_FAILED("sharelinks.share.mail-failed.v1", Topics.SHARES, ShareMailFailed.class),
     DOWNLOAD_CONSUMED(

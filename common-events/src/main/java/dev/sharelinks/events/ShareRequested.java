@@ -6,7 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An account asked for links to be mailed to recipients. Self-contained, so the mailer reads no other service.
+ * An account asked for links to be mailed to recipients. Self-contained, so the mailer reads no other service. v2
+ * carries the links' URLs sealed (v1 in the clear), and reads v1 as it is.
  *
  * @param message the sender's optional note, as typed (the mailer escapes it)
  * @param recipientRefs per recipient, in the same order, the opaque reference its mail adds to every link's URL, so
@@ -74,6 +75,12 @@ public record ShareRequested(
         this(shareId, accountId, recipients, message, links, recipientRefs, null, null, null);
     }
 
+    /** This share with other links (the mailer's, with their URLs opened). */
+    public ShareRequested withLinks(List<SharedLink> others) {
+        return new ShareRequested(
+                shareId, accountId, recipients, message, others, recipientRefs, sender, locale, branding);
+    }
+
     /** The reference of the recipient at {@code index} in {@link #recipients}, or null if the share has none. */
     public @Nullable String recipientRef(int index) {
         return recipientRefs == null ? null : recipientRefs.get(index);
@@ -82,23 +89,45 @@ public record ShareRequested(
     /**
      * One link of a share, as the recipient will see it.
      *
+     * @param url the link's URL in the clear: in v1 events only
+     * @param sealedUrl the link's URL sealed with link-api's sealing key, which the mailer holds too
+     *     ({@code LINK_SEALING_KEYS}): what v2 events carry instead, so that no topic reader but the mailer can use it
      * @param downloads the downloads the link had left when shared; null in events written before it was said
      */
     public record SharedLink(
             long linkId,
-            String url,
+            @Nullable String url,
+            @Nullable String sealedUrl,
             String filename,
             Instant expiresAt,
             @Nullable Integer downloads) {
 
         public SharedLink {
-            Objects.requireNonNull(url, "url");
+            if ((url == null) == (sealedUrl == null)) {
+                throw new IllegalArgumentException("a shared link has either its URL or its sealed URL");
+            }
             Objects.requireNonNull(filename, "filename");
             Objects.requireNonNull(expiresAt, "expiresAt");
         }
 
+        /** A link with its URL in the clear, as v1 events carried it and as a mail is written. */
+        public SharedLink(long linkId, String url, String filename, Instant expiresAt, @Nullable Integer downloads) {
+            this(linkId, url, null, filename, expiresAt, downloads);
+        }
+
         public SharedLink(long linkId, String url, String filename, Instant expiresAt) {
             this(linkId, url, filename, expiresAt, null);
+        }
+
+        /** A link whose URL is sealed, as link-api writes it. */
+        public static SharedLink sealed(
+                long linkId, String sealedUrl, String filename, Instant expiresAt, @Nullable Integer downloads) {
+            return new SharedLink(linkId, null, sealedUrl, filename, expiresAt, downloads);
+        }
+
+        /** This link with its URL in the clear (the mailer's, once it opened the sealed one). */
+        public SharedLink withUrl(String openedUrl) {
+            return new SharedLink(linkId, openedUrl, filename, expiresAt, downloads);
         }
     }
 

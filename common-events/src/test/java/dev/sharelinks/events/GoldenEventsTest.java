@@ -167,6 +167,29 @@ class GoldenEventsTest {
     }
 
     @Test
+    void shareRequestedV2GoldenSampleCarriesTheUrlsSealedAndV1ReadsWithThemInTheClear() {
+        EventEnvelope<ShareRequested> v2 = serde.read(golden("share-requested.v2.json"), ShareRequested.class);
+        ShareRequested v1 = serde.read(golden("share-requested-branding.v1.json"), ShareRequested.class)
+                .data();
+
+        assertThat(v2.type()).isEqualTo(EventType.SHARE_REQUESTED.typeName());
+        ShareRequested.SharedLink sealed = v2.data().links().get(0);
+        assertThat(sealed.url()).isNull();
+        assertThat(sealed.sealedUrl()).startsWith("l1:");
+        assertThat(new String(serde.serialize(v2))).doesNotContain("shareable_links");
+        // apart from the URL (and its share id) the same share as the v1 sample, which reads with its URL in the clear
+        String v1Url = v1.links().get(0).url();
+        assertThat(v1Url).isEqualTo("http://localhost:8082/api/v2/shareable_links/Zk3v9QmL2xR7tY1pW8sN4cB6hJ0dF5gA");
+        assertThat(v2.data().withLinks(List.of(sealed.withUrl(v1Url))))
+                .usingRecursiveComparison()
+                .ignoringFields("shareId")
+                .isEqualTo(v1);
+        assertThatThrownBy(() ->
+                        new ShareRequested.SharedLink(1, "http://r.test/k", "l1:AAAA", "a.pdf", Instant.EPOCH, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void downloadConsumedV1AndV2GoldenSamplesReadAsOneRecordWithTheKeysDigest() {
         EventEnvelope<DownloadConsumed> v1 = serde.read(golden("download-consumed.v1.json"), DownloadConsumed.class);
         EventEnvelope<DownloadConsumed> v2 = serde.read(golden("download-consumed.v2.json"), DownloadConsumed.class);
@@ -377,7 +400,7 @@ class GoldenEventsTest {
         for (String sample : List.of(
                 "link-created.v2.json",
                 "link-revoked.v2.json",
-                "share-requested.v1.json",
+                "share-requested.v2.json",
                 "download-consumed.v2.json",
                 "share-token-created.v2.json",
                 "share-token-updated.v2.json",
@@ -386,9 +409,7 @@ class GoldenEventsTest {
                 "download-repeated.v2.json",
                 "download-count-settled.v2.json",
                 "share-mail-delivered.v1.json",
-                "share-mail-failed.v1.json",
-                "share-requested-sender-locale.v1.json",
-                "share-requested-branding.v1.json")) {
+                "share-mail-failed.v1.json")) {
             EventEnvelope<?> event = serde.read(golden(sample));
             EventEnvelope<?> again = serde.read(serde.serialize(event));
 

@@ -8,7 +8,10 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import dev.sharelinks.sealing.Sealer;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,6 +40,12 @@ abstract class LinkApiIntegrationTest {
     static final String ADMIN_TOKEN = "test-admin-token";
     static final String DATABASE = "link_api_test";
     static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The key that seals here, and one a rotation replaced, which still opens what it sealed. */
+    static final String SEALING_KEY = sealingKey("l2", 2);
+
+    static final String OLD_SEALING_KEY = sealingKey("l1", 1);
+    /** Opens what link-api sealed, as the mailer does. */
+    static final Sealer SEALER = Sealer.of(List.of(SEALING_KEY, OLD_SEALING_KEY));
 
     @Autowired
     WebTestClient http;
@@ -50,8 +59,16 @@ abstract class LinkApiIntegrationTest {
         registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
         registry.add("ADMIN_TOKEN", () -> ADMIN_TOKEN);
         registry.add("PUBLIC_REDEEM_BASE_URL", () -> "http://redirector.test");
+        registry.add("LINK_SEALING_KEYS", () -> SEALING_KEY + "," + OLD_SEALING_KEY);
         // no redirector here to wait for; ReadYourWritesIT runs a projecting consumer group of its own
         registry.add("READ_YOUR_WRITES_GROUP", () -> "");
+    }
+
+    /** A named key of 32 bytes, each {@code fill}. */
+    static String sealingKey(String id, int fill) {
+        byte[] key = new byte[32];
+        Arrays.fill(key, (byte) fill);
+        return id + ":" + Base64.getEncoder().encodeToString(key);
     }
 
     /** A new account with one asset (media id 4, asset id "asset-4"); returns its id and API key. */
@@ -97,6 +114,20 @@ abstract class LinkApiIntegrationTest {
                 .returnResult()
                 .getResponseBody();
         return ((Number) created.get("id")).longValue();
+    }
+
+    /** The link's URL, as its info answers it. */
+    String urlOf(TestAccount account, long link) {
+        Map<?, ?> info = http.get()
+                .uri("/api/v2/shareable_links/{id}/info", link)
+                .header("X-API-KEY", account.apiKey())
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+        return (String) info.get("url");
     }
 
     /** Shares the link with the recipients; returns the share's event as link-api published it. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,7 +68,11 @@ class ShareAndRevokeIT extends LinkApiIntegrationTest {
         assertThat(share.links()).extracting(ShareRequested.SharedLink::linkId).containsExactly(second, first);
         assertThat(share.links()).allSatisfy(link -> {
             assertThat(link.filename()).isEqualTo("report.pdf");
-            assertThat(link.url()).startsWith("http://redirector.test/api/v2/shareable_links/");
+            // the URL sealed, for the mailer only
+            assertThat(link.url()).isNull();
+            assertThat(SEALER.open(Objects.requireNonNull(link.sealedUrl())))
+                    .startsWith("http://redirector.test/api/v2/shareable_links/")
+                    .isEqualTo(urlOf(account, link.linkId()));
             assertThat(link.expiresAt()).isEqualTo(Instant.parse("2099-01-02T00:00:00Z"));
         });
     }
@@ -333,6 +338,7 @@ class ShareAndRevokeIT extends LinkApiIntegrationTest {
     }
 
     private String keyOf(long link) {
-        return SharedServers.postgres().query(DATABASE, "SELECT key FROM link_api.links WHERE id = " + link);
+        return SEALER.open(
+                SharedServers.postgres().query(DATABASE, "SELECT sealed_key FROM link_api.links WHERE id = " + link));
     }
 }

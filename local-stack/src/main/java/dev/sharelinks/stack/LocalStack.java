@@ -240,6 +240,8 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> linkApiEnv = new LinkedHashMap<>(common);
         linkApiEnv.put("ADMIN_TOKEN", adminToken);
         linkApiEnv.put("PUBLIC_REDEEM_BASE_URL", redirectUrl);
+        String linkSealingKey = sealingKey(settings.dir(), "link-sealing.key");
+        linkApiEnv.put("LINK_SEALING_KEYS", linkSealingKey);
         // webhooks to a receiver on this machine (the README's walk-through); production refuses every private address
         linkApiEnv.put("WEBHOOKS_ALLOWED_PRIVATE_ADDRESSES", "loopback");
         Map<String, String> redirectorEnv = new LinkedHashMap<>(common);
@@ -253,10 +255,12 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> tokenApiEnv = new LinkedHashMap<>(common);
         tokenApiEnv.put("ADMIN_TOKEN", adminToken);
         tokenApiEnv.put("PUBLIC_SHARE_BASE_URL", redirectUrl);
-        tokenApiEnv.put("TOKEN_SEALING_KEYS", tokenSealingKey(settings.dir()));
+        tokenApiEnv.put("TOKEN_SEALING_KEYS", sealingKey(settings.dir(), "token-sealing.key"));
         Map<String, String> mailerEnv = new LinkedHashMap<>(common);
         mailerEnv.put("SMTP_HOST", smtp.host());
         mailerEnv.put("SMTP_PORT", String.valueOf(smtp.port()));
+        // the mailer opens the links' URLs that link-api sealed into share events
+        mailerEnv.put("LINK_SEALING_KEYS", linkSealingKey);
 
         Path logs = dir.resolve("logs");
         ServiceProcess linkApi = service("link-api", settings, settings.linkApiPort(), linkApiEnv, logs);
@@ -459,11 +463,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * The key token-api seals token values with, kept beside the stack's database: the database outlives a restart,
-     * and what a lost key sealed would not open again.
+     * A sealing key (link-api's, token-api's), kept beside the stack's database: the database outlives a restart, and
+     * what a lost key sealed would not open again.
      */
-    private static String tokenSealingKey(Path dir) {
-        Path file = dir.resolve("token-sealing.key");
+    private static String sealingKey(Path dir, String fileName) {
+        Path file = dir.resolve(fileName);
         try {
             if (!Files.exists(file)) {
                 createDirectories(dir);

@@ -5,6 +5,7 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.SmtpServer;
+import dev.sharelinks.sealing.Sealer;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import java.io.ByteArrayInputStream;
@@ -37,6 +38,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 final class MailerTestServers {
 
+    private static final String LINK_SEALING_KEY = "l2:" + Base64.getEncoder().encodeToString(new byte[32]);
+
+    /** link-api's sealer in these tests: share events carry their links' URLs sealed with its key. */
+    static final Sealer LINK_SEALER = Sealer.of(List.of(LINK_SEALING_KEY));
+
     private MailerTestServers() {}
 
     /** Points the mailer at the shared PostgreSQL (its own database there), Kafka and SMTP server. */
@@ -47,6 +53,7 @@ final class MailerTestServers {
         registry.add("DB_NAME", () -> database);
         registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
         registry.add("SMTP_PORT", () -> SharedServers.smtp().port());
+        registry.add("LINK_SEALING_KEYS", () -> LINK_SEALING_KEY);
     }
 
     /** A fresh 2048-bit RSA key pair, as {@code openssl genpkey -algorithm RSA} makes one. */

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -66,6 +67,8 @@ class ShareMailerIT {
         EventEnvelope<ShareRequested> event =
                 serde.envelope(share, "link-api", String.valueOf(share.shareId()), Instant.now());
         publish(event);
+        // the record holds the URLs sealed; the mails, opened
+        assertThat(new String(serde.serialize(event), StandardCharsets.UTF_8)).doesNotContain("shareable_links");
 
         List<MimeMessage> mails = awaitMails(share, 2);
         // stable per event and recipient, so a mail resent after a crash is recognisably the same message
@@ -104,8 +107,8 @@ class ShareMailerIT {
     void whenAShareNamesItsSenderAndLanguageThenTheMailSaysWhoSharedInThatLanguage() throws Exception {
         ShareRequested plain = share(List.of("aino@mail.test"), "Kokouksen <b>materiaalit</b>");
         List<ShareRequested.SharedLink> links = plain.links().stream()
-                .map(link ->
-                        new ShareRequested.SharedLink(link.linkId(), link.url(), link.filename(), link.expiresAt(), 3))
+                .map(link -> ShareRequested.SharedLink.sealed(
+                        link.linkId(), Objects.requireNonNull(link.sealedUrl()), link.filename(), link.expiresAt(), 3))
                 .toList();
         ShareRequested share = new ShareRequested(
                 plain.shareId(),
@@ -487,6 +490,7 @@ class ShareMailerIT {
         assertThat(dead).anySatisfy(r -> assertThat(r.key()).isEqualTo("poison-share"));
     }
 
+    /** A share as link-api writes it: its links' URLs sealed. */
     private static ShareRequested share(List<String> recipients, String message) {
         long id = SHARE_IDS.incrementAndGet();
         return new ShareRequested(
@@ -495,16 +499,20 @@ class ShareMailerIT {
                 recipients,
                 message,
                 List.of(
-                        new ShareRequested.SharedLink(
+                        ShareRequested.SharedLink.sealed(
                                 1,
-                                "http://redirector.test/api/v2/shareable_links/key-" + id + "-a",
+                                MailerTestServers.LINK_SEALER.seal(
+                                        "http://redirector.test/api/v2/shareable_links/key-" + id + "-a"),
                                 "report.pdf",
-                                Instant.parse("2099-01-02T00:00:00Z")),
-                        new ShareRequested.SharedLink(
+                                Instant.parse("2099-01-02T00:00:00Z"),
+                                null),
+                        ShareRequested.SharedLink.sealed(
                                 2,
-                                "http://redirector.test/api/v2/shareable_links/key-" + id + "-b",
+                                MailerTestServers.LINK_SEALER.seal(
+                                        "http://redirector.test/api/v2/shareable_links/key-" + id + "-b"),
                                 "Résumé.pdf",
-                                Instant.parse("2099-01-02T00:00:00Z"))));
+                                Instant.parse("2099-01-02T00:00:00Z"),
+                                null)));
     }
 
     private static SmtpServer.ReceivedMail awaitReceived(ShareRequested share) {

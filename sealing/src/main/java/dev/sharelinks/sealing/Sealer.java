@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.crypto.encrypt.AesBytesEncryptor;
 import org.springframework.security.crypto.encrypt.AesBytesEncryptor.CipherAlgorithm;
 import org.springframework.security.crypto.keygen.KeyGenerators;
@@ -56,6 +57,19 @@ public final class Sealer {
         return new Sealer(keys);
     }
 
+    /**
+     * {@link #of}, for a service's configuration: what is wrong stops the service's start, naming the setting.
+     *
+     * @param setting the setting the keys come from, as an operator knows it ({@code LINK_SEALING_KEYS})
+     */
+    public static Sealer configured(@Nullable List<String> keys, String setting) {
+        try {
+            return of(keys == null ? List.of() : keys);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(setting + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The value sealed with the sealing key. */
     public String seal(String value) {
         byte[] sealed = sealingKey.encrypt(value.getBytes(StandardCharsets.UTF_8));
@@ -80,6 +94,22 @@ public final class Sealer {
             // Spring wraps the cipher's AEADBadTagException in an IllegalStateException
             throw new IllegalArgumentException("not a value sealed with key " + sealed.substring(0, colon), e);
         }
+    }
+
+    /**
+     * The value a row holds: opened from its sealed column or, in a row written before sealing that {@link Resealing}
+     * has not reached yet, as its plaintext column holds it.
+     *
+     * @throws IllegalArgumentException as {@link #open(String)} does, or when the row holds neither
+     */
+    public String open(@Nullable String sealed, @Nullable String plaintext) {
+        if (sealed != null) {
+            return open(sealed);
+        }
+        if (plaintext == null) {
+            throw new IllegalArgumentException("neither sealed nor in plaintext");
+        }
+        return plaintext;
     }
 
     /** Whether the sealing key sealed it: what a rotation reseals is every value it did not. */

@@ -4,6 +4,7 @@ import dev.sharelinks.linkapi.security.AccountPrincipal;
 import dev.sharelinks.linkapi.web.MediaPocketException;
 import dev.sharelinks.messaging.outbox.AppendedEvent;
 import dev.sharelinks.messaging.outbox.ReadYourWrites;
+import dev.sharelinks.sealing.Sealer;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import java.security.MessageDigest;
@@ -20,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code Idempotency-Key}, at most once per account and key within {@link #KEPT}. The key's row is claimed in the
  * write's own transaction, so two requests with one key serialize on it: the second waits for the first's commit,
  * then answers the first's answer (or, if the first failed and wrote nothing, runs itself). The same key with
- * another request is refused with 422.
+ * another request is refused with 422. The answer is kept sealed: a create's holds the link's URL.
  */
 @Component
 public class IdempotentWrites {
@@ -34,13 +35,19 @@ public class IdempotentWrites {
     private final TransactionalOperator transaction;
     private final ReadYourWrites readYourWrites;
     private final JsonMapper json;
+    private final Sealer sealer;
 
     IdempotentWrites(
-            DatabaseClient db, TransactionalOperator transaction, ReadYourWrites readYourWrites, JsonMapper json) {
+            DatabaseClient db,
+            TransactionalOperator transaction,
+            ReadYourWrites readYourWrites,
+            JsonMapper json,
+            Sealer sealer) {
         this.db = db;
         this.transaction = transaction;
         this.readYourWrites = readYourWrites;
         this.json = json;
+        this.sealer = sealer;
     }
 
     /**
@@ -72,7 +79,7 @@ public class IdempotentWrites {
                         INSERT INTO idempotency_keys (account_id, idem_key, fingerprint) VALUES (:account, :key, :print)
                         ON CONFLICT (account_id, idem_key) DO UPDATE
                             SET fingerprint = EXCLUDED.fingerprint, created_at = now(), answer = NULL,
-                                event_seq = NULL, event_topic = NULL, event_key = NULL
+                                sealed_answer = NULL, event_seq = NULL, event_topic = NULL, event_key = NULL
                             WHERE idempotency_keys.created_at <= now() - CAST(:kept AS interval)
                         RETURNING true AS fresh""")
                 .bind("account", account.accountId())
@@ -88,10 +95,10 @@ public class IdempotentWrites {
         AppendedEvent awaited = written.awaited();
         return db.sql("""
                         UPDATE idempotency_keys
-                        SET answer = CAST(:answer AS jsonb), event_seq = :seq, event_topic = :topic,
+                        SET sealed_answer = :answer, event_seq = :seq, event_topic = :topic,
                             event_key = :eventKey
                         WHERE account_id = :account AND idem_key = :key""")
-                .bind("answer", json.writeValueAsString(written.answer()))
+                .bind("answer", sealer.seal(json.writeValueAsString(written.answer())))
                 .bind("seq", Parameters.in(R2dbcType.BIGINT, awaited == null ? null : awaited.seq()))
                 .bind("topic", Parameters.in(R2dbcType.VARCHAR, awaited == null ? null : awaited.topic()))
                 .bind("eventKey", Parameters.in(R2dbcType.VARCHAR, awaited == null ? null : awaited.key()))
@@ -104,7 +111,8 @@ public class IdempotentWrites {
     /** The first request's answer, and its event to wait for again; 422 when that request was another one. */
     private <T> Mono<Written<T>> replay(AccountPrincipal account, IdempotentRequest request, Class<T> answerType) {
         return db.sql("""
-                        SELECT fingerprint, CAST(answer AS text) AS answer, event_seq, event_topic, event_key
+                        SELECT fingerprint, sealed_answer, CAST(answer AS text) AS answer, event_seq, event_topic,
+                               event_key
                         FROM idempotency_keys WHERE account_id = :account AND idem_key = :key""")
                 .bind("account", account.accountId())
                 .bind("key", request.key())
@@ -114,7 +122,10 @@ public class IdempotentWrites {
                     }
                     Long seq = row.get("event_seq", Long.class);
                     return new Written<>(
-                            json.readValue(row.get("answer", String.class), answerType),
+                            json.readValue(
+                                    sealer.open(
+                                            row.get("sealed_answer", String.class), row.get("answer", String.class)),
+                                    answerType),
                             seq == null
                                     ? null
                                     : new AppendedEvent(

@@ -14,12 +14,14 @@ import dev.sharelinks.linkapi.web.MediaPocketException;
 import dev.sharelinks.messaging.outbox.AppendedEvent;
 import dev.sharelinks.messaging.outbox.Outbox;
 import dev.sharelinks.messaging.outbox.ReadYourWrites;
+import dev.sharelinks.sealing.Sealer;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +44,7 @@ class LinkService {
     private final TransactionalOperator transaction;
     private final Outbox outbox;
     private final Secrets secrets;
+    private final Sealer sealer;
     private final LinkApiProperties properties;
     private final PasswordEncoder passwords;
     private final ReadYourWrites readYourWrites;
@@ -53,6 +56,7 @@ class LinkService {
             TransactionalOperator transaction,
             Outbox outbox,
             Secrets secrets,
+            Sealer sealer,
             LinkApiProperties properties,
             PasswordEncoder passwords,
             ReadYourWrites readYourWrites,
@@ -62,6 +66,7 @@ class LinkService {
         this.transaction = transaction;
         this.outbox = outbox;
         this.secrets = secrets;
+        this.sealer = sealer;
         this.properties = properties;
         this.passwords = passwords;
         this.readYourWrites = readYourWrites;
@@ -119,7 +124,10 @@ class LinkService {
         return writes.run(account, idempotency, LinkResponses.Created.class, created);
     }
 
-    /** The link's row; without {@code landing_page} in the request, the account's default decides. */
+    /**
+     * The link's row, which keeps the key sealed and its digest; without {@code landing_page} in the request, the
+     * account's default decides.
+     */
     private Mono<InsertedLink> insert(
             AccountPrincipal account,
             CreateLinkRequest request,
@@ -127,14 +135,17 @@ class LinkService {
             Asset asset,
             @Nullable String passwordHash) {
         return db.sql("""
-                        INSERT INTO links (account_id, key, media_id, asset_id, bucket, object_key, filename,
-                                           expires_at, download_limit, remaining, landing_page, password_hash)
-                        SELECT :account, :key, :media, :asset, :bucket, :object, :filename, :expires, :limit, :limit,
+                        INSERT INTO links (account_id, key_digest, sealed_key, media_id, asset_id, bucket, object_key,
+                                           filename, expires_at, download_limit, remaining, landing_page,
+                                           password_hash)
+                        SELECT :account, :digest, :sealed, :media, :asset, :bucket, :object, :filename, :expires,
+                               :limit, :limit,
                                coalesce(CAST(:landing AS boolean), a.landing_page_default), :password
                         FROM accounts a WHERE a.id = :account
                         RETURNING id, landing_page, (SELECT locale FROM accounts WHERE id = :account) AS locale""")
                 .bind("account", account.accountId())
-                .bind("key", key)
+                .bind("digest", CapabilityDigests.sha256(key))
+                .bind("sealed", sealer.seal(key))
                 .bind("media", request.mediaId())
                 .bind("asset", asset.assetId())
                 .bind("bucket", account.bucket())
@@ -159,13 +170,13 @@ class LinkService {
         Mono<AppendedEvent> revoked = db.sql("""
                         UPDATE links SET revoked_at = now()
                         WHERE id = :id AND account_id = :account AND revoked_at IS NULL
-                        RETURNING key""")
+                        RETURNING key_digest""")
                 .bind("id", linkId)
                 .bind("account", account.accountId())
-                .map(row -> row.get("key", String.class))
+                .map(row -> row.get("key_digest", byte[].class))
                 .one()
-                .flatMap(key -> outbox.append(
-                        new LinkRevoked(linkId, CapabilityDigests.hex(key), account.accountId()),
+                .flatMap(digest -> outbox.append(
+                        new LinkRevoked(linkId, HexFormat.of().formatHex(digest), account.accountId()),
                         String.valueOf(linkId)))
                 .switchIfEmpty(ownedBy(account, linkId).then(Mono.<AppendedEvent>empty()));
         return transaction.transactional(revoked).flatMap(readYourWrites::awaitApplied);
@@ -173,8 +184,9 @@ class LinkService {
 
     Mono<LinkResponses.Info> info(AccountPrincipal account, long linkId) {
         return db.sql("""
-                        SELECT id, key, filename, media_id, asset_id, download_limit, remaining, expires_at,
-                               created_at, revoked_at, landing_page, password_hash IS NOT NULL AS password_protected
+                        SELECT id, sealed_key, key, filename, media_id, asset_id, download_limit, remaining,
+                               expires_at, created_at, revoked_at, landing_page,
+                               password_hash IS NOT NULL AS password_protected
                         FROM links WHERE id = :id AND account_id = :account""")
                 .bind("id", linkId)
                 .bind("account", account.accountId())
@@ -185,7 +197,8 @@ class LinkService {
                     int remaining = row.get("remaining", Integer.class);
                     return new LinkResponses.Info(
                             row.get("id", Long.class),
-                            properties.redeemUrl(row.get("key", String.class)),
+                            properties.redeemUrl(
+                                    sealer.open(row.get("sealed_key", String.class), row.get("key", String.class))),
                             row.get("filename", String.class),
                             row.get("media_id", Long.class),
                             row.get("asset_id", String.class),

@@ -10,6 +10,7 @@ import dev.sharelinks.linkapi.security.AccountPrincipal;
 import dev.sharelinks.linkapi.security.Secrets;
 import dev.sharelinks.linkapi.web.MediaPocketException;
 import dev.sharelinks.messaging.outbox.Outbox;
+import dev.sharelinks.sealing.Sealer;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -29,14 +30,21 @@ class ShareService {
     private final Outbox outbox;
     private final LinkApiProperties properties;
     private final Secrets secrets;
+    private final Sealer sealer;
 
     ShareService(
-            DatabaseClient db, IdempotentWrites writes, Outbox outbox, LinkApiProperties properties, Secrets secrets) {
+            DatabaseClient db,
+            IdempotentWrites writes,
+            Outbox outbox,
+            LinkApiProperties properties,
+            Secrets secrets,
+            Sealer sealer) {
         this.db = db;
         this.writes = writes;
         this.outbox = outbox;
         this.properties = properties;
         this.secrets = secrets;
+        this.sealer = sealer;
     }
 
     /**
@@ -44,8 +52,9 @@ class ShareService {
      * Every id must name a link of this account, or nothing is recorded and the answer is "No shareable links
      * found" (which never tells whether another account's link exists). Of those, the revoked, expired and used-up
      * ones are left out of the mails; if none is left, the same answer and nothing recorded. Each recipient gets its
-     * own random reference, which its mail adds to the links' URLs, so its downloads are attributed to it. With an
-     * Idempotency-Key, once per key: a retry answers the first share's answer and mails nobody again.
+     * own random reference, which its mail adds to the links' URLs, so its downloads are attributed to it. The event
+     * carries each URL sealed, for the mailer only. With an Idempotency-Key, once per key: a retry answers the first
+     * share's answer and mails nobody again.
      */
     Mono<Answered<Long>> share(
             AccountPrincipal account, ShareRequest request, @Nullable IdempotentRequest idempotency) {
@@ -53,7 +62,7 @@ class ShareService {
             return Mono.error(MediaPocketException.badRequest(NO_LINKS));
         }
         Mono<Written<Long>> shared = db.sql("""
-                        SELECT l.id, l.key, l.filename, l.expires_at, l.remaining,
+                        SELECT l.id, l.sealed_key, l.key, l.filename, l.expires_at, l.remaining,
                                l.revoked_at IS NULL AND l.expires_at > now() AND l.remaining > 0 AS live,
                                a.name AS account_name, a.locale AS account_locale, a.logo_url, a.accent_color,
                                a.footer_text
@@ -63,9 +72,10 @@ class ShareService {
                 .bind("account", account.accountId())
                 .bind("ids", request.linkIds().toArray(Long[]::new))
                 .map(row -> new OwnLink(
-                        new ShareRequested.SharedLink(
+                        ShareRequested.SharedLink.sealed(
                                 row.get("id", Long.class),
-                                properties.redeemUrl(row.get("key", String.class)),
+                                sealer.seal(properties.redeemUrl(sealer.open(
+                                        row.get("sealed_key", String.class), row.get("key", String.class)))),
                                 row.get("filename", String.class),
                                 row.get("expires_at", OffsetDateTime.class).toInstant(),
                                 row.get("remaining", Integer.class)),

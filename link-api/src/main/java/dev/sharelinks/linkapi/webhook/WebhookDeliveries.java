@@ -1,5 +1,6 @@
 package dev.sharelinks.linkapi.webhook;
 
+import dev.sharelinks.sealing.Sealer;
 import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.R2dbcType;
 import java.time.Duration;
@@ -16,8 +17,11 @@ class WebhookDeliveries {
 
     private final DatabaseClient db;
 
-    WebhookDeliveries(DatabaseClient db) {
+    private final Sealer sealer;
+
+    WebhookDeliveries(DatabaseClient db, Sealer sealer) {
         this.db = db;
+        this.sealer = sealer;
     }
 
     /**
@@ -41,7 +45,7 @@ class WebhookDeliveries {
                         FROM due, webhook_endpoints w
                         WHERE d.seq = due.seq AND w.id = d.endpoint_id
                         RETURNING d.seq, d.endpoint_id, d.message_id, d.body, d.attempts, d.created_at, w.url,
-                                  w.secret""")
+                                  w.sealed_secret, w.secret""")
                 .bind("limit", limit)
                 .bind("claim", (double) claim.toMillis() / 1000)
                 .map(row -> new Due(
@@ -52,7 +56,7 @@ class WebhookDeliveries {
                         row.get("attempts", Integer.class),
                         row.get("created_at", Instant.class),
                         row.get("url", String.class),
-                        row.get("secret", String.class)))
+                        sealer.open(row.get("sealed_secret", String.class), row.get("secret", String.class))))
                 .all()
                 .collectList();
     }

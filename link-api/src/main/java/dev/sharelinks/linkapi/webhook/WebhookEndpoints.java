@@ -1,6 +1,7 @@
 package dev.sharelinks.linkapi.webhook;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sharelinks.sealing.Sealer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -10,14 +11,16 @@ import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The accounts' webhook endpoints, each account seeing only its own. */
+/** The accounts' webhook endpoints, each account seeing only its own; their secrets are kept sealed. */
 @Repository
 class WebhookEndpoints {
 
     private final DatabaseClient db;
+    private final Sealer sealer;
 
-    WebhookEndpoints(DatabaseClient db) {
+    WebhookEndpoints(DatabaseClient db, Sealer sealer) {
         this.db = db;
+        this.sealer = sealer;
     }
 
     /** The new endpoint; empty when the account already has {@code max} of them. */
@@ -26,8 +29,8 @@ class WebhookEndpoints {
         // registrations cannot both take the last place
         return db.sql("""
                         WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended('webhooks', :account)))
-                        INSERT INTO webhook_endpoints (account_id, url, events, secret)
-                        SELECT :account, :url, CAST(:events AS text[]), :secret FROM lock
+                        INSERT INTO webhook_endpoints (account_id, url, events, sealed_secret)
+                        SELECT :account, :url, CAST(:events AS text[]), :sealed FROM lock
                         WHERE (SELECT count(*) FROM webhook_endpoints WHERE account_id = :account) < :max
                         RETURNING id, created_at""")
                 .bind("account", accountId)
@@ -37,7 +40,7 @@ class WebhookEndpoints {
                         registration.events().stream()
                                 .map(WebhookEventType::wireName)
                                 .toArray(String[]::new))
-                .bind("secret", secret)
+                .bind("sealed", sealer.seal(secret))
                 .bind("max", max)
                 .map(row -> new Registered(
                         row.get("id", Long.class),

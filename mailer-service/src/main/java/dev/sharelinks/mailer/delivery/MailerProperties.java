@@ -1,6 +1,7 @@
 package dev.sharelinks.mailer.delivery;
 
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,6 +16,8 @@ import org.springframework.core.io.Resource;
  * @param smtpMessagesPerConnection most mails sent over one SMTP connection before it is closed and a new one
  *     opened (some servers refuse more than a few dozen per connection)
  * @param dkim the DKIM key mails are signed with; unsigned without one
+ * @param linkSealingKeys link-api's {@code id:base64} sealing keys ({@code LINK_SEALING_KEYS}), which open the links'
+ *     URLs in share events; required
  */
 @ConfigurationProperties("sharelinks.mailer")
 public record MailerProperties(
@@ -25,7 +28,8 @@ public record MailerProperties(
         @DefaultValue("30s") Duration retryMaxInterval,
         @DefaultValue("10s") Duration smtpIdleTimeout,
         @DefaultValue("20") int smtpMessagesPerConnection,
-        @Nullable Dkim dkim) {
+        @Nullable Dkim dkim,
+        @Nullable List<String> linkSealingKeys) {
 
     /**
      * @param domain the signing domain ({@code d=}): the From address's domain, or a parent of it, for DMARC

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.MessageSource;
 import org.springframework.context.support.ResourceBundleMessageSource;
@@ -202,11 +203,15 @@ class ShareMail {
                 : oneLine(branding.footerText());
     }
 
-    /** The link's URL with the recipient's reference; the plain URL for a share without references. */
+    /**
+     * The link's URL with the recipient's reference; the plain URL for a share without references. The link's URL
+     * is in the clear: {@link ShareUrls} opened it.
+     */
     static String url(SharedLink link, @Nullable String recipientRef) {
+        String url = Objects.requireNonNull(link.url(), "the link's URL, opened");
         return recipientRef == null
-                ? link.url()
-                : UriComponentsBuilder.fromUriString(link.url())
+                ? url
+                : UriComponentsBuilder.fromUriString(url)
                         .queryParam("ref", recipientRef)
                         .build()
                         .toUriString();

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ class ShareMailer {
     private final EventSerde serde;
     private final MailerProperties properties;
     private final ShareMail mail;
+    private final ShareUrls urls;
     /** Composes messages only; the SMTP connections' own session sends them. */
     private final Session session = Session.getInstance(new Properties());
 
@@ -71,8 +73,10 @@ class ShareMailer {
             EventSerde serde,
             MailerProperties properties,
             ShareMail mail,
+            ShareUrls urls,
             MeterRegistry meters) {
         this.mail = mail;
+        this.urls = urls;
         this.smtp = smtp;
         this.deliveries = deliveries;
         this.outbox = outbox;
@@ -102,6 +106,15 @@ class ShareMailer {
         }
         @SuppressWarnings("unchecked")
         EventEnvelope<ShareRequested> event = (EventEnvelope<ShareRequested>) read;
+        ShareRequested opened;
+        try {
+            opened = urls.opened(share);
+        } catch (IllegalArgumentException e) {
+            // a key missing from LINK_SEALING_KEYS: retried with back-off, like a server that is away, so the mails
+            // go out once the key is listed again rather than being lost
+            throw new IllegalStateException(
+                    "share " + share.shareId() + ": cannot open its links' URLs: " + e.getMessage(), e);
+        }
         // collectMap emits a map, empty before any delivery of this share
         Map<String, Delivery> settled = Objects.requireNonNull(
                 deliveries.settled(event.eventId()).block(STATEMENT_TIMEOUT), "settled deliveries");
@@ -131,7 +144,7 @@ class ShareMailer {
                 continue;
             }
             try {
-                smtp.send(compose(event, address, share.recipientRef(position)));
+                smtp.send(compose(event.eventId(), opened, address, share.recipientRef(position)));
                 sent.increment();
                 settle(event, position, Delivery.SENT, null);
                 // no address in the log: the delivery log has it. The line carries the share request's traceId
@@ -204,10 +217,9 @@ class ShareMailer {
     }
 
     private MimeMessage compose(
-            EventEnvelope<ShareRequested> event, InternetAddress recipient, @Nullable String recipientRef)
+            UUID eventId, ShareRequested share, InternetAddress recipient, @Nullable String recipientRef)
             throws MessagingException {
-        ShareRequested share = event.data();
-        MimeMessage message = new StableIdMessage(session, event.eventId(), recipient.getAddress());
+        MimeMessage message = new StableIdMessage(session, eventId, recipient.getAddress());
         MimeMessageHelper helper = new ShareMailHelper(message);
         InternetAddress from = new InternetAddress(properties.from());
         if (share.sender() != null) {

@@ -37,13 +37,10 @@ record StoredToken(
 
     /** The row's token, its value opened with {@code sealer} (or as a row from before sealing still holds it). */
     static StoredToken of(Readable row, Sealer sealer) {
-        String sealed = row.get("sealed_value", String.class);
         return new StoredToken(
                 row.get("id", Long.class),
                 row.get("media_id", Long.class),
-                sealed != null
-                        ? sealer.open(sealed)
-                        : Objects.requireNonNull(row.get("token_value", String.class), "share_tokens_value_kept"),
+                sealer.open(row.get("sealed_value", String.class), row.get("token_value", String.class)),
                 row.get("suffix", String.class),
                 row.get("title", String.class),
                 ExportDefinition.valueOf(row.get("export_definition", String.class)),
