@@ -9,39 +9,112 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A single-node KRaft broker (broker and controller in one) in a child JVM, from the {@code kafka_2.13} jars on our
  * own class path. A real broker process: it can be stopped and restarted on the same data, as a fault test needs.
+ *
+ * <p>A secured one ({@link #startSecured}) takes clients as the production cluster's listener does: TLS with the
+ * test's certificates and SCRAM-SHA-512 logins, with ACLs enforced (Kafka's {@code StandardAuthorizer}, nothing
+ * allowed without an ACL). Its {@link #bootstrapServers()} is a plaintext listener on loopback whose clients are
+ * super users: how a test makes topics, users and ACLs, and reads what was written.
  */
 public final class KafkaProcessBroker implements KafkaBroker {
 
     private final Path dir;
     private final int port;
+    private final @Nullable Secured secured;
     private final Path log;
     private @Nullable Process process;
 
-    private KafkaProcessBroker(Path dir, int port) {
+    /** @param port the clients' port: plaintext, or TLS with SCRAM logins when {@code secured} */
+    private KafkaProcessBroker(Path dir, int port, @Nullable Secured secured) {
         this.dir = dir.toAbsolutePath();
         this.port = port;
+        this.secured = secured;
         this.log = this.dir.resolve("kafka.log");
     }
 
+    /** @param tls the server's certificate and key, and the authority that signed it */
+    private record Secured(TestCertificates tls, int superUserPort) {}
+
     public static KafkaProcessBroker start(Path dir, int port) {
-        KafkaProcessBroker broker = new KafkaProcessBroker(dir, port);
+        KafkaProcessBroker broker = new KafkaProcessBroker(dir, port, null);
         broker.formatIfNeeded();
         broker.start();
         return broker;
     }
 
+    /** A broker whose clients connect over TLS ({@code tls}'s certificate) and log in with SCRAM-SHA-512. */
+    public static KafkaProcessBroker startSecured(Path dir, int port, TestCertificates tls) {
+        KafkaProcessBroker broker = new KafkaProcessBroker(dir, port, new Secured(tls, FreePorts.next()));
+        broker.formatIfNeeded();
+        broker.start();
+        return broker;
+    }
+
+    /** The plaintext listener; of a secured broker, the loopback one whose clients are super users. */
     @Override
     public String bootstrapServers() {
+        return "127.0.0.1:" + (secured == null ? port : secured.superUserPort());
+    }
+
+    /** Of a secured broker, the listener that takes clients over TLS with SCRAM-SHA-512 logins. */
+    public String saslSslBootstrapServers() {
+        if (secured == null) {
+            throw new IllegalStateException("a plaintext broker has no SASL_SSL listener");
+        }
         return "127.0.0.1:" + port;
+    }
+
+    /** Adds or replaces a SCRAM-SHA-512 login, and returns once the broker lists it. */
+    public void addScramUser(String name, String password) {
+        try (Admin admin = superUser()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            name, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            // the controller commits it; the broker's metadata, which logins are checked against, follows
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (!listed(admin, name)) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("the broker never listed the credential of " + name);
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot add the SCRAM user " + name, e);
+        }
+    }
+
+    private static boolean listed(Admin admin, String name) throws InterruptedException, TimeoutException {
+        try {
+            return !admin.describeUserScramCredentials(List.of(name))
+                    .description(name)
+                    .get(30, TimeUnit.SECONDS)
+                    .credentialInfos()
+                    .isEmpty();
+        } catch (ExecutionException notYet) {
+            return false;
+        }
+    }
+
+    /** An admin client of the super users' listener. */
+    public Admin superUser() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
     @Override
@@ -121,16 +194,12 @@ public final class KafkaProcessBroker implements KafkaBroker {
         return options;
     }
 
-    private String serverProperties(Path data, int controllerPort) {
-        return """
+    private String serverProperties(Path data, int controllerPort) throws IOException {
+        return listeners(controllerPort) + """
                 process.roles=broker,controller
                 node.id=1
                 controller.quorum.voters=1@127.0.0.1:%2$d
-                listeners=PLAINTEXT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d
-                advertised.listeners=PLAINTEXT://127.0.0.1:%1$d
                 controller.listener.names=CONTROLLER
-                inter.broker.listener.name=PLAINTEXT
-                listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
                 log.dirs=%3$s
                 num.partitions=3
                 auto.create.topics.enable=true
@@ -143,6 +212,39 @@ public final class KafkaProcessBroker implements KafkaBroker {
                 group.initial.rebalance.delay.ms=0
                 log.retention.hours=-1
                 """.formatted(port, controllerPort, data);
+    }
+
+    private String listeners(int controllerPort) throws IOException {
+        if (secured == null) {
+            return """
+                    listeners=PLAINTEXT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d
+                    advertised.listeners=PLAINTEXT://127.0.0.1:%1$d
+                    inter.broker.listener.name=PLAINTEXT
+                    listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+                    """.formatted(port, controllerPort);
+        }
+        // Kafka's PEM key store: the PKCS#8 key (unencrypted: no ssl.key.password) and the certificate in one file
+        Path keyStore = dir.resolve("server.pem");
+        Files.writeString(
+                keyStore,
+                Files.readString(secured.tls().key())
+                        + Files.readString(secured.tls().certificate()));
+        // the loopback listener and the controller's connect as ANONYMOUS, which must be a super user: the
+        // controller's own requests are authorized too
+        return """
+                listeners=SASL_SSL://127.0.0.1:%1$d,INTERNAL://127.0.0.1:%3$d,CONTROLLER://127.0.0.1:%2$d
+                advertised.listeners=SASL_SSL://127.0.0.1:%1$d,INTERNAL://127.0.0.1:%3$d
+                inter.broker.listener.name=INTERNAL
+                listener.security.protocol.map=SASL_SSL:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT
+                sasl.enabled.mechanisms=SCRAM-SHA-512
+                listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=\
+                  org.apache.kafka.common.security.scram.ScramLoginModule required;
+                ssl.keystore.type=PEM
+                ssl.keystore.location=%4$s
+                authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+                super.users=User:ANONYMOUS
+                allow.everyone.if.no.acl.found=false
+                """.formatted(port, controllerPort, secured.superUserPort(), keyStore);
     }
 
     private void awaitReady(Duration timeout) {

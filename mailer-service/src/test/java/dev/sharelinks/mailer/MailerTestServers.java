@@ -47,11 +47,16 @@ final class MailerTestServers {
 
     /** Points the mailer at the shared PostgreSQL (its own database there), Kafka and SMTP server. */
     static void register(DynamicPropertyRegistry registry, String database) {
+        register(registry, database, SharedServers.kafka().bootstrapServers());
+    }
+
+    /** The same with another Kafka broker. */
+    static void register(DynamicPropertyRegistry registry, String database, String kafkaBootstrap) {
         PostgresServer postgres = SharedServers.postgres();
         postgres.createDatabase(database);
         registry.add("DB_PORT", postgres::port);
         registry.add("DB_NAME", () -> database);
-        registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
+        registry.add("KAFKA_BOOTSTRAP", () -> kafkaBootstrap);
         registry.add("SMTP_PORT", () -> SharedServers.smtp().port());
         registry.add("LINK_SEALING_KEYS", () -> LINK_SEALING_KEY);
     }
@@ -103,10 +108,13 @@ final class MailerTestServers {
     }
 
     static void send(String key, byte[] value) {
+        send(SharedServers.kafka().bootstrapServers(), key, value);
+    }
+
+    /** The same into another Kafka broker. */
+    static void send(String kafkaBootstrap, String key, byte[] value) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        SharedServers.kafka().bootstrapServers()),
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.SHARES, key, value)).get();

@@ -74,6 +74,8 @@ record DeployedService(RenderedManifests overlay, String name) {
                 .filter(Objects::nonNull)
                 .forEach(reference -> keys.add(reference.getName() + "/" + reference.getKey()));
         environment().values().stream()
+                // a Spring resource location names its file after file:
+                .map(value -> value != null && value.startsWith("file:") ? value.substring("file:".length()) : value)
                 .filter(value -> value != null && value.startsWith("/etc/sharelinks/"))
                 .forEach(file -> keys.add(secretKeyMountedAt(file)));
         return keys;

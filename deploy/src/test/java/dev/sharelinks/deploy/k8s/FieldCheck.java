@@ -42,6 +42,12 @@ final class FieldCheck {
             Map.entry("kafka.strimzi.io/v1beta2 KafkaTopic spec.replicas", "Integer"),
             Map.entry("kafka.strimzi.io/v1beta2 KafkaTopic spec.topicName", "String"),
             Map.entry("kafka.strimzi.io/v1beta2 KafkaTopic spec.config.*", "String Integer Boolean"),
+            Map.entry("kafka.strimzi.io/v1beta2 KafkaUser spec.authentication.type", "String"),
+            Map.entry("kafka.strimzi.io/v1beta2 KafkaUser spec.authorization.type", "String"),
+            Map.entry("kafka.strimzi.io/v1beta2 KafkaUser spec.authorization.acls[].resource.type", "String"),
+            Map.entry("kafka.strimzi.io/v1beta2 KafkaUser spec.authorization.acls[].resource.name", "String"),
+            Map.entry("kafka.strimzi.io/v1beta2 KafkaUser spec.authorization.acls[].resource.patternType", "String"),
+            Map.entry("kafka.strimzi.io/v1beta2 KafkaUser spec.authorization.acls[].operations[]", "String"),
             Map.entry("postgresql.cnpg.io/v1 Cluster spec.instances", "Integer"),
             Map.entry("postgresql.cnpg.io/v1 Cluster spec.storage.size", "String"),
             // strings in the CRD: max_connections: 400 would be refused

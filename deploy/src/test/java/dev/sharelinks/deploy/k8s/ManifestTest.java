@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.sharelinks.events.KafkaAccess;
 import dev.sharelinks.events.Topics;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -57,6 +58,13 @@ class ManifestTest {
     private static final String AUTOSCALED = "download-redirector";
     /** Read by no placeholder: Spring's relaxed binding maps it to sharelinks.kafka.create-topics (messaging). */
     private static final String SET_BY_RELAXED_BINDING = "SHARELINKS_KAFKA_CREATE_TOPICS";
+    /** Spring Boot's own Kafka settings, which its relaxed binding reads from these variables. */
+    private static final List<String> SPRING_KAFKA_SECURITY = List.of(
+            "SPRING_KAFKA_SECURITY_PROTOCOL",
+            "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+            "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
+            "SPRING_KAFKA_SSL_TRUST_STORE_TYPE",
+            "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION");
 
     private static List<RenderedManifests> kustomizations = List.of();
 
@@ -167,6 +175,7 @@ class ManifestTest {
         assertThat(environment.get("PORT")).as("PORT").isIn(null, "" + http);
         assertThat(environment.get("MANAGEMENT_PORT")).as("MANAGEMENT_PORT").isIn(null, "" + management);
         environment.keySet().removeAll(service.variablesRead());
+        environment.keySet().removeAll(SPRING_KAFKA_SECURITY);
         assertThat(environment.keySet())
                 .as("variables application.yml never reads")
                 .isSubsetOf(SET_BY_RELAXED_BINDING);
@@ -243,6 +252,11 @@ class ManifestTest {
         assertEquals("verify-full", environment.get("DB_SSL_MODE"), "DB_SSL_MODE: TLS, the server's name verified");
         String ca = nameOf(cluster) + "-ca";
         assertEquals(ca + "/ca.crt", service.secretKeyMountedAt(environment.get("DB_SSL_ROOT_CERT")), "the CA read");
+        assertMountsOnlyTheCertificate(service, ca);
+    }
+
+    /** Of an operator's CA Secret, the service mounts the certificate ({@code ca.crt}), never the key. */
+    private static void assertMountsOnlyTheCertificate(DeployedService service, String ca) {
         var caVolume = service.pod().getVolumes().stream()
                 .filter(volume -> volume.getSecret() != null
                         && volume.getSecret().getSecretName().equals(ca));
@@ -290,8 +304,11 @@ class ManifestTest {
                     .allMatch(source -> source.getSecretRef() == null);
             read.addAll(keys);
         }
-        // CloudNativePG creates the database cluster's CA Secret; every other Secret is the operator's to create
+        // CloudNativePG creates the database cluster's CA Secret, Strimzi the Kafka cluster's and one per KafkaUser;
+        // every other Secret is the operator's to create
         read.remove(nameOf(onlyOne("database clusters", overlay.custom("Cluster"))) + "-ca/ca.crt");
+        read.remove(kafkaCluster(overlay) + "-cluster-ca-cert/ca.crt");
+        overlay.custom("KafkaUser").forEach(user -> read.remove(nameOf(user) + "/sasl.jaas.config"));
         assertThat(read)
                 .as("Secret keys read, as documented in secrets.example.env")
                 .hasSameElementsAs(documentedSecretKeys().stringPropertyNames());
@@ -452,6 +469,89 @@ class ManifestTest {
                     .isPositive()
                     .isLessThanOrEqualTo(topic.<Integer>get("spec", "replicas"));
         });
+    }
+
+    /**
+     * Each service logs in to Kafka over TLS (verified against the Strimzi cluster's CA) as a KafkaUser of its own,
+     * whose ACLs allow exactly what {@link KafkaAccess} says the service does.
+     */
+    @ParameterizedTest
+    @MethodSource("services")
+    void theServiceLogsInToKafkaOverTlsAsItsOwnUserAllowedOnlyWhatItDoes(DeployedService service) {
+        RenderedManifests overlay = service.overlay();
+        String cluster = kafkaCluster(overlay);
+        var environment = service.environment();
+        assertEquals("SASL_SSL", environment.get("SPRING_KAFKA_SECURITY_PROTOCOL"), "TLS and a SASL login");
+        assertEquals("SCRAM-SHA-512", environment.get("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM"), "the login");
+        assertEquals("PEM", environment.get("SPRING_KAFKA_SSL_TRUST_STORE_TYPE"), "the CA's format");
+        String caFile = environment.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION");
+        assertThat(caFile).as("a file Spring reads the CA from").startsWith("file:/");
+        String ca = cluster + "-cluster-ca-cert";
+        assertEquals(ca + "/ca.crt", service.secretKeyMountedAt(caFile.substring("file:".length())), "the CA read");
+        assertMountsOnlyTheCertificate(service, ca);
+
+        KafkaAccess access = KafkaAccess.SERVICES.stream()
+                .filter(it -> it.user().equals(service.name()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("KafkaAccess says nothing of " + service));
+        GenericKubernetesResource user = onlyOne(
+                "KafkaUsers named " + access.user(),
+                overlay.custom("KafkaUser").stream()
+                        .filter(it -> nameOf(it).equals(access.user()))
+                        .toList());
+        assertEquals(access.user(), service.secretOf("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"), "its login's Secret");
+        assertThat(service.secretKeysRead()).contains(access.user() + "/sasl.jaas.config");
+        assertEquals(cluster, user.getMetadata().getLabels().get("strimzi.io/cluster"), "the user's cluster");
+        assertThat(granted(user)).as("%s's ACLs", access.user()).hasSameElementsAs(access.acls());
+    }
+
+    /** One KafkaUser per service and the audit replay, each allowed exactly what {@link KafkaAccess} says. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyKafkaUserIsOneThatKafkaAccessDeclares(RenderedManifests overlay) {
+        Map<String, GenericKubernetesResource> users = new TreeMap<>();
+        overlay.custom("KafkaUser").forEach(user -> users.put(nameOf(user), user));
+        assertThat(users.keySet())
+                .hasSameElementsAs(
+                        KafkaAccess.ALL.stream().map(KafkaAccess::user).toList());
+        for (KafkaAccess access : KafkaAccess.ALL) {
+            assertThat(granted(users.get(access.user())))
+                    .as("%s's ACLs", access.user())
+                    .hasSameElementsAs(access.acls());
+        }
+    }
+
+    /** A KafkaUser's ACLs, one per resource and operation, as {@link KafkaAccess.Acl}s. */
+    private static List<KafkaAccess.Acl> granted(GenericKubernetesResource user) {
+        assertEquals("scram-sha-512", user.get("spec", "authentication", "type"), "its login");
+        assertEquals("simple", user.get("spec", "authorization", "type"), "ACLs");
+        List<KafkaAccess.Acl> granted = new ArrayList<>();
+        List<Map<String, Object>> acls = user.get("spec", "authorization", "acls");
+        for (Map<String, Object> acl : acls) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> resource = (Map<String, Object>) acl.get("resource");
+            assertThat(acl.getOrDefault("type", "allow")).as("ACLs that allow").isEqualTo("allow");
+            assertThat(acl.getOrDefault("host", "*")).as("from any host").isEqualTo("*");
+            @SuppressWarnings("unchecked")
+            List<String> operations = (List<String>) acl.get("operations");
+            for (String operation : operations) {
+                granted.add(new KafkaAccess.Acl(
+                        (String) resource.get("type"),
+                        (String) resource.get("name"),
+                        (String) resource.getOrDefault("patternType", "literal"),
+                        operation));
+            }
+        }
+        return granted;
+    }
+
+    /** The Strimzi cluster the services' bootstrap address names, which must be its TLS and SCRAM listener's. */
+    private static String kafkaCluster(RenderedManifests overlay) {
+        String bootstrap = overlay.setting("KAFKA_BOOTSTRAP");
+        assertThat(bootstrap)
+                .as("the cluster's listener with TLS and SCRAM logins")
+                .endsWith("-kafka-bootstrap:9093");
+        return bootstrap.replaceFirst("-kafka-bootstrap:.*", "");
     }
 
     // ================================================================================================ helpers

@@ -1,0 +1,221 @@
+package dev.sharelinks.mailer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sharelinks.events.EventEnvelope;
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.KafkaAccess;
+import dev.sharelinks.events.ShareMailDelivered;
+import dev.sharelinks.events.ShareRequested;
+import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.FreePorts;
+import dev.sharelinks.infra.KafkaProcessBroker;
+import dev.sharelinks.infra.TestCertificates;
+import dev.sharelinks.infra.TopicReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The mailer against a Kafka broker that takes clients only over TLS with SCRAM-SHA-512 logins and enforces ACLs,
+ * as the production cluster's listener does: its security comes from Spring Boot's {@code spring.kafka} settings
+ * alone (which the manifests set), and its user holds only {@link KafkaAccess#MAILER_SERVICE}'s ACLs. The broker's
+ * certificate and the user are made by the test.
+ */
+@SpringBootTest
+@ContextConfiguration(initializers = KafkaSecurityIT.ManifestVariables.class)
+// its broker and context end with the class
+@DirtiesContext
+class KafkaSecurityIT {
+
+    private static final String PASSWORD = "mailer-kafka-password";
+    private static final Path DIR =
+            Path.of("target", "kafka-security-" + ProcessHandle.current().pid());
+    private static final TestCertificates CERTIFICATES = TestCertificates.issue(DIR.resolve("certs"), "kafka");
+    private static final KafkaProcessBroker BROKER =
+            KafkaProcessBroker.startSecured(DIR.resolve("broker"), FreePorts.next(), CERTIFICATES);
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(BROKER::close));
+        // made by Strimzi's Topic and User Operators in production (deploy/k8s/base/kafka)
+        try (Admin admin = BROKER.superUser()) {
+            admin.createTopics(Topics.ALL.stream()
+                            .flatMap(topic -> List.of(topic, Topics.deadLetterOf(topic)).stream())
+                            .map(topic -> new NewTopic(topic, 3, (short) 1))
+                            .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            admin.createAcls(acls(KafkaAccess.MAILER_SERVICE)).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot prepare the secured broker", e);
+        }
+        BROKER.addScramUser(KafkaAccess.MAILER_SERVICE.user(), PASSWORD);
+    }
+
+    @DynamicPropertySource
+    static void securedKafka(DynamicPropertyRegistry registry) {
+        MailerTestServers.register(registry, "mailer_kafka_security", BROKER.saslSslBootstrapServers());
+    }
+
+    /**
+     * The variables the manifests set (base/platform-config.yaml, and each Deployment's login from its KafkaUser's
+     * Secret), read the way Spring Boot reads the process environment: so this checks their names too.
+     */
+    static class ManifestVariables implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            context.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new SystemEnvironmentPropertySource(
+                            "manifest-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            Map.of(
+                                    "SHARELINKS_KAFKA_CREATE_TOPICS",
+                                    "false",
+                                    "SPRING_KAFKA_SECURITY_PROTOCOL",
+                                    "SASL_SSL",
+                                    "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+                                    "SCRAM-SHA-512",
+                                    "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
+                                    jaas(KafkaAccess.MAILER_SERVICE.user(), PASSWORD),
+                                    "SPRING_KAFKA_SSL_TRUST_STORE_TYPE",
+                                    "PEM",
+                                    "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION",
+                                    "file:" + CERTIFICATES.authority().toAbsolutePath())));
+        }
+    }
+
+    @Autowired
+    KafkaProperties kafka;
+
+    private final EventSerde serde = new EventSerde();
+
+    @Test
+    void theManifestsVariablesAreWhatTheClientsUse() {
+        Map<String, Object> settings = kafka.buildProducerProperties();
+
+        assertThat(settings)
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("ssl.truststore.type", "PEM")
+                .containsEntry("sasl.jaas.config", jaas(KafkaAccess.MAILER_SERVICE.user(), PASSWORD));
+    }
+
+    @Test
+    void aShareIsMailedAndItsOutcomePublishedOverTlsAsTheMailersOwnUser() {
+        long shareId = System.currentTimeMillis();
+        ShareRequested share = new ShareRequested(
+                shareId,
+                1,
+                List.of("kafka-tls-" + shareId + "@mail.test"),
+                null,
+                List.of(ShareRequested.SharedLink.sealed(
+                        1,
+                        MailerTestServers.LINK_SEALER.seal("http://redirector.test/api/v2/shareable_links/tls"),
+                        "report.pdf",
+                        Instant.parse("2099-01-02T00:00:00Z"),
+                        null)));
+        EventEnvelope<ShareRequested> event = serde.envelope(share, "link-api", String.valueOf(shareId), Instant.now());
+        MailerTestServers.send(BROKER.bootstrapServers(), event.subject(), serde.serialize(event));
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> MailerTestServers.receivedOf(share).size() == 1);
+        // its outcome went out through the outbox, produced as the mailer's user
+        assertThat(TopicReader.readUntil(
+                                BROKER.bootstrapServers(),
+                                Topics.SHARES,
+                                seen -> seen.stream().anyMatch(r -> outcomeOf(r.value(), shareId)),
+                                Duration.ofSeconds(30))
+                        .stream()
+                        .filter(r -> outcomeOf(r.value(), shareId)))
+                .hasSize(1);
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAtLogin() {
+        Map<String, Object> settings = new HashMap<>(kafka.buildProducerProperties());
+        settings.put("sasl.jaas.config", jaas(KafkaAccess.MAILER_SERVICE.user(), "not-" + PASSWORD));
+        settings.put("max.block.ms", 10_000);
+
+        assertThatThrownBy(() -> send(settings, Topics.SHARES))
+                .hasRootCauseInstanceOf(SaslAuthenticationException.class)
+                .rootCause()
+                .hasMessageContaining("invalid credentials");
+    }
+
+    @Test
+    void aTopicOutsideItsAclsIsRefused() {
+        Map<String, Object> settings = new HashMap<>(kafka.buildProducerProperties());
+        settings.put("max.block.ms", 10_000);
+
+        assertThatThrownBy(() -> send(settings, Topics.LINKS))
+                .hasRootCauseInstanceOf(TopicAuthorizationException.class)
+                .rootCause()
+                .hasMessageContaining(Topics.LINKS);
+    }
+
+    private static void send(Map<String, Object> settings, String topic) throws Exception {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k", new byte[] {1})).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private boolean outcomeOf(byte[] record, long shareId) {
+        return serde.read(record).data() instanceof ShareMailDelivered delivered && delivered.shareId() == shareId;
+    }
+
+    private static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" password=\"%s\";"
+                .formatted(user, password);
+    }
+
+    /** The access as ACLs of the user, as Strimzi's User Operator writes a KafkaUser's. */
+    private static List<AclBinding> acls(KafkaAccess access) {
+        return access.acls().stream()
+                .map(acl -> new AclBinding(
+                        new ResourcePattern(
+                                ResourceType.valueOf(acl.resourceType().toUpperCase()),
+                                acl.name(),
+                                PatternType.valueOf(acl.patternType().equals("prefix") ? "PREFIXED" : "LITERAL")),
+                        new AccessControlEntry(
+                                "User:" + access.user(),
+                                "*",
+                                AclOperation.valueOf(acl.operation().toUpperCase()),
+                                AclPermissionType.ALLOW)))
+                .toList();
+    }
+}
