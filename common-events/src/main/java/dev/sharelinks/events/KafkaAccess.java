@@ -1,7 +1,10 @@
 package dev.sharelinks.events;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -9,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What one service may do on Kafka, and so the ACLs of its Kafka user: where the topics and consumer groups of its
  * listeners, its outbox and its read-your-writes waits meet the brokers' authorization. The manifests' KafkaUsers
- * must grant exactly this ({@code ManifestTest}), and the mailer runs on this alone against a broker that enforces
- * ACLs ({@code KafkaSecurityIT}).
+ * must grant exactly this ({@code ManifestTest}); each service's listeners, as they run, must read exactly what it
+ * says ({@code KafkaAccessIT} in link-api and the redirector, {@code KafkaSecurityIT} in the mailer, which also runs
+ * the mailer on this alone against a broker that enforces ACLs).
  *
  * @param user the service's Kafka user, named as its Deployment (the audit replay, a command, has one too)
  * @param writes the topics it produces to: its events' topics, and the dead-letter topics of what it consumes
@@ -65,6 +69,36 @@ public record KafkaAccess(
     public KafkaAccess {
         writes = Set.copyOf(writes);
         reads = Set.copyOf(reads);
+    }
+
+    /**
+     * What of these running listeners its ACLs would refuse: a topic it may not read or whose dead letters it may
+     * not write, a consumer group outside its prefix; and a topic it may read that none listens to. Empty when the
+     * listeners run on exactly this access.
+     *
+     * @param topicsByGroup each listener's consumer group and the topics it subscribes to
+     */
+    public List<String> mismatchesWith(Map<String, Set<String>> topicsByGroup) {
+        List<String> mismatches = new ArrayList<>();
+        Set<String> listened = new TreeSet<>();
+        topicsByGroup.forEach((group, topics) -> {
+            if (groupPrefix == null || !group.startsWith(groupPrefix)) {
+                mismatches.add("group " + group + " is not " + user + "'s");
+            }
+            for (String topic : topics) {
+                listened.add(topic);
+                if (!reads.contains(topic)) {
+                    mismatches.add(user + " may not read " + topic);
+                }
+                if (!writes.contains(Topics.deadLetterOf(topic))) {
+                    mismatches.add(user + " may not write " + topic + "'s dead letters");
+                }
+            }
+        });
+        reads.stream()
+                .filter(topic -> !listened.contains(topic))
+                .forEach(topic -> mismatches.add(user + " may read " + topic + ", which no listener reads"));
+        return mismatches;
     }
 
     /**

@@ -12,6 +12,8 @@ import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.KafkaProcessBroker;
+import dev.sharelinks.infra.PostgresServer;
+import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TestCertificates;
 import dev.sharelinks.infra.TopicReader;
 import java.nio.file.Path;
@@ -20,6 +22,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -44,6 +49,8 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -51,9 +58,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The mailer against a Kafka broker that takes clients only over TLS with SCRAM-SHA-512 logins and enforces ACLs,
- * as the production cluster's listener does: its security comes from Spring Boot's {@code spring.kafka} settings
- * alone (which the manifests set), and its user holds only {@link KafkaAccess#MAILER_SERVICE}'s ACLs. The broker's
- * certificate and the user are made by the test.
+ * and a PostgreSQL reachable over TLS only, as production's are: its security comes from the variables the
+ * manifests set alone, its Kafka user holds only {@link KafkaAccess#MAILER_SERVICE}'s ACLs, and its database role
+ * owns its schema only. The certificates, the Kafka user and the role are made by the test.
  */
 @SpringBootTest
 @ContextConfiguration(initializers = KafkaSecurityIT.ManifestVariables.class)
@@ -67,9 +74,19 @@ class KafkaSecurityIT {
     private static final TestCertificates CERTIFICATES = TestCertificates.issue(DIR.resolve("certs"), "kafka");
     private static final KafkaProcessBroker BROKER =
             KafkaProcessBroker.startSecured(DIR.resolve("broker"), FreePorts.next(), CERTIFICATES);
+    private static final String DATABASE = "sharelinks_secured";
+    private static final String DB_PASSWORD = "mailer-db-password";
+    private static final PostgresServer TLS_POSTGRES =
+            PostgresServer.startTlsOnly(DIR.resolve("postgres"), FreePorts.next(), CERTIFICATES);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(BROKER::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(TLS_POSTGRES::close));
+        // as the manifests' postInitApplicationSQL makes it (deploy/k8s/base/postgres/cluster.yaml)
+        TLS_POSTGRES.createDatabase(DATABASE);
+        TLS_POSTGRES.query(DATABASE, """
+                CREATE ROLE mailer LOGIN PASSWORD '%s';
+                CREATE SCHEMA mailer AUTHORIZATION mailer;""".formatted(DB_PASSWORD));
         // made by Strimzi's Topic and User Operators in production (deploy/k8s/base/kafka)
         try (Admin admin = BROKER.superUser()) {
             admin.createTopics(Topics.ALL.stream()
@@ -86,8 +103,15 @@ class KafkaSecurityIT {
     }
 
     @DynamicPropertySource
-    static void securedKafka(DynamicPropertyRegistry registry) {
-        MailerTestServers.register(registry, "mailer_kafka_security", BROKER.saslSslBootstrapServers());
+    static void securedServers(DynamicPropertyRegistry registry) {
+        registry.add("KAFKA_BOOTSTRAP", BROKER::saslSslBootstrapServers);
+        registry.add("DB_HOST", TLS_POSTGRES::host);
+        registry.add("DB_PORT", TLS_POSTGRES::port);
+        registry.add("DB_NAME", () -> DATABASE);
+        registry.add("DB_USER", () -> "mailer");
+        registry.add("DB_PASSWORD", () -> DB_PASSWORD);
+        registry.add("SMTP_PORT", () -> SharedServers.smtp().port());
+        registry.add("LINK_SEALING_KEYS", () -> MailerTestServers.LINK_SEALING_KEY);
     }
 
     /**
@@ -103,6 +127,10 @@ class KafkaSecurityIT {
                     .addFirst(new SystemEnvironmentPropertySource(
                             "manifest-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                             Map.of(
+                                    "DB_SSL_MODE",
+                                    "verify-full",
+                                    "DB_SSL_ROOT_CERT",
+                                    CERTIFICATES.authority().toAbsolutePath().toString(),
                                     "SHARELINKS_KAFKA_CREATE_TOPICS",
                                     "false",
                                     "SPRING_KAFKA_SECURITY_PROTOCOL",
@@ -122,6 +150,22 @@ class KafkaSecurityIT {
     KafkaProperties kafka;
 
     private final EventSerde serde = new EventSerde();
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Test
+    void itsListenersRunOnExactlyItsKafkaAccess() {
+        Map<String, Set<String>> topicsByGroup = new TreeMap<>();
+        for (MessageListenerContainer container : listeners.getListenerContainers()) {
+            topicsByGroup
+                    .computeIfAbsent(container.getGroupId(), group -> new TreeSet<>())
+                    .addAll(List.of(container.getContainerProperties().getTopics()));
+        }
+
+        assertThat(topicsByGroup).isNotEmpty();
+        assertThat(KafkaAccess.MAILER_SERVICE.mismatchesWith(topicsByGroup)).isEmpty();
+    }
 
     @Test
     void theManifestsVariablesAreWhatTheClientsUse() {
@@ -162,6 +206,15 @@ class KafkaSecurityIT {
                         .stream()
                         .filter(r -> outcomeOf(r.value(), shareId)))
                 .hasSize(1);
+        // and logged in its database, written over TLS as its own role
+        assertThat(TLS_POSTGRES.query(DATABASE, "SELECT status FROM mailer.deliveries WHERE share_id = " + shareId))
+                .isEqualTo("SENT");
+        assertThat(TLS_POSTGRES.query(
+                        DATABASE,
+                        "SELECT bool_and(s.ssl)::text || ' ' || (count(*) > 0)::text FROM pg_stat_ssl s"
+                                + " JOIN pg_stat_activity a USING (pid) WHERE a.usename = 'mailer'"))
+                .as("every mailer connection is encrypted")
+                .isEqualTo("true true");
     }
 
     @Test

@@ -38,7 +38,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 final class MailerTestServers {
 
-    private static final String LINK_SEALING_KEY = "l2:" + Base64.getEncoder().encodeToString(new byte[32]);
+    static final String LINK_SEALING_KEY = "l2:" + Base64.getEncoder().encodeToString(new byte[32]);
 
     /** link-api's sealer in these tests: share events carry their links' URLs sealed with its key. */
     static final Sealer LINK_SEALER = Sealer.of(List.of(LINK_SEALING_KEY));

@@ -1,0 +1,37 @@
+package dev.sharelinks.linkapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sharelinks.events.KafkaAccess;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * The service's Kafka listeners, as they run, read what {@link KafkaAccess#LINK_API} (and so its KafkaUser's ACLs in
+ * the manifests) lets it read, in its consumer groups, and may write their dead letters.
+ */
+class KafkaAccessIT extends LinkApiIntegrationTest {
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Test
+    void itsListenersRunOnExactlyItsKafkaAccess() {
+        Map<String, Set<String>> topicsByGroup = new TreeMap<>();
+        for (MessageListenerContainer container : listeners.getListenerContainers()) {
+            topicsByGroup
+                    .computeIfAbsent(container.getGroupId(), group -> new TreeSet<>())
+                    .addAll(List.of(container.getContainerProperties().getTopics()));
+        }
+
+        assertThat(topicsByGroup).isNotEmpty();
+        assertThat(KafkaAccess.LINK_API.mismatchesWith(topicsByGroup)).isEmpty();
+    }
+}
