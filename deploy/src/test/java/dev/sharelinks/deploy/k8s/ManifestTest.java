@@ -472,6 +472,49 @@ class ManifestTest {
     }
 
     /**
+     * The cluster the services use takes clients only over TLS with SCRAM-SHA-512 logins, enforces ACLs, runs the
+     * operators that make the topics and users, and has the brokers its replication settings need.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theKafkaClusterTakesClientsOnlyOverTlsWithScramLoginsAndEnforcesAcls(RenderedManifests overlay) {
+        String cluster = kafkaCluster(overlay);
+        GenericKubernetesResource kafka = onlyOne("Kafka clusters", overlay.custom("Kafka"));
+        assertEquals(cluster, nameOf(kafka), "the cluster KAFKA_BOOTSTRAP names");
+        int port = Integer.parseInt(overlay.setting("KAFKA_BOOTSTRAP").replaceFirst(".*:", ""));
+        List<Map<String, Object>> listeners = kafka.get("spec", "kafka", "listeners");
+        assertThat(listeners).extracting(listener -> listener.get("port")).contains(port);
+        assertThat(listeners).as("every listener: TLS and SCRAM-SHA-512 logins").allSatisfy(listener -> {
+            assertThat(listener.get("tls")).isEqualTo(true);
+            assertThat(listener.get("authentication")).isEqualTo(Map.of("type", "scram-sha-512"));
+        });
+        assertEquals("simple", kafka.get("spec", "kafka", "authorization", "type"), "ACLs enforced");
+        Map<String, Object> operators = kafka.get("spec", "entityOperator");
+        assertThat(operators).as("operators of topics and users").containsKeys("topicOperator", "userOperator");
+
+        int brokers = overlay.custom("KafkaNodePool").stream()
+                .filter(pool -> cluster.equals(pool.getMetadata().getLabels().get("strimzi.io/cluster")))
+                .filter(pool -> pool.<List<String>>get("spec", "roles").contains("broker"))
+                .mapToInt(pool -> pool.<Integer>get("spec", "replicas"))
+                .sum();
+        Map<String, Object> config = kafka.get("spec", "kafka", "config");
+        for (String factor : List.of(
+                "default.replication.factor",
+                "offsets.topic.replication.factor",
+                "transaction.state.log.replication.factor")) {
+            assertThat((Integer) config.get(factor)).as(factor).isBetween(1, brokers);
+        }
+        assertThat((Integer) config.get("min.insync.replicas"))
+                .as("min.insync.replicas")
+                .isBetween(1, (Integer) config.get("default.replication.factor"));
+        for (var topic : overlay.custom("KafkaTopic")) {
+            assertThat(topic.<Integer>get("spec", "replicas"))
+                    .as("%s's replicas", nameOf(topic))
+                    .isBetween(1, brokers);
+        }
+    }
+
+    /**
      * Each service logs in to Kafka over TLS (verified against the Strimzi cluster's CA) as a KafkaUser of its own,
      * whose ACLs allow exactly what {@link KafkaAccess} says the service does.
      */
