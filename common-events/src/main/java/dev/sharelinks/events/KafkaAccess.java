@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * What one service may do on Kafka, and so the ACLs of its Kafka user: where the topics and consumer groups of its
  * listeners, its outbox and its read-your-writes waits meet the brokers' authorization. The manifests' KafkaUsers
  * must grant exactly this ({@code ManifestTest}); each service's listeners, as they run, must read exactly what it
- * says ({@code KafkaAccessIT} in link-api and the redirector, {@code KafkaSecurityIT} in the mailer, which also runs
- * the mailer on this alone against a broker that enforces ACLs).
+ * says ({@code KafkaAccessIT} in link-api and the redirector, {@code KafkaSecurityIT} in the mailer). The mailer and
+ * token-api run on this alone against a broker that enforces ACLs ({@code KafkaSecurityIT}).
  *
  * @param user the service's Kafka user, named as its Deployment (the audit replay, a command, has one too)
  * @param writes the topics it produces to: its events' topics, and the dead-letter topics of what it consumes

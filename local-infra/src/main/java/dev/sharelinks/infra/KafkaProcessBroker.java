@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,13 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,6 +118,61 @@ public final class KafkaProcessBroker implements KafkaBroker {
         } catch (ExecutionException notYet) {
             return false;
         }
+    }
+
+    /**
+     * Allows {@code user} one operation on a resource, as a Strimzi KafkaUser's ACL says it.
+     *
+     * @param resourceType {@code topic} or {@code group}
+     * @param patternType {@code literal} or {@code prefix}
+     * @param operation such as {@code Read}, {@code Write}, {@code Describe}
+     */
+    public void allow(String user, String resourceType, String name, String patternType, String operation) {
+        AclBinding acl = new AclBinding(
+                new ResourcePattern(
+                        ResourceType.valueOf(resourceType.toUpperCase(Locale.ROOT)),
+                        name,
+                        patternType.equals("prefix") ? PatternType.PREFIXED : PatternType.LITERAL),
+                new AccessControlEntry(
+                        "User:" + user,
+                        "*",
+                        AclOperation.valueOf(operation.toUpperCase(Locale.ROOT)),
+                        AclPermissionType.ALLOW));
+        try (Admin admin = superUser()) {
+            admin.createAcls(List.of(acl)).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot allow " + user + " " + acl, e);
+        }
+    }
+
+    /**
+     * The variables that make a Spring Boot service a client of the secured listener as {@code user}, as the
+     * manifests set them (Spring Boot's relaxed binding of {@code spring.kafka.*}) besides {@code KAFKA_BOOTSTRAP}.
+     */
+    public Map<String, Object> clientVariables(String user, String password) {
+        if (secured == null) {
+            throw new IllegalStateException("a plaintext broker takes no logins");
+        }
+        return Map.of(
+                "SPRING_KAFKA_SECURITY_PROTOCOL",
+                "SASL_SSL",
+                "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
+                "SCRAM-SHA-512",
+                "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
+                scramLogin(user, password),
+                "SPRING_KAFKA_SSL_TRUST_STORE_TYPE",
+                "PEM",
+                "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION",
+                "file:" + secured.tls().authority().toAbsolutePath());
+    }
+
+    /** The {@code sasl.jaas.config} of a SCRAM login, as Strimzi writes it into a KafkaUser's Secret. */
+    public static String scramLogin(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" password=\"%s\";"
+                .formatted(user, password);
     }
 
     /** An admin client of the super users' listener. */

@@ -30,15 +30,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -95,11 +88,14 @@ class KafkaSecurityIT {
                             .toList())
                     .all()
                     .get(30, TimeUnit.SECONDS);
-            admin.createAcls(acls(KafkaAccess.MAILER_SERVICE)).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot prepare the secured broker", e);
         }
-        BROKER.addScramUser(KafkaAccess.MAILER_SERVICE.user(), PASSWORD);
+        KafkaAccess access = KafkaAccess.MAILER_SERVICE;
+        access.acls()
+                .forEach(acl -> BROKER.allow(
+                        access.user(), acl.resourceType(), acl.name(), acl.patternType(), acl.operation()));
+        BROKER.addScramUser(access.user(), PASSWORD);
     }
 
     @DynamicPropertySource
@@ -126,23 +122,18 @@ class KafkaSecurityIT {
                     .getPropertySources()
                     .addFirst(new SystemEnvironmentPropertySource(
                             "manifest-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                            Map.of(
-                                    "DB_SSL_MODE",
-                                    "verify-full",
-                                    "DB_SSL_ROOT_CERT",
-                                    CERTIFICATES.authority().toAbsolutePath().toString(),
-                                    "SHARELINKS_KAFKA_CREATE_TOPICS",
-                                    "false",
-                                    "SPRING_KAFKA_SECURITY_PROTOCOL",
-                                    "SASL_SSL",
-                                    "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
-                                    "SCRAM-SHA-512",
-                                    "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
-                                    jaas(KafkaAccess.MAILER_SERVICE.user(), PASSWORD),
-                                    "SPRING_KAFKA_SSL_TRUST_STORE_TYPE",
-                                    "PEM",
-                                    "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION",
-                                    "file:" + CERTIFICATES.authority().toAbsolutePath())));
+                            manifestVariables()));
+        }
+
+        private static Map<String, Object> manifestVariables() {
+            Map<String, Object> variables =
+                    new HashMap<>(BROKER.clientVariables(KafkaAccess.MAILER_SERVICE.user(), PASSWORD));
+            variables.put("SHARELINKS_KAFKA_CREATE_TOPICS", "false");
+            variables.put("DB_SSL_MODE", "verify-full");
+            variables.put(
+                    "DB_SSL_ROOT_CERT",
+                    CERTIFICATES.authority().toAbsolutePath().toString());
+            return variables;
         }
     }
 
@@ -175,7 +166,8 @@ class KafkaSecurityIT {
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry("ssl.truststore.type", "PEM")
-                .containsEntry("sasl.jaas.config", jaas(KafkaAccess.MAILER_SERVICE.user(), PASSWORD));
+                .containsEntry(
+                        "sasl.jaas.config", KafkaProcessBroker.scramLogin(KafkaAccess.MAILER_SERVICE.user(), PASSWORD));
     }
 
     @Test
@@ -220,7 +212,9 @@ class KafkaSecurityIT {
     @Test
     void aWrongPasswordIsRefusedAtLogin() {
         Map<String, Object> settings = new HashMap<>(kafka.buildProducerProperties());
-        settings.put("sasl.jaas.config", jaas(KafkaAccess.MAILER_SERVICE.user(), "not-" + PASSWORD));
+        settings.put(
+                "sasl.jaas.config",
+                KafkaProcessBroker.scramLogin(KafkaAccess.MAILER_SERVICE.user(), "not-" + PASSWORD));
         settings.put("max.block.ms", 10_000);
 
         assertThatThrownBy(() -> send(settings, Topics.SHARES))
@@ -249,26 +243,5 @@ class KafkaSecurityIT {
 
     private boolean outcomeOf(byte[] record, long shareId) {
         return serde.read(record).data() instanceof ShareMailDelivered delivered && delivered.shareId() == shareId;
-    }
-
-    private static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"%s\" password=\"%s\";"
-                .formatted(user, password);
-    }
-
-    /** The access as ACLs of the user, as Strimzi's User Operator writes a KafkaUser's. */
-    private static List<AclBinding> acls(KafkaAccess access) {
-        return access.acls().stream()
-                .map(acl -> new AclBinding(
-                        new ResourcePattern(
-                                ResourceType.valueOf(acl.resourceType().toUpperCase()),
-                                acl.name(),
-                                PatternType.valueOf(acl.patternType().equals("prefix") ? "PREFIXED" : "LITERAL")),
-                        new AccessControlEntry(
-                                "User:" + access.user(),
-                                "*",
-                                AclOperation.valueOf(acl.operation().toUpperCase()),
-                                AclPermissionType.ALLOW)))
-                .toList();
     }
 }
