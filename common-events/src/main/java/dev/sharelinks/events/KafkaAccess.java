@@ -1,6 +1,7 @@
 package dev.sharelinks.events;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,9 +60,6 @@ public record KafkaAccess(
     public static final KafkaAccess AUDIT_REPLAY =
             new KafkaAccess("audit-replay", Set.of(), Set.copyOf(Topics.ALL), null, null);
 
-    /** Every service's, one per Deployment. */
-    public static final List<KafkaAccess> SERVICES = List.of(LINK_API, TOKEN_API, DOWNLOAD_REDIRECTOR, MAILER_SERVICE);
-
     /** Every Kafka user's: the services' and the audit replay's. */
     public static final List<KafkaAccess> ALL =
             List.of(LINK_API, TOKEN_API, DOWNLOAD_REDIRECTOR, MAILER_SERVICE, AUDIT_REPLAY);
@@ -113,7 +111,9 @@ public record KafkaAccess(
         Stream<Acl> groups = Stream.concat(
                 Stream.ofNullable(groupPrefix).map(prefix -> new Acl("group", prefix, "prefix", "Read")),
                 Stream.ofNullable(offsetsOf).map(prefix -> new Acl("group", prefix, "prefix", "Describe")));
-        return Stream.concat(topics, groups).sorted().toList();
+        return Stream.concat(topics, groups)
+                .sorted(Comparator.comparing(Acl::toString))
+                .toList();
     }
 
     /**
@@ -123,14 +123,7 @@ public record KafkaAccess(
      * @param patternType {@code literal} or {@code prefix}
      * @param operation {@code Write}, {@code Read} or {@code Describe}
      */
-    public record Acl(String resourceType, String name, String patternType, String operation)
-            implements Comparable<Acl> {
-
-        @Override
-        public int compareTo(Acl other) {
-            return toString().compareTo(other.toString());
-        }
-    }
+    public record Acl(String resourceType, String name, String patternType, String operation) {}
 
     private static Stream<String> deadLettersOf(String... topics) {
         return Stream.of(topics).map(Topics::deadLetterOf);

@@ -3,15 +3,12 @@ package dev.sharelinks.redirector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharelinks.events.KafkaAccess;
-import java.util.List;
+import dev.sharelinks.infra.KafkaListeners;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * The service's Kafka listeners, as they run, read what {@link KafkaAccess#DOWNLOAD_REDIRECTOR} (and so its KafkaUser's ACLs in
@@ -24,12 +21,7 @@ class KafkaAccessIT extends RedirectorIntegrationTest {
 
     @Test
     void itsListenersRunOnExactlyItsKafkaAccess() {
-        Map<String, Set<String>> topicsByGroup = new TreeMap<>();
-        for (MessageListenerContainer container : listeners.getListenerContainers()) {
-            topicsByGroup
-                    .computeIfAbsent(container.getGroupId(), group -> new TreeSet<>())
-                    .addAll(List.of(container.getContainerProperties().getTopics()));
-        }
+        Map<String, Set<String>> topicsByGroup = KafkaListeners.topicsByGroup(listeners);
 
         assertThat(topicsByGroup).isNotEmpty();
         assertThat(KafkaAccess.DOWNLOAD_REDIRECTOR.mismatchesWith(topicsByGroup))

@@ -27,6 +27,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -114,6 +115,17 @@ abstract class LinkApiIntegrationTest {
                 .returnResult()
                 .getResponseBody();
         return ((Number) created.get("id")).longValue();
+    }
+
+    /** Registers a webhook endpoint of the account; returns its answer, the secret included. */
+    JsonNode registerWebhook(TestAccount owner, String url, String... events) {
+        byte[] body = post(owner, "/api/v2/webhooks", JSON.writeValueAsString(Map.of("url", url, "events", events)))
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
+        return JSON.readTree(body);
     }
 
     /** The link's URL, as its info answers it. */

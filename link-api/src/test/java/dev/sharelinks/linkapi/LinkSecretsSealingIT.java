@@ -8,7 +8,6 @@ import dev.sharelinks.linkapi.sealing.LinkSecretsResealing;
 import dev.sharelinks.sealing.Sealer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -126,16 +125,8 @@ class LinkSecretsSealingIT extends LinkApiIntegrationTest {
 
     /** A receiver that is never called (no event it subscribes to happens); its secret is what matters here. */
     private String registerWebhook(TestAccount account) {
-        byte[] body = post(
-                        account,
-                        "/api/v2/webhooks",
-                        JSON.writeValueAsString(
-                                Map.of("url", "https://203.0.113.9/hooks", "events", List.of("link.revoked"))))
-                .expectStatus()
-                .isCreated()
-                .expectBody()
-                .returnResult()
-                .getResponseBody();
-        return JSON.readTree(body).get("secret").asString();
+        return registerWebhook(account, "https://203.0.113.9/hooks", "link.revoked")
+                .get("secret")
+                .asString();
     }
 }

@@ -61,7 +61,7 @@ class WebhooksIT extends LinkApiIntegrationTest {
         long revoked = createLink(account, 5);
         ShareRequested share = share(account, link, "ann@example.test", "ben@example.test");
         try (WebhookReceiver receiver = WebhookReceiver.start(0)) {
-            JsonNode endpoint = register(
+            JsonNode endpoint = registerWebhook(
                     account,
                     receiver.url(),
                     "link.downloaded",
@@ -191,7 +191,7 @@ class WebhooksIT extends LinkApiIntegrationTest {
         long link = createLink(account, 10);
         // answers 500, then hangs past the timeout, then takes it
         try (WebhookReceiver receiver = WebhookReceiver.start(0, Answer.status(500), Answer.hang())) {
-            register(account, receiver.url(), "link.downloaded");
+            registerWebhook(account, receiver.url(), "link.downloaded");
             publish(
                     Topics.DOWNLOADS,
                     String.valueOf(link),
@@ -222,7 +222,7 @@ class WebhooksIT extends LinkApiIntegrationTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        register(account, "http://127.0.0.1:" + port + "/hooks", "link.downloaded");
+        registerWebhook(account, "http://127.0.0.1:" + port + "/hooks", "link.downloaded");
         for (int remaining = 9; remaining >= 7; remaining--) {
             publish(
                     Topics.DOWNLOADS,
@@ -256,7 +256,7 @@ class WebhooksIT extends LinkApiIntegrationTest {
         Answer[] always500 = new Answer[200];
         Arrays.fill(always500, Answer.status(500));
         try (WebhookReceiver receiver = WebhookReceiver.start(0, always500)) {
-            register(account, receiver.url(), "link.downloaded");
+            registerWebhook(account, receiver.url(), "link.downloaded");
             publish(
                     Topics.DOWNLOADS,
                     String.valueOf(link),
@@ -281,7 +281,7 @@ class WebhooksIT extends LinkApiIntegrationTest {
 
     @Test
     void endpointsAreTheAccountsOwnAndBadRegistrationsAre422() throws Exception {
-        JsonNode created = register(account, "http://127.0.0.1:9/a", "link.revoked", "link.revoked");
+        JsonNode created = registerWebhook(account, "http://127.0.0.1:9/a", "link.revoked", "link.revoked");
         assertThat(created.get("events").valueStream().map(JsonNode::asString).toList())
                 .containsExactly("link.revoked");
         assertThat(created.get("url").asString()).isEqualTo("http://127.0.0.1:9/a");
@@ -335,8 +335,8 @@ class WebhooksIT extends LinkApiIntegrationTest {
                 .expectBody()
                 .json("{\"error\": \"Malformed JSON body\"}", true);
 
-        register(account, "http://127.0.0.1:9/b", "link.revoked");
-        register(account, "http://127.0.0.1:9/c", "link.revoked");
+        registerWebhook(account, "http://127.0.0.1:9/b", "link.revoked");
+        registerWebhook(account, "http://127.0.0.1:9/c", "link.revoked");
         post(account, "/api/v2/webhooks", "{\"url\": \"http://127.0.0.1:9/d\", \"events\": [\"link.revoked\"]}")
                 .expectStatus()
                 .isEqualTo(422)
@@ -355,16 +355,6 @@ class WebhooksIT extends LinkApiIntegrationTest {
                     .json("{\"message\": \"Webhook deleted\"}", true);
         }
         assertThat(list(account)).isEmpty();
-    }
-
-    private JsonNode register(TestAccount owner, String url, String... events) {
-        byte[] body = post(owner, "/api/v2/webhooks", JSON.writeValueAsString(Map.of("url", url, "events", events)))
-                .expectStatus()
-                .isCreated()
-                .expectBody()
-                .returnResult()
-                .getResponseBody();
-        return JSON.readTree(body);
     }
 
     private List<JsonNode> list(TestAccount owner) {

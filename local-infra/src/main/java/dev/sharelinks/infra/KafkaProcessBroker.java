@@ -1,5 +1,6 @@
 package dev.sharelinks.infra;
 
+import dev.sharelinks.events.KafkaAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class KafkaProcessBroker implements KafkaBroker {
     }
 
     /** Adds or replaces a SCRAM-SHA-512 login, and returns once the broker lists it. */
-    public void addScramUser(String name, String password) {
+    private void addScramUser(String name, String password) {
         try (Admin admin = superUser()) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
                             name, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
@@ -121,31 +122,31 @@ public final class KafkaProcessBroker implements KafkaBroker {
     }
 
     /**
-     * Allows {@code user} one operation on a resource, as a Strimzi KafkaUser's ACL says it.
-     *
-     * @param resourceType {@code topic} or {@code group}
-     * @param patternType {@code literal} or {@code prefix}
-     * @param operation such as {@code Read}, {@code Write}, {@code Describe}
+     * Adds a service's user as Strimzi's User Operator makes a KafkaUser: a SCRAM-SHA-512 login, and ACLs allowing
+     * exactly {@code access}.
      */
-    public void allow(String user, String resourceType, String name, String patternType, String operation) {
-        AclBinding acl = new AclBinding(
-                new ResourcePattern(
-                        ResourceType.valueOf(resourceType.toUpperCase(Locale.ROOT)),
-                        name,
-                        patternType.equals("prefix") ? PatternType.PREFIXED : PatternType.LITERAL),
-                new AccessControlEntry(
-                        "User:" + user,
-                        "*",
-                        AclOperation.valueOf(operation.toUpperCase(Locale.ROOT)),
-                        AclPermissionType.ALLOW));
+    public void addUser(KafkaAccess access, String password) {
+        List<AclBinding> acls = access.acls().stream()
+                .map(acl -> new AclBinding(
+                        new ResourcePattern(
+                                ResourceType.valueOf(acl.resourceType().toUpperCase(Locale.ROOT)),
+                                acl.name(),
+                                acl.patternType().equals("prefix") ? PatternType.PREFIXED : PatternType.LITERAL),
+                        new AccessControlEntry(
+                                "User:" + access.user(),
+                                "*",
+                                AclOperation.valueOf(acl.operation().toUpperCase(Locale.ROOT)),
+                                AclPermissionType.ALLOW)))
+                .toList();
         try (Admin admin = superUser()) {
-            admin.createAcls(List.of(acl)).all().get(30, TimeUnit.SECONDS);
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot allow " + user + " " + acl, e);
+            throw new IllegalStateException("cannot give " + access.user() + " its ACLs", e);
         }
+        addScramUser(access.user(), password);
     }
 
     /**

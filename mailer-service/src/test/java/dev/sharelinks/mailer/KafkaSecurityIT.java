@@ -11,6 +11,7 @@ import dev.sharelinks.events.ShareMailDelivered;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.FreePorts;
+import dev.sharelinks.infra.KafkaListeners;
 import dev.sharelinks.infra.KafkaProcessBroker;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
@@ -23,8 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,7 +42,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -91,11 +89,7 @@ class KafkaSecurityIT {
         } catch (Exception e) {
             throw new IllegalStateException("cannot prepare the secured broker", e);
         }
-        KafkaAccess access = KafkaAccess.MAILER_SERVICE;
-        access.acls()
-                .forEach(acl -> BROKER.allow(
-                        access.user(), acl.resourceType(), acl.name(), acl.patternType(), acl.operation()));
-        BROKER.addScramUser(access.user(), PASSWORD);
+        BROKER.addUser(KafkaAccess.MAILER_SERVICE, PASSWORD);
     }
 
     @DynamicPropertySource
@@ -147,12 +141,7 @@ class KafkaSecurityIT {
 
     @Test
     void itsListenersRunOnExactlyItsKafkaAccess() {
-        Map<String, Set<String>> topicsByGroup = new TreeMap<>();
-        for (MessageListenerContainer container : listeners.getListenerContainers()) {
-            topicsByGroup
-                    .computeIfAbsent(container.getGroupId(), group -> new TreeSet<>())
-                    .addAll(List.of(container.getContainerProperties().getTopics()));
-        }
+        Map<String, Set<String>> topicsByGroup = KafkaListeners.topicsByGroup(listeners);
 
         assertThat(topicsByGroup).isNotEmpty();
         assertThat(KafkaAccess.MAILER_SERVICE.mismatchesWith(topicsByGroup)).isEmpty();

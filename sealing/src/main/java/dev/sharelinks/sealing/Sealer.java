@@ -15,7 +15,7 @@ import org.springframework.security.crypto.keygen.KeyGenerators;
  * Seals a value a service must show again but must not keep readable at rest, such as a Keepeek token's value:
  * AES-256-GCM (Spring Security's {@link AesBytesEncryptor}, a random 96-bit IV per value, a 128-bit tag that refuses
  * any change), under named keys. The first key seals; every key listed opens, so a key rotates by listing a new one
- * first, resealing what the old one sealed ({@link #isSealedWithTheSealingKey}), then dropping the old one.
+ * first, resealing what the old one sealed ({@link Resealing}), then dropping the old one.
  *
  * <p>A sealed value is {@code <key id>:<base64 of IV, ciphertext and tag>}. Keys are configured as
  * {@code id:base64[,id:base64...]}, each 32 random bytes ({@code openssl rand -base64 32}). Thread-safe.
@@ -110,11 +110,6 @@ public final class Sealer {
             throw new IllegalArgumentException("neither sealed nor in plaintext");
         }
         return plaintext;
-    }
-
-    /** Whether the sealing key sealed it: what a rotation reseals is every value it did not. */
-    public boolean isSealedWithTheSealingKey(String sealed) {
-        return sealed.startsWith(sealingKeyId + ":");
     }
 
     /** The id of the key that seals, as sealed values start with it and a colon. */

@@ -31,9 +31,8 @@ class SealerTest {
         Sealer rotated = Sealer.of(List.of(NEW, OLD));
 
         assertThat(rotated.open(sealedBefore)).isEqualTo("value");
-        assertThat(rotated.isSealedWithTheSealingKey(sealedBefore)).isFalse();
-        String resealed = rotated.seal(rotated.open(sealedBefore));
-        assertThat(rotated.isSealedWithTheSealingKey(resealed)).isTrue();
+        assertThat(sealedBefore).startsWith("k1:");
+        assertThat(rotated.seal(rotated.open(sealedBefore))).startsWith("k2:");
         assertThat(rotated.sealingKeyId()).isEqualTo("k2");
 
         // once the old key is dropped, what it sealed no longer opens

@@ -65,11 +65,7 @@ class KafkaSecurityIT extends TokenApiIntegrationTest {
         } catch (Exception e) {
             throw new IllegalStateException("cannot prepare the secured broker", e);
         }
-        KafkaAccess access = KafkaAccess.TOKEN_API;
-        access.acls()
-                .forEach(acl -> BROKER.allow(
-                        access.user(), acl.resourceType(), acl.name(), acl.patternType(), acl.operation()));
-        BROKER.addScramUser(access.user(), PASSWORD);
+        BROKER.addUser(KafkaAccess.TOKEN_API, PASSWORD);
     }
 
     /**

@@ -533,7 +533,7 @@ class ManifestTest {
         assertEquals(ca + "/ca.crt", service.secretKeyMountedAt(caFile.substring("file:".length())), "the CA read");
         assertMountsOnlyTheCertificate(service, ca);
 
-        KafkaAccess access = KafkaAccess.SERVICES.stream()
+        KafkaAccess access = KafkaAccess.ALL.stream()
                 .filter(it -> it.user().equals(service.name()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("KafkaAccess says nothing of " + service));
