@@ -25,7 +25,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Kubernetes would: what they promised must still hold. The whole stack runs as separate processes from the
  * services' jars, against real PostgreSQL, Kafka, S3Proxy and SMTP.
  */
-@ExtendWith(SharedStack.class)
+@OnTheSharedStack
 class CrashRecoveryIT {
 
     private static final int CLIENTS = 8;

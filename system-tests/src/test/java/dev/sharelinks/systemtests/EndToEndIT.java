@@ -31,7 +31,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The MediaPocket and Keepeek flows through HTTP only, against the local stack: real PostgreSQL, Kafka, S3Proxy and
  * SMTP, and the four services running from their runnable jars.
  */
-@ExtendWith(SharedStack.class)
+@OnTheSharedStack
 class EndToEndIT {
 
     private static final Duration REQUEST_TIMEOUT = TestStacks.REQUEST_TIMEOUT;

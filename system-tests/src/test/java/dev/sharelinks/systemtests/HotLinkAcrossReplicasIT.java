@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -42,7 +40,7 @@ import tools.jackson.databind.JsonNode;
  * others grant them, never beyond the limit), a small limit (never leased), and a projection rebuilt from history
  * that ends with the live counts.
  */
-@ExtendWith(SharedStack.class)
+@OnTheSharedStack
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HotLinkAcrossReplicasIT {
 
@@ -231,25 +229,10 @@ class HotLinkAcrossReplicasIT {
      */
     private Map<Integer, Integer> redeem(Link link, int requests, int clients, List<Integer> on) throws Exception {
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<?>> running = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            running.add(pool.submit(() -> {
-                for (int i; (i = next.getAndIncrement()) < requests; ) {
-                    String url = link.urlOn(replicas.get(on.get(i % on.size())));
-                    statuses.merge(client.get(url, Duration.ofSeconds(30)).statusCode(), 1, Integer::sum);
-                }
-                return null;
-            }));
-        }
-        pool.shutdown();
-        assertThat(pool.awaitTermination(3, TimeUnit.MINUTES))
-                .as("clients done")
-                .isTrue();
-        for (Future<?> done : running) {
-            done.get();
-        }
+        TestStacks.inParallel(clients, requests, i -> {
+            String url = link.urlOn(replicas.get(on.get(i % on.size())));
+            statuses.merge(client.get(url, Duration.ofSeconds(30)).statusCode(), 1, Integer::sum);
+        });
         return new HashMap<>(statuses);
     }
 

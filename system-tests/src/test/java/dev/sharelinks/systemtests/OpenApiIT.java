@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * description is called on the local stack, through its successes and its refusals, and every answer must be one
  * the description gives (status, required headers, content type, a body its schema accepts).
  */
-@ExtendWith(SharedStack.class)
+@OnTheSharedStack
 class OpenApiIT {
 
     private static final HttpClient HTTP =

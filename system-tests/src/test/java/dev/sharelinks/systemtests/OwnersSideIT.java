@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * a download came through, and link-api's download log tells the owner whose download each was; the log rebuilt
  * from history equals the live one; webhooks tell a receiver about each link and share event.
  */
-@ExtendWith(SharedStack.class)
+@OnTheSharedStack
 class OwnersSideIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

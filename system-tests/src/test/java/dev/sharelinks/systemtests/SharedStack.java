@@ -14,9 +14,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * seconds to start on a 2-core machine, so sharing it is most of what these tests cost. Only a test that needs topics
  * holding nothing but its own history starts its own ({@link TestStacks#start}).
  * <p>
- * A test class takes it as a parameter of its {@code @BeforeAll} method, with {@code @ExtendWith(SharedStack.class)}.
+ * A test class takes it as a parameter of its {@code @BeforeAll} method, with {@link OnTheSharedStack}.
  */
 final class SharedStack implements ParameterResolver {
+
+    /** The lock that keeps the classes on the shared stack from running at the same time. */
+    static final String RESOURCE = "sharelinks.shared-stack";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedStack.class);
     /** Kept after the run, with every service's log in {@code logs/}; the next run starts afresh in it. */

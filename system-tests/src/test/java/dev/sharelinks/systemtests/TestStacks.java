@@ -16,10 +16,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -72,6 +79,45 @@ final class TestStacks {
                 },
                 Duration.ofSeconds(60));
         return List.copyOf(distinct.values());
+    }
+
+    /** One round of a test's load: its index, from 0. */
+    @FunctionalInterface
+    interface Round {
+        void run(int index) throws Exception;
+    }
+
+    /**
+     * Rounds 0 to {@code rounds - 1}, from {@code clients} threads as that many clients would send them; the first
+     * failure, once every client has stopped.
+     */
+    static void inParallel(int clients, int rounds, Round round) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            running.add(pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < rounds; ) {
+                    round.run(i);
+                }
+                return null;
+            }));
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(3, TimeUnit.MINUTES)) {
+            pool.shutdownNow();
+            throw new AssertionError("clients still busy after 3 minutes");
+        }
+        for (Future<?> client : running) {
+            try {
+                client.get();
+            } catch (ExecutionException failed) {
+                if (failed.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw (Error) failed.getCause();
+            }
+        }
     }
 
     /** HTTP/1.1, as the JDK client's h2c upgrade against Reactor Netty can hang. */
