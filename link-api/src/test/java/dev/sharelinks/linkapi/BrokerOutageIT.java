@@ -11,6 +11,7 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.KafkaBroker;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -36,12 +38,16 @@ class BrokerOutageIT extends LinkApiIntegrationTest {
     private static final int LINKS = 5;
     private final EventSerde serde = new EventSerde();
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void whenTheBrokerIsDownThenEventsWaitInTheOutboxAndArriveOnceWhenItIsBack() {
         TestAccount account = newAccount("bucket-outage");
         KafkaBroker kafka = SharedServers.kafka();
         List<Long> linkIds = new ArrayList<>();
         long shareId;
+        double failedBefore = failedAttempts();
         kafka.stop();
         try {
             for (int i = 0; i < LINKS; i++) {
@@ -53,10 +59,8 @@ class BrokerOutageIT extends LinkApiIntegrationTest {
                     .isOk();
             shareId = Long.parseLong(query("SELECT max(id) FROM link_api.shares WHERE account_id = " + account.id()));
             assertThat(pending(linkIds, shareId)).isEqualTo(LINKS + 1);
-            // long enough for the relay to try, time out and try again
-            await().pollDelay(Duration.ofSeconds(8))
-                    .atMost(Duration.ofSeconds(9))
-                    .until(() -> true);
+            // the relay tries, times out and tries again, and each attempt leaves the events in place
+            await().atMost(Duration.ofSeconds(30)).until(() -> failedAttempts() >= failedBefore + 2);
             assertThat(pending(linkIds, shareId)).isEqualTo(LINKS + 1);
         } finally {
             kafka.start();
@@ -76,6 +80,11 @@ class BrokerOutageIT extends LinkApiIntegrationTest {
                         assertThat(((ShareRequested) e.data()).recipients()).containsExactly("outage@example.test"));
         assertThat(Stream.concat(links.stream(), shares.stream()).map(EventEnvelope::eventId))
                 .doesNotHaveDuplicates();
+    }
+
+    /** The relay's attempts that left events in the outbox, as its metric counts them. */
+    private double failedAttempts() {
+        return meters.counter("sharelinks.outbox.attempts.failed").count();
     }
 
     /** How many of these links' and this share's events are still in the outbox. */

@@ -117,6 +117,7 @@ public class OutboxRelay implements SmartLifecycle {
             // the broker or the database is away; the rows stay in the outbox for another attempt, soon: the poll
             // may be long, and the notifications of commits made while it was away are gone
             log.warn("outbox relay could not publish, will retry in {}: {}", properties.retryInterval(), e.toString());
+            metrics.attemptFailed();
             retryIn(properties.retryInterval().toMillis());
         }
     }

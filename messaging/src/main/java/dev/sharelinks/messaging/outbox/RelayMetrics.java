@@ -6,13 +6,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The relay's meters: events published and dead-lettered, and the backlog as last counted. */
+/** The relay's meters: events published and dead-lettered, failed attempts, and the backlog as last counted. */
 class RelayMetrics {
 
     private static final long BACKLOG_COUNT_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Counter published;
     private final Counter deadLettered;
+    private final Counter failedAttempts;
     private final AtomicReference<OutboxRows.Backlog> backlog = new AtomicReference<>(new OutboxRows.Backlog(0, 0));
     private volatile long backlogCountedAt;
 
@@ -22,6 +23,10 @@ class RelayMetrics {
                 .register(meters);
         deadLettered = Counter.builder("sharelinks.outbox.dead.lettered")
                 .description("events Kafka refused for good, moved to outbox_dead_letters with the reason")
+                .register(meters);
+        failedAttempts = Counter.builder("sharelinks.outbox.attempts.failed")
+                .description("relay attempts that left events in the outbox for the next: the broker or the database"
+                        + " away or slow")
                 .register(meters);
         Gauge.builder(
                         "sharelinks.outbox.pending",
@@ -46,6 +51,14 @@ class RelayMetrics {
     void settled(RowSettlement settlement) {
         published.increment(settlement.publishedEvents());
         deadLettered.increment(settlement.deadEvents());
+        if (settlement.leftEvents() > 0) {
+            failedAttempts.increment();
+        }
+    }
+
+    /** An attempt that failed before its sends settled, the database's or the broker's failure. */
+    void attemptFailed() {
+        failedAttempts.increment();
     }
 
     /** Whether the backlog is due for a count: at most once a second, as the relay may run hundreds of times one. */

@@ -16,13 +16,15 @@ import java.util.Set;
  * @param publishedEvents how many events those rows held
  * @param deadLetters the rows to move to the dead letters, with why, and {@code deadEvents} how many events they held
  * @param stored where the broker stored the event of each published single-event row, for {@link ReadYourWrites}
+ * @param leftEvents how many events the rows kept for the next attempt held
  */
 record RowSettlement(
         List<Long> published,
         int publishedEvents,
         Map<Long, String> deadLetters,
         int deadEvents,
-        Map<Long, OutboxRelay.StoredAt> stored) {
+        Map<Long, OutboxRelay.StoredAt> stored,
+        int leftEvents) {
 
     /** @param outcomes one per event, in order; a row's events are next to each other */
     static RowSettlement of(List<PendingEvent> events, List<SendOutcome> outcomes) {
@@ -31,6 +33,7 @@ record RowSettlement(
         Map<Long, OutboxRelay.StoredAt> stored = new LinkedHashMap<>();
         int publishedEvents = 0;
         int deadEvents = 0;
+        int leftEvents = 0;
         for (int first = 0, end; first < events.size(); first = end) {
             long seq = events.get(first).seq();
             boolean unsettled = false;
@@ -43,6 +46,7 @@ record RowSettlement(
                 }
             }
             if (unsettled) {
+                leftEvents += end - first;
                 continue;
             }
             if (!reasons.isEmpty()) {
@@ -58,6 +62,6 @@ record RowSettlement(
                 }
             }
         }
-        return new RowSettlement(published, publishedEvents, deadLetters, deadEvents, stored);
+        return new RowSettlement(published, publishedEvents, deadLetters, deadEvents, stored, leftEvents);
     }
 }
