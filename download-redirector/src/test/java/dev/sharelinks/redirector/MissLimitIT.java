@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -24,6 +25,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"sharelinks.redeem.miss-limit.misses=3", "TRUSTED_PROXIES=127.0.0.0/8, ::1"})
+// a context no other class shares: closed after the class, so its relay, pollers and consumers stop
+@DirtiesContext
 class MissLimitIT extends RedirectorIntegrationTest {
 
     @Autowired

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -33,6 +34,8 @@ import org.springframework.test.context.TestPropertySource;
             "spring.kafka.producer.properties[request.timeout.ms]=1000",
             "spring.kafka.producer.properties[delivery.timeout.ms]=3000"
         })
+// a context no other class shares: closed after the class, so its relay, pollers and consumers stop
+@DirtiesContext
 class BrokerOutageIT extends LinkApiIntegrationTest {
 
     private static final int LINKS = 5;

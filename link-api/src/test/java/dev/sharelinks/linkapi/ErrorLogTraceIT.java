@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * A request that fails unexpectedly is logged with its trace id, although link-api does not propagate the trace to
@@ -18,6 +19,8 @@ import org.springframework.context.annotation.Import;
  */
 @Import(FailingTestController.class)
 @ExtendWith(OutputCaptureExtension.class)
+// a context no other class shares: closed after the class, so its relay, pollers and consumers stop
+@DirtiesContext
 class ErrorLogTraceIT extends LinkApiIntegrationTest {
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -21,6 +22,8 @@ import tools.jackson.databind.JsonNode;
  * statement that inserts outbox rows itself. Its poll is set to an hour here, so only the notification can publish.
  */
 @TestPropertySource(properties = "sharelinks.outbox.poll-interval=1h")
+// a context no other class shares: closed after the class, so its relay, pollers and consumers stop
+@DirtiesContext
 class OutboxNotificationIT extends LinkApiIntegrationTest {
 
     private static final String TOPIC = "sharelinks.test.outbox-notifications";

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -41,6 +42,8 @@ import org.springframework.test.context.TestPropertySource;
             "spring.kafka.producer.properties[request.timeout.ms]=1000",
             "spring.kafka.producer.properties[delivery.timeout.ms]=3000"
         })
+// a context no other class shares: closed after the class, so its relay, pollers and consumers stop
+@DirtiesContext
 class ReadYourWritesIT extends LinkApiIntegrationTest {
 
     private static final String GROUP = "projection-under-test";

@@ -24,6 +24,7 @@ import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -44,6 +45,8 @@ import tools.jackson.databind.JsonNode;
             "sharelinks.link-api.webhooks.failing-after=3",
             "sharelinks.link-api.webhooks.max-endpoints-per-account=3"
         })
+// a context no other class shares: closed after the class, so its relay, pollers and consumers stop
+@DirtiesContext
 class WebhooksIT extends LinkApiIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

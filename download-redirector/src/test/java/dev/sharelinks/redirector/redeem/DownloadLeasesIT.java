@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -38,6 +39,8 @@ import org.springframework.test.context.TestPropertySource;
             "sharelinks.redeem.lease.held-wait=10s",
             "sharelinks.redeem.lease.sweep-interval=1s"
         })
+// a context no other class shares: closed after the class, so its relay, pollers and consumers stop
+@DirtiesContext
 class DownloadLeasesIT extends RedirectorIntegrationTest {
 
     @Autowired

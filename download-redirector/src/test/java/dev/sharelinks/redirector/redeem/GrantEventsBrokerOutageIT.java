@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,6 +36,8 @@ import reactor.core.publisher.Mono;
             "spring.kafka.producer.properties[request.timeout.ms]=1000",
             "spring.kafka.producer.properties[delivery.timeout.ms]=3000"
         })
+// a context no other class shares: closed after the class, so its relay, pollers and consumers stop
+@DirtiesContext
 class GrantEventsBrokerOutageIT extends RedirectorIntegrationTest {
 
     @Autowired
