@@ -27,9 +27,11 @@ import org.springframework.test.context.TestPropertySource;
  * The Kafka broker stopped while links are created and shared: the API keeps answering, the events wait in the
  * outbox, and once the broker is back each reaches its topic exactly once.
  */
-// short producer timeouts, so the relay's attempts fail (and must leave the events in place) while the broker is away
+// short producer timeouts, so the relay's attempts fail (and must leave the events in place) while the broker is away;
+// no poll, so only the relay's retries after a failed attempt can publish the events once it is back
 @TestPropertySource(
         properties = {
+            "sharelinks.outbox.poll-interval=1h",
             "spring.kafka.producer.properties[max.block.ms]=1500",
             "spring.kafka.producer.properties[request.timeout.ms]=1000",
             "spring.kafka.producer.properties[delivery.timeout.ms]=3000"

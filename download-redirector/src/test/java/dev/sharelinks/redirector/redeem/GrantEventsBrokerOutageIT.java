@@ -9,6 +9,7 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.KafkaBroker;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import dev.sharelinks.messaging.outbox.OutboxRelay;
 import dev.sharelinks.redirector.RedirectorIntegrationTest;
 import dev.sharelinks.redirector.redeem.RedeemableLinks.GrantedDownload;
 import dev.sharelinks.redirector.redeem.RedeemableLinks.Redeem;
@@ -27,10 +28,12 @@ import reactor.core.publisher.Mono;
  * A batch granted while the Kafka broker is away: its one outbox row of several events stays whole through the
  * relay's failed attempts, and once the broker is back each of its events reaches the topic once.
  */
-// short producer timeouts, so the relay's attempts fail (and must leave the row in place) while the broker is away
+// short producer timeouts, so the relay's attempts fail (and must leave the row in place) while the broker is away;
+// no poll, so only the relay's retries after a failed attempt can publish the row once it is back
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
+            "sharelinks.outbox.poll-interval=1h",
             "sharelinks.redeem.miss-limit.misses=1000000",
             "spring.kafka.producer.properties[max.block.ms]=1500",
             "spring.kafka.producer.properties[request.timeout.ms]=1000",
@@ -46,6 +49,9 @@ class GrantEventsBrokerOutageIT extends RedirectorIntegrationTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    OutboxRelay relay;
+
     @Test
     void whenTheBrokerIsDownThenABatchsRowWaitsWholeAndEachOfItsEventsArrivesOnceWhenItIsBack() {
         PublishedLink link =
@@ -60,6 +66,7 @@ class GrantEventsBrokerOutageIT extends RedirectorIntegrationTest {
                     new Redeem(link.key(), "o1", null, null),
                     new Redeem(link.key(), "o2", null, null));
             assertThat(fromRows(batch).block(Duration.ofSeconds(30))).hasSize(3);
+            relay.wakeUp(); // as the batcher does after each batch
             assertThat(pendingEventsOf(key)).isEqualTo("1/3");
             // the relay tries, times out and tries again, and each attempt leaves the events in place
             await().atMost(Duration.ofSeconds(30)).until(() -> failedAttempts() >= failedBefore + 2);

@@ -92,7 +92,10 @@ public class OutboxRelay implements SmartLifecycle {
                                             seq,
                                             reason));
                         })
-                        .thenReturn(new Batch(events.size() >= properties.batchSize(), settlement.stored())));
+                        .thenReturn(new Batch(
+                                events.size() >= properties.batchSize(),
+                                settlement.leftEvents() > 0,
+                                settlement.stored())));
     }
 
     private void relayUntilEmpty() {
@@ -103,9 +106,12 @@ public class OutboxRelay implements SmartLifecycle {
                 if (batch != null && !batch.stored().isEmpty()) {
                     publishedRows.accept(batch.stored());
                 }
-            } while (batch != null && batch.full());
+            } while (batch != null && batch.full() && !batch.unsettled());
             if (batch == null) {
                 retryIn(LOCKED_RETRY_MILLIS);
+            } else if (batch.unsettled()) {
+                // the broker is away or slow: as for a failed attempt, try again soon rather than at the next poll
+                retryIn(properties.retryInterval().toMillis());
             }
             if (metrics.backlogDue()) {
                 OutboxRows.Backlog counted = rows.backlog().block();
@@ -191,11 +197,11 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /**
-     * What one batch did: whether it read as many events as a batch holds (so more may wait), and where the broker
-     * stored the events of its single-event rows.
+     * What one batch did: whether it read as many events as a batch holds (so more may wait), whether it kept rows for
+     * the next attempt (a send unsettled), and where the broker stored the events of its single-event rows.
      */
-    private record Batch(boolean full, Map<Long, StoredAt> stored) {
-        static final Batch EMPTY = new Batch(false, Map.of());
+    private record Batch(boolean full, boolean unsettled, Map<Long, StoredAt> stored) {
+        static final Batch EMPTY = new Batch(false, false, Map.of());
     }
 
     /** Where the broker stored an event. */
