@@ -1,7 +1,7 @@
--- wrk script: each request redeems one of BENCH_LINKS seeded links (keys bench-1 .. bench-N), counting the 302s, so
--- the run can be checked against the decrements the database recorded. BENCH_KEYS picks the link: uniform (at
+-- wrk script: each request redeems one of BENCH_LINKS seeded links (keys bench-1 .. bench-N) or share tokens, counting
+-- the 302s, so the run can be checked against the downloads the database recorded. BENCH_KEYS picks the link: uniform (at
 -- random, the default), hot (always bench-1) or zipf (bench-k with probability proportional to 1/k^1.1, as pgbench's
--- random_zipfian).
+-- random_zipfian). BENCH_ROUTE picks the public GET: links (the default) or tokens (share tokens' /share/bench-k.bin).
 -- With BENCH_RATE_PER_THREAD set, each wrk thread sends that many requests a second on a fixed schedule (an open
 -- loop, as pgbench --rate does): a connection waits for its request's slot, and a late answer does not push the
 -- schedule back.
@@ -13,6 +13,7 @@ function setup(thread)
 end
 
 local keys = os.getenv("BENCH_KEYS") or "uniform"
+local route = os.getenv("BENCH_ROUTE") or "links"
 local zipfCumulative = {}
 
 function init(args)
@@ -42,6 +43,7 @@ end
 function request()
   local link
   if keys == "hot" then link = 1 elseif keys == "zipf" then link = zipfLink() else link = math.random(1, links) end
+  if route == "tokens" then return wrk.format("GET", "/share/bench-" .. link .. ".bin") end
   return wrk.format("GET", "/api/v2/shareable_links/bench-" .. link)
 end
 

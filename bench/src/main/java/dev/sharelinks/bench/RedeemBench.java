@@ -2,6 +2,7 @@ package dev.sharelinks.bench;
 
 import dev.sharelinks.bench.ProcessSampler.Usage;
 import dev.sharelinks.events.EventType;
+import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.stack.LocalStack;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
@@ -63,10 +65,6 @@ public final class RedeemBench {
     private static final Pattern GRANTS = Pattern.compile("sharelinks_redeem_grants_total(?:\\{[^}]*})? ([0-9.E]+)");
     private static final Pattern ABANDONED =
             Pattern.compile("sharelinks_redeem_grants_abandoned_total(?:\\{[^}]*})? ([0-9.E]+)");
-    /** 302s answered; the series of answers cut short (outcome UNKNOWN: the visitor hung up) are others. */
-    private static final Pattern SERVED_302 =
-            Pattern.compile("http_server_requests_seconds_count\\{[^}]*outcome=\"REDIRECTION\"[^}]*status=\"302\"[^}]*"
-                    + "uri=\"/api/v2/shareable_links/\\{key}\"[^}]*} ([0-9.E]+)");
 
     private final Options options;
     private final LocalStack stack;
@@ -82,6 +80,9 @@ public final class RedeemBench {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
+        if (options.route() == Route.TOKENS && options.replicas() == 0) {
+            throw new IllegalArgumentException("--route tokens is a scaling mode: give --replicas N as well");
+        }
         Path work = Files.createDirectories(
                 options.dir().resolve("run-" + Instant.now().getEpochSecond()));
         System.out.println("starting the stack in " + work + " ...");
@@ -170,6 +171,51 @@ public final class RedeemBench {
                        now() + interval '1 day', %d
                 FROM generate_series(1, %d) AS i""".formatted(SEEDED_REMAINING, options.links()));
         sql("VACUUM ANALYZE redirector.redeemable_links");
+    }
+
+    /**
+     * N active share tokens granting the same file, public paths bench-1.bin .. bench-N.bin ({@code --route tokens});
+     * the links stay seeded for the naive statement, the baseline.
+     */
+    void seedTokens() {
+        System.out.println("seeding " + options.links() + " share tokens ...");
+        sql("""
+                INSERT INTO redirector.redeemable_tokens
+                    (token_id, path_digest, media_id, export_definition, manual_activate, hd_bucket, hd_key, hd_filename,
+                     event_at)
+                SELECT 9000000000 + i, sha256(convert_to('bench-' || i || '.bin', 'UTF8')), 9000000000 + i, 'HD', true,
+                       'demo-media', 'bench/object.bin', 'bench.bin', now()
+                FROM generate_series(1, %d) AS i""".formatted(options.links()));
+        sql("VACUUM ANALYZE redirector.redeemable_tokens");
+    }
+
+    /**
+     * The downloads on the record for the seeded keys of {@code --route}: for links what their rows gave
+     * ({@link #decrements()}), for share tokens the records on the downloads topic once the outbox is published
+     * (nothing else publishes there while a run is measured).
+     */
+    long downloadsRecorded() throws Exception {
+        if (options.route() == Route.LINKS) {
+            return decrements();
+        }
+        settle();
+        try (Admin kafka = Admin.create(Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.env().get("KAFKA_BOOTSTRAP")))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            TopicDescription downloads = Objects.requireNonNull(
+                    kafka.describeTopics(List.of(Topics.DOWNLOADS))
+                            .allTopicNames()
+                            .get()
+                            .get(Topics.DOWNLOADS),
+                    "no downloads topic");
+            downloads
+                    .partitions()
+                    .forEach(partition -> latest.put(
+                            new TopicPartition(Topics.DOWNLOADS, partition.partition()), OffsetSpec.latest()));
+            return kafka.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(ListOffsetsResultInfo::offset)
+                    .sum();
+        }
     }
 
     /**
@@ -275,13 +321,15 @@ public final class RedeemBench {
                     .redirectErrorStream(true);
             builder.environment().put("BENCH_LINKS", String.valueOf(options.links()));
             builder.environment().put("BENCH_KEYS", options.keys().toString());
+            builder.environment().put("BENCH_ROUTE", options.route().toString());
             if (rate > 0) {
                 builder.environment().put("BENCH_RATE_PER_THREAD", String.valueOf(rate / WRK_THREADS));
             }
             builders.add(builder);
         }
         System.out.println("wrk: " + name + ", " + duration.toSeconds() + " s"
-                + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + ", " + options.keys() + " keys, against "
+                + (rate > 0 ? String.format(" at %.0f/s", rate) : "") + ", " + options.keys() + " keys of "
+                + options.route() + ", against "
                 + urls + " ...");
         List<Run> runs = measure(builders, name, redirectors);
         List<Measurement> measurements = new ArrayList<>();
@@ -502,7 +550,8 @@ public final class RedeemBench {
                 .body();
         // the last scrape, to read what the reconciliation read
         Files.writeString(work.resolve("redirector-metrics.txt"), metrics);
-        return new Metrics(count(GRANTS, metrics), count(SERVED_302, metrics), count(ABANDONED, metrics));
+        return new Metrics(
+                count(GRANTS, metrics), count(options.route().served302(), metrics), count(ABANDONED, metrics));
     }
 
     private static double count(Pattern metric, String metrics) {
@@ -573,7 +622,7 @@ public final class RedeemBench {
         long abandoned = 0;
         for (Measurement http : Stream.concat(rounds.stream().map(Round::http), Stream.of(paced.http()))
                 .toList()) {
-            decrements += http.decrements();
+            decrements += http.recorded();
             grants += Math.round(http.counted().grants());
             served += Math.round(http.counted().served302());
             received += http.redirects();
@@ -656,13 +705,14 @@ public final class RedeemBench {
             this(name, perSecond, p50, p99, p999, usage, 0, null);
         }
 
-        Measurement reconciled(long decrements, Metrics counted) {
+        Measurement reconciled(long recorded, Metrics counted) {
             return new Measurement(
-                    name, perSecond, p50, p99, p999, usage, redirects, new Reconciled(decrements, counted));
+                    name, perSecond, p50, p99, p999, usage, redirects, new Reconciled(recorded, counted));
         }
 
-        long decrements() {
-            return reconciled == null ? 0 : reconciled.decrements();
+        /** The downloads on the record for the run: the links' decrements, or the share tokens' events. */
+        long recorded() {
+            return reconciled == null ? 0 : reconciled.recorded();
         }
 
         Metrics counted() {
@@ -697,12 +747,12 @@ public final class RedeemBench {
         }
     }
 
-    record Reconciled(long decrements, Metrics counted) {}
+    record Reconciled(long recorded, Metrics counted) {}
 
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
      * --warmup-step T --max-warmup M --dir D --services S --profile true --postgres name=value,name=value
-     * --replicas N --keys uniform|hot|zipf}; the
+     * --replicas N --keys uniform|hot|zipf --route links|tokens}; the
      * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
      * {@link #POSTGRES_DEFAULTS}.
      */
@@ -721,6 +771,7 @@ public final class RedeemBench {
             Map<String, String> postgresSettings,
             int replicas,
             KeyChoice keys,
+            Route route,
             List<String> args) {
 
         /**
@@ -749,6 +800,7 @@ public final class RedeemBench {
                     postgresSettings(given.getOrDefault("postgres", "")),
                     Integer.parseInt(given.getOrDefault("replicas", "0")),
                     KeyChoice.parse(given.getOrDefault("keys", "uniform")),
+                    Route.parse(given.getOrDefault("route", "links")),
                     List.of(args));
         }
 
@@ -792,6 +844,38 @@ public final class RedeemBench {
 
         String pgbenchChoice() {
             return pgbenchChoice;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * Which public GET the HTTP runs redeem: links ({@code /api/v2/shareable_links/bench-k}, the batched grant
+     * statement) or share tokens ({@code /share/bench-k.bin}, one statement per download that reads the token's row
+     * and appends its ShareTokenDownloaded, writing no row of the token).
+     */
+    enum Route {
+        LINKS("/api/v2/shareable_links/\\{key}"),
+        TOKENS("/share/\\*\\*");
+
+        private final Pattern served302;
+
+        Route(String uriTag) {
+            // 302s answered; the series of answers cut short (outcome UNKNOWN: the visitor hung up) are others
+            this.served302 = Pattern.compile(
+                    "http_server_requests_seconds_count\\{[^}]*outcome=\"REDIRECTION\"[^}]*status=\"302\"[^}]*"
+                            + "uri=\"" + uriTag + "\"[^}]*} ([0-9.E]+)");
+        }
+
+        static Route parse(String name) {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        }
+
+        Pattern served302() {
+            return served302;
         }
 
         @Override
