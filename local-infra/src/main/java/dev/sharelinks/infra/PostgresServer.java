@@ -24,6 +24,13 @@ import java.util.stream.Stream;
 public final class PostgresServer implements AutoCloseable {
 
     public static final String USER = "sharelinks";
+    /**
+     * The settings of a cluster that is not durable: a commit does not wait for the disk, and other sessions see it
+     * alike; what it wrote is lost only if the machine fails, which no test makes it do.
+     */
+    public static final Map<String, String> NOT_DURABLE =
+            Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off");
+
     private static final String OS_USER = "postgres";
 
     private final Path bin;
@@ -187,7 +194,7 @@ public final class PostgresServer implements AutoCloseable {
                 "-c",
                 "max_connections=300"));
         if (!durable) {
-            options.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
+            NOT_DURABLE.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
         }
         settings.forEach((name, value) -> options.addAll(List.of("-c", name + "=" + value)));
         Processes.run(
