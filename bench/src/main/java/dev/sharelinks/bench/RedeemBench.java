@@ -752,7 +752,7 @@ public final class RedeemBench {
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
      * --warmup-step T --max-warmup M --dir D --services S --profile true --postgres name=value,name=value
-     * --replicas N --keys uniform|hot|zipf --route links|tokens}; the
+     * --replicas N --keys uniform|hot|zipf --route links|tokens --pod-cpus C}; the
      * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
      * {@link #POSTGRES_DEFAULTS}.
      */
@@ -772,6 +772,7 @@ public final class RedeemBench {
             int replicas,
             KeyChoice keys,
             Route route,
+            int podCpus,
             List<String> args) {
 
         /**
@@ -801,6 +802,7 @@ public final class RedeemBench {
                     Integer.parseInt(given.getOrDefault("replicas", "0")),
                     KeyChoice.parse(given.getOrDefault("keys", "uniform")),
                     Route.parse(given.getOrDefault("route", "links")),
+                    Integer.parseInt(given.getOrDefault("pod-cpus", "0")),
                     List.of(args));
         }
 

@@ -16,15 +16,21 @@ import java.util.Map;
  * statement (the baseline), one replica alone with all the connections, and all N together with an equal share of
  * them each, every one with the key distribution of {@code --keys}. It reports per-replica and total redeems/s, p99,
  * the ratio of N replicas to one, and whether the downloads the links gave equal the grants the replicas counted
- * ({@code --route tokens}: share tokens' URLs instead, and whether every 302 is on the record).
+ * ({@code --route tokens}: share tokens' URLs instead, and whether every 302 is on the record). With
+ * {@code --pod-cpus C} the N replicas are N more instances whose JVMs are sized as pods with a limit of C CPUs each,
+ * against the one replica sized to the whole machine, as an operator compares one large pod with N small ones.
  */
 final class ReplicaScaling {
 
     private final RedeemBench bench;
     private final Options options;
     private final LocalStack stack;
+    // every redirector of the run, the one measured alone first
     private final List<String> names = new ArrayList<>();
     private final List<String> urls = new ArrayList<>();
+    // the redirectors measured together: all of them, or with --pod-cpus the ones sized as pods
+    private final List<String> replicaNames = new ArrayList<>();
+    private final List<String> replicaUrls = new ArrayList<>();
 
     ReplicaScaling(RedeemBench bench, Options options, LocalStack stack) {
         this.bench = bench;
@@ -32,11 +38,25 @@ final class ReplicaScaling {
         this.stack = stack;
         names.add("download-redirector");
         urls.add(stack.env().get("REDIRECT_URL"));
-        for (int replica = 2; replica <= options.replicas(); replica++) {
-            String name = "download-redirector-" + replica;
+        int podCpus = options.podCpus();
+        if (podCpus == 0) {
+            replicaNames.add(names.get(0));
+            replicaUrls.add(urls.get(0));
+        }
+        // a pod's JVM sizes its threads to the CPUs its limit gives it, and so do the event loops here
+        Map<String, String> asPod = podCpus == 0
+                ? Map.of()
+                : Map.of(
+                        "JAVA_TOOL_OPTIONS",
+                        "-XX:ActiveProcessorCount=" + podCpus + " -Dreactor.netty.ioWorkerCount=" + podCpus);
+        for (int replica = podCpus == 0 ? 2 : 1; replica <= options.replicas(); replica++) {
+            String name = (podCpus == 0 ? "download-redirector-" : "download-redirector-pod-") + replica;
             System.out.println("starting " + name + " ...");
-            urls.add(stack.startAnother("download-redirector", name, FreePorts.next(), Map.of()));
+            String url = stack.startAnother("download-redirector", name, FreePorts.next(), asPod);
             names.add(name);
+            urls.add(url);
+            replicaNames.add(name);
+            replicaUrls.add(url);
         }
     }
 
@@ -49,8 +69,8 @@ final class ReplicaScaling {
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             Measurement naive = bench.pgbench("naive-" + round, RedeemBench.resource("bench/naive-grant.pgbench"), 0);
-            List<Measurement> one = measured("one-replica-" + round, 1);
-            List<Measurement> all = measured(names.size() + "-replicas-" + round, names.size());
+            List<Measurement> one = measured("one-replica-" + round, names.subList(0, 1), urls.subList(0, 1));
+            List<Measurement> all = measured(options.replicas() + "-replicas-" + round, replicaNames, replicaUrls);
             rounds.add(new Round(naive, one.get(0), all));
         }
         return report(warmUp, rounds);
@@ -91,14 +111,13 @@ final class ReplicaScaling {
         return seconds;
     }
 
-    /** The first {@code replicas} replicas at once, the connections shared among them; reconciled as one run. */
-    private List<Measurement> measured(String name, int replicas) throws Exception {
+    /** These replicas at once, the connections shared among them; reconciled as one run. */
+    private List<Measurement> measured(String name, List<String> replicas, List<String> targets) throws Exception {
         bench.settle();
-        List<String> targets = urls.subList(0, replicas);
         long recordedBefore = bench.downloadsRecorded();
         Metrics before = metrics(targets);
-        List<Measurement> runs = bench.wrk(
-                name, targets, options.clients() / replicas, options.duration(), 0, names.subList(0, replicas));
+        List<Measurement> runs =
+                bench.wrk(name, targets, options.clients() / targets.size(), options.duration(), 0, replicas);
         // what was in flight when wrk stopped is still answered; let it settle before counting
         Thread.sleep(2_000);
         Metrics after = metrics(targets);
@@ -126,7 +145,7 @@ final class ReplicaScaling {
     }
 
     private String report(List<Double> warmUp, List<Round> rounds) throws Exception {
-        int replicas = names.size();
+        int replicas = options.replicas();
         StringBuilder out =
                 Benches.reportHeader("Redeem benchmark, " + replicas + " replicas", "bench/redeem", options.args());
         out.append("Keys: ")
@@ -145,6 +164,12 @@ final class ReplicaScaling {
                 .append(warmUp.stream()
                         .map(perSecond -> String.format("%.0f", perSecond))
                         .toList())
+                .append(
+                        options.podCpus() == 0
+                                ? ""
+                                : "  \nThe " + replicas + " replicas run as pods of " + options.podCpus()
+                                        + " CPUs (JVM -XX:ActiveProcessorCount and event loops sized to them), a "
+                                        + "replica each of its own; the one replica alone sees every core")
                 .append("  \nPostgreSQL settings: ")
                 .append(options.postgresSettings())
                 .append("\n\n");
