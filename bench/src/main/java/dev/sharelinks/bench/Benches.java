@@ -1,6 +1,5 @@
 package dev.sharelinks.bench;
 
-import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.stack.LocalStack;
 import dev.sharelinks.stack.StackSettings;
@@ -32,23 +31,7 @@ final class Benches {
 
     /** As {@link #startStack(Path, Path)}, with server settings for its PostgreSQL. */
     static LocalStack startStack(Path dir, Path services, Map<String, String> postgresSettings) {
-        LocalStack stack = LocalStack.start(
-                new StackSettings(
-                        dir,
-                        services,
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        null,
-                        "sharelinks",
-                        "sharelinks",
-                        ""),
-                postgresSettings);
+        LocalStack stack = LocalStack.start(StackSettings.onFreePorts(dir, services), postgresSettings);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stop-the-stack"));
         return stack;
     }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.apache.kafka.clients.admin.Admin;
@@ -800,10 +801,24 @@ public final class RedeemBench {
                     Boolean.parseBoolean(given.getOrDefault("profile", "false")),
                     postgresSettings(given.getOrDefault("postgres", "")),
                     Integer.parseInt(given.getOrDefault("replicas", "0")),
-                    KeyChoice.parse(given.getOrDefault("keys", "uniform")),
-                    Route.parse(given.getOrDefault("route", "links")),
+                    choice(KeyChoice.class, "keys", given.getOrDefault("keys", "uniform")),
+                    choice(Route.class, "route", given.getOrDefault("route", "links")),
                     Integer.parseInt(given.getOrDefault("pod-cpus", "0")),
                     List.of(args));
+        }
+
+        /** The constant an option names in lower case ({@code --keys hot}). */
+        private static <E extends Enum<E>> E choice(Class<E> type, String option, String name) {
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(name)) {
+                    return constant;
+                }
+            }
+            throw new IllegalArgumentException("--" + option + " takes "
+                    + Stream.of(type.getEnumConstants())
+                            .map(constant -> constant.name().toLowerCase(Locale.ROOT))
+                            .collect(Collectors.joining("|"))
+                    + "; got " + name);
         }
 
         private static Map<String, String> postgresSettings(String given) {
@@ -840,10 +855,6 @@ public final class RedeemBench {
             this.pgbenchChoice = pgbenchChoice;
         }
 
-        static KeyChoice parse(String name) {
-            return valueOf(name.toUpperCase(Locale.ROOT));
-        }
-
         String pgbenchChoice() {
             return pgbenchChoice;
         }
@@ -870,10 +881,6 @@ public final class RedeemBench {
             this.served302 = Pattern.compile(
                     "http_server_requests_seconds_count\\{[^}]*outcome=\"REDIRECTION\"[^}]*status=\"302\"[^}]*"
                             + "uri=\"" + uriTag + "\"[^}]*} ([0-9.E]+)");
-        }
-
-        static Route parse(String name) {
-            return valueOf(name.toUpperCase(Locale.ROOT));
         }
 
         Pattern served302() {

@@ -1,5 +1,6 @@
 package dev.sharelinks.stack;
 
+import dev.sharelinks.infra.FreePorts;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,25 @@ public record StackSettings(
         String databaseName,
         String databaseUser,
         String databasePassword) {
+
+    /** Every server and service on a free port, with a PostgreSQL of the stack's own: for tests and benchmarks. */
+    public static StackSettings onFreePorts(Path dir, Path servicesDir) {
+        return new StackSettings(
+                dir,
+                servicesDir,
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                FreePorts.next(),
+                null,
+                "sharelinks",
+                "sharelinks",
+                "");
+    }
 
     /** Settings from the environment, with the README's default ports. */
     static StackSettings fromEnvironment(Map<String, String> env) {

@@ -4,7 +4,6 @@ import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.Topics;
-import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.TopicReader;
 import dev.sharelinks.stack.LocalStack;
@@ -41,21 +40,8 @@ final class TestStacks {
 
     static LocalStack start(Path dir) {
         return LocalStack.start(
-                new StackSettings(
-                        dir,
-                        Path.of(System.getProperty("sharelinks.services.dir", "target/services")),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        null,
-                        "sharelinks",
-                        "sharelinks",
-                        ""),
+                StackSettings.onFreePorts(
+                        dir, Path.of(System.getProperty("sharelinks.services.dir", "target/services"))),
                 // not durable, as the services' own tests run theirs: these tests kill services, never the database
                 PostgresServer.NOT_DURABLE);
     }
