@@ -167,9 +167,9 @@ final class ReplicaScaling {
                 .append(
                         options.podCpus() == 0
                                 ? ""
-                                : "  \nThe " + replicas + " replicas run as pods of " + options.podCpus()
-                                        + " CPUs (JVM -XX:ActiveProcessorCount and event loops sized to them), a "
-                                        + "replica each of its own; the one replica alone sees every core")
+                                : "  \nThe " + replicas + " replicas are more instances sized as pods with a "
+                                        + "limit of " + options.podCpus() + " CPU each (-XX:ActiveProcessorCount, "
+                                        + "as many event loops); the one replica alone sees every core")
                 .append("  \nPostgreSQL settings: ")
                 .append(options.postgresSettings())
                 .append("\n\n");
@@ -231,13 +231,12 @@ final class ReplicaScaling {
             // a share token has no count to spend: exact is every 302 on the record; a grant whose visitor hung up
             // (wrk's connections in flight when it stops) is recorded without a 302 answered
             out.append(recorded)
-                    .append(" ShareTokenDownloaded records on the downloads topic, ")
-                    .append(served)
-                    .append(" 302s answered: ")
-                    .append(recorded >= served ? "**every 302 recorded**" : "**302s MISSING**")
-                    .append(" (")
-                    .append(recorded - served)
-                    .append(" recorded for requests cut short when wrk stopped). ");
+                    .append(" ShareTokenDownloaded records on the downloads topic: ")
+                    .append(
+                            recorded >= served
+                                    ? "**every 302 recorded** (" + (recorded - served)
+                                            + " more, for requests cut short when wrk stopped). "
+                                    : "**" + (served - recorded) + " 302s NOT RECORDED**. ");
         }
         out.append(served).append(" answered 302 (").append(received).append(" received by wrk before it stopped)\n");
         return out.toString();
