@@ -81,8 +81,11 @@ public final class RedeemBench {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        if (options.route() == Route.TOKENS && options.replicas() == 0) {
-            throw new IllegalArgumentException("--route tokens is a scaling mode: give --replicas N as well");
+        if (options.replicas() == 0 && (options.route() == Route.TOKENS || options.podCpus() != 0)) {
+            throw new IllegalArgumentException("--route tokens and --pod-cpus are scaling modes: give --replicas N");
+        }
+        if (options.podCpus() < 0) {
+            throw new IllegalArgumentException("--pod-cpus takes a number of CPUs; got " + options.podCpus());
         }
         Path work = Files.createDirectories(
                 options.dir().resolve("run-" + Instant.now().getEpochSecond()));
