@@ -2,16 +2,13 @@ package dev.sharelinks.redirector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
-import dev.sharelinks.infra.TopicReader;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -135,7 +132,7 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
         HttpClient client =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         DistributionSummary batchSizes =
-                meters.get("sharelinks.redeem.batch.size").summary();
+                meters.get("sharelinks.redeem.batch.size").tag("route", "link").summary();
         long statementsBefore = batchSizes.count();
         double batchedBefore = batchSizes.totalAmount();
         Semaphore inFlight = new Semaphore(128);
@@ -212,16 +209,7 @@ class ConcurrentRedeemIT extends RedirectorIntegrationTest {
     /** DownloadConsumed events per link id, read until there are {@code expected} of these links' in all. */
     private Map<Long, Long> downloadEvents(List<PublishedLink> links, long expected) {
         List<String> keys = links.stream().map(l -> String.valueOf(l.linkId())).toList();
-        return TopicReader.readUntil(
-                        SharedServers.kafka().bootstrapServers(),
-                        Topics.DOWNLOADS,
-                        seen -> seen.stream()
-                                        .filter(r -> keys.contains(r.key()))
-                                        .count()
-                                >= expected,
-                        Duration.ofSeconds(60))
-                .stream()
-                .filter(r -> keys.contains(r.key()))
+        return downloadRecords(keys, expected).stream()
                 .collect(Collectors.groupingBy(r -> Long.parseLong(r.key()), Collectors.counting()));
     }
 }

@@ -3,6 +3,7 @@ package dev.sharelinks.redirector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sharelinks.events.ExportDefinition;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * PostgreSQL restarted under redeem load: requests the database cannot serve answer 503, never a 302 whose
- * decrement was not recorded, and the redirector serves again once the database is back, without a restart.
+ * PostgreSQL restarted under redeem load, of links and of a share token's URL: requests the database cannot serve
+ * answer 503, never a 302 whose download was not recorded, and the redirector serves again once the database is
+ * back, without a restart.
  */
 class DatabaseRestartIT extends RedirectorIntegrationTest {
 
@@ -47,6 +49,10 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
             links.add(publishLink(
                     "media/restart/" + i, "restart.bin", LIMIT, Instant.now().plusSeconds(3600)));
         }
+        long tokenId = newTokenId();
+        TestToken token = token(ExportDefinition.HD, null, false, null, null);
+        created(tokenId, token);
+        AtomicInteger tokenRedirects = new AtomicInteger();
         Map<String, AtomicInteger> redirects = new ConcurrentHashMap<>();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -58,17 +64,23 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
             int worker = w;
             load.add(workers.submit(() -> {
                 for (int i = worker; running.get(); i += WORKERS) {
-                    PublishedLink link = links.get(i % LINKS);
+                    // one request in LINKS + 1 is the share token's, which has grant statements of its own
+                    boolean ofToken = i % (LINKS + 1) == LINKS;
+                    PublishedLink link = links.get(i % (LINKS + 1) % LINKS);
+                    String path = ofToken ? "/share/" + token.tokenValue() : "/api/v2/shareable_links/" + link.key();
                     int status = client.send(
                                     HttpRequest.newBuilder()
                                             .timeout(REQUEST_TIMEOUT)
-                                            .uri(URI.create("http://127.0.0.1:" + port + "/api/v2/shareable_links/"
-                                                    + link.key()))
+                                            .uri(URI.create("http://127.0.0.1:" + port + path))
                                             .build(),
                                     HttpResponse.BodyHandlers.discarding())
                             .statusCode();
                     statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                    if (status == 302) {
+                    if (ofToken) {
+                        if (status == 302) {
+                            tokenRedirects.incrementAndGet();
+                        }
+                    } else if (status == 302) {
                         redirects
                                 .computeIfAbsent(link.key(), k -> new AtomicInteger())
                                 .incrementAndGet();
@@ -87,7 +99,10 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
             postgres.start();
         }
         int redirectsBeforeRecovery = count(statuses, 302);
-        await().atMost(Duration.ofSeconds(60)).until(() -> count(statuses, 302) > redirectsBeforeRecovery + 200);
+        int tokenRedirectsBeforeRecovery = tokenRedirects.get();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> count(statuses, 302) > redirectsBeforeRecovery + 200
+                        && tokenRedirects.get() > tokenRedirectsBeforeRecovery);
         running.set(false);
         for (Future<?> worker : load) {
             worker.get();
@@ -116,24 +131,18 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
         }
         int totalDecrements =
                 decrements.values().stream().mapToInt(Integer::intValue).sum();
-        assertThat(totalDecrements - count(statuses, 302)).isLessThanOrEqualTo(count(statuses, 503));
+        int linkRedirects = count(statuses, 302) - tokenRedirects.get();
+        assertThat(totalDecrements - linkRedirects).isLessThanOrEqualTo(count(statuses, 503));
 
         // and every recorded decrement reaches Kafka once the relay catches up. Once in effect: a relay whose delete
         // failed with the database after the broker's acknowledgement publishes that batch again, and consumers
         // drop the repeats by event id, so distinct event ids are what must match.
         List<String> linkIds =
                 links.stream().map(l -> String.valueOf(l.linkId())).toList();
-        long events = TopicReader.readUntil(
-                        SharedServers.kafka().bootstrapServers(),
-                        Topics.DOWNLOADS,
-                        seen -> distinctEvents(seen, linkIds) >= totalDecrements,
-                        Duration.ofSeconds(60))
-                .stream()
-                .filter(r -> linkIds.contains(r.key()))
-                .map(r -> serde.read(r.value()).eventId())
-                .distinct()
-                .count();
-        assertThat(events).isEqualTo(totalDecrements);
+        assertThat(distinctEvents(linkIds, totalDecrements)).isEqualTo(totalDecrements);
+        // every share token redirect too, and at most a 503's worth more
+        assertThat(distinctEvents(List.of(String.valueOf(tokenId)), tokenRedirects.get()))
+                .isBetween((long) tokenRedirects.get(), (long) tokenRedirects.get() + count(statuses, 503));
 
         // the projection recovers too: a link published now becomes redeemable, once its listeners' back-off from
         // the outage (up to sharelinks.kafka.retry-max-interval) has run out
@@ -154,9 +163,20 @@ class DatabaseRestartIT extends RedirectorIntegrationTest {
                 .isEqualTo(302);
     }
 
-    private long distinctEvents(List<ConsumerRecord<String, byte[]>> records, List<String> linkIds) {
+    /** How many distinct events the downloads topic holds of these keys, read until there are at least n. */
+    private long distinctEvents(List<String> keys, long n) {
+        return distinct(
+                TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
+                        seen -> distinct(seen, keys) >= n,
+                        Duration.ofSeconds(60)),
+                keys);
+    }
+
+    private long distinct(List<ConsumerRecord<String, byte[]>> records, List<String> keys) {
         return records.stream()
-                .filter(r -> linkIds.contains(r.key()))
+                .filter(r -> keys.contains(r.key()))
                 .map(r -> serde.read(r.value()).eventId())
                 .distinct()
                 .count();

@@ -4,12 +4,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.ExportDefinition;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.LinkRevoked;
+import dev.sharelinks.events.MediaFile;
+import dev.sharelinks.events.ShareTokenCreated;
+import dev.sharelinks.events.ShareTokenState;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.S3Server;
 import dev.sharelinks.infra.SharedServers;
+import dev.sharelinks.infra.TopicReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
@@ -18,8 +23,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,6 +61,10 @@ public abstract class RedirectorIntegrationTest {
 
     static final String SIGNING_KEY_1 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     static final String BUCKET = "redirector-bucket";
+    /** The files test tokens grant: the original (export definition HD) and its low-definition rendition (BD). */
+    protected static final MediaFile HD = new MediaFile(BUCKET, "media/2001/original.tif", "harbour.tif");
+
+    protected static final MediaFile BD = new MediaFile(BUCKET, "media/2001/bd.jpg", "harbour.jpg");
     /** A request that gets no answer fails its test instead of hanging the build. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -184,6 +198,101 @@ public abstract class RedirectorIntegrationTest {
                                         DATABASE,
                                         "SELECT revoked FROM redirector.redeemable_links WHERE link_id = "
                                                 + link.linkId())));
+    }
+
+    /** Publishes ShareTokenCreated for the token and waits until the redirector has it. */
+    protected void created(long tokenId, TestToken token) {
+        publishToken(tokenId, new ShareTokenCreated(tokenId, token.state(), 1), Instant.now());
+        awaitProjected(tokenId);
+    }
+
+    protected void publishToken(long tokenId, Object event, Instant occurredAt) {
+        publish(
+                Topics.TOKENS,
+                String.valueOf(tokenId),
+                serde.serialize(serde.envelope(event, "token-api", String.valueOf(tokenId), occurredAt)));
+    }
+
+    protected void awaitProjected(long tokenId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> projected(tokenId).equals("1"));
+    }
+
+    private static String projected(long tokenId) {
+        return SharedServers.postgres()
+                .query(DATABASE, "SELECT count(*) FROM redirector.redeemable_tokens WHERE token_id = " + tokenId);
+    }
+
+    protected static long newTokenId() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+
+    /** A token with a new random value, granting {@link #HD} or {@link #BD} as its definition says. */
+    protected static TestToken token(
+            ExportDefinition definition,
+            @Nullable String suffix,
+            boolean manual,
+            @Nullable Instant activation,
+            @Nullable Instant deactivation) {
+        return token(
+                "v" + UUID.randomUUID().toString().replace("-", ""),
+                definition,
+                suffix,
+                manual,
+                activation,
+                deactivation);
+    }
+
+    protected static TestToken token(
+            String value,
+            ExportDefinition definition,
+            @Nullable String suffix,
+            boolean manual,
+            @Nullable Instant activation,
+            @Nullable Instant deactivation) {
+        return new TestToken(
+                value,
+                new ShareTokenState(
+                        CapabilityDigests.hex(ShareTokenState.publicPath(value, suffix)),
+                        suffix,
+                        2001,
+                        "Harbour",
+                        definition,
+                        manual,
+                        activation,
+                        deactivation,
+                        1,
+                        1,
+                        HD,
+                        BD));
+    }
+
+    /** A token the test publishes: its value, which its events do not carry, and its state as they do. */
+    protected record TestToken(String tokenValue, ShareTokenState state) {}
+
+    /**
+     * The records on the downloads topic keyed by one of {@code keys} (link or token ids), in order, read until
+     * there are at least {@code n}.
+     */
+    protected static List<ConsumerRecord<String, byte[]>> downloadRecords(Collection<String> keys, long n) {
+        return TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        Topics.DOWNLOADS,
+                        seen -> seen.stream()
+                                        .filter(r -> keys.contains(r.key()))
+                                        .count()
+                                >= n,
+                        Duration.ofSeconds(60))
+                .stream()
+                .filter(r -> keys.contains(r.key()))
+                .toList();
+    }
+
+    /** Moves with every outbox row written, even one deleted since. */
+    protected static long outboxRowsWritten() {
+        return Long.parseLong(SharedServers.postgres()
+                .query(
+                        DATABASE,
+                        "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)"));
     }
 
     /**

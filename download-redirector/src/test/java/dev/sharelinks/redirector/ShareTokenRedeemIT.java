@@ -3,18 +3,16 @@ package dev.sharelinks.redirector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.ExportDefinition;
-import dev.sharelinks.events.MediaFile;
 import dev.sharelinks.events.ShareTokenCreated;
 import dev.sharelinks.events.ShareTokenDeleted;
 import dev.sharelinks.events.ShareTokenDownloaded;
-import dev.sharelinks.events.ShareTokenState;
 import dev.sharelinks.events.ShareTokenUpdated;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,10 +21,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import org.jspecify.annotations.Nullable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,8 +39,6 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
 
     private static final byte[] ORIGINAL = "the original, in high definition\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] RENDITION = "the low-definition rendition\n".getBytes(StandardCharsets.UTF_8);
-    private static final MediaFile HD = new MediaFile(BUCKET, "media/2001/original.tif", "harbour.tif");
-    private static final MediaFile BD = new MediaFile(BUCKET, "media/2001/bd.jpg", "harbour.jpg");
     /** {@code REDEEM_MISS_LIMIT}'s default: misses a client may make per window before 429. */
     private static final int DEFAULT_MISS_LIMIT = 30;
 
@@ -97,6 +97,50 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
         assertThat(download.body()).isEqualTo(RENDITION);
         assertThat(download.headers().firstValue("Content-Disposition"))
                 .hasValue("attachment; filename=\"harbour.jpg\"");
+    }
+
+    @Test
+    void whenManyFetchATokensUrlAtOnceThenTheyShareGrantStatementsAndEachRedirectIsRecordedOnce() throws Exception {
+        long tokenId = newTokenId();
+        TestToken token = token(ExportDefinition.HD, null, false, null, null);
+        created(tokenId, token);
+        DistributionSummary batchSizes = meters.get("sharelinks.redeem.batch.size")
+                .tag("route", "share-token")
+                .summary();
+        long statementsBefore = batchSizes.count();
+
+        int gets = 2_000;
+        Semaphore inFlight = new Semaphore(64);
+        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        List<CompletableFuture<?>> answered = new ArrayList<>();
+        for (int i = 0; i < gets; i++) {
+            inFlight.acquire();
+            answered.add(client.sendAsync(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + "/share/" + token.tokenValue()))
+                                    .timeout(REQUEST_TIMEOUT)
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, failure) -> {
+                        inFlight.release();
+                        statuses.computeIfAbsent(
+                                        response == null ? -1 : response.statusCode(), s -> new AtomicInteger())
+                                .incrementAndGet();
+                    }));
+        }
+        CompletableFuture.allOf(answered.toArray(CompletableFuture[]::new)).join();
+
+        assertThat(statuses).containsOnlyKeys(302);
+        assertThat(statuses.get(302).get()).isEqualTo(gets);
+        assertThat(downloadRecords(List.of(String.valueOf(tokenId)), gets).stream()
+                        .map(r -> serde.read(r.value()).eventId())
+                        .distinct()
+                        .count())
+                .isEqualTo(gets);
+        // concurrent GETs joined the statements in flight instead of committing one each
+        assertThat(batchSizes.count() - statementsBefore)
+                .as("grant statements for %d GETs", gets)
+                .isLessThanOrEqualTo(gets / 2);
     }
 
     @Test
@@ -338,77 +382,10 @@ class ShareTokenRedeemIT extends RedirectorIntegrationTest {
                         second -> assertThat(second).contains("ShareTokenTeleported"));
     }
 
-    private void created(long tokenId, TestToken token) {
-        publishToken(tokenId, new ShareTokenCreated(tokenId, token.state(), 1), Instant.now());
-        awaitProjected(tokenId);
-    }
-
-    private void publishToken(long tokenId, Object event, Instant occurredAt) {
-        publish(
-                Topics.TOKENS,
-                String.valueOf(tokenId),
-                serde.serialize(serde.envelope(event, "token-api", String.valueOf(tokenId), occurredAt)));
-    }
-
-    private void awaitProjected(long tokenId) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> projected(tokenId).equals("1"));
-    }
-
-    private static String projected(long tokenId) {
-        return SharedServers.postgres()
-                .query(DATABASE, "SELECT count(*) FROM redirector.redeemable_tokens WHERE token_id = " + tokenId);
-    }
-
     private static String deleted(long tokenId) {
         return SharedServers.postgres()
                 .query(DATABASE, "SELECT deleted FROM redirector.redeemable_tokens WHERE token_id = " + tokenId);
     }
-
-    private static long newTokenId() {
-        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    }
-
-    private static TestToken token(
-            ExportDefinition definition,
-            @Nullable String suffix,
-            boolean manual,
-            @Nullable Instant activation,
-            @Nullable Instant deactivation) {
-        return token(
-                "v" + UUID.randomUUID().toString().replace("-", ""),
-                definition,
-                suffix,
-                manual,
-                activation,
-                deactivation);
-    }
-
-    private static TestToken token(
-            String value,
-            ExportDefinition definition,
-            @Nullable String suffix,
-            boolean manual,
-            @Nullable Instant activation,
-            @Nullable Instant deactivation) {
-        return new TestToken(
-                value,
-                new ShareTokenState(
-                        CapabilityDigests.hex(ShareTokenState.publicPath(value, suffix)),
-                        suffix,
-                        2001,
-                        "Harbour",
-                        definition,
-                        manual,
-                        activation,
-                        deactivation,
-                        1,
-                        1,
-                        HD,
-                        BD));
-    }
-
-    /** A token the test publishes: its value, which its events do not carry, and its state as they do. */
-    private record TestToken(String tokenValue, ShareTokenState state) {}
 
     private HttpResponse<byte[]> get(String path) throws Exception {
         return get(path, "Java-http-client/17");

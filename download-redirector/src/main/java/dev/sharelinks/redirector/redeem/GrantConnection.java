@@ -7,22 +7,20 @@ import io.r2dbc.spi.Wrapped;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The database connection the grant statements run on: opened when first needed and kept, not borrowed from the
- * pool for each statement. With one grant statement in flight, the time from one statement's result to the next
- * statement leaving is time the database waits, and borrowing (the pool's acquire and release, Spring's
- * {@code DatabaseClient} around them) was part of it (docs/performance.md has the figures). The other statements
- * (lookups, projections, the relay) use the pool.
+ * The database connection one route's grant statements run on ({@link GrantConnections}): opened when first needed
+ * and kept, not borrowed from the pool for each statement. With one grant statement in flight, the time from one
+ * statement's result to the next statement leaving is time the database waits, and borrowing (the pool's acquire
+ * and release, Spring's {@code DatabaseClient} around them) was part of it (docs/performance.md has the figures).
+ * The other statements (lookups, projections, the relay) use the pool.
  * <p>
  * A connection found closed before a statement (the server restarted, the network dropped it) is replaced at
  * once. One whose statement fails or times out is closed and replaced for the next statement: its conversation
  * may be half-way, and it is cheaper to open another than to find out.
  */
-@Component
 class GrantConnection implements AutoCloseable {
 
     private final ConnectionFactory factory;

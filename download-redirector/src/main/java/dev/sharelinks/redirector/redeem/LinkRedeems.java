@@ -46,7 +46,7 @@ class LinkRedeems {
     private static final Pattern PLAUSIBLE_KEY = Pattern.compile("\\p{Graph}{1,128}");
 
     private final RedeemableLinks links;
-    private final GrantBatcher grants;
+    private final LinkGrantBatcher grants;
     private final DownloadPresigner presigner;
     private final MissLimiter misses;
     private final PreviewAgents previewAgents;
@@ -57,7 +57,7 @@ class LinkRedeems {
 
     LinkRedeems(
             RedeemableLinks links,
-            GrantBatcher grants,
+            LinkGrantBatcher grants,
             DownloadPresigner presigner,
             MissLimiter misses,
             PreviewAgents previewAgents,

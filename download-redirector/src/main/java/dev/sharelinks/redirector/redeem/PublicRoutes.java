@@ -106,9 +106,6 @@ class PublicRoutes implements NettyRouteProvider {
 
     private Mono<ResponseEntity<String>> redeemLink(HttpServerRequest request) {
         RequestTarget target = RequestTarget.of(request.uri());
-        // the request's own event loop answers it, not the database connection's (GrantBatcher)
-        Executor answerOn =
-                request instanceof Connection connection ? connection.channel().eventLoop() : CALLER;
         return links.redeem(
                 new LinkRedeems.Visit(
                         key(target.rawPath()),
@@ -117,16 +114,23 @@ class PublicRoutes implements NettyRouteProvider {
                         request.requestHeaders().get(HttpHeaderNames.COOKIE),
                         recipientRef(request.uri()),
                         request.requestHeaders().get(HttpHeaderNames.ACCEPT_LANGUAGE)),
-                answerOn);
+                answerOn(request));
     }
 
     private Mono<ResponseEntity<String>> redeemShareToken(HttpServerRequest request) {
         RequestTarget target = RequestTarget.of(request.uri());
-        return shareTokens.redeem(new ShareTokenRedeems.Visit(
-                ShareTokenRedeems.publicPath(target.rawPath(), target.rawQuery()),
-                ClientAddress.of(request.remoteAddress()),
-                request.requestHeaders().get(HttpHeaderNames.USER_AGENT),
-                request.requestHeaders().get(HttpHeaderNames.ACCEPT_LANGUAGE)));
+        return shareTokens.redeem(
+                new ShareTokenRedeems.Visit(
+                        ShareTokenRedeems.publicPath(target.rawPath(), target.rawQuery()),
+                        ClientAddress.of(request.remoteAddress()),
+                        request.requestHeaders().get(HttpHeaderNames.USER_AGENT),
+                        request.requestHeaders().get(HttpHeaderNames.ACCEPT_LANGUAGE)),
+                answerOn(request));
+    }
+
+    /** The request's own event loop, which answers it rather than the database connection's ({@link GrantQueue}). */
+    private static Executor answerOn(HttpServerRequest request) {
+        return request instanceof Connection connection ? connection.channel().eventLoop() : CALLER;
     }
 
     /** A refusal as a browser should see it: a page in its language rather than the JSON (RefusalPages). */

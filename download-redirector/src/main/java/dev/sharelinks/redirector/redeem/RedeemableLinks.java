@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -63,7 +64,8 @@ class RedeemableLinks {
     private final GrantConnection grantConnection;
     private final OutboxRelay relay;
 
-    RedeemableLinks(DatabaseClient db, GrantConnection grantConnection, OutboxRelay relay) {
+    RedeemableLinks(
+            DatabaseClient db, @Qualifier(GrantConnections.LINKS) GrantConnection grantConnection, OutboxRelay relay) {
         this.db = db;
         this.grantConnection = grantConnection;
         this.relay = relay;

@@ -2,72 +2,65 @@ package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventType;
-import dev.sharelinks.messaging.outbox.OutboxRelay;
 import io.r2dbc.spi.Readable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 
-/** The database side of a share token's public URL: one statement finds the active token and records the download. */
+/**
+ * The database side of share tokens' public URLs: one statement answers a whole batch of GETs and records the
+ * downloads it grants, and no answer leaves before that statement has committed. Which tokens answer is the
+ * {@code active_tokens} view's reading.
+ */
 @Repository
 class ShareTokenGrants {
 
-    /**
-     * Active: not deleted, and from its activation date, or at once when switched on by hand ({@code manualActivate}), until its
-     * deactivation date, which ends access in either mode; an absent bound is open. The same reading as token-api's
-     * {@code active}.
-     */
-    private static final String ACTIVE_TOKEN = """
-            SELECT token_id, media_id, export_definition,
-                   CASE export_definition WHEN 'HD' THEN hd_bucket WHEN 'BD' THEN bd_bucket END AS bucket,
-                   CASE export_definition WHEN 'HD' THEN hd_key WHEN 'BD' THEN bd_key END AS object_key,
-                   CASE export_definition WHEN 'HD' THEN hd_filename WHEN 'BD' THEN bd_filename END AS filename
-            FROM redeemable_tokens
-            WHERE path_digest = :pathDigest AND NOT deleted
-              AND (manual_activate OR activation_date IS NULL OR activation_date <= now())
-              AND (deactivation_date IS NULL OR now() < deactivation_date)""";
+    private static final String GRANT = RedeemableLinks.statement("redeem/share-token-grant.sql");
 
-    /**
-     * Finds the active token and, only when it grants a file, writes the ShareTokenDownloaded outbox row in the same
-     * statement (one round trip, one implicit transaction): every redirect handed out is on the record.
-     */
-    private static final String GRANT = "WITH token AS (" + ACTIVE_TOKEN + """
-            )
-            SELECT bucket, object_key, filename,
-                   CASE WHEN object_key IS NOT NULL THEN outbox_append(:topic, :type, token_id::text,
-                       jsonb_build_object('tokenId', token_id, 'mediaId', media_id,
-                                          'exportDefinition', export_definition,
-                                          'clientAddress', CAST(:client AS text),
-                                          'userAgent', CAST(:agent AS text))) END AS event_seq
-            FROM token""";
+    private static final String ACTIVE_TOKEN =
+            "SELECT bucket, object_key, filename FROM active_tokens WHERE path_digest = :pathDigest";
 
     private final DatabaseClient db;
-    private final OutboxRelay relay;
+    private final GrantConnection grantConnection;
 
-    ShareTokenGrants(DatabaseClient db, OutboxRelay relay) {
+    ShareTokenGrants(DatabaseClient db, @Qualifier(GrantConnections.SHARE_TOKENS) GrantConnection grantConnection) {
         this.db = db;
-        this.relay = relay;
+        this.grantConnection = grantConnection;
     }
 
     /**
-     * What the active token at this public path grants: a file, or no download ({@code NOT_GRANTED}); empty if no
-     * active token answers the path.
+     * What the active token at each GET's public path grants, by the GET's index, once committed with a
+     * ShareTokenDownloaded event for each file granted. A GET missing from the answer found no active token.
+     * <p>
+     * Like a link's grant statement ({@link RedeemableLinks#grantAll}), it is its own implicit transaction, on the
+     * kept {@link GrantConnection}, and its answer is emitted only when the result completes, after the commit.
      */
-    Mono<Grant> grant(String publicPath, @Nullable String clientAddress, @Nullable String userAgent) {
-        // runs to its end even if the visitor hangs up: the download is then recorded without a 302 answered, as it
-        // always was for a hang-up just after the commit
-        return UncancellableCall.of(
-                DownloadEventParameters.bind(db.sql(GRANT), EventType.SHARE_TOKEN_DOWNLOADED, clientAddress, userAgent)
-                        .bind("pathDigest", CapabilityDigests.sha256(publicPath))
-                        .map(ShareTokenGrants::grant)
-                        .one()
-                        // committed (the statement's answer completes after its commit): send the event on now
-                        .doOnSuccess(grant -> {
-                            if (grant != null && grant.download() != null) {
-                                relay.wakeUp();
-                            }
-                        }));
+    Mono<Map<Integer, Grant>> grantAll(List<ShareTokenGet> gets) {
+        String[] pathDigests = new String[gets.size()];
+        String[] clients = new String[gets.size()];
+        String[] agents = new String[gets.size()];
+        for (int i = 0; i < gets.size(); i++) {
+            pathDigests[i] = CapabilityDigests.hex(gets.get(i).publicPath());
+            clients[i] = gets.get(i).clientAddress();
+            agents[i] = gets.get(i).userAgent();
+        }
+        return grantConnection
+                .run(connection -> connection
+                        .createStatement(GRANT)
+                        .bind(0, pathDigests)
+                        .bind(1, clients)
+                        .bind(2, agents)
+                        .bind(3, EventType.SHARE_TOKEN_DOWNLOADED.topic())
+                        .bind(4, EventType.SHARE_TOKEN_DOWNLOADED.typeName())
+                        .execute())
+                .flatMap(result -> result.map((row, metadata) ->
+                        Map.entry(Math.toIntExact(row.get("ord", Long.class) - 1), grant(row))))
+                .collect(HashMap::new, (answers, answer) -> answers.put(answer.getKey(), answer.getValue()));
     }
 
     /** What a GET would grant now; records nothing. */
@@ -95,6 +88,12 @@ class ShareTokenGrants {
                 : new Grant(new RedeemableLinks.GrantedDownload(
                         row.get("bucket", String.class), objectKey, row.get("filename", String.class)));
     }
+
+    /** One GET of the URL with this public path ({@link ShareTokenRedeems#publicPath}), and who asked. */
+    record ShareTokenGet(
+            String publicPath,
+            @Nullable String clientAddress,
+            @Nullable String userAgent) {}
 
     /** @param download the file to hand out; null when the token grants no download */
     record Grant(RedeemableLinks.@Nullable GrantedDownload download) {}

@@ -4,6 +4,7 @@ import dev.sharelinks.redirector.page.VisitorPages;
 import dev.sharelinks.redirector.visitor.PreviewAgents;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
@@ -40,6 +41,7 @@ class ShareTokenRedeems {
     private static final Pattern PLAUSIBLE_PATH = Pattern.compile("\\p{Graph}+");
 
     private final ShareTokenGrants grants;
+    private final ShareTokenGrantBatcher batcher;
     private final DownloadPresigner presigner;
     private final MissLimiter misses;
     private final PreviewAgents previewAgents;
@@ -48,12 +50,14 @@ class ShareTokenRedeems {
 
     ShareTokenRedeems(
             ShareTokenGrants grants,
+            ShareTokenGrantBatcher batcher,
             DownloadPresigner presigner,
             MissLimiter misses,
             PreviewAgents previewAgents,
             VisitorPages pages,
             UnspentDownloads unspent) {
         this.grants = grants;
+        this.batcher = batcher;
         this.presigner = presigner;
         this.misses = misses;
         this.previewAgents = previewAgents;
@@ -61,8 +65,10 @@ class ShareTokenRedeems {
         this.unspent = unspent;
     }
 
-    /** A GET: the download recorded and a 302 to it; a preview page; or why not. */
-    Mono<ResponseEntity<String>> redeem(Visit visit) {
+    /**
+     * A GET: the download recorded and a 302 to it, signalled on {@code answerOn}; a preview page; or why not.
+     */
+    Mono<ResponseEntity<String>> redeem(Visit visit, Executor answerOn) {
         String publicPath = visit.publicPath();
         if (publicPath == null) {
             return miss(null, visit.clientAddress());
@@ -81,7 +87,7 @@ class ShareTokenRedeems {
                     })
                     .switchIfEmpty(Mono.defer(() -> miss(publicPath, visit.clientAddress())));
         }
-        return grants.grant(publicPath, visit.clientAddress(), visit.userAgent())
+        return batcher.grant(publicPath, visit.clientAddress(), visit.userAgent(), answerOn)
                 .map(grant -> grant.download() == null ? notGranted() : redirect(grant.download()))
                 .switchIfEmpty(Mono.defer(() -> miss(publicPath, visit.clientAddress())));
     }

@@ -8,7 +8,6 @@ import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.SharedServers;
-import dev.sharelinks.infra.TopicReader;
 import dev.sharelinks.redirector.RedirectorIntegrationTest;
 import dev.sharelinks.redirector.redeem.RedeemableLinks.GrantedDownload;
 import dev.sharelinks.redirector.redeem.RedeemableLinks.Redeem;
@@ -20,6 +19,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,6 +30,7 @@ class GrantStatementIT extends RedirectorIntegrationTest {
     RedeemableLinks links;
 
     @Autowired
+    @Qualifier(GrantConnections.LINKS)
     GrantConnection grantConnection;
 
     @Test
@@ -147,26 +148,9 @@ class GrantStatementIT extends RedirectorIntegrationTest {
                 .hasMessageContaining("outbox_event_keys");
     }
 
-    /** Moves with every outbox row written, even one deleted since. */
-    private static long outboxRowsWritten() {
-        return Long.parseLong(SharedServers.postgres()
-                .query(
-                        DATABASE,
-                        "SELECT pg_sequence_last_value(pg_get_serial_sequence('redirector.outbox', 'seq')::regclass)"));
-    }
-
     /** The ids of the events on the downloads topic with one of these keys, by key in order, once there are n. */
     private Map<String, List<UUID>> eventIdsByKey(List<String> keys, int n) {
-        return TopicReader.readUntil(
-                        SharedServers.kafka().bootstrapServers(),
-                        Topics.DOWNLOADS,
-                        seen -> seen.stream()
-                                        .filter(r -> keys.contains(r.key()))
-                                        .count()
-                                >= n,
-                        Duration.ofSeconds(30))
-                .stream()
-                .filter(r -> keys.contains(r.key()))
+        return downloadRecords(keys, n).stream()
                 .collect(Collectors.groupingBy(
                         r -> r.key(),
                         Collectors.mapping(r -> serde.read(r.value()).eventId(), Collectors.toList())));
@@ -189,14 +173,7 @@ class GrantStatementIT extends RedirectorIntegrationTest {
 
     /** The link's DownloadConsumed events: client address by remaining count. */
     private Map<Integer, String> grantsOf(PublishedLink link, int expected) {
-        String key = String.valueOf(link.linkId());
-        return TopicReader.readUntil(
-                        SharedServers.kafka().bootstrapServers(),
-                        Topics.DOWNLOADS,
-                        seen -> seen.stream().filter(r -> key.equals(r.key())).count() >= expected,
-                        Duration.ofSeconds(30))
-                .stream()
-                .filter(r -> key.equals(r.key()))
+        return downloadRecords(List.of(String.valueOf(link.linkId())), expected).stream()
                 .map(r -> (DownloadConsumed) serde.read(r.value()).data())
                 .collect(Collectors.toMap(DownloadConsumed::remaining, DownloadConsumed::clientAddress));
     }
