@@ -108,7 +108,7 @@ public final class RedeemBench {
         for (int round = 1; round <= options.rounds(); round++) {
             Measurement naive = pgbench("naive-" + round, resource("bench/naive-grant.pgbench"), 0);
             if (round == 1 && options.profile()) {
-                profileRedirector();
+                profile("download-redirector", "redirector.jfr");
             }
             rounds.add(new Round(naive, measuredHttp("redirector-" + round, 0)));
         }
@@ -361,12 +361,15 @@ public final class RedeemBench {
         return measurements;
     }
 
-    /** Records a Java Flight Recording of the redirector during the measured run, for {@code jfr print}. */
-    private void profileRedirector() throws Exception {
-        Path recording = work.resolve("redirector.jfr");
+    /**
+     * Records a Java Flight Recording of one of the stack's services ({@code process}) during the measured run that
+     * starts next, to {@code file} in the run's directory, for {@code jfr print}.
+     */
+    void profile(String process, String file) throws Exception {
+        Path recording = work.resolve(file);
         Process jcmd = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        String.valueOf(stack.pid("download-redirector")),
+                        String.valueOf(stack.pid(process)),
                         "JFR.start",
                         "settings=profile",
                         "duration=" + options.duration().toSeconds() + "s",
@@ -377,7 +380,7 @@ public final class RedeemBench {
         if (jcmd.waitFor() != 0) {
             throw new IllegalStateException("jcmd failed: " + output);
         }
-        System.out.println("recording the redirector to " + recording);
+        System.out.println("recording " + process + " to " + recording);
     }
 
     /**

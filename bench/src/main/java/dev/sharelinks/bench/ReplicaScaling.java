@@ -69,8 +69,10 @@ final class ReplicaScaling {
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             Measurement naive = bench.pgbench("naive-" + round, RedeemBench.resource("bench/naive-grant.pgbench"), 0);
-            List<Measurement> one = measured("one-replica-" + round, names.subList(0, 1), urls.subList(0, 1));
-            List<Measurement> all = measured(options.replicas() + "-replicas-" + round, replicaNames, replicaUrls);
+            boolean profiled = round == 1 && options.profile();
+            List<Measurement> one = measured("one-replica-" + round, names.subList(0, 1), urls.subList(0, 1), profiled);
+            List<Measurement> all =
+                    measured(options.replicas() + "-replicas-" + round, replicaNames, replicaUrls, profiled);
             rounds.add(new Round(naive, one.get(0), all));
         }
         return report(warmUp, rounds);
@@ -111,11 +113,20 @@ final class ReplicaScaling {
         return seconds;
     }
 
-    /** These replicas at once, the connections shared among them; reconciled as one run. */
-    private List<Measurement> measured(String name, List<String> replicas, List<String> targets) throws Exception {
+    /**
+     * These replicas at once, the connections shared among them; reconciled as one run. With {@code profiled},
+     * each replica is recorded with JFR meanwhile, to {@code <name>-<replica>.jfr}.
+     */
+    private List<Measurement> measured(String name, List<String> replicas, List<String> targets, boolean profiled)
+            throws Exception {
         bench.settle();
         long recordedBefore = bench.downloadsRecorded();
         Metrics before = metrics(targets);
+        if (profiled) {
+            for (String replica : replicas) {
+                bench.profile(replica, name + "-" + replica + ".jfr");
+            }
+        }
         List<Measurement> runs =
                 bench.wrk(name, targets, options.clients() / targets.size(), options.duration(), 0, replicas);
         // what was in flight when wrk stopped is still answered; let it settle before counting
