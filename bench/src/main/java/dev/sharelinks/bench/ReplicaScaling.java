@@ -7,6 +7,8 @@ import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.stack.LocalStack;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,12 +17,16 @@ import java.util.Map;
  * behind a load balancer that spreads requests evenly. In each round, side by side, pgbench running the naive
  * statement (the baseline), one replica alone with all the connections, and all N together with an equal share of
  * them each, every one with the key distribution of {@code --keys}. It reports per-replica and total redeems/s, p99,
- * the ratio of N replicas to one, and whether the downloads the links gave equal the grants the replicas counted
- * ({@code --route tokens}: share tokens' URLs instead, and whether every 302 is on the record). With
+ * the ratio of N replicas to one, whether the downloads the links gave equal the grants the replicas counted
+ * ({@code --route tokens}: share tokens' URLs instead, and whether every 302 is on the record), and the redirectors'
+ * CPU per redeem by kind of thread ({@link ThreadCpu}). With
  * {@code --pod-cpus C} the N replicas are N more instances whose JVMs are sized as pods with a limit of C CPUs each,
  * against the one replica sized to the whole machine, as an operator compares one large pod with N small ones.
  */
 final class ReplicaScaling {
+
+    private static final String OTHER_THREADS = "other threads";
+    private static final String ALL_THREADS = "**all**";
 
     private final RedeemBench bench;
     private final Options options;
@@ -31,6 +37,8 @@ final class ReplicaScaling {
     // the redirectors measured together: all of them, or with --pod-cpus the ones sized as pods
     private final List<String> replicaNames = new ArrayList<>();
     private final List<String> replicaUrls = new ArrayList<>();
+    // every redirector's CPU by kind of thread, for each measured run by name
+    private final Map<String, ThreadUse> threadUse = new LinkedHashMap<>();
 
     ReplicaScaling(RedeemBench bench, Options options, LocalStack stack) {
         this.bench = bench;
@@ -127,8 +135,19 @@ final class ReplicaScaling {
                 bench.profile(replica, name + "-" + replica + ".jfr");
             }
         }
+        List<Long> pids = new ArrayList<>();
+        for (String redirector : names) {
+            pids.add(stack.pid(redirector));
+        }
+        Map<String, Long> ticksBefore = ThreadCpu.ticks(pids);
+        long started = System.nanoTime();
         List<Measurement> runs =
                 bench.wrk(name, targets, options.clients() / targets.size(), options.duration(), 0, replicas);
+        threadUse.put(
+                name,
+                new ThreadUse(
+                        ThreadCpu.cores(ticksBefore, ThreadCpu.ticks(pids), (System.nanoTime() - started) / 1e9),
+                        runs.stream().mapToDouble(Measurement::perSecond).sum()));
         // what was in flight when wrk stopped is still answered; let it settle before counting
         Thread.sleep(2_000);
         Metrics after = metrics(targets);
@@ -250,7 +269,53 @@ final class ReplicaScaling {
                                     : "**" + (served - recorded) + " 302s NOT RECORDED**. ");
         }
         out.append(served).append(" answered 302 (").append(received).append(" received by wrk before it stopped)\n");
-        return out.toString();
+        return out.append(threadTable()).toString();
+    }
+
+    /**
+     * Every redirector's CPU (the idle ones' too) by kind of thread, in µs per redeem served, for each measured run:
+     * the kinds that used the most, and the rest summed.
+     */
+    private String threadTable() {
+        Map<String, Double> overall = new HashMap<>();
+        threadUse
+                .values()
+                .forEach(run -> run.cores().forEach((kind, cores) -> overall.merge(kind, cores, Double::sum)));
+        List<String> top = overall.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(8)
+                .map(Map.Entry::getKey)
+                .toList();
+        StringBuilder table = new StringBuilder(
+                "\nRedirectors' CPU by thread, µs per redeem (every redirector JVM, from /proc):\n\n| thread |");
+        threadUse.keySet().forEach(run -> table.append(' ').append(run).append(" |"));
+        table.append("\n|---|").append("---:|".repeat(threadUse.size())).append('\n');
+        List<String> rows = new ArrayList<>(top);
+        rows.add(OTHER_THREADS);
+        rows.add(ALL_THREADS);
+        for (String kind : rows) {
+            table.append("| ").append(kind).append(" |");
+            threadUse
+                    .values()
+                    .forEach(run ->
+                            table.append(String.format(" %.1f |", cores(run, kind, top) / run.perSecond() * 1e6)));
+            table.append('\n');
+        }
+        return table.toString();
+    }
+
+    /** The cores a run's threads of this kind used; of every kind not in {@code top}, or of all, for those rows. */
+    private static double cores(ThreadUse run, String kind, List<String> top) {
+        return switch (kind) {
+            case OTHER_THREADS ->
+                run.cores().entrySet().stream()
+                        .filter(entry -> !top.contains(entry.getKey()))
+                        .mapToDouble(Map.Entry::getValue)
+                        .sum();
+            case ALL_THREADS ->
+                run.cores().values().stream().mapToDouble(Double::doubleValue).sum();
+            default -> run.cores().getOrDefault(kind, 0.0);
+        };
     }
 
     private static List<Measurement> concat(Measurement first, List<Measurement> rest) {
@@ -263,6 +328,9 @@ final class ReplicaScaling {
     private static List<String> ratios(List<Double> ratios) {
         return ratios.stream().map(ratio -> String.format("%.2fx", ratio)).toList();
     }
+
+    /** A measured run's CPU by kind of thread, in cores, and the redeems/s it served. */
+    private record ThreadUse(Map<String, Double> cores, double perSecond) {}
 
     /** A round: the baseline, one replica alone, and every replica together (a measurement each). */
     private record Round(Measurement naive, Measurement one, List<Measurement> all) {}
