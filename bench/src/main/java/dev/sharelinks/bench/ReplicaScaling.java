@@ -19,9 +19,9 @@ import java.util.Map;
  * them each, every one with the key distribution of {@code --keys}. It reports per-replica and total redeems/s, p99,
  * the ratio of N replicas to one, whether the downloads the links gave equal the grants the replicas counted
  * ({@code --route tokens}: share tokens' URLs instead, and whether every 302 is on the record), and the redirectors'
- * CPU per redeem by kind of thread ({@link ThreadCpu}). With
- * {@code --pod-cpus C} the N replicas are N more instances whose JVMs are sized as pods with a limit of C CPUs each,
- * against the one replica sized to the whole machine, as an operator compares one large pod with N small ones.
+ * CPU per redeem by kind of thread ({@link ThreadCpu}). With {@code --pod-cpus C} the N replicas are N more
+ * instances whose JVMs are sized as pods with a limit of C CPUs each, against the one replica sized to the whole
+ * machine, as an operator compares one large pod with N small ones.
  */
 final class ReplicaScaling {
 

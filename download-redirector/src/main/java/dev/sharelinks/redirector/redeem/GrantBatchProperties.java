@@ -5,15 +5,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How redeems are grouped into grant statements.
+ * How each public route's GETs are grouped into grant statements ({@link GrantQueue}).
  *
- * @param maxSize most redeems one statement grants
- * @param maxConcurrent most grant statements in flight at once. One is fastest on the benchmark (docs/performance.md):
- *     every redeem arriving during a statement joins the next one, so a commit (one WAL flush) covers as many grants
- *     as possible; replicas each add their own. Keep it below the connection pool's size, so that probes and
- *     projections always find a connection
- * @param statementTimeout how long a grant statement may take before its redeems are answered 503 and its slot is
- *     given to the next batch
+ * @param maxSize most GETs one statement answers
+ * @param maxConcurrent most grant statements of one route in flight at once, on its kept connection. One is fastest
+ *     on the benchmark (docs/performance.md): every GET arriving during a statement joins the next one, so a commit
+ *     (one WAL flush) covers as many grants as possible; replicas each add their own
+ * @param statementTimeout how long a grant statement may take before its GETs are answered 503 and its slot is given
+ *     to the next batch
  */
 @ConfigurationProperties("sharelinks.redeem.batch")
 public record GrantBatchProperties(
