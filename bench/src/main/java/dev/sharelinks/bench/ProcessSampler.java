@@ -30,7 +30,7 @@ final class ProcessSampler implements AutoCloseable {
     static final String REST = "rest";
 
     /** Linux's USER_HZ: the unit of utime and stime in /proc/[pid]/stat. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
     private final Map<String, List<Long>> roots;
     private final Map<Long, Long> firstTicks = new HashMap<>();
@@ -97,7 +97,7 @@ final class ProcessSampler implements AutoCloseable {
                     continue;
                 }
                 long pid = Long.parseLong(name);
-                stat(pid).ifPresent(fields -> {
+                stat(Path.of("/proc", name, "stat")).ifPresent(fields -> {
                     parents.put(pid, Long.parseLong(fields[3]));
                     ticks.put(pid, Long.parseLong(fields[13]) + Long.parseLong(fields[14]));
                 });
@@ -138,17 +138,18 @@ final class ProcessSampler implements AutoCloseable {
     }
 
     /**
-     * The fields of /proc/[pid]/stat, index i holding field i + 1 of proc(5) (3: ppid, 13: utime, 14: stime); the
-     * command name, which may hold spaces, is skipped.
+     * The fields of a process's or thread's stat file (/proc/[pid]/stat, /proc/[pid]/task/[tid]/stat), index i holding
+     * field i + 1 of proc(5) (1: the name, without its parentheses, 3: ppid, 13: utime, 14: stime); empty once the
+     * process or thread has ended.
      */
-    private static Optional<String[]> stat(long pid) {
+    static Optional<String[]> stat(Path statFile) {
         try {
-            String line = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String line = Files.readString(statFile);
             String afterName = line.substring(line.lastIndexOf(')') + 2);
             String[] rest = afterName.split(" ");
             String[] fields = new String[rest.length + 2];
-            fields[0] = String.valueOf(pid);
-            fields[1] = "(comm)";
+            fields[0] = line.substring(0, line.indexOf(' '));
+            fields[1] = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
             System.arraycopy(rest, 0, fields, 2, rest.length);
             return Optional.of(fields);
         } catch (IOException | RuntimeException gone) {

@@ -16,9 +16,6 @@ import java.util.stream.Stream;
  */
 final class ThreadCpu {
 
-    /** Linux's USER_HZ: the unit of utime and stime in /proc/[pid]/task/[tid]/stat. */
-    private static final double TICKS_PER_SECOND = 100.0;
-
     private ThreadCpu() {}
 
     /** CPU ticks (user + system) so far of these processes' threads, summed by kind. */
@@ -27,17 +24,12 @@ final class ThreadCpu {
         for (long pid : pids) {
             try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
                 for (Path thread : threads.toList()) {
-                    try {
-                        String stat = Files.readString(thread.resolve("stat"));
-                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        String[] fields =
-                                stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        // fields[11] and [12] are proc(5)'s utime and stime (fields 14 and 15)
-                        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                        byKind.merge(name.replaceFirst("[-#]?\\d+$", ""), ticks, Long::sum);
-                    } catch (IOException | RuntimeException gone) {
-                        // the thread ended between the listing and the read
-                    }
+                    // empty when the thread ended between the listing and the read
+                    ProcessSampler.stat(thread.resolve("stat"))
+                            .ifPresent(fields -> byKind.merge(
+                                    fields[1].replaceFirst("[-#]?\\d+$", ""),
+                                    Long.parseLong(fields[13]) + Long.parseLong(fields[14]),
+                                    Long::sum));
                 }
             } catch (IOException gone) {
                 // the process ended
@@ -49,8 +41,8 @@ final class ThreadCpu {
     /** Cores used by each kind of thread between two snapshots {@code seconds} apart. */
     static Map<String, Double> cores(Map<String, Long> before, Map<String, Long> after, double seconds) {
         Map<String, Double> cores = new HashMap<>();
-        after.forEach(
-                (kind, ticks) -> cores.put(kind, (ticks - before.getOrDefault(kind, 0L)) / TICKS_PER_SECOND / seconds));
+        after.forEach((kind, ticks) ->
+                cores.put(kind, (ticks - before.getOrDefault(kind, 0L)) / ProcessSampler.TICKS_PER_SECOND / seconds));
         return cores;
     }
 }
