@@ -103,14 +103,18 @@ public final class RedeemBench {
     private String run() throws Exception {
         seed();
         Measurement statement = pgbench("redirector-statement", redirectorStatementAsPgbench(), 0);
+        if (options.profiled()) {
+            startRecording("download-redirector");
+        }
         List<WarmUpStep> warmUp = warmUp();
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             Measurement naive = pgbench("naive-" + round, resource("bench/naive-grant.pgbench"), 0);
-            if (round == 1 && options.profile()) {
-                profile("download-redirector", "redirector.jfr");
-            }
+            Instant begin = Instant.now();
             rounds.add(new Round(naive, measuredHttp("redirector-" + round, 0)));
+            if (round == 1 && options.profiled()) {
+                dumpRecording("download-redirector", "redirector.jfr", begin, Instant.now());
+            }
         }
         double rate = options.rateFraction()
                 * median(rounds.stream().map(r -> r.naive().perSecond()).toList());
@@ -362,25 +366,32 @@ public final class RedeemBench {
     }
 
     /**
-     * Records a Java Flight Recording of one of the stack's services ({@code process}) during the measured run that
-     * starts next, to {@code file} in the run's directory, for {@code jfr print}.
+     * Starts recording one of the stack's services ({@code process}) with JFR, with {@code --profile}'s settings,
+     * until it ends. Started before the warm-up, so that the JIT compiles with the recording on: a recording started
+     * on a warmed JVM sets its compilers recompiling for minutes (C2 took more CPU per redeem than the event loops),
+     * and a profile of that run describes the recompilation, at a third of the redirector's rate.
      */
-    void profile(String process, String file) throws Exception {
+    void startRecording(String process) throws Exception {
+        jcmd(process, "JFR.start", "name=bench", "settings=" + options.profile());
+    }
+
+    /** Writes what {@code process}'s recording holds from {@code begin} to {@code end} to {@code file}, for {@code jfr print}. */
+    void dumpRecording(String process, String file, Instant begin, Instant end) throws Exception {
         Path recording = work.resolve(file);
-        Process jcmd = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        String.valueOf(stack.pid(process)),
-                        "JFR.start",
-                        "settings=profile",
-                        "duration=" + options.duration().toSeconds() + "s",
-                        "filename=" + recording)
-                .redirectErrorStream(true)
-                .start();
+        jcmd(process, "JFR.dump", "name=bench", "begin=" + begin, "end=" + end, "filename=" + recording);
+        System.out.println("recorded " + process + " to " + recording);
+    }
+
+    private void jcmd(String process, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(stack.pid(process))));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
         String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (jcmd.waitFor() != 0) {
             throw new IllegalStateException("jcmd failed: " + output);
         }
-        System.out.println("recording " + process + " to " + recording);
     }
 
     /**
@@ -758,7 +769,7 @@ public final class RedeemBench {
 
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
-     * --warmup-step T --max-warmup M --dir D --services S --profile true --postgres name=value,name=value
+     * --warmup-step T --max-warmup M --dir D --services S --profile false|true|default|F.jfc --postgres name=value,name=value
      * --replicas N --keys uniform|hot|zipf --route links|tokens --pod-cpus C}; the
      * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
      * {@link #POSTGRES_DEFAULTS}.
@@ -774,7 +785,7 @@ public final class RedeemBench {
             Duration maxWarmup,
             Path dir,
             Path services,
-            boolean profile,
+            String profile,
             Map<String, String> postgresSettings,
             int replicas,
             KeyChoice keys,
@@ -804,13 +815,37 @@ public final class RedeemBench {
                     Path.of(given.getOrDefault("dir", "target/bench")).toAbsolutePath(),
                     Path.of(given.getOrDefault("services", "local-stack/target/services"))
                             .toAbsolutePath(),
-                    Boolean.parseBoolean(given.getOrDefault("profile", "false")),
+                    jfrSettings(given.getOrDefault("profile", "false")),
                     postgresSettings(given.getOrDefault("postgres", "")),
                     Integer.parseInt(given.getOrDefault("replicas", "0")),
                     choice(KeyChoice.class, "keys", given.getOrDefault("keys", "uniform")),
                     choice(Route.class, "route", given.getOrDefault("route", "links")),
                     Integer.parseInt(given.getOrDefault("pod-cpus", "0")),
                     List.of(args));
+        }
+
+        /** Whether the redirector is recorded with JFR in round 1 ({@code --profile}). */
+        boolean profiled() {
+            return !profile.equals("false");
+        }
+
+        /**
+         * The JFR settings {@code --profile} names: {@code true} is JDK's {@code profile}, or {@code default}, or a
+         * {@code .jfc} file's path ({@code bench/java-samples.jfc}: only Java samples, every 2 ms, enough for one
+         * thread's methods).
+         */
+        private static String jfrSettings(String given) {
+            return switch (given) {
+                case "true" -> "profile";
+                case "false", "profile", "default" -> given;
+                default -> {
+                    if (!given.endsWith(".jfc")) {
+                        throw new IllegalArgumentException(
+                                "--profile takes false|true|default|profile|<settings>.jfc; got " + given);
+                    }
+                    yield Path.of(given).toAbsolutePath().toString();
+                }
+            };
         }
 
         /** The constant an option names in lower case ({@code --keys hot}). */

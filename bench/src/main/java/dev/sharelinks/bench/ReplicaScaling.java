@@ -6,6 +6,7 @@ import dev.sharelinks.bench.RedeemBench.Options;
 import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.stack.LocalStack;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,11 +74,16 @@ final class ReplicaScaling {
         if (options.route() == RedeemBench.Route.TOKENS) {
             bench.seedTokens();
         }
+        if (options.profiled()) {
+            for (String redirector : names) {
+                bench.startRecording(redirector);
+            }
+        }
         List<Double> warmUp = warmUp();
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             Measurement naive = bench.pgbench("naive-" + round, RedeemBench.resource("bench/naive-grant.pgbench"), 0);
-            boolean profiled = round == 1 && options.profile();
+            boolean profiled = round == 1 && options.profiled();
             List<Measurement> one = measured("one-replica-" + round, names.subList(0, 1), urls.subList(0, 1), profiled);
             List<Measurement> all =
                     measured(options.replicas() + "-replicas-" + round, replicaNames, replicaUrls, profiled);
@@ -123,26 +129,28 @@ final class ReplicaScaling {
 
     /**
      * These replicas at once, the connections shared among them; reconciled as one run. With {@code profiled},
-     * each replica is recorded with JFR meanwhile, to {@code <name>-<replica>.jfr}.
+     * each replica's recording of the run is written to {@code <name>-<replica>.jfr}.
      */
     private List<Measurement> measured(String name, List<String> replicas, List<String> targets, boolean profiled)
             throws Exception {
         bench.settle();
         long recordedBefore = bench.downloadsRecorded();
         Metrics before = metrics(targets);
-        if (profiled) {
-            for (String replica : replicas) {
-                bench.profile(replica, name + "-" + replica + ".jfr");
-            }
-        }
         List<Long> pids = new ArrayList<>();
         for (String redirector : names) {
             pids.add(stack.pid(redirector));
         }
-        Map<String, Long> ticksBefore = ThreadCpu.ticks(pids);
+        Map<String, ThreadCpu.Ticks> ticksBefore = ThreadCpu.ticks(pids);
         long started = System.nanoTime();
+        Instant begin = Instant.now();
         List<Measurement> runs =
                 bench.wrk(name, targets, options.clients() / targets.size(), options.duration(), 0, replicas);
+        if (profiled) {
+            Instant end = Instant.now();
+            for (String replica : replicas) {
+                bench.dumpRecording(replica, name + "-" + replica + ".jfr", begin, end);
+            }
+        }
         threadUse.put(
                 name,
                 new ThreadUse(
@@ -280,14 +288,15 @@ final class ReplicaScaling {
         Map<String, Double> overall = new HashMap<>();
         threadUse
                 .values()
-                .forEach(run -> run.cores().forEach((kind, cores) -> overall.merge(kind, cores, Double::sum)));
+                .forEach(run -> run.cores().forEach((kind, cores) -> overall.merge(kind, cores.total(), Double::sum)));
         List<String> top = overall.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .limit(8)
                 .map(Map.Entry::getKey)
                 .toList();
         StringBuilder table = new StringBuilder(
-                "\nRedirectors' CPU by thread, µs per redeem (every redirector JVM, from /proc):\n\n| thread |");
+                "\nRedirectors' CPU by thread, µs per redeem, of which in the kernel in brackets (every redirector JVM, "
+                        + "from /proc):\n\n| thread |");
         threadUse.keySet().forEach(run -> table.append(' ').append(run).append(" |"));
         table.append("\n|---|").append("---:|".repeat(threadUse.size())).append('\n');
         List<String> rows = new ArrayList<>(top);
@@ -295,26 +304,28 @@ final class ReplicaScaling {
         rows.add(ALL_THREADS);
         for (String kind : rows) {
             table.append("| ").append(kind).append(" |");
-            threadUse
-                    .values()
-                    .forEach(run ->
-                            table.append(String.format(" %.1f |", cores(run, kind, top) / run.perSecond() * 1e6)));
+            threadUse.values().forEach(run -> {
+                ThreadCpu.Cores cores = cores(run, kind, top);
+                table.append(String.format(
+                        " %.1f (%.1f) |",
+                        cores.total() / run.perSecond() * 1e6, cores.kernel() / run.perSecond() * 1e6));
+            });
             table.append('\n');
         }
         return table.toString();
     }
 
     /** The cores a run's threads of this kind used; of every kind not in {@code top}, or of all, for those rows. */
-    private static double cores(ThreadUse run, String kind, List<String> top) {
+    private static ThreadCpu.Cores cores(ThreadUse run, String kind, List<String> top) {
+        ThreadCpu.Cores none = new ThreadCpu.Cores(0, 0);
         return switch (kind) {
             case OTHER_THREADS ->
                 run.cores().entrySet().stream()
                         .filter(entry -> !top.contains(entry.getKey()))
-                        .mapToDouble(Map.Entry::getValue)
-                        .sum();
-            case ALL_THREADS ->
-                run.cores().values().stream().mapToDouble(Double::doubleValue).sum();
-            default -> run.cores().getOrDefault(kind, 0.0);
+                        .map(Map.Entry::getValue)
+                        .reduce(none, ThreadCpu.Cores::plus);
+            case ALL_THREADS -> run.cores().values().stream().reduce(none, ThreadCpu.Cores::plus);
+            default -> run.cores().getOrDefault(kind, none);
         };
     }
 
@@ -330,7 +341,7 @@ final class ReplicaScaling {
     }
 
     /** A measured run's CPU by kind of thread, in cores, and the redeems/s it served. */
-    private record ThreadUse(Map<String, Double> cores, double perSecond) {}
+    private record ThreadUse(Map<String, ThreadCpu.Cores> cores, double perSecond) {}
 
     /** A round: the baseline, one replica alone, and every replica together (a measurement each). */
     private record Round(Measurement naive, Measurement one, List<Measurement> all) {}

@@ -12,15 +12,16 @@ import java.util.stream.Stream;
  * The CPU time of JVMs' threads by kind, read from {@code /proc/<pid>/task}: a thread's name less its number
  * ({@code reactor-http-epoll-3} is a {@code reactor-http-epoll}), as Linux keeps it (its first 15 characters). Two
  * snapshots around a run say where the run's CPU went (event loops, the database driver, Kafka, the JIT) at no cost
- * to the load, where a profiler's sampling changes it.
+ * to the load, where a profiler's sampling changes it. The kernel's share (system time: sockets, epoll, wake-ups) is
+ * kept apart, as a JVM profiler does not see it.
  */
 final class ThreadCpu {
 
     private ThreadCpu() {}
 
-    /** CPU ticks (user + system) so far of these processes' threads, summed by kind. */
-    static Map<String, Long> ticks(List<Long> pids) {
-        Map<String, Long> byKind = new HashMap<>();
+    /** CPU ticks so far of these processes' threads, summed by kind. */
+    static Map<String, Ticks> ticks(List<Long> pids) {
+        Map<String, Ticks> byKind = new HashMap<>();
         for (long pid : pids) {
             try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
                 for (Path thread : threads.toList()) {
@@ -28,8 +29,8 @@ final class ThreadCpu {
                     ProcessSampler.stat(thread.resolve("stat"))
                             .ifPresent(fields -> byKind.merge(
                                     fields[1].replaceFirst("[-#]?\\d+$", ""),
-                                    Long.parseLong(fields[13]) + Long.parseLong(fields[14]),
-                                    Long::sum));
+                                    new Ticks(Long.parseLong(fields[13]), Long.parseLong(fields[14])),
+                                    Ticks::plus));
                 }
             } catch (IOException gone) {
                 // the process ended
@@ -39,10 +40,33 @@ final class ThreadCpu {
     }
 
     /** Cores used by each kind of thread between two snapshots {@code seconds} apart. */
-    static Map<String, Double> cores(Map<String, Long> before, Map<String, Long> after, double seconds) {
-        Map<String, Double> cores = new HashMap<>();
-        after.forEach((kind, ticks) ->
-                cores.put(kind, (ticks - before.getOrDefault(kind, 0L)) / ProcessSampler.TICKS_PER_SECOND / seconds));
+    static Map<String, Cores> cores(Map<String, Ticks> before, Map<String, Ticks> after, double seconds) {
+        Map<String, Cores> cores = new HashMap<>();
+        double perCore = ProcessSampler.TICKS_PER_SECOND * seconds;
+        after.forEach((kind, ticks) -> {
+            Ticks since = before.getOrDefault(kind, new Ticks(0, 0));
+            cores.put(
+                    kind,
+                    new Cores(
+                            (ticks.user() + ticks.kernel() - since.user() - since.kernel()) / perCore,
+                            (ticks.kernel() - since.kernel()) / perCore));
+        });
         return cores;
+    }
+
+    /** Clock ticks in user mode and in the kernel. */
+    record Ticks(long user, long kernel) {
+
+        Ticks plus(Ticks other) {
+            return new Ticks(user + other.user, kernel + other.kernel);
+        }
+    }
+
+    /** Cores used in all, and of them in the kernel. */
+    record Cores(double total, double kernel) {
+
+        Cores plus(Cores other) {
+            return new Cores(total + other.total, kernel + other.kernel);
+        }
     }
 }
