@@ -104,16 +104,19 @@ public final class RedeemBench {
         seed();
         Measurement statement = pgbench("redirector-statement", redirectorStatementAsPgbench(), 0);
         if (options.profiled()) {
-            startRecording("download-redirector");
+            startRecording("download-redirector", "warm-up");
         }
         List<WarmUpStep> warmUp = warmUp();
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             Measurement naive = pgbench("naive-" + round, resource("bench/naive-grant.pgbench"), 0);
-            Instant begin = Instant.now();
+            boolean profiled = round == 1 && options.profiled();
+            if (profiled) {
+                startRecording("download-redirector", "measured");
+            }
             rounds.add(new Round(naive, measuredHttp("redirector-" + round, 0)));
-            if (round == 1 && options.profiled()) {
-                dumpRecording("download-redirector", "redirector.jfr", begin, Instant.now());
+            if (profiled) {
+                saveRecording("download-redirector", "measured", "redirector.jfr");
             }
         }
         double rate = options.rateFraction()
@@ -366,19 +369,21 @@ public final class RedeemBench {
     }
 
     /**
-     * Starts recording one of the stack's services ({@code process}) with JFR, with {@code --profile}'s settings,
-     * until it ends. Started before the warm-up, so that the JIT compiles with the recording on: a recording started
-     * on a warmed JVM sets its compilers recompiling for minutes (C2 took more CPU per redeem than the event loops),
-     * and a profile of that run describes the recompilation, at a third of the redirector's rate.
+     * Starts a JFR recording {@code name} of one of the stack's services ({@code process}), with {@code --profile}'s
+     * settings. The first, {@code warm-up}, starts before the warm-up and stays on, so that the JIT compiles with
+     * JFR's instrumentation in place: a first recording started on a warmed JVM sets its compilers recompiling for
+     * minutes (C2 took more CPU per redeem than the event loops), and its profile describes the recompilation, at
+     * a third of the redirector's rate. Each measured run then has a recording of its own, exactly its span (a
+     * window dumped from one long recording is cut at its chunks, minutes long).
      */
-    void startRecording(String process) throws Exception {
-        jcmd(process, "JFR.start", "name=bench", "settings=" + options.profile());
+    void startRecording(String process, String name) throws Exception {
+        jcmd(process, "JFR.start", "name=" + name, "settings=" + options.profile());
     }
 
-    /** Writes what {@code process}'s recording holds from {@code begin} to {@code end} to {@code file}, for {@code jfr print}. */
-    void dumpRecording(String process, String file, Instant begin, Instant end) throws Exception {
+    /** Stops {@code process}'s recording {@code name} and writes it to {@code file}, for {@code jfr print}. */
+    void saveRecording(String process, String name, String file) throws Exception {
         Path recording = work.resolve(file);
-        jcmd(process, "JFR.dump", "name=bench", "begin=" + begin, "end=" + end, "filename=" + recording);
+        jcmd(process, "JFR.stop", "name=" + name, "filename=" + recording);
         System.out.println("recorded " + process + " to " + recording);
     }
 

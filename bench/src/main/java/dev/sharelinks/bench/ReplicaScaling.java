@@ -6,7 +6,6 @@ import dev.sharelinks.bench.RedeemBench.Options;
 import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.stack.LocalStack;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -76,7 +75,7 @@ final class ReplicaScaling {
         }
         if (options.profiled()) {
             for (String redirector : names) {
-                bench.startRecording(redirector);
+                bench.startRecording(redirector, "warm-up");
             }
         }
         List<Double> warmUp = warmUp();
@@ -140,22 +139,25 @@ final class ReplicaScaling {
         for (String redirector : names) {
             pids.add(stack.pid(redirector));
         }
-        Map<String, ThreadCpu.Ticks> ticksBefore = ThreadCpu.ticks(pids);
-        long started = System.nanoTime();
-        Instant begin = Instant.now();
-        List<Measurement> runs =
-                bench.wrk(name, targets, options.clients() / targets.size(), options.duration(), 0, replicas);
         if (profiled) {
-            Instant end = Instant.now();
             for (String replica : replicas) {
-                bench.dumpRecording(replica, name + "-" + replica + ".jfr", begin, end);
+                bench.startRecording(replica, name);
             }
         }
+        Map<String, ThreadCpu.Ticks> ticksBefore = ThreadCpu.ticks(pids);
+        long started = System.nanoTime();
+        List<Measurement> runs =
+                bench.wrk(name, targets, options.clients() / targets.size(), options.duration(), 0, replicas);
         threadUse.put(
                 name,
                 new ThreadUse(
                         ThreadCpu.cores(ticksBefore, ThreadCpu.ticks(pids), (System.nanoTime() - started) / 1e9),
                         runs.stream().mapToDouble(Measurement::perSecond).sum()));
+        if (profiled) {
+            for (String replica : replicas) {
+                bench.saveRecording(replica, name, name + "-" + replica + ".jfr");
+            }
+        }
         // what was in flight when wrk stopped is still answered; let it settle before counting
         Thread.sleep(2_000);
         Metrics after = metrics(targets);
