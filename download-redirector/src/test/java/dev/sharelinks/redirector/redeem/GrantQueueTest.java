@@ -19,6 +19,7 @@ class GrantQueueTest {
     private static final Executor HERE = Runnable::run;
 
     private final Queue<Statement> statements = new ConcurrentLinkedQueue<>();
+    private final Queue<String> answered = new ConcurrentLinkedQueue<>();
 
     /** One statement the queue ran: its batch, and its commit, which the test signals. */
     private record Statement(List<String> batch, Sinks.Empty<Void> committed) {}
@@ -50,12 +51,8 @@ class GrantQueueTest {
 
     @Test
     void whenAStatementIsInFlightThenTheGetsArrivingMeanwhileLeaveTogetherWhenItIsDone() {
-        GrantQueue<String, String> queue = queue(256);
-        Queue<String> answered = new ConcurrentLinkedQueue<>();
+        submitAll(queue(256), "a", "b", "c", "d");
 
-        for (String get : List.of("a", "b", "c", "d")) {
-            queue.submit(get, HERE).subscribe(answered::add);
-        }
         commitNext();
 
         assertThat(statements).extracting(Statement::batch).containsExactly(List.of("b", "c", "d"));
@@ -65,12 +62,8 @@ class GrantQueueTest {
 
     @Test
     void whenMoreGetsWaitThanOneStatementTakesThenTheRestLeaveWithTheNext() {
-        GrantQueue<String, String> queue = queue(2);
-        Queue<String> answered = new ConcurrentLinkedQueue<>();
+        submitAll(queue(2), "a", "b", "c", "d");
 
-        for (String get : List.of("a", "b", "c", "d")) {
-            queue.submit(get, HERE).subscribe(answered::add);
-        }
         commitNext();
 
         assertThat(statements).extracting(Statement::batch).containsExactly(List.of("b", "c"));
@@ -84,7 +77,6 @@ class GrantQueueTest {
     void whenAStatementFailsThenEveryGetOfItsBatchGetsTheFailureAndTheNextBatchStillLeaves() {
         GrantQueue<String, String> queue = queue(256);
         Queue<Throwable> failed = new ConcurrentLinkedQueue<>();
-        Queue<String> answered = new ConcurrentLinkedQueue<>();
         queue.submit("a", HERE).subscribe(answered::add);
         queue.submit("b", HERE).subscribe(answered::add, failed::add);
         queue.submit("c", HERE).subscribe(answered::add, failed::add);
@@ -96,6 +88,13 @@ class GrantQueueTest {
         queue.submit("d", HERE).subscribe(answered::add);
         commitNext();
         assertThat(answered).containsExactly("a", "d");
+    }
+
+    /** GETs arriving one after the other, each answer kept in {@link #answered}. */
+    private void submitAll(GrantQueue<String, String> queue, String... gets) {
+        for (String get : gets) {
+            queue.submit(get, HERE).subscribe(answered::add);
+        }
     }
 
     /** The oldest statement in flight commits; its batch is answered. */
