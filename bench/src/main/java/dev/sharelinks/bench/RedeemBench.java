@@ -372,9 +372,9 @@ public final class RedeemBench {
      * Starts a JFR recording {@code name} of one of the stack's services ({@code process}), with {@code --profile}'s
      * settings. The first, {@code warm-up}, starts before the warm-up and stays on, so that the JIT compiles with
      * JFR's instrumentation in place: a first recording started on a warmed JVM sets its compilers recompiling for
-     * minutes (C2 took more CPU per redeem than the event loops), and its profile describes the recompilation, at
-     * a third of the redirector's rate. Each measured run then has a recording of its own, exactly its span (a
-     * window dumped from one long recording is cut at its chunks, minutes long).
+     * minutes, and its profile describes the recompilation (bench/results, profiles from before the warm-up). Each
+     * measured run then has a recording of its own, exactly its span (a window dumped from one long recording is cut
+     * at its chunks, minutes long).
      */
     void startRecording(String process, String name) throws Exception {
         jcmd(process, "JFR.start", "name=" + name, "settings=" + options.profile());
@@ -774,8 +774,8 @@ public final class RedeemBench {
 
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
-     * --warmup-step T --max-warmup M --dir D --services S --profile false|true|default|F.jfc --postgres name=value,name=value
-     * --replicas N --keys uniform|hot|zipf --route links|tokens --pod-cpus C}; the
+     * --warmup-step T --max-warmup M --dir D --services S --profile false|true|default|F.jfc
+     * --postgres name=value,name=value --replicas N --keys uniform|hot|zipf --route links|tokens --pod-cpus C}; the
      * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
      * {@link #POSTGRES_DEFAULTS}.
      */
