@@ -1,6 +1,7 @@
 package dev.sharelinks.redirector.redeem;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.redirector.redeem.GrantQueue.Waiting;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,11 +10,12 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** How GETs leave in statements: alone when idle, together when a statement is in flight, never lost. */
+/** How GETs leave in statements: alone when idle, together when a statement is in flight, never left waiting. */
 class GrantQueueTest {
 
     private static final Executor HERE = Runnable::run;
@@ -25,9 +27,13 @@ class GrantQueueTest {
     private record Statement(List<String> batch, Sinks.Empty<Void> committed) {}
 
     private GrantQueue<String, String> queue(int maxSize) {
+        return queue(maxSize, Duration.ofSeconds(10));
+    }
+
+    private GrantQueue<String, String> queue(int maxSize, Duration statementTimeout) {
         return new GrantQueue<>(
                 PublicRoute.LINK,
-                new GrantBatchProperties(maxSize, 1, Duration.ofSeconds(10)),
+                new GrantBatchProperties(maxSize, 1, statementTimeout),
                 new SimpleMeterRegistry(),
                 batch -> {
                     Sinks.Empty<Void> committed = Sinks.empty();
@@ -88,6 +94,21 @@ class GrantQueueTest {
         queue.submit("d", HERE).subscribe(answered::add);
         commitNext();
         assertThat(answered).containsExactly("a", "d");
+    }
+
+    @Test
+    void whenAStatementNeverAnswersThenItsGetsFailAtTheTimeoutAndTheSlotGoesToTheNextBatch() {
+        GrantQueue<String, String> queue = queue(256, Duration.ofMillis(100));
+        Queue<Throwable> failed = new ConcurrentLinkedQueue<>();
+        queue.submit("a", HERE).subscribe(answered::add, failed::add);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !failed.isEmpty());
+
+        assertThat(failed).singleElement().isInstanceOf(TimeoutException.class);
+        statements.remove();
+        queue.submit("b", HERE).subscribe(answered::add);
+        commitNext();
+        assertThat(answered).containsExactly("b");
     }
 
     /** GETs arriving one after the other, each answer kept in {@link #answered}. */
