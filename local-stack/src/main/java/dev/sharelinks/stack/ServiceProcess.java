@@ -17,7 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One service's runnable jar in a child JVM, configured through its environment, as Kubernetes runs it. */
+/**
+ * One service's runnable jar in a child JVM, run from its extracted layout and configured through its environment, as
+ * Kubernetes runs it.
+ */
 final class ServiceProcess implements AutoCloseable {
 
     /** The services' JVM options, when set: the benchmark runs them as production would, with the C2 compiler. */
@@ -60,7 +63,7 @@ final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(
                 System.getenv().getOrDefault(JAVA_OPTIONS, QUICK_START).strip().split("\\s+")));
-        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of("-jar", ExtractedJars.of(jar).toString()));
         // actuator (probes, metrics) on a port of its own, as in Kubernetes; kept across a restart
         Map<String, String> settings = new HashMap<>(env);
         settings.putIfAbsent(MANAGEMENT_PORT, String.valueOf(FreePorts.next()));
