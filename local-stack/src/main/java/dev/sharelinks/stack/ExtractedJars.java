@@ -4,8 +4,7 @@ import dev.sharelinks.infra.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,7 +54,7 @@ final class ExtractedJars {
                                 destination.toString()),
                         work.resolve("extract.log"),
                         EXTRACT_TIMEOUT);
-                moveIntoPlace(destination, extracted);
+                moveIntoPlace(destination, extracted, runnable);
             } finally {
                 LocalStack.deleteRecursively(work);
             }
@@ -84,11 +83,15 @@ final class ExtractedJars {
                 .substring(0, 16);
     }
 
-    private static void moveIntoPlace(Path destination, Path extracted) throws IOException {
+    private static void moveIntoPlace(Path destination, Path extracted, Path runnable) throws IOException {
         try {
             Files.move(destination, extracted, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherStackWasFirst) {
-            // the same jar, extracted by a stack starting beside this one: theirs is as good
+        } catch (FileSystemException notMoved) {
+            // "Directory not empty" when a stack starting beside this one extracted the same jar first: theirs is as
+            // good; anything else is a failure
+            if (!Files.isRegularFile(runnable)) {
+                throw notMoved;
+            }
         }
     }
 }
