@@ -59,7 +59,7 @@ public final class KafkaProcessBroker implements KafkaBroker {
 
     public static KafkaProcessBroker start(Path dir, int port) {
         KafkaProcessBroker broker = new KafkaProcessBroker(dir, port, null);
-        broker.formatIfNeeded();
+        broker.configure();
         broker.start();
         return broker;
     }
@@ -67,7 +67,7 @@ public final class KafkaProcessBroker implements KafkaBroker {
     /** A broker whose clients connect over TLS ({@code tls}'s certificate) and log in with SCRAM-SHA-512. */
     public static KafkaProcessBroker startSecured(Path dir, int port, TestCertificates tls) {
         KafkaProcessBroker broker = new KafkaProcessBroker(dir, port, new Secured(tls, FreePorts.next()));
-        broker.formatIfNeeded();
+        broker.configure();
         broker.start();
         return broker;
     }
@@ -186,12 +186,12 @@ public final class KafkaProcessBroker implements KafkaBroker {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = Processes.start(
-                Processes.javaWithOurClassPath(
-                        jvmOptions(),
-                        "kafka.Kafka",
-                        List.of(dir.resolve("server.properties").toString())),
-                log);
+        List<String> args =
+                new ArrayList<>(List.of(dir.resolve("server.properties").toString()));
+        if (!isFormatted()) {
+            args.add(Uuid.randomUuid().toString());
+        }
+        process = Processes.start(Processes.javaWithOurClassPath(jvmOptions(), KafkaNode.class.getName(), args), log);
         awaitReady(Duration.ofSeconds(90));
     }
 
@@ -209,9 +209,10 @@ public final class KafkaProcessBroker implements KafkaBroker {
         stop();
     }
 
-    private void formatIfNeeded() {
+    /** Writes the broker's settings, unless its log directory was formatted with them already. */
+    private void configure() {
         Path data = dir.resolve("data");
-        if (Files.exists(data.resolve("meta.properties"))) {
+        if (isFormatted()) {
             return;
         }
         try {
@@ -229,18 +230,10 @@ public final class KafkaProcessBroker implements KafkaBroker {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Processes.run(
-                Processes.javaWithOurClassPath(
-                        jvmOptions(),
-                        "kafka.tools.StorageTool",
-                        List.of(
-                                "format",
-                                "-t",
-                                Uuid.randomUuid().toString(),
-                                "-c",
-                                dir.resolve("server.properties").toString())),
-                log,
-                Duration.ofSeconds(120));
+    }
+
+    private boolean isFormatted() {
+        return Files.exists(dir.resolve("data").resolve("meta.properties"));
     }
 
     /**
