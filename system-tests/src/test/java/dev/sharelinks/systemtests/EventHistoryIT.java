@@ -32,7 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,9 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
  * command run on it as documented, a second redirector rebuilding its projection from it into an empty database, and
  * one request's trace followed across Kafka into the mailer's logs.
  */
-@OnTheSharedStack
-// first, so that it takes one of the two stacks before any other class has used it
-@Order(1)
 class EventHistoryIT {
 
     private static final Duration REQUEST_TIMEOUT = TestStacks.REQUEST_TIMEOUT;
@@ -61,11 +57,10 @@ class EventHistoryIT {
             SELECT token_id, encode(path_digest, 'hex'), media_id, export_definition, manual_activate, activation_date,
                    deactivation_date, hd_bucket, hd_key, hd_filename, bd_bucket, bd_key, bd_filename, event_at, deleted
             FROM redirector.redeemable_tokens ORDER BY token_id""";
-    private static final String REBUILT = "download-redirector-rebuilt";
 
-    // a failed run keeps the audit replay's output and log
+    // a failed run keeps the stack's folder, with every service's log in logs/
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path auditDir;
+    static Path stackDir;
 
     private static LocalStack stack;
     private static Map<String, String> env;
@@ -85,8 +80,8 @@ class EventHistoryIT {
     }
 
     @BeforeAll
-    static void makeHistory(@Fresh LocalStack fresh) throws Exception {
-        stack = fresh;
+    static void makeHistory() throws Exception {
+        stack = TestStacks.start(stackDir);
         env = stack.env();
         started = Instant.now();
 
@@ -143,17 +138,16 @@ class EventHistoryIT {
         TopicReader.readUntil(kafka, Topics.TOKENS, seen -> seen.size() == 5, Duration.ofSeconds(30));
     }
 
-    /** The stack goes back to the other classes with its one redirector. */
     @AfterAll
-    static void stopTheRebuildingRedirector() {
-        if (stack != null && stack.runs(REBUILT)) {
-            stack.stopAnother(REBUILT);
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
         }
     }
 
     @Test
     void theAuditReplayTellsWhatHappenedToEveryLinkAndToken() throws Exception {
-        Path out = auditDir.resolve("audit");
+        Path out = stackDir.resolve("audit");
         Path jar = Path.of(System.getProperty("sharelinks.services.dir", "target/services"), "audit-replay.jar");
         Processes.run(
                 List.of(
@@ -162,7 +156,7 @@ class EventHistoryIT {
                         jar.toString(),
                         "--kafka=" + env.get("KAFKA_BOOTSTRAP"),
                         "--out=" + out),
-                auditDir.resolve("audit-replay.log"),
+                stackDir.resolve("audit-replay.log"),
                 Duration.ofMinutes(2));
 
         Map<Long, JsonNode> links = byId(out.resolve("links.jsonl"), "linkId");
@@ -309,7 +303,7 @@ class EventHistoryIT {
         postgres.createDatabase("rebuilt");
         stack.startAnother(
                 "download-redirector",
-                REBUILT,
+                "download-redirector-rebuilt",
                 FreePorts.next(),
                 Map.of("DB_NAME", "rebuilt", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt"));
 

@@ -5,12 +5,14 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * A test class on one of the {@link SharedStacks}, which it has to itself for its run, as it restarts, freezes and
- * kills the stack's parts and loads it; another class runs beside it on the other stack.
+ * A test class on the {@link SharedStack}. Such classes run one at a time, as they restart, freeze and kill the
+ * stack's parts and load it; a class with a stack of its own runs beside them.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@ExtendWith(SharedStacks.class)
+@ExtendWith(SharedStack.class)
+@ResourceLock(SharedStack.RESOURCE)
 @interface OnTheSharedStack {}
