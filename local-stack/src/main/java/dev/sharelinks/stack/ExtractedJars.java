@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 /**
@@ -58,6 +60,7 @@ final class ExtractedJars {
             } finally {
                 LocalStack.deleteRecursively(work);
             }
+            deleteOtherVersions(extracted);
             return runnable;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract " + jar, e);
@@ -81,6 +84,27 @@ final class ExtractedJars {
         }
         return LocalStack.sha256(entries.toString().getBytes(StandardCharsets.UTF_8))
                 .substring(0, 16);
+    }
+
+    /**
+     * Deletes the service's folders for jars it was built as before, so that rebuilds do not pile them up in
+     * {@code extracted/}; a stack still running one of them keeps the files it has open.
+     */
+    private static void deleteOtherVersions(Path extracted) throws IOException {
+        Pattern sameService = Pattern.compile(
+                Pattern.quote(extracted.getFileName().toString().replaceFirst("-[0-9a-f]{16}$", "")) + "-[0-9a-f]{16}");
+        try (Stream<Path> folders = Files.list(extracted.getParent())) {
+            for (Path folder : folders.toList()) {
+                if (!folder.equals(extracted)
+                        && sameService.matcher(folder.getFileName().toString()).matches()) {
+                    try {
+                        LocalStack.deleteRecursively(folder);
+                    } catch (UncheckedIOException deletedBesideUs) {
+                        // housekeeping only: a stack starting beside this one may be deleting it too
+                    }
+                }
+            }
+        }
     }
 
     private static void moveIntoPlace(Path destination, Path extracted, Path runnable) throws IOException {
