@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,22 +92,26 @@ final class Benches {
      * speed: a warm-up lasts until this stops growing.
      */
     static double compileSeconds(long pid) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        String.valueOf(pid),
-                        "PerfCounter.print")
-                .redirectErrorStream(true)
-                .start();
-        String counters = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (jcmd.waitFor() != 0) {
-            throw new IllegalStateException("jcmd failed: " + counters);
-        }
+        String counters = jcmd(pid, "PerfCounter.print");
         Matcher ticks = Pattern.compile("java\\.ci\\.totalTime=(\\d+)").matcher(counters);
         Matcher frequency = Pattern.compile("sun\\.os\\.hrt\\.frequency=(\\d+)").matcher(counters);
         if (!ticks.find() || !frequency.find()) {
             throw new IllegalStateException("no JIT compile time in the counters of process " + pid);
         }
         return Double.parseDouble(ticks.group(1)) / Double.parseDouble(frequency.group(1));
+    }
+
+    /** Runs a diagnostic command in a JVM ({@code jcmd <pid> ...}): its output, or a failure with it. */
+    static String jcmd(long pid, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid)));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
+        return output;
     }
 
     /** The nearest-rank percentile of ascending values; 0 for none. */

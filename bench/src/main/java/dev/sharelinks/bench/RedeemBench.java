@@ -388,15 +388,7 @@ public final class RedeemBench {
     }
 
     private void jcmd(String process, String... command) throws Exception {
-        List<String> line = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(stack.pid(process))));
-        line.addAll(List.of(command));
-        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
-        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (jcmd.waitFor() != 0) {
-            throw new IllegalStateException("jcmd failed: " + output);
-        }
+        Benches.jcmd(stack.pid(process), command);
     }
 
     /**

@@ -82,9 +82,14 @@ public final class Processes {
     }
 
     /** The command line that starts a JVM with this JVM's class path, which holds the Kafka server jars. */
+    /** The {@code java} launcher of the JVM running this code: child JVMs run on the same Java. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     static List<String> javaWithOurClassPath(List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java());
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

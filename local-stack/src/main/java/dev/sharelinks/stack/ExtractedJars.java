@@ -46,8 +46,7 @@ final class ExtractedJars {
                 Path destination = work.resolve("jar");
                 Processes.run(
                         List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java")
-                                        .toString(),
+                                Processes.java(),
                                 "-Djarmode=tools",
                                 "-jar",
                                 jar.toString(),

@@ -60,7 +60,7 @@ final class ServiceProcess implements AutoCloseable {
         }
         Path log = logDir.resolve(name + ".log");
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(Processes.java());
         command.addAll(List.of(
                 System.getenv().getOrDefault(JAVA_OPTIONS, QUICK_START).strip().split("\\s+")));
         command.addAll(List.of("-jar", ExtractedJars.of(jar).toString()));

@@ -151,7 +151,7 @@ class EventHistoryIT {
         Path jar = Path.of(System.getProperty("sharelinks.services.dir", "target/services"), "audit-replay.jar");
         Processes.run(
                 List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        Processes.java(),
                         "-jar",
                         jar.toString(),
                         "--kafka=" + env.get("KAFKA_BOOTSTRAP"),
