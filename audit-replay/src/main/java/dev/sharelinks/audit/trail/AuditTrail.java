@@ -84,393 +84,293 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         } catch (MalformedEventException e) {
             return unreadable(record, e.getMessage());
         }
-        Entry entry = new Entry(record, event);
-        if (event.data() instanceof LinkCreated created) {
-            return entry.link(
-                    "link.created",
-                    created.linkId(),
-                    created.accountId(),
-                    created.mediaId(),
-                    created.assetId(),
-                    created.filename(),
-                    created.expiresAt(),
-                    created.downloadLimit());
+        Object data = event.data();
+        if (data instanceof LinkCreated created) {
+            return fields(record, event, "link.created")
+                    .linkId(created.linkId())
+                    .accountId(created.accountId())
+                    .mediaId(created.mediaId())
+                    .assetId(created.assetId())
+                    .filename(created.filename())
+                    .expiresAt(created.expiresAt())
+                    .downloadLimit(created.downloadLimit())
+                    .build();
         }
-        if (event.data() instanceof LinkRevoked revoked) {
-            return entry.link("link.revoked", revoked.linkId(), revoked.accountId(), null, null, null, null, null);
+        if (data instanceof LinkRevoked revoked) {
+            return fields(record, event, "link.revoked")
+                    .linkId(revoked.linkId())
+                    .accountId(revoked.accountId())
+                    .build();
         }
-        if (event.data() instanceof ShareRequested share) {
-            return entry.share(share);
+        if (data instanceof ShareRequested share) {
+            return fields(record, event, "share.requested")
+                    .shareId(share.shareId())
+                    .accountId(share.accountId())
+                    .recipients(share.recipients())
+                    .sharedLinkIds(share.links().stream()
+                            .map(ShareRequested.SharedLink::linkId)
+                            .toList())
+                    .build();
         }
-        if (event.data() instanceof ShareMailDelivered delivered) {
-            return entry.mail(
-                    "share.mail-delivered",
-                    delivered.shareId(),
-                    delivered.accountId(),
-                    delivered.recipient(),
-                    delivered.linkIds(),
-                    null);
+        if (data instanceof ShareMailDelivered delivered) {
+            return fields(record, event, "share.mail-delivered")
+                    .shareId(delivered.shareId())
+                    .accountId(delivered.accountId())
+                    .recipients(List.of(delivered.recipient()))
+                    .sharedLinkIds(delivered.linkIds())
+                    .build();
         }
-        if (event.data() instanceof ShareMailFailed failed) {
-            return entry.mail(
-                    "share.mail-failed",
-                    failed.shareId(),
-                    failed.accountId(),
-                    failed.recipient(),
-                    failed.linkIds(),
-                    failed.reason());
+        if (data instanceof ShareMailFailed failed) {
+            return fields(record, event, "share.mail-failed")
+                    .shareId(failed.shareId())
+                    .accountId(failed.accountId())
+                    .recipients(List.of(failed.recipient()))
+                    .sharedLinkIds(failed.linkIds())
+                    .problem(failed.reason())
+                    .build();
         }
-        if (event.data() instanceof DownloadConsumed download) {
-            return entry.download(download);
+        if (data instanceof DownloadConsumed download) {
+            return fields(record, event, "download.consumed")
+                    .linkId(download.linkId())
+                    .remaining(download.remaining())
+                    .clientAddress(download.clientAddress())
+                    .userAgent(download.userAgent())
+                    .build();
         }
-        if (event.data() instanceof DownloadRepeated repeat) {
-            return entry.repeat(repeat);
+        if (data instanceof DownloadRepeated repeat) {
+            return fields(record, event, "download.repeated")
+                    .linkId(repeat.linkId())
+                    .clientAddress(repeat.clientAddress())
+                    .userAgent(repeat.userAgent())
+                    .build();
         }
-        if (event.data() instanceof DownloadCountSettled settled) {
-            return entry.settled(settled);
+        if (data instanceof DownloadCountSettled settled) {
+            return fields(record, event, "download.count-settled")
+                    .linkId(settled.linkId())
+                    .remaining(settled.remaining())
+                    .build();
         }
-        if (event.data() instanceof ShareTokenCreated created) {
-            return entry.token("share-token.created", created.tokenId(), created.token(), created.createUser());
+        if (data instanceof ShareTokenCreated created) {
+            return token(fields(record, event, "share-token.created"), created.token())
+                    .tokenId(created.tokenId())
+                    .userId(created.createUser())
+                    .build();
         }
-        if (event.data() instanceof ShareTokenUpdated updated) {
-            return entry.token("share-token.updated", updated.tokenId(), updated.token(), updated.updateUser());
+        if (data instanceof ShareTokenUpdated updated) {
+            return token(fields(record, event, "share-token.updated"), updated.token())
+                    .tokenId(updated.tokenId())
+                    .userId(updated.updateUser())
+                    .build();
         }
-        if (event.data() instanceof ShareTokenDeleted deleted) {
-            return entry.tokenDeleted(deleted);
+        if (data instanceof ShareTokenDeleted deleted) {
+            return fields(record, event, "share-token.deleted")
+                    .tokenId(deleted.tokenId())
+                    .mediaId(deleted.mediaId())
+                    .userId(deleted.deleteUser())
+                    .build();
         }
-        if (event.data() instanceof ShareTokenDownloaded download) {
-            return entry.tokenDownloaded(download);
+        if (data instanceof ShareTokenDownloaded download) {
+            return fields(record, event, "share-token.downloaded")
+                    .tokenId(download.tokenId())
+                    .mediaId(download.mediaId())
+                    .clientAddress(download.clientAddress())
+                    .userAgent(download.userAgent())
+                    .exportDefinition(download.exportDefinition().name())
+                    .build();
         }
         return unreadable(record, "no audit entry for " + event.type());
     }
 
     private static AuditEntry unreadable(HistoryRecord record, @Nullable String problem) {
-        return new AuditEntry(
-                record.timestamp(),
-                "unreadable",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                problem);
+        return new EntryBuilder(record.timestamp(), "unreadable", null, null, record)
+                .problem(problem)
+                .build();
     }
 
-    /** Builds the entry of one readable event: its envelope's fields and where it was read, with what it says. */
-    private record Entry(HistoryRecord record, EventEnvelope<?> event) {
+    /** The entry of a readable event so far: its envelope's fields and where it was read. */
+    private static EntryBuilder fields(HistoryRecord record, EventEnvelope<?> event, String type) {
+        return new EntryBuilder(event.occurredAt(), type, event.eventId().toString(), event.source(), record);
+    }
 
-        AuditEntry link(
-                String type,
-                long linkId,
-                long accountId,
-                @Nullable Long mediaId,
-                @Nullable String assetId,
-                @Nullable String filename,
-                @Nullable Instant expiresAt,
-                @Nullable Integer downloadLimit) {
+    /** What a created or replaced token is. */
+    private static EntryBuilder token(EntryBuilder entry, ShareTokenState token) {
+        return entry.mediaId(token.mediaId())
+                .title(token.title())
+                .exportDefinition(token.exportDefinition().name())
+                .activationDate(token.activationDate())
+                .deactivationDate(token.deactivationDate());
+    }
+
+    /**
+     * One entry being built: what every entry has, then what its event says; a field no event of its kind has
+     * stays null, and is left out of the JSON lines and empty in the CSV.
+     */
+    private static final class EntryBuilder {
+
+        private final Instant time;
+        private final String event;
+        private final @Nullable String eventId;
+        private final @Nullable String source;
+        private final HistoryRecord record;
+        private @Nullable Long linkId;
+        private @Nullable Long shareId;
+        private @Nullable Long tokenId;
+        private @Nullable Long accountId;
+        private @Nullable Long mediaId;
+        private @Nullable String assetId;
+        private @Nullable String filename;
+        private @Nullable Instant expiresAt;
+        private @Nullable Integer downloadLimit;
+        private @Nullable List<String> recipients;
+        private @Nullable List<Long> sharedLinkIds;
+        private @Nullable Integer remaining;
+        private @Nullable String clientAddress;
+        private @Nullable String userAgent;
+        private @Nullable String title;
+        private @Nullable String exportDefinition;
+        private @Nullable Instant activationDate;
+        private @Nullable Instant deactivationDate;
+        private @Nullable Long userId;
+        private @Nullable String problem;
+
+        EntryBuilder(
+                Instant time, String event, @Nullable String eventId, @Nullable String source, HistoryRecord record) {
+            this.time = time;
+            this.event = event;
+            this.eventId = eventId;
+            this.source = source;
+            this.record = record;
+        }
+
+        EntryBuilder linkId(long value) {
+            linkId = value;
+            return this;
+        }
+
+        EntryBuilder shareId(long value) {
+            shareId = value;
+            return this;
+        }
+
+        EntryBuilder tokenId(long value) {
+            tokenId = value;
+            return this;
+        }
+
+        EntryBuilder accountId(long value) {
+            accountId = value;
+            return this;
+        }
+
+        EntryBuilder mediaId(@Nullable Long value) {
+            mediaId = value;
+            return this;
+        }
+
+        EntryBuilder assetId(@Nullable String value) {
+            assetId = value;
+            return this;
+        }
+
+        EntryBuilder filename(@Nullable String value) {
+            filename = value;
+            return this;
+        }
+
+        EntryBuilder expiresAt(@Nullable Instant value) {
+            expiresAt = value;
+            return this;
+        }
+
+        EntryBuilder downloadLimit(@Nullable Integer value) {
+            downloadLimit = value;
+            return this;
+        }
+
+        EntryBuilder recipients(List<String> value) {
+            recipients = value;
+            return this;
+        }
+
+        EntryBuilder sharedLinkIds(List<Long> value) {
+            sharedLinkIds = value;
+            return this;
+        }
+
+        EntryBuilder remaining(@Nullable Integer value) {
+            remaining = value;
+            return this;
+        }
+
+        EntryBuilder clientAddress(@Nullable String value) {
+            clientAddress = value;
+            return this;
+        }
+
+        EntryBuilder userAgent(@Nullable String value) {
+            userAgent = value;
+            return this;
+        }
+
+        EntryBuilder title(@Nullable String value) {
+            title = value;
+            return this;
+        }
+
+        EntryBuilder exportDefinition(@Nullable String value) {
+            exportDefinition = value;
+            return this;
+        }
+
+        EntryBuilder activationDate(@Nullable Instant value) {
+            activationDate = value;
+            return this;
+        }
+
+        EntryBuilder deactivationDate(@Nullable Instant value) {
+            deactivationDate = value;
+            return this;
+        }
+
+        EntryBuilder userId(@Nullable Long value) {
+            userId = value;
+            return this;
+        }
+
+        EntryBuilder problem(@Nullable String value) {
+            problem = value;
+            return this;
+        }
+
+        AuditEntry build() {
             return new AuditEntry(
-                    event.occurredAt(),
-                    type,
-                    event.eventId().toString(),
-                    event.source(),
+                    time,
+                    event,
+                    eventId,
+                    source,
                     linkId,
-                    null,
-                    null,
+                    shareId,
+                    tokenId,
                     accountId,
                     mediaId,
                     assetId,
                     filename,
                     expiresAt,
                     downloadLimit,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    null);
-        }
-
-        AuditEntry share(ShareRequested share) {
-            return new AuditEntry(
-                    event.occurredAt(),
-                    "share.requested",
-                    event.eventId().toString(),
-                    event.source(),
-                    null,
-                    share.shareId(),
-                    null,
-                    share.accountId(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    share.recipients(),
-                    share.links().stream()
-                            .map(ShareRequested.SharedLink::linkId)
-                            .toList(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    null);
-        }
-
-        AuditEntry mail(
-                String type,
-                long shareId,
-                long accountId,
-                String recipient,
-                List<Long> linkIds,
-                @Nullable String refusal) {
-            return new AuditEntry(
-                    event.occurredAt(),
-                    type,
-                    event.eventId().toString(),
-                    event.source(),
-                    null,
-                    shareId,
-                    null,
-                    accountId,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    List.of(recipient),
-                    linkIds,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    refusal);
-        }
-
-        AuditEntry download(DownloadConsumed download) {
-            return new AuditEntry(
-                    event.occurredAt(),
-                    "download.consumed",
-                    event.eventId().toString(),
-                    event.source(),
-                    download.linkId(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    download.remaining(),
-                    download.clientAddress(),
-                    download.userAgent(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    null);
-        }
-
-        AuditEntry settled(DownloadCountSettled settled) {
-            return new AuditEntry(
-                    event.occurredAt(),
-                    "download.count-settled",
-                    event.eventId().toString(),
-                    event.source(),
-                    settled.linkId(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    settled.remaining(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    null);
-        }
-
-        AuditEntry repeat(DownloadRepeated repeat) {
-            return new AuditEntry(
-                    event.occurredAt(),
-                    "download.repeated",
-                    event.eventId().toString(),
-                    event.source(),
-                    repeat.linkId(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    repeat.clientAddress(),
-                    repeat.userAgent(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    null);
-        }
-
-        AuditEntry token(String type, long tokenId, ShareTokenState token, @Nullable Long userId) {
-            return new AuditEntry(
-                    event.occurredAt(),
-                    type,
-                    event.eventId().toString(),
-                    event.source(),
-                    null,
-                    null,
-                    tokenId,
-                    null,
-                    token.mediaId(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    token.title(),
-                    token.exportDefinition().name(),
-                    token.activationDate(),
-                    token.deactivationDate(),
+                    recipients,
+                    sharedLinkIds,
+                    remaining,
+                    clientAddress,
+                    userAgent,
+                    title,
+                    exportDefinition,
+                    activationDate,
+                    deactivationDate,
                     userId,
                     record.topic(),
                     record.partition(),
                     record.offset(),
-                    null);
-        }
-
-        AuditEntry tokenDeleted(ShareTokenDeleted deleted) {
-            return new AuditEntry(
-                    event.occurredAt(),
-                    "share-token.deleted",
-                    event.eventId().toString(),
-                    event.source(),
-                    null,
-                    null,
-                    deleted.tokenId(),
-                    null,
-                    deleted.mediaId(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    deleted.deleteUser(),
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    null);
-        }
-
-        AuditEntry tokenDownloaded(ShareTokenDownloaded download) {
-            return new AuditEntry(
-                    event.occurredAt(),
-                    "share-token.downloaded",
-                    event.eventId().toString(),
-                    event.source(),
-                    null,
-                    null,
-                    download.tokenId(),
-                    null,
-                    download.mediaId(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    download.clientAddress(),
-                    download.userAgent(),
-                    null,
-                    download.exportDefinition().name(),
-                    null,
-                    null,
-                    null,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    null);
+                    problem);
         }
     }
 
