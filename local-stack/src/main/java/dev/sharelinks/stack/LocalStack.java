@@ -155,14 +155,18 @@ public final class LocalStack implements AutoCloseable {
     /**
      * Starts one more instance of a service, named {@code name} (its log is {@code logs/<name>.log}), on {@code port},
      * with the service's settings changed by {@code overrides}; it stops with the stack. Returns its URL once ready.
+     * Instances started from several threads start side by side.
      */
-    public synchronized String startAnother(String service, String name, int port, Map<String, String> overrides) {
-        if (services.containsKey(name)) {
-            throw new IllegalArgumentException(name + " runs already");
+    public String startAnother(String service, String name, int port, Map<String, String> overrides) {
+        ServiceProcess another;
+        synchronized (this) {
+            if (services.containsKey(name)) {
+                throw new IllegalArgumentException(name + " runs already");
+            }
+            another = running(service).another(name, port, overrides);
+            running.add(another);
+            services.put(name, another);
         }
-        ServiceProcess another = running(service).another(name, port, overrides);
-        running.add(another);
-        services.put(name, another);
         another.awaitReady(Duration.ofMinutes(3));
         return another.url();
     }

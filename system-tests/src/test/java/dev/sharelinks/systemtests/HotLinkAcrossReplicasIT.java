@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,8 +81,11 @@ class HotLinkAcrossReplicasIT {
         client = new TestStacks.Client(stack.env());
         postgres = Objects.requireNonNull(stack.postgres());
         replicas.add(stack.env().get("REDIRECT_URL"));
+        // side by side: each start is a JVM's worth of CPU, and the shared stack leaves a core for the other
+        CompletableFuture<String> third = CompletableFuture.supplyAsync(
+                () -> stack.startAnother("download-redirector", THIRD, FreePorts.next(), QUICK_LEASES));
         replicas.add(stack.startAnother("download-redirector", SECOND, FreePorts.next(), QUICK_LEASES));
-        replicas.add(stack.startAnother("download-redirector", THIRD, FreePorts.next(), QUICK_LEASES));
+        replicas.add(third.join());
     }
 
     /** The shared stack goes on with its one redirector: the added replicas stop (the killed one is gone already). */
