@@ -14,6 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param accessKeyId with {@code secretAccessKey}, static credentials; empty uses the AWS default chain
  *     (environment, web identity on Kubernetes, instance profile)
  * @param presignTtl how long a presigned URL works
+ * @param presignReuse how long a URL may be handed out again for the same file: a viral link's redeems then share
+ *     one signature instead of signing each (zero signs every redeem). A URL handed out works for at least
+ *     {@code presignTtl} less this.
  */
 @ConfigurationProperties("sharelinks.s3")
 public record S3Properties(
@@ -22,4 +25,5 @@ public record S3Properties(
         @DefaultValue("false") boolean pathStyle,
         @DefaultValue("") String accessKeyId,
         @DefaultValue("") String secretAccessKey,
-        @DefaultValue("15m") Duration presignTtl) {}
+        @DefaultValue("15m") Duration presignTtl,
+        @DefaultValue("1s") Duration presignReuse) {}

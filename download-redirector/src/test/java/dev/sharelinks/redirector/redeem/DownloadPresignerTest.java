@@ -51,7 +51,42 @@ class DownloadPresignerTest {
                 .contains("filename*=UTF-8''%C3%A9t%C3%A9.pdf");
     }
 
+    @Test
+    void withinTheReuseWindowAFileGetsTheSameUrlAndAnotherFileItsOwn() {
+        try (DownloadPresigner presigner = new DownloadPresigner(
+                properties(URI.create("http://minio.local:9000"), "us-east-1", true, Duration.ofMinutes(1)))) {
+            URI first = presigner.presignedUrl("bucket", "a/b.bin", "b.bin");
+
+            assertThat(presigner.presignedUrl("bucket", "a/b.bin", "b.bin")).isSameAs(first);
+            URI renamed = presigner.presignedUrl("bucket", "a/b.bin", "other.bin");
+            assertThat(renamed.toString()).contains("filename%3D%22other.bin%22");
+            assertThat(presigner.presignedUrl("bucket", "a/c.bin", "other.bin")).isNotEqualTo(renamed);
+            assertThat(presigner.presignedUrl("another", "a/c.bin", "other.bin").toString())
+                    .startsWith("http://minio.local:9000/another/a/c.bin?");
+        }
+    }
+
+    @Test
+    void pastTheReuseWindowOrWithoutOneEveryUrlIsSignedAgain() throws InterruptedException {
+        URI minio = URI.create("http://minio.local:9000");
+        try (DownloadPresigner reusing =
+                        new DownloadPresigner(properties(minio, "us-east-1", true, Duration.ofMillis(1)));
+                DownloadPresigner signingEach =
+                        new DownloadPresigner(properties(minio, "us-east-1", true, Duration.ZERO))) {
+            URI first = reusing.presignedUrl("bucket", "a/b.bin", "b.bin");
+            Thread.sleep(5);
+            assertThat(reusing.presignedUrl("bucket", "a/b.bin", "b.bin")).isNotSameAs(first);
+
+            URI signed = signingEach.presignedUrl("bucket", "a/b.bin", "b.bin");
+            assertThat(signingEach.presignedUrl("bucket", "a/b.bin", "b.bin")).isNotSameAs(signed);
+        }
+    }
+
     private static S3Properties properties(URI endpoint, String region, boolean pathStyle) {
-        return new S3Properties(endpoint, region, pathStyle, "AKIDEXAMPLE", "secret", Duration.ofMinutes(15));
+        return properties(endpoint, region, pathStyle, Duration.ofSeconds(1));
+    }
+
+    private static S3Properties properties(URI endpoint, String region, boolean pathStyle, Duration reuse) {
+        return new S3Properties(endpoint, region, pathStyle, "AKIDEXAMPLE", "secret", Duration.ofMinutes(15), reuse);
     }
 }
