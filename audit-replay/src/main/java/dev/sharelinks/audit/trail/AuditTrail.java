@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,154 +87,191 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         }
         Object data = event.data();
         if (data instanceof LinkCreated created) {
-            return fields(record, event, "link.created")
-                    .linkId(created.linkId())
-                    .accountId(created.accountId())
-                    .mediaId(created.mediaId())
-                    .assetId(created.assetId())
-                    .filename(created.filename())
-                    .expiresAt(created.expiresAt())
-                    .downloadLimit(created.downloadLimit())
-                    .build();
+            return entry(record, event, "link.created", entry -> {
+                entry.linkId = created.linkId();
+                entry.accountId = created.accountId();
+                entry.mediaId = created.mediaId();
+                entry.assetId = created.assetId();
+                entry.filename = created.filename();
+                entry.expiresAt = created.expiresAt();
+                entry.downloadLimit = created.downloadLimit();
+            });
         }
         if (data instanceof LinkRevoked revoked) {
-            return fields(record, event, "link.revoked")
-                    .linkId(revoked.linkId())
-                    .accountId(revoked.accountId())
-                    .build();
+            return entry(record, event, "link.revoked", entry -> {
+                entry.linkId = revoked.linkId();
+                entry.accountId = revoked.accountId();
+            });
         }
         if (data instanceof ShareRequested share) {
-            return fields(record, event, "share.requested")
-                    .shareId(share.shareId())
-                    .accountId(share.accountId())
-                    .recipients(share.recipients())
-                    .sharedLinkIds(share.links().stream()
-                            .map(ShareRequested.SharedLink::linkId)
-                            .toList())
-                    .build();
+            return entry(record, event, "share.requested", entry -> {
+                entry.shareId = share.shareId();
+                entry.accountId = share.accountId();
+                entry.recipients = share.recipients();
+                entry.sharedLinkIds = share.links().stream()
+                        .map(ShareRequested.SharedLink::linkId)
+                        .toList();
+            });
         }
         if (data instanceof ShareMailDelivered delivered) {
-            return fields(record, event, "share.mail-delivered")
-                    .shareId(delivered.shareId())
-                    .accountId(delivered.accountId())
-                    .recipients(List.of(delivered.recipient()))
-                    .sharedLinkIds(delivered.linkIds())
-                    .build();
+            return entry(record, event, "share.mail-delivered", entry -> {
+                entry.shareId = delivered.shareId();
+                entry.accountId = delivered.accountId();
+                entry.recipients = List.of(delivered.recipient());
+                entry.sharedLinkIds = delivered.linkIds();
+            });
         }
         if (data instanceof ShareMailFailed failed) {
-            return fields(record, event, "share.mail-failed")
-                    .shareId(failed.shareId())
-                    .accountId(failed.accountId())
-                    .recipients(List.of(failed.recipient()))
-                    .sharedLinkIds(failed.linkIds())
-                    .problem(failed.reason())
-                    .build();
+            return entry(record, event, "share.mail-failed", entry -> {
+                entry.shareId = failed.shareId();
+                entry.accountId = failed.accountId();
+                entry.recipients = List.of(failed.recipient());
+                entry.sharedLinkIds = failed.linkIds();
+                entry.problem = failed.reason();
+            });
         }
         if (data instanceof DownloadConsumed download) {
-            return fields(record, event, "download.consumed")
-                    .linkId(download.linkId())
-                    .remaining(download.remaining())
-                    .clientAddress(download.clientAddress())
-                    .userAgent(download.userAgent())
-                    .build();
+            return entry(record, event, "download.consumed", entry -> {
+                entry.linkId = download.linkId();
+                entry.remaining = download.remaining();
+                entry.clientAddress = download.clientAddress();
+                entry.userAgent = download.userAgent();
+            });
         }
         if (data instanceof DownloadRepeated repeat) {
-            return fields(record, event, "download.repeated")
-                    .linkId(repeat.linkId())
-                    .clientAddress(repeat.clientAddress())
-                    .userAgent(repeat.userAgent())
-                    .build();
+            return entry(record, event, "download.repeated", entry -> {
+                entry.linkId = repeat.linkId();
+                entry.clientAddress = repeat.clientAddress();
+                entry.userAgent = repeat.userAgent();
+            });
         }
         if (data instanceof DownloadCountSettled settled) {
-            return fields(record, event, "download.count-settled")
-                    .linkId(settled.linkId())
-                    .remaining(settled.remaining())
-                    .build();
+            return entry(record, event, "download.count-settled", entry -> {
+                entry.linkId = settled.linkId();
+                entry.remaining = settled.remaining();
+            });
         }
         if (data instanceof ShareTokenCreated created) {
-            return token(fields(record, event, "share-token.created"), created.token())
-                    .tokenId(created.tokenId())
-                    .userId(created.createUser())
-                    .build();
+            return entry(record, event, "share-token.created", entry -> {
+                entry.tokenId = created.tokenId();
+                entry.token(created.token());
+                entry.userId = created.createUser();
+            });
         }
         if (data instanceof ShareTokenUpdated updated) {
-            return token(fields(record, event, "share-token.updated"), updated.token())
-                    .tokenId(updated.tokenId())
-                    .userId(updated.updateUser())
-                    .build();
+            return entry(record, event, "share-token.updated", entry -> {
+                entry.tokenId = updated.tokenId();
+                entry.token(updated.token());
+                entry.userId = updated.updateUser();
+            });
         }
         if (data instanceof ShareTokenDeleted deleted) {
-            return fields(record, event, "share-token.deleted")
-                    .tokenId(deleted.tokenId())
-                    .mediaId(deleted.mediaId())
-                    .userId(deleted.deleteUser())
-                    .build();
+            return entry(record, event, "share-token.deleted", entry -> {
+                entry.tokenId = deleted.tokenId();
+                entry.mediaId = deleted.mediaId();
+                entry.userId = deleted.deleteUser();
+            });
         }
         if (data instanceof ShareTokenDownloaded download) {
-            return fields(record, event, "share-token.downloaded")
-                    .tokenId(download.tokenId())
-                    .mediaId(download.mediaId())
-                    .clientAddress(download.clientAddress())
-                    .userAgent(download.userAgent())
-                    .exportDefinition(download.exportDefinition().name())
-                    .build();
+            return entry(record, event, "share-token.downloaded", entry -> {
+                entry.tokenId = download.tokenId();
+                entry.mediaId = download.mediaId();
+                entry.clientAddress = download.clientAddress();
+                entry.userAgent = download.userAgent();
+                entry.exportDefinition = download.exportDefinition().name();
+            });
         }
         return unreadable(record, "no audit entry for " + event.type());
     }
 
     private static AuditEntry unreadable(HistoryRecord record, @Nullable String problem) {
-        return new EntryBuilder(record.timestamp(), "unreadable", null, null, record)
-                .problem(problem)
-                .build();
+        EntryFields entry = new EntryFields(record.timestamp(), "unreadable", null, null, record);
+        entry.problem = problem;
+        return entry.build();
     }
 
-    /** The entry of a readable event so far: its envelope's fields and where it was read. */
-    private static EntryBuilder fields(HistoryRecord record, EventEnvelope<?> event, String type) {
-        return new EntryBuilder(event.occurredAt(), type, event.eventId().toString(), event.source(), record);
-    }
-
-    /** What a created or replaced token is. */
-    private static EntryBuilder token(EntryBuilder entry, ShareTokenState token) {
-        return entry.mediaId(token.mediaId())
-                .title(token.title())
-                .exportDefinition(token.exportDefinition().name())
-                .activationDate(token.activationDate())
-                .deactivationDate(token.deactivationDate());
+    /** The entry of a readable event: its envelope's fields and where it was read, then what {@code says} sets. */
+    private static AuditEntry entry(
+            HistoryRecord record, EventEnvelope<?> event, String type, Consumer<EntryFields> says) {
+        EntryFields entry =
+                new EntryFields(event.occurredAt(), type, event.eventId().toString(), event.source(), record);
+        says.accept(entry);
+        return entry.build();
     }
 
     /**
-     * One entry being built: what every entry has, then what its event says; a field no event of its kind has
-     * stays null, and is left out of the JSON lines and empty in the CSV.
+     * One entry's fields, set by name: what every entry has, then what its event says. A field no event of its kind
+     * has stays null, and is left out of the JSON lines and empty in the CSV.
      */
-    private static final class EntryBuilder {
+    private static final class EntryFields {
 
         private final Instant time;
         private final String event;
         private final @Nullable String eventId;
         private final @Nullable String source;
         private final HistoryRecord record;
-        private @Nullable Long linkId;
-        private @Nullable Long shareId;
-        private @Nullable Long tokenId;
-        private @Nullable Long accountId;
-        private @Nullable Long mediaId;
-        private @Nullable String assetId;
-        private @Nullable String filename;
-        private @Nullable Instant expiresAt;
-        private @Nullable Integer downloadLimit;
-        private @Nullable List<String> recipients;
-        private @Nullable List<Long> sharedLinkIds;
-        private @Nullable Integer remaining;
-        private @Nullable String clientAddress;
-        private @Nullable String userAgent;
-        private @Nullable String title;
-        private @Nullable String exportDefinition;
-        private @Nullable Instant activationDate;
-        private @Nullable Instant deactivationDate;
-        private @Nullable Long userId;
-        private @Nullable String problem;
 
-        EntryBuilder(
+        @Nullable
+        Long linkId;
+
+        @Nullable
+        Long shareId;
+
+        @Nullable
+        Long tokenId;
+
+        @Nullable
+        Long accountId;
+
+        @Nullable
+        Long mediaId;
+
+        @Nullable
+        String assetId;
+
+        @Nullable
+        String filename;
+
+        @Nullable
+        Instant expiresAt;
+
+        @Nullable
+        Integer downloadLimit;
+
+        @Nullable
+        List<String> recipients;
+
+        @Nullable
+        List<Long> sharedLinkIds;
+
+        @Nullable
+        Integer remaining;
+
+        @Nullable
+        String clientAddress;
+
+        @Nullable
+        String userAgent;
+
+        @Nullable
+        String title;
+
+        @Nullable
+        String exportDefinition;
+
+        @Nullable
+        Instant activationDate;
+
+        @Nullable
+        Instant deactivationDate;
+
+        @Nullable
+        Long userId;
+
+        @Nullable
+        String problem;
+
+        EntryFields(
                 Instant time, String event, @Nullable String eventId, @Nullable String source, HistoryRecord record) {
             this.time = time;
             this.event = event;
@@ -242,104 +280,13 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
             this.record = record;
         }
 
-        EntryBuilder linkId(long value) {
-            linkId = value;
-            return this;
-        }
-
-        EntryBuilder shareId(long value) {
-            shareId = value;
-            return this;
-        }
-
-        EntryBuilder tokenId(long value) {
-            tokenId = value;
-            return this;
-        }
-
-        EntryBuilder accountId(long value) {
-            accountId = value;
-            return this;
-        }
-
-        EntryBuilder mediaId(@Nullable Long value) {
-            mediaId = value;
-            return this;
-        }
-
-        EntryBuilder assetId(@Nullable String value) {
-            assetId = value;
-            return this;
-        }
-
-        EntryBuilder filename(@Nullable String value) {
-            filename = value;
-            return this;
-        }
-
-        EntryBuilder expiresAt(@Nullable Instant value) {
-            expiresAt = value;
-            return this;
-        }
-
-        EntryBuilder downloadLimit(@Nullable Integer value) {
-            downloadLimit = value;
-            return this;
-        }
-
-        EntryBuilder recipients(List<String> value) {
-            recipients = value;
-            return this;
-        }
-
-        EntryBuilder sharedLinkIds(List<Long> value) {
-            sharedLinkIds = value;
-            return this;
-        }
-
-        EntryBuilder remaining(@Nullable Integer value) {
-            remaining = value;
-            return this;
-        }
-
-        EntryBuilder clientAddress(@Nullable String value) {
-            clientAddress = value;
-            return this;
-        }
-
-        EntryBuilder userAgent(@Nullable String value) {
-            userAgent = value;
-            return this;
-        }
-
-        EntryBuilder title(@Nullable String value) {
-            title = value;
-            return this;
-        }
-
-        EntryBuilder exportDefinition(@Nullable String value) {
-            exportDefinition = value;
-            return this;
-        }
-
-        EntryBuilder activationDate(@Nullable Instant value) {
-            activationDate = value;
-            return this;
-        }
-
-        EntryBuilder deactivationDate(@Nullable Instant value) {
-            deactivationDate = value;
-            return this;
-        }
-
-        EntryBuilder userId(@Nullable Long value) {
-            userId = value;
-            return this;
-        }
-
-        EntryBuilder problem(@Nullable String value) {
-            problem = value;
-            return this;
+        /** What a created or replaced token is. */
+        void token(ShareTokenState token) {
+            mediaId = token.mediaId();
+            title = token.title();
+            exportDefinition = token.exportDefinition().name();
+            activationDate = token.activationDate();
+            deactivationDate = token.deactivationDate();
         }
 
         AuditEntry build() {
