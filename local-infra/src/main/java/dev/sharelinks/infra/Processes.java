@@ -81,12 +81,12 @@ public final class Processes {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    /** The command line that starts a JVM with this JVM's class path, which holds the Kafka server jars. */
     /** The {@code java} launcher of the JVM running this code: child JVMs run on the same Java. */
     public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** The command line that starts a JVM with this JVM's class path, which holds the Kafka server jars. */
     static List<String> javaWithOurClassPath(List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(java());

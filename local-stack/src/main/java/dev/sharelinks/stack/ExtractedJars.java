@@ -34,8 +34,8 @@ final class ExtractedJars {
     static Path of(Path jar) {
         try {
             String name = jar.getFileName().toString();
-            String version = fingerprint(jar);
-            Path extracted = jar.resolveSibling("extracted").resolve(name.replaceFirst("\\.jar$", "") + "-" + version);
+            String service = name.replaceFirst("\\.jar$", "");
+            Path extracted = jar.resolveSibling("extracted").resolve(service + "-" + fingerprint(jar));
             Path runnable = extracted.resolve(name);
             if (Files.isRegularFile(runnable)) {
                 return runnable;
@@ -59,7 +59,7 @@ final class ExtractedJars {
             } finally {
                 LocalStack.deleteRecursively(work);
             }
-            deleteOtherVersions(extracted);
+            deleteOtherVersions(extracted, service);
             return runnable;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract " + jar, e);
@@ -89,9 +89,8 @@ final class ExtractedJars {
      * Deletes the service's folders for jars it was built as before, so that rebuilds do not pile them up in
      * {@code extracted/}; a stack still running one of them keeps the files it has open.
      */
-    private static void deleteOtherVersions(Path extracted) throws IOException {
-        Pattern sameService = Pattern.compile(
-                Pattern.quote(extracted.getFileName().toString().replaceFirst("-[0-9a-f]{16}$", "")) + "-[0-9a-f]{16}");
+    private static void deleteOtherVersions(Path extracted, String service) throws IOException {
+        Pattern sameService = Pattern.compile(Pattern.quote(service) + "-[0-9a-f]{16}");
         try (Stream<Path> folders = Files.list(extracted.getParent())) {
             for (Path folder : folders.toList()) {
                 if (!folder.equals(extracted)
