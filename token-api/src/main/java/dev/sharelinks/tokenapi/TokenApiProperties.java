@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminTokensReload how long the file's tokens are believed before it is looked at again
  * @param defaultPageSize tokens per page when the client does not say
  * @param maxPageSize the largest {@code size} a client may ask for
+ * @param verifiedPasswordWindow how long a DAM user's password that passed bcrypt passes again without it, for the
+ *     same login and stored hash (a client sends its Basic credentials with every request); zero hashes every time
  */
 @ConfigurationProperties("sharelinks.token-api")
 public record TokenApiProperties(
@@ -23,7 +25,8 @@ public record TokenApiProperties(
         @DefaultValue("") String adminTokensFile,
         @DefaultValue("10s") Duration adminTokensReload,
         @DefaultValue("20") int defaultPageSize,
-        @DefaultValue("100") int maxPageSize) {
+        @DefaultValue("100") int maxPageSize,
+        @DefaultValue("5m") Duration verifiedPasswordWindow) {
 
     public String publicUrl(String publicPath) {
         String base = publicShareBaseUrl.toString();

@@ -16,17 +16,21 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Checks HTTP Basic credentials against the stored bcrypt hashes. An unknown or disabled login is checked against a
  * dummy hash all the same, so the answer takes as long whether the login exists or not (no user enumeration by
- * timing). Hashing runs off the event loop: bcrypt takes tens of milliseconds by design.
+ * timing). Hashing runs off the event loop: bcrypt takes tens of milliseconds by design. A password that passed
+ * lately against the same stored hash passes again without bcrypt ({@link VerifiedPasswords}); the user's row is read
+ * on every request all the same, so a disabled user or a new password takes effect at once.
  */
 final class DamUserAuthentication implements ReactiveAuthenticationManager {
 
     private final DatabaseClient db;
     private final PasswordEncoder passwords;
+    private final VerifiedPasswords verified;
     private final String dummyHash;
 
-    DamUserAuthentication(DatabaseClient db, PasswordEncoder passwords) {
+    DamUserAuthentication(DatabaseClient db, PasswordEncoder passwords, VerifiedPasswords verified) {
         this.db = db;
         this.passwords = passwords;
+        this.verified = verified;
         byte[] unguessable = new byte[32];
         new SecureRandom().nextBytes(unguessable);
         // PasswordEncoder answers null only for a null password
@@ -48,16 +52,30 @@ final class DamUserAuthentication implements ReactiveAuthenticationManager {
                         row.get("password_hash", String.class)))
                 .one()
                 .defaultIfEmpty(new StoredUser(null, dummyHash))
-                .publishOn(Schedulers.boundedElastic())
-                .filter(stored -> passwords.matches(password, stored.passwordHash()) && stored.user() != null)
-                .map(stored -> (Authentication) UsernamePasswordAuthenticationToken.authenticated(
-                        stored.user(),
-                        null,
-                        AuthorityUtils.createAuthorityList(
-                                stored.user().administrator()
-                                        ? new String[] {"ROLE_USER", "ROLE_ADMINISTRATOR"}
-                                        : new String[] {"ROLE_USER"})))
+                .flatMap(stored -> {
+                    DamUser user = stored.user();
+                    if (user != null && verified.passed(login, password, stored.passwordHash())) {
+                        return Mono.just(authenticated(user));
+                    }
+                    return Mono.fromCallable(() -> passwords.matches(password, stored.passwordHash()))
+                            .subscribeOn(Schedulers.boundedElastic())
+                            .filter(matches -> matches && user != null)
+                            .map(matches -> {
+                                verified.remember(login, password, stored.passwordHash());
+                                return authenticated(Objects.requireNonNull(user));
+                            });
+                })
                 .switchIfEmpty(Mono.error(() -> new BadCredentialsException("wrong login or password")));
+    }
+
+    private static Authentication authenticated(DamUser user) {
+        return UsernamePasswordAuthenticationToken.authenticated(
+                user,
+                null,
+                AuthorityUtils.createAuthorityList(
+                        user.administrator()
+                                ? new String[] {"ROLE_USER", "ROLE_ADMINISTRATOR"}
+                                : new String[] {"ROLE_USER"}));
     }
 
     private record StoredUser(

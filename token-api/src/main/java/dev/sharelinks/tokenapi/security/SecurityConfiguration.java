@@ -53,7 +53,8 @@ class SecurityConfiguration {
                 // capabilities
                 .headers(headers -> headers.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .httpBasic(basic -> basic.authenticationManager(new DamUserAuthentication(db, passwords))
+                .httpBasic(basic -> basic.authenticationManager(new DamUserAuthentication(
+                                db, passwords, VerifiedPasswords.rememberedFor(properties.verifiedPasswordWindow())))
                         .authenticationEntryPoint((exchange, e) -> unauthorized(exchange)))
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(
