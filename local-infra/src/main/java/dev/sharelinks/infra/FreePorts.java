@@ -2,8 +2,14 @@ package dev.sharelinks.infra;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Picks a port that is free right now, below the kernel's ephemeral range. A port the kernel handed out for a
  * listener of ours could, in the moment between our check and the server's start, be taken as the local port of any
  * outgoing connection (a Kafka client's, a pool's); a port below that range never is.
+ * <p>
+ * The build runs several test JVMs side by side, each starting servers on ports it picked: a port is handed out only
+ * with a lock on its file in {@code <tmpdir>/sharelinks-ports}, which this process holds until it exits, so no other
+ * process hands it out meanwhile, however long its server takes to bind it.
  */
 public final class FreePorts {
 
@@ -20,24 +30,54 @@ public final class FreePorts {
     private static final AtomicInteger CURSOR =
             new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
 
+    private static final Path LOCKS = Path.of(System.getProperty("java.io.tmpdir"), "sharelinks-ports");
+
+    // the locks of the ports this process handed out, held for its lifetime (kept reachable: a collected channel
+    // closes and releases its lock)
+    private static final Map<Integer, FileLock> HELD = new ConcurrentHashMap<>();
+
     private FreePorts() {}
 
     public static int next() {
         int span = firstEphemeralPort() - LOWEST;
         for (int tried = 0; tried < span; tried++) {
             int port = LOWEST + Math.floorMod(CURSOR.getAndIncrement(), span);
-            if (isFree(port)) {
+            if (reserve(port)) {
                 return port;
             }
         }
         throw new IllegalStateException("no free port between " + LOWEST + " and " + (LOWEST + span));
     }
 
-    private static boolean isFree(int port) {
+    /** Whether no other process handed the port out and nothing listens on it; if so, it is this process's. */
+    private static boolean reserve(int port) {
+        FileLock lock;
+        try {
+            Files.createDirectories(LOCKS);
+            FileChannel file = FileChannel.open(
+                    LOCKS.resolve(Integer.toString(port)), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = file.tryLock();
+            if (lock == null) {
+                file.close();
+                return false;
+            }
+        } catch (IOException | OverlappingFileLockException unavailable) {
+            return false;
+        }
         try (ServerSocket socket = new ServerSocket(port)) {
+            HELD.put(port, lock);
             return true;
         } catch (IOException taken) {
+            release(lock);
             return false;
+        }
+    }
+
+    private static void release(FileLock lock) {
+        try {
+            lock.channel().close();
+        } catch (IOException ignored) {
+            // closing the channel releases the lock; a failure leaves it to the process's exit
         }
     }
 
