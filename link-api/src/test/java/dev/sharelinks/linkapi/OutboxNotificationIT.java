@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.annotation.DirtiesContext;
@@ -38,8 +40,15 @@ class OutboxNotificationIT extends LinkApiIntegrationTest {
     @Test
     void whenTheDatabaseRestartsThenTheRelayListensAgain() {
         PostgresServer postgres = SharedServers.postgres();
+        // several connections in the pool, idle: each dies with the server
+        List<CompletableFuture<TestAccount>> concurrent = IntStream.range(0, 8)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> newAccount("bucket-before-restart-" + i)))
+                .toList();
+        concurrent.forEach(CompletableFuture::join);
         postgres.stop();
         postgres.start();
+        // the next request gets a fresh connection, not a 500
+        newAccount("bucket-after-restart");
 
         // committed while nobody may have listened: the relay is woken when the listening connection is back
         String duringReconnect = insertAsAnotherReplica();

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * The build runs several test JVMs side by side, each starting servers on ports it picked: a port is handed out only
  * with a lock on its file in {@code <tmpdir>/sharelinks-ports}, which this process holds until it exits, so no other
- * process hands it out meanwhile, however long its server takes to bind it.
+ * process hands it out meanwhile, however long its server takes to bind it. Where that folder cannot be written (say
+ * another user made it), the bind check alone decides, as before.
  */
 public final class FreePorts {
 
@@ -51,33 +52,41 @@ public final class FreePorts {
 
     /** Whether no other process handed the port out and nothing listens on it; if so, it is this process's. */
     private static boolean reserve(int port) {
-        FileLock lock;
+        FileChannel file;
         try {
             Files.createDirectories(LOCKS);
-            FileChannel file = FileChannel.open(
+            file = FileChannel.open(
                     LOCKS.resolve(Integer.toString(port)), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = file.tryLock();
-            if (lock == null) {
-                file.close();
-                return false;
-            }
-        } catch (IOException | OverlappingFileLockException unavailable) {
-            return false;
+        } catch (IOException noLockFile) {
+            // say a folder another user made: the bind check alone, as before there were locks
+            return isFree(port);
         }
+        try {
+            FileLock lock = file.tryLock();
+            if (lock != null && isFree(port)) {
+                HELD.put(port, lock);
+                return true;
+            }
+        } catch (IOException | OverlappingFileLockException handedOut) {
+            // another process's, or this one's
+        }
+        close(file);
+        return false;
+    }
+
+    private static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket(port)) {
-            HELD.put(port, lock);
             return true;
         } catch (IOException taken) {
-            release(lock);
             return false;
         }
     }
 
-    private static void release(FileLock lock) {
+    private static void close(FileChannel file) {
         try {
-            lock.channel().close();
+            file.close();
         } catch (IOException ignored) {
-            // closing the channel releases the lock; a failure leaves it to the process's exit
+            // closing releases the lock; a failure leaves it to the process's exit
         }
     }
 
