@@ -253,8 +253,8 @@ public final class KafkaProcessBroker implements KafkaBroker {
 
     /**
      * One node, broker and controller. Its controller appends no idle no-op records to the metadata log
-     * ({@code metadata.max.idle.interval.ms=0}): with no other broker to show that the controller lives, they only
-     * cost about 40% of an idle broker's CPU, and the tests start a broker per test JVM.
+     * ({@code metadata.max.idle.interval.ms=0}): with no other broker to show that the controller lives, they are
+     * most of what an idle broker does, and the tests start a broker per test JVM.
      */
     private String serverProperties(Path data, int controllerPort) throws IOException {
         return listeners(controllerPort) + """
