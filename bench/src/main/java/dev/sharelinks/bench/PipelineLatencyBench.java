@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -158,7 +159,7 @@ public final class PipelineLatencyBench {
         Queue<CompletableFuture<Void>> pending = new ConcurrentLinkedQueue<>();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         try {
-            ticker.scheduleAtFixedRate(
+            Future<?> ticks = ticker.scheduleAtFixedRate(
                     () -> {
                         int round = started.getAndIncrement();
                         if (round < rounds) {
@@ -169,6 +170,9 @@ public final class PipelineLatencyBench {
                     1_000_000_000L / options.rate(),
                     TimeUnit.NANOSECONDS);
             while (started.get() < rounds) {
+                if (ticks.isDone()) {
+                    ticks.get(); // a round that could not start ended the ticks: its failure
+                }
                 Thread.sleep(50);
             }
         } finally {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -53,7 +54,7 @@ final class ProcessSampler implements AutoCloseable {
     void start() {
         sample(true);
         startNanos = System.nanoTime();
-        timer.scheduleAtFixedRate(() -> sample(false), 200, 200, TimeUnit.MILLISECONDS);
+        Future<?> unused = timer.scheduleAtFixedRate(() -> sample(false), 200, 200, TimeUnit.MILLISECONDS);
     }
 
     /** Stops sampling and returns, per group, the cores used on average and the largest PSS seen. */
@@ -146,7 +147,7 @@ final class ProcessSampler implements AutoCloseable {
         try {
             String line = Files.readString(statFile);
             String afterName = line.substring(line.lastIndexOf(')') + 2);
-            String[] rest = afterName.split(" ");
+            String[] rest = afterName.split(" ", -1);
             String[] fields = new String[rest.length + 2];
             fields[0] = line.substring(0, line.indexOf(' '));
             fields[1] = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));

@@ -676,7 +676,7 @@ public final class RedeemBench {
         try (Stream<Path> files = Files.list(logs)) {
             for (Path file : files.toList()) {
                 for (String line : Files.readAllLines(file)) {
-                    String[] fields = line.split(" ");
+                    String[] fields = line.split(" ", -1);
                     if (fields.length > 2) {
                         latencies.add(Long.parseLong(fields[2]));
                     }
@@ -861,7 +861,7 @@ public final class RedeemBench {
 
         private static Map<String, String> postgresSettings(String given) {
             Map<String, String> settings = new LinkedHashMap<>(POSTGRES_DEFAULTS);
-            for (String setting : given.split(",")) {
+            for (String setting : given.split(",", -1)) {
                 if (setting.isBlank()) {
                     continue;
                 }

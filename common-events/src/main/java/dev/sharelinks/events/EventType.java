@@ -70,6 +70,8 @@ public enum EventType {
     private final String typeName;
     private final String topic;
     private final Class<?> dataType;
+
+    @SuppressWarnings("ImmutableEnumChecker") // List.of: unmodifiable, of records
     private final List<Older> older;
 
     EventType(String typeName, String topic, Class<?> dataType, Older... older) {

@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
+ * link-api's settings ({@code sharelinks.link-api}).
+ *
  * @param publicRedeemBaseUrl where recipients reach the redirector; a link's URL is this plus
  *     {@code /api/v2/shareable_links/<key>}
  * @param adminToken a bearer token of the admin API (register accounts, keys, assets); with no token configured here or in

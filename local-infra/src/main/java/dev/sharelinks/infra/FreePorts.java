@@ -94,7 +94,7 @@ public final class FreePorts {
     private static int firstEphemeralPort() {
         try {
             String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
-            return Math.max(LOWEST + 1_000, Integer.parseInt(range.trim().split("\\s+")[0]));
+            return Math.max(LOWEST + 1_000, Integer.parseInt(range.trim().split("\\s+", 2)[0]));
         } catch (IOException | RuntimeException unreadable) {
             return 32_768;
         }

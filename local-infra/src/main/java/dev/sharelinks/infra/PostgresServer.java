@@ -272,7 +272,7 @@ public final class PostgresServer implements AutoCloseable {
                                 "UTF8",
                                 "--locale=C.UTF-8")),
                 log,
-                Duration.ofSeconds(120));
+                Duration.ofMinutes(2));
     }
 
     /** {@code PG_BIN} if set, else the newest {@code /usr/lib/postgresql/N/bin} (Debian's layout). */

@@ -36,6 +36,8 @@ public final class S3Server implements AutoCloseable {
     }
 
     /**
+     * Starts a server that accepts requests signed with this key.
+     *
      * @param storage where objects live on disk; null keeps them in memory
      */
     public static S3Server start(int port, String accessKeyId, String secretAccessKey, @Nullable Path storage) {

@@ -72,6 +72,7 @@ public final class SmtpServer implements AutoCloseable {
      * {@link #raw} is the message as it came over the wire (dot-unstuffed), for what a parse could change: a DKIM
      * signature is over these bytes.
      */
+    @SuppressWarnings("ArrayRecordComponent") // never compared as a whole; the accessor hands out a copy
     public record ReceivedMail(
             String recipient, MimeMessage message, Instant acceptedAt, String connection, byte[] raw) {
 

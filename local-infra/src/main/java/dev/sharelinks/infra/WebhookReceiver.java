@@ -37,7 +37,11 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /** @param answeredWith the status answered, or 0 for no answer */
+    /**
+     * A delivery the receiver took.
+     *
+     * @param answeredWith the status answered, or 0 for no answer
+     */
     public record Received(Map<String, List<String>> headers, String body, int answeredWith) {
 
         public String header(String name) {

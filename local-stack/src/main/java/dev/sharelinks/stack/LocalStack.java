@@ -276,7 +276,7 @@ public final class LocalStack implements AutoCloseable {
             service.awaitReady(Duration.ofMinutes(3));
         }
 
-        byte[] demo = ("Sharelinks demo object: if you can read this, the presigned download worked.\n")
+        byte[] demo = "Sharelinks demo object: if you can read this, the presigned download worked.\n"
                 .getBytes(StandardCharsets.UTF_8);
         s3.putObject(DEMO_BUCKET, DEMO_OBJECT_KEY, demo, "text/plain");
         String apiKey = registerDemoAccount(linkApi.url(), adminToken);

@@ -48,6 +48,8 @@ public final class AdminTokens {
     }
 
     /**
+     * The tokens accepted: the configured one and those of the file.
+     *
      * @param configured a token, or blank for none
      * @param file a file of tokens, one per line (blank lines and lines starting with {@code #} skipped); null or
      *     blank for none. A file that cannot be read at start fails the start; later, the tokens last read stay

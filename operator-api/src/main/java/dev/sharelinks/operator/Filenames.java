@@ -41,8 +41,8 @@ public final class Filenames {
 
     private static boolean misleading(int c) {
         return Character.isISOControl(c)
-                || c >= 0x202A && c <= 0x202E
-                || c >= 0x2066 && c <= 0x2069
+                || (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2066 && c <= 0x2069)
                 || c == 0x2028
                 || c == 0x2029
                 || c == 0xFEFF;

@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
+ * token-api's settings ({@code sharelinks.token-api}).
+ *
  * @param publicShareBaseUrl where visitors reach the redirector; a token's public URL is this plus
  *     {@code /share/<tokenValue><suffix>}
  * @param adminToken a bearer token of the admin API (users, rights, medias, templates); with no token configured here or in

@@ -43,6 +43,8 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
             .thenComparingLong(AuditEntry::offset);
 
     /**
+     * The trail of this history, oldest first.
+     *
      * @param from leave out what happened before this instant (the events' own time, which a record's broker time
      *     can only follow: a replay from a time reads every record stored since, and some may be older events that
      *     waited in an outbox); null to keep everything

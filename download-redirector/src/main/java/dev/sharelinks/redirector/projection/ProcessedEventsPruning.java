@@ -61,7 +61,7 @@ class ProcessedEventsPruning implements SchedulingConfigurer {
                     .block(STATEMENT_TIMEOUT);
             deleted = rows == null ? 0 : rows;
             total += deleted;
-            pruned.increment(deleted);
+            pruned.increment((double) deleted);
         } while (deleted == properties.pruneBatch());
         return total;
     }

@@ -37,6 +37,7 @@ class DownloadPresigner implements AutoCloseable {
     private final @Nullable URI endpoint;
     private final long reuseNanos;
     /** Each thread's last signed URL: the event loops presign, and a thread's own needs no lock. */
+    @SuppressWarnings("ThreadLocalUsage") // per presigner, as each signs with its own settings
     private final ThreadLocal<Signed> lastSigned = new ThreadLocal<>();
 
     DownloadPresigner(S3Properties properties) {

@@ -34,7 +34,10 @@ enum PublicRoute {
     private final String tag;
     private final String uri;
     private final RefusalPages.Route pages;
+
+    @SuppressWarnings("ImmutableEnumChecker") // set once here, never written, and handed out as a copy
     private final HttpMethod[] methods;
+
     private final String notFound;
     private final String tooMany;
     private final String unavailable;

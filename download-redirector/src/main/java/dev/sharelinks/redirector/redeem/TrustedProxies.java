@@ -74,12 +74,12 @@ class TrustedProxies implements NettyServerCustomizer {
         List<String> hops = new ArrayList<>();
         List<String> forwardedFor = request.headers().getAll("X-Forwarded-For");
         if (!forwardedFor.isEmpty()) {
-            forwardedFor.forEach(header -> hops.addAll(List.of(header.split(","))));
+            forwardedFor.forEach(header -> hops.addAll(List.of(header.split(",", -1))));
             return hops;
         }
         for (String header : request.headers().getAll("Forwarded")) {
-            for (String element : header.split(",")) {
-                for (String pair : element.split(";")) {
+            for (String element : header.split(",", -1)) {
+                for (String pair : element.split(";", -1)) {
                     String[] nameValue = pair.trim().split("=", 2);
                     if (nameValue.length == 2
                             && nameValue[0].trim().toLowerCase(Locale.ROOT).equals("for")) {

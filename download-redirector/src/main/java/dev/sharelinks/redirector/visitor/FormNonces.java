@@ -81,6 +81,8 @@ public class FormNonces {
     }
 
     /**
+     * What a form's nonce is worth.
+     *
      * @param id the nonce's random id, to be recorded as used; null unless valid
      * @param expiresAt when the nonce stops being accepted (its record may be deleted after); null unless valid
      */

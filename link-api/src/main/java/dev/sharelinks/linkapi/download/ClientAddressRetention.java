@@ -49,6 +49,6 @@ public enum ClientAddressRetention {
     }
 
     private static int group(byte[] ipv6, int index) {
-        return (ipv6[2 * index] & 0xff) << 8 | ipv6[2 * index + 1] & 0xff;
+        return ((ipv6[2 * index] & 0xff) << 8) | (ipv6[2 * index + 1] & 0xff);
     }
 }

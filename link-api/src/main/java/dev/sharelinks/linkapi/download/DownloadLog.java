@@ -78,7 +78,8 @@ class DownloadLog {
         /** The position a cursor names; empty for anything that is not a cursor this API handed out. */
         static Optional<Position> ofCursor(String cursor) {
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("/");
+                String[] parts =
+                        new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("/", -1);
                 return parts.length == 2
                         ? Optional.of(new Position(Instant.parse(parts[0]), UUID.fromString(parts[1])))
                         : Optional.empty();

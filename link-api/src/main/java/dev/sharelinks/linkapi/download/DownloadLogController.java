@@ -188,7 +188,7 @@ class DownloadLogController {
         }
         int byQuality =
                 Double.compare(csvRange.get().getQualityValue(), jsonRange.get().getQualityValue());
-        return byQuality > 0 || byQuality == 0 && specificity(csvRange.get()) > specificity(jsonRange.get());
+        return byQuality > 0 || (byQuality == 0 && specificity(csvRange.get()) > specificity(jsonRange.get()));
     }
 
     /** The client's most specific range that includes the type: the one whose quality applies to it. */

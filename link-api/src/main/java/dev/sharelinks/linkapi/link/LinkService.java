@@ -252,6 +252,4 @@ class LinkService {
 
     /** @param locale the account's language, which the link's pages fall back to */
     private record InsertedLink(long id, boolean landingPage, String locale) {}
-
-    /** A write's answer, and its event, to wait for. */
 }

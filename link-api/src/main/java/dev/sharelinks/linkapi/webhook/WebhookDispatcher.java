@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -242,7 +243,8 @@ class WebhookDispatcher implements SmartLifecycle {
             return thread;
         });
         long interval = properties.pollInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::dispatch, interval, interval, TimeUnit.MILLISECONDS);
+        // dispatch catches its failures: one that escaped would end the polling, unseen by this future
+        Future<?> unused = executor.scheduleWithFixedDelay(this::dispatch, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -5,6 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
+ * How webhooks are delivered ({@code sharelinks.link-api.webhooks}).
+ *
  * @param allowedPrivateAddresses which non-public addresses an endpoint's URL may resolve to
  *     ({@code WEBHOOKS_ALLOWED_PRIVATE_ADDRESSES}): none in production, loopback in the local stack
  * @param dispatcherEnabled whether this instance sends deliveries ({@code WEBHOOKS_DISPATCHER}); every instance

@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.io.Resource;
 
 /**
+ * How shares are mailed ({@code sharelinks.mailer}).
+ *
  * @param from the sender address of every mail; a share's mail shows its account's name with it
  * @param retryInitialInterval first wait after the SMTP server failed
  * @param retryMaxInterval longest wait between attempts; attempts go on until the server takes the mail
@@ -32,6 +34,8 @@ public record MailerProperties(
         @Nullable List<String> linkSealingKeys) {
 
     /**
+     * The DKIM key every mail is signed with.
+     *
      * @param domain the signing domain ({@code d=}): the From address's domain, or a parent of it, for DMARC
      * @param selector the key's name under {@code _domainkey.<domain>} in DNS ({@code s=})
      * @param privateKey where the RSA private key is, PKCS#8 PEM (a Kubernetes Secret mounted as a file)

@@ -93,6 +93,7 @@ class SmtpConnections implements AutoCloseable {
      * What {@code JavaMailSenderImpl} does before sending: a date, and the headers brought up to date (the mailer's
      * messages set their own stable Message-ID there, {@link StableIdMessage}).
      */
+    @SuppressWarnings("JavaUtilDate") // Jakarta Mail's sent date is a Date
     private static void prepare(MimeMessage message) throws MessagingException {
         if (message.getSentDate() == null) {
             message.setSentDate(new Date());

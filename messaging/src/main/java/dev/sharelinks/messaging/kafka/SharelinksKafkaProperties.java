@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
+ * Kafka settings every service shares ({@code sharelinks.kafka}).
+ *
  * @param createTopics declare the event and dead-letter topics at startup (off where an operator such as Strimzi
  *     owns them)
  * @param partitions partitions of each event topic

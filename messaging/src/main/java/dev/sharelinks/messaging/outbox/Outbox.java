@@ -37,6 +37,8 @@ public class Outbox {
     }
 
     /**
+     * Appends one event in the caller's transaction.
+     *
      * @param data an event record of {@code common-events}
      * @param subject the aggregate id: the Kafka key and the envelope's subject
      * @return the appended row, by which {@link ReadYourWrites} follows the event once committed

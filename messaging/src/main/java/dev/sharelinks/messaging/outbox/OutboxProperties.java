@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
+ * The outbox and its relay ({@code sharelinks.outbox}).
+ *
  * @param source the service name written into every event envelope ({@code ce_source})
  * @param origin when set, written into every event's {@link #ORIGIN_HEADER} header: a service that consumes the
  *     topics it publishes on tells its own events by it

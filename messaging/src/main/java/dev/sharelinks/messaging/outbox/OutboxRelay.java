@@ -3,6 +3,7 @@ package dev.sharelinks.messaging.outbox;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -132,7 +133,7 @@ public class OutboxRelay implements SmartLifecycle {
         ScheduledExecutorService running = executor;
         if (running != null) {
             try {
-                running.schedule(this::wakeUp, millis, TimeUnit.MILLISECONDS);
+                Future<?> unused = running.schedule(this::wakeUp, millis, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
                 // shutting down: the rows stay in the outbox for the next start
             }
@@ -147,7 +148,7 @@ public class OutboxRelay implements SmartLifecycle {
         ScheduledExecutorService running = executor;
         if (running != null && wakeUpPending.compareAndSet(false, true)) {
             try {
-                running.schedule(
+                Future<?> unused = running.schedule(
                         () -> {
                             wakeUpPending.set(false);
                             relayUntilEmpty();
@@ -173,7 +174,8 @@ public class OutboxRelay implements SmartLifecycle {
         });
         executor = started;
         long interval = properties.pollInterval().toMillis();
-        started.scheduleWithFixedDelay(this::relayUntilEmpty, 0, interval, TimeUnit.MILLISECONDS);
+        // relayUntilEmpty catches its failures: one that escaped would end the polling, unseen by this future
+        Future<?> unused = started.scheduleWithFixedDelay(this::relayUntilEmpty, 0, interval, TimeUnit.MILLISECONDS);
     }
 
     @Override

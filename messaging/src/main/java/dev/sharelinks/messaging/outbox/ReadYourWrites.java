@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +130,7 @@ public class ReadYourWrites implements AutoCloseable {
     private void schedulePass(long delayNanos) {
         if (passScheduled.compareAndSet(false, true)) {
             try {
-                loop.schedule(this::pass, delayNanos, TimeUnit.NANOSECONDS);
+                Future<?> unused = loop.schedule(this::pass, delayNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException closing) {
                 passScheduled.set(false);
                 releaseAll();

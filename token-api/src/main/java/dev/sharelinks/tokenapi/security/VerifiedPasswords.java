@@ -26,6 +26,7 @@ final class VerifiedPasswords {
     private final SecretKeySpec key;
     private final Cache<String, Verified> verified;
 
+    @SuppressWarnings("ArrayRecordComponent") // never compared as a whole: the MAC is compared in constant time
     private record Verified(String passwordHash, byte[] passwordMac) {}
 
     private VerifiedPasswords(Duration window, Ticker ticker) {
