@@ -96,6 +96,9 @@ class MissLimitIT extends RedirectorIntegrationTest {
         clientOf.put("not-an-address", "127.0.0.1");
         clientOf.put("attacker.example, 203.0.113.10", "203.0.113.10");
         clientOf.put("203.0.113.11, attacker.example", "127.0.0.1");
+        // an empty element is no address either, at the end as in the middle
+        clientOf.put("203.0.113.12,", "127.0.0.1");
+        clientOf.put("203.0.113.13, , 127.0.0.8", "127.0.0.1");
         for (Map.Entry<String, String> forwarded : clientOf.entrySet()) {
             PublishedLink link =
                     publishLink("media/limit/who", "who.bin", 1, Instant.now().plusSeconds(3600));
