@@ -26,16 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KafkaManifestTest {
 
-    static Stream<RenderedManifests> overlays() {
-        return Kustomizations.overlays();
-    }
-
-    static Stream<DeployedService> services() {
-        return Kustomizations.services();
-    }
-
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Kustomizations.EACH_OVERLAY)
     void kafkaTopicsAreTheEventTopicsAndTheirDeadLettersKeptForeverInTheClusterTheServicesUse(
             RenderedManifests overlay) {
         Map<String, GenericKubernetesResource> topics = new TreeMap<>();
@@ -70,7 +62,7 @@ class KafkaManifestTest {
      * operators that make the topics and users, and has the brokers its replication settings need.
      */
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Kustomizations.EACH_OVERLAY)
     void theKafkaClusterTakesClientsOnlyOverTlsWithScramLoginsAndEnforcesAcls(RenderedManifests overlay) {
         String cluster = kafkaCluster(overlay);
         GenericKubernetesResource kafka = onlyOne("Kafka clusters", overlay.custom("Kafka"));
@@ -113,7 +105,7 @@ class KafkaManifestTest {
      * whose ACLs allow exactly what {@link KafkaAccess} says the service does.
      */
     @ParameterizedTest
-    @MethodSource("services")
+    @MethodSource(Kustomizations.EACH_SERVICE)
     void theServiceLogsInToKafkaOverTlsAsItsOwnUserAllowedOnlyWhatItDoes(DeployedService service) {
         RenderedManifests overlay = service.overlay();
         String cluster = kafkaCluster(overlay);
@@ -144,7 +136,7 @@ class KafkaManifestTest {
 
     /** One KafkaUser per service and the audit replay, each allowed exactly what {@link KafkaAccess} says. */
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Kustomizations.EACH_OVERLAY)
     void everyKafkaUserIsOneThatKafkaAccessDeclares(RenderedManifests overlay) {
         Map<String, GenericKubernetesResource> users = new TreeMap<>();
         overlay.custom("KafkaUser").forEach(user -> users.put(nameOf(user), user));

@@ -26,6 +26,11 @@ final class Kustomizations {
     /** The Deployments, named like the modules whose application.yml and jar they run. */
     static final List<String> SERVICES = List.of("link-api", "token-api", "download-redirector", "mailer-service");
 
+    /** A {@code @MethodSource} of every overlay. */
+    static final String EACH_OVERLAY = "dev.sharelinks.deploy.k8s.Kustomizations#overlays";
+    /** A {@code @MethodSource} of every service in every overlay. */
+    static final String EACH_SERVICE = "dev.sharelinks.deploy.k8s.Kustomizations#services";
+
     private Kustomizations() {}
 
     /** Rendered on first use: a class's initialization runs once and is safely published. */

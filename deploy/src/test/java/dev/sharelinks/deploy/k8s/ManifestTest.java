@@ -57,18 +57,10 @@ class ManifestTest {
             "SPRING_KAFKA_SSL_TRUST_STORE_TYPE",
             "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION");
 
-    static Stream<RenderedManifests> overlays() {
-        return Kustomizations.overlays();
-    }
-
-    static Stream<DeployedService> services() {
-        return Kustomizations.services();
-    }
-
     // ---------------------------------------------------------------------------------------- fields and files
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Kustomizations.EACH_OVERLAY)
     void everyObjectHasOnlyTheFieldsOfItsKindWithTheirTypes(RenderedManifests overlay) {
         assertThat(overlay.documents().stream().flatMap(object -> FieldCheck.problems(object).stream()))
                 .as("%s: fields the API server or an operator would refuse, or read otherwise", overlay)
@@ -117,7 +109,7 @@ class ManifestTest {
     // ---------------------------------------------------------------------------- each service in each overlay
 
     @ParameterizedTest
-    @MethodSource("services")
+    @MethodSource(Kustomizations.EACH_SERVICE)
     void theDeploymentRunsTheAppOnItsPortsWithItsProbesAndVariables(DeployedService service) throws IOException {
         Container app = service.app();
         assertThat(service.pod().getContainers()).map(Container::getName).containsExactly("app");
@@ -157,7 +149,7 @@ class ManifestTest {
     }
 
     @ParameterizedTest
-    @MethodSource("services")
+    @MethodSource(Kustomizations.EACH_SERVICE)
     void podsStopGracefullyAndRunThePinnedImageAsItsNonRootUserOnAReadOnlyFilesystem(DeployedService service)
             throws IOException {
         Container app = service.app();
@@ -202,7 +194,7 @@ class ManifestTest {
     }
 
     @ParameterizedTest
-    @MethodSource("services")
+    @MethodSource(Kustomizations.EACH_SERVICE)
     void theServiceLogsIntoTheDatabaseAsARoleOwningItsSchema(DeployedService service) throws IOException {
         GenericKubernetesResource cluster =
                 onlyOne("database clusters", service.overlay().custom("Cluster"));
@@ -251,7 +243,7 @@ class ManifestTest {
     // ---------------------------------------------------------------------------------------- each overlay
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Kustomizations.EACH_OVERLAY)
     void eachServiceIsOneDeploymentReadingOnlyTheDocumentedSecretKeys(RenderedManifests overlay) throws IOException {
         assertThat(overlay.all(Deployment.class)).map(Kustomizations::nameOf).hasSameElementsAs(SERVICES);
         Set<String> read = new TreeSet<>();
@@ -283,7 +275,7 @@ class ManifestTest {
      * short; a lifetime must stay below the time a redeem waits for another replica's lease to end (4 s).
      */
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Kustomizations.EACH_OVERLAY)
     void theAutoscalerAloneScalesTheRedirectorWithinItsBudgetAndLostLeasesComeBackWithinHalfAMinute(
             RenderedManifests overlay) {
         var autoscaler = onlyOne("autoscalers", overlay.all(HorizontalPodAutoscaler.class))

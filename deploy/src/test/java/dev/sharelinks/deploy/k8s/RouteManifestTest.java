@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,10 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and nothing else in.
  */
 class RouteManifestTest {
-
-    static Stream<RenderedManifests> overlays() {
-        return Kustomizations.overlays();
-    }
 
     @ParameterizedTest(name = "{0} {1} goes to {2}")
     @CsvSource({
@@ -58,7 +53,7 @@ class RouteManifestTest {
         "GET,    /api/v2/shareable_links/42/info/more,          nowhere",
     })
     void theRouteSendsEachPublicRequestToTheServiceThatServesIt(String method, String path, String expected) {
-        for (RenderedManifests overlay : overlays().toList()) {
+        for (RenderedManifests overlay : Kustomizations.overlays().toList()) {
             var services = PublicRoute.of(overlay).servicesTaking(method, path);
             // one rule at most: implementations rank a regular expression against a prefix each their own way
             assertEquals(expected.equals("nowhere") ? List.of() : List.of(expected), services, overlay + ":");
@@ -66,7 +61,7 @@ class RouteManifestTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Kustomizations.EACH_OVERLAY)
     void theRouteServesThePublicHostsFromServicePorts(RenderedManifests overlay) {
         var route = PublicRoute.of(overlay);
         for (var backend : route.backends().toList()) {
@@ -87,7 +82,7 @@ class RouteManifestTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource(Kustomizations.EACH_OVERLAY)
     void networkPoliciesDenyByDefaultAndLetTheGatewayReachTheRoutedServicesOnPortsTheyHave(RenderedManifests overlay) {
         var route = PublicRoute.of(overlay);
         var routed = route.backends().map(HTTPBackendRef::getName).distinct().toList();
