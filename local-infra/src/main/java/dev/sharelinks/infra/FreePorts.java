@@ -31,7 +31,8 @@ public final class FreePorts {
     private static final AtomicInteger CURSOR =
             new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
 
-    private static final Path LOCKS = Path.of(System.getProperty("java.io.tmpdir"), "sharelinks-ports");
+    /** One lock file per port handed out, shared by every process of the machine that uses this class. */
+    static final Path LOCKS = Path.of(System.getProperty("java.io.tmpdir"), "sharelinks-ports");
 
     // the locks of the ports this process handed out, held for its lifetime (kept reachable: a collected channel
     // closes and releases its lock)

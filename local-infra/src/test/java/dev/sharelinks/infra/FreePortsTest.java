@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FreePortsTest {
-
-    private static final Path LOCKS = Path.of(System.getProperty("java.io.tmpdir"), "sharelinks-ports");
 
     @Test
     void eachPortHandedOutIsDistinctAndStaysLockedForOtherProcesses() throws Exception {
@@ -24,7 +21,8 @@ class FreePortsTest {
 
         assertThat(ports).hasSize(20).allSatisfy(port -> assertThat(port).isBetween(15_000, 65_535));
         for (int port : ports) {
-            try (FileChannel file = FileChannel.open(LOCKS.resolve(Integer.toString(port)), StandardOpenOption.WRITE)) {
+            try (FileChannel file =
+                    FileChannel.open(FreePorts.LOCKS.resolve(Integer.toString(port)), StandardOpenOption.WRITE)) {
                 // this process holds the lock, so another process's tryLock on the file would get none
                 assertThatThrownBy(file::tryLock).isInstanceOf(OverlappingFileLockException.class);
             }
