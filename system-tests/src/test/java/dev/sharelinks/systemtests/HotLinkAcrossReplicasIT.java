@@ -41,7 +41,8 @@ import tools.jackson.databind.JsonNode;
  * others grant them, never beyond the limit), a small limit (never leased), and a projection rebuilt from history
  * that ends with the live counts.
  */
-@OnTheSharedStack
+@OnASharedStack
+@LoadsTheMachine
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HotLinkAcrossReplicasIT {
 
@@ -63,7 +64,7 @@ class HotLinkAcrossReplicasIT {
 
     private static final String SECOND = "download-redirector-2";
     private static final String THIRD = "download-redirector-3";
-    private static final String REBUILT = "download-redirector-rebuilt";
+    private static final String REBUILT = "download-redirector-rebuilt-hot";
 
     private static LocalStack stack;
     private static TestStacks.Client client;
@@ -219,7 +220,7 @@ class HotLinkAcrossReplicasIT {
                 "download-redirector",
                 REBUILT,
                 FreePorts.next(),
-                Map.of("DB_NAME", "rebuilt_hot", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt"));
+                Map.of("DB_NAME", "rebuilt_hot", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt-hot"));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> live.equals(postgres.query("rebuilt_hot", counts)));
         assertThat(live)
