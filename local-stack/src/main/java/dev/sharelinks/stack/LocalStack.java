@@ -205,8 +205,7 @@ public final class LocalStack implements AutoCloseable {
         Path dir = settings.dir();
         Path envFile = dir.resolve("stack.env");
         deleteIfExists(envFile);
-        // a new stack: the last one's data goes, and its logs, which would otherwise run on into this one's
-        for (String state : List.of("pg", "kafka", "s3", "mail", "logs")) {
+        for (String state : List.of("pg", "kafka", "s3", "mail")) {
             deleteRecursively(dir.resolve(state));
         }
         createDirectories(dir.resolve("s3"));

@@ -33,8 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Kubernetes would: what they promised must still hold. The whole stack runs as separate processes from the
  * services' jars, against real PostgreSQL, Kafka, S3Proxy and SMTP.
  */
-@OnASharedStack
-@LoadsTheMachine
+@OnTheSharedStack
 class CrashRecoveryIT {
 
     private static final int CLIENTS = 8;

@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The MediaPocket and Keepeek flows through HTTP only, against the local stack: real PostgreSQL, Kafka, S3Proxy and
  * SMTP, and the four services running from their runnable jars.
  */
-@OnASharedStack
+@OnTheSharedStack
 class EndToEndIT {
 
     private static final Duration REQUEST_TIMEOUT = TestStacks.REQUEST_TIMEOUT;

@@ -32,9 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -44,11 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  * What the event history is for, on the running stack: a history made through the public APIs (links created,
  * shared, redeemed and revoked; share tokens created, downloaded, replaced and deleted), then the audit replay
  * command run on it as documented, a second redirector rebuilding its projection from it into an empty database, and
- * one request's trace followed across Kafka into the mailer's logs. It needs topics and tables holding only that
- * history, so it takes a new stack, which the classes on a shared stack use once it is done.
+ * one request's trace followed across Kafka into the mailer's logs.
  */
-@ExtendWith(SharedStacks.class)
-@Order(1)
 class EventHistoryIT {
 
     private static final Duration REQUEST_TIMEOUT = TestStacks.REQUEST_TIMEOUT;
@@ -63,13 +58,10 @@ class EventHistoryIT {
                    deactivation_date, hd_bucket, hd_key, hd_filename, bd_bucket, bd_key, bd_filename, event_at, deleted
             FROM redirector.redeemable_tokens ORDER BY token_id""";
 
-    private static final String REBUILT = "download-redirector-rebuilt";
-
-    // a failed run keeps the audit replay's output and log
+    // a failed run keeps the stack's folder, with every service's log in logs/
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path auditDir;
+    static Path stackDir;
 
-    private static StackPool stacks;
     private static LocalStack stack;
     private static Map<String, String> env;
     private static Instant started;
@@ -88,9 +80,8 @@ class EventHistoryIT {
     }
 
     @BeforeAll
-    static void makeHistory(StackPool pool) throws Exception {
-        stacks = pool;
-        stack = stacks.takeNew();
+    static void makeHistory() throws Exception {
+        stack = TestStacks.start(stackDir);
         env = stack.env();
         started = Instant.now();
 
@@ -147,20 +138,16 @@ class EventHistoryIT {
         TopicReader.readUntil(kafka, Topics.TOKENS, seen -> seen.size() == 5, Duration.ofSeconds(30));
     }
 
-    /** The stack goes on, for the classes on a shared stack, as it was started: without the rebuilt redirector. */
     @AfterAll
-    static void giveTheStackBack() {
+    static void stopStack() {
         if (stack != null) {
-            if (stack.runs(REBUILT)) {
-                stack.stopAnother(REBUILT);
-            }
-            stacks.giveBack(stack, false);
+            stack.close();
         }
     }
 
     @Test
     void theAuditReplayTellsWhatHappenedToEveryLinkAndToken() throws Exception {
-        Path out = auditDir.resolve("audit");
+        Path out = stackDir.resolve("audit");
         Path jar = Path.of(System.getProperty("sharelinks.services.dir", "target/services"), "audit-replay.jar");
         Processes.run(
                 List.of(
@@ -169,7 +156,7 @@ class EventHistoryIT {
                         jar.toString(),
                         "--kafka=" + env.get("KAFKA_BOOTSTRAP"),
                         "--out=" + out),
-                auditDir.resolve("audit-replay.log"),
+                stackDir.resolve("audit-replay.log"),
                 Duration.ofMinutes(2));
 
         Map<Long, JsonNode> links = byId(out.resolve("links.jsonl"), "linkId");
@@ -316,9 +303,9 @@ class EventHistoryIT {
         postgres.createDatabase("rebuilt");
         stack.startAnother(
                 "download-redirector",
-                REBUILT,
+                "download-redirector-rebuilt",
                 FreePorts.next(),
-                Map.of("DB_NAME", "rebuilt", "PROJECTION_CONSUMER_GROUP", REBUILT));
+                Map.of("DB_NAME", "rebuilt", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt"));
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(postgres.query("rebuilt", LINKS)).isEqualTo(liveLinks);

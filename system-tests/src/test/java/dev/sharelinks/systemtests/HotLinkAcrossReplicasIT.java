@@ -41,8 +41,7 @@ import tools.jackson.databind.JsonNode;
  * others grant them, never beyond the limit), a small limit (never leased), and a projection rebuilt from history
  * that ends with the live counts.
  */
-@OnASharedStack
-@LoadsTheMachine
+@OnTheSharedStack
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HotLinkAcrossReplicasIT {
 
@@ -64,7 +63,7 @@ class HotLinkAcrossReplicasIT {
 
     private static final String SECOND = "download-redirector-2";
     private static final String THIRD = "download-redirector-3";
-    private static final String REBUILT = "download-redirector-rebuilt-hot";
+    private static final String REBUILT = "download-redirector-rebuilt";
 
     private static LocalStack stack;
     private static TestStacks.Client client;
@@ -220,7 +219,7 @@ class HotLinkAcrossReplicasIT {
                 "download-redirector",
                 REBUILT,
                 FreePorts.next(),
-                Map.of("DB_NAME", "rebuilt_hot", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt-hot"));
+                Map.of("DB_NAME", "rebuilt_hot", "PROJECTION_CONSUMER_GROUP", "download-redirector-rebuilt"));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> live.equals(postgres.query("rebuilt_hot", counts)));
         assertThat(live)

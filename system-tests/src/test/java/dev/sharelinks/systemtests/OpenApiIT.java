@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * description is called on the local stack, through its successes and its refusals, and every answer must be one
  * the description gives (status, required headers, content type, a body its schema accepts).
  */
-@OnASharedStack
+@OnTheSharedStack
 class OpenApiIT {
 
     private static final HttpClient HTTP =

@@ -36,8 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 // the fault tests last: after a broker restart the consumer groups rebalance for seconds, and a create waiting
 // meanwhile answers after its bound, as documented, which the guarantees measured before would count as a miss
-@OnASharedStack
-@LoadsTheMachine
+@OnTheSharedStack
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadYourWritesIT {
 
