@@ -205,7 +205,8 @@ public final class LocalStack implements AutoCloseable {
         Path dir = settings.dir();
         Path envFile = dir.resolve("stack.env");
         deleteIfExists(envFile);
-        for (String state : List.of("pg", "kafka", "s3", "mail")) {
+        // a new stack: the last one's data goes, and its logs, which would otherwise run on into this one's
+        for (String state : List.of("pg", "kafka", "s3", "mail", "logs")) {
             deleteRecursively(dir.resolve(state));
         }
         createDirectories(dir.resolve("s3"));
