@@ -90,16 +90,19 @@ public abstract class RedirectorIntegrationTest {
         PostgresServer postgres = SharedServers.postgres();
         postgres.createDatabase(DATABASE);
         S3Server s3 = SharedServers.s3();
-        return Map.of(
-                "VISITOR_SIGNING_KEYS", "k2:" + SIGNING_KEY_2 + ",k1:" + SIGNING_KEY_1,
-                "DB_PORT", String.valueOf(postgres.port()),
-                "DB_NAME", DATABASE,
-                "KAFKA_BOOTSTRAP", SharedServers.kafka().bootstrapServers(),
-                "S3_ENDPOINT", s3.endpoint().toString(),
-                "S3_PATH_STYLE", "true",
-                "S3_ACCESS_KEY_ID", s3.accessKeyId(),
-                "S3_SECRET_ACCESS_KEY", s3.secretAccessKey(),
-                "NETTY_LEAK_DETECTION", "simple");
+        return Map.ofEntries(
+                Map.entry("VISITOR_SIGNING_KEYS", "k2:" + SIGNING_KEY_2 + ",k1:" + SIGNING_KEY_1),
+                Map.entry("DB_PORT", String.valueOf(postgres.port())),
+                Map.entry("DB_NAME", DATABASE),
+                Map.entry("KAFKA_BOOTSTRAP", SharedServers.kafka().bootstrapServers()),
+                Map.entry("S3_ENDPOINT", s3.endpoint().toString()),
+                Map.entry("S3_PATH_STYLE", "true"),
+                Map.entry("S3_ACCESS_KEY_ID", s3.accessKeyId()),
+                Map.entry("S3_SECRET_ACCESS_KEY", s3.secretAccessKey()),
+                Map.entry("NETTY_LEAK_DETECTION", "simple"),
+                // a group member that did not leave cleanly (a consumer closed around a broker restart) holds the
+                // group's next rebalance for the session timeout: 10 s here, as on the local stack, not Kafka's 45
+                Map.entry("spring.kafka.consumer.properties[session.timeout.ms]", "10000"));
     }
 
     /** Publishes LinkCreated for a new link and waits until the redirector can redeem it. */

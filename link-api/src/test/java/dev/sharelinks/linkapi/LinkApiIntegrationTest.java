@@ -58,6 +58,9 @@ abstract class LinkApiIntegrationTest {
         registry.add("DB_PORT", postgres::port);
         registry.add("DB_NAME", () -> DATABASE);
         registry.add("KAFKA_BOOTSTRAP", () -> SharedServers.kafka().bootstrapServers());
+        // a group member that did not leave cleanly (a consumer closed around a broker restart) holds the group's next
+        // rebalance for the session timeout: 10 s here, as on the local stack, not Kafka's 45
+        registry.add("spring.kafka.consumer.properties[session.timeout.ms]", () -> "10000");
         registry.add("ADMIN_TOKEN", () -> ADMIN_TOKEN);
         registry.add("PUBLIC_REDEEM_BASE_URL", () -> "http://redirector.test");
         registry.add("LINK_SEALING_KEYS", () -> SEALING_KEY + "," + OLD_SEALING_KEY);

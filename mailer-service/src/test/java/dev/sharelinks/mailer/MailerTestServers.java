@@ -57,6 +57,9 @@ final class MailerTestServers {
         registry.add("DB_PORT", postgres::port);
         registry.add("DB_NAME", () -> database);
         registry.add("KAFKA_BOOTSTRAP", () -> kafkaBootstrap);
+        // a group member that did not leave cleanly (a consumer closed around a broker restart) holds the group's next
+        // rebalance for the session timeout: 10 s here, as on the local stack, not Kafka's 45
+        registry.add("spring.kafka.consumer.properties[session.timeout.ms]", () -> "10000");
         registry.add("SMTP_PORT", () -> SharedServers.smtp().port());
         registry.add("LINK_SEALING_KEYS", () -> LINK_SEALING_KEY);
     }
