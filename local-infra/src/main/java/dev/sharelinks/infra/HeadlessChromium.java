@@ -10,15 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Debian's headless Chromium ({@code apt-get install chromium chromium-driver}; {@code .ci/run} does), driven by
@@ -189,9 +188,8 @@ public final class HeadlessChromium implements AutoCloseable {
     public void close() {
         driver.quit();
         for (Path folder : List.of(downloads, profile)) {
-            try (Stream<Path> files = Files.walk(folder)) {
-                files.sorted(Comparator.reverseOrder())
-                        .forEach(path -> path.toFile().delete());
+            try {
+                FileSystemUtils.deleteRecursively(folder);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.FileSystemUtils;
 
 /**
- * One set of real servers per test JVM, started on first use on free ports and stopped when the JVM exits. Each
- * server is created once by a holder class, so nothing here is ever reassigned.
+ * One set of real servers per test JVM, started on first use on free ports and stopped when the JVM exits, their
+ * folders (a PostgreSQL cluster, a broker's log) deleted with them. Each server is created once by a holder class,
+ * so nothing here is ever reassigned.
  */
 public final class SharedServers {
 
@@ -40,10 +43,13 @@ public final class SharedServers {
         }
     }
 
-    private static <T extends AutoCloseable> T closedAtExit(T server) {
+    private static <T extends AutoCloseable> T closedAtExit(T server, @Nullable Path workDir) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
+                if (workDir != null) {
+                    FileSystemUtils.deleteRecursively(workDir);
+                }
             } catch (Exception ignored) {
                 // the JVM is going away; the OS reclaims what is left
             }
@@ -52,20 +58,22 @@ public final class SharedServers {
     }
 
     private static final class PostgresHolder {
+        private static final Path DIR = workDir("pg");
         static final PostgresServer SERVER =
-                closedAtExit(PostgresServer.start(workDir("pg").resolve("data"), FreePorts.next(), false));
+                closedAtExit(PostgresServer.start(DIR.resolve("data"), FreePorts.next(), false), DIR);
     }
 
     private static final class KafkaHolder {
-        static final KafkaBroker BROKER = closedAtExit(KafkaBroker.startAnywhere(workDir("kafka"), FreePorts.next()));
+        private static final Path DIR = workDir("kafka");
+        static final KafkaBroker BROKER = closedAtExit(KafkaBroker.startAnywhere(DIR, FreePorts.next()), DIR);
     }
 
     private static final class S3Holder {
         static final S3Server SERVER =
-                closedAtExit(S3Server.start(FreePorts.next(), S3_ACCESS_KEY, S3_SECRET_KEY, null));
+                closedAtExit(S3Server.start(FreePorts.next(), S3_ACCESS_KEY, S3_SECRET_KEY, null), null);
     }
 
     private static final class SmtpHolder {
-        static final SmtpServer SERVER = closedAtExit(SmtpServer.start(FreePorts.next(), null));
+        static final SmtpServer SERVER = closedAtExit(SmtpServer.start(FreePorts.next(), null), null);
     }
 }
