@@ -47,11 +47,15 @@ public final class SharedServers {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
-                if (workDir != null) {
-                    FileSystemUtils.deleteRecursively(workDir);
-                }
             } catch (Exception ignored) {
-                // the JVM is going away; the OS reclaims what is left
+                // the JVM is going away; the OS reclaims what is left of the server
+            }
+            if (workDir != null) {
+                try {
+                    FileSystemUtils.deleteRecursively(workDir);
+                } catch (IOException ignored) {
+                    // what cannot be deleted stays in the temporary folder: it costs disk, not a test
+                }
             }
         }));
         return server;
