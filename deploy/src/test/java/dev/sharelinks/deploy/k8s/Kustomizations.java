@@ -9,10 +9,8 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -91,13 +89,6 @@ final class Kustomizations {
                 .as("what of %s is mounted: its certificate, never its key", ca)
                 .map(KeyToPath::getKey)
                 .containsExactly("ca.crt");
-    }
-
-    /** A duration in Spring's simple form, such as 500ms or 20s. */
-    static Duration springDuration(String value) {
-        return value.endsWith("ms")
-                ? Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)))
-                : Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
     }
 
     static String nameOf(HasMetadata object) {

@@ -7,7 +7,6 @@ import static dev.sharelinks.deploy.k8s.Kustomizations.documentedSecretKeys;
 import static dev.sharelinks.deploy.k8s.Kustomizations.kafkaCluster;
 import static dev.sharelinks.deploy.k8s.Kustomizations.nameOf;
 import static dev.sharelinks.deploy.k8s.Kustomizations.onlyOne;
-import static dev.sharelinks.deploy.k8s.Kustomizations.springDuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -37,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Checks what the real kustomize renders of each kustomization of {@code deploy/k8s}, where a cluster would tell only
@@ -166,7 +166,7 @@ class ManifestTest {
                 Objects.requireNonNullElse(service.appSetting("spring.lifecycle.timeout-per-shutdown-phase"), "30s");
         assertThat(service.pod().getTerminationGracePeriodSeconds())
                 .as("terminationGracePeriodSeconds, beyond the preStop pause and Spring's shutdown phase (%s)", phase)
-                .isGreaterThan(pause + springDuration(phase).toSeconds());
+                .isGreaterThan(pause + DurationStyle.detectAndParse(phase).toSeconds());
 
         var pod = service.pod().getSecurityContext();
         assertThat(pod).as("the pod's securityContext").hasFieldOrPropertyWithValue("runAsNonRoot", true);
@@ -290,8 +290,8 @@ class ManifestTest {
         assertEquals(List.of(AUTOSCALED), overlay.deploymentsSelectedBy(budget), "what the disruption budget covers");
 
         assertEquals("true", overlay.setting("REDEEM_LEASES"), "REDEEM_LEASES");
-        Duration lifetime = springDuration(overlay.setting("REDEEM_LEASE_LIFETIME"));
-        Duration grace = springDuration(overlay.setting("REDEEM_LEASE_EXPIRY_GRACE"));
+        Duration lifetime = DurationStyle.detectAndParse(overlay.setting("REDEEM_LEASE_LIFETIME"));
+        Duration grace = DurationStyle.detectAndParse(overlay.setting("REDEEM_LEASE_EXPIRY_GRACE"));
         assertThat(lifetime).isPositive().isLessThan(Duration.ofMillis(3500));
         assertThat(lifetime.plus(grace)).isLessThanOrEqualTo(Duration.ofSeconds(30));
         assertThat(Integer.parseInt(overlay.setting("REDEEM_LEASE_MIN_REMAINING")))
