@@ -74,11 +74,12 @@ public class OutboxRelay implements SmartLifecycle {
         Mono<Batch> batch = rows.lockForThisTransaction()
                 .filter(Boolean::booleanValue)
                 .flatMap(locked -> rows.oldest(properties.batchSize()))
-                .flatMap(events -> events.isEmpty() ? Mono.just(Batch.EMPTY) : sendAndSettle(events));
+                .flatMap(oldest -> oldest.events().isEmpty() ? Mono.just(Batch.EMPTY) : sendAndSettle(oldest));
         return transaction.transactional(batch);
     }
 
-    private Mono<Batch> sendAndSettle(List<PendingEvent> events) {
+    private Mono<Batch> sendAndSettle(OutboxRows.Oldest oldest) {
+        List<PendingEvent> events = oldest.events();
         // sending may block while the producer fetches metadata: keep that off the database's event loop
         return Mono.fromCallable(() -> RowSettlement.of(events, sender.send(events)))
                 .subscribeOn(Schedulers.boundedElastic())
@@ -93,10 +94,7 @@ public class OutboxRelay implements SmartLifecycle {
                                             seq,
                                             reason));
                         })
-                        .thenReturn(new Batch(
-                                events.size() >= properties.batchSize(),
-                                settlement.leftEvents() > 0,
-                                settlement.stored())));
+                        .thenReturn(new Batch(oldest.moreWaiting(), settlement.leftEvents() > 0, settlement.stored())));
     }
 
     private void relayUntilEmpty() {
@@ -107,7 +105,7 @@ public class OutboxRelay implements SmartLifecycle {
                 if (batch != null && !batch.stored().isEmpty()) {
                     publishedRows.accept(batch.stored());
                 }
-            } while (batch != null && batch.full() && !batch.unsettled());
+            } while (batch != null && batch.moreWaiting() && !batch.unsettled());
             if (batch == null) {
                 retryIn(LOCKED_RETRY_MILLIS);
             } else if (batch.unsettled()) {
@@ -199,10 +197,10 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /**
-     * What one batch did: whether it read as many events as a batch holds (so more may wait), whether it kept rows for
-     * the next attempt (a send unsettled), and where the broker stored the events of its single-event rows.
+     * What one batch did: whether rows it could not take wait behind it, whether it kept rows for the next attempt (a
+     * send unsettled), and where the broker stored the events of its single-event rows.
      */
-    private record Batch(boolean full, boolean unsettled, Map<Long, StoredAt> stored) {
+    private record Batch(boolean moreWaiting, boolean unsettled, Map<Long, StoredAt> stored) {
         static final Batch EMPTY = new Batch(false, false, Map.of());
     }
 

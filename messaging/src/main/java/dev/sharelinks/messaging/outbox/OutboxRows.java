@@ -24,13 +24,17 @@ class OutboxRows {
 
     /**
      * The oldest rows, one result row per event (a row of several events becomes one per element, in order), as many
-     * rows as fit in {@code :limit} events; the first row always, however many events it holds.
+     * rows as fit in {@code :limit} events; the first row always, however many events it holds. {@code head_events}
+     * counts the events of the first {@code :limit} rows, read to choose them: more than were returned means rows
+     * that did not fit are waiting.
      */
     private static final String OLDEST = """
             SELECT o.seq, o.event_id, o.topic, coalesce(o.event_key, o.event_keys[e.nth]) AS event_key,
                    o.event_type, (extract(epoch FROM o.occurred_at) * 1000000)::bigint AS occurred_micros,
-                   coalesce(e.data, o.data)::text AS data, o.trace_context::text AS trace_context, e.nth
-            FROM (SELECT *, sum(coalesce(cardinality(event_keys), 1)) OVER (ORDER BY seq) AS events_so_far
+                   coalesce(e.data, o.data)::text AS data, o.trace_context::text AS trace_context, e.nth,
+                   o.head_events
+            FROM (SELECT *, sum(coalesce(cardinality(event_keys), 1)) OVER (ORDER BY seq) AS events_so_far,
+                         sum(coalesce(cardinality(event_keys), 1)) OVER () AS head_events
                   FROM (SELECT * FROM outbox ORDER BY seq LIMIT :limit) head) o
             LEFT JOIN LATERAL jsonb_array_elements(CASE WHEN o.event_keys IS NOT NULL THEN o.data END)
                 WITH ORDINALITY AS e(data, nth) ON true
@@ -62,21 +66,28 @@ class OutboxRows {
                 .one();
     }
 
-    Mono<List<PendingEvent>> oldest(int events) {
+    /** The oldest events, up to {@code events} of them in whole rows ({@link #OLDEST}). */
+    Mono<Oldest> oldest(int events) {
         return db.sql(OLDEST)
                 .bind("limit", events)
-                .map(row -> new PendingEvent(
-                        row.get("seq", Long.class),
-                        eventId(row.get("event_id", UUID.class), row.get("nth", Long.class)),
-                        row.get("topic", String.class),
-                        row.get("event_key", String.class),
-                        row.get("event_type", String.class),
-                        // a number rather than timestamptz's text, whose parsing was a fifth of the relay's CPU
-                        Instant.EPOCH.plus(row.get("occurred_micros", Long.class), ChronoUnit.MICROS),
-                        row.get("data", String.class),
-                        TraceContextHeaders.read(row.get("trace_context", String.class))))
+                .map(row -> new Read(
+                        new PendingEvent(
+                                row.get("seq", Long.class),
+                                eventId(row.get("event_id", UUID.class), row.get("nth", Long.class)),
+                                row.get("topic", String.class),
+                                row.get("event_key", String.class),
+                                row.get("event_type", String.class),
+                                // a number rather than timestamptz's text, whose parsing was a fifth of the relay's
+                                // CPU
+                                Instant.EPOCH.plus(row.get("occurred_micros", Long.class), ChronoUnit.MICROS),
+                                row.get("data", String.class),
+                                TraceContextHeaders.read(row.get("trace_context", String.class))),
+                        row.get("head_events", Long.class)))
                 .all()
-                .collectList();
+                .collectList()
+                .map(read -> new Oldest(
+                        read.stream().map(Read::event).toList(),
+                        read.size() >= events || (!read.isEmpty() && read.get(0).headEvents() > read.size())));
     }
 
     /**
@@ -118,6 +129,15 @@ class OutboxRows {
                 .map(row -> new Backlog(row.get("pending", Long.class), row.get("oldest", Double.class)))
                 .one();
     }
+
+    /**
+     * The oldest events, in order, and whether more wait behind them: the next row did not fit in the limit (rows of
+     * several events rarely fill it exactly), or the events reached it.
+     */
+    record Oldest(List<PendingEvent> events, boolean moreWaiting) {}
+
+    /** One result row: an event, and the events of the rows read to choose the batch. */
+    private record Read(PendingEvent event, long headEvents) {}
 
     /** The events waiting in the outbox, and how long the oldest has waited. */
     record Backlog(long pending, double oldestAgeSeconds) {}

@@ -1,0 +1,169 @@
+package dev.sharelinks.messaging.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.infra.PostgresServer;
+import dev.sharelinks.infra.SharedServers;
+import dev.sharelinks.infra.TopicReader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * A relay that finds a backlog publishes all of it at once, batch after batch, however its rows' events fall against
+ * the batch size: rows of several events rarely fill a batch exactly, and a batch that stopped short of the limit
+ * must not pass for the last one, or the rest waits one poll interval per batch.
+ */
+class OutboxRelayBacklogIT {
+
+    private static final PostgresServer POSTGRES = SharedServers.postgres();
+    private static final String DATABASE = "relay_backlog_test";
+    private static final String SCHEMA = "backlog_service";
+    private static final String TOPIC = "sharelinks.test.relay-backlog";
+    private static final int BATCH_SIZE = 5;
+    private static final int EVENTS_PER_ROW = 3;
+
+    static {
+        POSTGRES.createDatabase(DATABASE);
+        new OutboxSchema(false)
+                .migrate(Flyway.configure()
+                        .dataSource(POSTGRES.jdbcUrl(DATABASE), PostgresServer.USER, "")
+                        .schemas(SCHEMA)
+                        .defaultSchema(SCHEMA)
+                        .locations("classpath:db/service")
+                        .load());
+        Map<String, Object> admin = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedServers.kafka().bootstrapServers());
+        try (Admin topics = Admin.create(admin)) {
+            topics.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)))
+                    .all()
+                    .get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create " + TOPIC, e);
+        }
+    }
+
+    private final DefaultKafkaProducerFactory<String, byte[]> producers = new DefaultKafkaProducerFactory<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            SharedServers.kafka().bootstrapServers(),
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class));
+    private OutboxRelay relay;
+
+    @AfterEach
+    void stop() {
+        if (relay != null) {
+            relay.stop();
+        }
+        producers.destroy();
+    }
+
+    @Test
+    void aBacklogOfRowsOfSeveralEventsIsPublishedWithoutWaitingForPolls() {
+        String run = UUID.randomUUID().toString();
+        // ten rows of three events and a single one between them: no batch of five ends on a row's end but by chance
+        StringBuilder rows = new StringBuilder("BEGIN;");
+        int event = 0;
+        for (int row = 0; row < 10; row++) {
+            int first = event;
+            String keys = String.join(
+                    ",",
+                    IntStream.range(0, EVENTS_PER_ROW)
+                            .mapToObj(n -> "'" + run + "'")
+                            .toList());
+            String payloads = String.join(
+                    ",",
+                    IntStream.range(first, first + EVENTS_PER_ROW)
+                            .mapToObj(n -> "jsonb_build_object('n', " + n + ")")
+                            .toList());
+            rows.append("SELECT %s.outbox_append_all('%s', 'TestEvent', ARRAY[%s], jsonb_build_array(%s));"
+                    .formatted(SCHEMA, TOPIC, keys, payloads));
+            event += EVENTS_PER_ROW;
+            if (row == 4) {
+                rows.append("SELECT %s.outbox_append('%s', 'TestEvent', '%s', '{\"n\": %d}');"
+                        .formatted(SCHEMA, TOPIC, run, event++));
+            }
+        }
+        int events = event;
+        POSTGRES.query(DATABASE, rows.append("COMMIT;").toString());
+
+        // polls an hour apart: the relay's first run, at its start, is the only one before the test gives up
+        relay = relay(Duration.ofHours(1));
+        relay.start();
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(POSTGRES.query(DATABASE, "SELECT count(*) FROM " + SCHEMA + ".outbox"))
+                        .as("rows left in the outbox")
+                        .isEqualTo("0"));
+        List<ConsumerRecord<String, byte[]>> published = TopicReader.readUntil(
+                        SharedServers.kafka().bootstrapServers(),
+                        TOPIC,
+                        seen -> seen.stream().filter(r -> r.key().equals(run)).count() >= events,
+                        Duration.ofSeconds(20))
+                .stream()
+                .filter(r -> r.key().equals(run))
+                .toList();
+        assertThat(published)
+                .as("every event once, in the order of the rows and of the events in them")
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8).replaceAll(".*\"n\": ?(\\d+).*", "$1"))
+                .containsExactlyElementsOf(
+                        IntStream.range(0, events).mapToObj(String::valueOf).toList());
+    }
+
+    private OutboxRelay relay(Duration pollInterval) {
+        ConnectionFactory connections = ConnectionFactories.get(
+                POSTGRES.r2dbcUrl(DATABASE).replace("//", "//" + PostgresServer.USER + "@") + "?schema=" + SCHEMA);
+        OutboxProperties properties = new OutboxProperties(
+                "relay-backlog-test",
+                null,
+                true,
+                false,
+                pollInterval,
+                Duration.ofMillis(10),
+                Duration.ofSeconds(1),
+                BATCH_SIZE,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(30));
+        Refusals refusals = new Refusals(
+                new TopicCheck(Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedServers.kafka().bootstrapServers())),
+                properties.unknownTopicGrace(),
+                Clock.systemUTC());
+        return new OutboxRelay(
+                new OutboxRows(DatabaseClient.create(connections)),
+                new EventSender(
+                        new KafkaTemplate<>(producers), new EventRecords(new EventSerde(), properties), refusals),
+                TransactionalOperator.create(new R2dbcTransactionManager(connections)),
+                properties,
+                new RelayMetrics(new SimpleMeterRegistry()),
+                stored -> {});
+    }
+}
