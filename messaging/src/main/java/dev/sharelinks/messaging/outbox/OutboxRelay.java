@@ -105,18 +105,19 @@ public class OutboxRelay implements SmartLifecycle {
                 if (batch != null && !batch.stored().isEmpty()) {
                     publishedRows.accept(batch.stored());
                 }
-            } while (batch != null && batch.moreWaiting() && !batch.unsettled());
+                // counted while a long backlog drains too, when the gauge matters most
+                if (metrics.backlogDue()) {
+                    OutboxRows.Backlog counted = rows.backlog().block();
+                    if (counted != null) {
+                        metrics.backlog(counted);
+                    }
+                }
+            } while (batch != null && batch.moreWaiting() && !batch.unsettled() && !stopping());
             if (batch == null) {
                 retryIn(LOCKED_RETRY_MILLIS);
             } else if (batch.unsettled()) {
                 // the broker is away or slow: as for a failed attempt, try again soon rather than at the next poll
                 retryIn(properties.retryInterval().toMillis());
-            }
-            if (metrics.backlogDue()) {
-                OutboxRows.Backlog counted = rows.backlog().block();
-                if (counted != null) {
-                    metrics.backlog(counted);
-                }
             }
         } catch (RuntimeException e) {
             // the broker or the database is away; the rows stay in the outbox for another attempt, soon: the poll
@@ -125,6 +126,12 @@ public class OutboxRelay implements SmartLifecycle {
             metrics.attemptFailed();
             retryIn(properties.retryInterval().toMillis());
         }
+    }
+
+    /** Stopping: a backlog's next batch waits for the next start, so that stopping does not wait for it. */
+    private boolean stopping() {
+        ScheduledExecutorService running = executor;
+        return running == null || running.isShutdown();
     }
 
     private void retryIn(long millis) {

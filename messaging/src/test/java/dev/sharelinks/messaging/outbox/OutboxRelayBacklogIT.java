@@ -20,12 +20,12 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -36,7 +36,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 /**
  * A relay that finds a backlog publishes all of it at once, batch after batch, however its rows' events fall against
  * the batch size: rows of several events rarely fill a batch exactly, and a batch that stopped short of the limit
- * must not pass for the last one, or the rest waits one poll interval per batch.
+ * must not pass for the last one, or the rest waits one poll interval per batch. Stopping ends the run after the
+ * batch in flight, and leaves the rest for the next start.
  */
 class OutboxRelayBacklogIT {
 
@@ -76,6 +77,12 @@ class OutboxRelayBacklogIT {
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
             ByteArraySerializer.class));
     private OutboxRelay relay;
+
+    /** Each test's rows alone: the other test leaves rows in the outbox on purpose. */
+    @BeforeEach
+    void emptyTheOutbox() {
+        POSTGRES.query(DATABASE, "DELETE FROM " + SCHEMA + ".outbox");
+    }
 
     @AfterEach
     void stop() {
@@ -118,23 +125,53 @@ class OutboxRelayBacklogIT {
         relay = relay(Duration.ofHours(1));
         relay.start();
 
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(POSTGRES.query(DATABASE, "SELECT count(*) FROM " + SCHEMA + ".outbox"))
-                        .as("rows left in the outbox")
-                        .isEqualTo("0"));
-        List<ConsumerRecord<String, byte[]>> published = TopicReader.readUntil(
+        await().atMost(Duration.ofSeconds(30)).until(() -> outboxRows() == 0);
+        assertThat(published(run, events))
+                .as("every event once, in the order of the rows and of the events in them")
+                .containsExactlyElementsOf(IntStream.range(0, events).boxed().toList());
+    }
+
+    @Test
+    void stoppingLeavesTheRestOfABacklogForTheNextStart() {
+        String run = UUID.randomUUID().toString();
+        int rows = 2_000;
+        // a row of three events per batch of five: two thousand batches, seconds of work for the relay
+        POSTGRES.query(DATABASE, """
+                SELECT %s.outbox_append_all('%s', 'TestEvent', array_fill('%s'::text, ARRAY[3]),
+                    jsonb_build_array(jsonb_build_object('n', 3 * g), jsonb_build_object('n', 3 * g + 1),
+                                      jsonb_build_object('n', 3 * g + 2)))
+                FROM generate_series(0, %d) g""".formatted(SCHEMA, TOPIC, run, rows - 1));
+
+        relay = relay(Duration.ofHours(1));
+        relay.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> outboxRows() < rows);
+        relay.stop();
+
+        long left = outboxRows();
+        assertThat(left).as("rows left in the outbox once stopped").isPositive();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> outboxRows() == left);
+        int sent = Math.toIntExact(3 * (rows - left));
+        assertThat(published(run, sent))
+                .as("the events of the rows it deleted, once and in order")
+                .containsExactlyElementsOf(IntStream.range(0, sent).boxed().toList());
+    }
+
+    private static long outboxRows() {
+        return Long.parseLong(POSTGRES.query(DATABASE, "SELECT count(*) FROM " + SCHEMA + ".outbox"));
+    }
+
+    /** The {@code n} of each event published with key {@code run}, in the topic's order, once {@code events} are in. */
+    private static List<Integer> published(String run, int events) {
+        return TopicReader.readUntil(
                         SharedServers.kafka().bootstrapServers(),
                         TOPIC,
                         seen -> seen.stream().filter(r -> r.key().equals(run)).count() >= events,
                         Duration.ofSeconds(20))
                 .stream()
                 .filter(r -> r.key().equals(run))
+                .map(r -> Integer.valueOf(
+                        new String(r.value(), StandardCharsets.UTF_8).replaceAll(".*\"n\": ?(\\d+).*", "$1")))
                 .toList();
-        assertThat(published)
-                .as("every event once, in the order of the rows and of the events in them")
-                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8).replaceAll(".*\"n\": ?(\\d+).*", "$1"))
-                .containsExactlyElementsOf(
-                        IntStream.range(0, events).mapToObj(String::valueOf).toList());
     }
 
     private OutboxRelay relay(Duration pollInterval) {
