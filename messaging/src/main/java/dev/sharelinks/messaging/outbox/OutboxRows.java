@@ -1,5 +1,6 @@
 package dev.sharelinks.messaging.outbox;
 
+import io.r2dbc.spi.Readable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -70,24 +71,25 @@ class OutboxRows {
     Mono<Oldest> oldest(int events) {
         return db.sql(OLDEST)
                 .bind("limit", events)
-                .map(row -> new Read(
-                        new PendingEvent(
-                                row.get("seq", Long.class),
-                                eventId(row.get("event_id", UUID.class), row.get("nth", Long.class)),
-                                row.get("topic", String.class),
-                                row.get("event_key", String.class),
-                                row.get("event_type", String.class),
-                                // a number rather than timestamptz's text, whose parsing was a fifth of the relay's
-                                // CPU
-                                Instant.EPOCH.plus(row.get("occurred_micros", Long.class), ChronoUnit.MICROS),
-                                row.get("data", String.class),
-                                TraceContextHeaders.read(row.get("trace_context", String.class))),
-                        row.get("head_events", Long.class)))
+                .map(row -> new Read(event(row), row.get("head_events", Long.class)))
                 .all()
                 .collectList()
                 .map(read -> new Oldest(
                         read.stream().map(Read::event).toList(),
                         read.size() >= events || (!read.isEmpty() && read.get(0).headEvents() > read.size())));
+    }
+
+    private static PendingEvent event(Readable row) {
+        return new PendingEvent(
+                row.get("seq", Long.class),
+                eventId(row.get("event_id", UUID.class), row.get("nth", Long.class)),
+                row.get("topic", String.class),
+                row.get("event_key", String.class),
+                row.get("event_type", String.class),
+                // a number rather than timestamptz's text, whose parsing was a fifth of the relay's CPU
+                Instant.EPOCH.plus(row.get("occurred_micros", Long.class), ChronoUnit.MICROS),
+                row.get("data", String.class),
+                TraceContextHeaders.read(row.get("trace_context", String.class)));
     }
 
     /**
