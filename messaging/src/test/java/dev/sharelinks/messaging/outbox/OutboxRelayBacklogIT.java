@@ -8,7 +8,6 @@ import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,7 +22,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,13 +48,7 @@ class OutboxRelayBacklogIT {
 
     static {
         POSTGRES.createDatabase(DATABASE);
-        new OutboxSchema(false)
-                .migrate(Flyway.configure()
-                        .dataSource(POSTGRES.jdbcUrl(DATABASE), PostgresServer.USER, "")
-                        .schemas(SCHEMA)
-                        .defaultSchema(SCHEMA)
-                        .locations("classpath:db/service")
-                        .load());
+        ServiceSchemas.withOutbox(POSTGRES, DATABASE, SCHEMA);
         Map<String, Object> admin = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedServers.kafka().bootstrapServers());
@@ -175,8 +167,7 @@ class OutboxRelayBacklogIT {
     }
 
     private OutboxRelay relay(Duration pollInterval) {
-        ConnectionFactory connections = ConnectionFactories.get(
-                POSTGRES.r2dbcUrl(DATABASE).replace("//", "//" + PostgresServer.USER + "@") + "?schema=" + SCHEMA);
+        ConnectionFactory connections = ServiceSchemas.connections(POSTGRES, DATABASE, SCHEMA);
         OutboxProperties properties = new OutboxProperties(
                 "relay-backlog-test",
                 null,

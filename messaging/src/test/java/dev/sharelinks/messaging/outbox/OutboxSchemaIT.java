@@ -89,13 +89,7 @@ class OutboxSchemaIT {
     }
 
     private static Flyway service(String schema, String... locations) {
-        return Flyway.configure()
-                .dataSource(POSTGRES.jdbcUrl(DATABASE), PostgresServer.USER, "")
-                .schemas(schema)
-                .defaultSchema(schema)
-                .locations(locations)
-                .outOfOrder(locations.length > 1)
-                .load();
+        return ServiceSchemas.service(POSTGRES, DATABASE, schema, locations);
     }
 
     private static String trigger(String schema) {

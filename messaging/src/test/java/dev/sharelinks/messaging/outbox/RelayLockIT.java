@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
-import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -27,13 +25,7 @@ class RelayLockIT {
     static {
         POSTGRES.createDatabase(DATABASE);
         for (String schema : List.of("first_service", "second_service")) {
-            new OutboxSchema(false)
-                    .migrate(Flyway.configure()
-                            .dataSource(POSTGRES.jdbcUrl(DATABASE), PostgresServer.USER, "")
-                            .schemas(schema)
-                            .defaultSchema(schema)
-                            .locations("classpath:db/service")
-                            .load());
+            ServiceSchemas.withOutbox(POSTGRES, DATABASE, schema);
         }
     }
 
@@ -69,8 +61,7 @@ class RelayLockIT {
         final TransactionalOperator transactions;
 
         Relay(String schema) {
-            ConnectionFactory connections = ConnectionFactories.get(
-                    POSTGRES.r2dbcUrl(DATABASE).replace("//", "//" + PostgresServer.USER + "@") + "?schema=" + schema);
+            ConnectionFactory connections = ServiceSchemas.connections(POSTGRES, DATABASE, schema);
             this.rows = new OutboxRows(DatabaseClient.create(connections));
             this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(connections));
         }
