@@ -1,106 +1,192 @@
 package dev.sharelinks.redirector.redeem;
 
-import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.ValidationDepth;
-import io.r2dbc.spi.Wrapped;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.springframework.jdbc.support.SQLExceptionSubclassTranslator;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * The database connection one route's grant statements run on ({@link GrantConnections}): opened when first needed
- * and kept, not borrowed from the pool for each statement. With one grant statement in flight, the time from one
- * statement's result to the next statement leaving is time the database waits, and borrowing (the pool's acquire
- * and release, Spring's {@code DatabaseClient} around them) was part of it (docs/performance.md has the figures).
- * The other statements (lookups, projections, the relay) use the pool.
+ * The database connections one route's grant statements run on ({@link GrantConnections}): JDBC connections, kept
+ * open, used by threads of their own, one per statement the route may have in flight ({@link GrantQueue}).
  * <p>
- * A connection found closed before a statement (the server restarted, the network dropped it) is replaced at
- * once. One whose statement fails or times out is closed and replaced for the next statement: its conversation
- * may be half-way, and it is cheaper to open another than to find out.
+ * The rest of the redirector reads and writes through R2DBC; the grant statements do not, because they are the hot
+ * path's one statement and r2dbc-postgresql spent about four times pgjdbc's CPU sending one and reading its result
+ * (docs/performance.md). With one statement in flight per route, a blocking call on a thread of its own waits no
+ * longer than a reactive one, and no event loop ever blocks on it. Kept rather than pooled: the time from one
+ * statement's result to the next one leaving is time the database waits.
+ * <p>
+ * A connection idle for a while is checked before a statement is sent on it, and replaced if the server has closed
+ * it (a restart, a failover). One whose statement fails or times out is closed and replaced for the next statement:
+ * its conversation may be half-way, and it is cheaper to open another than to find out. Failures arrive as Spring's {@code
+ * DataAccessException}s, so the database being away is told apart from a bug ({@link DatabaseUnavailable}).
  */
-class GrantConnection implements AutoCloseable {
+final class GrantConnection implements AutoCloseable {
 
-    private final ConnectionFactory factory;
-    private final AtomicReference<Kept> current = new AtomicReference<>();
-
-    GrantConnection(ConnectionFactory connectionFactory) {
-        // the pool's own factory (r2dbc-pool's ConnectionPool wraps it): a connection taken from the pool for good
-        // would count against the pool's size without ever going back
-        this.factory = connectionFactory instanceof Wrapped<?> pool && pool.unwrap() instanceof ConnectionFactory target
-                ? target
-                : connectionFactory;
+    /** What one statement does with its connection; what it returns is the statement's answer. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code statement} on the kept connection, opening one if there is none or it was closed. */
-    <T> Flux<T> run(Function<Connection, Publisher<T>> statement) {
-        return Flux.defer(() -> {
-            Kept kept = kept();
-            return kept.connection()
-                    .filterWhen(connection -> connection.validate(ValidationDepth.LOCAL))
-                    .map(connection -> new InUse(kept, connection))
-                    // closed since its last statement: no statement was sent on it, so a new one is safe to use
-                    .switchIfEmpty(Mono.defer(() -> {
-                        kept.discard();
-                        Kept replacement = kept();
-                        return replacement
-                                .connection()
-                                .map(connection -> new InUse(replacement, connection))
-                                .doOnError(failure -> replacement.discard());
-                    }))
-                    .doOnError(failure -> kept.discard())
-                    .flatMapMany(use -> Flux.from(statement.apply(use.connection()))
-                            .doOnError(failure -> use.kept().discard())
-                            .doOnCancel(() -> use.kept().discard()));
+    private final GrantConnectionProperties properties;
+    private final ExecutorService threads;
+    /**
+     * A connection idle this long is checked (a round trip) before a statement is sent on it: a restart or a
+     * failover closes idle connections, and the statement would fail. Busy, statements follow one another well
+     * within it and none is checked. (pgjdbc's check without a round trip, {@code getNotifications()}, reads the
+     * socket with a 1 ms timeout whenever nothing is waiting, pgjdbc#1313: a millisecond on every statement.)
+     */
+    private static final Duration VALIDATE_AFTER_IDLE = Duration.ofMillis(100);
+
+    private static final int VALIDATION_TIMEOUT_SECONDS = 2;
+
+    private final Deque<Kept> idle = new ConcurrentLinkedDeque<>();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final SQLExceptionTranslator translator = new SQLExceptionSubclassTranslator();
+
+    /**
+     * @param threads how many statements may be in flight at once, each on its own thread and connection
+     * @param name the threads' name
+     */
+    GrantConnection(GrantConnectionProperties properties, int threads, String name) {
+        this.properties = properties;
+        this.threads = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
         });
     }
 
-    private Kept kept() {
-        while (true) {
-            Kept kept = current.get();
-            if (kept != null) {
-                return kept;
+    /**
+     * Runs {@code work} on a kept connection, on a statement thread, and completes with its answer on that thread.
+     * Cancelled (its statement timed out), it cancels the statement on the server and closes the connection under
+     * it, which ends the blocked call and frees the thread; nothing is signalled after that.
+     */
+    <T> Mono<T> run(Work<T> work) {
+        return Mono.create(sink -> {
+            AtomicBoolean givenUp = new AtomicBoolean();
+            AtomicReference<@Nullable Connection> using = new AtomicReference<>();
+            sink.onCancel(() -> {
+                givenUp.set(true);
+                Connection connection = using.get();
+                if (connection != null) {
+                    discard(connection, true);
+                }
+            });
+            try {
+                threads.execute(() -> {
+                    Connection connection;
+                    try {
+                        connection = connection();
+                    } catch (RuntimeException failure) {
+                        sink.error(failure);
+                        return;
+                    }
+                    using.set(connection);
+                    if (givenUp.get()) {
+                        // given up on before it was sent: the connection is as good as it was
+                        idle.push(new Kept(connection, System.nanoTime()));
+                        return;
+                    }
+                    try {
+                        T answer = work.run(connection);
+                        idle.push(new Kept(connection, System.nanoTime()));
+                        sink.success(answer);
+                    } catch (SQLException | RuntimeException failure) {
+                        discard(connection, false);
+                        if (!givenUp.get()) {
+                            sink.error(failure instanceof SQLException sql ? translated(sql) : failure);
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                sink.error(stopping);
             }
-            Kept opening = new Kept(Mono.<Connection>from(factory.create()).cache());
-            if (current.compareAndSet(null, opening)) {
-                return opening;
+        });
+    }
+
+    /** A kept connection, or a new one if none is idle or the server has closed those that were. */
+    private Connection connection() {
+        for (Kept kept; (kept = idle.poll()) != null; ) {
+            Connection connection = kept.connection();
+            if (!open.contains(connection)) {
+                continue;
             }
+            try {
+                if (System.nanoTime() - kept.since() < VALIDATE_AFTER_IDLE.toNanos()
+                        || connection.isValid(VALIDATION_TIMEOUT_SECONDS)) {
+                    return connection;
+                }
+            } catch (SQLException closed) {
+                // replaced below, like one that failed its check
+            }
+            discard(connection, false);
+        }
+        try {
+            Properties credentials = new Properties();
+            credentials.setProperty("user", properties.username());
+            credentials.setProperty("password", properties.password());
+            Connection opened = DriverManager.getConnection(properties.url(), credentials);
+            open.add(opened);
+            return opened;
+        } catch (SQLException failure) {
+            throw translated(failure);
         }
     }
+
+    /**
+     * Closes {@code connection} under whatever it is doing; no statement gets it again. A statement given up on
+     * ({@code cancel}: it timed out) is first cancelled on the server, so that it does not go on to commit grants
+     * whose visitors were answered 503: closing the socket alone leaves a backend that waits for a lock waiting.
+     * Both happen on a thread that may block (cancelling opens a connection of its own), not the caller's.
+     */
+    private void discard(Connection connection, boolean cancel) {
+        if (open.remove(connection)) {
+            Schedulers.boundedElastic().schedule(() -> {
+                try {
+                    if (cancel) {
+                        connection.unwrap(PGConnection.class).cancelQuery();
+                    }
+                } catch (SQLException serverUnreachable) {
+                    // closing the socket below is all that is left to do
+                } finally {
+                    try {
+                        connection.abort(Runnable::run);
+                    } catch (SQLException alreadyBroken) {
+                        // the connection is unusable either way, and no longer kept
+                    }
+                }
+            });
+        }
+    }
+
+    private RuntimeException translated(SQLException failure) {
+        RuntimeException translated = translator.translate("grant statement", null, failure);
+        return translated != null ? translated : new IllegalStateException(failure);
+    }
+
+    /** A connection back from its statement, idle since {@code since} (nanoTime). */
+    private record Kept(Connection connection, long since) {}
 
     @Override
     public void close() {
-        Kept kept = current.get();
-        if (kept != null) {
-            kept.discard();
-        }
+        open.forEach(connection -> discard(connection, false));
+        threads.shutdownNow();
     }
-
-    /** One opened (or opening) connection; {@code connection} replays it to every statement. */
-    private final class Kept {
-
-        private final Mono<Connection> connection;
-
-        Kept(Mono<Connection> connection) {
-            this.connection = connection;
-        }
-
-        Mono<Connection> connection() {
-            return connection;
-        }
-
-        /** No further statement gets this connection, and it is closed (once opened, if it is still opening). */
-        void discard() {
-            if (current.compareAndSet(this, null)) {
-                connection
-                        .flatMap(opened -> Mono.from(opened.close()))
-                        .onErrorComplete()
-                        .subscribe();
-            }
-        }
-    }
-
-    private record InUse(Kept kept, Connection connection) {}
 }

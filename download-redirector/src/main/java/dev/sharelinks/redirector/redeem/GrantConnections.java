@@ -1,12 +1,11 @@
 package dev.sharelinks.redirector.redeem;
 
-import io.r2dbc.spi.ConnectionFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * A kept connection per route's grant statements: links' and share tokens' statements each have one in flight, and
- * on one connection they would wait for each other.
+ * The grant statements' connections per route: links' and share tokens' statements each have their own in flight,
+ * and on one connection they would wait for each other.
  */
 @Configuration(proxyBeanMethods = false)
 class GrantConnections {
@@ -15,12 +14,12 @@ class GrantConnections {
     static final String SHARE_TOKENS = "shareTokenGrantConnection";
 
     @Bean(LINKS)
-    GrantConnection linkGrantConnection(ConnectionFactory connectionFactory) {
-        return new GrantConnection(connectionFactory);
+    GrantConnection linkGrantConnection(GrantConnectionProperties connection, GrantBatchProperties batches) {
+        return new GrantConnection(connection, batches.maxConcurrent(), "grant-statements-links");
     }
 
     @Bean(SHARE_TOKENS)
-    GrantConnection shareTokenGrantConnection(ConnectionFactory connectionFactory) {
-        return new GrantConnection(connectionFactory);
+    GrantConnection shareTokenGrantConnection(GrantConnectionProperties connection, GrantBatchProperties batches) {
+        return new GrantConnection(connection, batches.maxConcurrent(), "grant-statements-tokens");
     }
 }

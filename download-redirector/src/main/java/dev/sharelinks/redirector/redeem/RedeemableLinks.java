@@ -3,12 +3,14 @@ package dev.sharelinks.redirector.redeem;
 import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.messaging.outbox.OutboxRelay;
-import io.r2dbc.spi.Statement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -30,10 +32,10 @@ import reactor.core.publisher.Mono;
 @Repository
 class RedeemableLinks {
 
-    private static final String GRANT = statement("redeem/grant.sql");
+    private static final GrantStatementText GRANT = GrantStatementText.of(statement("redeem/grant.sql"));
 
     /** The grant statement of a batch with requests for this replica's download leases. */
-    private static final String GRANT_LEASED = statement("redeem/grant-leased.sql");
+    private static final GrantStatementText GRANT_LEASED = GrantStatementText.of(statement("redeem/grant-leased.sql"));
 
     private static final String LIVE = """
             SELECT true AS live FROM redeemable_links
@@ -77,11 +79,10 @@ class RedeemableLinks {
      * missing from the answer gets nothing (its link is unknown, expired, used up or revoked, or its lease is gone);
      * one {@linkplain Grants#held held} was refused by its link's row while leases hold downloads of it.
      * <p>
-     * The statement is its own implicit transaction, one round trip. The answer is only emitted when the statement's
-     * result completes, and r2dbc-postgresql completes it on ReadyForQuery, which PostgreSQL sends after the commit;
-     * a commit that fails arrives as an error instead. (Rows alone would not do: they arrive before the commit.)
-     * It runs on the kept {@link GrantConnection}, with R2DBC's own API: Spring's {@code DatabaseClient} would
-     * borrow a connection per statement and expand the named parameters each time.
+     * The statement is its own implicit transaction (auto-commit), one round trip, on the kept {@link
+     * GrantConnection}. The answer is only emitted when {@code executeQuery} returns, and pgjdbc returns on
+     * ReadyForQuery, which PostgreSQL sends after the commit; a commit that fails arrives as an error instead. (Rows
+     * alone would not do: they arrive before the commit.)
      */
     Mono<Grants> grantAll(List<Redeem> requests, @Nullable Long[] leases) {
         // the keys' digests, in hex: the driver binds text arrays, and the statement decodes them
@@ -96,32 +97,33 @@ class RedeemableLinks {
             refs[i] = requests.get(i).recipientRef();
         }
         boolean anyLeased = Arrays.stream(leases).anyMatch(Objects::nonNull);
-        return grantConnection
-                .run(connection -> {
-                    Statement statement = connection
-                            .createStatement(anyLeased ? GRANT_LEASED : GRANT)
-                            .bind(0, keyDigests)
-                            .bind(1, clients)
-                            .bind(2, agents)
-                            .bind(3, refs)
-                            .bind(4, EventType.DOWNLOAD_CONSUMED.topic())
-                            .bind(5, EventType.DOWNLOAD_CONSUMED.typeName());
-                    return (anyLeased ? statement.bind(6, leases) : statement).execute();
-                })
-                .flatMap(result -> result.map((row, metadata) -> {
-                    int index = Math.toIntExact(row.get("ord", Long.class) - 1);
-                    String objectKey = row.get("object_key", String.class);
-                    return objectKey == null
-                            ? new Outcome(index, null)
-                            : new Outcome(
-                                    index,
-                                    new GrantedDownload(
-                                            row.get("bucket", String.class),
-                                            objectKey,
-                                            row.get("filename", String.class)));
-                }))
-                .collectList()
-                .map(Grants::of);
+        GrantStatementText statement = anyLeased ? GRANT_LEASED : GRANT;
+        return grantConnection.run(connection -> {
+            try (PreparedStatement prepared = statement.prepare(
+                            connection,
+                            keyDigests,
+                            clients,
+                            agents,
+                            refs,
+                            EventType.DOWNLOAD_CONSUMED.topic(),
+                            EventType.DOWNLOAD_CONSUMED.typeName(),
+                            leases);
+                    ResultSet row = prepared.executeQuery()) {
+                List<Outcome> outcomes = new ArrayList<>();
+                while (row.next()) {
+                    int index = Math.toIntExact(row.getLong("ord") - 1);
+                    String objectKey = row.getString("object_key");
+                    outcomes.add(
+                            objectKey == null
+                                    ? new Outcome(index, null)
+                                    : new Outcome(
+                                            index,
+                                            new GrantedDownload(
+                                                    row.getString("bucket"), objectKey, row.getString("filename"))));
+                }
+                return Grants.of(outcomes);
+            }
+        });
     }
 
     private record Outcome(int index, @Nullable GrantedDownload download) {}

@@ -3,6 +3,8 @@ package dev.sharelinks.redirector.redeem;
 import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventType;
 import io.r2dbc.spi.Readable;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,8 @@ import reactor.core.publisher.Mono;
 @Repository
 class ShareTokenGrants {
 
-    private static final String GRANT = RedeemableLinks.statement("redeem/share-token-grant.sql");
+    private static final GrantStatementText GRANT =
+            GrantStatementText.of(RedeemableLinks.statement("redeem/share-token-grant.sql"));
 
     private static final String ACTIVE_TOKEN =
             "SELECT bucket, object_key, filename FROM active_tokens WHERE path_digest = :pathDigest";
@@ -49,18 +52,24 @@ class ShareTokenGrants {
             clients[i] = gets.get(i).clientAddress();
             agents[i] = gets.get(i).userAgent();
         }
-        return grantConnection
-                .run(connection -> connection
-                        .createStatement(GRANT)
-                        .bind(0, pathDigests)
-                        .bind(1, clients)
-                        .bind(2, agents)
-                        .bind(3, EventType.SHARE_TOKEN_DOWNLOADED.topic())
-                        .bind(4, EventType.SHARE_TOKEN_DOWNLOADED.typeName())
-                        .execute())
-                .flatMap(result -> result.map((row, metadata) ->
-                        Map.entry(Math.toIntExact(row.get("ord", Long.class) - 1), grant(row))))
-                .collect(HashMap::new, (answers, answer) -> answers.put(answer.getKey(), answer.getValue()));
+        return grantConnection.run(connection -> {
+            try (PreparedStatement prepared = GRANT.prepare(
+                            connection,
+                            pathDigests,
+                            clients,
+                            agents,
+                            EventType.SHARE_TOKEN_DOWNLOADED.topic(),
+                            EventType.SHARE_TOKEN_DOWNLOADED.typeName());
+                    ResultSet row = prepared.executeQuery()) {
+                Map<Integer, Grant> answers = new HashMap<>();
+                while (row.next()) {
+                    answers.put(
+                            Math.toIntExact(row.getLong("ord") - 1),
+                            grant(row.getString("bucket"), row.getString("object_key"), row.getString("filename")));
+                }
+                return answers;
+            }
+        });
     }
 
     /** What a GET would grant now; records nothing. */
@@ -82,11 +91,17 @@ class ShareTokenGrants {
     }
 
     private static Grant grant(Readable row) {
-        String objectKey = row.get("object_key", String.class);
-        return objectKey == null
+        return grant(
+                row.get("bucket", String.class),
+                row.get("object_key", String.class),
+                row.get("filename", String.class));
+    }
+
+    /** What a row of the token's file grants: nothing without an object key. */
+    private static Grant grant(@Nullable String bucket, @Nullable String objectKey, @Nullable String filename) {
+        return objectKey == null || bucket == null || filename == null
                 ? new Grant(null)
-                : new Grant(new RedeemableLinks.GrantedDownload(
-                        row.get("bucket", String.class), objectKey, row.get("filename", String.class)));
+                : new Grant(new RedeemableLinks.GrantedDownload(bucket, objectKey, filename));
     }
 
     /** One GET of the URL with this public path ({@link ShareTokenRedeems#publicPath}), and who asked. */

@@ -7,20 +7,25 @@ import static org.awaitility.Awaitility.await;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventType;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.redirector.RedirectorIntegrationTest;
 import dev.sharelinks.redirector.redeem.RedeemableLinks.GrantedDownload;
 import dev.sharelinks.redirector.redeem.RedeemableLinks.Redeem;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The batch grant statement on its own, with a batch whose outcome is known in advance. */
@@ -92,7 +97,7 @@ class GrantStatementIT extends RedirectorIntegrationTest {
                 .until(() -> SharedServers.postgres()
                         .query(DATABASE, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + kept)
                         .equals("0"));
-        // the driver learns of the close when its event loop reads the end of the stream, a moment later
+        // the server's last message, that it closed the connection, reaches the kept connection a moment later
         Thread.sleep(200);
 
         assertThat(fromRows(List.of(redeem(link, "after"))).block(Duration.ofSeconds(30)))
@@ -104,6 +109,48 @@ class GrantStatementIT extends RedirectorIntegrationTest {
                                 DATABASE,
                                 "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()))
                 .isEqualTo("6");
+    }
+
+    @Test
+    void aStatementGivenUpOnIsCancelledOnTheServerAndGrantsNothing() throws Exception {
+        PublishedLink link = publishLink(
+                "media/batch/given-up", "given-up.bin", 10, Instant.now().plusSeconds(86_400));
+        assertThat(fromRows(List.of(redeem(link, "before"))).block(Duration.ofSeconds(30)))
+                .hasSize(1);
+        int kept = keptBackend();
+        long outboxRowsBefore = outboxRowsWritten();
+        try (Connection other =
+                DriverManager.getConnection(SharedServers.postgres().jdbcUrl(DATABASE), PostgresServer.USER, "")) {
+            other.setAutoCommit(false);
+            // another transaction holds the link's row: the statement waits for it, as on a database that hangs
+            try (Statement lock = other.createStatement()) {
+                lock.execute(
+                        "SELECT * FROM redirector.redeemable_links WHERE link_id = " + link.linkId() + " FOR UPDATE");
+            }
+            // as GrantQueue gives up on a statement after its timeout
+            assertThatThrownBy(() -> fromRows(List.of(redeem(link, "given-up")))
+                            .timeout(Duration.ofMillis(500))
+                            .block(Duration.ofSeconds(30)))
+                    .hasCauseInstanceOf(TimeoutException.class);
+            await().atMost(Duration.ofSeconds(10))
+                    .alias("the statement's backend, cancelled and disconnected")
+                    .until(() -> SharedServers.postgres()
+                            .query(DATABASE, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + kept)
+                            .equals("0"));
+            other.rollback();
+        }
+
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()))
+                .as("nothing granted by the statement given up on")
+                .isEqualTo("9");
+        assertThat(outboxRowsWritten()).isEqualTo(outboxRowsBefore);
+        assertThat(fromRows(List.of(redeem(link, "after"))).block(Duration.ofSeconds(30)))
+                .as("the next statement, on a new connection")
+                .hasSize(1);
+        assertThat(keptBackend()).isNotEqualTo(kept);
     }
 
     @Test
@@ -159,11 +206,13 @@ class GrantStatementIT extends RedirectorIntegrationTest {
     /** The server process behind the kept grant connection. */
     private int keptBackend() {
         return grantConnection
-                .run(connection -> Flux.from(connection
-                                .createStatement("SELECT pg_backend_pid()")
-                                .execute())
-                        .flatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))))
-                .single()
+                .run(connection -> {
+                    try (Statement statement = connection.createStatement();
+                            ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+                        row.next();
+                        return row.getInt(1);
+                    }
+                })
                 .block(Duration.ofSeconds(30));
     }
 
