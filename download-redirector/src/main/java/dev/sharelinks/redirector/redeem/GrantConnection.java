@@ -2,9 +2,13 @@ package dev.sharelinks.redirector.redeem;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +74,29 @@ final class GrantConnection implements AutoCloseable {
             Thread thread = new Thread(task, name);
             thread.setDaemon(true);
             return thread;
+        });
+    }
+
+    /** One row of a statement's result, mapped. */
+    @FunctionalInterface
+    interface RowMapping<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs {@code statement} with {@code values} ({@link GrantStatementText#prepare}) and maps each row of its result,
+     * as {@link #run} does its work: the rows are complete once the statement has committed.
+     */
+    <T> Mono<List<T>> query(GrantStatementText statement, RowMapping<T> rows, Object... values) {
+        return run(connection -> {
+            try (PreparedStatement prepared = statement.prepare(connection, values);
+                    ResultSet row = prepared.executeQuery()) {
+                List<T> mapped = new ArrayList<>();
+                while (row.next()) {
+                    mapped.add(rows.map(row));
+                }
+                return mapped;
+            }
         });
     }
 

@@ -6,11 +6,10 @@ import dev.sharelinks.messaging.outbox.OutboxRelay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -97,33 +96,27 @@ class RedeemableLinks {
             refs[i] = requests.get(i).recipientRef();
         }
         boolean anyLeased = Arrays.stream(leases).anyMatch(Objects::nonNull);
-        GrantStatementText statement = anyLeased ? GRANT_LEASED : GRANT;
-        return grantConnection.run(connection -> {
-            try (PreparedStatement prepared = statement.prepare(
-                            connection,
-                            keyDigests,
-                            clients,
-                            agents,
-                            refs,
-                            EventType.DOWNLOAD_CONSUMED.topic(),
-                            EventType.DOWNLOAD_CONSUMED.typeName(),
-                            leases);
-                    ResultSet row = prepared.executeQuery()) {
-                List<Outcome> outcomes = new ArrayList<>();
-                while (row.next()) {
-                    int index = Math.toIntExact(row.getLong("ord") - 1);
-                    String objectKey = row.getString("object_key");
-                    outcomes.add(
-                            objectKey == null
-                                    ? new Outcome(index, null)
-                                    : new Outcome(
-                                            index,
-                                            new GrantedDownload(
-                                                    row.getString("bucket"), objectKey, row.getString("filename"))));
-                }
-                return Grants.of(outcomes);
-            }
-        });
+        return grantConnection
+                .query(
+                        anyLeased ? GRANT_LEASED : GRANT,
+                        RedeemableLinks::outcome,
+                        keyDigests,
+                        clients,
+                        agents,
+                        refs,
+                        EventType.DOWNLOAD_CONSUMED.topic(),
+                        EventType.DOWNLOAD_CONSUMED.typeName(),
+                        leases)
+                .map(Grants::of);
+    }
+
+    private static Outcome outcome(ResultSet row) throws SQLException {
+        int index = Math.toIntExact(row.getLong("ord") - 1);
+        String objectKey = row.getString("object_key");
+        return objectKey == null
+                ? new Outcome(index, null)
+                : new Outcome(
+                        index, new GrantedDownload(row.getString("bucket"), objectKey, row.getString("filename")));
     }
 
     private record Outcome(int index, @Nullable GrantedDownload download) {}

@@ -3,11 +3,9 @@ package dev.sharelinks.redirector.redeem;
 import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.EventType;
 import io.r2dbc.spi.Readable;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -52,24 +50,18 @@ class ShareTokenGrants {
             clients[i] = gets.get(i).clientAddress();
             agents[i] = gets.get(i).userAgent();
         }
-        return grantConnection.run(connection -> {
-            try (PreparedStatement prepared = GRANT.prepare(
-                            connection,
-                            pathDigests,
-                            clients,
-                            agents,
-                            EventType.SHARE_TOKEN_DOWNLOADED.topic(),
-                            EventType.SHARE_TOKEN_DOWNLOADED.typeName());
-                    ResultSet row = prepared.executeQuery()) {
-                Map<Integer, Grant> answers = new HashMap<>();
-                while (row.next()) {
-                    answers.put(
-                            Math.toIntExact(row.getLong("ord") - 1),
-                            grant(row.getString("bucket"), row.getString("object_key"), row.getString("filename")));
-                }
-                return answers;
-            }
-        });
+        return grantConnection
+                .query(
+                        GRANT,
+                        row -> Map.entry(
+                                Math.toIntExact(row.getLong("ord") - 1),
+                                grant(row.getString("bucket"), row.getString("object_key"), row.getString("filename"))),
+                        pathDigests,
+                        clients,
+                        agents,
+                        EventType.SHARE_TOKEN_DOWNLOADED.topic(),
+                        EventType.SHARE_TOKEN_DOWNLOADED.typeName())
+                .map(answers -> answers.stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     /** What a GET would grant now; records nothing. */
