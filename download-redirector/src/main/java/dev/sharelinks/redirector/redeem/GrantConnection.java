@@ -30,15 +30,16 @@ import reactor.core.scheduler.Schedulers;
  * open, used by threads of their own, one per statement the route may have in flight ({@link GrantQueue}).
  * <p>
  * The rest of the redirector reads and writes through R2DBC; the grant statements do not, because they are the hot
- * path's one statement and r2dbc-postgresql spent about four times pgjdbc's CPU sending one and reading its result
- * (docs/performance.md). With one statement in flight per route, a blocking call on a thread of its own waits no
+ * path's one statement and r2dbc-postgresql spent about twice pgjdbc's CPU a redeem sending one and reading its
+ * result (docs/performance.md). With one statement in flight per route, a blocking call on a thread of its own waits no
  * longer than a reactive one, and no event loop ever blocks on it. Kept rather than pooled: the time from one
  * statement's result to the next one leaving is time the database waits.
  * <p>
  * A connection idle for a while is checked before a statement is sent on it, and replaced if the server has closed
  * it (a restart, a failover). One whose statement fails or times out is closed and replaced for the next statement:
- * its conversation may be half-way, and it is cheaper to open another than to find out. Failures arrive as Spring's {@code
- * DataAccessException}s, so the database being away is told apart from a bug ({@link DatabaseUnavailable}).
+ * its conversation may be half-way, and it is cheaper to open another than to find out. Failures arrive as
+ * Spring's {@code DataAccessException}s, so the database being away is told apart from a bug
+ * ({@link DatabaseUnavailable}).
  */
 final class GrantConnection implements AutoCloseable {
 
@@ -48,8 +49,6 @@ final class GrantConnection implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    private final GrantConnectionProperties properties;
-    private final ExecutorService threads;
     /**
      * A connection idle this long is checked (a round trip) before a statement is sent on it: a restart or a
      * failover closes idle connections, and the statement would fail. Busy, statements follow one another well
@@ -60,6 +59,8 @@ final class GrantConnection implements AutoCloseable {
 
     private static final int VALIDATION_TIMEOUT_SECONDS = 2;
 
+    private final GrantConnectionProperties properties;
+    private final ExecutorService threads;
     private final Deque<Kept> idle = new ConcurrentLinkedDeque<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final SQLExceptionTranslator translator = new SQLExceptionSubclassTranslator();
@@ -122,7 +123,9 @@ final class GrantConnection implements AutoCloseable {
                     try {
                         connection = connection();
                     } catch (RuntimeException failure) {
-                        sink.error(failure);
+                        if (!givenUp.get()) {
+                            sink.error(failure);
+                        }
                         return;
                     }
                     using.set(connection);
@@ -169,6 +172,9 @@ final class GrantConnection implements AutoCloseable {
             Properties credentials = new Properties();
             credentials.setProperty("user", properties.username());
             credentials.setProperty("password", properties.password());
+            credentials.setProperty(
+                    "loginTimeout",
+                    String.valueOf(Math.max(1, properties.loginTimeout().toSeconds())));
             Connection opened = DriverManager.getConnection(properties.url(), credentials);
             open.add(opened);
             return opened;
