@@ -32,8 +32,8 @@ import reactor.core.scheduler.Schedulers;
  * The rest of the redirector reads and writes through R2DBC; the grant statements do not, because they are the hot
  * path's one statement and r2dbc-postgresql spent about twice pgjdbc's CPU a redeem sending one and reading its
  * result (docs/performance.md). With one statement in flight per route, a blocking call on a thread of its own waits no
- * longer than a reactive one, and no event loop ever blocks on it. Kept rather than pooled: the time from one
- * statement's result to the next one leaving is time the database waits.
+ * longer than a reactive one, and no event loop ever blocks on it. Kept rather than borrowed per statement from
+ * the R2DBC pool, whose acquire and release sat between one statement's result and the next one leaving.
  * <p>
  * A connection idle for a while is checked before a statement is sent on it, and replaced if the server has closed
  * it (a restart, a failover). One whose statement fails or times out is closed and replaced for the next statement:
@@ -52,8 +52,9 @@ final class GrantConnection implements AutoCloseable {
     /**
      * A connection idle this long is checked (a round trip) before a statement is sent on it: a restart or a
      * failover closes idle connections, and the statement would fail. Busy, statements follow one another well
-     * within it and none is checked. (pgjdbc's check without a round trip, {@code getNotifications()}, reads the
-     * socket with a 1 ms timeout whenever nothing is waiting, pgjdbc#1313: a millisecond on every statement.)
+     * within it and none is checked; a redeem after a quiet spell pays the check's round trip before its statement.
+     * (pgjdbc's check without a round trip, {@code getNotifications()}, reads the socket with a 1 ms timeout
+     * whenever nothing is waiting, pgjdbc#1313: a millisecond on every statement.)
      */
     private static final Duration VALIDATE_AFTER_IDLE = Duration.ofMillis(100);
 
