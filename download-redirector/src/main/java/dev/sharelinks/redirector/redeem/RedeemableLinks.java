@@ -36,6 +36,10 @@ class RedeemableLinks {
     /** The grant statement of a batch with requests for this replica's download leases. */
     private static final GrantStatementText GRANT_LEASED = GrantStatementText.of(statement("redeem/grant-leased.sql"));
 
+    /** The grant statement of a batch whose every request is for one of this replica's download leases. */
+    private static final GrantStatementText GRANT_FROM_LEASES =
+            GrantStatementText.of(statement("redeem/grant-from-leases.sql"));
+
     private static final String LIVE = """
             SELECT true AS live FROM redeemable_links
             WHERE key_digest = :keyDigest AND remaining + leased > 0 AND NOT revoked AND expires_at > now()""";
@@ -95,10 +99,9 @@ class RedeemableLinks {
             agents[i] = requests.get(i).userAgent();
             refs[i] = requests.get(i).recipientRef();
         }
-        boolean anyLeased = Arrays.stream(leases).anyMatch(Objects::nonNull);
         return grantConnection
                 .query(
-                        anyLeased ? GRANT_LEASED : GRANT,
+                        statementFor(leases),
                         RedeemableLinks::outcome,
                         keyDigests,
                         clients,
@@ -108,6 +111,15 @@ class RedeemableLinks {
                         EventType.DOWNLOAD_CONSUMED.typeName(),
                         leases)
                 .map(Grants::of);
+    }
+
+    /** grant.sql with no lease in the batch, grant-from-leases.sql with nothing else, grant-leased.sql for a mix. */
+    private static GrantStatementText statementFor(@Nullable Long[] leases) {
+        long leased = Arrays.stream(leases).filter(Objects::nonNull).count();
+        if (leased == 0) {
+            return GRANT;
+        }
+        return leased == leases.length ? GRANT_FROM_LEASES : GRANT_LEASED;
     }
 
     private static Outcome outcome(ResultSet row) throws SQLException {

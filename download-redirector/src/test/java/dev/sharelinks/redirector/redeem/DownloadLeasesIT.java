@@ -144,6 +144,42 @@ class DownloadLeasesIT extends RedirectorIntegrationTest {
         assertThat(after.held().isEmpty()).isTrue();
     }
 
+    @Test
+    void aBatchOfLeasesAloneGrantsWhatEachLeaseHoldsAndCountsEveryLeaseOfTheLink() {
+        PublishedLink link =
+                publishLink("media/lease/only", "only.bin", 1000, Instant.now().plusSeconds(3600));
+        // this replica's lease, another replica's (10 of 50 used), and one of this replica's that is full
+        sql("UPDATE redirector.redeemable_links SET remaining = 848, leased = 152 WHERE link_id = " + link.linkId());
+        long mine = lease(link, "this-replica", 100, 0);
+        lease(link, "other-replica", 50, 10);
+        long full = lease(link, "this-replica", 2, 2);
+
+        List<Redeem> batch = batch(link, 4);
+        Grants grants =
+                links.grantAll(batch, new Long[] {mine, full, mine, mine}).block(Duration.ofSeconds(5));
+
+        assertThat(grants.granted()).containsOnlyKeys(0, 2, 3);
+        assertThat(grants.held().isEmpty())
+                .as("a lease that cannot grant sends its request to the row, not to wait")
+                .isTrue();
+        assertThat(sql("SELECT string_agg(used::text, ',' ORDER BY lease_id) FROM redirector.download_leases"
+                        + " WHERE link_id = " + link.linkId()))
+                .isEqualTo("3,10,2");
+        assertThat(row(link)).as("the row is not touched by a lease's grants").isEqualTo("848,152");
+        assertThat(events(link, 3))
+                .extracting(event -> ((DownloadConsumed) event).remaining())
+                .as("the row's 848 and every lease's unused 140, less each grant of the batch")
+                .containsExactly(987, 986, 985);
+    }
+
+    /** A lease of {@code size} downloads, {@code used} of them granted, written as its holder would have. */
+    private static long lease(PublishedLink link, String holder, int size, int used) {
+        return Long.parseLong(sql("INSERT INTO redirector.download_leases (link_id, key_digest, holder, size, used,"
+                + " expires_at) SELECT link_id, key_digest, '" + holder + "', " + size + ", " + used
+                + ", now() + interval '1 hour' FROM redirector.redeemable_links WHERE link_id = " + link.linkId()
+                + " RETURNING lease_id"));
+    }
+
     private static List<Redeem> batch(PublishedLink link, int redeems) {
         return IntStream.range(0, redeems)
                 .mapToObj(i -> new Redeem(link.key(), "10.0.0." + i, "test", null))

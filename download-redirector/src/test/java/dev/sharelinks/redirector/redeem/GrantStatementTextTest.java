@@ -23,10 +23,17 @@ class GrantStatementTextTest {
         assertThat(GrantStatementText.of(RedeemableLinks.statement("redeem/grant-leased.sql"))
                         .parameters())
                 .containsExactlyInAnyOrder(1, 2, 3, 4, 7, 5, 6);
+        assertThat(GrantStatementText.of(RedeemableLinks.statement("redeem/grant-from-leases.sql"))
+                        .parameters())
+                .containsExactlyInAnyOrder(2, 3, 4, 7, 5, 6);
         assertThat(GrantStatementText.of(RedeemableLinks.statement("redeem/share-token-grant.sql"))
                         .parameters())
                 .containsExactlyInAnyOrder(1, 2, 3, 4, 5);
-        assertThat(List.of("redeem/grant.sql", "redeem/grant-leased.sql", "redeem/share-token-grant.sql"))
+        assertThat(List.of(
+                        "redeem/grant.sql",
+                        "redeem/grant-leased.sql",
+                        "redeem/grant-from-leases.sql",
+                        "redeem/share-token-grant.sql"))
                 .allSatisfy(resource -> assertThat(GrantStatementText.of(RedeemableLinks.statement(resource))
                                 .sql())
                         .doesNotContain("$"));
