@@ -4,6 +4,7 @@ import dev.sharelinks.bench.RedeemBench.Measurement;
 import dev.sharelinks.bench.RedeemBench.Metrics;
 import dev.sharelinks.bench.RedeemBench.Options;
 import dev.sharelinks.infra.FreePorts;
+import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.stack.LocalStack;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +26,8 @@ import java.util.Map;
  */
 final class ReplicaScaling {
 
-    private static final String OTHER_THREADS = "other threads";
-    private static final String ALL_THREADS = "**all**";
+    private static final String THE_REST = "the rest";
+    private static final String ALL_KINDS = "**all**";
 
     private final RedeemBench bench;
     private final Options options;
@@ -37,8 +38,9 @@ final class ReplicaScaling {
     // the redirectors measured together: all of them, or with --pod-cpus the ones sized as pods
     private final List<String> replicaNames = new ArrayList<>();
     private final List<String> replicaUrls = new ArrayList<>();
-    // every redirector's CPU by kind of thread, for each measured run by name
-    private final Map<String, ThreadUse> threadUse = new LinkedHashMap<>();
+    // every redirector's CPU by kind of thread, and PostgreSQL's by connection, for each measured run by name
+    private final Map<String, CpuUse> threadUse = new LinkedHashMap<>();
+    private final Map<String, CpuUse> postgresUse = new LinkedHashMap<>();
 
     ReplicaScaling(RedeemBench bench, Options options, LocalStack stack) {
         this.bench = bench;
@@ -144,15 +146,17 @@ final class ReplicaScaling {
                 bench.startRecording(replica, name);
             }
         }
+        PostgresServer postgres = Benches.postgres(stack);
+        Map<String, ThreadCpu.Ticks> postgresBefore = PostgresCpu.ticks(postgres);
         Map<String, ThreadCpu.Ticks> ticksBefore = ThreadCpu.ticks(pids);
         long started = System.nanoTime();
         List<Measurement> runs =
                 bench.wrk(name, targets, options.clients() / targets.size(), options.duration(), 0, replicas);
-        threadUse.put(
-                name,
-                new ThreadUse(
-                        ThreadCpu.cores(ticksBefore, ThreadCpu.ticks(pids), (System.nanoTime() - started) / 1e9),
-                        runs.stream().mapToDouble(Measurement::perSecond).sum()));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double perSecond = runs.stream().mapToDouble(Measurement::perSecond).sum();
+        threadUse.put(name, new CpuUse(ThreadCpu.cores(ticksBefore, ThreadCpu.ticks(pids), seconds), perSecond));
+        postgresUse.put(
+                name, new CpuUse(ThreadCpu.cores(postgresBefore, PostgresCpu.ticks(postgres), seconds), perSecond));
         if (profiled) {
             for (String replica : replicas) {
                 bench.saveRecording(replica, name, name + "-" + replica + ".jfr");
@@ -279,34 +283,41 @@ final class ReplicaScaling {
                                     : "**" + (served - recorded) + " 302s NOT RECORDED**. ");
         }
         out.append(served).append(" answered 302 (").append(received).append(" received by wrk before it stopped)\n");
-        return out.append(threadTable()).toString();
+        return out.append(cpuTable(
+                        "Redirectors' CPU by thread, µs per redeem, of which in the kernel in brackets (every redirector"
+                                + " JVM, from /proc)",
+                        "thread",
+                        threadUse))
+                .append(cpuTable(
+                        "PostgreSQL's CPU by connection (`application_name`, or the server's own process), µs per"
+                                + " redeem, of which in the kernel in brackets (from /proc)",
+                        "connection",
+                        postgresUse))
+                .toString();
     }
 
     /**
-     * Every redirector's CPU (the idle ones' too) by kind of thread, in µs per redeem served, for each measured run:
+     * CPU by kind (a redirector's threads, PostgreSQL's connections), in µs per redeem served, for each measured run:
      * the kinds that used the most, and the rest summed.
      */
-    private String threadTable() {
+    private static String cpuTable(String title, String kindColumn, Map<String, CpuUse> use) {
         Map<String, Double> overall = new HashMap<>();
-        threadUse
-                .values()
+        use.values()
                 .forEach(run -> run.cores().forEach((kind, cores) -> overall.merge(kind, cores.total(), Double::sum)));
         List<String> top = overall.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .limit(8)
                 .map(Map.Entry::getKey)
                 .toList();
-        StringBuilder table = new StringBuilder(
-                "\nRedirectors' CPU by thread, µs per redeem, of which in the kernel in brackets (every redirector JVM, "
-                        + "from /proc):\n\n| thread |");
-        threadUse.keySet().forEach(run -> table.append(' ').append(run).append(" |"));
-        table.append("\n|---|").append("---:|".repeat(threadUse.size())).append('\n');
+        StringBuilder table = new StringBuilder("\n" + title + ":\n\n| " + kindColumn + " |");
+        use.keySet().forEach(run -> table.append(' ').append(run).append(" |"));
+        table.append("\n|---|").append("---:|".repeat(use.size())).append('\n');
         List<String> rows = new ArrayList<>(top);
-        rows.add(OTHER_THREADS);
-        rows.add(ALL_THREADS);
+        rows.add(THE_REST);
+        rows.add(ALL_KINDS);
         for (String kind : rows) {
             table.append("| ").append(kind).append(" |");
-            threadUse.values().forEach(run -> {
+            use.values().forEach(run -> {
                 ThreadCpu.Cores cores = cores(run, kind, top);
                 table.append(String.format(
                         " %.1f (%.1f) |",
@@ -318,15 +329,15 @@ final class ReplicaScaling {
     }
 
     /** The cores a run's threads of this kind used; of every kind not in {@code top}, or of all, for those rows. */
-    private static ThreadCpu.Cores cores(ThreadUse run, String kind, List<String> top) {
+    private static ThreadCpu.Cores cores(CpuUse run, String kind, List<String> top) {
         ThreadCpu.Cores none = new ThreadCpu.Cores(0, 0);
         return switch (kind) {
-            case OTHER_THREADS ->
+            case THE_REST ->
                 run.cores().entrySet().stream()
                         .filter(entry -> !top.contains(entry.getKey()))
                         .map(Map.Entry::getValue)
                         .reduce(none, ThreadCpu.Cores::plus);
-            case ALL_THREADS -> run.cores().values().stream().reduce(none, ThreadCpu.Cores::plus);
+            case ALL_KINDS -> run.cores().values().stream().reduce(none, ThreadCpu.Cores::plus);
             default -> run.cores().getOrDefault(kind, none);
         };
     }
@@ -343,7 +354,7 @@ final class ReplicaScaling {
     }
 
     /** A measured run's CPU by kind of thread, in cores, and the redeems/s it served. */
-    private record ThreadUse(Map<String, ThreadCpu.Cores> cores, double perSecond) {}
+    private record CpuUse(Map<String, ThreadCpu.Cores> cores, double perSecond) {}
 
     /** A round: the baseline, one replica alone, and every replica together (a measurement each). */
     private record Round(Measurement naive, Measurement one, List<Measurement> all) {}
