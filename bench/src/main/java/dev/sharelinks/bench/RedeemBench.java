@@ -59,7 +59,9 @@ public final class RedeemBench {
     private static final long SEEDED_REMAINING = 2_000_000_000L;
     private static final Duration SETTLE_LIMIT = Duration.ofMinutes(3);
     private static final String OTHER_SERVICES = "other services";
+    /** wrk's threads in all, whatever the number of URLs, so that every run's load generator is the same size. */
     private static final int WRK_THREADS = 2;
+
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
     private static final Pattern WRK = Pattern.compile("BENCH requests=(\\d+) redirects=(\\d+) others=(\\d+) "
             + "errors=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+)");
@@ -304,7 +306,9 @@ public final class RedeemBench {
 
     /**
      * wrk against each URL at once, {@code connections} connections each, every one with the key distribution of
-     * {@code --keys}; a measurement per URL, in their order.
+     * {@code --keys}; a measurement per URL, in their order. The URLs share {@link #WRK_THREADS} (one wrk each at
+     * least): two wrk processes of two threads each against two replicas would spend more CPU per request, on the
+     * cores the replicas share, than the one of two threads that the one replica alone gets.
      *
      * @param rate requests a second on a schedule for each URL; 0 for as many as the connections can get answered
      * @param redirectors the services behind the URLs, whose CPU is sampled
@@ -315,11 +319,12 @@ public final class RedeemBench {
         Path script = work.resolve("redeem.lua");
         Files.writeString(script, resource("bench/redeem.lua"));
         List<ProcessBuilder> builders = new ArrayList<>();
+        int threads = Math.max(1, WRK_THREADS / urls.size());
         for (String url : urls) {
             ProcessBuilder builder = new ProcessBuilder(
                             "wrk",
                             "-t",
-                            String.valueOf(WRK_THREADS),
+                            String.valueOf(threads),
                             "-c",
                             String.valueOf(connections),
                             "-d",
@@ -334,7 +339,7 @@ public final class RedeemBench {
             builder.environment().put("BENCH_KEYS", options.keys().toString());
             builder.environment().put("BENCH_ROUTE", options.route().toString());
             if (rate > 0) {
-                builder.environment().put("BENCH_RATE_PER_THREAD", String.valueOf(rate / WRK_THREADS));
+                builder.environment().put("BENCH_RATE_PER_THREAD", String.valueOf(rate / threads));
             }
             builders.add(builder);
         }

@@ -80,7 +80,7 @@ final class ReplicaScaling {
                 bench.startRecording(redirector, "warm-up");
             }
         }
-        List<Double> warmUp = warmUp();
+        List<WarmUpStep> warmUp = warmUp();
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             Measurement naive = bench.pgbench("naive-" + round, RedeemBench.resource("bench/naive-grant.pgbench"), 0);
@@ -94,30 +94,50 @@ final class ReplicaScaling {
     }
 
     /**
-     * All replicas at once until their JIT compilers are quiet (below 2% of a step's time, summed over the
-     * replicas), for at least {@code --warmup} and at most {@code --max-warmup}; each step's total redeems/s.
+     * Steps of the two loads a round measures, in turn: the one replica alone, then the replicas together, until
+     * every redirector's JIT compilers are quiet through both (below 2% of the pair's time, summed over the
+     * redirectors), for at least {@code --warmup} and at most {@code --max-warmup}. Warming up on one load alone left
+     * the compilers busy in the first runs of the other (batches of a different size take other paths). Each pair's
+     * redeems/s: the one alone, then the replicas' total.
      */
-    private List<Double> warmUp() throws Exception {
-        List<Double> steps = new ArrayList<>();
+    private List<WarmUpStep> warmUp() throws Exception {
+        List<WarmUpStep> steps = new ArrayList<>();
         Duration spent = Duration.ZERO;
         double compiled = compileSeconds();
         while (spent.compareTo(options.maxWarmup()) < 0) {
-            steps.add(
-                    bench
-                            .wrk("warm-up", urls, options.clients() / names.size(), options.warmupStep(), 0, names)
-                            .stream()
-                            .mapToDouble(Measurement::perSecond)
-                            .sum());
+            double alone = total(
+                    bench.wrk("warm-up-one", urls.subList(0, 1), options.clients(), options.warmupStep(), 0, names));
+            double together = total(bench.wrk(
+                    "warm-up-" + replicaUrls.size(),
+                    replicaUrls,
+                    options.clients() / replicaUrls.size(),
+                    options.warmupStep(),
+                    0,
+                    names));
+            steps.add(new WarmUpStep(alone, together));
             double nowCompiled = compileSeconds();
-            boolean compilersQuiet =
-                    nowCompiled - compiled < 0.02 * options.warmupStep().toSeconds();
+            Duration pair = options.warmupStep().multipliedBy(2);
+            boolean compilersQuiet = nowCompiled - compiled < 0.02 * pair.toSeconds();
             compiled = nowCompiled;
-            spent = spent.plus(options.warmupStep());
+            spent = spent.plus(pair);
             if (spent.compareTo(options.warmup()) >= 0 && compilersQuiet) {
                 break;
             }
         }
         return steps;
+    }
+
+    private static double total(List<Measurement> runs) {
+        return runs.stream().mapToDouble(Measurement::perSecond).sum();
+    }
+
+    /** One pair of warm-up steps, redeems/s: the one replica alone, then the replicas together. */
+    private record WarmUpStep(double alone, double together) {
+
+        @Override
+        public String toString() {
+            return String.format("%.0f / %.0f", alone, together);
+        }
     }
 
     private double compileSeconds() throws Exception {
@@ -188,7 +208,7 @@ final class ReplicaScaling {
         return new Metrics(grants, served, abandoned);
     }
 
-    private String report(List<Double> warmUp, List<Round> rounds) throws Exception {
+    private String report(List<WarmUpStep> warmUp, List<Round> rounds) throws Exception {
         int replicas = options.replicas();
         StringBuilder out =
                 Benches.reportHeader("Redeem benchmark, " + replicas + " replicas", "bench/redeem", options.args());
@@ -202,12 +222,10 @@ final class ReplicaScaling {
                 .append(options.clients())
                 .append(" (pgbench clients; wrk connections, shared equally among the replicas that run), ")
                 .append(options.duration().toSeconds())
-                .append(" s each; warm-up of all replicas together, each ")
+                .append(" s each; warm-up in ")
                 .append(options.warmupStep().toSeconds())
-                .append(" s step's redeems/s: ")
-                .append(warmUp.stream()
-                        .map(perSecond -> String.format("%.0f", perSecond))
-                        .toList())
+                .append(" s steps, the one replica alone then the replicas together, each pair's redeems/s: ")
+                .append(warmUp)
                 .append(
                         options.podCpus() == 0
                                 ? ""
