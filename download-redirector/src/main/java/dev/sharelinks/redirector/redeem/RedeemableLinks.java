@@ -88,20 +88,22 @@ class RedeemableLinks {
      * alone would not do: they arrive before the commit.)
      */
     Mono<Grants> grantAll(List<Redeem> requests, @Nullable Long[] leases) {
-        // the keys' digests, in hex: the driver binds text arrays, and the statement decodes them
-        String[] keyDigests = new String[requests.size()];
+        long leased = Arrays.stream(leases).filter(Objects::nonNull).count();
+        // grant.sql with no lease in the batch, grant-from-leases.sql with nothing else, grant-leased.sql for a mix
+        GrantStatementText statement = leased == 0 ? GRANT : leased == leases.length ? GRANT_FROM_LEASES : GRANT_LEASED;
+        // a batch of leases alone names its links by lease: its statement reads no keys, so none are hashed
+        String[] keyDigests = leased == leases.length ? new String[0] : keyDigests(requests);
         String[] clients = new String[requests.size()];
         String[] agents = new String[requests.size()];
         String[] refs = new String[requests.size()];
         for (int i = 0; i < requests.size(); i++) {
-            keyDigests[i] = CapabilityDigests.hex(requests.get(i).key());
             clients[i] = requests.get(i).clientAddress();
             agents[i] = requests.get(i).userAgent();
             refs[i] = requests.get(i).recipientRef();
         }
         return grantConnection
                 .query(
-                        statementFor(leases),
+                        statement,
                         RedeemableLinks::outcome,
                         keyDigests,
                         clients,
@@ -113,13 +115,13 @@ class RedeemableLinks {
                 .map(Grants::of);
     }
 
-    /** grant.sql with no lease in the batch, grant-from-leases.sql with nothing else, grant-leased.sql for a mix. */
-    private static GrantStatementText statementFor(@Nullable Long[] leases) {
-        long leased = Arrays.stream(leases).filter(Objects::nonNull).count();
-        if (leased == 0) {
-            return GRANT;
+    /** The keys' digests, in hex: the driver binds text arrays, and the statement decodes them. */
+    private static String[] keyDigests(List<Redeem> requests) {
+        String[] digests = new String[requests.size()];
+        for (int i = 0; i < requests.size(); i++) {
+            digests[i] = CapabilityDigests.hex(requests.get(i).key());
         }
-        return leased == leases.length ? GRANT_FROM_LEASES : GRANT_LEASED;
+        return digests;
     }
 
     private static Outcome outcome(ResultSet row) throws SQLException {
