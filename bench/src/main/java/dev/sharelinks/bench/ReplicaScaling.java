@@ -96,9 +96,9 @@ final class ReplicaScaling {
     /**
      * Steps of the two loads a round measures, in turn: the one replica alone, then the replicas together, until
      * every redirector's JIT compilers are quiet through both (below 2% of the pair's time, summed over the
-     * redirectors), for at least {@code --warmup} and at most {@code --max-warmup}. Warming up on one load alone left
-     * the compilers busy in the first runs of the other (batches of a different size take other paths). Each pair's
-     * redeems/s: the one alone, then the replicas' total.
+     * redirectors), for at least {@code --warmup} and at most {@code --max-warmup}. Each load has run before the
+     * rounds measure it, not only the replicas together, and each pair is one more reading of the ratio, a minute
+     * apart at most. Each pair's redeems/s: the one alone, then the replicas' total.
      */
     private List<WarmUpStep> warmUp() throws Exception {
         List<WarmUpStep> steps = new ArrayList<>();
