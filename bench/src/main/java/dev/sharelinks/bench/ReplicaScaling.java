@@ -127,6 +127,7 @@ final class ReplicaScaling {
         return steps;
     }
 
+    /** The runs' redeems/s together. */
     private static double total(List<Measurement> runs) {
         return runs.stream().mapToDouble(Measurement::perSecond).sum();
     }
@@ -173,7 +174,7 @@ final class ReplicaScaling {
         List<Measurement> runs =
                 bench.wrk(name, targets, options.clients() / targets.size(), options.duration(), 0, replicas);
         double seconds = (System.nanoTime() - started) / 1e9;
-        double perSecond = runs.stream().mapToDouble(Measurement::perSecond).sum();
+        double perSecond = total(runs);
         threadUse.put(name, new CpuUse(ThreadCpu.cores(ticksBefore, ThreadCpu.ticks(pids), seconds), perSecond));
         postgresUse.put(
                 name, new CpuUse(ThreadCpu.cores(postgresBefore, PostgresCpu.ticks(postgres), seconds), perSecond));
