@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -24,9 +25,18 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.common.GroupState;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,6 +64,14 @@ public final class LocalStack implements AutoCloseable {
     private static final String S3_ACCESS_KEY = "local-access-key";
     private static final String S3_SECRET_KEY = "local-secret-key-0123456789";
 
+    /**
+     * The services' consumer session timeout here: a killed service's partitions move to the others (or to it,
+     * restarted) after 10 s rather than Kafka's 45; on one machine a heartbeat is not late for longer than that.
+     */
+    private static final Duration CONSUMER_SESSION_TIMEOUT = Duration.ofSeconds(10);
+    /** Group states in which every partition is with a live member, or no member wants one. */
+    private static final Set<GroupState> SETTLED = Set.of(GroupState.STABLE, GroupState.EMPTY, GroupState.DEAD);
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final List<AutoCloseable> running = new ArrayList<>();
@@ -62,6 +80,11 @@ public final class LocalStack implements AutoCloseable {
     private @Nullable SmtpServer smtp;
     private @Nullable PostgresServer postgres;
     private @Nullable KafkaBroker kafka;
+    /**
+     * The last kill, freeze or thaw: changes the consumer groups learn of only through missed (or resumed) heartbeats,
+     * within a session timeout.
+     */
+    private @Nullable Instant lastKillOrPause;
 
     private LocalStack() {}
 
@@ -126,11 +149,13 @@ public final class LocalStack implements AutoCloseable {
      */
     public synchronized void freeze(String service) {
         running(service).signal("STOP");
+        lastKillOrPause = Instant.now();
     }
 
     /** Lets a frozen service go on (SIGCONT). */
     public synchronized void thaw(String service) {
         running(service).signal("CONT");
+        lastKillOrPause = Instant.now();
     }
 
     /** The process id of a service, to watch what it costs. */
@@ -141,6 +166,7 @@ public final class LocalStack implements AutoCloseable {
     /** Kills a service with SIGKILL, as a crashed node would lose it; {@link #restart} brings it back. */
     public synchronized void kill(String service) {
         running(service).kill();
+        lastKillOrPause = Instant.now();
     }
 
     /** Starts a killed service again, as Kubernetes would, and waits until it is ready. */
@@ -182,6 +208,63 @@ public final class LocalStack implements AutoCloseable {
         another.close();
         running.remove(another);
         services.remove(name);
+    }
+
+    /**
+     * Waits until the services' consumers are settled in their groups: no group rebalancing, and the members of a
+     * killed or frozen service gone (the broker drops them once their session times out; until then the partitions
+     * they hold are consumed by nobody, and a write whose event lands there waits out its read-your-writes bound).
+     * A graceful stop ({@link #stopAnother}) leaves its groups at once, and a started service's consumers ask to join
+     * while it starts, so neither needs more than the rebalance it set off.
+     */
+    public void awaitConsumersSettled(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        Instant killOrPause;
+        synchronized (this) {
+            killOrPause = lastKillOrPause;
+        }
+        if (killOrPause != null) {
+            // a second more than the timeout: the broker checks sessions on its own clock
+            sleep(Duration.between(
+                    Instant.now(), killOrPause.plus(CONSUMER_SESSION_TIMEOUT).plusSeconds(1)));
+        }
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka().bootstrapServers()))) {
+            List<GroupListing> unsettled = unsettledGroups(admin);
+            while (!unsettled.isEmpty()) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("consumer groups not settled after " + timeout + ": " + unsettled);
+                }
+                sleep(Duration.ofMillis(100));
+                unsettled = unsettledGroups(admin);
+            }
+        }
+    }
+
+    private static List<GroupListing> unsettledGroups(Admin admin) {
+        try {
+            return admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(30, TimeUnit.SECONDS).stream()
+                    .filter(group ->
+                            group.groupState().filter(SETTLED::contains).isEmpty())
+                    .toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list the consumer groups", e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        if (duration.isNegative()) {
+            return;
+        }
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The actuator's URL of the instance serving at {@code instanceUrl} (a service's or {@link #startAnother}'s). */
@@ -237,9 +320,9 @@ public final class LocalStack implements AutoCloseable {
         common.put("DB_USER", settings.databaseUser());
         common.put("DB_PASSWORD", settings.databasePassword());
         common.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-        // a killed service's partitions move to the others (or to it, restarted) after 10 s rather than Kafka's 45:
-        // on one machine a heartbeat is not late for longer than that
-        common.put("SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS", "10000");
+        common.put(
+                "SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS",
+                String.valueOf(CONSUMER_SESSION_TIMEOUT.toMillis()));
         String redirectUrl = "http://127.0.0.1:" + settings.redirectorPort();
 
         Map<String, String> linkApiEnv = new LinkedHashMap<>(common);
