@@ -94,7 +94,24 @@ public class OutboxRelay implements SmartLifecycle {
                                             seq,
                                             reason));
                         })
-                        .thenReturn(new Batch(oldest.moreWaiting(), settlement.leftEvents() > 0, settlement.stored())));
+                        .thenReturn(new Batch(
+                                oldest.moreWaiting(),
+                                settlement.leftEvents() > 0,
+                                settlement.stored(),
+                                backlogAfter(oldest, settlement))));
+    }
+
+    /**
+     * The backlog a batch leaves, when it read the whole of it: the events of the rows it kept for the next attempt
+     * (the broker away, say), aged as read. Null when more rows wait behind the batch: only a count tells then.
+     */
+    private static OutboxRows.@Nullable Backlog backlogAfter(OutboxRows.Oldest oldest, RowSettlement settlement) {
+        if (oldest.moreWaiting()) {
+            return null;
+        }
+        return settlement.leftEvents() == 0
+                ? OutboxRows.Backlog.NONE
+                : OutboxRows.Backlog.of(settlement.left(oldest.events()), oldest.readAt());
     }
 
     private void relayUntilEmpty() {
@@ -105,8 +122,12 @@ public class OutboxRelay implements SmartLifecycle {
                 if (batch != null && !batch.stored().isEmpty()) {
                     publishedRows.accept(batch.stored());
                 }
-                // counted while a long backlog drains too, when the gauge matters most
-                if (metrics.backlogDue()) {
+                OutboxRows.Backlog left = batch == null ? null : batch.backlog();
+                if (left != null) {
+                    metrics.backlog(left);
+                } else if (metrics.backlogDue()) {
+                    // a backlog longer than a batch, counted while it drains too, when the gauge matters most; or
+                    // another replica's relay holds the lock, and this one's gauge would otherwise stand still
                     OutboxRows.Backlog counted = rows.backlog().block();
                     if (counted != null) {
                         metrics.backlog(counted);
@@ -205,10 +226,12 @@ public class OutboxRelay implements SmartLifecycle {
 
     /**
      * What one batch did: whether rows it could not take wait behind it, whether it kept rows for the next attempt (a
-     * send unsettled), and where the broker stored the events of its single-event rows.
+     * send unsettled), where the broker stored the events of its single-event rows, and the backlog it left when it
+     * read the whole of it.
      */
-    private record Batch(boolean moreWaiting, boolean unsettled, Map<Long, StoredAt> stored) {
-        static final Batch EMPTY = new Batch(false, false, Map.of());
+    private record Batch(
+            boolean moreWaiting, boolean unsettled, Map<Long, StoredAt> stored, OutboxRows.@Nullable Backlog backlog) {
+        static final Batch EMPTY = new Batch(false, false, Map.of(), OutboxRows.Backlog.NONE);
     }
 
     /** Where the broker stored an event. */

@@ -2,6 +2,7 @@ package dev.sharelinks.messaging.outbox;
 
 import io.r2dbc.spi.Readable;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -27,13 +28,14 @@ class OutboxRows {
      * The oldest rows, one result row per event (a row of several events becomes one per element, in order), as many
      * rows as fit in {@code :limit} events; the first row always, however many events it holds. {@code head_events}
      * counts the events of the first {@code :limit} rows, read to choose them: more than were returned means rows
-     * that did not fit are waiting.
+     * that did not fit are waiting. {@code read_micros} is the database's time of the read, to age the events by the
+     * clock that stamped them.
      */
     private static final String OLDEST = """
             SELECT o.seq, o.event_id, o.topic, coalesce(o.event_key, o.event_keys[e.nth]) AS event_key,
                    o.event_type, (extract(epoch FROM o.occurred_at) * 1000000)::bigint AS occurred_micros,
                    coalesce(e.data, o.data)::text AS data, o.trace_context::text AS trace_context, e.nth,
-                   o.head_events
+                   o.head_events, (extract(epoch FROM now()) * 1000000)::bigint AS read_micros
             FROM (SELECT *, sum(coalesce(cardinality(event_keys), 1)) OVER (ORDER BY seq) AS events_so_far,
                          sum(coalesce(cardinality(event_keys), 1)) OVER () AS head_events
                   FROM (SELECT * FROM outbox ORDER BY seq LIMIT :limit) head) o
@@ -71,12 +73,16 @@ class OutboxRows {
     Mono<Oldest> oldest(int events) {
         return db.sql(OLDEST)
                 .bind("limit", events)
-                .map(row -> new Read(event(row), row.get("head_events", Long.class)))
+                .map(row ->
+                        new Read(event(row), row.get("head_events", Long.class), row.get("read_micros", Long.class)))
                 .all()
                 .collectList()
                 .map(read -> new Oldest(
                         read.stream().map(Read::event).toList(),
-                        read.size() >= events || (!read.isEmpty() && read.get(0).headEvents() > read.size())));
+                        read.size() >= events || (!read.isEmpty() && read.get(0).headEvents() > read.size()),
+                        read.isEmpty()
+                                ? Instant.EPOCH
+                                : Instant.EPOCH.plus(read.get(0).readMicros(), ChronoUnit.MICROS)));
     }
 
     private static PendingEvent event(Readable row) {
@@ -135,12 +141,28 @@ class OutboxRows {
     /**
      * The oldest events, in order, and whether more wait behind them: the next row did not fit in the limit (rows of
      * several events rarely fill it exactly), or the events reached it.
+     *
+     * @param readAt the database's time of the read (the epoch when it found nothing)
      */
-    record Oldest(List<PendingEvent> events, boolean moreWaiting) {}
+    record Oldest(List<PendingEvent> events, boolean moreWaiting, Instant readAt) {}
 
-    /** One result row: an event, and the events of the rows read to choose the batch. */
-    private record Read(PendingEvent event, long headEvents) {}
+    /** One result row: an event, the events of the rows read to choose the batch, and when it was read. */
+    private record Read(PendingEvent event, long headEvents, long readMicros) {}
 
     /** The events waiting in the outbox, and how long the oldest has waited. */
-    record Backlog(long pending, double oldestAgeSeconds) {}
+    record Backlog(long pending, double oldestAgeSeconds) {
+
+        static final Backlog NONE = new Backlog(0, 0);
+
+        /** These events waiting, aged at {@code readAt}, by the database's clock that stamped them. */
+        static Backlog of(List<PendingEvent> events, Instant readAt) {
+            return events.stream()
+                    .map(PendingEvent::occurredAt)
+                    .min(Instant::compareTo)
+                    .map(oldest -> new Backlog(
+                            events.size(),
+                            Math.max(0, Duration.between(oldest, readAt).toNanos() / 1e9)))
+                    .orElse(NONE);
+        }
+    }
 }

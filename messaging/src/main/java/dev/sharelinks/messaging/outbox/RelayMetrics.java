@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The relay's meters: events published and dead-lettered, failed attempts, and the backlog as last counted. */
+/** The relay's meters: events published and dead-lettered, failed attempts, and the backlog as last seen. */
 class RelayMetrics {
 
     private static final long BACKLOG_COUNT_INTERVAL_NANOS = 1_000_000_000L;
@@ -32,7 +32,8 @@ class RelayMetrics {
                         "sharelinks.outbox.pending",
                         backlog,
                         value -> current(value).pending())
-                .description("events waiting in the outbox, as last counted (at most every second while relaying)")
+                .description("events waiting in the outbox after the relay's last batch (counted, at most every second,"
+                        + " behind a backlog longer than a batch)")
                 .register(meters);
         Gauge.builder(
                         "sharelinks.outbox.oldest.age",
@@ -61,7 +62,10 @@ class RelayMetrics {
         failedAttempts.increment();
     }
 
-    /** Whether the backlog is due for a count: at most once a second, as the relay may run hundreds of times one. */
+    /**
+     * Whether the backlog is due for a count, which scans the whole outbox table: at most once a second, as the relay
+     * may run hundreds of times one.
+     */
     boolean backlogDue() {
         long now = System.nanoTime();
         if (now - backlogCountedAt < BACKLOG_COUNT_INTERVAL_NANOS) {

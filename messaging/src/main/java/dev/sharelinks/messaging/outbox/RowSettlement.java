@@ -1,6 +1,7 @@
 package dev.sharelinks.messaging.outbox;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +26,13 @@ record RowSettlement(
         int deadEvents,
         Map<Long, OutboxRelay.StoredAt> stored,
         int leftEvents) {
+
+    /** The events, of those settled here, whose rows stay in the outbox for the next attempt. */
+    List<PendingEvent> left(List<PendingEvent> events) {
+        Set<Long> leaving = new HashSet<>(published);
+        leaving.addAll(deadLetters.keySet());
+        return events.stream().filter(event -> !leaving.contains(event.seq())).toList();
+    }
 
     /** @param outcomes one per event, in order; a row's events are next to each other */
     static RowSettlement of(List<PendingEvent> events, List<SendOutcome> outcomes) {

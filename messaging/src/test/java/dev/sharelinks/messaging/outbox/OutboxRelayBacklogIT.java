@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.infra.FreePorts;
 import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +37,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * A relay that finds a backlog publishes all of it at once, batch after batch, however its rows' events fall against
  * the batch size: rows of several events rarely fill a batch exactly, and a batch that stopped short of the limit
  * must not pass for the last one, or the rest waits one poll interval per batch. Stopping ends the run after the
- * batch in flight, and leaves the rest for the next start.
+ * batch in flight, and leaves the rest for the next start. The backlog gauges show what a relay that cannot publish
+ * leaves, and fall to nothing once it is published.
  */
 class OutboxRelayBacklogIT {
 
@@ -61,13 +64,8 @@ class OutboxRelayBacklogIT {
         }
     }
 
-    private final DefaultKafkaProducerFactory<String, byte[]> producers = new DefaultKafkaProducerFactory<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            SharedServers.kafka().bootstrapServers(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-            ByteArraySerializer.class));
+    private final DefaultKafkaProducerFactory<String, byte[]> producers =
+            producers(SharedServers.kafka().bootstrapServers(), Duration.ofMinutes(1));
     private OutboxRelay relay;
 
     /** Each test's rows alone: the other test leaves rows in the outbox on purpose. */
@@ -148,6 +146,57 @@ class OutboxRelayBacklogIT {
                 .containsExactlyElementsOf(IntStream.range(0, sent).boxed().toList());
     }
 
+    @Test
+    void theGaugesShowWhatARelayThatCannotPublishLeavesAndFallToNothingOnceItIsPublished() {
+        String run = UUID.randomUUID().toString();
+        POSTGRES.query(DATABASE, """
+                SELECT %s.outbox_append_all('%s', 'TestEvent', ARRAY['%s', '%s'],
+                    jsonb_build_array(jsonb_build_object('n', 0), jsonb_build_object('n', 1)))""".formatted(SCHEMA, TOPIC, run, run));
+        MeterRegistry meters = new SimpleMeterRegistry();
+        RelayMetrics metrics = new RelayMetrics(meters);
+
+        // nobody answers on this port: every send times out, and the row stays for the next attempt, a second later
+        DefaultKafkaProducerFactory<String, byte[]> away =
+                producers("127.0.0.1:" + FreePorts.next(), Duration.ofMillis(500));
+        try {
+            relay = relay(Duration.ofHours(1), away, metrics);
+            relay.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> gauge(meters, "sharelinks.outbox.pending") == 2);
+            double age = gauge(meters, "sharelinks.outbox.oldest.age");
+            await().atMost(Duration.ofSeconds(30))
+                    .alias("aged again at the next attempt")
+                    .until(() -> gauge(meters, "sharelinks.outbox.oldest.age") > age);
+            assertThat(outboxRows()).isOne();
+            relay.stop();
+        } finally {
+            away.destroy();
+        }
+
+        relay = relay(Duration.ofHours(1), producers, metrics);
+        relay.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> gauge(meters, "sharelinks.outbox.pending") == 0);
+        assertThat(gauge(meters, "sharelinks.outbox.oldest.age")).isZero();
+        assertThat(outboxRows()).isZero();
+        assertThat(published(run, 2)).containsExactly(0, 1);
+    }
+
+    private static double gauge(MeterRegistry meters, String name) {
+        return meters.get(name).gauge().value();
+    }
+
+    /** Producers of that broker, which give up on a send when it has not answered for {@code maxBlock}. */
+    private static DefaultKafkaProducerFactory<String, byte[]> producers(String bootstrapServers, Duration maxBlock) {
+        return new DefaultKafkaProducerFactory<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                (int) maxBlock.toMillis(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class));
+    }
+
     private static long outboxRows() {
         return Long.parseLong(POSTGRES.query(DATABASE, "SELECT count(*) FROM " + SCHEMA + ".outbox"));
     }
@@ -167,6 +216,11 @@ class OutboxRelayBacklogIT {
     }
 
     private OutboxRelay relay(Duration pollInterval) {
+        return relay(pollInterval, producers, new RelayMetrics(new SimpleMeterRegistry()));
+    }
+
+    private OutboxRelay relay(
+            Duration pollInterval, DefaultKafkaProducerFactory<String, byte[]> producers, RelayMetrics metrics) {
         ConnectionFactory connections = ServiceSchemas.connections(POSTGRES, DATABASE, SCHEMA);
         OutboxProperties properties = new OutboxProperties(
                 "relay-backlog-test",
@@ -191,7 +245,7 @@ class OutboxRelayBacklogIT {
                         new KafkaTemplate<>(producers), new EventRecords(new EventSerde(), properties), refusals),
                 TransactionalOperator.create(new R2dbcTransactionManager(connections)),
                 properties,
-                new RelayMetrics(new SimpleMeterRegistry()),
+                metrics,
                 stored -> {});
     }
 }
