@@ -223,30 +223,24 @@ public final class LocalStack implements AutoCloseable {
         synchronized (this) {
             killOrPause = lastKillOrPause;
         }
-        if (killOrPause != null) {
-            // a second more than the timeout: the broker checks sessions on its own clock
-            sleep(Duration.between(
-                    Instant.now(), killOrPause.plus(CONSUMER_SESSION_TIMEOUT).plusSeconds(1)));
-        }
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka().bootstrapServers()))) {
+            if (killOrPause != null) {
+                // a second more than the timeout: the broker checks sessions on its own clock
+                Thread.sleep(Math.max(
+                        0,
+                        Duration.between(Instant.now(), killOrPause.plus(CONSUMER_SESSION_TIMEOUT))
+                                .plusSeconds(1)
+                                .toMillis()));
+            }
             List<GroupListing> unsettled = unsettledGroups(admin);
             while (!unsettled.isEmpty()) {
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("consumer groups not settled after " + timeout + ": " + unsettled);
                 }
-                sleep(Duration.ofMillis(100));
+                Thread.sleep(100);
                 unsettled = unsettledGroups(admin);
             }
-        }
-    }
-
-    private static List<GroupListing> unsettledGroups(Admin admin) {
-        try {
-            return admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(30, TimeUnit.SECONDS).stream()
-                    .filter(group ->
-                            group.groupState().filter(SETTLED::contains).isEmpty())
-                    .toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -255,16 +249,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration duration) {
-        if (duration.isNegative()) {
-            return;
-        }
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static List<GroupListing> unsettledGroups(Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(30, TimeUnit.SECONDS).stream()
+                .filter(group -> group.groupState().filter(SETTLED::contains).isEmpty())
+                .toList();
     }
 
     /** The actuator's URL of the instance serving at {@code instanceUrl} (a service's or {@link #startAnother}'s). */

@@ -111,7 +111,7 @@ public class OutboxRelay implements SmartLifecycle {
         }
         return settlement.leftEvents() == 0
                 ? OutboxRows.Backlog.NONE
-                : OutboxRows.Backlog.of(settlement.left(oldest.events()), oldest.readAt());
+                : OutboxRows.Backlog.of(settlement.left(), oldest.readAt());
     }
 
     private void relayUntilEmpty() {

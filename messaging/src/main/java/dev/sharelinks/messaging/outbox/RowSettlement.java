@@ -1,7 +1,6 @@
 package dev.sharelinks.messaging.outbox;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.Set;
  * @param publishedEvents how many events those rows held
  * @param deadLetters the rows to move to the dead letters, with why, and {@code deadEvents} how many events they held
  * @param stored where the broker stored the event of each published single-event row, for {@link ReadYourWrites}
- * @param leftEvents how many events the rows kept for the next attempt held
+ * @param left the events of the rows kept for the next attempt
  */
 record RowSettlement(
         List<Long> published,
@@ -25,13 +24,11 @@ record RowSettlement(
         Map<Long, String> deadLetters,
         int deadEvents,
         Map<Long, OutboxRelay.StoredAt> stored,
-        int leftEvents) {
+        List<PendingEvent> left) {
 
-    /** The events, of those settled here, whose rows stay in the outbox for the next attempt. */
-    List<PendingEvent> left(List<PendingEvent> events) {
-        Set<Long> leaving = new HashSet<>(published);
-        leaving.addAll(deadLetters.keySet());
-        return events.stream().filter(event -> !leaving.contains(event.seq())).toList();
+    /** How many events the rows kept for the next attempt held. */
+    int leftEvents() {
+        return left.size();
     }
 
     /** @param outcomes one per event, in order; a row's events are next to each other */
@@ -41,7 +38,7 @@ record RowSettlement(
         Map<Long, OutboxRelay.StoredAt> stored = new LinkedHashMap<>();
         int publishedEvents = 0;
         int deadEvents = 0;
-        int leftEvents = 0;
+        List<PendingEvent> left = new ArrayList<>();
         for (int first = 0, end; first < events.size(); first = end) {
             long seq = events.get(first).seq();
             boolean unsettled = false;
@@ -54,7 +51,7 @@ record RowSettlement(
                 }
             }
             if (unsettled) {
-                leftEvents += end - first;
+                left.addAll(events.subList(first, end));
                 continue;
             }
             if (!reasons.isEmpty()) {
@@ -70,6 +67,6 @@ record RowSettlement(
                 }
             }
         }
-        return new RowSettlement(published, publishedEvents, deadLetters, deadEvents, stored, leftEvents);
+        return new RowSettlement(published, publishedEvents, deadLetters, deadEvents, stored, List.copyOf(left));
     }
 }
