@@ -63,9 +63,12 @@ public final class RedeemBench {
     private static final int WRK_THREADS = 2;
 
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
-    private static final Pattern WRK = Pattern.compile("BENCH requests=(\\d+) redirects=(\\d+) others=(\\d+) "
+    private static final Pattern WRK = Pattern.compile("BENCH requests=(\\d+) served=(\\d+) others=(\\d+) "
             + "errors=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+)");
     private static final Pattern GRANTS = Pattern.compile("sharelinks_redeem_grants_total(?:\\{[^}]*})? ([0-9.E]+)");
+    /** The link route's {@code uri} tag, as a regular expression. */
+    private static final String LINK_URI = "/api/v2/shareable_links/\\{key}";
+
     private static final Pattern ABANDONED =
             Pattern.compile("sharelinks_redeem_grants_abandoned_total(?:\\{[^}]*})? ([0-9.E]+)");
 
@@ -83,8 +86,9 @@ public final class RedeemBench {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        if (options.replicas() == 0 && (options.route() == Route.TOKENS || options.podCpus() != 0)) {
-            throw new IllegalArgumentException("--route tokens and --pod-cpus are scaling modes: give --replicas N");
+        if (options.replicas() == 0 && (options.route() != Route.LINKS || options.podCpus() != 0)) {
+            throw new IllegalArgumentException(
+                    "--route tokens|misses and --pod-cpus are scaling modes: give --replicas N");
         }
         if (options.podCpus() < 0) {
             throw new IllegalArgumentException("--pod-cpus takes a number of CPUs; got " + options.podCpus());
@@ -170,7 +174,7 @@ public final class RedeemBench {
                 decrements() - decrementsBefore,
                 new Metrics(
                         after.grants() - before.grants(),
-                        after.served302() - before.served302(),
+                        after.served() - before.served(),
                         after.abandoned() - before.abandoned()));
     }
 
@@ -208,7 +212,7 @@ public final class RedeemBench {
      * (nothing else publishes there while a run is measured).
      */
     long downloadsRecorded() throws Exception {
-        if (options.route() == Route.LINKS) {
+        if (options.route() != Route.TOKENS) {
             return decrements();
         }
         settle();
@@ -356,18 +360,18 @@ public final class RedeemBench {
                 throw new IllegalStateException("wrk failed:\n" + run.output());
             }
             double seconds = Long.parseLong(result.group(5)) / 1e6;
-            long redirects = Long.parseLong(result.group(2));
+            long served = Long.parseLong(result.group(2));
             if (Long.parseLong(result.group(3)) > 0 || Long.parseLong(result.group(4)) > 0) {
-                System.out.println("warning: answers other than 302, or errors: " + result.group());
+                System.out.println("warning: answers other than the route's, or errors: " + result.group());
             }
             measurements.add(new Measurement(
                     name + (runs.size() > 1 ? "-" + (i + 1) : ""),
-                    redirects / seconds,
+                    served / seconds,
                     Long.parseLong(result.group(6)),
                     Long.parseLong(result.group(7)),
                     Long.parseLong(result.group(8)),
                     run.usage(),
-                    redirects,
+                    served,
                     null));
         }
         return measurements;
@@ -570,16 +574,21 @@ public final class RedeemBench {
                 .body();
         // the last scrape, to read what the reconciliation read
         Files.writeString(work.resolve("redirector-metrics.txt"), metrics);
-        return new Metrics(
-                count(GRANTS, metrics), count(options.route().served302(), metrics), count(ABANDONED, metrics));
+        return new Metrics(count(GRANTS, metrics), count(options.route().served(), metrics), count(ABANDONED, metrics));
     }
 
+    /** The sum of every series the pattern matches (a route's answers are a series per status). */
     private static double count(Pattern metric, String metrics) {
         Matcher value = metric.matcher(metrics);
-        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+        double sum = 0;
+        while (value.find()) {
+            sum += Double.parseDouble(value.group(1));
+        }
+        return sum;
     }
 
-    record Metrics(double grants, double served302, double abandoned) {}
+    /** What a redirector counted: grants, the answers its route's runs expect, grants whose visitor hung up. */
+    record Metrics(double grants, double served, double abandoned) {}
 
     private String report(Measurement statement, List<WarmUpStep> warmUp, List<Round> rounds, Round paced, double rate)
             throws IOException {
@@ -644,8 +653,8 @@ public final class RedeemBench {
                 .toList()) {
             decrements += http.recorded();
             grants += Math.round(http.counted().grants());
-            served += Math.round(http.counted().served302());
-            received += http.redirects();
+            served += Math.round(http.counted().served());
+            received += http.served();
             abandoned += Math.round(http.counted().abandoned());
         }
         out.append("Exactness, over every measured HTTP run: ")
@@ -708,7 +717,8 @@ public final class RedeemBench {
     private record Round(Measurement naive, Measurement http) {}
 
     /**
-     * One run's figures; latencies in microseconds. An HTTP run also has the 302s wrk received, and once reconciled
+     * One run's figures; latencies in microseconds. An HTTP run also has the answers its route expects that wrk
+     * received (302s; 404s and 429s for the control, {@code --route misses}), and once reconciled
      * the decrements the database recorded and the redirector's own counts.
      */
     record Measurement(
@@ -718,7 +728,7 @@ public final class RedeemBench {
             long p99,
             long p999,
             Map<String, Usage> usage,
-            long redirects,
+            long served,
             @Nullable Reconciled reconciled) {
 
         Measurement(String name, double perSecond, long p50, long p99, long p999, Map<String, Usage> usage) {
@@ -726,8 +736,7 @@ public final class RedeemBench {
         }
 
         Measurement reconciled(long recorded, Metrics counted) {
-            return new Measurement(
-                    name, perSecond, p50, p99, p999, usage, redirects, new Reconciled(recorded, counted));
+            return new Measurement(name, perSecond, p50, p99, p999, usage, served, new Reconciled(recorded, counted));
         }
 
         /** The downloads on the record for the run: the links' decrements, or the share tokens' events. */
@@ -772,7 +781,7 @@ public final class RedeemBench {
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
      * --warmup-step T --max-warmup M --dir D --services S --profile false|true|default|F.jfc
-     * --postgres name=value,name=value --replicas N --keys uniform|hot|zipf --route links|tokens --pod-cpus C}; the
+     * --postgres name=value,name=value --replicas N --keys uniform|hot|zipf --route links|tokens|misses --pod-cpus C}; the
      * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
      * {@link #POSTGRES_DEFAULTS}.
      */
@@ -911,23 +920,27 @@ public final class RedeemBench {
     /**
      * Which public GET the HTTP runs redeem: links ({@code /api/v2/shareable_links/bench-k}, the batched grant
      * statement) or share tokens ({@code /share/bench-k.bin}, one statement per download that reads the token's row
-     * and appends its ShareTokenDownloaded, writing no row of the token).
+     * and appends its ShareTokenDownloaded, writing no row of the token). {@code misses} is the control: GETs of a
+     * link key too long to exist, which the redirector refuses from memory (404, then 429 once the client has missed
+     * too often), on the same route layer and event loops as a redeem, with no database, presigning or grant.
      */
     enum Route {
-        LINKS("/api/v2/shareable_links/\\{key}"),
-        TOKENS("/share/\\*\\*");
+        LINKS(LINK_URI, "302"),
+        TOKENS("/share/\\*\\*", "302"),
+        MISSES(LINK_URI, "404|429");
 
-        private final Pattern served302;
+        private final Pattern served;
 
-        Route(String uriTag) {
-            // 302s answered; the series of answers cut short (outcome UNKNOWN: the visitor hung up) are others
-            this.served302 = Pattern.compile(
-                    "http_server_requests_seconds_count\\{[^}]*outcome=\"REDIRECTION\"[^}]*status=\"302\"[^}]*"
-                            + "uri=\"" + uriTag + "\"[^}]*} ([0-9.E]+)");
+        Route(String uriTag, String statuses) {
+            // the route's expected answers; the series of answers cut short (outcome UNKNOWN: the visitor hung up)
+            // carry no such status
+            this.served = Pattern.compile("http_server_requests_seconds_count\\{[^}]*status=\"(?:" + statuses
+                    + ")\"[^}]*uri=\"" + uriTag + "\"[^}]*} ([0-9.E]+)");
         }
 
-        Pattern served302() {
-            return served302;
+        /** The series counting the answers this route's runs expect, one series per status. */
+        Pattern served() {
+            return served;
         }
 
         @Override

@@ -20,9 +20,11 @@ import java.util.Map;
  * them each, every one with the key distribution of {@code --keys}. It reports per-replica and total redeems/s, p99,
  * the ratio of N replicas to one, whether the downloads the links gave equal the grants the replicas counted
  * ({@code --route tokens}: share tokens' URLs instead, and whether every 302 is on the record), and the redirectors'
- * CPU per redeem by kind of thread ({@link ThreadCpu}). With {@code --pod-cpus C} the N replicas are N more
- * instances whose JVMs are sized as pods with a limit of C CPUs each, against the one replica sized to the whole
- * machine, as an operator compares one large pod with N small ones.
+ * CPU per redeem by kind of thread ({@link ThreadCpu}). {@code --route misses} is the control: keys that cannot
+ * exist, refused from memory, so its ratio is what N redirector JVMs on the machine give against one with no
+ * database, presigning or grant behind the answer; a "redeem" in its report is such a refusal. With
+ * {@code --pod-cpus C} the N replicas are N more instances whose JVMs are sized as pods with a limit of C CPUs each,
+ * against the one replica sized to the whole machine, as an operator compares one large pod with N small ones.
  */
 final class ReplicaScaling {
 
@@ -188,7 +190,7 @@ final class ReplicaScaling {
         Metrics after = metrics(targets);
         Metrics counted = new Metrics(
                 after.grants() - before.grants(),
-                after.served302() - before.served302(),
+                after.served() - before.served(),
                 after.abandoned() - before.abandoned());
         List<Measurement> reconciled = new ArrayList<>(runs);
         // the run's recorded downloads and grants are carried by its first measurement, so that they count once
@@ -203,7 +205,7 @@ final class ReplicaScaling {
         for (String url : targets) {
             Metrics metrics = bench.metrics(url);
             grants += metrics.grants();
-            served += metrics.served302();
+            served += metrics.served();
             abandoned += metrics.abandoned();
         }
         return new Metrics(grants, served, abandoned);
@@ -219,6 +221,11 @@ final class ReplicaScaling {
                 .append(options.links())
                 .append(' ')
                 .append(options.route())
+                .append(
+                        options.route() == RedeemBench.Route.MISSES
+                                ? " (the control: every GET a key that cannot exist, refused from memory; each"
+                                        + " \"redeem\" below is such a refusal)"
+                                : "")
                 .append("; concurrency ")
                 .append(options.clients())
                 .append(" (pgbench clients; wrk connections, shared equally among the replicas that run), ")
@@ -264,8 +271,8 @@ final class ReplicaScaling {
             for (Measurement run : concat(round.one(), round.all())) {
                 recorded += run.recorded();
                 grants += Math.round(run.counted().grants());
-                served += Math.round(run.counted().served302());
-                received += run.redirects();
+                served += Math.round(run.counted().served());
+                received += run.served();
             }
         }
         out.append("\nRatio ")
@@ -283,25 +290,40 @@ final class ReplicaScaling {
                 .append(String.format("%.2fx", RedeemBench.median(againstNaive)))
                 .append("**  \n");
         out.append("Exactness, over every measured HTTP run: ");
-        if (options.route() == RedeemBench.Route.LINKS) {
-            out.append(recorded)
-                    .append(" downloads given by the links (decrements, less what leases hold unused), ")
-                    .append(grants)
-                    .append(" grants counted by the replicas: ")
-                    .append(recorded == grants ? "**equal**" : "**DIFFERENT**")
-                    .append(". ");
-        } else {
+        switch (options.route()) {
+            case LINKS ->
+                out.append(recorded)
+                        .append(" downloads given by the links (decrements, less what leases hold unused), ")
+                        .append(grants)
+                        .append(" grants counted by the replicas: ")
+                        .append(recorded == grants ? "**equal**" : "**DIFFERENT**")
+                        .append(". ")
+                        .append(served)
+                        .append(" answered 302 (");
             // a share token has no count to spend: exact is every 302 on the record; a grant whose visitor hung up
             // (wrk's connections in flight when it stops) is recorded without a 302 answered
-            out.append(recorded)
-                    .append(" ShareTokenDownloaded records on the downloads topic: ")
-                    .append(
-                            recorded >= served
-                                    ? "**every 302 recorded** (" + (recorded - served)
-                                            + " more, for requests cut short when wrk stopped). "
-                                    : "**" + (served - recorded) + " 302s NOT RECORDED**. ");
+            case TOKENS ->
+                out.append(recorded)
+                        .append(" ShareTokenDownloaded records on the downloads topic: ")
+                        .append(
+                                recorded >= served
+                                        ? "**every 302 recorded** (" + (recorded - served)
+                                                + " more, for requests cut short when wrk stopped). "
+                                        : "**" + (served - recorded) + " 302s NOT RECORDED**. ")
+                        .append(served)
+                        .append(" answered 302 (");
+            // the control grants nothing: any download given or grant counted is a miss that spent one
+            case MISSES ->
+                out.append(recorded)
+                        .append(" downloads given by the links, ")
+                        .append(grants)
+                        .append(" grants counted by the replicas: ")
+                        .append(recorded == 0 && grants == 0 ? "**none, as expected**" : "**NOT NONE**")
+                        .append(". ")
+                        .append(served)
+                        .append(" answered 404 or 429 (");
         }
-        out.append(served).append(" answered 302 (").append(received).append(" received by wrk before it stopped)\n");
+        out.append(received).append(" received by wrk before it stopped)\n");
         return out.append(cpuTable(
                         "Redirectors' CPU by thread, µs per redeem, of which in the kernel in brackets (every redirector"
                                 + " JVM, from /proc)",
