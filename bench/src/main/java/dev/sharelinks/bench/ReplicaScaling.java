@@ -83,6 +83,7 @@ final class ReplicaScaling {
             }
         }
         List<WarmUpStep> warmUp = warmUp();
+        Map<String, Double> compiledAfterWarmUp = compileSecondsByRedirector();
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             Measurement naive = bench.pgbench("naive-" + round, RedeemBench.resource("bench/naive-grant.pgbench"), 0);
@@ -92,23 +93,28 @@ final class ReplicaScaling {
                     measured(options.replicas() + "-replicas-" + round, replicaNames, replicaUrls, profiled);
             rounds.add(new Round(naive, one.get(0), all));
         }
-        return report(warmUp, rounds);
+        return report(warmUp, compiledAfterWarmUp, rounds);
     }
 
     /**
-     * Steps of the two loads a round measures, in turn: the one replica alone, then the replicas together, until
+     * Steps of the two loads a round measures, in turn: one replica alone, then the replicas together, until
      * every redirector's JIT compilers are quiet through both (below 2% of the pair's time, summed over the
      * redirectors), for at least {@code --warmup} and at most {@code --max-warmup}. Each load has run before the
      * rounds measure it, not only the replicas together, and each pair is one more reading of the ratio, a minute
-     * apart at most. Each pair's redeems/s: the one alone, then the replicas' total.
+     * apart at most. The replicas take the step alone in turn, so that each JVM has served as many GETs as the
+     * others when the rounds start: a replica that only ever served its share of the load together was still
+     * compiling its hot path in the rounds. With {@code --pod-cpus} the step alone is always the one sized to the
+     * machine, the only one measured alone. Each pair's redeems/s: the one alone, then the replicas' total.
      */
     private List<WarmUpStep> warmUp() throws Exception {
         List<WarmUpStep> steps = new ArrayList<>();
         Duration spent = Duration.ZERO;
         double compiled = compileSeconds();
+        int takingTurns = options.podCpus() == 0 ? urls.size() : 1;
         while (spent.compareTo(options.maxWarmup()) < 0) {
-            double alone = total(
-                    bench.wrk("warm-up-one", urls.subList(0, 1), options.clients(), options.warmupStep(), 0, names));
+            int turn = steps.size() % takingTurns;
+            double alone = total(bench.wrk(
+                    "warm-up-one", urls.subList(turn, turn + 1), options.clients(), options.warmupStep(), 0, names));
             double together = total(bench.wrk(
                     "warm-up-" + replicaUrls.size(),
                     replicaUrls,
@@ -144,9 +150,16 @@ final class ReplicaScaling {
     }
 
     private double compileSeconds() throws Exception {
-        double seconds = 0;
+        return compileSecondsByRedirector().values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
+    }
+
+    /** Each redirector's JIT compile time so far, in seconds. */
+    private Map<String, Double> compileSecondsByRedirector() throws Exception {
+        Map<String, Double> seconds = new LinkedHashMap<>();
         for (String name : names) {
-            seconds += Benches.compileSeconds(stack.pid(name));
+            seconds.put(name, Benches.compileSeconds(stack.pid(name)));
         }
         return seconds;
     }
@@ -211,7 +224,9 @@ final class ReplicaScaling {
         return new Metrics(grants, served, abandoned);
     }
 
-    private String report(List<WarmUpStep> warmUp, List<Round> rounds) throws Exception {
+    private String report(List<WarmUpStep> warmUp, Map<String, Double> compiledAfterWarmUp, List<Round> rounds)
+            throws Exception {
+        Map<String, Double> compiledAfterRounds = compileSecondsByRedirector();
         int replicas = options.replicas();
         StringBuilder out =
                 Benches.reportHeader("Redeem benchmark, " + replicas + " replicas", "bench/redeem", options.args());
@@ -232,8 +247,14 @@ final class ReplicaScaling {
                 .append(options.duration().toSeconds())
                 .append(" s each; warm-up in ")
                 .append(options.warmupStep().toSeconds())
-                .append(" s steps, the one replica alone then the replicas together, each pair's redeems/s: ")
+                .append(" s steps, a replica alone (each in turn) then the replicas together, each pair's redeems/s: ")
                 .append(warmUp)
+                .append("  \nJIT compile seconds by redirector, after the warm-up → after the rounds (what a JVM"
+                        + " still compiled while the rounds ran): ")
+                .append(names.stream()
+                        .map(name -> String.format(
+                                "%s %.1f → %.1f", name, compiledAfterWarmUp.get(name), compiledAfterRounds.get(name)))
+                        .toList())
                 .append(
                         options.podCpus() == 0
                                 ? ""
