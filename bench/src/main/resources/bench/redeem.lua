@@ -1,9 +1,9 @@
 -- wrk script: each request redeems one of BENCH_LINKS seeded links (keys bench-1 .. bench-N) or share tokens,
 -- counting the 302s (served), so the run can be checked against the downloads the database recorded. BENCH_KEYS
 -- picks the key: uniform (at random, the default), hot (always bench-1) or zipf (bench-k with probability
--- proportional to 1/k^1.1, as pgbench's random_zipfian). BENCH_ROUTE picks the public GET: links (the default), tokens (share
--- tokens' /share/bench-k.bin), or misses (the control: a link key too long to exist, refused from memory with 404
--- or 429; those answers are what it counts instead of 302s).
+-- proportional to 1/k^1.1, as pgbench's random_zipfian). BENCH_ROUTE picks the public GET: links (the default),
+-- tokens (share tokens' /share/bench-k.bin), or misses (the control: a link key too long to exist, refused from
+-- memory with 404 or 429; those answers are what it counts instead of 302s).
 -- With BENCH_RATE_PER_THREAD set, each wrk thread sends that many requests a second on a fixed schedule (an open
 -- loop, as pgbench --rate does): a connection waits for its request's slot, and a late answer does not push the
 -- schedule back.

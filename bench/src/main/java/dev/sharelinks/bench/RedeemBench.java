@@ -66,11 +66,10 @@ public final class RedeemBench {
     private static final Pattern WRK = Pattern.compile("BENCH requests=(\\d+) served=(\\d+) others=(\\d+) "
             + "errors=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+)");
     private static final Pattern GRANTS = Pattern.compile("sharelinks_redeem_grants_total(?:\\{[^}]*})? ([0-9.E]+)");
-    /** The link route's {@code uri} tag, as a regular expression. */
-    private static final String LINK_URI = "/api/v2/shareable_links/\\{key}";
-
     private static final Pattern ABANDONED =
             Pattern.compile("sharelinks_redeem_grants_abandoned_total(?:\\{[^}]*})? ([0-9.E]+)");
+    /** The link route's {@code uri} tag, as a regular expression. */
+    private static final String LINK_URI = "/api/v2/shareable_links/\\{key}";
 
     private final Options options;
     private final LocalStack stack;
@@ -718,8 +717,8 @@ public final class RedeemBench {
 
     /**
      * One run's figures; latencies in microseconds. An HTTP run also has the answers its route expects that wrk
-     * received (302s; 404s and 429s for the control, {@code --route misses}), and once reconciled
-     * the decrements the database recorded and the redirector's own counts.
+     * received (302s; 404s and 429s for the control, {@code --route misses}), and once reconciled the decrements the
+     * database recorded and the redirector's own counts.
      */
     record Measurement(
             String name,
@@ -781,9 +780,9 @@ public final class RedeemBench {
     /**
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
      * --warmup-step T --max-warmup M --dir D --services S --profile false|true|default|F.jfc
-     * --postgres name=value,name=value --replicas N --keys uniform|hot|zipf --route links|tokens|misses --pod-cpus C}; the
-     * PostgreSQL settings apply to the one server both the baseline and the redirector run against, on top of
-     * {@link #POSTGRES_DEFAULTS}.
+     * --postgres name=value,name=value --replicas N --keys uniform|hot|zipf --route links|tokens|misses
+     * --pod-cpus C}; the PostgreSQL settings apply to the one server both the baseline and the redirector run
+     * against, on top of {@link #POSTGRES_DEFAULTS}.
      */
     record Options(
             int links,
@@ -932,8 +931,7 @@ public final class RedeemBench {
         private final Pattern served;
 
         Route(String uriTag, String statuses) {
-            // the route's expected answers; the series of answers cut short (outcome UNKNOWN: the visitor hung up)
-            // carry no such status
+            // the route's expected answers, as sent: a visitor who hung up before the answer is not timed
             this.served = Pattern.compile("http_server_requests_seconds_count\\{[^}]*status=\"(?:" + statuses
                     + ")\"[^}]*uri=\"" + uriTag + "\"[^}]*} ([0-9.E]+)");
         }
