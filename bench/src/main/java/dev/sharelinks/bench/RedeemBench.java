@@ -169,12 +169,7 @@ public final class RedeemBench {
         // what was in flight when wrk stopped is still answered; let it settle before counting
         Thread.sleep(2_000);
         Metrics after = metrics();
-        return http.reconciled(
-                decrements() - decrementsBefore,
-                new Metrics(
-                        after.grants() - before.grants(),
-                        after.served() - before.served(),
-                        after.abandoned() - before.abandoned()));
+        return http.reconciled(decrements() - decrementsBefore, after.minus(before));
     }
 
     /** N links with more downloads than any run can use, keys bench-1 .. bench-N. */
@@ -573,7 +568,13 @@ public final class RedeemBench {
                 .body();
         // the last scrape, to read what the reconciliation read
         Files.writeString(work.resolve("redirector-metrics.txt"), metrics);
-        return new Metrics(count(GRANTS, metrics), count(options.route().served(), metrics), count(ABANDONED, metrics));
+        Route route = options.route();
+        return new Metrics(
+                count(GRANTS, metrics),
+                count(route.served(), metrics),
+                count(ABANDONED, metrics),
+                count(route.statements(), metrics),
+                count(route.batched(), metrics));
     }
 
     /** The sum of every series the pattern matches (a route's answers are a series per status). */
@@ -586,8 +587,37 @@ public final class RedeemBench {
         return sum;
     }
 
-    /** What a redirector counted: grants, the answers its route's runs expect, grants whose visitor hung up. */
-    record Metrics(double grants, double served, double abandoned) {}
+    /**
+     * What redirectors counted: grants, the answers the route's runs expect, grants whose visitor hung up, and the
+     * route's grant statements and the GETs they carried.
+     */
+    record Metrics(double grants, double served, double abandoned, double statements, double batched) {
+
+        static final Metrics NONE = new Metrics(0, 0, 0, 0, 0);
+
+        Metrics plus(Metrics other) {
+            return new Metrics(
+                    grants + other.grants,
+                    served + other.served,
+                    abandoned + other.abandoned,
+                    statements + other.statements,
+                    batched + other.batched);
+        }
+
+        Metrics minus(Metrics earlier) {
+            return new Metrics(
+                    grants - earlier.grants,
+                    served - earlier.served,
+                    abandoned - earlier.abandoned,
+                    statements - earlier.statements,
+                    batched - earlier.batched);
+        }
+
+        /** GETs a grant statement carried on average; 0 without statements. */
+        double getsPerStatement() {
+            return statements == 0 ? 0 : batched / statements;
+        }
+    }
 
     private String report(Measurement statement, List<WarmUpStep> warmUp, List<Round> rounds, Round paced, double rate)
             throws IOException {
@@ -744,7 +774,7 @@ public final class RedeemBench {
         }
 
         Metrics counted() {
-            return reconciled == null ? new Metrics(0, 0, 0) : reconciled.counted();
+            return reconciled == null ? Metrics.NONE : reconciled.counted();
         }
 
         String row() {
@@ -924,21 +954,40 @@ public final class RedeemBench {
      * too often), on the same route layer and event loops as a redeem, with no database, presigning or grant.
      */
     enum Route {
-        LINKS(LINK_URI, "302"),
-        TOKENS("/share/\\*\\*", "302"),
-        MISSES(LINK_URI, "404|429");
+        LINKS(LINK_URI, "302", "link"),
+        TOKENS("/share/\\*\\*", "302", "share-token"),
+        MISSES(LINK_URI, "404|429", "link");
 
         private final Pattern served;
+        private final Pattern statements;
+        private final Pattern batched;
 
-        Route(String uriTag, String statuses) {
+        Route(String uriTag, String statuses, String routeTag) {
             // the route's expected answers, as sent: a visitor who hung up before the answer is not timed
             this.served = Pattern.compile("http_server_requests_seconds_count\\{[^}]*status=\"(?:" + statuses
                     + ")\"[^}]*uri=\"" + uriTag + "\"[^}]*} ([0-9.E]+)");
+            this.statements = batchSize("count", routeTag);
+            this.batched = batchSize("sum", routeTag);
+        }
+
+        private static Pattern batchSize(String part, String routeTag) {
+            return Pattern.compile(
+                    "sharelinks_redeem_batch_size_" + part + "\\{[^}]*route=\"" + routeTag + "\"[^}]*} ([0-9.E]+)");
         }
 
         /** The series counting the answers this route's runs expect, one series per status. */
         Pattern served() {
             return served;
+        }
+
+        /** The route's grant statements. */
+        Pattern statements() {
+            return statements;
+        }
+
+        /** The GETs the route's grant statements carried. */
+        Pattern batched() {
+            return batched;
         }
 
         @Override

@@ -201,27 +201,20 @@ final class ReplicaScaling {
         // what was in flight when wrk stopped is still answered; let it settle before counting
         Thread.sleep(2_000);
         Metrics after = metrics(targets);
-        Metrics counted = new Metrics(
-                after.grants() - before.grants(),
-                after.served() - before.served(),
-                after.abandoned() - before.abandoned());
+        Metrics counted = after.minus(before);
         List<Measurement> reconciled = new ArrayList<>(runs);
         // the run's recorded downloads and grants are carried by its first measurement, so that they count once
         reconciled.set(0, runs.get(0).reconciled(bench.downloadsRecorded() - recordedBefore, counted));
         return reconciled;
     }
 
+    /** The redirectors' counts, summed. */
     private Metrics metrics(List<String> targets) throws Exception {
-        double grants = 0;
-        double served = 0;
-        double abandoned = 0;
+        Metrics sum = Metrics.NONE;
         for (String url : targets) {
-            Metrics metrics = bench.metrics(url);
-            grants += metrics.grants();
-            served += metrics.served();
-            abandoned += metrics.abandoned();
+            sum = sum.plus(bench.metrics(url));
         }
-        return new Metrics(grants, served, abandoned);
+        return sum;
     }
 
     private String report(List<WarmUpStep> warmUp, Map<String, Double> compiledAfterWarmUp, List<Round> rounds)
@@ -272,6 +265,7 @@ final class ReplicaScaling {
         long grants = 0;
         long served = 0;
         long received = 0;
+        List<String> getsPerStatement = new ArrayList<>();
         for (Round round : rounds) {
             out.append(round.naive().row())
                     .append('\n')
@@ -287,6 +281,11 @@ final class ReplicaScaling {
             out.append(String.format(
                     "| **%d replicas, total** | **%.0f** | | %.2f (worst) | | | |%n",
                     replicas, total, worstP99 / 1000.0));
+            // a run's counts are carried by its first measurement
+            getsPerStatement.add(String.format(
+                    "%.1f / %.1f",
+                    round.one().counted().getsPerStatement(),
+                    round.all().get(0).counted().getsPerStatement()));
             scaling.add(total / round.one().perSecond());
             againstNaive.add(total / round.naive().perSecond());
             for (Measurement run : concat(round.one(), round.all())) {
@@ -344,7 +343,12 @@ final class ReplicaScaling {
                         .append(served)
                         .append(" answered 404 or 429 (");
         }
-        out.append(received).append(" received by wrk before it stopped)\n");
+        out.append(received).append(" received by wrk before it stopped)  \n");
+        out.append("GETs per grant statement, one replica / ")
+                .append(replicas)
+                .append(" together, round by round: ")
+                .append(getsPerStatement)
+                .append('\n');
         return out.append(cpuTable(
                         "Redirectors' CPU by thread, µs per redeem, of which in the kernel in brackets (every redirector"
                                 + " JVM, from /proc)",
