@@ -119,7 +119,7 @@ final class GrantConnection implements AutoCloseable {
                 }
             });
             try {
-                threads.execute(() -> {
+                handOff(() -> {
                     Connection connection;
                     try {
                         connection = connection();
@@ -150,6 +150,14 @@ final class GrantConnection implements AutoCloseable {
                 sink.error(stopping);
             }
         });
+    }
+
+    /**
+     * Queues a statement for its thread; called on event loops. The pool's queue never waits for room, but takes a
+     * lock held for a few instructions, so an event loop may park while the statement thread takes the previous task.
+     */
+    private void handOff(Runnable statement) {
+        threads.execute(statement);
     }
 
     /** A kept connection, or a new one if none is idle or the server has closed those that were. */
