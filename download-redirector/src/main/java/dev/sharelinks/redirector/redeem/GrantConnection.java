@@ -153,7 +153,7 @@ final class GrantConnection implements AutoCloseable {
     }
 
     /**
-     * Queues a statement for its thread; called on event loops. The pool's queue never waits for room, but takes a
+     * Queues a statement for its thread, often from an event loop. The pool's queue never waits for room, but takes a
      * lock held for a few instructions, so an event loop may park while the statement thread takes the previous task.
      */
     private void handOff(Runnable statement) {
