@@ -106,12 +106,7 @@ public class OutboxRelay implements SmartLifecycle {
      * (the broker away, say), aged as read. Null when more rows wait behind the batch: only a count tells then.
      */
     private static OutboxRows.@Nullable Backlog backlogAfter(OutboxRows.Oldest oldest, RowSettlement settlement) {
-        if (oldest.moreWaiting()) {
-            return null;
-        }
-        return settlement.leftEvents() == 0
-                ? OutboxRows.Backlog.NONE
-                : OutboxRows.Backlog.of(settlement.left(), oldest.readAt());
+        return oldest.moreWaiting() ? null : OutboxRows.Backlog.of(settlement.left(), oldest.readAt());
     }
 
     private void relayUntilEmpty() {
