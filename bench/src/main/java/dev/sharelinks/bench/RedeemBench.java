@@ -85,12 +85,17 @@ public final class RedeemBench {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        if (options.replicas() == 0 && (options.route() != Route.LINKS || options.podCpus() != 0)) {
+        if (options.replicas() == 0
+                && (options.route() != Route.LINKS || options.podCpus() != 0 || options.podCpuLimit() != 0)) {
             throw new IllegalArgumentException(
-                    "--route tokens|misses and --pod-cpus are scaling modes: give --replicas N");
+                    "--route tokens|misses, --pod-cpus and --pod-cpu-limit are scaling modes: give --replicas N");
         }
         if (options.podCpus() < 0) {
             throw new IllegalArgumentException("--pod-cpus takes a number of CPUs; got " + options.podCpus());
+        }
+        if (options.podCpuLimit() < 0 || (options.podCpuLimit() > 0 && options.podCpus() > 0)) {
+            throw new IllegalArgumentException("--pod-cpu-limit takes a number of CPUs, and sizes the pods itself"
+                    + " (no --pod-cpus); got " + options.podCpuLimit());
         }
         Path work = Files.createDirectories(
                 options.dir().resolve("run-" + Instant.now().getEpochSecond()));
@@ -98,7 +103,14 @@ public final class RedeemBench {
         try (LocalStack stack =
                 Benches.startStack(work.resolve("stack"), options.services(), options.postgresSettings())) {
             RedeemBench bench = new RedeemBench(options, stack, work);
-            String report = options.replicas() > 0 ? new ReplicaScaling(bench, options, stack).run() : bench.run();
+            String report;
+            if (options.replicas() > 0) {
+                try (ReplicaScaling scaling = new ReplicaScaling(bench, options, stack)) {
+                    report = scaling.run();
+                }
+            } else {
+                report = bench.run();
+            }
             Files.writeString(work.resolve("report.md"), report);
             System.out.println(report);
             System.out.println("(written to " + work.resolve("report.md") + ")");
@@ -811,7 +823,7 @@ public final class RedeemBench {
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
      * --warmup-step T --max-warmup M --dir D --services S --profile false|true|default|F.jfc
      * --postgres name=value,name=value --replicas N --keys uniform|hot|zipf --route links|tokens|misses
-     * --pod-cpus C}; the PostgreSQL settings apply to the one server both the baseline and the redirector run
+     * --pod-cpus C --pod-cpu-limit L}; the PostgreSQL settings apply to the one server both the baseline and the redirector run
      * against, on top of {@link #POSTGRES_DEFAULTS}.
      */
     record Options(
@@ -831,6 +843,7 @@ public final class RedeemBench {
             KeyChoice keys,
             Route route,
             int podCpus,
+            double podCpuLimit,
             List<String> args) {
 
         /**
@@ -861,6 +874,7 @@ public final class RedeemBench {
                     choice(KeyChoice.class, "keys", given.getOrDefault("keys", "uniform")),
                     choice(Route.class, "route", given.getOrDefault("route", "links")),
                     Integer.parseInt(given.getOrDefault("pod-cpus", "0")),
+                    Double.parseDouble(given.getOrDefault("pod-cpu-limit", "0")),
                     List.of(args));
         }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The redeem benchmark's scaling mode ({@code --replicas N}): N redirectors sharing the one database, as replicas
@@ -24,9 +25,13 @@ import java.util.Map;
  * exist, refused from memory, so its ratio is what N redirector JVMs on the machine give against one with no
  * database, presigning or grant behind the answer; a "redeem" in its report is such a refusal. With
  * {@code --pod-cpus C} the N replicas are N more instances whose JVMs are sized as pods with a limit of C CPUs each,
- * against the one replica sized to the whole machine, as an operator compares one large pod with N small ones.
+ * against the one replica sized to the whole machine, as an operator compares one large pod with N small ones. With
+ * {@code --pod-cpu-limit L} every replica measured, the one alone too, is such an instance held to L CPUs by the
+ * kernel ({@link CpuLimits}) once warmed up, as the autoscaler adds pods of one size: whether a link grows with
+ * replicas that each have CPU of their own, as on a cluster, where N replicas on these 2 cores share what one already
+ * fills.
  */
-final class ReplicaScaling {
+final class ReplicaScaling implements AutoCloseable {
 
     private static final String THE_REST = "the rest";
     private static final String ALL_KINDS = "**all**";
@@ -40,17 +45,24 @@ final class ReplicaScaling {
     // the redirectors measured together: all of them, or with --pod-cpus the ones sized as pods
     private final List<String> replicaNames = new ArrayList<>();
     private final List<String> replicaUrls = new ArrayList<>();
+    // the redirectors that take the warm-up's step alone in turn; the first is the one measured alone
+    private final List<String> aloneNames;
+    private final List<String> aloneUrls;
+    // with --pod-cpu-limit, each pod's group; and the periods the limit stopped the run's replicas, by run
+    private final @Nullable CpuLimits cpuLimits;
+    private final Map<String, Throttling> throttling = new LinkedHashMap<>();
     // every redirector's CPU by kind of thread, and PostgreSQL's by connection, for each measured run by name
     private final Map<String, CpuUse> threadUse = new LinkedHashMap<>();
     private final Map<String, CpuUse> postgresUse = new LinkedHashMap<>();
 
-    ReplicaScaling(RedeemBench bench, Options options, LocalStack stack) {
+    ReplicaScaling(RedeemBench bench, Options options, LocalStack stack) throws Exception {
         this.bench = bench;
         this.options = options;
         this.stack = stack;
         names.add("download-redirector");
         urls.add(stack.env().get("REDIRECT_URL"));
-        int podCpus = options.podCpus();
+        double cpuLimit = options.podCpuLimit();
+        int podCpus = cpuLimit > 0 ? (int) Math.ceil(cpuLimit) : options.podCpus();
         if (podCpus == 0) {
             replicaNames.add(names.get(0));
             replicaUrls.add(urls.get(0));
@@ -61,14 +73,33 @@ final class ReplicaScaling {
                 : Map.of(
                         "JAVA_TOOL_OPTIONS",
                         "-XX:ActiveProcessorCount=" + podCpus + " -Dreactor.netty.ioWorkerCount=" + podCpus);
-        for (int replica = podCpus == 0 ? 2 : 1; replica <= options.replicas(); replica++) {
-            String name = (podCpus == 0 ? "download-redirector-" : "download-redirector-pod-") + replica;
-            System.out.println("starting " + name + " ...");
-            String url = stack.startAnother("download-redirector", name, FreePorts.next(), asPod);
-            names.add(name);
-            urls.add(url);
-            replicaNames.add(name);
-            replicaUrls.add(url);
+        cpuLimits = cpuLimit > 0 ? CpuLimits.create() : null;
+        try {
+            for (int replica = podCpus == 0 ? 2 : 1; replica <= options.replicas(); replica++) {
+                String name = (podCpus == 0 ? "download-redirector-" : "download-redirector-pod-") + replica;
+                System.out.println("starting " + name + " ...");
+                String url = stack.startAnother("download-redirector", name, FreePorts.next(), asPod);
+                names.add(name);
+                urls.add(url);
+                replicaNames.add(name);
+                replicaUrls.add(url);
+            }
+        } catch (Exception | Error failure) {
+            close();
+            throw failure;
+        }
+        // every replica alike takes the step alone in turn; with --pod-cpus only the one sized to the machine is
+        // measured alone, and so only it takes the step
+        boolean podsAgainstTheMachine = podCpus > 0 && cpuLimits == null;
+        aloneNames = cpuLimits != null ? replicaNames : podsAgainstTheMachine ? names.subList(0, 1) : names;
+        aloneUrls = cpuLimits != null ? replicaUrls : podsAgainstTheMachine ? urls.subList(0, 1) : urls;
+    }
+
+    /** Removes the replicas' CPU limits, if any: the stack stops them. */
+    @Override
+    public void close() {
+        if (cpuLimits != null) {
+            cpuLimits.close();
         }
     }
 
@@ -84,11 +115,19 @@ final class ReplicaScaling {
         }
         List<WarmUpStep> warmUp = warmUp();
         Map<String, Double> compiledAfterWarmUp = compileSecondsByRedirector();
+        // held to the limit only once warmed: under it their JIT compilers would not settle within the warm-up, and
+        // the rounds would measure compilation, not the steady state of a pod that has run for a while
+        if (cpuLimits != null) {
+            for (String replica : replicaNames) {
+                cpuLimits.limit(replica, stack.pid(replica), options.podCpuLimit());
+            }
+        }
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             Measurement naive = bench.pgbench("naive-" + round, RedeemBench.resource("bench/naive-grant.pgbench"), 0);
             boolean profiled = round == 1 && options.profiled();
-            List<Measurement> one = measured("one-replica-" + round, names.subList(0, 1), urls.subList(0, 1), profiled);
+            List<Measurement> one =
+                    measured("one-replica-" + round, aloneNames.subList(0, 1), aloneUrls.subList(0, 1), profiled);
             List<Measurement> all =
                     measured(options.replicas() + "-replicas-" + round, replicaNames, replicaUrls, profiled);
             rounds.add(new Round(naive, one.get(0), all));
@@ -110,11 +149,15 @@ final class ReplicaScaling {
         List<WarmUpStep> steps = new ArrayList<>();
         Duration spent = Duration.ZERO;
         double compiled = compileSeconds();
-        int takingTurns = options.podCpus() == 0 ? urls.size() : 1;
         while (spent.compareTo(options.maxWarmup()) < 0) {
-            int turn = steps.size() % takingTurns;
+            int turn = steps.size() % aloneUrls.size();
             double alone = total(bench.wrk(
-                    "warm-up-one", urls.subList(turn, turn + 1), options.clients(), options.warmupStep(), 0, names));
+                    "warm-up-one",
+                    aloneUrls.subList(turn, turn + 1),
+                    options.clients(),
+                    options.warmupStep(),
+                    0,
+                    names));
             double together = total(bench.wrk(
                     "warm-up-" + replicaUrls.size(),
                     replicaUrls,
@@ -183,12 +226,20 @@ final class ReplicaScaling {
             }
         }
         PostgresServer postgres = Benches.postgres(stack);
-        Map<String, ThreadCpu.Ticks> postgresBefore = PostgresCpu.ticks(postgres);
-        Map<String, ThreadCpu.Ticks> ticksBefore = ThreadCpu.ticks(pids);
+        Map<Long, ThreadCpu.Sample> postgresBefore = PostgresCpu.ticks(postgres);
+        Map<Long, ThreadCpu.Sample> ticksBefore = ThreadCpu.ticks(pids);
+        long throttledBefore = throttledPeriods(replicas);
         long started = System.nanoTime();
         List<Measurement> runs =
                 bench.wrk(name, targets, options.clients() / targets.size(), options.duration(), 0, replicas);
         double seconds = (System.nanoTime() - started) / 1e9;
+        if (cpuLimits != null) {
+            throttling.put(
+                    name,
+                    new Throttling(
+                            throttledPeriods(replicas) - throttledBefore,
+                            Math.round(seconds * 1e9 / CpuLimits.PERIOD.toNanos()) * replicas.size()));
+        }
         double perSecond = total(runs);
         threadUse.put(name, new CpuUse(ThreadCpu.cores(ticksBefore, ThreadCpu.ticks(pids), seconds), perSecond));
         postgresUse.put(
@@ -206,6 +257,15 @@ final class ReplicaScaling {
         // the run's recorded downloads and grants are carried by its first measurement, so that they count once
         reconciled.set(0, runs.get(0).reconciled(bench.downloadsRecorded() - recordedBefore, counted));
         return reconciled;
+    }
+
+    /** The periods the CPU limit stopped these replicas in, summed; none without a limit. */
+    private long throttledPeriods(List<String> replicas) throws Exception {
+        long periods = 0;
+        for (String replica : replicas) {
+            periods += cpuLimits == null ? 0 : cpuLimits.throttledPeriods(replica);
+        }
+        return periods;
     }
 
     /** The redirectors' counts, summed. */
@@ -248,12 +308,7 @@ final class ReplicaScaling {
                         .map(name -> String.format(
                                 "%s %.1f → %.1f", name, compiledAfterWarmUp.get(name), compiledAfterRounds.get(name)))
                         .toList())
-                .append(
-                        options.podCpus() == 0
-                                ? ""
-                                : "  \nThe " + replicas + " replicas are more instances sized as pods with a "
-                                        + "limit of " + options.podCpus() + " CPU each (-XX:ActiveProcessorCount, "
-                                        + "as many event loops); the one replica alone sees every core")
+                .append(podsLine(replicas))
                 .append("  \nPostgreSQL settings: ")
                 .append(options.postgresSettings())
                 .append("\n\n");
@@ -362,6 +417,21 @@ final class ReplicaScaling {
                 .toString();
     }
 
+    private String podsLine(int replicas) {
+        if (cpuLimits != null) {
+            return "  \nEvery replica measured, the one alone too, is a pod of its own held to "
+                    + options.podCpuLimit() + " CPU by the kernel's CFS quota from the end of the warm-up (a cgroup"
+                    + " each, as a Kubernetes limit sets it; -XX:ActiveProcessorCount and event loops "
+                    + (int) Math.ceil(options.podCpuLimit()) + "); the stack's own redirector idles. Periods of "
+                    + CpuLimits.PERIOD.toMillis() + " ms in which the limit stopped a replica, by run: " + throttling;
+        }
+        return options.podCpus() == 0
+                ? ""
+                : "  \nThe " + replicas + " replicas are more instances sized as pods with a limit of "
+                        + options.podCpus() + " CPU each (-XX:ActiveProcessorCount, as many event loops); the one"
+                        + " replica alone sees every core";
+    }
+
     /**
      * CPU by kind (a redirector's threads, PostgreSQL's connections), in µs per redeem served, for each measured run:
      * the kinds that used the most, and the rest summed.
@@ -421,6 +491,15 @@ final class ReplicaScaling {
 
     /** A measured run's CPU by kind of thread, in cores, and the redeems/s it served. */
     private record CpuUse(Map<String, ThreadCpu.Cores> cores, double perSecond) {}
+
+    /** Of a run's CPU periods, summed over its replicas, those in which the CPU limit stopped a replica. */
+    private record Throttling(long throttled, long periods) {
+
+        @Override
+        public String toString() {
+            return throttled + " of " + periods;
+        }
+    }
 
     /** A round: the baseline, one replica alone, and every replica together (a measurement each). */
     private record Round(Measurement naive, Measurement one, List<Measurement> all) {}
