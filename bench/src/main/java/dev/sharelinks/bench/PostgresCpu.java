@@ -10,8 +10,8 @@ import java.util.Map;
  * {@code application_name} (the services name theirs: {@code download-redirector} for its R2DBC pool,
  * {@code download-redirector-grants} for its grant statements), and the server's own processes under their kind
  * (walwriter, autovacuum worker...). Two snapshots around a run say which connections the run's PostgreSQL CPU went
- * to. A backend that ends between the snapshots is not counted, and one that starts counts from its start; the
- * services keep theirs open.
+ * to. A backend that ends between the snapshots is not counted, and one that starts counts from its start
+ * ({@link ThreadCpu#cores}); the services keep theirs open.
  */
 final class PostgresCpu {
 
@@ -21,19 +21,17 @@ final class PostgresCpu {
 
     private PostgresCpu() {}
 
-    /** CPU ticks so far of the cluster's processes, summed by connection name. */
-    static Map<String, ThreadCpu.Ticks> ticks(PostgresServer postgres) {
-        Map<String, ThreadCpu.Ticks> byName = new HashMap<>();
+    /** CPU ticks so far of the cluster's processes, each under its connection's name, by process id. */
+    static Map<Long, ThreadCpu.Sample> ticks(PostgresServer postgres) {
+        Map<Long, ThreadCpu.Sample> byProcess = new HashMap<>();
         for (String backend : postgres.query("postgres", BACKENDS).lines().toList()) {
             int separator = backend.indexOf('|');
             String pid = backend.substring(0, separator);
             // empty when the backend ended between the query and the read
             ProcessSampler.stat(Path.of("/proc", pid, "stat"))
-                    .ifPresent(fields -> byName.merge(
-                            backend.substring(separator + 1),
-                            new ThreadCpu.Ticks(Long.parseLong(fields[13]), Long.parseLong(fields[14])),
-                            ThreadCpu.Ticks::plus));
+                    .ifPresent(fields -> byProcess.put(
+                            Long.valueOf(pid), ThreadCpu.Sample.of(backend.substring(separator + 1), fields)));
         }
-        return byName;
+        return byProcess;
     }
 }
