@@ -823,8 +823,8 @@ public final class RedeemBench {
      * Command-line settings: {@code --links N --clients C --seconds S --rounds R --rate-fraction F --warmup W
      * --warmup-step T --max-warmup M --dir D --services S --profile false|true|default|F.jfc
      * --postgres name=value,name=value --replicas N --keys uniform|hot|zipf --route links|tokens|misses
-     * --pod-cpus C --pod-cpu-limit L}; the PostgreSQL settings apply to the one server both the baseline and the redirector run
-     * against, on top of {@link #POSTGRES_DEFAULTS}.
+     * --pod-cpus C --pod-cpu-limit L}; the PostgreSQL settings apply to the one server both the baseline and the
+     * redirector run against, on top of {@link #POSTGRES_DEFAULTS}.
      */
     record Options(
             int links,
