@@ -23,34 +23,41 @@ final class CpuLimits implements AutoCloseable {
     private static final long PERIOD_MICROS = PERIOD.toNanos() / 1_000;
 
     private final Path parent;
+    private final long quotaMicros;
     private final List<Path> groups = new ArrayList<>();
 
-    private CpuLimits(Path parent) {
+    private CpuLimits(Path parent, long quotaMicros) {
         this.parent = parent;
+        this.quotaMicros = quotaMicros;
     }
 
-    /** A parent group for this benchmark's limits, named after its process. */
-    static CpuLimits create() throws IOException {
-        if (!Files.isRegularFile(CPU_CONTROLLER.resolve("cpu.cfs_quota_us"))
-                || !Files.isWritable(CPU_CONTROLLER.resolve("cgroup.procs"))) {
-            throw new IllegalStateException("CPU limits need root and the cgroup v1 cpu controller at " + CPU_CONTROLLER
-                    + " (cpu.cfs_quota_us); this machine has neither writable");
-        }
-        return new CpuLimits(Files.createDirectory(CPU_CONTROLLER.resolve(
-                "sharelinks-bench-" + ProcessHandle.current().pid())));
-    }
-
-    /** Moves the process {@code pid}, every thread of it, into a group of its own, {@code name}, of {@code cpus}. */
-    void limit(String name, long pid, double cpus) throws IOException {
+    /**
+     * A parent group, named after this benchmark's process, for limits of {@code cpus} each; checked before any
+     * process is limited, so that a run fails at its start rather than after its warm-up.
+     */
+    static CpuLimits create(double cpus) throws IOException {
         long quota = Math.round(cpus * PERIOD_MICROS);
         // the kernel's smallest quota is 1 ms
         if (quota < 1_000) {
             throw new IllegalArgumentException("a CPU limit of " + cpus + " is below the kernel's least, 0.01");
         }
+        if (!Files.isRegularFile(CPU_CONTROLLER.resolve("cpu.cfs_quota_us"))
+                || !Files.isWritable(CPU_CONTROLLER.resolve("cgroup.procs"))) {
+            throw new IllegalStateException("CPU limits need root and the cgroup v1 cpu controller at " + CPU_CONTROLLER
+                    + ": its cpu.cfs_quota_us is missing or its cgroup.procs not writable");
+        }
+        return new CpuLimits(
+                Files.createDirectory(CPU_CONTROLLER.resolve(
+                        "sharelinks-bench-" + ProcessHandle.current().pid())),
+                quota);
+    }
+
+    /** Moves the process {@code pid}, every thread of it, into a group of its own, {@code name}, under the limit. */
+    void limit(String name, long pid) throws IOException {
         Path group = Files.createDirectory(parent.resolve(name));
         groups.add(group);
         Files.writeString(group.resolve("cpu.cfs_period_us"), Long.toString(PERIOD_MICROS));
-        Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quota));
+        Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros));
         // a thread group's id in cgroup.procs moves all its threads, and the threads it starts later are born there
         Files.writeString(group.resolve("cgroup.procs"), Long.toString(pid));
     }

@@ -73,7 +73,7 @@ final class ReplicaScaling implements AutoCloseable {
                 : Map.of(
                         "JAVA_TOOL_OPTIONS",
                         "-XX:ActiveProcessorCount=" + podCpus + " -Dreactor.netty.ioWorkerCount=" + podCpus);
-        cpuLimits = cpuLimit > 0 ? CpuLimits.create() : null;
+        cpuLimits = cpuLimit > 0 ? CpuLimits.create(cpuLimit) : null;
         try {
             for (int replica = podCpus == 0 ? 2 : 1; replica <= options.replicas(); replica++) {
                 String name = (podCpus == 0 ? "download-redirector-" : "download-redirector-pod-") + replica;
@@ -119,7 +119,7 @@ final class ReplicaScaling implements AutoCloseable {
         // the rounds would measure compilation, not the steady state of a pod that has run for a while
         if (cpuLimits != null) {
             for (String replica : replicaNames) {
-                cpuLimits.limit(replica, stack.pid(replica), options.podCpuLimit());
+                cpuLimits.limit(replica, stack.pid(replica));
             }
         }
         List<Round> rounds = new ArrayList<>();
