@@ -48,6 +48,8 @@ final class ReplicaScaling implements AutoCloseable {
     // the redirectors that take the warm-up's step alone in turn; the first is the one measured alone
     private final List<String> aloneNames;
     private final List<String> aloneUrls;
+    // the CPUs each instance started as a pod is sized to: --pod-cpus, or --pod-cpu-limit rounded up; 0 for none
+    private final int podCpus;
     // with --pod-cpu-limit, each pod's group; and the periods the limit stopped the run's replicas, by run
     private final @Nullable CpuLimits cpuLimits;
     private final Map<String, Throttling> throttling = new LinkedHashMap<>();
@@ -62,7 +64,7 @@ final class ReplicaScaling implements AutoCloseable {
         names.add("download-redirector");
         urls.add(stack.env().get("REDIRECT_URL"));
         double cpuLimit = options.podCpuLimit();
-        int podCpus = cpuLimit > 0 ? (int) Math.ceil(cpuLimit) : options.podCpus();
+        podCpus = cpuLimit > 0 ? (int) Math.ceil(cpuLimit) : options.podCpus();
         if (podCpus == 0) {
             replicaNames.add(names.get(0));
             replicaUrls.add(urls.get(0));
@@ -422,13 +424,13 @@ final class ReplicaScaling implements AutoCloseable {
             return "  \nEvery replica measured, the one alone too, is a pod of its own held to "
                     + options.podCpuLimit() + " CPU by the kernel's CFS quota from the end of the warm-up (a cgroup"
                     + " each, as a Kubernetes limit sets it; -XX:ActiveProcessorCount and event loops "
-                    + (int) Math.ceil(options.podCpuLimit()) + "); the stack's own redirector idles. Periods of "
+                    + podCpus + "); the stack's own redirector idles. Periods of "
                     + CpuLimits.PERIOD.toMillis() + " ms in which the limit stopped a replica, by run: " + throttling;
         }
-        return options.podCpus() == 0
+        return podCpus == 0
                 ? ""
                 : "  \nThe " + replicas + " replicas are more instances sized as pods with a limit of "
-                        + options.podCpus() + " CPU each (-XX:ActiveProcessorCount, as many event loops); the one"
+                        + podCpus + " CPU each (-XX:ActiveProcessorCount, as many event loops); the one"
                         + " replica alone sees every core";
     }
 
