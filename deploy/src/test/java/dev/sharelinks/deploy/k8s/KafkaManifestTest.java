@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,6 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * clients only over TLS with SCRAM logins and enforces ACLs, and each service logs in as a user of its own allowed
  * exactly what {@link KafkaAccess} says it does.
  */
+@DisabledIfEnvironmentVariable(
+        named = Kustomizations.SKIP_RENDERED,
+        matches = "true",
+        disabledReason = Kustomizations.SKIPPED_WITHOUT_KUBECTL)
 class KafkaManifestTest {
 
     @ParameterizedTest

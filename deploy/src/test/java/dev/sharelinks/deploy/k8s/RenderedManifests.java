@@ -12,14 +12,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -31,7 +29,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 record RenderedManifests(
         Path directory,
-        Map<String, Object> kustomization,
+        KustomizationFile kustomization,
         List<Map<String, Object>> documents,
         List<HasMetadata> objects) {
 
@@ -45,15 +43,11 @@ record RenderedManifests(
         if (kubectl.onExit().join().exitValue() != 0) {
             throw new AssertionError("kubectl kustomize " + directory + " failed: " + errors.join());
         }
-        var documents = StreamSupport.stream(yaml().loadAll(rendered).spliterator(), false)
-                .filter(Objects::nonNull)
-                .map(RenderedManifests::asMap)
-                .toList();
+        var documents = parseAll(rendered);
         var objects = documents.stream()
                 .map(document -> (HasMetadata) SERIALIZATION.convertValue(document, KubernetesResource.class))
                 .toList();
-        var kustomization = parse(Files.readString(directory.resolve("kustomization.yaml")));
-        return new RenderedManifests(directory, kustomization, documents, objects);
+        return new RenderedManifests(directory, KustomizationFile.of(directory), documents, objects);
     }
 
     private static Process kustomize(Path directory) throws IOException {
@@ -70,28 +64,6 @@ record RenderedManifests(
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The files the kustomization names, as resources (a directory being another kustomization) or patches. */
-    Stream<Path> files() {
-        var patches = list("patches").stream().map(patch -> asMap(patch).get("path"));
-        return Stream.concat(list("resources").stream(), patches)
-                .map(file -> directory.resolve((String) file).normalize());
-    }
-
-    /** The targets of the patches that have one; kustomize applies a patch without one by its kind and name. */
-    List<PatchTarget> patchTargets() {
-        return list("patches").stream()
-                .map(patch -> asMap(patch).get("target"))
-                .filter(Objects::nonNull)
-                .map(RenderedManifests::asMap)
-                .map(target -> new PatchTarget(
-                        (String) target.get("kind"), (String) target.get("name"), (String) target.get("labelSelector")))
-                .toList();
-    }
-
-    private List<Object> list(String field) {
-        return kustomization.get(field) instanceof List<?> list ? List.copyOf(list) : List.of();
     }
 
     <T extends HasMetadata> List<T> all(Class<T> type) {
@@ -152,23 +124,6 @@ record RenderedManifests(
         return directory.toString();
     }
 
-    /**
-     * A patch target as kustomize reads it; of a labelSelector, only the comma-separated {@code key=value} pairs
-     * used here are understood (another form matches nothing, so the test says so rather than passing).
-     */
-    record PatchTarget(String kind, String name, String labelSelector) {
-
-        boolean matches(HasMetadata object) {
-            var labels = Objects.requireNonNullElse(object.getMetadata().getLabels(), Map.<String, String>of());
-            var pairs = labels.entrySet().stream()
-                    .map(label -> label.getKey() + "=" + label.getValue())
-                    .toList();
-            return (kind == null || kind.equals(object.getKind()))
-                    && (name == null || name.equals(object.getMetadata().getName()))
-                    && (labelSelector == null || pairs.containsAll(List.of(labelSelector.split(","))));
-        }
-    }
-
     /** YAML 1.1, as kubectl and the API server read it: an unquoted {@code on} is a boolean there too. */
     private static Yaml yaml() {
         return new Yaml(new SafeConstructor(new LoaderOptions()));
@@ -178,8 +133,16 @@ record RenderedManifests(
         return asMap(yaml().load(yaml));
     }
 
+    /** Each document of a multi-document YAML text; an empty one (a trailing {@code ---}) is none. */
+    static List<Map<String, Object>> parseAll(String yaml) {
+        return StreamSupport.stream(yaml().loadAll(yaml).spliterator(), false)
+                .filter(Objects::nonNull)
+                .map(RenderedManifests::asMap)
+                .toList();
+    }
+
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object yaml) {
+    static Map<String, Object> asMap(Object yaml) {
         if (yaml instanceof Map<?, ?> map) {
             return (Map<String, Object>) map;
         }

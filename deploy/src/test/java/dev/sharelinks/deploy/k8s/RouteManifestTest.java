@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,6 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * on the public hosts the services name in their URLs, and the network policies let the gateway reach those services
  * and nothing else in.
  */
+@DisabledIfEnvironmentVariable(
+        named = Kustomizations.SKIP_RENDERED,
+        matches = "true",
+        disabledReason = Kustomizations.SKIPPED_WITHOUT_KUBECTL)
 class RouteManifestTest {
 
     @ParameterizedTest(name = "{0} {1} goes to {2}")
