@@ -1,5 +1,7 @@
 package dev.sharelinks.systemtests;
 
+import static dev.sharelinks.systemtests.ShareMails.mailedUrl;
+import static dev.sharelinks.systemtests.ShareMails.part;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,9 +10,6 @@ import dev.sharelinks.infra.PostgresServer;
 import dev.sharelinks.infra.SmtpServer;
 import dev.sharelinks.infra.WebhookReceiver;
 import dev.sharelinks.stack.LocalStack;
-import jakarta.mail.BodyPart;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
@@ -21,11 +20,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,8 +60,8 @@ class OwnersSideIT {
                  "shareable_link_ids": [%d]}""".formatted(id));
         assertThat(shared.statusCode()).isEqualTo(200);
 
-        String annUrl = mailedUrl("ann@example.test", url);
-        String benUrl = mailedUrl("ben@example.test", url);
+        String annUrl = mailedUrl(stack, "ann@example.test", url);
+        String benUrl = mailedUrl(stack, "ben@example.test", url);
         assertThat(annUrl).isNotEqualTo(benUrl).startsWith(url + "?ref=").doesNotContain("ann", "%40");
         assertThat(benUrl).startsWith(url + "?ref=").doesNotContain("ben", "%40");
         // ann twice, ben once, the plain URL once, and ann's URL with its reference tampered with
@@ -172,7 +168,7 @@ class OwnersSideIT {
                     {"recipients": ["eve@example.test", "%s"], "shareable_link_ids": [%d],
                      "sender_name": "Anna Virtanen", "reply_to": "anna@example.test", "locale": "fi"}""".formatted(refused, id));
             assertThat(shared.statusCode()).isEqualTo(200);
-            String eveUrl = mailedUrl("eve@example.test", link.get("url").asString());
+            String eveUrl = mailedUrl(stack, "eve@example.test", link.get("url").asString());
             // the mail says who shared, from which account, in the share's language
             MimeMessage mail = stack.smtp().received().stream()
                     .filter(m -> m.recipient().equals("eve@example.test"))
@@ -284,43 +280,5 @@ class OwnersSideIT {
         HttpResponse<String> answer = client.getFromLinkApi("/api/v2/shareable_links/" + linkId + "/downloads");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return JSON.readTree(answer.body());
-    }
-
-    /** The link's URL as the mail to {@code recipient} carries it, in its text part and in its HTML part alike. */
-    private static String mailedUrl(String recipient, String url) {
-        Pattern mailed = Pattern.compile(Pattern.quote(url) + "\\?ref=[A-Za-z0-9_-]{22}");
-        SmtpServer.ReceivedMail mail = await().atMost(Duration.ofSeconds(60))
-                .until(
-                        () -> stack.smtp().received().stream()
-                                .filter(m -> m.recipient().equals(recipient))
-                                .findFirst(),
-                        Optional::isPresent)
-                .orElseThrow();
-        Matcher text = mailed.matcher(part(mail.message(), "text/plain"));
-        assertThat(text.find())
-                .as("a URL with a reference in the mail to " + recipient)
-                .isTrue();
-        assertThat(part(mail.message(), "text/html")).contains("href=\"" + text.group() + "\"");
-        return text.group();
-    }
-
-    private static String part(Part part, String type) {
-        try {
-            if (part.isMimeType(type)) {
-                return (String) part.getContent();
-            }
-            if (part.getContent() instanceof Multipart multipart) {
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    BodyPart body = multipart.getBodyPart(i);
-                    String found = part(body, type);
-                    if (!found.isEmpty()) {
-                        return found;
-                    }
-                }
-            }
-            return "";
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
