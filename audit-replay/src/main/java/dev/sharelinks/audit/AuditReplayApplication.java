@@ -4,7 +4,9 @@ import dev.sharelinks.audit.history.HistoryRecord;
 import dev.sharelinks.audit.history.TopicHistory;
 import dev.sharelinks.audit.trail.AuditFiles;
 import dev.sharelinks.audit.trail.AuditTrail;
+import dev.sharelinks.audit.trail.ShareRecipients;
 import dev.sharelinks.events.EventSerde;
+import dev.sharelinks.events.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.boot.ApplicationRunner;
@@ -34,7 +36,13 @@ public class AuditReplayApplication {
     private static void run(KafkaProperties kafka, AuditProperties properties) {
         TopicHistory topics = new TopicHistory(kafka.buildConsumerProperties(), properties.stallTimeout());
         List<HistoryRecord> history = topics.read(properties.topicsToRead(), properties.from());
-        AuditTrail trail = AuditTrail.of(history, new EventSerde(), properties.from());
+        EventSerde serde = new EventSerde();
+        // whose download each was: from every share, also those before --from, whose recipients still download
+        boolean everyShareRead =
+                properties.from() == null && properties.topicsToRead().contains(Topics.SHARES);
+        ShareRecipients recipients =
+                ShareRecipients.of(everyShareRead ? history : topics.read(List.of(Topics.SHARES), null), serde);
+        AuditTrail trail = AuditTrail.of(history, serde, properties.from(), recipients);
         List<Path> files = new AuditFiles().write(trail, properties.outputDir());
         long unreadable = trail.entries().stream()
                 .filter(entry -> entry.event().equals("unreadable"))

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -245,17 +246,95 @@ class AuditReplayIT {
 
         List<String> csv = Files.readAllLines(out.resolve("links.csv"));
         assertThat(csv.get(0))
-                .isEqualTo(
-                        "linkId,accountId,mediaId,assetId,filename,createdAt,expiresAt,"
-                                + "downloadLimit,shares,sharedTo,downloads,repeats,remaining,firstDownloadAt,lastDownloadAt,revokedAt");
+                .isEqualTo("linkId,accountId,mediaId,assetId,filename,createdAt,expiresAt,"
+                        + "downloadLimit,shares,sharedTo,downloads,downloadedBy,repeats,remaining,firstDownloadAt,"
+                        + "lastDownloadAt,revokedAt");
         assertThat(csv)
                 .contains(linkId + ",7,4,asset-4,report-" + linkId + ".pdf," + t0 + "," + EXPIRY
-                        + ",3,1,\"a@example.test;b@example.test\",2,1,1," + t0.plusMillis(3) + "," + t0.plusMillis(4)
+                        + ",3,1,\"a@example.test;b@example.test\",2,,1,1," + t0.plusMillis(3) + "," + t0.plusMillis(4)
                         + ","
                         + t0.plusMillis(5));
         List<String> trailCsv = Files.readAllLines(out.resolve("audit-trail.csv"));
         assertThat(trailCsv.get(0)).startsWith("time,event,eventId,source,linkId,");
         assertThat(trailCsv).hasSize(trail.size() + 1);
+    }
+
+    @Test
+    void aDownloadThroughARecipientsUrlIsThatRecipientsAlsoWhenTheReplayStartsAfterTheShare(@TempDir Path out)
+            throws Exception {
+        long linkId = IDS.incrementAndGet();
+        long notShared = IDS.incrementAndGet();
+        long shareId = IDS.incrementAndGet();
+        String annRef = "ann-ref-" + "A".repeat(10) + shareId;
+        String benRef = "ben-ref-" + "B".repeat(10) + shareId;
+        // later than every other test's records: a replay from a time reads a partition from its first record stored
+        // at or after it, and an earlier test's later record would bring this share into the window
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(20);
+        publish(Topics.LINKS, linkId, t0, link(linkId, 10));
+        publish(Topics.LINKS, notShared, t0, link(notShared, 10));
+        publish(
+                Topics.SHARES,
+                shareId,
+                t0.plusSeconds(1),
+                new ShareRequested(
+                        shareId,
+                        7,
+                        List.of("ann@example.test", "ben@example.test"),
+                        null,
+                        List.of(shared(linkId)),
+                        List.of(annRef, benRef)));
+        String digest = CapabilityDigests.hex("secret-key-" + linkId);
+        Instant downloads = t0.plusSeconds(10);
+        publish(Topics.DOWNLOADS, linkId, downloads, new DownloadConsumed(linkId, digest, 9, null, null, annRef));
+        // the plain URL: nobody's
+        publish(Topics.DOWNLOADS, linkId, downloads.plusMillis(1), new DownloadConsumed(linkId, digest, 8, null, null));
+        publish(
+                Topics.DOWNLOADS,
+                linkId,
+                downloads.plusMillis(2),
+                new DownloadConsumed(linkId, digest, 7, null, null, annRef));
+        // a reference no share gave, and one of a share that did not carry this link: nobody's either
+        publish(
+                Topics.DOWNLOADS,
+                linkId,
+                downloads.plusMillis(3),
+                new DownloadConsumed(linkId, digest, 6, null, null, "made-up-" + "C".repeat(14)));
+        publish(
+                Topics.DOWNLOADS,
+                notShared,
+                downloads.plusMillis(4),
+                new DownloadConsumed(
+                        notShared, CapabilityDigests.hex("secret-key-" + notShared), 9, null, null, benRef));
+
+        for (Path replay : List.of(out.resolve("whole"), out.resolve("from-after-the-share"))) {
+            if (replay.endsWith("whole")) {
+                replay("--out=" + replay);
+            } else {
+                replay("--out=" + replay, "--from=" + downloads);
+            }
+            List<JsonNode> trail = jsonLines(replay.resolve("audit-trail.jsonl"));
+            assertThat(trail.stream()
+                            .filter(e -> e.get("event").asString().equals("download.consumed")
+                                    && e.get("linkId").asLong() == linkId)
+                            .map(e -> e.path("remaining").asInt() + " "
+                                    + e.path("shareId").asLong() + " "
+                                    + e.path("recipients").path(0).asString()))
+                    .as(replay.getFileName().toString())
+                    .containsExactly(
+                            "9 " + shareId + " ann@example.test", "8 0 ", "7 " + shareId + " ann@example.test", "6 0 ");
+            assertThat(trail)
+                    .filteredOn(e -> e.get("event").asString().equals("download.consumed")
+                            && e.get("linkId").asLong() == notShared)
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.has("recipients")).isFalse());
+            Map<Long, JsonNode> links = jsonLines(replay.resolve("links.jsonl")).stream()
+                    .collect(Collectors.toMap(l -> l.get("linkId").asLong(), l -> l));
+            assertThat(links.get(linkId).get("downloadedBy").valueStream().map(JsonNode::asString))
+                    .containsExactly("ann@example.test");
+            assertThat(links.get(notShared).get("downloadedBy").valueStream()).isEmpty();
+            // the trail names the recipients, not the references their URLs carry
+            assertThat(Files.readString(replay.resolve("audit-trail.csv"))).doesNotContain(annRef, benRef);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sharelinks.systemtests;
 
+import static dev.sharelinks.systemtests.ShareMails.mailedUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -94,7 +95,11 @@ class EventHistoryIT {
                         {"message": "For the audit", "recipients": ["ann@example.test", "ben@example.test"],
                          "shareable_link_ids": [%d]}""".formatted(shared.id()))));
         assertThat(share.statusCode()).isEqualTo(200);
-        redeem(shared, 2);
+        redeem(shared, 1);
+        // then through the URL ann's mail carried: the trail says it was hers
+        assertThat(send(HttpRequest.newBuilder(URI.create(mailedUrl(stack, "ann@example.test", shared.url()))))
+                        .statusCode())
+                .isEqualTo(302);
         redeem(revoked, 1);
         assertThat(send(linkApi("/api/v2/shareable_links/" + revoked.id()).DELETE())
                         .statusCode())
@@ -170,6 +175,8 @@ class EventHistoryIT {
         assertThat(shared.get("sharedTo").valueStream().map(JsonNode::asString))
                 .containsExactly("ann@example.test", "ben@example.test");
         assertThat(shared.get("downloads").asInt()).isEqualTo(2);
+        assertThat(shared.get("downloadedBy").valueStream().map(JsonNode::asString))
+                .containsExactly("ann@example.test");
         assertThat(shared.get("remaining").asInt()).isEqualTo(1);
         // what the owner is told: link-api counts the downloads from the same events
         await().atMost(Duration.ofSeconds(30))
@@ -196,6 +203,17 @@ class EventHistoryIT {
                         && e.get("linkId").asLong() == history.sharedLink().id())
                 .toList();
         assertThat(downloads).extracting(e -> e.get("remaining").asInt()).containsExactly(2, 1);
+        long shareId = trail.stream()
+                .filter(e -> e.get("event").asString().equals("share.requested"))
+                .findFirst()
+                .orElseThrow()
+                .get("shareId")
+                .asLong();
+        // the plain URL's download is nobody's; the second came through ann's
+        assertThat(downloads)
+                .extracting(e -> e.path("shareId").asLong() + " "
+                        + e.path("recipients").path(0).asString())
+                .containsExactly("0 ", shareId + " ann@example.test");
         assertThat(downloads).allSatisfy(e -> {
             assertThat(e.get("clientAddress").asString()).isEqualTo("127.0.0.1");
             assertThat(e.get("userAgent").asString()).startsWith("Java-http-client");

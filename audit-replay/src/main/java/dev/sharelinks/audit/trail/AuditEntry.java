@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  *     {@code download.count-settled} (a hot link's exact count once its download leases ended),
  *     {@code share-token.created}, {@code .updated}, {@code .deleted}, {@code .downloaded},
  *     or {@code unreadable} for a record that is not a Sharelinks event ({@code problem} says why)
+ * @param shareId the share of a share event; of a download, the share whose mail carried the URL it came through
+ * @param recipients whom a share was mailed to; of a mail outcome, its recipient; of a download, the recipient whose
+ *     URL it came through (none for the plain URL, or for a reference no replayed share of the link gave)
  * @param sharedLinkIds the links a share mailed
  * @param remaining a link's downloads left after this download (at least that many while it had download leases
  *     open), or, settled, exactly

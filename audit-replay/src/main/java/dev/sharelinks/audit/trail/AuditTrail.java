@@ -48,11 +48,14 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
      * @param from leave out what happened before this instant (the events' own time, which a record's broker time
      *     can only follow: a replay from a time reads every record stored since, and some may be older events that
      *     waited in an outbox); null to keep everything
+     * @param recipients whom the shares mailed, to say whose URL each download came through: a replay from a time
+     *     reads them from every share, also those before it
      */
-    public static AuditTrail of(List<HistoryRecord> history, EventSerde serde, @Nullable Instant from) {
+    public static AuditTrail of(
+            List<HistoryRecord> history, EventSerde serde, @Nullable Instant from, ShareRecipients recipients) {
         List<AuditEntry> entries = new ArrayList<>(history.size());
         for (HistoryRecord record : history) {
-            AuditEntry entry = entry(record, serde);
+            AuditEntry entry = entry(record, serde, recipients);
             if (from == null || !entry.time().isBefore(from)) {
                 entries.add(entry);
             }
@@ -77,7 +80,7 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                 tokens.values().stream().map(TokenStory::summary).toList());
     }
 
-    private static AuditEntry entry(HistoryRecord record, EventSerde serde) {
+    private static AuditEntry entry(HistoryRecord record, EventSerde serde, ShareRecipients recipients) {
         if (record.value() == null) {
             return unreadable(record, "empty record");
         }
@@ -138,6 +141,11 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                 entry.remaining = download.remaining();
                 entry.clientAddress = download.clientAddress();
                 entry.userAgent = download.userAgent();
+                var recipient = recipients.of(download.linkId(), download.recipientRef());
+                if (recipient != null) {
+                    entry.shareId = recipient.shareId();
+                    entry.recipients = List.of(recipient.address());
+                }
             });
         }
         if (data instanceof DownloadRepeated repeat) {
@@ -329,6 +337,7 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
         private final long linkId;
         private @Nullable AuditEntry created;
         private final Set<String> sharedTo = new LinkedHashSet<>();
+        private final Set<String> downloadedBy = new LinkedHashSet<>();
         private int shares;
         private int downloads;
         private int repeats;
@@ -354,6 +363,9 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                     // a grant's count is never below the link's real one, and the lowest reported is the latest,
                     // whatever order they were read in
                     report(entry.remaining());
+                    if (entry.recipients() != null) {
+                        downloadedBy.addAll(entry.recipients());
+                    }
                     firstDownloadAt = firstDownloadAt == null ? entry.time() : firstDownloadAt;
                     lastDownloadAt = entry.time();
                 }
@@ -385,6 +397,7 @@ public record AuditTrail(List<AuditEntry> entries, List<LinkSummary> links, List
                     shares,
                     List.copyOf(sharedTo),
                     downloads,
+                    List.copyOf(downloadedBy),
                     repeats,
                     remaining,
                     firstDownloadAt,

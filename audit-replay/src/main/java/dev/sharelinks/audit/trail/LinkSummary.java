@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param sharedTo every recipient it was mailed to, in the order of the shares
  * @param downloads how many downloads were granted
+ * @param downloadedBy every recipient who downloaded through the URL their mail carried, in the order of their first
+ *     download; a download through the plain URL is nobody's
  * @param repeats how many times a person got a download again within its receipt's grace period, spending nothing
  * @param remaining the downloads left: the count the last download reported, or the limit if none
  */
@@ -26,6 +28,7 @@ import org.jspecify.annotations.Nullable;
     "shares",
     "sharedTo",
     "downloads",
+    "downloadedBy",
     "repeats",
     "remaining",
     "firstDownloadAt",
@@ -44,6 +47,7 @@ public record LinkSummary(
         int shares,
         List<String> sharedTo,
         int downloads,
+        List<String> downloadedBy,
         int repeats,
         @Nullable Integer remaining,
         @Nullable Instant firstDownloadAt,
