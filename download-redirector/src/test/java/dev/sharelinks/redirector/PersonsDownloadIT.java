@@ -8,13 +8,12 @@ import dev.sharelinks.events.DownloadRepeated;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.RawHttp;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import dev.sharelinks.redirector.visitor.PreviewAgentSamples;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -287,11 +286,12 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         assertThat(throttled.body()).contains("Too many wrong passwords");
         assertThat(remaining(link)).isEqualTo(3);
 
-        RawResponse otherClient = postFrom("127.0.0.2", link.key(), form(nonceOf(page), PASSWORD));
+        RawHttp.Response otherClient = postFrom("127.0.0.2", link.key(), form(nonceOf(page), PASSWORD));
         assertThat(otherClient.status())
                 .as("another client of the link is not held back")
                 .isEqualTo(303);
-        assertThat(otherClient.header("Location")).contains("X-Amz-Signature=");
+        assertThat(otherClient.header("Location"))
+                .hasValueSatisfying(it -> assertThat(it).contains("X-Amz-Signature="));
         assertThat(remaining(link)).isEqualTo(2);
         assertThat(postFrom("127.0.0.2", link.key(), form(nonceOf(page), "nope"))
                         .status())
@@ -355,9 +355,16 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
                     .as(query)
                     .isEqualTo(302);
         }
-        assertThat(consumed(plain, 6))
+        // a query with an invalid escape, which no HTTP client sends but anyone can type: no reference either
+        for (String query : List.of("?%%%", "?ref=" + ben + "&x=%zz")) {
+            assertThat(RawHttp.exchange(port, "GET", "/api/v2/shareable_links/" + plain.key() + query, Map.of())
+                            .status())
+                    .as(query)
+                    .isEqualTo(302);
+        }
+        assertThat(consumed(plain, 8))
                 .extracting(e -> e.data().recipientRef())
-                .containsExactly(ann, ben, null, null, null, null);
+                .containsExactly(ann, ben, null, null, null, null, null, null);
 
         PublishedLink gated = publishLink(
                 OBJECT, "minutes.pdf", 2, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(null));
@@ -426,33 +433,14 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     }
 
     /** A form POST over a connection from {@code localAddress}: another client address on this machine. */
-    private RawResponse postFrom(String localAddress, String key, String form) throws Exception {
-        byte[] body = form.getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(localAddress, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout((int) REQUEST_TIMEOUT.toMillis());
-            String head = "POST /api/v2/shareable_links/" + key + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length
-                    + "\r\nConnection: close\r\n\r\n";
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().write(body);
-            try (InputStream in = socket.getInputStream()) {
-                return new RawResponse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
-    }
-
-    private record RawResponse(String text) {
-
-        int status() {
-            return Integer.parseInt(text.substring(9, 12));
-        }
-
-        String header(String name) {
-            Matcher header = Pattern.compile("(?im)^" + name + ": ([^\r\n]*)").matcher(text);
-            return header.find() ? header.group(1) : "";
-        }
+    private RawHttp.Response postFrom(String localAddress, String key, String form) {
+        return RawHttp.exchange(
+                new InetSocketAddress(localAddress, 0),
+                port,
+                "POST",
+                "/api/v2/shareable_links/" + key,
+                Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                form.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String form(String nonce, String password) {

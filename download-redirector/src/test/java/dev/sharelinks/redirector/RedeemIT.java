@@ -6,6 +6,7 @@ import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.events.DownloadConsumed;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.RawHttp;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -262,6 +264,51 @@ class RedeemIT extends RedirectorIntegrationTest {
             assertThat(response.headers().firstValue("Set-Cookie")).as(path).isEmpty();
         }
         assertThat(outboxSequence()).isEqualTo(outboxBefore);
+    }
+
+    /**
+     * Requests no HTTP client sends but anyone can type: a target with an invalid escape, which WebFlux cannot read,
+     * and a request line over 4 KB. Each is refused in the format of the route it is under, and spends nothing.
+     */
+    @Test
+    void whenARequestCannotBeReadThenItIsRefusedInItsRoutesFormatAndSpendsNothing() {
+        PublishedLink link =
+                publishLink("media/9/original.bin", "nine.bin", 5, Instant.now().plusSeconds(3600));
+        String path = "/api/v2/shareable_links/" + link.key();
+        String outboxBefore = outboxSequence();
+        record Refusal(String method, String target, int status, String body) {}
+        String longQuery = "?ref=" + "r".repeat(4100);
+        for (Refusal refusal : List.of(
+                new Refusal("POST", path + "?%%%", 400, "{\"error\":\"Bad Request\"}"),
+                new Refusal("HEAD", path + "?%zz", 400, ""),
+                new Refusal("OPTIONS", "/share/some-token?%zz", 400, keepeek(400, "bad-request", "Bad Request")),
+                new Refusal("GET", "/elsewhere?%", 400, "{\"error\":\"Bad Request\"}"),
+                new Refusal("GET", path + longQuery, 414, "{\"error\":\"URI Too Long\"}"),
+                new Refusal("HEAD", path + longQuery, 414, ""),
+                new Refusal("GET", "/share/" + "t".repeat(4100), 414, keepeek(414, "uri-too-long", "URI Too Long")))) {
+            RawHttp.Response answer = RawHttp.exchange(port, refusal.method(), refusal.target(), Map.of());
+            String what = refusal.method() + " "
+                    + refusal.target()
+                            .substring(0, Math.min(80, refusal.target().length()));
+            assertThat(answer.status()).as(what).isEqualTo(refusal.status());
+            assertThat(answer.body()).as(what).isEqualTo(refusal.body());
+            assertThat(answer.header("Content-Type")).as(what).hasValue("application/json");
+            assertThat(answer.header("X-Content-Type-Options")).as(what).hasValue("nosniff");
+        }
+        // the share token's GET reads its target itself: an invalid escape is a URL no token answers
+        assertThat(RawHttp.exchange(port, "GET", "/share/some-token?%%%", Map.of())
+                        .body())
+                .contains("\"code\":\"share-token-not-found\"");
+        assertThat(outboxSequence()).isEqualTo(outboxBefore);
+        assertThat(SharedServers.postgres()
+                        .query(
+                                DATABASE,
+                                "SELECT remaining FROM redirector.redeemable_links WHERE link_id = " + link.linkId()))
+                .isEqualTo("5");
+    }
+
+    private static String keepeek(int status, String code, String message) {
+        return "{\"status\":" + status + ",\"code\":\"" + code + "\",\"message\":\"" + message + "\"}";
     }
 
     @Test

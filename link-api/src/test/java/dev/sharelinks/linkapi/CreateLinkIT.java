@@ -7,6 +7,7 @@ import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.LinkCreated;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.RawHttp;
 import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.TopicReader;
 import java.io.ByteArrayOutputStream;
@@ -23,10 +24,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
 class CreateLinkIT extends LinkApiIntegrationTest {
+
+    @LocalServerPort
+    int port;
 
     private TestAccount account;
 
@@ -211,6 +216,22 @@ class CreateLinkIT extends LinkApiIntegrationTest {
                 .json("{\"error\": \"Malformed JSON body\"}", true);
     }
 
+    /** Jackson would keep the last of a name given twice, where a proxy or a log might read the first. */
+    @Test
+    void whenTheBodyNamesAParameterTwiceThenItIsMalformedJsonAndNothingIsCreated() {
+        String links = count("links WHERE account_id = " + account.id());
+        for (String twice : List.of("""
+                {"expiry_date": "2099-01-01", "limit": 1, "limit": 500, "payload": {"media_id": 4, "filename": "a"}}""", """
+                {"expiry_date": "2099-01-01", "limit": 1, "payload": {"media_id": 4, "filename": "a", "filename": "b"}}""")) {
+            post(account, "/api/v2/shareable_links", twice)
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectBody()
+                    .json("{\"error\": \"Malformed JSON body\"}", true);
+        }
+        assertThat(count("links WHERE account_id = " + account.id())).isEqualTo(links);
+    }
+
     /** Jackson would read the overlong C0 AE as "." and an encoded surrogate as a character: refused before it. */
     @Test
     void whenTheBodyIsNotWellFormedUtf8ThenItIsMalformedJsonAndNothingIsCreated() {
@@ -234,6 +255,23 @@ class CreateLinkIT extends LinkApiIntegrationTest {
                     .json("{\"error\": \"Malformed JSON body\"}", true);
         }
         assertThat(count("links WHERE account_id = " + account.id())).isEqualTo(links);
+    }
+
+    /**
+     * A target with an invalid escape, which no HTTP client sends but anyone can type: Spring's adapter would answer
+     * it with an empty 400 before any handler; MediaPocket's format under its paths, a problem detail elsewhere.
+     */
+    @Test
+    void whenTheRequestTargetIsNotAValidUriThenItIs400InTheContractFormat() {
+        RawHttp.Response vendor = RawHttp.exchange(
+                port, "GET", "/api/v2/shareable_links/1/info?%zz", Map.of("X-API-KEY", account.apiKey()));
+        assertThat(vendor.status()).isEqualTo(400);
+        assertThat(vendor.header("Content-Type")).hasValue("application/json");
+        assertThat(vendor.body()).isEqualTo("{\"error\":\"Bad Request\"}");
+        RawHttp.Response admin = RawHttp.exchange(port, "GET", "/admin/accounts/%", Map.of());
+        assertThat(admin.status()).isEqualTo(400);
+        assertThat(admin.header("Content-Type")).hasValue("application/problem+json");
+        assertThat(admin.body()).contains("\"status\":400", "\"title\":\"Bad Request\"");
     }
 
     /** An unmapped path or a method a path does not take, under MediaPocket's paths: MediaPocket's format still. */

@@ -17,7 +17,11 @@ public record VendorErrorFormat(String pathPrefix, Function<HttpStatusCode, Obje
 
     /** Whether the request is under the API's paths. */
     public boolean covers(ServerWebExchange exchange) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        return covers(exchange.getRequest().getPath().pathWithinApplication().value());
+    }
+
+    /** Whether a path, raw or decoded, is under the API's paths. */
+    public boolean covers(String path) {
         return path.equals(pathPrefix) || path.startsWith(pathPrefix + "/");
     }
 }

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -65,6 +66,17 @@ public class VendorErrorsAutoConfiguration {
                     ? Mono.error(new ResponseStatusException(HttpStatus.URI_TOO_LONG))
                     : chain.filter(exchange);
         };
+    }
+
+    /** A request target Spring's adapter cannot read: refused ahead of it, not with its empty 400. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(NettyRouteProvider.class)
+    static class UnreadableTargets {
+
+        @Bean
+        UnreadableRequestTargets unreadableRequestTargets(VendorErrorFormat format, JsonMapper json) {
+            return new UnreadableRequestTargets(format, json);
+        }
     }
 
     /** Netty's default limit of a request line, in bytes. */

@@ -2,6 +2,7 @@ package dev.sharelinks.tokenapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharelinks.infra.RawHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -491,7 +492,25 @@ class ShareTokenRefusalIT extends TokenApiIntegrationTest {
                     .jsonPath("$.message")
                     .isEqualTo("The request body is not valid JSON");
         }
+        // an attribute named twice: Jackson would keep the last, a proxy might check the first
+        expectError(
+                        post(reader, mediaId, validBody().replace("{", "{\"title\": \"first\", ")),
+                        400,
+                        "share-token-invalid-request")
+                .jsonPath("$.message")
+                .isEqualTo("The request body is not valid JSON");
         assertUnchanged();
+    }
+
+    /** A target with an invalid escape, which Spring's adapter would answer with an empty 400: Keepeek's format. */
+    @Test
+    void whenTheRequestTargetIsNotAValidUriThenItIs400InKeepeeksFormat() {
+        // refused before anything else: no login is read from a request that cannot be read
+        RawHttp.Response answer =
+                RawHttp.exchange(port, "GET", "/api/dam/medias/" + mediaId + "/share/tokens?page=%zz", Map.of());
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.header("Content-Type")).hasValue("application/json");
+        assertThat(answer.body()).isEqualTo("{\"status\":400,\"code\":\"bad-request\",\"message\":\"Bad Request\"}");
     }
 
     @Test

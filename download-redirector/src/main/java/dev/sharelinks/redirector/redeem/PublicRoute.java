@@ -1,8 +1,11 @@
 package dev.sharelinks.redirector.redeem;
 
 import dev.sharelinks.redirector.page.RefusalPages;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 
 /**
  * The two public routes and the contract each speaks: MediaPocket's links answer {@code {"error":"..."}}, Keepeek's
@@ -103,5 +106,21 @@ enum PublicRoute {
 
     String failedBody() {
         return failed;
+    }
+
+    /**
+     * A refusal with no answer of its own, in the format of the route {@code route} names: Keepeek's under
+     * {@code /share/}, MediaPocket's anywhere else; a 404 is the route's not-found answer.
+     */
+    static String refusalBody(@Nullable PublicRoute route, HttpStatusCode status) {
+        if (status.value() == 404) {
+            return route == null ? "{\"error\":\"Not Found\"}" : route.notFoundBody();
+        }
+        HttpStatus known = HttpStatus.resolve(status.value());
+        String reason = known == null ? "Request refused" : known.getReasonPhrase();
+        return route == SHARE_TOKEN
+                ? "{\"status\":" + status.value() + ",\"code\":\""
+                        + reason.toLowerCase(Locale.ROOT).replace(' ', '-') + "\",\"message\":\"" + reason + "\"}"
+                : "{\"error\":\"" + reason + "\"}";
     }
 }

@@ -19,6 +19,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -93,6 +94,13 @@ class PublicRoutes implements NettyRouteProvider {
             Function<HttpServerRequest, Mono<ResponseEntity<String>>> answers) {
         long started = System.nanoTime();
         PublicRoute route = timers.route;
+        if (UnreadableRequests.tooLong(request)) {
+            timers.record(HttpStatus.URI_TOO_LONG, started);
+            return send(
+                    RedeemResponses.json(
+                            HttpStatus.URI_TOO_LONG, PublicRoute.refusalBody(route, HttpStatus.URI_TOO_LONG)),
+                    response);
+        }
         return Mono.defer(() -> answers.apply(request))
                 .onErrorResume(failure -> Mono.just(FailureAnswers.answerFor(failure, route)))
                 .flatMap(answer -> {
@@ -167,12 +175,21 @@ class PublicRoutes implements NettyRouteProvider {
         }
     }
 
-    /** The URL's recipient reference, if it carries a well-formed one; the plain URL has no query to decode. */
+    /**
+     * The URL's recipient reference, if it carries a well-formed one; the plain URL has no query to decode. A query
+     * with an invalid escape carries none: the download still counts, attributed to nobody, as for any other ref that
+     * is not a reference.
+     */
     private static @Nullable String recipientRef(String uri) {
         if (uri.indexOf('?') < 0) {
             return null;
         }
-        List<String> refs = new QueryStringDecoder(uri).parameters().get(RecipientRefs.PARAMETER);
+        List<String> refs;
+        try {
+            refs = new QueryStringDecoder(uri).parameters().get(RecipientRefs.PARAMETER);
+        } catch (IllegalArgumentException invalidEscape) {
+            return null;
+        }
         return refs == null || refs.isEmpty() ? null : RecipientRefs.wellFormed(refs.get(0));
     }
 

@@ -3,7 +3,6 @@ package dev.sharelinks.redirector.redeem;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -52,18 +51,7 @@ class VendorPathErrors implements WebExceptionHandler {
             // the route's GET is served ahead of WebFlux (PublicRoutes), so WebFlux's own list lacks it
             response.getHeaders().setAllow(new LinkedHashSet<>(List.of(route.methods())));
         }
-        String body;
-        if (status.value() == 404) {
-            body = route == null ? "{\"error\":\"Not Found\"}" : route.notFoundBody();
-        } else {
-            HttpStatus known = HttpStatus.resolve(status.value());
-            String reason = known == null ? "Request refused" : known.getReasonPhrase();
-            body = route == PublicRoute.SHARE_TOKEN
-                    ? "{\"status\":" + status.value() + ",\"code\":\""
-                            + reason.toLowerCase(Locale.ROOT).replace(' ', '-') + "\",\"message\":\"" + reason + "\"}"
-                    : "{\"error\":\"" + reason + "\"}";
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = PublicRoute.refusalBody(route, status).getBytes(StandardCharsets.UTF_8);
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().setContentLength(bytes.length);

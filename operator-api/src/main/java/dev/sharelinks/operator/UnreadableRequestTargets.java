@@ -1,0 +1,77 @@
+package dev.sharelinks.operator;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A request target that {@link URI} cannot parse (an invalid escape such as {@code ?%zz}, a space): Spring's Reactor
+ * Netty adapter answers it with an empty 400 before any filter or handler sees it. This route, ahead of the adapter,
+ * refuses it first: 400 in the vendor's format under its paths, a problem detail elsewhere. Other requests pay one
+ * parse of their target.
+ */
+public class UnreadableRequestTargets implements NettyRouteProvider {
+
+    private static final String PROBLEM = "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
+            + "\"detail\":\"The request target is not a valid URI\"}";
+
+    private final VendorErrorFormat format;
+    private final JsonMapper json;
+
+    public UnreadableRequestTargets(VendorErrorFormat format, JsonMapper json) {
+        this.format = format;
+        this.json = json;
+    }
+
+    @Override
+    public HttpServerRoutes apply(HttpServerRoutes routes) {
+        return routes.route(request -> !readable(request.uri()), this::refuse);
+    }
+
+    static boolean readable(String target) {
+        try {
+            new URI(target);
+            return true;
+        } catch (URISyntaxException unreadable) {
+            return false;
+        }
+    }
+
+    private Mono<Void> refuse(HttpServerRequest request, HttpServerResponse response) {
+        boolean vendor = format.covers(rawPath(request.uri()));
+        byte[] body = vendor
+                ? json.writeValueAsBytes(format.body().apply(HttpStatus.BAD_REQUEST))
+                : PROBLEM.getBytes(StandardCharsets.UTF_8);
+        response.status(HttpStatus.BAD_REQUEST.value());
+        response.responseHeaders()
+                .set(
+                        HttpHeaderNames.CONTENT_TYPE,
+                        vendor ? MediaType.APPLICATION_JSON_VALUE : MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return HttpMethod.HEAD.equals(request.method())
+                ? response.send().then()
+                : response.sendByteArray(Mono.just(body)).then();
+    }
+
+    /** The target's path, as far as it can be told: before its query or fragment. */
+    static String rawPath(String target) {
+        int end = target.length();
+        for (char delimiter : new char[] {'?', '#'}) {
+            int at = target.indexOf(delimiter);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        return target.substring(0, end);
+    }
+}
