@@ -20,9 +20,10 @@ import reactor.netty.http.server.HttpServerRoutes;
  * The requests WebFlux cannot read, refused in the format of the public route they are under
  * ({@link PublicRoute#refusalBody}): a request target {@link URI} cannot parse (an invalid escape such as
  * {@code ?%%}), which Spring's adapter would answer with an empty 400, and a request line over
- * {@value #MAX_REQUEST_LINE} bytes, 414. Netty takes lines of up to 16 KB ({@code server.netty.max-initial-line-length})
- * so that this answers them rather than Netty's empty 414. Ordered after {@link PublicRoutes}, whose GETs read
- * their targets themselves and check the line's length, so a redeem never pays for the parse.
+ * {@value #MAX_REQUEST_LINE} bytes, 414. Netty takes lines of up to 16 KB
+ * ({@code server.netty.max-initial-line-length}) so that this answers them rather than Netty's empty 414. Ordered
+ * after {@link PublicRoutes}, whose GETs read their targets themselves and check the line's length, so a redeem
+ * never pays for the parse.
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
