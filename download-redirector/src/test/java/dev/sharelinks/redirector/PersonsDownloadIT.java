@@ -305,6 +305,26 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
                 .isEqualTo("2");
     }
 
+    /** No page's form sends these; each reads as a form without fields: refused, nothing spent, no server error. */
+    @Test
+    void aFormThatCannotBeReadIsRefusedLikeOneWithoutFieldsAndSpendsNothing() throws Exception {
+        String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(PASSWORD);
+        PublishedLink link = publishLink(
+                OBJECT, "Secret plans.pdf", 3, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(hash));
+        HttpResponse<String> page = get(link.key(), BROWSER, null);
+        String nonce = encode(nonceOf(page));
+        for (String form :
+                List.of("nonce=" + nonce + "&password=%zz", "nonce=" + nonce + "&password=" + "p".repeat(20_000), "")) {
+            HttpResponse<String> refused = post(link.key(), form);
+            String what = form.substring(0, Math.min(60, form.length()));
+            assertThat(refused.statusCode()).as(what).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .as(what)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        }
+        assertThat(remaining(link)).isEqualTo(3);
+    }
+
     @Test
     void twoHundredParallelFormsOnALimitOf25GrantExactly25() throws Exception {
         PublishedLink link = publishLink(
