@@ -317,15 +317,22 @@ class CreateLinkIT extends LinkApiIntegrationTest {
     }
 
     @ParameterizedTest(name = "POST {0}")
-    @CsvSource({"/api/v2/shareable_links", "/api/v2/shareable_links/share"})
-    void whenTheBodyIsNotDeclaredJsonThenItAnswers415InTheContractFormatAndRecordsNothing(String path) {
+    @CsvSource({
+        "/api/v2/shareable_links, text/plain",
+        "/api/v2/shareable_links/share, text/plain",
+        // what a client of the seed's payload[media_id] notation might send
+        "/api/v2/shareable_links, application/x-www-form-urlencoded",
+        "/api/v2/shareable_links/share, application/x-www-form-urlencoded"
+    })
+    void whenTheBodyIsNotDeclaredJsonThenItAnswers415InTheContractFormatAndRecordsNothing(
+            String path, String contentType) {
         String links = count("links");
         String shares = count("shares");
 
         http.post()
                 .uri(path)
                 .header("X-API-KEY", account.apiKey())
-                .contentType(MediaType.TEXT_PLAIN)
+                .contentType(MediaType.parseMediaType(contentType))
                 .bodyValue("{\"expiry_date\": \"2099-01-01\", \"limit\": 1, \"payload\": {\"media_id\": 4, "
                         + "\"filename\": \"f\"}}")
                 .exchange()

@@ -454,16 +454,20 @@ class ShareTokenRefusalIT extends TokenApiIntegrationTest {
                         .exchange(),
                 400,
                 "share-token-invalid-request");
-        expectError(
-                as(
-                                reader,
-                                http.post()
-                                        .uri(tokens)
-                                        .contentType(MediaType.TEXT_PLAIN)
-                                        .bodyValue(validBody()))
-                        .exchange(),
-                415,
-                "unsupported-media-type");
+        for (MediaType notJson : List.of(MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED)) {
+            expectError(
+                            as(
+                                            reader,
+                                            http.post()
+                                                    .uri(tokens)
+                                                    .contentType(notJson)
+                                                    .bodyValue(validBody()))
+                                    .exchange(),
+                            415,
+                            "unsupported-media-type")
+                    .jsonPath("$.message")
+                    .isEqualTo("Content-Type must be application/json");
+        }
         expectError(
                 post(reader, mediaId, validBody().replace("}", ", \"padding\": \"" + "x".repeat(70_000) + "\"}")),
                 413,

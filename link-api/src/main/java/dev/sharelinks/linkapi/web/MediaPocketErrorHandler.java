@@ -64,14 +64,19 @@ class MediaPocketErrorHandler {
 
     @ExceptionHandler
     ResponseEntity<MediaPocketError> notJson(UnsupportedMediaTypeStatusException e) {
-        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(new MediaPocketError("Content-Type must be application/json"));
+        return notJson();
     }
 
-    /** Whatever else WebFlux refuses (wrong method, unacceptable media type...), with its own status. */
+    /**
+     * Whatever else WebFlux refuses (wrong method, unacceptable media type...), with its own status. A form body is
+     * refused with a plain 415 (WebFlux reads forms only through {@code getFormData()}): the same answer as any other
+     * body that is not JSON.
+     */
     @ExceptionHandler
     ResponseEntity<MediaPocketError> refusedByWebFlux(ResponseStatusException e) {
+        if (e.getStatusCode().value() == HttpStatus.UNSUPPORTED_MEDIA_TYPE.value()) {
+            return notJson();
+        }
         return ResponseEntity.status(e.getStatusCode())
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(MediaPocketError.of(e.getStatusCode()));
@@ -89,6 +94,12 @@ class MediaPocketErrorHandler {
                     log.error("request failed", e);
                     sink.next(response);
                 });
+    }
+
+    private static ResponseEntity<MediaPocketError> notJson() {
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(new MediaPocketError("Content-Type must be application/json"));
     }
 
     private static ResponseEntity<MediaPocketError> tooLarge() {

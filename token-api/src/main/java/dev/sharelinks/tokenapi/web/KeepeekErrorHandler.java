@@ -56,13 +56,24 @@ class KeepeekErrorHandler {
 
     @ExceptionHandler
     ResponseEntity<KeepeekError> notJson(UnsupportedMediaTypeStatusException e) {
-        return of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Content-Type must be application/json");
+        return notJson();
     }
 
-    /** Whatever else WebFlux refuses (wrong method, unacceptable media type...), with its own status. */
+    /**
+     * Whatever else WebFlux refuses (wrong method, unacceptable media type...), with its own status. A form body is
+     * refused with a plain 415 (WebFlux reads forms only through {@code getFormData()}): the same answer as any other
+     * body that is not JSON.
+     */
     @ExceptionHandler
     ResponseEntity<KeepeekError> refusedByWebFlux(ResponseStatusException e) {
+        if (e.getStatusCode().value() == HttpStatus.UNSUPPORTED_MEDIA_TYPE.value()) {
+            return notJson();
+        }
         return ResponseEntity.status(e.getStatusCode()).body(KeepeekError.of(e.getStatusCode()));
+    }
+
+    private static ResponseEntity<KeepeekError> notJson() {
+        return of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Content-Type must be application/json");
     }
 
     @ExceptionHandler
