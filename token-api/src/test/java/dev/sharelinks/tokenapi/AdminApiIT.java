@@ -47,6 +47,13 @@ class AdminApiIT extends TokenApiIntegrationTest {
                 .expectBody()
                 .jsonPath("$.detail")
                 .isEqualTo("password must have at least 12 characters");
+        // bcrypt reads 72 bytes at most: a longer password would not be what it checks
+        admin("POST", "/admin/users", Map.of("login", "long-password", "password", "ä".repeat(37)))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.detail")
+                .isEqualTo("password must be at most 72 bytes in UTF-8");
         admin("POST", "/admin/users", Map.of("login", user.login(), "password", PASSWORD))
                 .expectStatus()
                 .isEqualTo(409);

@@ -3,6 +3,7 @@ package dev.sharelinks.tokenapi.admin;
 import dev.sharelinks.operator.InputProblems;
 import dev.sharelinks.operator.StorableText;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -36,6 +37,8 @@ import reactor.core.scheduler.Schedulers;
 class AdminController {
 
     private static final int MIN_PASSWORD_LENGTH = 12;
+    /** All bcrypt reads of a password: Spring Security refuses to hash a longer one rather than cut it. */
+    private static final int MAX_PASSWORD_BYTES = 72;
 
     private final DatabaseClient db;
     private final TransactionalOperator transaction;
@@ -75,6 +78,9 @@ class AdminController {
         String password = request.password();
         if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
             throw badRequest("password must have at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw badRequest("password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
         }
         return Mono.fromCallable(() -> passwords.encode(password))
                 .subscribeOn(Schedulers.boundedElastic())
