@@ -5,6 +5,7 @@ import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.MalformedEventException;
 import dev.sharelinks.events.ShareRequested;
+import dev.sharelinks.events.Topics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,16 +26,20 @@ public final class ShareRecipients {
         this.byRef = byRef;
     }
 
-    /** The references of every {@code ShareRequested} among these records; other records and unreadable ones pass. */
+    /**
+     * The references of every {@code ShareRequested} among these records, read from the shares topic's alone; other
+     * records and unreadable ones pass.
+     */
     public static ShareRecipients of(List<HistoryRecord> history, EventSerde serde) {
         Map<String, ShareRecipient> byRef = new HashMap<>();
         for (HistoryRecord record : history) {
-            if (record.value() != null
+            if (record.topic().equals(Topics.SHARES)
+                    && record.value() != null
                     && read(record.value(), serde) instanceof ShareRequested share
                     && share.recipientRefs() != null) {
                 Set<Long> links = share.links().stream()
                         .map(ShareRequested.SharedLink::linkId)
-                        .collect(Collectors.toSet());
+                        .collect(Collectors.toUnmodifiableSet());
                 for (int i = 0; i < share.recipients().size(); i++) {
                     String ref = share.recipientRef(i);
                     if (ref != null) {
