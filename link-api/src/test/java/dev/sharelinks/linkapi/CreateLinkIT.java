@@ -274,6 +274,32 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         assertThat(admin.body()).contains("\"status\":400", "\"title\":\"Bad Request\"");
     }
 
+    /** RFC 9110 lets a server disregard an Accept header it cannot read; refusing it left an empty 406. */
+    @Test
+    void whenTheAcceptHeaderIsNotAListOfMediaTypesThenItIsDisregarded() {
+        http.post()
+                .uri("/api/v2/shareable_links")
+                .header("X-API-KEY", account.apiKey())
+                .header("Accept", ";;;")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("""
+                        {"expiry_date": "2099-01-01", "limit": 1, "payload": {"media_id": 4, "filename": "f"}}""")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_JSON);
+        http.get()
+                .uri("/api/v2/shareable_links/999999999/info")
+                .header("X-API-KEY", account.apiKey())
+                .header("Accept", "text/html;q=x;;")
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectBody()
+                .json("{\"error\": \"Link not found\"}", true);
+    }
+
     /** An unmapped path or a method a path does not take, under MediaPocket's paths: MediaPocket's format still. */
     @Test
     void whenNoRouteAnswersThenTheRefusalIsInMediaPocketsFormat() {

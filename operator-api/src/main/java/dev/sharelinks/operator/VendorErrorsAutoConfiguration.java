@@ -68,6 +68,11 @@ public class VendorErrorsAutoConfiguration {
         };
     }
 
+    @Bean
+    UnreadableAcceptHeaders unreadableAcceptHeaders() {
+        return new UnreadableAcceptHeaders();
+    }
+
     /** A request target Spring's adapter cannot read: refused ahead of it, not with its empty 400. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(NettyRouteProvider.class)
