@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -272,6 +273,32 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         assertThat(admin.status()).isEqualTo(400);
         assertThat(admin.header("Content-Type")).hasValue("application/problem+json");
         assertThat(admin.body()).contains("\"status\":400", "\"title\":\"Bad Request\"");
+    }
+
+    /** Nothing decodes a compressed body: read as JSON, it was "malformed", and a plain one labelled gzip passed. */
+    @Test
+    void whenTheBodyHasAContentCodingThenItIs415AndNothingIsCreated() throws Exception {
+        String links = count("links WHERE account_id = " + account.id());
+        String json = """
+                {"expiry_date": "2099-01-01", "limit": 1, "payload": {"media_id": 4, "filename": "f"}}""";
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+            gzip.write(json.getBytes(StandardCharsets.UTF_8));
+        }
+        for (byte[] body : List.of(gzipped.toByteArray(), json.getBytes(StandardCharsets.UTF_8))) {
+            http.post()
+                    .uri("/api/v2/shareable_links")
+                    .header("X-API-KEY", account.apiKey())
+                    .header("Content-Encoding", "gzip")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(body)
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(415)
+                    .expectBody()
+                    .json("{\"error\": \"Unsupported Media Type\"}", true);
+        }
+        assertThat(count("links WHERE account_id = " + account.id())).isEqualTo(links);
     }
 
     /** RFC 9110 lets a server disregard an Accept header it cannot read; refusing it left an empty 406. */

@@ -468,6 +468,18 @@ class ShareTokenRefusalIT extends TokenApiIntegrationTest {
                     .jsonPath("$.message")
                     .isEqualTo("Content-Type must be application/json");
         }
+        // a content coding nothing here decodes
+        expectError(
+                as(
+                                reader,
+                                http.post()
+                                        .uri(tokens)
+                                        .contentType(MediaType.APPLICATION_JSON)
+                                        .header("Content-Encoding", "gzip")
+                                        .bodyValue(validBody()))
+                        .exchange(),
+                415,
+                "unsupported-media-type");
         expectError(
                 post(reader, mediaId, validBody().replace("}", ", \"padding\": \"" + "x".repeat(70_000) + "\"}")),
                 413,
