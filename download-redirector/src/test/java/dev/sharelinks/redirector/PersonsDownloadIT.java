@@ -252,9 +252,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
 
     @Test
     void aPasswordLinkRefusesWrongPasswordsThrottlesThatClientOnlyAndOpensForTheRightOne() throws Exception {
-        String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(PASSWORD);
-        PublishedLink link = publishLink(
-                OBJECT, "Secret plans.pdf", 3, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(hash));
+        PublishedLink link = passwordLink();
 
         HttpResponse<String> page = get(link.key(), BROWSER, null);
         assertThat(page.statusCode()).isEqualTo(200);
@@ -308,9 +306,7 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
     /** No page's form sends these; each reads as a form without fields: refused, nothing spent, no server error. */
     @Test
     void aFormThatCannotBeReadIsRefusedLikeOneWithoutFieldsAndSpendsNothing() throws Exception {
-        String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(PASSWORD);
-        PublishedLink link = publishLink(
-                OBJECT, "Secret plans.pdf", 3, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(hash));
+        PublishedLink link = passwordLink();
         HttpResponse<String> page = get(link.key(), BROWSER, null);
         String nonce = encode(nonceOf(page));
         for (String form :
@@ -409,6 +405,13 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).isEqualTo("{\"error\":\"Link not found or has expired\"}");
         assertThat(remaining(plain)).isEqualTo(1);
+    }
+
+    /** "Secret plans.pdf", 3 downloads, behind {@link #PASSWORD}, for an hour. */
+    private PublishedLink passwordLink() {
+        String hash = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(PASSWORD);
+        return publishLink(
+                OBJECT, "Secret plans.pdf", 3, Instant.now().plusSeconds(3600), new LinkCreated.LandingPage(hash));
     }
 
     private HttpResponse<String> get(String key, String userAgent, @Nullable String cookie) throws Exception {
