@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Request bodies are read as strict UTF-8 ({@link StrictUtf8JsonDecoder}) with the application's JSON mapper, in
  * every service that takes JSON: it replaces the decoder Spring Boot's codec customizer set, which runs first. An
  * object with a name twice is malformed there too (I-JSON, RFC 7493): Jackson would keep the last value, and a proxy
- * or log that reads the first would see another request than the one served.
+ * or log that reads the first would see another request than the one served. A body with a content coding is
+ * refused before it is read ({@link UnsupportedContentCodings}).
  */
 @AutoConfiguration(after = CodecsAutoConfiguration.class)
 @ConditionalOnBean(JsonMapper.class)
@@ -26,5 +27,10 @@ public class StrictJsonAutoConfiguration {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         return configurer -> configurer.defaultCodecs().jacksonJsonDecoder(new StrictUtf8JsonDecoder(strict));
+    }
+
+    @Bean
+    UnsupportedContentCodings unsupportedContentCodings() {
+        return new UnsupportedContentCodings();
     }
 }

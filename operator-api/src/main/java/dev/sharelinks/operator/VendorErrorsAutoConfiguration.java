@@ -73,11 +73,6 @@ public class VendorErrorsAutoConfiguration {
         return new UnreadableAcceptHeaders();
     }
 
-    @Bean
-    UnsupportedContentCodings unsupportedContentCodings() {
-        return new UnsupportedContentCodings();
-    }
-
     /** A request target Spring's adapter cannot read: refused ahead of it, not with its empty 400. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(NettyRouteProvider.class)
