@@ -193,7 +193,11 @@ class AuthenticationIT extends LinkApiIntegrationTest {
                 .bodyValue(Map.of("name", "x", "bucket", "bucket-x"))
                 .exchange()
                 .expectStatus()
-                .isUnauthorized();
+                .isUnauthorized()
+                .expectHeader()
+                .valueEquals("WWW-Authenticate", "Bearer realm=\"Sharelinks admin\"")
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         http.post()
                 .uri("/admin/accounts")
                 .header("X-API-KEY", account.apiKey())
@@ -201,7 +205,18 @@ class AuthenticationIT extends LinkApiIntegrationTest {
                 .bodyValue(Map.of("name", "x", "bucket", "bucket-x"))
                 .exchange()
                 .expectStatus()
-                .isForbidden();
+                .isForbidden()
+                .expectBody()
+                .jsonPath("$.detail")
+                .isEqualTo("The admin API takes the admin token only");
+        // without any credential: the same problem detail, where the vendor API answers MediaPocket's 401
+        http.get()
+                .uri("/admin/accounts/{id}", account.id())
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         http.post()
                 .uri("/admin/accounts")
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)

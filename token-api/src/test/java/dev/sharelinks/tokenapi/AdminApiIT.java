@@ -23,18 +23,31 @@ class AdminApiIT extends TokenApiIntegrationTest {
             if (!authorization.isEmpty()) {
                 request.header(HttpHeaders.AUTHORIZATION, authorization);
             }
+            // a problem detail asking for the admin token, not the Keepeek API's DAM login
             request.contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("login", "intruder", "password", PASSWORD))
                     .exchange()
                     .expectStatus()
-                    .value(status -> assertThat(status).isIn(401, 403));
+                    .isUnauthorized()
+                    .expectHeader()
+                    .valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"Sharelinks admin\"")
+                    .expectHeader()
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.status")
+                    .isEqualTo(401);
         }
         // a DAM user's own credentials do not open the admin API either
         DamLogin administrator = newUser(true);
         as(administrator, http.put().uri("/admin/medias/1"))
                 .exchange()
                 .expectStatus()
-                .value(status -> assertThat(status).isIn(401, 403));
+                .isForbidden()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.detail")
+                .isEqualTo("The admin API takes the admin token only");
         assertThat(query("SELECT count(*) FROM token_api.users")).isEqualTo(String.valueOf(Long.parseLong(before) + 1));
     }
 

@@ -2,6 +2,7 @@ package dev.sharelinks.linkapi.security;
 
 import dev.sharelinks.events.CapabilityDigests;
 import dev.sharelinks.linkapi.LinkApiProperties;
+import dev.sharelinks.operator.AdminRefusals;
 import dev.sharelinks.operator.AdminTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -137,6 +138,9 @@ class SecurityConfiguration {
     }
 
     private static Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status) {
+        if (AdminRefusals.covers(exchange)) {
+            return AdminRefusals.refuse(exchange, status);
+        }
         var response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);

@@ -1,5 +1,6 @@
 package dev.sharelinks.tokenapi.security;
 
+import dev.sharelinks.operator.AdminRefusals;
 import dev.sharelinks.operator.AdminTokens;
 import dev.sharelinks.tokenapi.TokenApiProperties;
 import dev.sharelinks.tokenapi.web.KeepeekError;
@@ -24,8 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Keepeek API authenticates DAM users with HTTP Basic, as Keepeek does; the admin API (users, rights, medias,
- * templates) takes {@code Authorization: Bearer <admin token>}. Stateless. Refusals answer in the Keepeek error
- * format: 401 {@code unauthorized} with a {@code WWW-Authenticate} challenge, 403 {@code share-token-operation-forbidden}.
+ * templates) takes {@code Authorization: Bearer <admin token>}. Stateless. The Keepeek API's refusals answer in its
+ * error format: 401 {@code unauthorized} with a {@code WWW-Authenticate} challenge, 403
+ * {@code share-token-operation-forbidden}; the admin API's as its problem details ({@link AdminRefusals}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -74,14 +76,21 @@ class SecurityConfiguration {
                         .anyExchange()
                         .denyAll())
                 .exceptionHandling(errors -> errors.authenticationEntryPoint((exchange, e) -> unauthorized(exchange))
-                        .accessDeniedHandler((exchange, e) -> write(
-                                exchange,
-                                new KeepeekError(
-                                        403, "share-token-operation-forbidden", "You may not perform this operation"))))
+                        .accessDeniedHandler((exchange, e) -> AdminRefusals.covers(exchange)
+                                ? AdminRefusals.refuse(exchange, HttpStatus.FORBIDDEN)
+                                : write(
+                                        exchange,
+                                        new KeepeekError(
+                                                403,
+                                                "share-token-operation-forbidden",
+                                                "You may not perform this operation"))))
                 .build();
     }
 
     private static Mono<Void> unauthorized(ServerWebExchange exchange) {
+        if (AdminRefusals.covers(exchange)) {
+            return AdminRefusals.refuse(exchange, HttpStatus.UNAUTHORIZED);
+        }
         exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Sharelinks\"");
         return write(
                 exchange,
