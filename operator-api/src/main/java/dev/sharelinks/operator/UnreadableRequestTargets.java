@@ -2,6 +2,7 @@ package dev.sharelinks.operator;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,8 @@ public class UnreadableRequestTargets implements NettyRouteProvider {
     }
 
     private Mono<Void> refuse(HttpServerRequest request, HttpServerResponse response) {
-        boolean vendor = format.covers(rawPath(request.uri()));
+        // Netty splits the raw path off without decoding it
+        boolean vendor = format.covers(new QueryStringDecoder(request.uri()).rawPath());
         byte[] body = vendor
                 ? json.writeValueAsBytes(format.body().apply(HttpStatus.BAD_REQUEST))
                 : PROBLEM.getBytes(StandardCharsets.UTF_8);
@@ -61,17 +63,5 @@ public class UnreadableRequestTargets implements NettyRouteProvider {
         return HttpMethod.HEAD.equals(request.method())
                 ? response.send().then()
                 : response.sendByteArray(Mono.just(body)).then();
-    }
-
-    /** The target's path, as far as it can be told: before its query or fragment. */
-    static String rawPath(String target) {
-        int end = target.length();
-        for (char delimiter : new char[] {'?', '#'}) {
-            int at = target.indexOf(delimiter);
-            if (at >= 0 && at < end) {
-                end = at;
-            }
-        }
-        return target.substring(0, end);
     }
 }

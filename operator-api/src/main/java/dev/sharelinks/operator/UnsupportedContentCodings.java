@@ -1,7 +1,6 @@
 package dev.sharelinks.operator;
 
 import java.util.List;
-import java.util.Locale;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -20,22 +19,13 @@ public class UnsupportedContentCodings implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        List<String> codings = exchange.getRequest().getHeaders().get(HttpHeaders.CONTENT_ENCODING);
-        if (codings == null || codings.stream().allMatch(UnsupportedContentCodings::isIdentity)) {
+        // each coding of every Content-Encoding line, split at commas and trimmed
+        List<String> codings = exchange.getRequest().getHeaders().getValuesAsList(HttpHeaders.CONTENT_ENCODING);
+        if (codings.stream().allMatch(coding -> coding.equalsIgnoreCase("identity"))) {
             return chain.filter(exchange);
         }
         return Mono.error(new ResponseStatusException(
                 HttpStatus.UNSUPPORTED_MEDIA_TYPE, "a request body must not have a Content-Encoding"));
-    }
-
-    private static boolean isIdentity(String value) {
-        for (String coding : value.split(",", -1)) {
-            String name = coding.trim().toLowerCase(Locale.ROOT);
-            if (!name.isEmpty() && !name.equals("identity")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** After {@link UnreadableAcceptHeaders}, before Spring Security's filters and any body is read. */
