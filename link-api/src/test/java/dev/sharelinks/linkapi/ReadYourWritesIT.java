@@ -7,11 +7,18 @@ import dev.sharelinks.events.Topics;
 import dev.sharelinks.infra.KafkaBroker;
 import dev.sharelinks.infra.SharedServers;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,10 +31,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A create or revoke answers once the consumer group that projects link events has applied its event. The group
@@ -49,9 +58,13 @@ class ReadYourWritesIT extends LinkApiIntegrationTest {
     private static final String GROUP = "projection-under-test";
     private static final Duration BOUND = Duration.ofMillis(1500);
     private static final Projection PROJECTION = new Projection();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     MeterRegistry meters;
+
+    @LocalServerPort
+    int port;
 
     private TestAccount account;
 
@@ -140,6 +153,44 @@ class ReadYourWritesIT extends LinkApiIntegrationTest {
             kafka.start();
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> PROJECTION.applied.contains(String.valueOf(id)));
+    }
+
+    @Test
+    void concurrentCreatesWithOneIdempotencyKeyAllAnswerOnceTheirOneEventIsApplied() {
+        double appliedBefore = waits("applied");
+        double timeoutsBefore = waits("timeout");
+        String create = """
+                {"expiry_date": "2099-01-01", "limit": 1, "payload": {"media_id": 4, "filename": "report.pdf"}}""";
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        // every request sent before any is answered: one runs the create, the others wait for it and replay it
+        List<CompletableFuture<HttpResponse<String>>> sent = IntStream.range(0, 5)
+                .mapToObj(i -> client.sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v2/shareable_links"))
+                                .timeout(BOUND.plusSeconds(5))
+                                .header("X-API-KEY", account.apiKey())
+                                .header("Idempotency-Key", "one-create")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(create))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        List<HttpResponse<String>> answers =
+                sent.stream().map(CompletableFuture::join).toList();
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(answers)
+                .extracting(HttpResponse::body)
+                .containsOnly(answers.get(0).body());
+        String id = JSON.readTree(answers.get(0).body()).get("id").asString();
+        assertThat(PROJECTION.applied)
+                .as("link %s applied when its creates answered", id)
+                .contains(id);
+        assertThat(PROJECTION.appliedCount(id)).isEqualTo(1);
+        assertThat(waits("applied") - appliedBefore)
+                .as("each request's wait counted")
+                .isEqualTo(5);
+        assertThat(waits("timeout")).isEqualTo(timeoutsBefore);
     }
 
     private double waits(String outcome) {

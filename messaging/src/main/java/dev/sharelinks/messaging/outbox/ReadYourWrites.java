@@ -61,8 +61,8 @@ public class ReadYourWrites implements AutoCloseable {
     private final Timer applied;
     private final Timer timedOut;
     /**
-     * Every write waiting, by outbox row: added by the writes, looked up by the relay's reports, and read and removed
-     * by the loop's thread alone, which is the only one to touch a waiter's partition and end offset.
+     * A waiter for each outbox row that writes wait for: added by the writes, looked up by the relay's reports, and
+     * read and removed by the loop's thread alone, which is the only one to touch a waiter's partition and end offset.
      */
     private final Map<Long, Waiter> waiting = new ConcurrentHashMap<>();
 
@@ -99,10 +99,15 @@ public class ReadYourWrites implements AutoCloseable {
             return Mono.empty();
         }
         return Mono.defer(() -> {
-            Waiter waiter = new Waiter(event.seq(), event.topic(), event.key(), System.nanoTime());
-            waiting.put(waiter.seq, waiter);
+            long since = System.nanoTime();
+            // writes waiting for one event (an idempotent write and its replays) share its waiter and its deadline
+            Waiter waiter =
+                    waiting.computeIfAbsent(event.seq(), seq -> new Waiter(seq, event.topic(), event.key(), since));
             schedulePass(0);
-            return Mono.fromFuture(waiter.done, true);
+            return Mono.fromFuture(waiter.done, true)
+                    .doOnNext(wasApplied ->
+                            (wasApplied ? applied : timedOut).record(System.nanoTime() - since, TimeUnit.NANOSECONDS))
+                    .then();
         });
     }
 
@@ -159,7 +164,6 @@ public class ReadYourWrites implements AutoCloseable {
             if (now - waiter.since < properties.timeout().toNanos()) {
                 return false;
             }
-            timedOut.record(now - waiter.since, TimeUnit.NANOSECONDS);
             log.warn(
                     "outbox row {} ({}, key {}) not applied by {} within {}: answering all the same",
                     waiter.seq,
@@ -167,7 +171,7 @@ public class ReadYourWrites implements AutoCloseable {
                     waiter.key,
                     properties.consumerGroup(),
                     properties.timeout());
-            waiter.done.complete(null);
+            waiter.done.complete(false);
             return true;
         });
     }
@@ -221,14 +225,12 @@ public class ReadYourWrites implements AutoCloseable {
         }
         Map<TopicPartition, OffsetAndMetadata> committed =
                 get(admin().listConsumerGroupOffsets(properties.consumerGroup()).partitionsToOffsetAndMetadata());
-        long now = System.nanoTime();
         waiting.values().removeIf(waiter -> {
             OffsetAndMetadata offset = waiter.endOffset < 0 ? null : committed.get(waiter.partition);
             if (offset == null || offset.offset() < waiter.endOffset) {
                 return false;
             }
-            applied.record(now - waiter.since, TimeUnit.NANOSECONDS);
-            waiter.done.complete(null);
+            waiter.done.complete(true);
             return true;
         });
     }
@@ -282,14 +284,17 @@ public class ReadYourWrites implements AutoCloseable {
         });
     }
 
-    /** One write waiting for its event to be applied; its partition and end offset once the event is published. */
+    /**
+     * The writes waiting for one event to be applied; its partition and end offset once the event is published.
+     * {@code done} completes with whether the event was seen applied (false: timed out; null: the service is stopping).
+     */
     private static final class Waiter {
 
         final long seq;
         final String topic;
         final String key;
         final long since;
-        final CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+        final CompletableFuture<@Nullable Boolean> done = new CompletableFuture<>();
 
         @Nullable
         TopicPartition partition;
