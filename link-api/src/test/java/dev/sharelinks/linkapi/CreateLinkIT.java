@@ -275,6 +275,39 @@ class CreateLinkIT extends LinkApiIntegrationTest {
         assertThat(admin.body()).contains("\"status\":400", "\"title\":\"Bad Request\"");
     }
 
+    /**
+     * A header value with a control character (U+0085, as the UTF-8 of non-ASCII text such as "ключ" holds) is
+     * rejected by Spring Security's firewall when it is read: in a handler's header argument that was a 500, in the
+     * security filters an empty 400.
+     */
+    @Test
+    void whenAHeaderHoldsAControlCharacterThenItIs400InTheContractFormatAndNothingIsCreated() {
+        String links = count("links WHERE account_id = " + account.id());
+        byte[] json = """
+                {"expiry_date": "2099-01-01", "limit": 1, "payload": {"media_id": 4, "filename": "f"}}""".getBytes(StandardCharsets.UTF_8);
+
+        RawHttp.Response create = RawHttp.exchange(
+                null,
+                port,
+                "POST",
+                "/api/v2/shareable_links",
+                Map.of(
+                        "X-API-KEY", account.apiKey(),
+                        "Content-Type", "application/json",
+                        "Idempotency-Key", "k\u0085ey"),
+                json);
+        assertThat(create.status()).isEqualTo(400);
+        assertThat(create.header("Content-Type")).hasValue("application/json");
+        assertThat(create.body()).isEqualTo("{\"error\":\"Bad Request\"}");
+        assertThat(count("links WHERE account_id = " + account.id())).isEqualTo(links);
+
+        RawHttp.Response admin =
+                RawHttp.exchange(port, "GET", "/admin/accounts/1", Map.of("Authorization", "Bearer \u0085"));
+        assertThat(admin.status()).isEqualTo(400);
+        assertThat(admin.header("Content-Type")).hasValue("application/problem+json");
+        assertThat(admin.body()).contains("\"status\":400", "\"title\":\"Bad Request\"");
+    }
+
     /** Nothing decodes a compressed body: read as JSON, it was "malformed", and a plain one labelled gzip passed. */
     @Test
     void whenTheBodyHasAContentCodingThenItIs415AndNothingIsCreated() throws Exception {

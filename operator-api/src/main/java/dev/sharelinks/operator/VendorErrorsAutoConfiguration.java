@@ -87,24 +87,14 @@ public class VendorErrorsAutoConfiguration {
     /** Netty's default limit of a request line, in bytes. */
     static final int MAX_REQUEST_LINE = 4096;
 
-    /**
-     * What Spring Security's firewall rejects (an encoded slash, NUL or backslash in the path; a malformed host):
-     * 400 in the vendor's format under its paths, where Spring Security would answer an empty 400.
-     */
+    /** What Spring Security's firewall rejects, in the security filters or in a handler. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(ServerExchangeRejectedHandler.class)
-    static class FirewallRejections {
+    static class FirewallRejectionsConfiguration {
 
         @Bean
-        ServerExchangeRejectedHandler vendorPathRejections(VendorErrorFormat format, JsonMapper json) {
-            return (exchange, rejected) -> {
-                ServerHttpResponse response = exchange.getResponse();
-                response.setStatusCode(HttpStatus.BAD_REQUEST);
-                if (!format.covers(exchange)) {
-                    return Mono.empty();
-                }
-                return write(response, json.writeValueAsBytes(format.body().apply(HttpStatus.BAD_REQUEST)));
-            };
+        FirewallRejections firewallRejections(VendorErrorFormat format, JsonMapper json) {
+            return new FirewallRejections(format, json);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.sharelinks.linkapi.web;
 
+import dev.sharelinks.operator.FirewallRejections;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
@@ -21,8 +21,9 @@ import reactor.core.publisher.Mono;
  * Every failure of the MediaPocket API answers in its own format, {@code {"error": "..."}}, as JSON whatever the
  * request accepts (a CSV download log's refusal included).
  */
-// before the problem-details handler, which answers every other controller (the admin API)
-@Order(Ordered.HIGHEST_PRECEDENCE)
+// after the firewall's rejections (operator-api), before the problem-details handler, which answers every other
+// controller (the admin API)
+@Order(FirewallRejections.API_ADVICE_ORDER)
 @RestControllerAdvice(
         basePackages = {
             "dev.sharelinks.linkapi.link",

@@ -1,9 +1,9 @@
 package dev.sharelinks.tokenapi.web;
 
+import dev.sharelinks.operator.FirewallRejections;
 import dev.sharelinks.tokenapi.token.ShareTokenApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DuplicateKeyException;
@@ -18,8 +18,9 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import reactor.core.publisher.Mono;
 
 /** Every failure of the Keepeek API answers as a {@link KeepeekError} carrying the contract's code. */
-// before the problem-details handler, which answers every other controller (the admin API)
-@Order(Ordered.HIGHEST_PRECEDENCE)
+// after the firewall's rejections (operator-api), before the problem-details handler, which answers every other
+// controller (the admin API)
+@Order(FirewallRejections.API_ADVICE_ORDER)
 @RestControllerAdvice(assignableTypes = ShareTokenApi.class)
 class KeepeekErrorHandler {
 
