@@ -8,11 +8,14 @@ import dev.sharelinks.events.DownloadRepeated;
 import dev.sharelinks.events.EventEnvelope;
 import dev.sharelinks.events.EventSerde;
 import dev.sharelinks.events.ShareRequested;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -206,7 +209,7 @@ class DownloadLogIT extends LinkApiIntegrationTest {
                 .exchange()
                 .expectStatus()
                 .isUnauthorized();
-        for (String limit : List.of("0", "1001", "x", "-3", "2.5")) {
+        for (String limit : List.of("0", "1001", "x", "-3", "2.5", "+2", "02", "\u0662", "99999999999")) {
             http.get()
                     .uri("/api/v2/shareable_links/{id}/downloads?limit=" + limit, link)
                     .header("X-API-KEY", account.apiKey())
@@ -216,7 +219,19 @@ class DownloadLogIT extends LinkApiIntegrationTest {
                     .expectBody()
                     .json("{\"error\": \"limit must be an Integer from 1 to 1000\"}", true);
         }
-        for (String cursor : List.of("x", "bm90LWEtY3Vyc29y", "", "MjAyNi0xMi0wMVQwOTowMDowMFovbm90LWEtdXVpZA")) {
+        String event = "/00000000-0000-0000-0000-000000000001";
+        List<String> notThisLogs = List.of(
+                // another link's, and this link's in the earlier form without a link
+                cursor((link + 1) + "/2026-12-01T09:00:00Z" + event),
+                cursor("2026-12-01T09:00:00Z" + event),
+                // times no download has, out of PostgreSQL's range (these were a 500)
+                cursor(link + "/0000-01-01T00:00:00Z" + event),
+                cursor(link + "/+10000-01-01T00:00:00Z" + event),
+                cursor(link + "/1969-12-31T23:59:59Z" + event));
+        for (String cursor : Stream.concat(
+                        Stream.of("x", "bm90LWEtY3Vyc29y", "", "MjAyNi0xMi0wMVQwOTowMDowMFovbm90LWEtdXVpZA"),
+                        notThisLogs.stream())
+                .toList()) {
             http.get()
                     .uri("/api/v2/shareable_links/{id}/downloads?after=" + cursor, link)
                     .header("X-API-KEY", account.apiKey())
@@ -226,6 +241,10 @@ class DownloadLogIT extends LinkApiIntegrationTest {
                     .expectBody()
                     .json("{\"error\": \"after must be the next_cursor of a page of this log\"}", true);
         }
+    }
+
+    private static String cursor(String position) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
     }
 
     private JsonNode log(long link, @Nullable String query) {

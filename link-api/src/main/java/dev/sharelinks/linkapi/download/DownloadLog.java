@@ -64,25 +64,38 @@ class DownloadLog {
                 .then();
     }
 
-    /** Where a page ends: the last entry's time and event id, the log's order; a page's cursor is its encoding. */
+    /**
+     * Where a page ends: the last entry's time and event id, the log's order. A page's cursor encodes it with its link,
+     * so another log's cursor is not taken for a position in this one.
+     */
     record Position(Instant occurredAt, UUID eventId) {
 
         static final Position START = new Position(Instant.parse("0001-01-01T00:00:00Z"), new UUID(0, 0));
 
-        String cursor() {
+        /** The latest time a log entry can have: the last that PostgreSQL's {@code timestamptz} and ISO-8601 share. */
+        private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+        String cursor(long linkId) {
             return Base64.getUrlEncoder()
                     .withoutPadding()
-                    .encodeToString((occurredAt + "/" + eventId).getBytes(StandardCharsets.UTF_8));
+                    .encodeToString((linkId + "/" + occurredAt + "/" + eventId).getBytes(StandardCharsets.UTF_8));
         }
 
-        /** The position a cursor names; empty for anything that is not a cursor this API handed out. */
-        static Optional<Position> ofCursor(String cursor) {
+        /**
+         * The position a cursor of the link's log names; empty for anything that is not one (another link's, a time
+         * no download of this service can have).
+         */
+        static Optional<Position> ofCursor(String cursor, long linkId) {
             try {
                 String[] parts =
                         new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("/", -1);
-                return parts.length == 2
-                        ? Optional.of(new Position(Instant.parse(parts[0]), UUID.fromString(parts[1])))
-                        : Optional.empty();
+                if (parts.length != 3 || !parts[0].equals(Long.toString(linkId))) {
+                    return Optional.empty();
+                }
+                Instant occurredAt = Instant.parse(parts[1]);
+                return occurredAt.isBefore(Instant.EPOCH) || occurredAt.isAfter(LATEST)
+                        ? Optional.empty()
+                        : Optional.of(new Position(occurredAt, UUID.fromString(parts[2])));
             } catch (IllegalArgumentException | DateTimeParseException notACursor) {
                 return Optional.empty();
             }

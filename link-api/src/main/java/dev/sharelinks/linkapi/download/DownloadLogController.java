@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -34,6 +35,9 @@ import tools.jackson.dataformat.csv.CsvMapper;
 class DownloadLogController {
 
     static final MediaType CSV = new MediaType("text", "csv", StandardCharsets.UTF_8);
+
+    /** A page size as a client writes one: at most nine digits, so that it parses as an int. */
+    private static final Pattern PAGE_SIZE = Pattern.compile("[1-9][0-9]{0,8}");
 
     private final DownloadLog log;
     private final DownloadLogProperties properties;
@@ -97,7 +101,7 @@ class DownloadLogController {
         int size = pageSize(limit);
         DownloadLog.Position from = after == null
                 ? DownloadLog.Position.START
-                : DownloadLog.Position.ofCursor(after)
+                : DownloadLog.Position.ofCursor(after, linkId)
                         .orElseThrow(() -> MediaPocketException.unprocessable(
                                 "after must be the next_cursor of a page of this log"));
         boolean asCsv = wantsCsv(accept);
@@ -117,7 +121,7 @@ class DownloadLogController {
                                     d.remaining()))
                             .toList();
                     Optional<String> next = entries.size() > size
-                            ? Optional.of(entries.get(size - 1).position().cursor())
+                            ? Optional.of(entries.get(size - 1).position().cursor(linkId))
                             : Optional.empty();
                     ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
                     next.ifPresent(cursor -> answer.header(
@@ -153,13 +157,12 @@ class DownloadLogController {
         if (limit == null) {
             return properties.defaultPageSize();
         }
-        try {
+        // ASCII digits only: Integer.parseInt alone would also take "+2" or "٢"
+        if (PAGE_SIZE.matcher(limit).matches()) {
             int size = Integer.parseInt(limit);
-            if (size >= 1 && size <= properties.maxPageSize()) {
+            if (size <= properties.maxPageSize()) {
                 return size;
             }
-        } catch (NumberFormatException notANumber) {
-            // answered below, as a number out of range is
         }
         throw MediaPocketException.unprocessable("limit must be an Integer from 1 to " + properties.maxPageSize());
     }
