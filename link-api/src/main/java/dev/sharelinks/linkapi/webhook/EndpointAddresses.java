@@ -42,6 +42,10 @@ class EndpointAddresses {
         if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
             return Optional.of("url must not carry credentials or a fragment");
         }
+        // java.net.URI takes any number of digits as a port
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            return Optional.of("url's port must be from 1 to 65535");
+        }
         return addressProblem(uri.getHost());
     }
 
@@ -93,16 +97,66 @@ class EndpointAddresses {
                     && first < 240;
         }
         if (address instanceof Inet6Address) {
-            // fc00::/7 unique local; an IPv4-embedding form (::ffff:a.b.c.d, 64:ff9b::/96) by the IPv4 address in it
-            if ((bytes[0] & 0xfe) == 0xfc) {
+            // fc00::/7 unique local, 100::/64 discard-only, 2001:db8::/32 documentation
+            if ((bytes[0] & 0xfe) == 0xfc
+                    || startsWith(bytes, 0x01, 0x00, 0, 0, 0, 0, 0, 0)
+                    || startsWith(bytes, 0x20, 0x01, 0x0d, 0xb8)) {
                 return false;
             }
-            if (isIpv4Mapped(bytes) || isNat64(bytes)) {
+            // a form that embeds an IPv4 address, by the address it reaches
+            int embedded = embeddedIpv4(bytes);
+            if (embedded >= 0) {
+                byte[] ipv4 = Arrays.copyOfRange(bytes, embedded, embedded + 4);
+                if (startsWith(bytes, 0x20, 0x01, 0, 0)) {
+                    // Teredo stores its client's address with every bit inverted
+                    for (int i = 0; i < ipv4.length; i++) {
+                        ipv4[i] = (byte) ~ipv4[i];
+                    }
+                }
                 try {
-                    return isPublic(InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
+                    return isPublic(InetAddress.getByAddress(ipv4));
                 } catch (UnknownHostException e) {
                     return false;
                 }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Where an IPv6 address embeds the IPv4 address it reaches, or -1: ::ffff:0:0/96 mapped and ::/96 compatible (the
+     * last four bytes), 64:ff9b::/96 and 64:ff9b:1::/48 NAT64 (the last four), 2002::/16 6to4 (bytes 2-5) and
+     * 2001::/32 Teredo (the client's, the last four).
+     */
+    private static int embeddedIpv4(byte[] bytes) {
+        if (isIpv4Mapped(bytes)
+                || isIpv4Compatible(bytes)
+                || isNat64(bytes)
+                || startsWith(bytes, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) {
+            return 12;
+        }
+        if (startsWith(bytes, 0x20, 0x02)) {
+            return 2;
+        }
+        if (startsWith(bytes, 0x20, 0x01, 0, 0)) {
+            return 12;
+        }
+        return -1;
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xff) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isIpv4Compatible(byte[] bytes) {
+        for (int i = 0; i < 12; i++) {
+            if (bytes[i] != 0) {
+                return false;
             }
         }
         return true;

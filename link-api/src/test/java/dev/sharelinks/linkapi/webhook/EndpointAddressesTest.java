@@ -33,7 +33,16 @@ class EndpointAddressesTest {
                 "255.255.255.255",
                 "::ffff:10.0.0.1",
                 "::ffff:127.0.0.1",
-                "64:ff9b::a00:1"
+                "64:ff9b::a00:1",
+                // IPv4-compatible, 6to4, local-use NAT64 and Teredo forms of private and metadata addresses
+                "::169.254.169.254",
+                "::a00:1",
+                "2002:a9fe:a9fe::1",
+                "2002:a00:1::",
+                "64:ff9b:1::a00:1",
+                "2001:0:4136:e378:8000:63bf:f5ff:fffe",
+                "100::1",
+                "2001:db8::1"
             })
     void nonPublicAddressesAreRecognised(String literal) throws Exception {
         assertThat(EndpointAddresses.isPublic(InetAddress.getByName(literal))).isFalse();
@@ -47,7 +56,10 @@ class EndpointAddressesTest {
                 "2606:4700:4700::1111",
                 "100.128.0.1",
                 "::ffff:8.8.8.8",
-                "64:ff9b::808:808"
+                "64:ff9b::808:808",
+                "::8.8.8.8",
+                "2002:808:808::1",
+                "2001:0:4136:e378:8000:63bf:f7f7:f7f7"
             })
     void publicAddressesAreRecognised(String literal) throws Exception {
         assertThat(EndpointAddresses.isPublic(InetAddress.getByName(literal))).isTrue();
@@ -66,6 +78,14 @@ class EndpointAddressesTest {
         assertThat(addresses(PrivateAddresses.NONE).problem(url))
                 .contains("url must not resolve to a loopback, private or link-local address");
         assertThat(addresses(PrivateAddresses.ALL).problem(url)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://8.8.8.8:0/hook", "https://8.8.8.8:65536/hook", "http://8.8.8.8:99999/"})
+    void portsOutOfRangeAreRefused(String url) {
+        assertThat(addresses(PrivateAddresses.ALL).problem(url)).contains("url's port must be from 1 to 65535");
+        assertThat(addresses(PrivateAddresses.ALL).problem("http://8.8.8.8:65535/hook"))
+                .isEmpty();
     }
 
     @ParameterizedTest
