@@ -401,6 +401,8 @@ class PersonsDownloadIT extends RedirectorIntegrationTest {
         HttpResponse<String> notAllowed = post(plain.key(), "nonce=x");
         assertThat(notAllowed.statusCode()).isEqualTo(405);
         assertThat(notAllowed.headers().firstValue("Allow")).hasValue("GET,HEAD");
+        assertThat(notAllowed.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(notAllowed.body()).isEqualTo("{\"error\":\"Method Not Allowed\"}");
         HttpResponse<String> unknown = post("no-such-key-at-all", "nonce=x");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).isEqualTo("{\"error\":\"Link not found or has expired\"}");

@@ -14,6 +14,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -65,11 +66,12 @@ class LandingForms {
 
     private Mono<ResponseEntity<String>> submit(Submission form, LinkState link) {
         if (!link.landingPage()) {
-            // a plain link has no form: its GET is the download
+            // a plain link has no form: its GET is the download, and this link takes no POST
             return Mono.just(ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED)
                     .allow(HttpMethod.GET, HttpMethod.HEAD)
                     .cacheControl(CacheControl.noStore())
-                    .body(null));
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(PublicRoute.refusalBody(PublicRoute.LINK, HttpStatus.METHOD_NOT_ALLOWED)));
         }
         if (!link.live()) {
             return Mono.just(gone(form, link));
