@@ -186,6 +186,8 @@ class BadInputSweepIT extends LinkApiIntegrationTest {
                 "\"\u00e4nn@b.test\"",
                 "\"ann@b\u00fccher.test\"",
                 "\"ann@localhost\"",
+                // RFC 5321's 64 characters of a local part, one over
+                "\"" + "a".repeat(65) + "@b.test\"",
                 "[\"ann@b.test\"]")) {
             cases.add(share(
                     "{\"recipients\": [" + recipient + "], " + ids + "}", 422, "recipients must be e-mail addresses"));

@@ -172,13 +172,18 @@ class ShareSenderIT extends LinkApiIntegrationTest {
     @Test
     void badSenderReplyToOrLanguageIs422AndSharesNothing() {
         long link = createLink(account, 2);
+        String senderName =
+                "sender_name must be 1 to 100 characters on one line, without bidirectional-override characters";
         Map<String, String> refused = Map.of(
                 "\"sender_name\": \"\"",
-                "sender_name must be 1 to 100 characters on one line",
+                senderName,
                 "\"sender_name\": \"Anna\\r\\nBcc: x@evil.test\"",
-                "sender_name must be 1 to 100 characters on one line",
+                senderName,
                 "\"sender_name\": \"" + "a".repeat(101) + "\"",
-                "sender_name must be 1 to 100 characters on one line",
+                senderName,
+                // it reaches the subject: "Anna <U+202E>fdp.exe" would read as "Anna exe.pdf"
+                "\"sender_name\": \"Anna \\u202Efdp.exe\"",
+                senderName,
                 "\"sender_name\": 5",
                 "sender_name must be a String",
                 "\"reply_to\": \"Anna <anna@acme.test>\"",
@@ -197,6 +202,19 @@ class ShareSenderIT extends LinkApiIntegrationTest {
                 .expectBody()
                 .json("{\"error\": " + JSON.writeValueAsString(error) + "}", true));
         assertThat(count("shares WHERE account_id = " + account.id())).isEqualTo("0");
+    }
+
+    @Test
+    void aSenderNameIsAsLongAsAPersonCountsIt() {
+        long link = createLink(account, 2);
+        // 25 emoji of three code points each: 75 characters, 125 UTF-16 units
+        post(
+                        account,
+                        "/api/v2/shareable_links/share",
+                        "{\"recipients\": [\"dan@example.test\"], \"shareable_link_ids\": [" + link
+                                + "], \"sender_name\": \"" + "\uD83D\uDC69\u200D\uD83D\uDCBB".repeat(25) + "\"}")
+                .expectStatus()
+                .isOk();
     }
 
     private WebTestClient admin() {

@@ -4,10 +4,8 @@ import java.util.Optional;
 
 /**
  * What a download's filename may be: the name a browser saves the file under, shown on pages and in mails. At most
- * 255 characters (code points, as a person counts them, not UTF-16 units), not blank, not {@code .} or {@code ..}, no
- * path separator, and none of the characters that make a name read other than it is: controls, bidirectional
- * overrides and isolates ({@code U+202A-U+202E}, {@code U+2066-U+2069}: {@code "report\u202Efdp.exe"} shows as
- * {@code report.pdf}), line and paragraph separators, and the byte-order mark.
+ * 255 characters ({@link DisplayText#length}), not blank, not {@code .} or {@code ..}, no path separator, and none of
+ * the characters that make a name read other than it is ({@link DisplayText#misleads}).
  */
 public final class Filenames {
 
@@ -23,10 +21,10 @@ public final class Filenames {
         if (!StorableText.isStorable(filename)) {
             return Optional.of("must be text (no NUL, no unpaired surrogate)");
         }
-        if (filename.codePointCount(0, filename.length()) > MAX_CHARACTERS) {
+        if (DisplayText.length(filename) > MAX_CHARACTERS) {
             return Optional.of("must be at most " + MAX_CHARACTERS + " characters");
         }
-        if (filename.codePoints().anyMatch(Filenames::misleading)) {
+        if (DisplayText.misleads(filename)) {
             return Optional.of("must not contain control, bidirectional-override, line-separator or byte-order-mark "
                     + "characters");
         }
@@ -37,14 +35,5 @@ public final class Filenames {
             return Optional.of("must not be '.' or '..'");
         }
         return Optional.empty();
-    }
-
-    private static boolean misleading(int c) {
-        return Character.isISOControl(c)
-                || (c >= 0x202A && c <= 0x202E)
-                || (c >= 0x2066 && c <= 0x2069)
-                || c == 0x2028
-                || c == 0x2029
-                || c == 0xFEFF;
     }
 }

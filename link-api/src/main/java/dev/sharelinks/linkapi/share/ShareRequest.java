@@ -2,6 +2,7 @@ package dev.sharelinks.linkapi.share;
 
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.linkapi.web.Params;
+import dev.sharelinks.operator.DisplayText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,6 +36,8 @@ record ShareRequest(
 
     static final int MAX_MESSAGE_LENGTH = 5000;
     static final int MAX_SENDER_NAME_LENGTH = 100;
+    /** RFC 5321's limit of an address's local part: a server may refuse a longer one, after the share answered. */
+    private static final int MAX_LOCAL_PART_LENGTH = 64;
     /**
      * A deliberately plain address: ASCII local part and domain, no quoting, no comments, no whitespace, so that
      * nothing a recipient field holds can reach a mail header as anything but an address.
@@ -71,7 +74,8 @@ record ShareRequest(
                             recipient.isString() ? recipient.stringValue().strip() : null;
                     if (address == null
                             || address.length() > 254
-                            || !ADDRESS.matcher(address).matches()) {
+                            || !ADDRESS.matcher(address).matches()
+                            || address.lastIndexOf('@') > MAX_LOCAL_PART_LENGTH) {
                         invalid.add(recipient.isString() ? recipient.stringValue() : recipient.toString());
                     } else {
                         recipients.putIfAbsent(address.toLowerCase(Locale.ROOT), asDelivered(address));
@@ -97,10 +101,11 @@ record ShareRequest(
         if (senderName != null) {
             senderName = senderName.strip();
             if (senderName.isEmpty()
-                    || senderName.length() > MAX_SENDER_NAME_LENGTH
-                    || senderName.chars().anyMatch(Character::isISOControl)) {
-                // it reaches the mail's Subject and From: one line, and short enough to read there
-                params.invalid("sender_name must be 1 to " + MAX_SENDER_NAME_LENGTH + " characters on one line");
+                    || DisplayText.length(senderName) > MAX_SENDER_NAME_LENGTH
+                    || DisplayText.misleads(senderName)) {
+                // it reaches the mail's Subject and From: one line, short enough to read there, and read as written
+                params.invalid("sender_name must be 1 to " + MAX_SENDER_NAME_LENGTH
+                        + " characters on one line, without bidirectional-override characters");
             }
         }
         if (replyTo != null) {
