@@ -189,6 +189,40 @@ class WebhooksIT extends LinkApiIntegrationTest {
         }
     }
 
+    /**
+     * A link's download and its revoke come from two services: the download's event can reach the fan-out after the
+     * revoke's although it happened first (the redirector's relay gathers grants). The endpoint gets them in the
+     * order they happened.
+     */
+    @Test
+    void anEventReadLaterThatHappenedFirstIsDeliveredFirst() throws Exception {
+        long link = createLink(account, 5);
+        try (WebhookReceiver receiver = WebhookReceiver.start(0)) {
+            registerWebhook(account, receiver.url(), "link.downloaded", "link.revoked");
+            Instant downloadedAt = Instant.now();
+            http.delete()
+                    .uri("/api/v2/shareable_links/{id}", link)
+                    .header("X-API-KEY", account.apiKey())
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
+            await().atMost(WAIT)
+                    .until(() -> count("webhook_deliveries WHERE subject = 'link:" + link + "'")
+                            .equals("1"));
+
+            publish(
+                    Topics.DOWNLOADS,
+                    String.valueOf(link),
+                    new DownloadConsumed(link, "k", 4, "192.0.2.7", "Firefox", null),
+                    downloadedAt);
+
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 2);
+            assertThat(receiver.received())
+                    .extracting(r -> JSON.readTree(r.body()).get("type").asString())
+                    .containsExactly("link.downloaded", "link.revoked");
+        }
+    }
+
     @Test
     void aFailedDeliveryIsRetriedWithTheSameIdUntilTheEndpointTakesIt() throws Exception {
         long link = createLink(account, 10);

@@ -25,8 +25,8 @@ class WebhookDeliveries {
     }
 
     /**
-     * Claims up to {@code limit} due deliveries, each the oldest pending one of its endpoint and subject (so one
-     * subject's messages reach an endpoint in order), by moving its next attempt past {@code claim}: a dispatcher
+     * Claims up to {@code limit} due deliveries, each the earliest pending one of its endpoint and subject by its
+     * event's time (so one subject's messages reach an endpoint in the order they happened), by moving its next attempt past {@code claim}: a dispatcher
      * that dies mid-delivery leaves it to be claimed again then. Concurrent dispatchers skip each other's rows.
      */
     Mono<List<Due>> claim(int limit, Duration claim) {
@@ -36,7 +36,8 @@ class WebhookDeliveries {
                             WHERE d.state = 'pending' AND d.next_attempt_at <= now()
                               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
                                               WHERE e.endpoint_id = d.endpoint_id AND e.subject = d.subject
-                                                AND e.state = 'pending' AND e.seq < d.seq)
+                                                AND e.state = 'pending'
+                                                AND (e.occurred_at, e.seq) < (d.occurred_at, d.seq))
                             ORDER BY d.next_attempt_at, d.seq
                             LIMIT :limit
                             FOR UPDATE SKIP LOCKED)

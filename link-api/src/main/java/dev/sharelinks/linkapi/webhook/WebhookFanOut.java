@@ -44,12 +44,19 @@ class WebhookFanOut {
     private final EventSerde serde;
     private final JsonMapper json;
     private final DownloadLogProperties downloadLog;
+    private final WebhookProperties properties;
 
-    WebhookFanOut(DatabaseClient db, EventSerde serde, JsonMapper json, DownloadLogProperties downloadLog) {
+    WebhookFanOut(
+            DatabaseClient db,
+            EventSerde serde,
+            JsonMapper json,
+            DownloadLogProperties downloadLog,
+            WebhookProperties properties) {
         this.db = db;
         this.serde = serde;
         this.json = json;
         this.downloadLog = downloadLog;
+        this.properties = properties;
     }
 
     @KafkaListener(
@@ -232,13 +239,16 @@ class WebhookFanOut {
     }
 
     /**
-     * Writes each message once per subscribed endpoint of its account (a download's account is its link's), in
-     * event order, so one endpoint's messages about one subject are sent in that order.
+     * Writes each message once per subscribed endpoint of its account (a download's account is its link's), with its
+     * event's time: one endpoint's messages about one subject are sent in that order (then in this poll's order), the
+     * first no sooner than the order window after it was written, so that an event read later can still go first.
      */
     private void write(List<Message> messages) {
         db.sql("""
-                        INSERT INTO webhook_deliveries (endpoint_id, message_id, subject, event_type, body)
-                        SELECT w.id, m.message_id, m.subject, m.type, m.body
+                        INSERT INTO webhook_deliveries (endpoint_id, message_id, subject, event_type, body, occurred_at,
+                                                        next_attempt_at)
+                        SELECT w.id, m.message_id, m.subject, m.type, m.body, m.occurred_at,
+                               now() + make_interval(secs => :window)
                         FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:times AS timestamptz[]),
                                     CAST(:accounts AS bigint[]), CAST(:links AS bigint[]), CAST(:subjects AS text[]),
                                     CAST(:bodies AS text[]))
@@ -258,6 +268,7 @@ class WebhookFanOut {
                 .bind("links", messages.stream().map(Message::linkId).toArray(Long[]::new))
                 .bind("subjects", messages.stream().map(Message::subject).toArray(String[]::new))
                 .bind("bodies", messages.stream().map(Message::body).toArray(String[]::new))
+                .bind("window", (double) properties.orderWindow().toMillis() / 1000)
                 .then()
                 .block(STATEMENT_TIMEOUT);
     }

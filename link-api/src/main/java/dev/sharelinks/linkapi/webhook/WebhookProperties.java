@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeout how long an endpoint may take to answer a delivery before it counts as failed
  * @param batchSize most deliveries one dispatcher sends at once
  * @param pollInterval how often the dispatcher looks for due deliveries
+ * @param orderWindow how long a new message waits before its first attempt, so that an event about the same subject
+ *     that happened earlier but was read later (another service's, behind its relay) is sent first
  * @param retryInitialInterval the wait after a delivery's first failed attempt, doubled after each one
  * @param retryMaxInterval the longest wait between two attempts
  * @param retryFor how long after its message was written a delivery is retried before it is failed for good
@@ -31,6 +33,7 @@ public record WebhookProperties(
         @DefaultValue("10s") Duration timeout,
         @DefaultValue("32") int batchSize,
         @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("1s") Duration orderWindow,
         @DefaultValue("5s") Duration retryInitialInterval,
         @DefaultValue("1h") Duration retryMaxInterval,
         @DefaultValue("25h") Duration retryFor,

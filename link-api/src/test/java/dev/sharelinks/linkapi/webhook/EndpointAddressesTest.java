@@ -126,6 +126,7 @@ class EndpointAddressesTest {
                 Duration.ofSeconds(10),
                 32,
                 Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
                 Duration.ofSeconds(5),
                 Duration.ofHours(1),
                 Duration.ofHours(25),
