@@ -1,6 +1,5 @@
 package dev.sharelinks.operator;
 
-import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -35,9 +34,7 @@ public final class AdminRefusals {
         String detail = status == HttpStatus.UNAUTHORIZED
                 ? "Present the admin token: Authorization: Bearer <token>"
                 : "The admin API takes the admin token only";
-        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
-                        + status.value() + ",\"detail\":\"" + detail + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = ProblemBodies.of(status, detail);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().setContentLength(body.length);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));

@@ -1,6 +1,5 @@
 package dev.sharelinks.operator;
 
-import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -30,10 +29,9 @@ public class FirewallRejections implements ServerExchangeRejectedHandler {
     /** The order of the APIs' own advices: after this one, before WebFlux's refusals in the vendor's format. */
     public static final int API_ADVICE_ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
 
-    // constant: the firewall's message quotes the rejected value, which is not echoed back
-    private static final byte[] PROBLEM = ("{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
-                    + "\"detail\":\"The request holds a character this server does not accept in its path or a header\"}")
-            .getBytes(StandardCharsets.UTF_8);
+    /** Not the firewall's message, which quotes the rejected value. */
+    private static final String DETAIL =
+            "The request holds a character this server does not accept in its path or a header";
 
     private final VendorErrorFormat format;
     private final JsonMapper json;
@@ -61,7 +59,9 @@ public class FirewallRejections implements ServerExchangeRejectedHandler {
     }
 
     private byte[] body(boolean vendor) {
-        return vendor ? json.writeValueAsBytes(format.body().apply(HttpStatus.BAD_REQUEST)) : PROBLEM.clone();
+        return vendor
+                ? json.writeValueAsBytes(format.body().apply(HttpStatus.BAD_REQUEST))
+                : ProblemBodies.of(HttpStatus.BAD_REQUEST, DETAIL);
     }
 
     private static MediaType type(boolean vendor) {

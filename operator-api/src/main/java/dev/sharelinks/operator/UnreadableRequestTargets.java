@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -22,9 +21,6 @@ import tools.jackson.databind.json.JsonMapper;
  * parse of their target.
  */
 public class UnreadableRequestTargets implements NettyRouteProvider {
-
-    private static final String PROBLEM = "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400,"
-            + "\"detail\":\"The request target is not a valid URI\"}";
 
     private final VendorErrorFormat format;
     private final JsonMapper json;
@@ -53,7 +49,7 @@ public class UnreadableRequestTargets implements NettyRouteProvider {
         boolean vendor = format.covers(new QueryStringDecoder(request.uri()).rawPath());
         byte[] body = vendor
                 ? json.writeValueAsBytes(format.body().apply(HttpStatus.BAD_REQUEST))
-                : PROBLEM.getBytes(StandardCharsets.UTF_8);
+                : ProblemBodies.of(HttpStatus.BAD_REQUEST, "The request target is not a valid URI");
         response.status(HttpStatus.BAD_REQUEST.value());
         response.responseHeaders()
                 .set(

@@ -72,7 +72,7 @@ class DownloadLog {
 
         static final Position START = new Position(Instant.parse("0001-01-01T00:00:00Z"), new UUID(0, 0));
 
-        /** The latest time a log entry can have: the last that PostgreSQL's {@code timestamptz} and ISO-8601 share. */
+        /** The latest time a cursor may name: a four-digit year, as every download's time has. */
         private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
         String cursor(long linkId) {

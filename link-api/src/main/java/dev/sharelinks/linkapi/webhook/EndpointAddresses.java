@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -104,15 +105,8 @@ class EndpointAddresses {
                 return false;
             }
             // a form that embeds an IPv4 address, by the address it reaches
-            int embedded = embeddedIpv4(bytes);
-            if (embedded >= 0) {
-                byte[] ipv4 = Arrays.copyOfRange(bytes, embedded, embedded + 4);
-                if (startsWith(bytes, 0x20, 0x01, 0, 0)) {
-                    // Teredo stores its client's address with every bit inverted
-                    for (int i = 0; i < ipv4.length; i++) {
-                        ipv4[i] = (byte) ~ipv4[i];
-                    }
-                }
+            byte[] ipv4 = embeddedIpv4(bytes);
+            if (ipv4 != null) {
                 try {
                     return isPublic(InetAddress.getByAddress(ipv4));
                 } catch (UnknownHostException e) {
@@ -124,59 +118,33 @@ class EndpointAddresses {
     }
 
     /**
-     * Where an IPv6 address embeds the IPv4 address it reaches, or -1: ::ffff:0:0/96 mapped and ::/96 compatible (the
-     * last four bytes), 64:ff9b::/96 and 64:ff9b:1::/48 NAT64 (the last four), 2002::/16 6to4 (bytes 2-5) and
-     * 2001::/32 Teredo (the client's, the last four).
+     * The IPv4 address an IPv6 address embeds, or null: ::ffff:0:0/96 mapped, ::/96 compatible, 64:ff9b::/96 and
+     * 64:ff9b:1::/48 NAT64 (the last four bytes), 2002::/16 6to4 (bytes 2-5), 2001::/32 Teredo (its client's, the
+     * last four bytes with every bit inverted).
      */
-    private static int embeddedIpv4(byte[] bytes) {
-        if (isIpv4Mapped(bytes)
-                || isIpv4Compatible(bytes)
-                || isNat64(bytes)
+    private static byte @Nullable [] embeddedIpv4(byte[] bytes) {
+        if (startsWith(bytes, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff)
+                || startsWith(bytes, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                || startsWith(bytes, 0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0)
                 || startsWith(bytes, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) {
-            return 12;
+            return Arrays.copyOfRange(bytes, 12, 16);
         }
         if (startsWith(bytes, 0x20, 0x02)) {
-            return 2;
+            return Arrays.copyOfRange(bytes, 2, 6);
         }
         if (startsWith(bytes, 0x20, 0x01, 0, 0)) {
-            return 12;
+            byte[] client = Arrays.copyOfRange(bytes, 12, 16);
+            for (int i = 0; i < client.length; i++) {
+                client[i] = (byte) ~client[i];
+            }
+            return client;
         }
-        return -1;
+        return null;
     }
 
     private static boolean startsWith(byte[] bytes, int... prefix) {
         for (int i = 0; i < prefix.length; i++) {
             if ((bytes[i] & 0xff) != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isIpv4Compatible(byte[] bytes) {
-        for (int i = 0; i < 12; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isIpv4Mapped(byte[] bytes) {
-        for (int i = 0; i < 10; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return (bytes[10] & 0xff) == 0xff && (bytes[11] & 0xff) == 0xff;
-    }
-
-    private static boolean isNat64(byte[] bytes) {
-        if (bytes[0] != 0 || bytes[1] != 0x64 || (bytes[2] & 0xff) != 0xff || (bytes[3] & 0xff) != 0x9b) {
-            return false;
-        }
-        for (int i = 4; i < 12; i++) {
-            if (bytes[i] != 0) {
                 return false;
             }
         }

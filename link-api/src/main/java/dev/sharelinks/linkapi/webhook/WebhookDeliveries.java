@@ -26,8 +26,9 @@ class WebhookDeliveries {
 
     /**
      * Claims up to {@code limit} due deliveries, each the earliest pending one of its endpoint and subject by its
-     * event's time (so one subject's messages reach an endpoint in the order they happened), by moving its next attempt past {@code claim}: a dispatcher
-     * that dies mid-delivery leaves it to be claimed again then. Concurrent dispatchers skip each other's rows.
+     * event's time (so one subject's messages reach an endpoint in the order they happened), by moving its next
+     * attempt past {@code claim}: a dispatcher that dies mid-delivery leaves it to be claimed again then. Concurrent
+     * dispatchers skip each other's rows.
      */
     Mono<List<Due>> claim(int limit, Duration claim) {
         return db.sql("""
