@@ -12,18 +12,30 @@ import dev.sharelinks.events.ShareMailDelivered;
 import dev.sharelinks.events.ShareMailFailed;
 import dev.sharelinks.events.ShareRequested;
 import dev.sharelinks.events.Topics;
+import dev.sharelinks.infra.PostgresServer;
+import dev.sharelinks.infra.SharedServers;
 import dev.sharelinks.infra.WebhookReceiver;
 import dev.sharelinks.infra.WebhookReceiver.Answer;
 import dev.sharelinks.infra.WebhookReceiver.Received;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -52,6 +64,9 @@ class WebhooksIT extends LinkApiIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private final EventSerde serde = new EventSerde();
     private TestAccount account;
+
+    @LocalServerPort
+    private int port;
 
     @BeforeEach
     void account() {
@@ -187,6 +202,47 @@ class WebhooksIT extends LinkApiIntegrationTest {
             assertThat(list(account).get(0).get("pending_deliveries").asLong()).isZero();
             assertThat(list(account).get(0).get("status").asString()).isEqualTo("active");
         }
+    }
+
+    /**
+     * The limit of endpoints per account holds when registrations race for its last places. The test holds the
+     * account's registration lock while they arrive, so that all of them wait for it at once.
+     */
+    @Test
+    void concurrentRegistrationsTakeNoMoreThanTheLimit() throws Exception {
+        Connection holder =
+                DriverManager.getConnection(SharedServers.postgres().jdbcUrl(DATABASE), PostgresServer.USER, "");
+        holder.setAutoCommit(false);
+        try (Statement lock = holder.createStatement()) {
+            lock.execute("SELECT pg_advisory_xact_lock(hashtextextended('webhooks', " + account.id() + "))");
+        }
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<HttpResponse<String>>> sent = IntStream.range(0, 12)
+                .mapToObj(i -> client.sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v2/webhooks"))
+                                .timeout(WAIT)
+                                .header("X-API-KEY", account.apiKey())
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"http://127.0.0.1:9/race-" + i
+                                        + "\", \"events\": [\"link.revoked\"]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        await().atMost(WAIT)
+                .until(() -> Integer.parseInt(
+                                query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))
+                        >= 12);
+        holder.commit();
+        holder.close();
+        List<Integer> statuses = sent.stream()
+                .map(CompletableFuture::join)
+                .map(HttpResponse::statusCode)
+                .toList();
+
+        assertThat(statuses).filteredOn(status -> status == 201).hasSize(3);
+        assertThat(statuses).filteredOn(status -> status == 422).hasSize(9);
+        assertThat(list(account)).hasSize(3);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,21 +17,26 @@ import reactor.core.publisher.Mono;
 class WebhookEndpoints {
 
     private final DatabaseClient db;
+    private final TransactionalOperator transaction;
     private final Sealer sealer;
 
-    WebhookEndpoints(DatabaseClient db, Sealer sealer) {
+    WebhookEndpoints(DatabaseClient db, TransactionalOperator transaction, Sealer sealer) {
         this.db = db;
+        this.transaction = transaction;
         this.sealer = sealer;
     }
 
     /** The new endpoint; empty when the account already has {@code max} of them. */
     Mono<Registered> register(long accountId, WebhookRegistration registration, String secret, int max) {
-        // the count and the insert in one statement, serialised per account by the advisory lock, so two concurrent
-        // registrations cannot both take the last place
-        return db.sql("""
-                        WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended('webhooks', :account)))
+        // registrations of one account take turns on an advisory lock, so two cannot both take the last place. The
+        // count is a statement of its own after the lock: a statement's snapshot predates its own wait for a lock,
+        // so a count in the locking statement would miss what the holder inserted
+        Mono<Void> lock = db.sql("SELECT pg_advisory_xact_lock(hashtextextended('webhooks', :account))")
+                .bind("account", accountId)
+                .then();
+        Mono<Registered> insert = db.sql("""
                         INSERT INTO webhook_endpoints (account_id, url, events, sealed_secret)
-                        SELECT :account, :url, CAST(:events AS text[]), :sealed FROM lock
+                        SELECT :account, :url, CAST(:events AS text[]), :sealed
                         WHERE (SELECT count(*) FROM webhook_endpoints WHERE account_id = :account) < :max
                         RETURNING id, created_at""")
                 .bind("account", accountId)
@@ -51,6 +57,7 @@ class WebhookEndpoints {
                         secret,
                         row.get("created_at", Instant.class)))
                 .one();
+        return transaction.transactional(lock.then(insert));
     }
 
     /** The account's endpoints, each {@code failing} once its last {@code failingAfter} attempts all failed. */
